@@ -1,0 +1,77 @@
+// Talking to the real Docker engine from tests: argv only, output captured.
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { CONTAINER_LABEL } from '../../src/constants.js'
+
+const execFileAsync = promisify(execFile)
+
+export async function docker(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
+  const { stdout } = await execFileAsync('docker', args, { env, maxBuffer: 64 * 1024 * 1024 })
+  return stdout.trim()
+}
+
+/** Like docker(), but resolves with the exit code instead of throwing. */
+export async function dockerStatus(
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await execFileAsync('docker', args, { maxBuffer: 64 * 1024 * 1024 })
+    return { code: 0, stdout, stderr }
+  } catch (error) {
+    const failure = error as { code?: number; stdout?: string; stderr?: string }
+    return { code: failure.code ?? -1, stdout: failure.stdout ?? '', stderr: failure.stderr ?? '' }
+  }
+}
+
+export interface ImageConfig {
+  Id: string
+  Config: {
+    User: string
+    Env: string[]
+    Labels: Record<string, string> | null
+    Cmd: string[]
+    WorkingDir: string
+  }
+}
+
+export async function inspectImage(reference: string): Promise<ImageConfig> {
+  return JSON.parse(await docker(['image', 'inspect', reference]))[0] as ImageConfig
+}
+
+export async function imageExists(reference: string): Promise<boolean> {
+  return (await dockerStatus(['image', 'inspect', reference])).code === 0
+}
+
+/** Runs a command in a throwaway container of the image (as the image's user). */
+export async function runInImage(image: string, command: string[]): Promise<string> {
+  return docker(['run', '--rm', '--entrypoint', command[0], image, ...command.slice(1)])
+}
+
+/** Containers the action started (running or not). */
+export async function actionContainers(): Promise<string[]> {
+  const out = await docker(['ps', '--all', '--quiet', '--filter', `label=${CONTAINER_LABEL}`])
+  return out === '' ? [] : out.split('\n')
+}
+
+export function envOf(config: ImageConfig): Record<string, string> {
+  return Object.fromEntries(
+    config.Config.Env.map((entry) => [
+      entry.slice(0, entry.indexOf('=')),
+      entry.slice(entry.indexOf('=') + 1),
+    ]),
+  )
+}
+
+export const STANDIN_IMAGE = 'azureml-standin/minimal-inference:latest'
+
+/** Fails (never skips) when the engine or the stand-in is missing: tests rest on both. */
+export async function requireEngineAndStandin(): Promise<void> {
+  const version = await dockerStatus(['version', '--format', '{{.Server.Version}}'])
+  if (version.code !== 0)
+    throw new Error(`No Docker engine: ${version.stderr}. Run 'bash scripts/docker-engine.sh'.`)
+  if (!(await imageExists(STANDIN_IMAGE)))
+    throw new Error(`No ${STANDIN_IMAGE}: run 'bash standin/build.sh'.`)
+}

@@ -1,0 +1,74 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { stageContext } from '../../src/build-context.js'
+import { contentHash, treeDigest } from '../../src/content-hash.js'
+import { defaultTag } from '../../src/pipeline.js'
+
+let dir: string
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ctx-'))
+  fs.mkdirSync(path.join(dir, 'ws/code/pkg'), { recursive: true })
+  fs.writeFileSync(path.join(dir, 'ws/code/score.py'), 'print(1)\n')
+  fs.writeFileSync(path.join(dir, 'ws/code/pkg/util.py'), 'x = 1\n')
+  fs.symlinkSync('score.py', path.join(dir, 'ws/code/alias.py'))
+  fs.mkdirSync(path.join(dir, 'ws/model'))
+  fs.writeFileSync(path.join(dir, 'ws/model/w.bin'), Buffer.alloc(1024, 7))
+  fs.writeFileSync(path.join(dir, 'ws/req.txt'), 'numpy\n')
+  fs.writeFileSync(path.join(dir, 'ws/unrelated.txt'), 'not for the image')
+  fs.mkdirSync(path.join(dir, 'context'))
+})
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+describe('stageContext', () => {
+  it('holds only what the Dockerfile copies, hard-linked, symlinks as their files', () => {
+    const ws = path.join(dir, 'ws')
+    stageContext(path.join(dir, 'context'), {
+      requirements: path.join(ws, 'req.txt'),
+      codeDir: path.join(ws, 'code'),
+      modelDir: path.join(ws, 'model'),
+    })
+    const listing = fs
+      .readdirSync(path.join(dir, 'context'), { recursive: true })
+      .map(String)
+      .sort()
+    expect(listing).toEqual([
+      'code',
+      'code/alias.py',
+      'code/pkg',
+      'code/pkg/util.py',
+      'code/score.py',
+      'model',
+      'model/w.bin',
+      'requirements.txt',
+    ])
+    // Same inode: no model bytes were copied.
+    expect(fs.statSync(path.join(dir, 'context/model/w.bin')).ino).toBe(
+      fs.statSync(path.join(ws, 'model/w.bin')).ino,
+    )
+    expect(fs.lstatSync(path.join(dir, 'context/code/alias.py')).isSymbolicLink()).toBe(false)
+    expect(fs.readFileSync(path.join(dir, 'context/code/alias.py'), 'utf8')).toBe('print(1)\n')
+  })
+})
+
+describe('content hash and default tag', () => {
+  it('is stable for the same inputs and changes with any of them', async () => {
+    const code = path.join(dir, 'ws/code')
+    const first = await contentHash({ base: 'a:1' }, {}, { code })
+    expect(await contentHash({ base: 'a:1' }, {}, { code })).toBe(first)
+    expect(await contentHash({ base: 'a:2' }, {}, { code })).not.toBe(first)
+    const before = await treeDigest(code)
+    fs.writeFileSync(path.join(code, 'pkg/util.py'), 'x = 2\n')
+    expect(await treeDigest(code)).not.toBe(before)
+    fs.chmodSync(path.join(code, 'pkg/util.py'), 0o755)
+    expect(await contentHash({ base: 'a:1' }, {}, { code })).not.toBe(first)
+  })
+
+  it('names the tag after the repository', () => {
+    expect(defaultTag('0123456789abcdef0123', 'Org/My_Repo')).toBe('my_repo:0123456789abcdef')
+    expect(defaultTag('0123456789abcdef0123', undefined)).toBe(
+      'extend-azureml-image:0123456789abcdef',
+    )
+  })
+})

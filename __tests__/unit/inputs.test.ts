@@ -1,0 +1,213 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { getInputs } from '../../src/inputs.js'
+import { clearInputs, setInputs } from '../helpers/inputs-env.js'
+
+let workspace: string
+let outside: string
+
+beforeAll(() => {
+  workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'ws-'))
+  outside = fs.mkdtempSync(path.join(os.tmpdir(), 'outside-'))
+  fs.mkdirSync(path.join(workspace, 'src/sub'), { recursive: true })
+  fs.writeFileSync(path.join(workspace, 'src/score.py'), 'def init(): pass\n')
+  fs.writeFileSync(path.join(workspace, 'src/sub/other.py'), '')
+  fs.writeFileSync(path.join(workspace, 'src/readme.txt'), '')
+  fs.mkdirSync(path.join(workspace, 'model'))
+  fs.writeFileSync(path.join(workspace, 'model/weights.bin'), 'w')
+  fs.mkdirSync(path.join(workspace, 'empty'))
+  fs.writeFileSync(path.join(workspace, 'requirements.txt'), 'numpy\n')
+  fs.writeFileSync(path.join(workspace, 'request.json'), '{"data": [1]}')
+  fs.writeFileSync(path.join(outside, 'secret.txt'), 'secret')
+  fs.symlinkSync(path.join(outside, 'secret.txt'), path.join(workspace, 'escape.txt'))
+  fs.mkdirSync(path.join(workspace, 'leaky'))
+  fs.writeFileSync(path.join(workspace, 'leaky/score.py'), '')
+  fs.symlinkSync(path.join(outside, 'secret.txt'), path.join(workspace, 'leaky/link.txt'))
+  process.env.GITHUB_WORKSPACE = workspace
+})
+
+afterEach(clearInputs)
+afterAll(() => {
+  fs.rmSync(workspace, { recursive: true, force: true })
+  fs.rmSync(outside, { recursive: true, force: true })
+  delete process.env.GITHUB_WORKSPACE
+})
+
+const base = { 'base-image': 'mcr.microsoft.com/azureml/minimal-py312-inference:latest' }
+
+describe('getInputs', () => {
+  it('reads a full set of inputs into resolved, normalised values', () => {
+    setInputs({
+      ...base,
+      'apt-packages': 'libgomp1, curl=7.88.1-10\r\ncurl=7.88.1-10',
+      requirements: 'requirements.txt',
+      'code-dir': 'src',
+      'entry-script': 'sub/other.py',
+      'model-dir': './model',
+      env: 'A=1\nB=$x "y"',
+      tags: 'me/img:1, me/img:2',
+      labels: 'org.example.team=ml',
+      'sample-request': 'request.json',
+      'expected-response': '/"ok"/',
+      'startup-timeout': '60',
+    })
+    const inputs = getInputs()
+    const real = fs.realpathSync(workspace)
+    expect(inputs).toMatchObject({
+      aptPackages: ['libgomp1', 'curl=7.88.1-10'],
+      requirements: path.join(real, 'requirements.txt'),
+      codeDir: path.join(real, 'src'),
+      entryScript: 'sub/other.py',
+      modelDir: path.join(real, 'model'),
+      env: [
+        { key: 'A', value: '1' },
+        { key: 'B', value: '$x "y"' },
+      ],
+      tags: ['me/img:1', 'me/img:2'],
+      labels: [{ key: 'org.example.team', value: 'ml' }],
+      build: true,
+      smokeTest: true,
+      sampleRequest: '{"data": [1]}',
+      expectedStatus: 200,
+      startupTimeoutSeconds: 60,
+      containerPort: 5001,
+    })
+    expect(inputs.expectedResponse).toEqual({ kind: 'regex', value: /"ok"/ })
+  })
+
+  it('takes inline JSON as the sample request', () => {
+    setInputs({ ...base, 'sample-request': ' {"data": [[1, 2]]} ' })
+    expect(getInputs().sampleRequest).toBe('{"data": [[1, 2]]}')
+  })
+
+  it.each<[string, Record<string, string>, string]>([
+    ['missing base image', {}, "Input 'base-image' is required"],
+    [
+      'base image with a newline',
+      { 'base-image': 'a:1\nRUN x' },
+      'Input \'base-image\': "a:1\nRUN x" is not an image reference',
+    ],
+    [
+      'apt option injection',
+      { ...base, 'apt-packages': '-oAPT::x=1' },
+      'Input \'apt-packages\': "-oAPT::x=1"',
+    ],
+    [
+      'apt shell metacharacters',
+      { ...base, 'apt-packages': 'curl;id' },
+      'Input \'apt-packages\': "curl;id"',
+    ],
+    [
+      'apt remove suffix',
+      { ...base, 'apt-packages': 'curl-' },
+      "a trailing '+' or '-' would change what apt does",
+    ],
+    [
+      'apt bad version',
+      { ...base, 'apt-packages': 'curl=1$(id)' },
+      'Input \'apt-packages\': "curl=1$(id)"',
+    ],
+    ['env key', { ...base, env: '1A=x' }, 'Input \'env\': key "1A" must match'],
+    [
+      'contract env key',
+      { ...base, env: 'AZUREML_MODEL_DIR=/x' },
+      "set 'override-contract-env: true' to override it",
+    ],
+    ['label key', { ...base, labels: 'a b=c' }, 'Input \'labels\': key "a b" must match'],
+    ['tag with digest', { ...base, tags: `x@sha256:${'a'.repeat(64)}` }, "Input 'tags'"],
+    [
+      'requirements outside via ..',
+      { ...base, requirements: '../../etc/passwd' },
+      "Input 'requirements'",
+    ],
+    [
+      'requirements via symlink out',
+      { ...base, requirements: 'escape.txt' },
+      'resolves outside the workspace',
+    ],
+    [
+      'requirements missing',
+      { ...base, requirements: 'nope.txt' },
+      'Input \'requirements\': "nope.txt" does not exist',
+    ],
+    [
+      'requirements is a dir',
+      { ...base, requirements: 'src' },
+      'Input \'requirements\': "src" is not a file',
+    ],
+    [
+      'code-dir is a file',
+      { ...base, 'code-dir': 'requirements.txt', 'entry-script': 'x.py' },
+      'Input \'code-dir\': "requirements.txt" is not a directory',
+    ],
+    [
+      'code-dir without entry script',
+      { ...base, 'code-dir': 'src' },
+      "Input 'entry-script' is required with 'code-dir'",
+    ],
+    [
+      'entry script without code-dir',
+      { ...base, 'entry-script': 'score.py' },
+      "Input 'entry-script' needs 'code-dir'",
+    ],
+    [
+      'entry script not .py',
+      { ...base, 'code-dir': 'src', 'entry-script': 'readme.txt' },
+      'must be a .py file inside',
+    ],
+    [
+      'entry script escaping',
+      { ...base, 'code-dir': 'src', 'entry-script': '../escape.py' },
+      'must be a .py file inside',
+    ],
+    [
+      'entry script missing',
+      { ...base, 'code-dir': 'src', 'entry-script': 'gone.py' },
+      'does not exist',
+    ],
+    ['empty model dir', { ...base, 'model-dir': 'empty' }, "Input 'model-dir': directory"],
+    [
+      'symlink out of code dir',
+      { ...base, 'code-dir': 'leaky', 'entry-script': 'score.py' },
+      'points outside the workspace',
+    ],
+    [
+      'status not a number',
+      { ...base, 'expected-status': 'ok' },
+      "Input 'expected-status' must be a whole number from 100 to 599",
+    ],
+    [
+      'timeout out of range',
+      { ...base, 'startup-timeout': '0' },
+      "Input 'startup-timeout' must be a whole number from 1 to 3600",
+    ],
+    ['port out of range', { ...base, 'container-port': '70000' }, "Input 'container-port'"],
+    ['boolean', { ...base, build: 'maybe' }, "Input 'build' must be true or false"],
+    [
+      'bad inline JSON',
+      { ...base, 'sample-request': '{"a":' },
+      "Input 'sample-request' is not valid JSON",
+    ],
+    [
+      'bad expected response',
+      { ...base, 'expected-response': 'not json' },
+      "Input 'expected-response' must be JSON or a /regex/",
+    ],
+    ['bad network', { ...base, network: 'host;id' }, "Input 'network'"],
+    [
+      'index URL not http',
+      { ...base, 'pip-index-url': 'ftp://u:tok@x/simple' },
+      "Input 'pip-index-url' must be an http(s) URL",
+    ],
+  ])('refuses %s', (_case, inputs, message) => {
+    setInputs(inputs)
+    expect(getInputs).toThrow(message)
+  })
+
+  it('never echoes an index URL in its error', () => {
+    setInputs({ ...base, 'pip-extra-index-url': 'not a url with token s3cr3t' })
+    expect(getInputs).toThrow(/^((?!s3cr3t).)*$/s)
+  })
+})

@@ -1,0 +1,44 @@
+import { describe, expect, it } from '@jest/globals'
+import { retry } from '../../src/retry.js'
+
+describe('retry', () => {
+  it('backs off exponentially and gives up after the attempts', async () => {
+    const delays: number[] = []
+    let calls = 0
+    await expect(
+      retry(
+        async () => {
+          calls++
+          throw new Error('timeout')
+        },
+        { attempts: 3, firstDelayMs: 100, sleep: async (ms) => void delays.push(ms) },
+      ),
+    ).rejects.toThrow('timeout')
+    expect(calls).toBe(3)
+    expect(delays).toEqual([100, 200])
+  })
+
+  it('does not retry a final error', async () => {
+    let calls = 0
+    await expect(
+      retry(
+        async () => {
+          calls++
+          throw Object.assign(new Error('denied'), { final: true })
+        },
+        { attempts: 5, firstDelayMs: 1, sleep: async () => undefined },
+      ),
+    ).rejects.toThrow('denied')
+    expect(calls).toBe(1)
+  })
+
+  it('returns the first success', async () => {
+    let calls = 0
+    const value = await retry(async () => (++calls < 2 ? Promise.reject(new Error('x')) : 'ok'), {
+      attempts: 3,
+      firstDelayMs: 1,
+      sleep: async () => undefined,
+    })
+    expect(value).toBe('ok')
+  })
+})

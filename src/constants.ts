@@ -1,0 +1,60 @@
+// Names that form the action's public interface (action.yml) and the serving contract of the
+// Azure ML inference images (../shared/azureml-image-contract.md). One place, no stray literals.
+
+export enum Input {
+  BaseImage = 'base-image',
+  AptPackages = 'apt-packages',
+  Requirements = 'requirements',
+  CodeDir = 'code-dir',
+  EntryScript = 'entry-script',
+  ModelDir = 'model-dir',
+  Env = 'env',
+  OverrideContractEnv = 'override-contract-env',
+  Tags = 'tags',
+  Labels = 'labels',
+  Build = 'build',
+  Network = 'network',
+  PipIndexUrl = 'pip-index-url',
+  PipExtraIndexUrl = 'pip-extra-index-url',
+  SmokeTest = 'smoke-test',
+  SampleRequest = 'sample-request',
+  ExpectedStatus = 'expected-status',
+  ExpectedResponse = 'expected-response',
+  StartupTimeout = 'startup-timeout',
+  ContainerPort = 'container-port',
+}
+
+export enum Output {
+  Image = 'image',
+  Tags = 'tags',
+  ImageId = 'image-id',
+  Dockerfile = 'dockerfile',
+  Context = 'context',
+  Metadata = 'metadata',
+  SmokeTest = 'smoke-test',
+  ScoreStatus = 'score-status',
+  ScoreResponse = 'score-response',
+}
+
+export enum State {
+  IsPost = 'isPost',
+  WorkDirs = 'workDirs',
+  Containers = 'containers',
+  PendingTags = 'pendingTags',
+}
+
+/** The serving contract of the prebuilt images. */
+export const Contract = {
+  appRoot: '/var/azureml-app',
+  modelDir: '/var/azureml-app/azureml-models',
+  defaultUser: 'dockeruser',
+  port: 5001,
+  entryScriptEnv: 'AZUREML_ENTRY_SCRIPT',
+  modelDirEnv: 'AZUREML_MODEL_DIR',
+} as const
+
+/** Environment keys the generated Dockerfile owns; a user must opt in to override them. */
+export const CONTRACT_ENV_KEYS = [Contract.entryScriptEnv, Contract.modelDirEnv, 'PATH'] as const
+
+/** Label put on every container the action starts, so cleanup and tests can find them. */
+export const CONTAINER_LABEL = 'io.extend-azureml-image.run'

@@ -1,0 +1,45 @@
+// Docker command lines as data: pure functions from a request to argv, pinned by table tests.
+// Arguments are always an array handed to the process, never a shell string.
+import type { KeyValue } from './parse.js'
+
+export type Builder = 'buildkit' | 'legacy'
+
+export interface BuildRequest {
+  builder: Builder
+  dockerfile: string
+  context: string
+  iidFile: string
+  tags: string[]
+  labels: KeyValue[]
+  network?: string
+  /** BuildKit secrets: id and the file that holds the value. */
+  secrets: { id: string; file: string }[]
+  buildArgs: KeyValue[]
+}
+
+export function buildArgs(request: BuildRequest): string[] {
+  const args = ['build', '--file', request.dockerfile, '--iidfile', request.iidFile]
+  if (request.builder === 'buildkit') args.push('--progress', 'plain')
+  for (const tag of request.tags) args.push('--tag', tag)
+  for (const { key, value } of request.labels) args.push('--label', `${key}=${value}`)
+  if (request.network !== undefined) args.push('--network', request.network)
+  for (const { id, file } of request.secrets) args.push('--secret', `id=${id},src=${file}`)
+  for (const { key, value } of request.buildArgs) args.push('--build-arg', `${key}=${value}`)
+  args.push(request.context)
+  return args
+}
+
+export interface RunRequest {
+  image: string
+  name: string
+  labels: KeyValue[]
+  containerPort: number
+}
+
+/** Detached, published on a random loopback port only: parallel runs never collide. */
+export function runArgs(request: RunRequest): string[] {
+  const args = ['run', '--detach', '--name', request.name]
+  for (const { key, value } of request.labels) args.push('--label', `${key}=${value}`)
+  args.push('--publish', `127.0.0.1::${request.containerPort}`, request.image)
+  return args
+}

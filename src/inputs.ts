@@ -1,0 +1,252 @@
+// Reads and validates every input before anything is built. Each error names the input and the
+// rule it broke; inner modules only ever see an Inputs value that already passed these checks.
+import * as core from '@actions/core'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { CONTRACT_ENV_KEYS, Input } from './constants.js'
+import { parseKeyValueLines, splitList, type KeyValue } from './parse.js'
+import { parseReference, REFERENCE_RULE } from './reference.js'
+import { checkDirectory, resolveInWorkspace } from './workspace-paths.js'
+
+export type ExpectedResponse = { kind: 'json'; value: unknown } | { kind: 'regex'; value: RegExp }
+
+export interface Inputs {
+  workspace: string
+  baseImage: string
+  aptPackages: string[]
+  requirements?: string
+  codeDir?: string
+  /** Entry script relative to codeDir, with forward slashes. */
+  entryScript?: string
+  modelDir?: string
+  env: KeyValue[]
+  tags: string[]
+  labels: KeyValue[]
+  build: boolean
+  network?: string
+  pipIndexUrl?: string
+  pipExtraIndexUrls: string[]
+  smokeTest: boolean
+  sampleRequest?: string
+  expectedStatus: number
+  expectedResponse?: ExpectedResponse
+  startupTimeoutSeconds: number
+  containerPort: number
+}
+
+// Debian policy for package names; apt's own suffixes (trailing '-' removes a package, a single
+// trailing '+' is an install marker) are refused so an entry can only ever mean "install this".
+const APT_NAME = /^[a-z0-9][a-z0-9+.-]+$/
+const APT_VERSION = /^[A-Za-z0-9.+~:-]+$/
+const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/
+const LABEL_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/
+const NETWORK = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/
+
+function text(name: Input): string {
+  return core.getInput(name)
+}
+
+function optionalText(name: Input): string | undefined {
+  const value = text(name)
+  return value === '' ? undefined : value
+}
+
+function booleanInput(name: Input, fallback: boolean): boolean {
+  const value = text(name).toLowerCase()
+  if (value === '') return fallback
+  if (['true', 'yes', '1'].includes(value)) return true
+  if (['false', 'no', '0'].includes(value)) return false
+  throw new Error(`Input '${name}' must be true or false, got "${text(name)}"`)
+}
+
+export function integerInput(name: Input, fallback: number, min: number, max: number): number {
+  const raw = text(name)
+  if (raw === '') return fallback
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new Error(`Input '${name}' must be a whole number from ${min} to ${max}, got "${raw}"`)
+  }
+  return Number(raw)
+}
+
+export function checkAptPackage(entry: string): string {
+  const [name, version, ...extra] = entry.split('=')
+  const rule = `Input '${Input.AptPackages}': "${entry}" is not a Debian package name (lowercase letters, digits, '+', '-', '.'; at least two characters; optional =version)`
+  if (extra.length > 0 || !APT_NAME.test(name)) throw new Error(rule)
+  if (name.endsWith('-') || (name.endsWith('+') && !name.endsWith('++'))) {
+    throw new Error(`${rule}: a trailing '+' or '-' would change what apt does`)
+  }
+  if (version !== undefined && !APT_VERSION.test(version)) throw new Error(rule)
+  return entry
+}
+
+function checkImageReference(name: Input, value: string): string {
+  if (parseReference(value) === undefined) {
+    throw new Error(`Input '${name}': "${value}" is not ${REFERENCE_RULE}`)
+  }
+  return value
+}
+
+function checkTag(value: string): string {
+  const reference = parseReference(value)
+  if (reference === undefined || reference.digest !== undefined) {
+    throw new Error(
+      `Input '${Input.Tags}': "${value}" is not a tag reference (name[:tag], no @digest)`,
+    )
+  }
+  return value
+}
+
+export function checkEnv(pairs: KeyValue[], allowContractKeys: boolean): KeyValue[] {
+  for (const { key } of pairs) {
+    if (!ENV_KEY.test(key)) {
+      throw new Error(`Input '${Input.Env}': key "${key}" must match ${ENV_KEY.source}`)
+    }
+    if (!allowContractKeys && (CONTRACT_ENV_KEYS as readonly string[]).includes(key)) {
+      throw new Error(
+        `Input '${Input.Env}': ${key} is set by the action from the serving contract; set '${Input.OverrideContractEnv}: true' to override it`,
+      )
+    }
+  }
+  return pairs
+}
+
+export function checkLabels(pairs: KeyValue[]): KeyValue[] {
+  for (const { key } of pairs) {
+    if (!LABEL_KEY.test(key)) {
+      throw new Error(`Input '${Input.Labels}': key "${key}" must match ${LABEL_KEY.source}`)
+    }
+  }
+  return pairs
+}
+
+/** Index URLs may carry credentials: masked first, and never echoed in an error. */
+function pipIndexUrl(name: Input, value: string): string {
+  core.setSecret(value)
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new Error(`Input '${name}' must be an http(s) URL (value hidden: it may hold a token)`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`Input '${name}' must be an http(s) URL (value hidden: it may hold a token)`)
+  }
+  for (const part of [url.username, url.password]) {
+    if (part !== '') {
+      core.setSecret(part)
+      core.setSecret(decodeURIComponent(part))
+    }
+  }
+  return value
+}
+
+export function parseExpectedResponse(raw: string): ExpectedResponse {
+  if (raw.length >= 2 && raw.startsWith('/') && raw.endsWith('/')) {
+    try {
+      return { kind: 'regex', value: new RegExp(raw.slice(1, -1)) }
+    } catch (error) {
+      throw new Error(`Input '${Input.ExpectedResponse}': invalid /regex/: ${String(error)}`, {
+        cause: error,
+      })
+    }
+  }
+  try {
+    return { kind: 'json', value: JSON.parse(raw) }
+  } catch {
+    throw new Error(`Input '${Input.ExpectedResponse}' must be JSON or a /regex/, got "${raw}"`)
+  }
+}
+
+/** `sample-request` is inline JSON when it looks like JSON, else a file in the workspace. */
+function sampleRequest(workspace: string, raw: string): string {
+  const trimmed = raw.trim()
+  if (/^[[{"]/.test(trimmed)) {
+    try {
+      JSON.parse(trimmed)
+    } catch (error) {
+      throw new Error(`Input '${Input.SampleRequest}' is not valid JSON: ${String(error)}`, {
+        cause: error,
+      })
+    }
+    return trimmed
+  }
+  const file = resolveInWorkspace(workspace, Input.SampleRequest, trimmed, 'file')
+  return fs.readFileSync(file, 'utf8')
+}
+
+function entryScript(codeDir: string | undefined, raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined
+  if (codeDir === undefined) {
+    throw new Error(`Input '${Input.EntryScript}' needs '${Input.CodeDir}'`)
+  }
+  const file = path.resolve(codeDir, raw)
+  const relative = path.relative(codeDir, file)
+  if (relative.startsWith('..') || path.isAbsolute(relative) || !relative.endsWith('.py')) {
+    throw new Error(
+      `Input '${Input.EntryScript}': "${raw}" must be a .py file inside '${Input.CodeDir}'`,
+    )
+  }
+  resolveInWorkspace(codeDir, Input.EntryScript, relative, 'file')
+  return relative.split(path.sep).join('/')
+}
+
+export function getInputs(): Inputs {
+  // Mask first: nothing below may log an index URL before it is a secret.
+  const pipIndexRaw = optionalText(Input.PipIndexUrl)
+  const pipExtraRaw = splitList(text(Input.PipExtraIndexUrl))
+  const pipIndex = pipIndexRaw && pipIndexUrl(Input.PipIndexUrl, pipIndexRaw)
+  const pipExtra = pipExtraRaw.map((url) => pipIndexUrl(Input.PipExtraIndexUrl, url))
+
+  const workspace = path.resolve(process.env.GITHUB_WORKSPACE || process.cwd())
+  const baseImage = text(Input.BaseImage).trim()
+  if (baseImage === '') throw new Error(`Input '${Input.BaseImage}' is required`)
+  checkImageReference(Input.BaseImage, baseImage)
+
+  const requirementsRaw = optionalText(Input.Requirements)
+  const codeDirRaw = optionalText(Input.CodeDir)
+  const modelDirRaw = optionalText(Input.ModelDir)
+  const codeDir = codeDirRaw && resolveInWorkspace(workspace, Input.CodeDir, codeDirRaw, 'dir')
+  const modelDir = modelDirRaw && resolveInWorkspace(workspace, Input.ModelDir, modelDirRaw, 'dir')
+  const entry = entryScript(codeDir, optionalText(Input.EntryScript)?.trim())
+  if (codeDir !== undefined && entry === undefined) {
+    throw new Error(`Input '${Input.EntryScript}' is required with '${Input.CodeDir}'`)
+  }
+  if (codeDir) checkDirectory(workspace, Input.CodeDir, codeDir)
+  if (modelDir) checkDirectory(workspace, Input.ModelDir, modelDir)
+
+  const network = optionalText(Input.Network)?.trim()
+  if (network !== undefined && !NETWORK.test(network)) {
+    throw new Error(`Input '${Input.Network}': "${network}" is not a docker network name`)
+  }
+  const expectedResponse = optionalText(Input.ExpectedResponse)
+  const sample = optionalText(Input.SampleRequest)
+
+  return {
+    workspace,
+    baseImage,
+    aptPackages: splitList(text(Input.AptPackages)).map(checkAptPackage),
+    requirements:
+      requirementsRaw &&
+      resolveInWorkspace(workspace, Input.Requirements, requirementsRaw.trim(), 'file'),
+    codeDir,
+    entryScript: entry,
+    modelDir,
+    env: checkEnv(
+      parseKeyValueLines(Input.Env, text(Input.Env)),
+      booleanInput(Input.OverrideContractEnv, false),
+    ),
+    tags: splitList(text(Input.Tags)).map(checkTag),
+    labels: checkLabels(parseKeyValueLines(Input.Labels, text(Input.Labels))),
+    build: booleanInput(Input.Build, true),
+    network,
+    pipIndexUrl: pipIndex,
+    pipExtraIndexUrls: pipExtra,
+    smokeTest: booleanInput(Input.SmokeTest, true),
+    sampleRequest: sample && sampleRequest(workspace, sample),
+    expectedStatus: integerInput(Input.ExpectedStatus, 200, 100, 599),
+    expectedResponse:
+      expectedResponse === undefined ? undefined : parseExpectedResponse(expectedResponse),
+    startupTimeoutSeconds: integerInput(Input.StartupTimeout, 300, 1, 3600),
+    containerPort: integerInput(Input.ContainerPort, 5001, 1, 65535),
+  }
+}

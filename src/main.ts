@@ -1,0 +1,45 @@
+// The main step. The one place that fails the step: inner modules throw errors that already say
+// which input or phase failed and why.
+import * as core from '@actions/core'
+import { CleanupRegistry, cleanupOnSignals } from './cleanup-registry.js'
+import { DockerCli, type DockerClient } from './docker.js'
+import { getInputs } from './inputs.js'
+import {
+  setOutputs,
+  setSmokeTestFailureOutputs,
+  writeFailureSummary,
+  writeSummary,
+} from './outputs.js'
+import { runPipeline } from './pipeline.js'
+import { SmokeTestFailure } from './smoke-test.js'
+
+export async function run(docker: DockerClient = new DockerCli()): Promise<void> {
+  const registry = new CleanupRegistry(docker)
+  const stopWatchingSignals = cleanupOnSignals(registry)
+  let baseImage: string | undefined
+  try {
+    if (process.platform !== 'linux') {
+      throw new Error(
+        `extend-azureml-image needs a Linux runner (this is ${process.platform}): Azure ML inference images are Linux images`,
+      )
+    }
+    const inputs = getInputs()
+    baseImage = inputs.baseImage
+    const result = await runPipeline(inputs, docker, registry)
+    setOutputs(result, inputs.baseImage)
+    await writeSummary(result, inputs.baseImage).catch(warnSummary)
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    await registry.cleanup()
+    if (error instanceof SmokeTestFailure) setSmokeTestFailureOutputs(error)
+    core.setFailed(message)
+    await writeFailureSummary(message, baseImage).catch(warnSummary)
+  } finally {
+    stopWatchingSignals()
+  }
+}
+
+function warnSummary(error: unknown): void {
+  // Outside a runner there is no summary file; that is not the step's failure.
+  core.debug(`No job summary written: ${String(error)}`)
+}
