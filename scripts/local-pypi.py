@@ -4,7 +4,8 @@
 Builds a pure-Python wheel from each folder <dist>-<version>/ under --packages (the folder holds
 the importable package(s); no build tools are needed) and serves them as a PEP 503 "simple"
 index at http://127.0.0.1:<port>/simple/. Prints that URL on its first line, then serves until
-SIGTERM or --max-seconds, so a forgotten index stops by itself.
+SIGTERM or --max-seconds, so a forgotten index stops by itself. With --write-wheels it only
+writes the wheels (for `pip install <file>` or `--find-links`).
 """
 import argparse
 import base64
@@ -58,6 +59,7 @@ def main():
     parser.add_argument("--packages", required=True, help="folder of <dist>-<version>/ folders")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--max-seconds", type=float, default=3600)
+    parser.add_argument("--write-wheels", metavar="DIR", help="write the wheels to DIR and exit")
     args = parser.parse_args()
 
     wheels = {}  # file name -> bytes
@@ -68,6 +70,13 @@ def main():
             name, data, project = build_wheel(folder)
             wheels[name] = data
             projects.setdefault(project, []).append(name)
+
+    if args.write_wheels:
+        for name, data in wheels.items():
+            with open(os.path.join(args.write_wheels, name), "wb") as handle:
+                handle.write(data)
+            print(os.path.join(args.write_wheels, name))
+        return
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def send(self, status, body, content_type="text/html"):

@@ -140,7 +140,7 @@ describe('scoring that fails', () => {
       /POST \/score answered 500 \(expected 200\)/,
     )
     expect(line).toContain('An unexpected error occurred in scoring script')
-    expect(line).toMatch(/IndexError: list index out of range \(score\.py line 9\)/)
+    expect(line).toMatch(/IndexError: list index out of range \(score\.py line 10\)/)
     expect(run.outputs['score-status']).toBe('500')
   })
 

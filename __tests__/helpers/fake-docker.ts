@@ -1,0 +1,30 @@
+// A plain-object DockerClient that records what it was asked to do.
+import type { DockerClient } from '../../src/docker.js'
+
+export function fakeDocker(
+  overrides: Partial<DockerClient> = {},
+): DockerClient & { calls: string[] } {
+  const calls: string[] = []
+  const record =
+    <T>(name: string, value: T) =>
+    async (...args: unknown[]): Promise<T> => {
+      calls.push(
+        `${name} ${args.map((arg) => (Array.isArray(arg) ? arg.join(',') : String(arg))).join(' ')}`.trim(),
+      )
+      return value
+    }
+  return {
+    calls,
+    builder: record('builder', 'legacy' as const),
+    serverVersion: record('serverVersion', '20.10'),
+    imageUser: record('imageUser', 'dockeruser'),
+    build: record('build', { exitCode: 0, stdout: '', stderr: '' }),
+    run: record('run', 'id'),
+    hostPort: record('hostPort', 1),
+    wait: record('wait', 0),
+    logs: record('logs', ''),
+    remove: record('remove', undefined),
+    untag: record('untag', undefined),
+    ...overrides,
+  }
+}

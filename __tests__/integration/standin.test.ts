@@ -1,0 +1,552 @@
+// Pins the local stand-in of the Azure ML inference image (standin/) to the serving contract the
+// action relies on (/work/shared/azureml-image-contract.md): image config, pip ownership, routes,
+// start-up failures that make the container exit, prompt docker stop.
+// Needs a Docker engine; fails (does not skip) without one. The image is (re)built by
+// standin/build.sh in beforeAll: seconds when up to date.
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals'
+import { execFile, spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { chmod, mkdtemp, rm } from 'node:fs/promises'
+import http from 'node:http'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+const FIXTURES = path.join(ROOT, '__tests__/fixtures/standin')
+// Wheels come from the project's own local index script: no package index is reachable here.
+const WHEEL_MOUNTS = [
+  '-v',
+  `${ROOT}/scripts:/scripts:ro`,
+  '-v',
+  `${ROOT}/__tests__/fixtures/pypi:/pypi:ro`,
+]
+const WRITE_WHEELS = ['python', '/scripts/local-pypi.py', '--packages', '/pypi', '--write-wheels']
+const IMAGE = 'azureml-standin/minimal-inference:latest'
+const DOCKER = process.env.DOCKER ?? 'docker'
+const TEST_LABEL = 'io.extend-azureml-image.test=standin'
+const RUN_LABEL = `io.extend-azureml-image.test-run=${randomUUID()}`
+const ENV_BIN = '/azureml-envs/minimal/bin'
+const MODEL_DIR = '/var/azureml-app/azureml-models'
+const RUN_FAILED = {
+  message: 'An unexpected error occurred in scoring script. Check the logs for more info.',
+}
+
+interface ExecResult {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+// Never throws: callers assert on the exit code.
+function exec(file: string, args: string[], timeoutMs = 60_000): Promise<ExecResult> {
+  return new Promise((resolve) => {
+    execFile(
+      file,
+      args,
+      { timeout: timeoutMs, maxBuffer: 32 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0
+        resolve({
+          code,
+          stdout: String(stdout),
+          stderr: String(stderr) + (err && code === -1 ? err.message : ''),
+        })
+      },
+    )
+  })
+}
+
+async function docker(args: string[], timeoutMs = 60_000): Promise<string> {
+  const r = await exec(DOCKER, args, timeoutMs)
+  if (r.code !== 0)
+    throw new Error(`docker ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`)
+  return r.stdout.trim()
+}
+
+function runBuildScript(timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [path.join(ROOT, 'standin/build.sh')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()))
+    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs)
+    child.on('error', (e) => {
+      clearTimeout(timer)
+      reject(e)
+    })
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      if (code === 0) resolve()
+      else reject(new Error(`standin/build.sh failed (${code ?? signal}):\n${output}`))
+    })
+  })
+}
+
+interface HttpResult {
+  status: number
+  headers: http.IncomingHttpHeaders
+  body: string
+}
+
+// node:http with a hard deadline: a published port whose container is not listening yet can
+// accept and then stall or drop the connection.
+function request(
+  port: number,
+  method: string,
+  urlPath: string,
+  opts: { body?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<HttpResult> {
+  const timeoutMs = opts.timeoutMs ?? 10_000
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, method, path: urlPath, headers: opts.headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('error', reject)
+        res.on('end', () => {
+          clearTimeout(timer)
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          })
+        })
+      },
+    )
+    const timer = setTimeout(
+      () => req.destroy(new Error(`${method} ${urlPath}: no answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    )
+    req.on('error', (e) => {
+      clearTimeout(timer)
+      reject(e)
+    })
+    req.end(opts.body)
+  })
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+interface Container {
+  id: string
+  port: number // 0 when not published
+  startedAt: number
+}
+
+async function startContainer(
+  fixture: string,
+  env: Record<string, string>,
+  opts: { publish?: boolean; extraArgs?: string[] } = {},
+): Promise<Container> {
+  const args = ['run', '-d', '--label', TEST_LABEL, '--label', RUN_LABEL]
+  if (opts.publish !== false) args.push('-p', '127.0.0.1::5001')
+  args.push('-v', `${path.join(FIXTURES, fixture)}:/var/azureml-app:ro`)
+  for (const [k, v] of Object.entries(env)) args.push('-e', `${k}=${v}`)
+  args.push(...(opts.extraArgs ?? []), IMAGE)
+  const startedAt = Date.now()
+  const id = await docker(args)
+  let port = 0
+  if (opts.publish !== false) {
+    const mapping = (await docker(['port', id, '5001/tcp'])).split('\n')[0]
+    port = Number(mapping.slice(mapping.lastIndexOf(':') + 1))
+  }
+  return { id, port, startedAt }
+}
+
+async function state(id: string): Promise<{ status: string; exitCode: number }> {
+  const [status, exitCode] = (
+    await docker(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', id])
+  ).split(' ')
+  return { status, exitCode: Number(exitCode) }
+}
+
+async function logs(id: string): Promise<string> {
+  const r = await exec(DOCKER, ['logs', id])
+  return r.stdout + r.stderr
+}
+
+// Milliseconds from `docker run` to the first `GET /` answered 200 Healthy.
+async function waitLive(c: Container, timeoutMs = 60_000): Promise<number> {
+  for (;;) {
+    try {
+      const r = await request(c.port, 'GET', '/', { timeoutMs: 2_000 })
+      if (r.status === 200 && r.body === 'Healthy') return Date.now() - c.startedAt
+    } catch {
+      // not listening yet
+    }
+    const s = await state(c.id)
+    if (s.status !== 'running') {
+      throw new Error(
+        `container ${s.status} (${s.exitCode}) before GET / answered:\n${await logs(c.id)}`,
+      )
+    }
+    if (Date.now() - c.startedAt > timeoutMs) {
+      throw new Error(`GET / not 200 within ${timeoutMs} ms:\n${await logs(c.id)}`)
+    }
+    await sleep(200)
+  }
+}
+
+// Exit code once the container has stopped by itself (docker wait, bounded).
+async function waitExit(c: Container, timeoutMs = 60_000): Promise<number> {
+  return Number(await docker(['wait', c.id], timeoutMs))
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+const MODEL_ENV = { AZUREML_ENTRY_SCRIPT: 'score.py', AZUREML_MODEL_DIR: MODEL_DIR }
+
+const failures = {
+  'init() raises': {
+    fixture: 'init-raises',
+    env: { AZUREML_ENTRY_SCRIPT: 'score.py', AZUREML_MODEL_DIR: '/var/azureml-app' },
+    expected: [
+      'RuntimeError: init() cannot load the model',
+      'File "/var/azureml-app/score.py", line 2, in init',
+      'Model directory contents',
+      'score.py (',
+    ],
+  },
+  'syntax error': {
+    fixture: 'syntax-error',
+    env: { AZUREML_ENTRY_SCRIPT: 'score.py' },
+    expected: ['SyntaxError', 'def run(data)'],
+  },
+  'missing module': {
+    fixture: 'missing-module',
+    env: { AZUREML_ENTRY_SCRIPT: 'score.py' },
+    expected: ["ModuleNotFoundError: No module named 'module_that_is_not_installed'", 'Traceback'],
+  },
+  'no run()': {
+    fixture: 'no-run',
+    env: { AZUREML_ENTRY_SCRIPT: 'score.py' },
+    expected: ['missing: run'],
+  },
+  'missing entry script': {
+    fixture: 'model-dir',
+    env: { AZUREML_ENTRY_SCRIPT: 'does-not-exist.py' },
+    expected: ['Entry script not found: /var/azureml-app/does-not-exist.py'],
+  },
+  'default entry script main.py absent': {
+    fixture: 'model-dir',
+    env: {},
+    expected: ['Entry script not found: /var/azureml-app/main.py'],
+  },
+} as const
+type FailureCase = keyof typeof failures
+
+describe('standin image', () => {
+  let serving: Container
+  let preloaded: Container
+  let extraRequirements: Container
+  let stoppable: Container
+  let slowInit: Container
+  const failed = {} as Record<FailureCase, Container>
+  let wheelDir = ''
+
+  beforeAll(
+    async () => {
+      const version = await exec(DOCKER, ['version', '-f', '{{.Server.Version}}'])
+      if (version.code !== 0) throw new Error(`no usable Docker engine: ${version.stderr}`)
+      await runBuildScript(14 * 60 * 1000)
+
+      // The extra-requirements case installs a wheel written by scripts/local-pypi.py.
+      wheelDir = await mkdtemp(path.join(os.tmpdir(), 'standin-wheels-'))
+      await chmod(wheelDir, 0o755)
+      const user = `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`
+      await docker([
+        'run',
+        '--rm',
+        '--label',
+        TEST_LABEL,
+        '--label',
+        RUN_LABEL,
+        '--user',
+        user,
+        ...WHEEL_MOUNTS,
+        '-v',
+        `${wheelDir}:/out`,
+        IMAGE,
+        ...WRITE_WHEELS,
+        '/out',
+      ])
+
+      // Start everything at once: the tests below only wait.
+      const starts: Promise<void>[] = [
+        startContainer('model-dir', { ...MODEL_ENV, SCORING_TIMEOUT_MS: '1500' }).then((c) => {
+          serving = c
+        }),
+        startContainer('model-dir', {
+          ...MODEL_ENV,
+          WORKER_PRELOAD: 'true',
+          WORKER_COUNT: '2',
+          AZUREML_LOG_LEVEL: 'WARNING',
+        }).then((c) => {
+          preloaded = c
+        }),
+        startContainer(
+          'extra-requirements',
+          { AZUREML_ENTRY_SCRIPT: 'score.py', AZUREML_EXTRA_REQUIREMENTS_TXT: 'requirements.txt' },
+          { extraArgs: ['-v', `${wheelDir}:/wheels:ro`] },
+        ).then((c) => {
+          extraRequirements = c
+        }),
+        startContainer('model-dir', MODEL_ENV).then((c) => {
+          stoppable = c
+        }),
+        startContainer('slow-init', { AZUREML_ENTRY_SCRIPT: 'score.py', WORKER_TIMEOUT: '2' }).then(
+          (c) => {
+            slowInit = c
+          },
+        ),
+        ...(Object.keys(failures) as FailureCase[]).map((name) =>
+          startContainer(failures[name].fixture, failures[name].env, { publish: false }).then(
+            (c) => {
+              failed[name] = c
+            },
+          ),
+        ),
+      ]
+      await Promise.all(starts)
+    },
+    15 * 60 * 1000,
+  )
+
+  afterAll(async () => {
+    const ids = (await exec(DOCKER, ['ps', '-aq', '--filter', `label=${RUN_LABEL}`])).stdout
+      .split('\n')
+      .filter(Boolean)
+    if (ids.length > 0) await exec(DOCKER, ['rm', '-f', ...ids])
+    if (wheelDir) await rm(wheelDir, { recursive: true, force: true })
+  }, 120_000)
+
+  describe('image', () => {
+    it('has the real image config: user, cmd, workdir, PATH, app root, port', async () => {
+      const config = JSON.parse(await docker(['image', 'inspect', '-f', '{{json .Config}}', IMAGE]))
+      expect(config.User).toBe('dockeruser')
+      expect(config.Cmd).toEqual(['runsvdir', '/var/runit'])
+      expect(config.WorkingDir).toBe('/')
+      expect(config.ExposedPorts).toHaveProperty(['5001/tcp'])
+      const env: string[] = config.Env
+      expect(env.find((e) => e.startsWith('PATH='))).toMatch(new RegExp(`^PATH=${ENV_BIN}:`))
+      expect(env).toContain('AML_APP_ROOT=/var/azureml-app')
+      expect(config.Labels['io.extend-azureml-image.standin.hash']).toMatch(/^[0-9a-f]{32}$/)
+    })
+
+    it('gives dockeruser the runtime dirs and keeps the env root-owned', async () => {
+      const out = await docker([
+        'run',
+        '--rm',
+        '--label',
+        TEST_LABEL,
+        '--label',
+        RUN_LABEL,
+        IMAGE,
+        'stat',
+        '-c',
+        '%U %n',
+        '/var/runit',
+        '/var/runit/gunicorn',
+        '/var/log',
+        '/var/lib/nginx',
+        '/run',
+        '/var/azureml-app',
+        '/azureml-envs/minimal',
+        '/azureml-envs/minimal/bin/python',
+      ])
+      expect(out.split('\n')).toEqual([
+        'dockeruser /var/runit',
+        'dockeruser /var/runit/gunicorn',
+        'dockeruser /var/log',
+        'dockeruser /var/lib/nginx',
+        'dockeruser /run',
+        'dockeruser /var/azureml-app',
+        'root /azureml-envs/minimal',
+        'root /azureml-envs/minimal/bin/python',
+      ])
+    })
+
+    it('pip as root installs into the env; as dockeruser it fails with a permission error', async () => {
+      const script = [
+        `${WRITE_WHEELS.join(' ')} /tmp >/dev/null`,
+        'pip install --no-index --disable-pip-version-check /tmp/standin_probe-1.0-py3-none-any.whl',
+        'python -c "import standin_probe; print(standin_probe.__file__)"',
+      ].join(' && ')
+      const run = (user: string) =>
+        exec(DOCKER, [
+          'run',
+          '--rm',
+          '--label',
+          TEST_LABEL,
+          '--label',
+          RUN_LABEL,
+          '--user',
+          user,
+          ...WHEEL_MOUNTS,
+          IMAGE,
+          'bash',
+          '-c',
+          script,
+        ])
+      const [asRoot, asUser] = await Promise.all([run('root'), run('dockeruser')])
+      expect(asRoot.code).toBe(0)
+      expect(asRoot.stdout).toMatch(
+        /\/azureml-envs\/minimal\/lib\/python3\.\d+\/site-packages\/standin_probe\.py/,
+      )
+      expect(asUser.code).not.toBe(0)
+      expect(asUser.stderr + asUser.stdout).toMatch(/Permission denied: '\/azureml-envs\/minimal\//)
+    })
+  })
+
+  describe('serving (model-dir fixture, SCORING_TIMEOUT_MS=1500)', () => {
+    beforeAll(async () => {
+      const ms = await waitLive(serving)
+      expect(ms).toBeLessThan(30_000)
+    }, 90_000)
+
+    it('GET / answers 200 Healthy with a generated x-request-id', async () => {
+      const r = await request(serving.port, 'GET', '/')
+      expect(r.status).toBe(200)
+      expect(r.body).toBe('Healthy')
+      expect(r.headers['x-request-id']).toMatch(UUID)
+    })
+
+    it('echoes the caller x-request-id', async () => {
+      const r = await request(serving.port, 'GET', '/', { headers: { 'x-request-id': 'req-123' } })
+      expect(r.headers['x-request-id']).toBe('req-123')
+    })
+
+    it('POST /score calls run() with the raw body; init() read the model from AZUREML_MODEL_DIR', async () => {
+      const r = await request(serving.port, 'POST', '/score', {
+        body: '{"data": [1, 2]}',
+        headers: { 'content-type': 'application/json' },
+      })
+      expect(r.status).toBe(200)
+      expect(r.headers['content-type']).toMatch(/^application\/json/)
+      expect(Number(r.headers['x-ms-run-fn-exec-ms'])).toBeGreaterThanOrEqual(0)
+      expect(r.headers['x-request-id']).toMatch(UUID)
+      expect(JSON.parse(r.body)).toEqual({
+        model: 'tiny-model',
+        weight: 0.5,
+        echo: '{"data": [1, 2]}',
+        greeting: 'hello from helper',
+      })
+    })
+
+    it('GET /score calls run() with an empty body', async () => {
+      const r = await request(serving.port, 'GET', '/score')
+      expect(r.status).toBe(200)
+      expect(JSON.parse(r.body)).toMatchObject({ echo: '' })
+    })
+
+    it('run() raising: 500 contract, x-ms-run-function-failed, traceback only in the log', async () => {
+      const r = await request(serving.port, 'POST', '/score', { body: 'raise' })
+      expect(r.status).toBe(500)
+      expect(JSON.parse(r.body)).toEqual(RUN_FAILED)
+      expect(r.headers['x-ms-run-function-failed']).toBe('True')
+      expect(r.headers['x-request-id']).toMatch(UUID)
+      expect(r.body).not.toContain('Traceback')
+      const log = await logs(serving.id)
+      expect(log).toContain('Traceback (most recent call last)')
+      expect(log).toContain('ValueError: run() was asked to fail')
+    })
+
+    it('run() slower than SCORING_TIMEOUT_MS: 500 Scoring timeout', async () => {
+      const r = await request(serving.port, 'POST', '/score', { body: 'sleep:4' })
+      expect(r.status).toBe(500)
+      expect(JSON.parse(r.body)).toEqual({ message: 'Scoring timeout after 1500 ms' })
+    })
+
+    it('serves swagger.json versions 2 (default), 3 and 3.1; unknown version 404', async () => {
+      const [v2, v3, v31, bad] = await Promise.all(
+        [
+          '/swagger.json',
+          '/swagger.json?version=3',
+          '/swagger.json?version=3.1',
+          '/swagger.json?version=7',
+        ].map((p) => request(serving.port, 'GET', p)),
+      )
+      expect(v2.status).toBe(200)
+      expect(JSON.parse(v2.body).swagger).toBe('2.0')
+      expect(JSON.parse(v2.body).paths).toHaveProperty(['/score'])
+      expect(JSON.parse(v3.body).openapi).toMatch(/^3\.0\./)
+      expect(JSON.parse(v31.body).openapi).toMatch(/^3\.1\./)
+      expect(bad.status).toBe(404)
+      expect(JSON.parse(bad.body).message).toEqual(expect.any(String))
+    })
+
+    it('unknown path 404 and wrong method 405 answer JSON messages', async () => {
+      const [missing, wrongMethod] = await Promise.all([
+        request(serving.port, 'GET', '/nope'),
+        request(serving.port, 'PUT', '/score', { body: 'x' }),
+      ])
+      expect(missing.status).toBe(404)
+      expect(JSON.parse(missing.body).message).toEqual(expect.any(String))
+      expect(missing.headers['x-request-id']).toMatch(UUID)
+      expect(wrongMethod.status).toBe(405)
+      expect(JSON.parse(wrongMethod.body).message).toEqual(expect.any(String))
+    })
+
+    it('logs what init() prints', async () => {
+      expect(await logs(serving.id)).toContain('init: loaded model tiny-model')
+    })
+  })
+
+  describe('server settings', () => {
+    it('WORKER_PRELOAD runs init() once for WORKER_COUNT=2; AZUREML_LOG_LEVEL=WARNING hides INFO', async () => {
+      await waitLive(preloaded)
+      const r = await request(preloaded.port, 'POST', '/score', { body: 'x' })
+      expect(r.status).toBe(200)
+      const log = await logs(preloaded.id)
+      expect(log).toContain('workers 2')
+      expect(log.split('init: loaded model').length - 1).toBe(1)
+      expect(log).not.toMatch(/\bINFO\b/)
+    })
+
+    it('installs AZUREML_EXTRA_REQUIREMENTS_TXT before starting the server', async () => {
+      await waitLive(extraRequirements)
+      const r = await request(extraRequirements.port, 'POST', '/score', { body: 'x' })
+      expect(r.status).toBe(200)
+      expect(JSON.parse(r.body)).toEqual({ probe: 42 })
+      expect(await logs(extraRequirements.id)).toContain('Successfully installed standin-probe-1.0')
+    })
+  })
+
+  describe('start-up failures make the container exit', () => {
+    it.each(Object.keys(failures) as FailureCase[])('%s', async (name) => {
+      const c = failed[name]
+      const code = await waitExit(c)
+      expect(code).not.toBe(0)
+      const log = await logs(c.id)
+      for (const text of failures[name].expected) expect(log).toContain(text)
+      expect(log).toContain('exiting with code 3')
+      expect(log).toContain('Worker failed to boot')
+    })
+  })
+
+  it('a slow init() killed by WORKER_TIMEOUT: worker rebooted, container up, GET / unanswered', async () => {
+    const deadline = Date.now() + 30_000
+    let log = ''
+    while ((log.match(/WORKER TIMEOUT/g) ?? []).length < 2) {
+      if (Date.now() > deadline) throw new Error(`no second WORKER TIMEOUT within 30 s:\n${log}`)
+      await sleep(500)
+      log = await logs(slowInit.id)
+    }
+    expect((await state(slowInit.id)).status).toBe('running')
+    // gunicorn's socket is bound but no worker accepts: nginx waits, the client must time out.
+    await expect(request(slowInit.port, 'GET', '/', { timeoutMs: 1_500 })).rejects.toThrow(
+      /no answer within 1500 ms/,
+    )
+  })
+
+  it('docker stop is prompt', async () => {
+    await waitLive(stoppable)
+    const started = Date.now()
+    await docker(['stop', '-t', '10', stoppable.id])
+    expect(Date.now() - started).toBeLessThan(5_000)
+    expect((await state(stoppable.id)).status).toBe('exited')
+  })
+})
