@@ -29,4 +29,6 @@ export declare function runAction(options?: {
   onSpawn?: (child: ChildProcess) => void
   echo?: boolean
   post?: boolean
+  /** A fixed RUNNER_TEMP (emptied afterwards), as a runner has; default: a new temp dir. */
+  runnerTemp?: string
 }): Promise<ActionRun>

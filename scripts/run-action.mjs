@@ -60,8 +60,12 @@ export async function runAction({
   onSpawn,
   echo = false,
   post = true,
+  runnerTemp: givenRunnerTemp,
 } = {}) {
-  const runnerTemp = fs.mkdtempSync(path.join(os.tmpdir(), 'runner-temp-'))
+  // A runner's temp dir has the same path on every run; pass one to model that (the cache
+  // version depends on it). It is emptied, not removed, afterwards.
+  const runnerTemp = givenRunnerTemp ?? fs.mkdtempSync(path.join(os.tmpdir(), 'runner-temp-'))
+  fs.mkdirSync(runnerTemp, { recursive: true })
   const files = {
     GITHUB_OUTPUT: path.join(runnerTemp, '_output'),
     GITHUB_STATE: path.join(runnerTemp, '_state'),
@@ -100,7 +104,10 @@ export async function runAction({
     const leftInTemp = fs.readdirSync(runnerTemp).filter((name) => !name.startsWith('_'))
     return { main, post: postResult, outputs, state, summary, runnerTemp, leftInTemp }
   } finally {
-    fs.rmSync(runnerTemp, { recursive: true, force: true })
+    if (givenRunnerTemp === undefined) fs.rmSync(runnerTemp, { recursive: true, force: true })
+    else
+      for (const name of fs.readdirSync(runnerTemp))
+        fs.rmSync(path.join(runnerTemp, name), { recursive: true, force: true })
   }
 }
 

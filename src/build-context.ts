@@ -5,7 +5,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { ContextPath } from './dockerfile.js'
 
-export interface ContextSources {
+export interface StagingInputs {
   requirements?: string
   codeDir?: string
   modelDir?: string
@@ -34,11 +34,36 @@ function stageTree(sourceDir: string, targetDir: string): void {
   }
 }
 
-/** Fills `contextDir` (which must exist and be empty) from the sources. */
-export function stageContext(contextDir: string, sources: ContextSources): void {
-  if (sources.requirements) {
-    stageFile(sources.requirements, path.join(contextDir, ContextPath.requirements))
+/**
+ * Stages the two build contexts under `root`: `dependencies/` (the requirements file) and
+ * `application/` (model and code), each holding only what its Dockerfile copies.
+ */
+export function stageContexts(root: string, sources: StagingInputs): StagedContexts {
+  const staged = {
+    dependencies: path.join(root, StagedContext.dependencies),
+    application: path.join(root, StagedContext.application),
   }
-  if (sources.modelDir) stageTree(sources.modelDir, path.join(contextDir, ContextPath.model))
-  if (sources.codeDir) stageTree(sources.codeDir, path.join(contextDir, ContextPath.code))
+  fs.mkdirSync(staged.dependencies, { recursive: true })
+  fs.mkdirSync(staged.application, { recursive: true })
+  if (sources.requirements) {
+    stageFile(sources.requirements, path.join(staged.dependencies, ContextPath.requirements))
+  }
+  if (sources.modelDir)
+    stageTree(sources.modelDir, path.join(staged.application, ContextPath.model))
+  if (sources.codeDir) stageTree(sources.codeDir, path.join(staged.application, ContextPath.code))
+  return staged
+}
+
+export const StagedContext = { dependencies: 'dependencies', application: 'application' } as const
+
+export interface StagedContexts {
+  dependencies: string
+  application: string
+}
+
+/** COPY sources for the standalone Dockerfile, whose context is the root of both. */
+export const STANDALONE_SOURCES = {
+  requirements: `${StagedContext.dependencies}/${ContextPath.requirements}`,
+  model: `${StagedContext.application}/${ContextPath.model}`,
+  code: `${StagedContext.application}/${ContextPath.code}`,
 }

@@ -11,6 +11,7 @@ export class CleanupRegistry {
   private readonly containers = new Set<string>()
   private readonly directories = new Set<string>()
   private readonly tags = new Set<string>()
+  private cleaning: Promise<void> | undefined
 
   constructor(private readonly docker: DockerClient) {}
 
@@ -45,7 +46,18 @@ export class CleanupRegistry {
     this.containers.delete(name)
   }
 
-  async cleanup(): Promise<void> {
+  /**
+   * Removes all of it. Calls while one runs (a signal arriving as the step fails) share it:
+   * a second one would stop the first one's own docker commands.
+   */
+  cleanup(): Promise<void> {
+    this.cleaning ??= this.removeAll().finally(() => (this.cleaning = undefined))
+    return this.cleaning
+  }
+
+  private async removeAll(): Promise<void> {
+    // First stop what is still running: a build left going would tag its image after the untag.
+    await this.docker.cancel().catch((error: unknown) => core.warning(String(error)))
     for (const name of [...this.containers]) {
       try {
         await this.removeContainer(name)
@@ -62,14 +74,20 @@ export class CleanupRegistry {
   }
 }
 
-/** On cancellation the runner sends SIGINT, then SIGTERM: clean up, then end with the signal. */
+/**
+ * On cancellation the runner sends SIGINT, then SIGTERM: clean up once, then end with the first
+ * signal. Later signals are ignored so that they cannot cut the cleanup short.
+ */
 export function cleanupOnSignals(registry: CleanupRegistry): () => void {
+  let cleaning = false
   const handler = (signal: NodeJS.Signals): void => {
-    core.warning(`Received ${signal}: removing what this step created`)
+    if (cleaning) return
+    cleaning = true
+    core.warning(`Received ${signal}: stopping docker and removing what this step created`)
     void registry.cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
   }
-  process.once('SIGINT', handler)
-  process.once('SIGTERM', handler)
+  process.on('SIGINT', handler)
+  process.on('SIGTERM', handler)
   return () => {
     process.removeListener('SIGINT', handler)
     process.removeListener('SIGTERM', handler)

@@ -22,6 +22,7 @@ export enum Input {
   ExpectedResponse = 'expected-response',
   StartupTimeout = 'startup-timeout',
   ContainerPort = 'container-port',
+  Cache = 'cache',
 }
 
 export enum Output {

@@ -19,7 +19,8 @@ export interface BuildRequest {
 
 export function buildArgs(request: BuildRequest): string[] {
   const args = ['build', '--file', request.dockerfile, '--iidfile', request.iidFile]
-  if (request.builder === 'buildkit') args.push('--progress', 'plain')
+  // BuildKit: a readable log. Legacy: a failed step must not leave its container behind.
+  args.push(...(request.builder === 'buildkit' ? ['--progress', 'plain'] : ['--force-rm']))
   for (const tag of request.tags) args.push('--tag', tag)
   for (const { key, value } of request.labels) args.push('--label', `${key}=${value}`)
   if (request.network !== undefined) args.push('--network', request.network)

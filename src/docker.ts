@@ -1,6 +1,6 @@
 // The Docker CLI behind a small interface, so that the pipeline can be driven by the real engine
 // in integration tests and by a plain object in unit tests.
-import * as exec from '@actions/exec'
+import * as core from '@actions/core'
 import {
   buildArgs,
   runArgs,
@@ -8,12 +8,18 @@ import {
   type Builder,
   type RunRequest,
 } from './docker-args.js'
+import { CommandNotStarted, CommandRunner, type CommandResult } from './command.js'
+import { classifyPullFailure, pullFailureMessage } from './docker-errors.js'
 import { retry } from './retry.js'
 
-export interface CommandResult {
-  exitCode: number
-  stdout: string
-  stderr: string
+export type { CommandResult } from './command.js'
+
+export interface LocalImage {
+  id: string
+  /** The layers' diff ids, base first. */
+  layers: string[]
+  user: string
+  labels: Record<string, string>
 }
 
 export interface LineSink {
@@ -25,6 +31,10 @@ export interface DockerClient {
   serverVersion(): Promise<string>
   /** The image's configured user, pulling the image first when it is not present. */
   imageUser(reference: string): Promise<string>
+  /** Id, user and labels of a local image; undefined when the daemon does not have it. */
+  localImage(reference: string): Promise<LocalImage | undefined>
+  save(reference: string, file: string): Promise<void>
+  load(file: string): Promise<void>
   build(request: BuildRequest, onLine: LineSink): Promise<CommandResult>
   run(request: RunRequest): Promise<string>
   hostPort(container: string, containerPort: number): Promise<number>
@@ -33,6 +43,8 @@ export interface DockerClient {
   logs(container: string): Promise<string>
   remove(container: string): Promise<void>
   untag(references: string[]): Promise<void>
+  /** Stops any docker command still running (a build, a pull) and resolves once they ended. */
+  cancel(): Promise<void>
 }
 
 /** Keeps the end of a tool's output: that is where apt, pip and docker put the reason. */
@@ -40,23 +52,20 @@ export function tail(text: string, lines = 25): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n')
 }
 
-const TRANSIENT_PULL_ERRORS =
-  /timeout|timed out|connection reset|connection refused|TLS handshake|temporary failure|too many requests|50[234]|EOF/i
+const PULL_ATTEMPTS = 3
 
 export class DockerCli implements DockerClient {
+  private readonly commands = new CommandRunner()
+
   constructor(private readonly command = 'docker') {}
 
   private async exec(args: string[], onLine?: LineSink): Promise<CommandResult> {
     try {
-      return await exec.getExecOutput(this.command, args, {
-        ignoreReturnCode: true,
-        silent: true,
-        listeners: onLine ? { stdline: onLine, errline: onLine } : undefined,
-      })
+      return await this.commands.run(this.command, args, onLine)
     } catch (error) {
-      // @actions/exec throws when the executable is not on PATH.
+      if (!(error instanceof CommandNotStarted)) throw error
       throw new Error(
-        `The docker CLI could not be started (${error instanceof Error ? error.message : String(error)}); this action needs Docker on the runner`,
+        `The docker CLI could not be started (${this.command}: ${error.code ?? error.message}). This action runs docker on a Linux runner: install Docker (GitHub's ubuntu runners have it) or put the docker CLI on PATH`,
         { cause: error },
       )
     }
@@ -96,22 +105,59 @@ export class DockerCli implements DockerClient {
     const inspect = ['image', 'inspect', '--format', '{{.Config.User}}', reference]
     let result = await this.exec(inspect)
     if (result.exitCode !== 0) {
+      let attempt = 0
+      let lastLine = ''
       await retry(
         async () => {
+          attempt++
           const pull = await this.exec(['pull', reference])
           if (pull.exitCode === 0) return
-          const reason = tail(pull.stderr || pull.stdout, 5)
-          const error = new Error(`Pulling base image ${reference} failed:\n${reason}`)
-          if (!TRANSIENT_PULL_ERRORS.test(reason)) throw Object.assign(error, { final: true })
+          const output = tail(pull.stderr || pull.stdout, 5)
+          lastLine = output.split('\n').pop() ?? ''
+          const kind = classifyPullFailure(output)
+          const error = new Error(pullFailureMessage(reference, kind, attempt, output))
+          // Only network and registry trouble may pass; a wrong name or a denial will not.
+          if (kind !== 'transient') throw Object.assign(error, { final: true })
           throw error
         },
-        { attempts: 3, firstDelayMs: 2000 },
+        {
+          attempts: PULL_ATTEMPTS,
+          firstDelayMs: 2000,
+          onRetry: (delayMs) =>
+            core.info(
+              `Pulling ${reference} failed (attempt ${attempt} of ${PULL_ATTEMPTS}: ${lastLine}); retrying in ${delayMs / 1000} s`,
+            ),
+        },
       )
       result = await this.exec(inspect)
       if (result.exitCode !== 0)
         throw new Error(`Base image ${reference} is not there after pulling it`)
     }
     return result.stdout.trim()
+  }
+
+  async localImage(reference: string): Promise<LocalImage | undefined> {
+    const result = await this.exec(['image', 'inspect', '--format', '{{json .}}', reference])
+    if (result.exitCode !== 0) return undefined
+    const image = JSON.parse(result.stdout) as {
+      Id: string
+      RootFS?: { Layers?: string[] }
+      Config?: { User?: string; Labels?: Record<string, string> | null }
+    }
+    return {
+      id: image.Id,
+      layers: image.RootFS?.Layers ?? [],
+      user: image.Config?.User ?? '',
+      labels: image.Config?.Labels ?? {},
+    }
+  }
+
+  async save(reference: string, file: string): Promise<void> {
+    await this.checked(['image', 'save', '--output', file, reference], `Saving ${reference}`)
+  }
+
+  async load(file: string): Promise<void> {
+    await this.checked(['image', 'load', '--quiet', '--input', file], 'Loading the cached image')
   }
 
   build(request: BuildRequest, onLine: LineSink): Promise<CommandResult> {
@@ -154,5 +200,9 @@ export class DockerCli implements DockerClient {
   async untag(references: string[]): Promise<void> {
     if (references.length === 0) return
     await this.exec(['image', 'rm', ...references])
+  }
+
+  cancel(): Promise<void> {
+    return this.commands.stopAll()
   }
 }

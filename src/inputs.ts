@@ -32,6 +32,7 @@ export interface Inputs {
   expectedResponse?: ExpectedResponse
   startupTimeoutSeconds: number
   containerPort: number
+  cache: boolean
 }
 
 // Debian policy for package names; apt's own suffixes (trailing '-' removes a package, a single
@@ -176,6 +177,12 @@ function sampleRequest(workspace: string, raw: string): string {
 
 function entryScript(codeDir: string | undefined, raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined
+  // It becomes an ENV value and a path in the server's argv: a line break has no place there.
+  if (/\p{Cc}/u.test(raw)) {
+    throw new Error(
+      `Input '${Input.EntryScript}': ${JSON.stringify(raw)} must not contain line breaks or control characters`,
+    )
+  }
   if (codeDir === undefined) {
     throw new Error(`Input '${Input.EntryScript}' needs '${Input.CodeDir}'`)
   }
@@ -248,5 +255,6 @@ export function getInputs(): Inputs {
       expectedResponse === undefined ? undefined : parseExpectedResponse(expectedResponse),
     startupTimeoutSeconds: integerInput(Input.StartupTimeout, 300, 1, 3600),
     containerPort: integerInput(Input.ContainerPort, 5001, 1, 65535),
+    cache: booleanInput(Input.Cache, true),
   }
 }

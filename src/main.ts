@@ -3,6 +3,7 @@
 import * as core from '@actions/core'
 import { CleanupRegistry, cleanupOnSignals } from './cleanup-registry.js'
 import { DockerCli, type DockerClient } from './docker.js'
+import { ActionsImageCache } from './image-cache.js'
 import { getInputs } from './inputs.js'
 import {
   setOutputs,
@@ -25,7 +26,8 @@ export async function run(docker: DockerClient = new DockerCli()): Promise<void>
     }
     const inputs = getInputs()
     baseImage = inputs.baseImage
-    const result = await runPipeline(inputs, docker, registry)
+    const imageCache = inputs.cache ? new ActionsImageCache() : undefined
+    const result = await runPipeline(inputs, docker, registry, imageCache)
     setOutputs(result, inputs.baseImage)
     await writeSummary(result, inputs.baseImage).catch(warnSummary)
   } catch (error) {

@@ -26,7 +26,9 @@ export function metadata(result: PipelineResult, baseImage: string): Record<stri
     baseUser: result.baseUser,
     smokeTest: result.smokeTest,
     scoreStatus: result.score?.scoreStatus,
+    dependencies: result.dependencies,
     timings: {
+      dependenciesMs: result.timings.dependenciesMs,
       buildMs: result.timings.buildMs,
       smokeTestMs: result.timings.smokeTestMs,
       liveAfterMs: result.score?.liveAfterMs,
@@ -60,6 +62,21 @@ export function setSmokeTestFailureOutputs(failure: SmokeTestFailure): void {
   }
 }
 
+function dependenciesCell(result: PipelineResult): string {
+  const dependencies = result.dependencies
+  if (!dependencies) return 'none (no apt packages or requirements)'
+  const source = {
+    daemon: 'reused from the daemon',
+    cache: 'restored from the Actions cache',
+    built: 'built',
+  }[dependencies.source]
+  const saved =
+    dependencies.cacheSavedBytes === undefined
+      ? ''
+      : `, saved to the cache (${(dependencies.cacheSavedBytes / 1024 / 1024).toFixed(0)} MiB)`
+  return `${source} in ${seconds(result.timings.dependenciesMs)}${saved}`
+}
+
 function seconds(ms: number | undefined): string {
   return ms === undefined ? '–' : `${(ms / 1000).toFixed(1)} s`
 }
@@ -72,6 +89,7 @@ export async function writeSummary(result: PipelineResult, baseImage: string): P
       result.built ? result.tags.join(', ') : 'not built (build: false)',
     ],
     [{ data: 'Image id', header: true }, result.imageId ?? '–'],
+    [{ data: 'Dependencies', header: true }, dependenciesCell(result)],
     [{ data: 'Build', header: true }, seconds(result.timings.buildMs)],
     [{ data: 'Smoke test', header: true }, result.smokeTest],
     [{ data: 'Live after', header: true }, seconds(result.score?.liveAfterMs)],

@@ -1,22 +1,41 @@
-// The whole job of the main step: plan the image from validated inputs, write the Dockerfile and
-// context, build, smoke-test. It returns what later steps may use, and on any failure leaves
-// nothing behind: no container, no tag of an image that did not pass, no temp dir.
+// The whole job of the main step: plan the image from validated inputs, write the Dockerfiles
+// and contexts, get the dependencies image (daemon, cache or build), build the application on
+// it, smoke-test. It returns what later steps may use, and on any failure leaves nothing behind:
+// no container, no tag of an image that did not pass, no temp dir.
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { stageContext } from './build-context.js'
+import { STANDALONE_SOURCES, stageContexts } from './build-context.js'
 import type { CleanupRegistry } from './cleanup-registry.js'
+import { Contract } from './constants.js'
 import { contentHash } from './content-hash.js'
-import type { Builder } from './docker-args.js'
+import {
+  dependenciesKey,
+  dependenciesTag,
+  findDependencies,
+  localBase,
+  saveDependencies,
+  type DependenciesSource,
+} from './dependencies.js'
+import type { BuildRequest, Builder } from './docker-args.js'
 import type { DockerClient } from './docker.js'
-import { PIP_CONFIG_SECRET_ID, renderDockerfile, type PipConfigMode } from './dockerfile.js'
+import { buildFailureMessage } from './docker-errors.js'
+import {
+  PIP_CONFIG_SECRET_ID,
+  hasDependencies,
+  renderApplicationDockerfile,
+  renderDependenciesDockerfile,
+  renderDockerfile,
+  type DockerfilePlan,
+  type PipConfigMode,
+} from './dockerfile.js'
+import type { ImageCache } from './image-cache.js'
 import type { Inputs } from './inputs.js'
 import { startRelay } from './log.js'
 import type { KeyValue } from './parse.js'
-import { hasPipIndexes, pipBuildArgs, renderPipConf } from './pip-config.js'
+import { hasPipIndexes, pipBuildArgs, renderPipConf, type PipIndexes } from './pip-config.js'
 import { smokeTest, type SmokeTestResult } from './smoke-test.js'
-import { Contract } from './constants.js'
 
 export interface PipelineResult {
   dockerfile: string
@@ -26,7 +45,8 @@ export interface PipelineResult {
   imageId?: string
   builder?: Builder
   baseUser: string
-  timings: { buildMs?: number; smokeTestMs?: number }
+  dependencies?: { source: DependenciesSource; image: string; cacheSavedBytes?: number }
+  timings: { dependenciesMs?: number; buildMs?: number; smokeTestMs?: number }
   smokeTest: 'passed' | 'skipped'
   score?: SmokeTestResult
 }
@@ -34,19 +54,13 @@ export interface PipelineResult {
 // A user as docker prints it: name or uid, optional group. Anything else is not trusted into
 // the Dockerfile's USER line.
 const USER = /^[A-Za-z0-9_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/
+const BUILD_LOG_LINES_IN_MESSAGE = 30
 
-function baseUserOrDefault(user: string): string {
-  if (
-    user === '' ||
-    user === 'root' ||
-    user === '0' ||
-    user.startsWith('root:') ||
-    user.startsWith('0:')
-  ) {
-    return Contract.defaultUser
-  }
-  if (!USER.test(user))
+export function baseUserOrDefault(user: string): string {
+  if (user === '' || /^(root|0)(:|$)/.test(user)) return Contract.defaultUser
+  if (!USER.test(user)) {
     throw new Error(`The base image's user "${user}" is not a user name docker accepts`)
+  }
   return user
 }
 
@@ -76,13 +90,13 @@ export function imageLabels(inputs: Inputs, env: NodeJS.ProcessEnv = process.env
   return [...labels].map(([key, value]) => ({ key, value }))
 }
 
+function pipIndexes(inputs: Inputs): PipIndexes {
+  return { indexUrl: inputs.pipIndexUrl, extraIndexUrls: inputs.pipExtraIndexUrls }
+}
+
 function pipConfigMode(inputs: Inputs, builder: Builder | undefined): PipConfigMode {
   if (!inputs.requirements || !hasPipIndexes(pipIndexes(inputs))) return 'none'
   return builder === 'legacy' ? 'build-args' : 'secret'
-}
-
-function pipIndexes(inputs: Inputs) {
-  return { indexUrl: inputs.pipIndexUrl, extraIndexUrls: inputs.pipExtraIndexUrls }
 }
 
 function withoutCredentials(url: string): string {
@@ -90,6 +104,11 @@ function withoutCredentials(url: string): string {
   parsed.username = ''
   parsed.password = ''
   return parsed.toString()
+}
+
+function publicIndexes(inputs: Inputs): string[] {
+  const urls = [inputs.pipIndexUrl, ...inputs.pipExtraIndexUrls]
+  return urls.filter((url): url is string => Boolean(url)).map(withoutCredentials)
 }
 
 async function computeTags(inputs: Inputs, labels: KeyValue[]): Promise<string[]> {
@@ -101,9 +120,7 @@ async function computeTags(inputs: Inputs, labels: KeyValue[]): Promise<string[]
       entryScript: inputs.entryScript ?? null,
       env: inputs.env,
       labels,
-      pipIndexes: [inputs.pipIndexUrl, ...inputs.pipExtraIndexUrls]
-        .filter(Boolean)
-        .map((url) => withoutCredentials(url as string)),
+      pipIndexes: publicIndexes(inputs),
     },
     { requirements: inputs.requirements },
     { code: inputs.codeDir, model: inputs.modelDir },
@@ -111,50 +128,102 @@ async function computeTags(inputs: Inputs, labels: KeyValue[]): Promise<string[]
   return [defaultTag(hash)]
 }
 
-const BUILD_LOG_LINES_IN_MESSAGE = 30
-
 function workRoot(): string {
   return process.env.RUNNER_TEMP || os.tmpdir()
+}
+
+/** Runs one docker build with its log folded and relayed inert; fails with the log's end. */
+async function buildImage(
+  docker: DockerClient,
+  title: string,
+  request: Omit<BuildRequest, 'iidFile'>,
+  workDir: string,
+): Promise<string> {
+  const iidFile = path.join(workDir, `${path.basename(request.dockerfile)}.iid`)
+  const recent: string[] = []
+  const build = await core.group(title, async () => {
+    const relay = startRelay()
+    try {
+      return await docker.build({ ...request, iidFile }, (line) => {
+        relay.line(line)
+        recent.push(line)
+        if (recent.length > BUILD_LOG_LINES_IN_MESSAGE) recent.shift()
+      })
+    } finally {
+      relay.end()
+    }
+  })
+  if (build.exitCode !== 0) throw new Error(buildFailureMessage(title, build, recent))
+  return fs.readFileSync(iidFile, 'utf8').trim()
+}
+
+/** Builds the dependencies image; pip indexes go in as a secret or build args, never ENV. */
+async function buildDependencies(
+  docker: DockerClient,
+  inputs: Inputs,
+  plan: DockerfilePlan,
+  builder: Builder,
+  key: string,
+  workDir: string,
+  context: string,
+): Promise<void> {
+  const dockerfile = path.join(workDir, 'dependencies.Dockerfile')
+  fs.writeFileSync(dockerfile, renderDependenciesDockerfile(plan))
+  const secretsDir = path.join(workDir, 'secrets')
+  const secrets: { id: string; file: string }[] = []
+  if (plan.pipConfig === 'secret') {
+    fs.mkdirSync(secretsDir, { mode: 0o700 })
+    const file = path.join(secretsDir, PIP_CONFIG_SECRET_ID)
+    fs.writeFileSync(file, renderPipConf(pipIndexes(inputs)), { mode: 0o600 })
+    secrets.push({ id: PIP_CONFIG_SECRET_ID, file })
+  }
+  try {
+    await buildImage(
+      docker,
+      'Build the dependencies (apt, pip)',
+      {
+        builder,
+        dockerfile,
+        context,
+        tags: [dependenciesTag(key)],
+        labels: [],
+        network: inputs.network,
+        secrets,
+        buildArgs: plan.pipConfig === 'build-args' ? pipBuildArgs(pipIndexes(inputs)) : [],
+      },
+      workDir,
+    )
+  } finally {
+    fs.rmSync(secretsDir, { recursive: true, force: true })
+  }
 }
 
 export async function runPipeline(
   inputs: Inputs,
   docker: DockerClient,
   registry: CleanupRegistry,
+  imageCache?: ImageCache,
 ): Promise<PipelineResult> {
   const workDir = fs.mkdtempSync(path.join(workRoot(), 'extend-azureml-image-'))
   registry.addDirectory(workDir)
-  const context = path.join(workDir, 'context')
   const dockerfile = path.join(workDir, 'Dockerfile')
-  const secretsDir = path.join(workDir, 'secrets')
 
   const prepared = await core.group('Prepare', async () => {
     let builder: Builder | undefined
-    let baseUser: string
     if (inputs.build) {
       core.info(`Docker engine ${await docker.serverVersion()}`)
       builder = await docker.builder()
       core.info(`Builder: ${builder === 'buildkit' ? 'BuildKit' : 'legacy builder'}`)
-      baseUser = baseUserOrDefault(await docker.imageUser(inputs.baseImage))
-    } else {
-      baseUser = await docker
-        .imageUser(inputs.baseImage)
-        .then(baseUserOrDefault)
-        .catch((error: Error) => {
-          core.warning(
-            `Could not read the base image's user (${error.message}); using ${Contract.defaultUser}`,
-          )
-          return Contract.defaultUser
-        })
     }
-    core.info(`Base image user: ${baseUser}`)
+    // Refused whatever the daemon holds, so the same inputs never pass on one runner and fail
+    // on the next.
+    if (pipConfigMode(inputs, builder) === 'build-args') pipBuildArgs(pipIndexes(inputs))
     const labels = imageLabels(inputs)
     const tags = await computeTags(inputs, labels)
-    fs.mkdirSync(context)
-    stageContext(context, inputs)
-    const text = renderDockerfile({
+    const contexts = stageContexts(workDir, inputs)
+    const plan: DockerfilePlan = {
       baseImage: inputs.baseImage,
-      user: baseUser,
+      user: Contract.defaultUser, // settled below, once the base image (or its cache) is known
       aptPackages: inputs.aptPackages,
       requirements: inputs.requirements !== undefined,
       pipConfig: pipConfigMode(inputs, builder),
@@ -162,81 +231,101 @@ export async function runPipeline(
       code: inputs.codeDir !== undefined,
       entryScript: inputs.entryScript,
       env: inputs.env,
-    })
-    fs.writeFileSync(dockerfile, text)
-    return { builder, baseUser, labels, tags, text }
+    }
+    return { builder, labels, tags, contexts, plan }
   })
-  await core.group('Dockerfile', async () => core.info(prepared.text))
+  const { builder, plan, contexts } = prepared
 
   const result: PipelineResult = {
     dockerfile,
-    context,
+    context: workDir,
     built: false,
     tags: prepared.tags,
-    builder: prepared.builder,
-    baseUser: prepared.baseUser,
+    builder,
+    baseUser: plan.user,
     timings: {},
     smokeTest: 'skipped',
   }
-  if (!inputs.build || prepared.builder === undefined) {
+
+  const writeStandalone = (): void => {
+    const text = renderDockerfile({ ...plan, sources: STANDALONE_SOURCES })
+    fs.writeFileSync(dockerfile, text)
+    core.startGroup('Dockerfile')
+    core.info(text)
+    core.endGroup()
+  }
+
+  if (!inputs.build || builder === undefined) {
+    plan.user = await docker
+      .imageUser(inputs.baseImage)
+      .then(baseUserOrDefault)
+      .catch((error: Error) => {
+        core.warning(
+          `Could not read the base image's user (${error.message}); using ${Contract.defaultUser}`,
+        )
+        return Contract.defaultUser
+      })
+    result.baseUser = plan.user
+    writeStandalone()
     registry.keepDirectory(workDir)
     return result
   }
 
-  const mode = pipConfigMode(inputs, prepared.builder)
-  const secrets: { id: string; file: string }[] = []
-  if (mode === 'secret') {
-    fs.mkdirSync(secretsDir, { mode: 0o700 })
-    const file = path.join(secretsDir, PIP_CONFIG_SECRET_ID)
-    fs.writeFileSync(file, renderPipConf(pipIndexes(inputs)), { mode: 0o600 })
-    secrets.push({ id: PIP_CONFIG_SECRET_ID, file })
+  const base = await localBase(docker, inputs.baseImage)
+  plan.user = baseUserOrDefault(base.user)
+  let from = inputs.baseImage
+  let builtKey: string | undefined
+  if (hasDependencies(plan)) {
+    const started = Date.now()
+    const key = await dependenciesKey(base, {
+      aptPackages: inputs.aptPackages,
+      requirements: inputs.requirements,
+      pipIndexes: publicIndexes(inputs),
+      pipConfig: plan.pipConfig,
+    })
+    from = dependenciesTag(key)
+    const source = await findDependencies(docker, imageCache, key)
+    if (source) {
+      core.info(
+        `Dependencies: ${from}, ${source === 'daemon' ? 'already in the daemon' : 'restored from the cache'}`,
+      )
+    } else {
+      await buildDependencies(docker, inputs, plan, builder, key, workDir, contexts.dependencies)
+      builtKey = key
+    }
+    result.dependencies = { source: source ?? 'built', image: from }
+    result.timings.dependenciesMs = Date.now() - started
   }
-  const buildArgs = mode === 'build-args' ? pipBuildArgs(pipIndexes(inputs)) : []
-  const iidFile = path.join(workDir, 'iid')
+  result.baseUser = plan.user
+  core.info(`Base image user: ${plan.user}`)
+  writeStandalone()
 
+  const applicationDockerfile = path.join(workDir, 'application.Dockerfile')
+  fs.writeFileSync(applicationDockerfile, renderApplicationDockerfile(plan, from))
   const buildStarted = Date.now()
   registry.addTags(prepared.tags)
-  const recent: string[] = []
-  const build = await core.group(`Build ${prepared.tags[0]}`, async () => {
-    const relay = startRelay()
-    try {
-      return await docker.build(
-        {
-          builder: prepared.builder as Builder,
-          dockerfile,
-          context,
-          iidFile,
-          tags: prepared.tags,
-          labels: prepared.labels,
-          network: inputs.network,
-          secrets,
-          buildArgs,
-        },
-        (line) => {
-          relay.line(line)
-          recent.push(line)
-          if (recent.length > BUILD_LOG_LINES_IN_MESSAGE) recent.shift()
-        },
-      )
-    } finally {
-      relay.end()
-      fs.rmSync(secretsDir, { recursive: true, force: true })
-    }
-  })
+  result.imageId = await buildImage(
+    docker,
+    `Build ${prepared.tags[0]}`,
+    {
+      builder,
+      dockerfile: applicationDockerfile,
+      context: contexts.application,
+      tags: prepared.tags,
+      labels: prepared.labels,
+      secrets: [],
+      buildArgs: [],
+    },
+    workDir,
+  )
   result.timings.buildMs = Date.now() - buildStarted
-  if (build.exitCode !== 0) {
-    throw new Error(
-      `docker build failed (exit ${build.exitCode}). End of the build log:\n${recent.join('\n')}`,
-    )
-  }
-  result.imageId = fs.readFileSync(iidFile, 'utf8').trim()
   result.built = true
   core.info(`Built ${result.imageId} as ${prepared.tags.join(', ')}`)
 
   if (inputs.smokeTest) {
     const started = Date.now()
     result.score = await smokeTest(docker, registry, {
-      image: result.imageId as string,
+      image: result.imageId,
       containerPort: inputs.containerPort,
       startupTimeoutSeconds: inputs.startupTimeoutSeconds,
       sampleRequest: inputs.sampleRequest,
@@ -245,6 +334,17 @@ export async function runPipeline(
     })
     result.timings.smokeTestMs = Date.now() - started
     result.smokeTest = 'passed'
+  }
+  // Only dependencies that served a passing image are worth a cache entry.
+  if (builtKey && imageCache && result.dependencies) {
+    const key = builtKey
+    const bytes = await core.group('Save the dependencies to the cache', () =>
+      saveDependencies(docker, imageCache, key, base),
+    )
+    if (bytes !== undefined) {
+      result.dependencies.cacheSavedBytes = bytes
+      core.info(`Saved ${(bytes / 1024 / 1024).toFixed(1)} MiB`)
+    }
   }
   registry.keepTags()
   registry.keepDirectory(workDir)

@@ -3,6 +3,8 @@ export interface RetryOptions {
   attempts: number
   firstDelayMs: number
   sleep?: (ms: number) => Promise<void>
+  /** Told before each wait, e.g. to log that a retry is coming. */
+  onRetry?: (delayMs: number, error: unknown) => void
 }
 
 export const sleep = (ms: number): Promise<void> =>
@@ -18,6 +20,7 @@ export async function retry<T>(action: () => Promise<T>, options: RetryOptions):
     } catch (error) {
       const final = (error as { final?: boolean }).final === true
       if (final || attempt >= options.attempts) throw error
+      options.onRetry?.(delay, error)
       await wait(delay)
       delay *= 2
     }

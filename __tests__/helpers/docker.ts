@@ -50,10 +50,25 @@ export async function runInImage(image: string, command: string[]): Promise<stri
   return docker(['run', '--rm', '--entrypoint', command[0], image, ...command.slice(1)])
 }
 
-/** Containers the action started (running or not). */
-export async function actionContainers(): Promise<string[]> {
-  const out = await docker(['ps', '--all', '--quiet', '--filter', `label=${CONTAINER_LABEL}`])
-  return out === '' ? [] : out.split('\n')
+/**
+ * Containers the action started (running or not); with `runId`, only those of runs whose
+ * GITHUB_RUN_ID was that (their names start extend-azureml-image-<runId>-), so a test is not
+ * misled by another job on the same daemon.
+ */
+export async function actionContainers(runId?: string): Promise<string[]> {
+  const out = await docker([
+    'ps',
+    '--all',
+    '--filter',
+    `label=${CONTAINER_LABEL}`,
+    '--format',
+    `{{.ID}} {{.Label "${CONTAINER_LABEL}"}}`,
+  ])
+  return out
+    .split('\n')
+    .filter((line) => line !== '')
+    .filter((line) => runId === undefined || line.includes(` extend-azureml-image-${runId}-`))
+    .map((line) => line.split(' ')[0])
 }
 
 export function envOf(config: ImageConfig): Record<string, string> {

@@ -18,6 +18,9 @@ export function fakeDocker(
     builder: record('builder', 'legacy' as const),
     serverVersion: record('serverVersion', '20.10'),
     imageUser: record('imageUser', 'dockeruser'),
+    localImage: record('localImage', undefined),
+    save: record('save', undefined),
+    load: record('load', undefined),
     build: record('build', { exitCode: 0, stdout: '', stderr: '' }),
     run: record('run', 'id'),
     hostPort: record('hostPort', 1),
@@ -25,6 +28,8 @@ export function fakeDocker(
     logs: record('logs', ''),
     remove: record('remove', undefined),
     untag: record('untag', undefined),
+    // Not recorded: every cleanup asks for it, and the tests pin what is removed.
+    cancel: async () => undefined,
     ...overrides,
   }
 }

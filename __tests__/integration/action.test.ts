@@ -17,9 +17,9 @@ import {
   runInImage,
   STANDIN_IMAGE,
 } from '../helpers/docker.js'
-import { ROOT, startLocalIndex, type LocalIndex } from '../helpers/local-pypi.js'
+import { EXAMPLE, exampleInputs as inputsFor } from '../helpers/example.js'
+import { startLocalIndex, type LocalIndex } from '../helpers/local-pypi.js'
 
-const EXAMPLE = path.join(ROOT, 'examples/minimal')
 const BUILDKIT_PATH = fs.mkdtempSync(path.join(os.tmpdir(), 'buildkit-client-'))
 let index: LocalIndex
 const createdTags: string[] = []
@@ -47,20 +47,13 @@ const builders = {
 }
 
 function exampleInputs(tag: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    'base-image': STANDIN_IMAGE,
-    'apt-packages': 'libgomp1',
-    requirements: 'requirements.txt',
-    'code-dir': 'code',
-    'entry-script': 'score.py',
-    'model-dir': 'model',
-    'pip-index-url': index.url,
-    network: 'host',
-    tags: tag,
-    'sample-request': 'sample-request.json',
-    'expected-response': '{"predictions": [4.75, 0.25], "openmp": true}',
-    ...extra,
-  }
+  return inputsFor(index.url, tag, extra)
+}
+
+/** A failure test's tag must not exist beforehand, or its absence afterwards proves nothing. */
+async function expectNoImage(tag: string): Promise<void> {
+  await dockerStatus(['image', 'rm', tag])
+  expect(await imageExists(tag)).toBe(false)
 }
 
 function expectFailedWithoutImage(run: ActionRun, message: string | RegExp): void {
@@ -191,6 +184,7 @@ describe('credentials in pip-index-url', () => {
 
   it('with the legacy builder: refused before anything is built', async () => {
     const tag = 'eai-test/example:legacy-credentials'
+    await expectNoImage(tag)
     const secretUrl = index.url.replace('http://', `http://builder:${token}@`)
     const run = await runAction({
       inputs: exampleInputs(tag, { 'pip-index-url': secretUrl }),
@@ -206,6 +200,7 @@ describe('credentials in pip-index-url', () => {
 describe('build failures', () => {
   it('an apt package that does not exist: apt says so in the failure', async () => {
     const tag = 'eai-test/example:bad-apt'
+    await expectNoImage(tag)
     const run = await runAction({
       inputs: exampleInputs(tag, { 'apt-packages': 'no-such-package-eai' }),
       workspace: EXAMPLE,
@@ -223,6 +218,7 @@ describe('build failures', () => {
     fs.cpSync(EXAMPLE, workspace, { recursive: true })
     fs.writeFileSync(path.join(workspace, 'requirements.txt'), 'tinylinear==9.9.9\n')
     const tag = 'eai-test/example:bad-pip'
+    await expectNoImage(tag)
     try {
       const run = await runAction({ inputs: exampleInputs(tag), workspace, env: builders.buildkit })
       expectFailedWithoutImage(run, /No matching distribution found for tinylinear==9\.9\.9/)

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { stageContext } from '../../src/build-context.js'
+import { stageContexts } from '../../src/build-context.js'
 import { contentHash, treeDigest } from '../../src/content-hash.js'
 import { defaultTag } from '../../src/pipeline.js'
 
@@ -17,23 +17,20 @@ beforeEach(() => {
   fs.writeFileSync(path.join(dir, 'ws/model/w.bin'), Buffer.alloc(1024, 7))
   fs.writeFileSync(path.join(dir, 'ws/req.txt'), 'numpy\n')
   fs.writeFileSync(path.join(dir, 'ws/unrelated.txt'), 'not for the image')
-  fs.mkdirSync(path.join(dir, 'context'))
 })
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }))
 
-describe('stageContext', () => {
-  it('holds only what the Dockerfile copies, hard-linked, symlinks as their files', () => {
+describe('stageContexts', () => {
+  it('gives each build only what its Dockerfile copies, hard-linked, symlinks as their files', () => {
     const ws = path.join(dir, 'ws')
-    stageContext(path.join(dir, 'context'), {
+    const staged = stageContexts(path.join(dir, 'context'), {
       requirements: path.join(ws, 'req.txt'),
       codeDir: path.join(ws, 'code'),
       modelDir: path.join(ws, 'model'),
     })
-    const listing = fs
-      .readdirSync(path.join(dir, 'context'), { recursive: true })
-      .map(String)
-      .sort()
-    expect(listing).toEqual([
+    const list = (root: string) => fs.readdirSync(root, { recursive: true }).map(String).sort()
+    expect(list(staged.dependencies)).toEqual(['requirements.txt'])
+    expect(list(staged.application)).toEqual([
       'code',
       'code/alias.py',
       'code/pkg',
@@ -41,14 +38,14 @@ describe('stageContext', () => {
       'code/score.py',
       'model',
       'model/w.bin',
-      'requirements.txt',
     ])
     // Same inode: no model bytes were copied.
-    expect(fs.statSync(path.join(dir, 'context/model/w.bin')).ino).toBe(
+    expect(fs.statSync(path.join(staged.application, 'model/w.bin')).ino).toBe(
       fs.statSync(path.join(ws, 'model/w.bin')).ino,
     )
-    expect(fs.lstatSync(path.join(dir, 'context/code/alias.py')).isSymbolicLink()).toBe(false)
-    expect(fs.readFileSync(path.join(dir, 'context/code/alias.py'), 'utf8')).toBe('print(1)\n')
+    const alias = path.join(staged.application, 'code/alias.py')
+    expect(fs.lstatSync(alias).isSymbolicLink()).toBe(false)
+    expect(fs.readFileSync(alias, 'utf8')).toBe('print(1)\n')
   })
 })
 

@@ -1,7 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
 import { DockerfileParser, Env } from 'dockerfile-ast'
 import fc from 'fast-check'
-import { quoteEnvValue, renderDockerfile, type DockerfilePlan } from '../../src/dockerfile.js'
+import {
+  quoteEnvValue,
+  renderApplicationDockerfile,
+  renderDependenciesDockerfile,
+  renderDockerfile,
+  type DockerfilePlan,
+} from '../../src/dockerfile.js'
 
 const plan: DockerfilePlan = {
   baseImage: 'mcr.microsoft.com/azureml/minimal-py312-inference:latest',
@@ -111,6 +117,34 @@ ENV MODE="fast"
     )) {
       expect(args).toContain('--no-cache-dir') // DL3042
     }
+  })
+
+  it('splits into dependencies and application builds that give the same instructions', () => {
+    const dependencies = instructions(renderDependenciesDockerfile(plan))
+    const application = instructions(renderApplicationDockerfile(plan, 'deps:key'))
+    expect(dependencies.map(([keyword]) => keyword)).toEqual([
+      'FROM',
+      'USER',
+      'RUN',
+      'COPY',
+      'RUN',
+      'USER',
+    ])
+    expect(application[0]).toEqual(['FROM', 'deps:key'])
+    // The application build restates the user (harmless on top of the dependencies image).
+    expect(application[1]).toEqual(['USER', 'dockeruser'])
+    expect([...dependencies, ...application.slice(2)]).toEqual(instructions(renderDockerfile(plan)))
+    expect(renderDependenciesDockerfile(plan)).not.toMatch(/model|code|ENV/)
+  })
+
+  it('takes COPY sources from the plan for the standalone file', () => {
+    const text = renderDockerfile({
+      ...plan,
+      sources: { requirements: 'd/requirements.txt', model: 'a/model', code: 'a/code' },
+    })
+    expect(text).toContain('COPY d/requirements.txt /tmp/extend-azureml-image/requirements.txt')
+    expect(text).toContain('COPY a/model/ /var/azureml-app/azureml-models/')
+    expect(text).toContain('COPY a/code/ /var/azureml-app/')
   })
 
   it('quotes env values so backslash, quote and $ stay literal', () => {

@@ -41,4 +41,20 @@ describe('retry', () => {
     })
     expect(value).toBe('ok')
   })
+
+  it('tells before each wait, and not after the last attempt', async () => {
+    const told: [number, string][] = []
+    await expect(
+      retry(async () => Promise.reject(new Error('busy')), {
+        attempts: 3,
+        firstDelayMs: 2000,
+        sleep: async () => undefined,
+        onRetry: (delayMs, error) => void told.push([delayMs, (error as Error).message]),
+      }),
+    ).rejects.toThrow('busy')
+    expect(told).toEqual([
+      [2000, 'busy'],
+      [4000, 'busy'],
+    ])
+  })
 })

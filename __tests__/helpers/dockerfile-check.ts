@@ -1,0 +1,71 @@
+// Reading a generated Dockerfile the way a reviewer would: parsed with dockerfile-ast, linted
+// with dockerfile-utils.
+import { DockerfileParser, Env, type Instruction } from 'dockerfile-ast'
+import { validate, ValidationCode } from 'dockerfile-utils'
+
+/**
+ * Each instruction as its keyword and words (flags first, as `--name=value`); an ENV as its
+ * name/value pairs. Throws on a parser directive: the writer never emits one, and one would
+ * change how everything after it is read.
+ */
+export function instructions(text: string): string[][] {
+  const dockerfile = DockerfileParser.parse(text)
+  if (dockerfile.getDirectives().length > 0) throw new Error('the Dockerfile has a directive')
+  return dockerfile.getInstructions().map((instruction: Instruction) => {
+    if (instruction instanceof Env) {
+      return [
+        'ENV',
+        ...instruction.getProperties().flatMap((p) => [p.getName(), p.getValue() ?? '']),
+      ]
+    }
+    const flags =
+      'getFlags' in instruction && typeof instruction.getFlags === 'function'
+        ? (instruction.getFlags() as { getName(): string; getValue(): string | null }[]).map(
+            (flag) => `--${flag.getName()}=${flag.getValue()}`,
+          )
+        : []
+    return [
+      instruction.getKeyword(),
+      ...flags,
+      ...instruction.getArguments().map((argument) => argument.getValue()),
+    ]
+  })
+}
+
+/** The comments in the file, without their '#'. */
+export function comments(text: string): string[] {
+  return DockerfileParser.parse(text)
+    .getComments()
+    .map((comment) => comment.getContent())
+}
+
+// dockerfile-ast keeps '\$' escaped (it leaves variables for a later pass); docker does not.
+export const asParsed = (value: string): string => value.replace(/\$/g, '\\$')
+
+// dockerfile-utils misreads two kinds of double-quoted ENV value: a lone ' inside, and an
+// escaped \" at the start (it reports an open quote). Docker reads both literally with either
+// builder (the hostile-input integration test inspects them), so on ENV lines those two
+// diagnostics are the linter's, not the file's; every other diagnostic counts.
+const QUOTE_MISREADINGS: number[] = [
+  ValidationCode.SYNTAX_MISSING_SINGLE_QUOTE,
+  ValidationCode.SYNTAX_MISSING_DOUBLE_QUOTE,
+]
+
+/** What dockerfile-utils finds wrong with the file (its default rules). */
+export function lintProblems(text: string): ReturnType<typeof validate> {
+  const lines = text.split('\n')
+  return validate(text).filter(
+    (problem) =>
+      !(
+        QUOTE_MISREADINGS.includes(problem.code as number) &&
+        lines[problem.range.start.line].startsWith('ENV ')
+      ),
+  )
+}
+
+/** The Dockerfile the action printed in its folded "Dockerfile" group. */
+export function printedDockerfile(stdout: string): string {
+  const match = /^::group::Dockerfile\n([\s\S]*?)^::endgroup::$/m.exec(stdout)
+  if (!match) throw new Error('no Dockerfile group in the log')
+  return match[1]
+}

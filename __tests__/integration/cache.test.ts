@@ -1,0 +1,139 @@
+// The dependencies cache end to end, as issue 5 asks: one run builds apt and pip layers on the
+// main daemon and saves them with the real @actions/cache client (to a loopback stand-in of the
+// cache service); a run on a fresh daemon (new data-root) restores them and does not run apt or
+// pip again; a cache that can't be reached only warns.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { runAction, type ActionRun } from '../../scripts/run-action.mjs'
+import { startCacheService, type CacheService } from '../helpers/cache-service.js'
+import {
+  actionContainers,
+  dockerStatus,
+  requireEngineAndStandin,
+  STANDIN_IMAGE,
+} from '../helpers/docker.js'
+import { EXAMPLE, EXAMPLE_RESPONSE, exampleInputs } from '../helpers/example.js'
+import { startLocalIndex, type LocalIndex } from '../helpers/local-pypi.js'
+import { startSecondDaemon, type SecondDaemon } from '../helpers/second-daemon.js'
+
+// A runner's temp dir has the same path on every run; the cache version depends on it.
+const RUNNER_TEMP = path.join(os.tmpdir(), 'eai-cache-test-runner-temp')
+
+let index: LocalIndex
+let service: CacheService
+let fresh: SecondDaemon
+let first: ActionRun
+let second: ActionRun
+
+function inputs(tag: string): Record<string, string> {
+  return exampleInputs(index.url, tag)
+}
+
+function metadata(run: ActionRun): {
+  dependencies: { source: string; image: string; cacheSavedBytes?: number }
+} {
+  return JSON.parse(run.outputs.metadata)
+}
+
+beforeAll(async () => {
+  await requireEngineAndStandin()
+  // A fresh index port gives a fresh dependencies key: the first run must really build.
+  index = await startLocalIndex()
+  service = await startCacheService()
+  first = await runAction({
+    inputs: inputs('eai-test/cache:first'),
+    workspace: EXAMPLE,
+    runnerTemp: RUNNER_TEMP,
+    env: { ...service.env, DOCKER_BUILDKIT: '0' },
+  })
+  fresh = await startSecondDaemon('eai-cachetest0', '192.168.233.1/24')
+  await fresh.copyImage(STANDIN_IMAGE) // the base image, as a pull would bring it
+  second = await runAction({
+    inputs: inputs('eai-test/cache:second'),
+    workspace: EXAMPLE,
+    runnerTemp: RUNNER_TEMP,
+    env: { ...service.env, ...fresh.env, DOCKER_BUILDKIT: '0' },
+  })
+}, 900_000)
+
+afterAll(async () => {
+  // Each one stopped even when another fails: anything left running keeps jest alive.
+  const stops = [fresh?.stop(), service?.stop(), Promise.resolve(index?.stop())]
+  const failures = (await Promise.allSettled(stops)).filter(
+    (result) => result.status === 'rejected',
+  )
+  fs.rmSync(RUNNER_TEMP, { recursive: true, force: true })
+  const image = first?.outputs.metadata ? metadata(first).dependencies.image : undefined
+  await dockerStatus(['image', 'rm', 'eai-test/cache:first', ...(image ? [image] : [])])
+  expect(failures).toEqual([])
+})
+
+describe('the dependencies cache across runners', () => {
+  it('the first run builds apt and pip layers and saves only them', () => {
+    expect(first.main.exitCode).toBe(0)
+    expect(first.main.stdout).toContain('Successfully installed tinylinear')
+    const { dependencies } = metadata(first)
+    expect(dependencies.source).toBe('built')
+    // The base image's layers are cut out: the entry is the apt and pip layers, not 170 MB.
+    expect(dependencies.cacheSavedBytes).toBeGreaterThan(100_000)
+    expect(dependencies.cacheSavedBytes).toBeLessThan(20 * 1024 * 1024)
+    const entries = service.entries()
+    expect(entries).toHaveLength(1)
+    expect(entries[0].key).toBe(`extend-azureml-image-deps-v1-${dependencies.image.split(':')[1]}`)
+  })
+
+  it('a fresh daemon restores them: no apt, no pip, and the image serves', async () => {
+    expect(second.main.exitCode).toBe(0)
+    expect(metadata(second).dependencies).toMatchObject({
+      source: 'cache',
+      image: metadata(first).dependencies.image,
+    })
+    expect(second.main.stdout).not.toContain('Successfully installed tinylinear')
+    expect(second.main.stdout).not.toContain('Build the dependencies')
+    expect(second.main.stdout).not.toContain('Unpacking libgomp1')
+    expect(second.outputs['smoke-test']).toBe('passed')
+    expect(second.outputs['score-response']).toBe(EXAMPLE_RESPONSE)
+    expect(
+      await fresh.docker([
+        'image',
+        'inspect',
+        '--format',
+        '{{.Id}}',
+        metadata(first).dependencies.image,
+      ]),
+    ).toMatch(/^sha256:/)
+  })
+
+  it('saves nothing twice, and leaves nothing in the runner temp dir', () => {
+    expect(service.entries()).toHaveLength(1)
+    expect(first.leftInTemp).toEqual([])
+    expect(second.leftInTemp).toEqual([])
+  })
+
+  it('a cache that cannot be reached only warns, and the dependencies are built', async () => {
+    const broken = await startCacheService({ failWith: 'unreachable' })
+    try {
+      await fresh.docker(['image', 'rm', metadata(first).dependencies.image])
+      const run = await runAction({
+        inputs: inputs('eai-test/cache:unreachable'),
+        workspace: EXAMPLE,
+        runnerTemp: RUNNER_TEMP,
+        env: { ...broken.env, ...fresh.env, DOCKER_BUILDKIT: '0' },
+      })
+      expect(run.main.exitCode).toBe(0)
+      expect(run.main.stdout).toMatch(/::warning::Failed to restore/)
+      expect(run.main.stdout).not.toMatch(/^::error::/m)
+      expect(metadata(run).dependencies.source).toBe('built')
+      expect(run.leftInTemp).toEqual([])
+    } finally {
+      await broken.stop()
+    }
+  })
+
+  it('leaves no container on either daemon', async () => {
+    expect(await actionContainers()).toEqual([])
+    expect(await fresh.docker(['ps', '--all', '--quiet'])).toBe('')
+  })
+})

@@ -1,0 +1,88 @@
+// The command runner with real processes (no docker): argv only, lines, signals, stopping.
+import { describe, expect, it } from '@jest/globals'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { CommandNotStarted, CommandRunner } from '../../src/command.js'
+import { ROOT } from '../helpers/local-pypi.js'
+
+describe('no shell, anywhere in the action', () => {
+  it('processes are started from argv arrays only (spawn/execFile, never a shell)', () => {
+    const src = path.join(ROOT, 'src')
+    const found: string[] = []
+    for (const file of fs.readdirSync(src).filter((name) => name.endsWith('.ts'))) {
+      const text = fs.readFileSync(path.join(src, file), 'utf8')
+      if (/shell:\s*true|execSync|spawnSync/.test(text)) found.push(`${file}: a shell`)
+      if (/import \* as \w+ from 'node:child_process'/.test(text)) found.push(`${file}: import *`)
+      for (const [, names] of text.matchAll(
+        /import\s*\{([^}]*)\}\s*from\s*'node:child_process'/g,
+      )) {
+        for (const name of names.split(',').map((n) => n.replace(/\btype\b/, '').trim())) {
+          if (!['spawn', 'execFile', 'ChildProcess', ''].includes(name))
+            found.push(`${file}: ${name}`)
+        }
+      }
+    }
+    expect(found).toEqual([])
+    expect(fs.readFileSync(path.join(src, 'command.ts'), 'utf8')).toContain('shell: false')
+  })
+})
+
+describe('CommandRunner', () => {
+  it('passes arguments as they are, with no shell in between', async () => {
+    const runner = new CommandRunner()
+    const hostile = ['$(id)', '`id`', 'a b', '; id', '"\'\\', '*']
+    const result = await runner.run('printf', ['%s\\n', ...hostile])
+    expect(result).toEqual({ exitCode: 0, stdout: hostile.join('\n') + '\n', stderr: '' })
+  })
+
+  it('hands every line of stdout and stderr to the listener, the last one unterminated too', async () => {
+    const lines: string[] = []
+    const result = await new CommandRunner().run(
+      'sh',
+      ['-c', 'printf "a\\nb\\r\\n"; printf "e\\n" >&2; printf "tail"; exit 3'],
+      (line) => lines.push(line),
+    )
+    expect(result.exitCode).toBe(3)
+    expect(lines.sort()).toEqual(['a', 'b', 'e', 'tail'])
+  })
+
+  it('reports a program that is not there as not started', async () => {
+    const error = await new CommandRunner()
+      .run('no-such-program-eai', [])
+      .catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(CommandNotStarted)
+    expect((error as CommandNotStarted).code).toBe('ENOENT')
+  })
+
+  it('reports a process ended by a signal with its signal', async () => {
+    const result = await new CommandRunner().run('sh', ['-c', 'kill -KILL $$'])
+    expect(result).toMatchObject({ exitCode: 137, signal: 'SIGKILL' })
+  })
+
+  it('stops every running command and resolves once they ended', async () => {
+    const runner = new CommandRunner()
+    const started = Date.now()
+    const sleeping = [runner.run('sleep', ['30']), runner.run('sleep', ['30'])]
+    expect(runner.count).toBe(2)
+    await runner.stopAll()
+    const results = await Promise.all(sleeping)
+    expect(results.map((result) => result.signal)).toEqual(['SIGTERM', 'SIGTERM'])
+    expect(runner.count).toBe(0)
+    expect(Date.now() - started).toBeLessThan(5000)
+  })
+
+  it('ends when the process exits, even if a helper it started holds its output', async () => {
+    const started = Date.now()
+    const result = await new CommandRunner().run('sh', ['-c', '(sleep 4) & echo started'])
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'started\n' })
+    expect(Date.now() - started).toBeLessThan(3500)
+  })
+
+  it('kills a command that ignores SIGTERM after the grace time', async () => {
+    const runner = new CommandRunner()
+    const stubborn = runner.run('sh', ['-c', 'trap "" TERM; echo ready; sleep 30 & wait'], () => {})
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    await runner.stopAll(300)
+    expect((await stubborn).signal).toBe('SIGKILL')
+  })
+})

@@ -1,0 +1,135 @@
+// Runs a program from an argv array (never through a shell), collects its output and hands each
+// line to a listener. Commands still running can be stopped together: on cancellation a
+// `docker build` must not outlive the step, or it would finish and tag an image afterwards.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { constants } from 'node:os'
+
+export interface CommandResult {
+  exitCode: number
+  /** Set when the process was ended by a signal (its exit code is then 128 + the number). */
+  signal?: NodeJS.Signals
+  stdout: string
+  stderr: string
+}
+
+export type LineListener = (line: string) => void
+
+/** The program could not be started at all (not installed, not on PATH, not executable). */
+export class CommandNotStarted extends Error {
+  constructor(
+    readonly command: string,
+    readonly code: string | undefined,
+    cause: unknown,
+  ) {
+    super(`${command} could not be started (${code ?? String(cause)})`, { cause })
+    this.name = 'CommandNotStarted'
+  }
+}
+
+function lineSplitter(onLine: LineListener | undefined): { push(text: string): void; end(): void } {
+  let pending = ''
+  return {
+    push(text) {
+      if (!onLine) return
+      pending += text
+      const lines = pending.split(/\r?\n/)
+      pending = lines.pop() ?? ''
+      for (const line of lines) onLine(line)
+    },
+    end() {
+      if (onLine && pending !== '') onLine(pending)
+      pending = ''
+    },
+  }
+}
+
+// After the process exits, how long its output may stay open (a helper it started may hold it).
+const STREAMS_GRACE_MS = 2000
+
+/** Signals the process and its own children (a CLI plugin such as buildx), as one group. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal)
+  } catch {
+    child.kill(signal) // the group is already gone, or was never formed
+  }
+}
+
+export class CommandRunner {
+  private readonly running = new Set<ChildProcess>()
+
+  run(command: string, args: string[], onLine?: LineListener): Promise<CommandResult> {
+    return new Promise((resolve, reject) => {
+      // A group of its own, so that stopping it reaches whatever it started.
+      const child = spawn(command, args, {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        shell: false,
+        detached: true,
+      })
+      this.running.add(child)
+      let stdout = ''
+      let stderr = ''
+      const out = lineSplitter(onLine)
+      const err = lineSplitter(onLine)
+      child.stdout.setEncoding('utf8').on('data', (text: string) => {
+        stdout += text
+        out.push(text)
+      })
+      child.stderr.setEncoding('utf8').on('data', (text: string) => {
+        stderr += text
+        err.push(text)
+      })
+      child.once('error', (error: NodeJS.ErrnoException) => {
+        this.running.delete(child)
+        // Only a spawn failure reaches here before 'close'; a running child reports on 'close'.
+        if (child.pid === undefined) reject(new CommandNotStarted(command, error.code, error))
+      })
+      child.once('exit', () => {
+        const timer = setTimeout(() => {
+          child.stdout.destroy()
+          child.stderr.destroy()
+        }, STREAMS_GRACE_MS)
+        child.once('close', () => clearTimeout(timer))
+      })
+      child.once('close', (code, signal) => {
+        this.running.delete(child)
+        out.end()
+        err.end()
+        if (child.pid === undefined) return
+        resolve({
+          exitCode: code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0),
+          signal: signal ?? undefined,
+          stdout,
+          stderr,
+        })
+      })
+    })
+  }
+
+  /** Commands started and not yet ended. */
+  get count(): number {
+    return this.running.size
+  }
+
+  /**
+   * Stops every running command: SIGTERM (the docker CLI then cancels its request, and the
+   * daemon stops the build), SIGKILL after `graceMs`. Resolves once all of them have ended.
+   */
+  async stopAll(graceMs = 5000): Promise<void> {
+    const children = [...this.running]
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve()
+            const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs)
+            child.once('exit', () => {
+              clearTimeout(timer)
+              resolve()
+            })
+            signalGroup(child, 'SIGTERM')
+          }),
+      ),
+    )
+  }
+}

@@ -1,0 +1,112 @@
+// The dependencies image: the base image plus apt and pip packages, the slow and rarely
+// changing part. It is named by a key over everything that goes into it, so a run reuses it
+// from the daemon, or restores it from the Actions cache on a fresh runner, and builds it only
+// when neither has it. Both builders simply build FROM it: no builder-specific cache import.
+import * as core from '@actions/core'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { contentHash } from './content-hash.js'
+import type { DockerClient, LocalImage } from './docker.js'
+import type { ImageCache } from './image-cache.js'
+import { dropBaseLayers } from './layer-archive.js'
+
+export const DEPENDENCIES_REPOSITORY = 'extend-azureml-image/dependencies'
+export const CACHE_KEY_PREFIX = 'extend-azureml-image-deps-v1-'
+
+export type DependenciesSource = 'daemon' | 'cache' | 'built'
+
+export interface DependencyInputs {
+  aptPackages: string[]
+  requirements?: string
+  /** Index URLs without credentials: where packages come from is part of what they are. */
+  pipIndexes: string[]
+  /** How the indexes reach pip: an image built with build args carries the URLs in its history. */
+  pipConfig: string
+}
+
+/**
+ * The base image as the daemon has it (pulled first when absent): what `docker build` starts
+ * from, so the key follows the base image the build really uses.
+ */
+export async function localBase(docker: DockerClient, reference: string): Promise<LocalImage> {
+  const local = await docker.localImage(reference)
+  if (local) return local
+  await docker.imageUser(reference) // pulls, with retries for transient failures
+  const pulled = await docker.localImage(reference)
+  if (!pulled) throw new Error(`Base image ${reference} is not there after pulling it`)
+  return pulled
+}
+
+export async function dependenciesKey(base: LocalImage, inputs: DependencyInputs): Promise<string> {
+  const hash = await contentHash(
+    {
+      baseId: base.id,
+      aptPackages: inputs.aptPackages,
+      pipIndexes: inputs.pipIndexes,
+      pipConfig: inputs.pipConfig,
+    },
+    { requirements: inputs.requirements },
+    {},
+  )
+  return hash.slice(0, 32)
+}
+
+export function dependenciesTag(key: string): string {
+  return `${DEPENDENCIES_REPOSITORY}:${key}`
+}
+
+/** Where the archive lives: a path that is the same on every run, as the cache requires. */
+export function archivePath(key: string): string {
+  const root = process.env.RUNNER_TEMP || '/tmp'
+  return path.join(root, `extend-azureml-image-cache-${key}`, 'dependencies.tar')
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** Finds the dependencies image in the daemon or the cache; undefined when it must be built. */
+export async function findDependencies(
+  docker: DockerClient,
+  imageCache: ImageCache | undefined,
+  key: string,
+): Promise<DependenciesSource | undefined> {
+  const tag = dependenciesTag(key)
+  if (await docker.localImage(tag)) return 'daemon'
+  if (!imageCache) return undefined
+  const archive = archivePath(key)
+  try {
+    if (!(await imageCache.restore(archive, `${CACHE_KEY_PREFIX}${key}`))) return undefined
+    await docker.load(archive) // the base image is present: localBase made sure of it
+    if (await docker.localImage(tag)) return 'cache'
+    core.warning(`The cached archive did not hold ${tag}; building the dependencies.`)
+    return undefined
+  } catch (error) {
+    core.warning(`Could not use the cached dependencies (${message(error)}); building them.`)
+    return undefined
+  } finally {
+    fs.rmSync(path.dirname(archive), { recursive: true, force: true })
+  }
+}
+
+/** After a passing smoke test: keeps what apt and pip added, for the next fresh runner. */
+export async function saveDependencies(
+  docker: DockerClient,
+  imageCache: ImageCache,
+  key: string,
+  base: LocalImage,
+): Promise<number | undefined> {
+  const archive = archivePath(key)
+  try {
+    fs.mkdirSync(path.dirname(archive), { recursive: true })
+    await docker.save(dependenciesTag(key), archive)
+    await dropBaseLayers(archive, base.layers.length)
+    const size = fs.statSync(archive).size
+    return (await imageCache.save(archive, `${CACHE_KEY_PREFIX}${key}`)) ? size : undefined
+  } catch (error) {
+    core.warning(`Could not save the dependencies to the cache: ${message(error)}`)
+    return undefined
+  } finally {
+    fs.rmSync(path.dirname(archive), { recursive: true, force: true })
+  }
+}

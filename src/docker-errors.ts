@@ -1,0 +1,96 @@
+// What docker's own words mean for the user: which pull failures are worth a retry, and what
+// to try when a pull or a build fails. Pure, so each reading is pinned by a table test.
+import { Input } from './constants.js'
+import type { CommandResult } from './command.js'
+
+export type PullFailure = 'not-found' | 'denied' | 'transient' | 'other'
+
+const NOT_FOUND = /not found|name unknown|manifest unknown|repository does not exist|no such image/i
+const DENIED = /denied|unauthorized|authentication required|forbidden/i
+// Network and registry trouble that may pass: connection-level errors, rate limits, 5xx.
+const TRANSIENT =
+  /timeout|timed out|connection reset|connection refused|network is unreachable|no route to host|no such host|temporary failure|too many requests|toomanyrequests|\b50[0234] (?:Internal|Bad Gateway|Service Unavailable|Gateway)|\bEOF\b/i
+
+export function classifyPullFailure(output: string): PullFailure {
+  // Docker Hub answers "pull access denied ... does not exist or may require 'docker login'"
+  // for both: the denial is the part worth acting on.
+  if (DENIED.test(output)) return 'denied'
+  if (NOT_FOUND.test(output)) return 'not-found'
+  if (TRANSIENT.test(output)) return 'transient'
+  return 'other'
+}
+
+const PULL_ADVICE: Record<PullFailure, string> = {
+  'not-found': `the registry has no such image. Check the name and tag in '${Input.BaseImage}'`,
+  denied: `the registry refused access. Log in to it before this step (docker/login-action), or check the name in '${Input.BaseImage}'`,
+  transient: `the registry could not be reached. Check the runner's network, proxy and DNS, or try again later`,
+  other: `check '${Input.BaseImage}' and the Docker engine`,
+}
+
+export function pullFailureMessage(
+  reference: string,
+  kind: PullFailure,
+  attempts: number,
+  output: string,
+): string {
+  const tries = attempts > 1 ? ` after ${attempts} attempts` : ''
+  return `Pulling base image ${reference} failed${tries}: ${PULL_ADVICE[kind]}. docker said:\n${output}`
+}
+
+// The first match decides; each names what failed and what to try.
+const BUILD_ADVICE: [RegExp, (match: RegExpExecArray) => string][] = [
+  [
+    /no space left on device/i,
+    () =>
+      'the Docker engine ran out of disk space (no space left on device). Free space on the runner (docker system prune, docker builder prune), use a runner with a larger disk, or make model-dir smaller',
+  ],
+  [
+    /Unable to locate package (\S+)|Version '[^']*' for '([^']+)' was not found/,
+    (match) =>
+      `apt has no package "${match[1] ?? match[2]}". Check '${Input.AptPackages}' against the base image's distribution`,
+  ],
+  [
+    /No matching distribution found for (\S+)|Could not find a version that satisfies the requirement (\S+)/,
+    (match) =>
+      `pip could not resolve "${match[1] ?? match[2]}". Check '${Input.Requirements}' and '${Input.PipIndexUrl}' (an index on the runner's loopback needs '${Input.Network}: host')`,
+  ],
+  [
+    /Temporary failure resolving|Could not resolve host|Failed to establish a new connection|Network is unreachable/i,
+    () =>
+      `a RUN step could not reach the network. Check the runner's network and proxy, or the '${Input.Network}' input`,
+  ],
+  [
+    /Cannot connect to the Docker daemon|error during connect|connection reset by peer|unexpected EOF/i,
+    () =>
+      'the Docker engine stopped answering during the build. Check that it is running and try again',
+  ],
+  [
+    /returned a non-zero code: 137|exit code: 137/,
+    () => 'a RUN step was killed (exit 137, usually out of memory). Use a runner with more memory',
+  ],
+]
+
+export function buildFailureMessage(
+  title: string,
+  result: CommandResult,
+  logEnd: string[],
+): string {
+  const output = `${result.stdout}\n${result.stderr}`
+  let advice: string | undefined
+  if (result.signal !== undefined) {
+    advice = `docker build was stopped by ${result.signal} before it finished (killed: out of memory, a timeout or a cancellation). Try again; nothing was tagged`
+  } else {
+    for (const [pattern, describe] of BUILD_ADVICE) {
+      const match = pattern.exec(output)
+      if (match) {
+        advice = describe(match)
+        break
+      }
+    }
+  }
+  const exit =
+    result.signal !== undefined
+      ? `signal ${result.signal}, exit ${result.exitCode}`
+      : `exit ${result.exitCode}`
+  return `docker build failed (${title}, ${exit})${advice ? `: ${advice}` : ''}. End of the build log:\n${logEnd.join('\n')}`
+}
