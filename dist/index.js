@@ -31995,6 +31995,8 @@ class CleanupRegistry {
     async removeContainer(name) {
         await this.docker.remove(name);
         this.containers.delete(name);
+        // The post step then has nothing left to remove.
+        core/* saveState */.LZ(constants/* State */.Uw.Containers, JSON.stringify([...this.containers]));
     }
     /**
      * Removes all of it. Calls while one runs (a signal arriving as the step fails) share it:
@@ -32921,13 +32923,31 @@ async function findDependencies(docker, imageCache, key) {
         external_node_fs_.rmSync(external_node_path_.dirname(archive), { recursive: true, force: true });
     }
 }
-/** After a passing smoke test: keeps what apt and pip added, for the next fresh runner. */
-async function saveDependencies(docker, imageCache, key, base) {
+/** Removes the archive folder (and the cache client's scratch files in it). */
+function discardArchive(key) {
+    external_node_fs_.rmSync(external_node_path_.dirname(archivePath(key)), { recursive: true, force: true });
+}
+/**
+ * Writes the archive of what apt and pip added. Started as soon as the dependencies are built,
+ * it runs alongside the application build and the smoke test instead of after them.
+ */
+async function archiveDependencies(docker, key, base) {
     const archive = archivePath(key);
     try {
         external_node_fs_.mkdirSync(external_node_path_.dirname(archive), { recursive: true });
         await docker.save(dependenciesTag(key), archive);
         await dropBaseLayers(archive, base.layers.length);
+        return archive;
+    }
+    catch (error) {
+        core/* warning */.$e(`Could not save the dependencies to the cache: ${message(error)}`);
+        discardArchive(key);
+        return undefined;
+    }
+}
+/** After a passing smoke test: uploads the archive; it is removed either way. */
+async function uploadDependencies(imageCache, key, archive) {
+    try {
         const size = external_node_fs_.statSync(archive).size;
         return (await imageCache.save(archive, `${CACHE_KEY_PREFIX}${key}`)) ? size : undefined;
     }
@@ -32936,7 +32956,7 @@ async function saveDependencies(docker, imageCache, key, base) {
         return undefined;
     }
     finally {
-        external_node_fs_.rmSync(external_node_path_.dirname(archive), { recursive: true, force: true });
+        discardArchive(key);
     }
 }
 
@@ -33111,6 +33131,7 @@ const systemClock = {
     now: () => Date.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
+const PROBE_TIMEOUT_MS = 500;
 async function waitUntilLive(wait) {
     const clock = wait.clock ?? systemClock;
     const start = clock.now();
@@ -33124,7 +33145,9 @@ async function waitUntilLive(wait) {
         if (elapsed >= wait.timeoutMs)
             return { kind: 'timeout', afterMs: elapsed, lastError };
         try {
-            const probeTimeout = Math.max(1, Math.min(2000, wait.timeoutMs - elapsed));
+            // Short probes: one that hangs (nginx waiting on a booting worker) must not hide a server
+            // that is live by the next one.
+            const probeTimeout = Math.max(1, Math.min(PROBE_TIMEOUT_MS, wait.timeoutMs - elapsed));
             if (await wait.probe(probeTimeout))
                 return { kind: 'live', afterMs: clock.now() - start };
             lastError = undefined;
@@ -33524,42 +33547,53 @@ async function runPipeline(inputs, docker, registry, imageCache) {
     result.baseUser = plan.user;
     core/* info */.pq(`Base image user: ${plan.user}`);
     writeStandalone();
-    const applicationDockerfile = external_node_path_.join(workDir, 'application.Dockerfile');
-    external_node_fs_.writeFileSync(applicationDockerfile, renderApplicationDockerfile(plan, from));
-    const buildStarted = Date.now();
-    registry.addTags(prepared.tags);
-    result.imageId = await buildImage(docker, `Build ${prepared.tags[0]}`, {
-        builder,
-        dockerfile: applicationDockerfile,
-        context: contexts.application,
-        tags: prepared.tags,
-        labels: prepared.labels,
-        secrets: [],
-        buildArgs: [],
-    }, workDir);
-    result.timings.buildMs = Date.now() - buildStarted;
-    result.built = true;
-    core/* info */.pq(`Built ${result.imageId} as ${prepared.tags.join(', ')}`);
-    if (inputs.smokeTest) {
-        const started = Date.now();
-        result.score = await smokeTest(docker, registry, {
-            image: result.imageId,
-            containerPort: inputs.containerPort,
-            startupTimeoutSeconds: inputs.startupTimeoutSeconds,
-            sampleRequest: inputs.sampleRequest,
-            expectedStatus: inputs.expectedStatus,
-            expectedResponse: inputs.expectedResponse,
-        });
-        result.timings.smokeTestMs = Date.now() - started;
-        result.smokeTest = 'passed';
+    // Freshly built dependencies are archived while the application is built and tested; they
+    // reach the cache only if that image passes.
+    const archiving = builtKey && imageCache ? archiveDependencies(docker, builtKey, base) : undefined;
+    try {
+        const applicationDockerfile = external_node_path_.join(workDir, 'application.Dockerfile');
+        external_node_fs_.writeFileSync(applicationDockerfile, renderApplicationDockerfile(plan, from));
+        const buildStarted = Date.now();
+        registry.addTags(prepared.tags);
+        result.imageId = await buildImage(docker, `Build ${prepared.tags[0]}`, {
+            builder,
+            dockerfile: applicationDockerfile,
+            context: contexts.application,
+            tags: prepared.tags,
+            labels: prepared.labels,
+            secrets: [],
+            buildArgs: [],
+        }, workDir);
+        result.timings.buildMs = Date.now() - buildStarted;
+        result.built = true;
+        core/* info */.pq(`Built ${result.imageId} as ${prepared.tags.join(', ')}`);
+        if (inputs.smokeTest) {
+            const started = Date.now();
+            result.score = await smokeTest(docker, registry, {
+                image: result.imageId,
+                containerPort: inputs.containerPort,
+                startupTimeoutSeconds: inputs.startupTimeoutSeconds,
+                sampleRequest: inputs.sampleRequest,
+                expectedStatus: inputs.expectedStatus,
+                expectedResponse: inputs.expectedResponse,
+            });
+            result.timings.smokeTestMs = Date.now() - started;
+            result.smokeTest = 'passed';
+        }
+        const archive = await archiving;
+        if (archive && builtKey && imageCache && result.dependencies) {
+            const key = builtKey;
+            const bytes = await core/* group */.Os('Save the dependencies to the cache', () => uploadDependencies(imageCache, key, archive));
+            if (bytes !== undefined) {
+                result.dependencies.cacheSavedBytes = bytes;
+                core/* info */.pq(`Saved ${(bytes / 1024 / 1024).toFixed(1)} MiB`);
+            }
+        }
     }
-    // Only dependencies that served a passing image are worth a cache entry.
-    if (builtKey && imageCache && result.dependencies) {
-        const key = builtKey;
-        const bytes = await core/* group */.Os('Save the dependencies to the cache', () => saveDependencies(docker, imageCache, key, base));
-        if (bytes !== undefined) {
-            result.dependencies.cacheSavedBytes = bytes;
-            core/* info */.pq(`Saved ${(bytes / 1024 / 1024).toFixed(1)} MiB`);
+    finally {
+        if (archiving && builtKey) {
+            await archiving;
+            discardArchive(builtKey);
         }
     }
     registry.keepTags();

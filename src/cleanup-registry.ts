@@ -44,6 +44,8 @@ export class CleanupRegistry {
   async removeContainer(name: string): Promise<void> {
     await this.docker.remove(name)
     this.containers.delete(name)
+    // The post step then has nothing left to remove.
+    core.saveState(State.Containers, JSON.stringify([...this.containers]))
   }
 
   /**

@@ -89,24 +89,46 @@ export async function findDependencies(
   }
 }
 
-/** After a passing smoke test: keeps what apt and pip added, for the next fresh runner. */
-export async function saveDependencies(
+/** Removes the archive folder (and the cache client's scratch files in it). */
+export function discardArchive(key: string): void {
+  fs.rmSync(path.dirname(archivePath(key)), { recursive: true, force: true })
+}
+
+/**
+ * Writes the archive of what apt and pip added. Started as soon as the dependencies are built,
+ * it runs alongside the application build and the smoke test instead of after them.
+ */
+export async function archiveDependencies(
   docker: DockerClient,
-  imageCache: ImageCache,
   key: string,
   base: LocalImage,
-): Promise<number | undefined> {
+): Promise<string | undefined> {
   const archive = archivePath(key)
   try {
     fs.mkdirSync(path.dirname(archive), { recursive: true })
     await docker.save(dependenciesTag(key), archive)
     await dropBaseLayers(archive, base.layers.length)
+    return archive
+  } catch (error) {
+    core.warning(`Could not save the dependencies to the cache: ${message(error)}`)
+    discardArchive(key)
+    return undefined
+  }
+}
+
+/** After a passing smoke test: uploads the archive; it is removed either way. */
+export async function uploadDependencies(
+  imageCache: ImageCache,
+  key: string,
+  archive: string,
+): Promise<number | undefined> {
+  try {
     const size = fs.statSync(archive).size
     return (await imageCache.save(archive, `${CACHE_KEY_PREFIX}${key}`)) ? size : undefined
   } catch (error) {
     core.warning(`Could not save the dependencies to the cache: ${message(error)}`)
     return undefined
   } finally {
-    fs.rmSync(path.dirname(archive), { recursive: true, force: true })
+    discardArchive(key)
   }
 }

@@ -25,6 +25,8 @@ export interface LivenessWait {
   clock?: Clock
 }
 
+const PROBE_TIMEOUT_MS = 500
+
 export async function waitUntilLive(wait: LivenessWait): Promise<LivenessOutcome> {
   const clock = wait.clock ?? systemClock
   const start = clock.now()
@@ -36,7 +38,9 @@ export async function waitUntilLive(wait: LivenessWait): Promise<LivenessOutcome
     if (exitCode !== undefined) return { kind: 'exited', exitCode, afterMs: elapsed }
     if (elapsed >= wait.timeoutMs) return { kind: 'timeout', afterMs: elapsed, lastError }
     try {
-      const probeTimeout = Math.max(1, Math.min(2000, wait.timeoutMs - elapsed))
+      // Short probes: one that hangs (nginx waiting on a booting worker) must not hide a server
+      // that is live by the next one.
+      const probeTimeout = Math.max(1, Math.min(PROBE_TIMEOUT_MS, wait.timeoutMs - elapsed))
       if (await wait.probe(probeTimeout)) return { kind: 'live', afterMs: clock.now() - start }
       lastError = undefined
     } catch (error) {

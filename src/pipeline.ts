@@ -15,7 +15,9 @@ import {
   dependenciesTag,
   findDependencies,
   localBase,
-  saveDependencies,
+  archiveDependencies,
+  discardArchive,
+  uploadDependencies,
   type DependenciesSource,
 } from './dependencies.js'
 import type { BuildRequest, Builder } from './docker-args.js'
@@ -300,50 +302,61 @@ export async function runPipeline(
   core.info(`Base image user: ${plan.user}`)
   writeStandalone()
 
-  const applicationDockerfile = path.join(workDir, 'application.Dockerfile')
-  fs.writeFileSync(applicationDockerfile, renderApplicationDockerfile(plan, from))
-  const buildStarted = Date.now()
-  registry.addTags(prepared.tags)
-  result.imageId = await buildImage(
-    docker,
-    `Build ${prepared.tags[0]}`,
-    {
-      builder,
-      dockerfile: applicationDockerfile,
-      context: contexts.application,
-      tags: prepared.tags,
-      labels: prepared.labels,
-      secrets: [],
-      buildArgs: [],
-    },
-    workDir,
-  )
-  result.timings.buildMs = Date.now() - buildStarted
-  result.built = true
-  core.info(`Built ${result.imageId} as ${prepared.tags.join(', ')}`)
-
-  if (inputs.smokeTest) {
-    const started = Date.now()
-    result.score = await smokeTest(docker, registry, {
-      image: result.imageId,
-      containerPort: inputs.containerPort,
-      startupTimeoutSeconds: inputs.startupTimeoutSeconds,
-      sampleRequest: inputs.sampleRequest,
-      expectedStatus: inputs.expectedStatus,
-      expectedResponse: inputs.expectedResponse,
-    })
-    result.timings.smokeTestMs = Date.now() - started
-    result.smokeTest = 'passed'
-  }
-  // Only dependencies that served a passing image are worth a cache entry.
-  if (builtKey && imageCache && result.dependencies) {
-    const key = builtKey
-    const bytes = await core.group('Save the dependencies to the cache', () =>
-      saveDependencies(docker, imageCache, key, base),
+  // Freshly built dependencies are archived while the application is built and tested; they
+  // reach the cache only if that image passes.
+  const archiving = builtKey && imageCache ? archiveDependencies(docker, builtKey, base) : undefined
+  try {
+    const applicationDockerfile = path.join(workDir, 'application.Dockerfile')
+    fs.writeFileSync(applicationDockerfile, renderApplicationDockerfile(plan, from))
+    const buildStarted = Date.now()
+    registry.addTags(prepared.tags)
+    result.imageId = await buildImage(
+      docker,
+      `Build ${prepared.tags[0]}`,
+      {
+        builder,
+        dockerfile: applicationDockerfile,
+        context: contexts.application,
+        tags: prepared.tags,
+        labels: prepared.labels,
+        secrets: [],
+        buildArgs: [],
+      },
+      workDir,
     )
-    if (bytes !== undefined) {
-      result.dependencies.cacheSavedBytes = bytes
-      core.info(`Saved ${(bytes / 1024 / 1024).toFixed(1)} MiB`)
+    result.timings.buildMs = Date.now() - buildStarted
+    result.built = true
+    core.info(`Built ${result.imageId} as ${prepared.tags.join(', ')}`)
+
+    if (inputs.smokeTest) {
+      const started = Date.now()
+      result.score = await smokeTest(docker, registry, {
+        image: result.imageId,
+        containerPort: inputs.containerPort,
+        startupTimeoutSeconds: inputs.startupTimeoutSeconds,
+        sampleRequest: inputs.sampleRequest,
+        expectedStatus: inputs.expectedStatus,
+        expectedResponse: inputs.expectedResponse,
+      })
+      result.timings.smokeTestMs = Date.now() - started
+      result.smokeTest = 'passed'
+    }
+
+    const archive = await archiving
+    if (archive && builtKey && imageCache && result.dependencies) {
+      const key = builtKey
+      const bytes = await core.group('Save the dependencies to the cache', () =>
+        uploadDependencies(imageCache, key, archive),
+      )
+      if (bytes !== undefined) {
+        result.dependencies.cacheSavedBytes = bytes
+        core.info(`Saved ${(bytes / 1024 / 1024).toFixed(1)} MiB`)
+      }
+    }
+  } finally {
+    if (archiving && builtKey) {
+      await archiving
+      discardArchive(builtKey)
     }
   }
   registry.keepTags()

@@ -58,6 +58,6 @@ describe('waitUntilLive', () => {
       clock,
     })
     expect(outcome).toEqual({ kind: 'timeout', afterMs: 1200, lastError: 'ECONNRESET' })
-    expect(timeouts).toEqual([1000, 700, 400, 100])
+    expect(timeouts).toEqual([500, 500, 400, 100])
   })
 })

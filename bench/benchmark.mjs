@@ -1,0 +1,1056 @@
+#!/usr/bin/env node
+// The benchmark of issue 5: the action against the hand-written way (bench/baseline.sh with
+// bench/baseline.Dockerfile), scenario by scenario, in one process and one run. See
+// bench/README.md for what each scenario measures.
+//
+//   node bench/benchmark.mjs [--repetitions N] [--model-mib N] [--quick] [--json FILE]
+//                            [--only 1,2,...] [--logs DIR]
+//
+// Everything it starts (containers, images, a second dockerd and its bridge, the package index,
+// the cache service, temp dirs and the big model file) is removed at the end, also on failure
+// and on Ctrl-C.
+import { createHash, randomBytes } from 'node:crypto'
+import * as fs from 'node:fs'
+import * as net from 'node:net'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { createInterface } from 'node:readline'
+import { parseArgs } from 'node:util'
+import { runAction } from './action-runner.mjs'
+import { loadCacheService } from './cache-service.mjs'
+import { startDiskSampler } from './disk.mjs'
+import { startFreshDaemon } from './fresh-daemon.mjs'
+import {
+  APT_PACKAGES,
+  BASE_IMAGE,
+  EXPECTED_PREDICTIONS,
+  Project,
+  ROOT,
+  treeBytes,
+  writePackages,
+} from './project.mjs'
+import {
+  cleanupAll,
+  docker,
+  dockerQuiet,
+  exitOnSignals,
+  interrupted,
+  onCleanup,
+  run,
+  start,
+  stop,
+  tailOf,
+} from './proc.mjs'
+import { divide, gib, median, millis, ratio, seconds, table, verdict } from './report.mjs'
+
+const BASELINE_SCRIPT = path.join(ROOT, 'bench', 'baseline.sh')
+const ACTION_ENTRY = path.join(ROOT, 'dist', 'index.js')
+const TARGETS = { cold: 1.0, unchanged: 0.5, code: 0.5, restored: 0.35, contextFactor: 1.02 }
+const TARGET_LIVE_MS = 100
+const TARGET_OVERHEAD_MS = 150
+
+// ---- options and logging -----------------------------------------------------------------------
+
+const { values: args } = parseArgs({
+  options: {
+    repetitions: { type: 'string' },
+    'model-mib': { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    json: { type: 'string' },
+    only: { type: 'string' },
+    logs: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+})
+if (args.help) {
+  console.log(
+    'node bench/benchmark.mjs [--repetitions N (3)] [--model-mib N (1024)] [--quick] [--json FILE] [--only 1,2,...] [--logs DIR]',
+  )
+  process.exit(0)
+}
+const positive = (text, name) => {
+  const value = Number(text)
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} wants a positive integer`)
+  return value
+}
+const options = {
+  repetitions: args.repetitions ? positive(args.repetitions, 'repetitions') : args.quick ? 1 : 3,
+  modelMib: args['model-mib'] ? positive(args['model-mib'], 'model-mib') : args.quick ? 64 : 1024,
+  quick: args.quick,
+  // A smoke run must not overwrite the results of a full one.
+  json: path.resolve(
+    args.json ?? path.join(ROOT, 'bench', args.quick ? 'results-quick.json' : 'results.json'),
+  ),
+  only: args.only ? new Set(args.only.split(',').map((item) => item.trim())) : undefined,
+  logs: args.logs ? path.resolve(args.logs) : undefined,
+}
+const wanted = (scenario) => !options.only || options.only.has(String(scenario))
+
+const clock = performance.now()
+function log(message) {
+  const elapsed = ((performance.now() - clock) / 1000).toFixed(1).padStart(6)
+  console.log(`[bench ${elapsed} s] ${message}`)
+}
+
+// ---- the run's names: everything it creates carries the run id ------------------------------
+
+const runId = `${process.pid.toString(36)}${randomBytes(2).toString('hex')}`
+const ACTION_REPOSITORY = `eai-bench-${runId}` // the action's default tag is <repo>:<digest>
+const ACTION_RUN_ID = `bench-${runId}` // the action's container names carry GITHUB_RUN_ID
+const BASELINE_TAG = `eai-bench-${runId}-baseline:latest`
+const BASELINE_CONTAINER = `eai-bench-${runId}-baseline-`
+
+// ---- helpers -----------------------------------------------------------------------------------
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address()
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+const DEPS_TAG = /extend-azureml-image\/dependencies:[0-9a-f]{32}/
+const CONTEXT_SENT = /Sending build context to Docker daemon\s+(\S+)/
+const USING_CACHE = /---> Using cache/
+const STEP = /^Step \d+\/\d+ : (\S+)/
+
+/**
+ * The legacy builder's steps that came from its cache and did work when built (RUN, COPY, ADD).
+ * Metadata steps (USER, ENV, ARG) right after FROM can match any image built on the same base.
+ */
+function cachedWork(lines) {
+  const cached = []
+  let step
+  for (const { text } of lines) {
+    const match = STEP.exec(text)
+    if (match) step = { instruction: match[1].toUpperCase(), text }
+    else if (USING_CACHE.test(text) && step && ['RUN', 'COPY', 'ADD'].includes(step.instruction)) {
+      cached.push(step.text.slice(0, 120))
+    }
+  }
+  return cached
+}
+
+function firstAt(lines, pattern, from = 0) {
+  const line = lines.slice(from).find((candidate) => pattern.test(candidate.text))
+  return line?.at
+}
+
+/** --logs DIR: each run's output, every line with its milliseconds since the run started. */
+function saveLog(label, startedAt, ...parts) {
+  if (!options.logs || !label) return
+  fs.mkdirSync(options.logs, { recursive: true })
+  const text = parts
+    .flat()
+    .map(
+      (line) =>
+        `${String(line.at - startedAt).padStart(7)} ${line.stream === 'err' ? '!' : ' '} ${line.text}`,
+    )
+    .join('\n')
+  fs.writeFileSync(path.join(options.logs, `${label}.log`), `${text}\n`)
+}
+
+/** Checks a /score answer; returns its init_done_ms. */
+function checkScore(body, revision, who) {
+  let answer
+  try {
+    answer = JSON.parse(body)
+  } catch {
+    throw new Error(`${who}: POST /score answered something that is not JSON: ${body}`)
+  }
+  if (JSON.stringify(answer.predictions) !== JSON.stringify(EXPECTED_PREDICTIONS)) {
+    throw new Error(`${who}: unexpected predictions in ${body}`)
+  }
+  // The image must serve the code as it is now: a stale layer would be a wrong measurement.
+  if (answer.revision !== revision) {
+    throw new Error(`${who}: served REVISION ${answer.revision}, the project has ${revision}`)
+  }
+  return answer.init_done_ms
+}
+
+/** Files under `staged` that are not hard links of the same file under `source`. */
+function stagedCopies(staged, source) {
+  let copies = 0
+  for (const entry of fs.readdirSync(staged, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue
+    const file = path.join(entry.parentPath, entry.name)
+    const original = path.join(source, path.relative(staged, file))
+    const a = fs.statSync(file)
+    const b = fs.statSync(original)
+    if (a.dev !== b.dev || a.ino !== b.ino) copies++
+  }
+  return copies
+}
+
+// ---- the two sides -------------------------------------------------------------------------
+
+class ActionSide {
+  constructor(context) {
+    this.context = context
+    this.current = undefined // the app image of the last main-daemon run
+    this.images = new Set()
+    this.depsTags = new Set()
+  }
+
+  inputs(extra = {}) {
+    return {
+      'base-image': BASE_IMAGE,
+      'apt-packages': APT_PACKAGES.join(' '),
+      requirements: 'requirements.txt',
+      'code-dir': 'code',
+      'entry-script': 'score.py',
+      'model-dir': 'model',
+      'pip-index-url': this.context.indexUrl,
+      network: 'host',
+      'sample-request': 'sample-request.json',
+      'expected-response': JSON.stringify({ predictions: EXPECTED_PREDICTIONS }),
+      ...extra,
+    }
+  }
+
+  env({ host, cacheEnv } = {}) {
+    return {
+      GITHUB_REPOSITORY: `eai/${ACTION_REPOSITORY}`,
+      GITHUB_RUN_ID: ACTION_RUN_ID,
+      ...(cacheEnv ?? {}),
+      ...(host ? { DOCKER_HOST: host } : {}),
+    }
+  }
+
+  /** One measured run; `host` set: a fresh daemon whose images go with it. */
+  async run({ host, cacheEnv, inspectContext = false, label } = {}) {
+    const { project } = this.context
+    const result = await runAction({
+      inputs: this.inputs(),
+      workspace: project.dir,
+      runnerTemp: this.context.runnerTemp,
+      env: this.env({ host, cacheEnv }),
+      inspect: inspectContext
+        ? (outputs) => {
+            const application = path.join(outputs.context, 'application')
+            return {
+              bytes: treeBytes(application),
+              copies: stagedCopies(
+                path.join(application, 'model'),
+                path.join(project.dir, 'model'),
+              ),
+            }
+          }
+        : undefined,
+    })
+    saveLog(label && `${label}-action`, result.startedAt, result.lines, result.postLines)
+    for (const line of result.lines) {
+      const tag = DEPS_TAG.exec(line.text)?.[0]
+      if (tag && !host) this.depsTags.add(tag)
+    }
+    if (result.code !== 0) {
+      throw new Error(`the action failed (exit ${result.code}):\n${tailOf(result)}`)
+    }
+    if (result.outputs['smoke-test'] !== 'passed')
+      throw new Error('the action did not pass its smoke test')
+    const initDoneMs = checkScore(result.outputs['score-response'], project.revision, 'action')
+    if (!host) await this.track(result.outputs['image-id'])
+
+    const lines = result.lines
+    const at = (pattern, from) => {
+      const value = firstAt(lines, pattern, from)
+      return value === undefined ? undefined : value - result.startedAt
+    }
+    const prepareAt = lines.findIndex((line) => line.text === '::group::Prepare')
+    const prepared = at(/^::endgroup::$/, Math.max(prepareAt, 0))
+    const depsReady = at(/^Base image user: /)
+    const built = at(/^Built sha256:/)
+    const live = at(/^Live after \d+ ms/)
+    const saveStart = at(/^::group::Save the dependencies/)
+    const firstOutput = lines.length > 0 ? lines[0].at - result.startedAt : undefined
+    const mainEnd = result.mainMs
+    const dependencies = result.metadata?.dependencies
+    return {
+      ms: result.ms,
+      mainMs: result.mainMs,
+      postMs: result.postMs,
+      dependencies: dependencies?.source,
+      cacheSavedBytes: dependencies?.cacheSavedBytes,
+      cachedWork: cachedWork(lines),
+      contextSent: lines.map((line) => CONTEXT_SENT.exec(line.text)?.[1]).filter(Boolean),
+      context: result.inspected,
+      liveDetectMs: live === undefined ? undefined : result.startedAt + live - initDoneMs,
+      segments: {
+        'node start-up': firstOutput,
+        'prepare (docker checks, input digest, staging)': prepared - firstOutput,
+        'dependencies (find, restore or build)': depsReady - prepared,
+        'application build': built - depsReady,
+        'container start to live': live - built,
+        'score, container log, removal': (saveStart ?? mainEnd) - live,
+        'cache save': saveStart === undefined ? 0 : mainEnd - saveStart,
+        'post step': result.postMs,
+      },
+    }
+  }
+
+  /** Keeps the daemon to the current image: the one a changed input replaced is removed. */
+  async track(imageId) {
+    this.images.add(imageId)
+    if (this.current && this.current !== imageId) {
+      await dockerQuiet(['image', 'rm', '--force', this.current])
+      this.images.delete(this.current)
+    }
+    this.current = imageId
+  }
+
+  async removeImages() {
+    if (this.images.size > 0) await dockerQuiet(['image', 'rm', '--force', ...this.images])
+    this.images.clear()
+    this.current = undefined
+  }
+
+  async removeDependencies() {
+    if (this.depsTags.size > 0) await dockerQuiet(['image', 'rm', ...this.depsTags])
+    this.depsTags.clear()
+  }
+
+  /** build: false, main step and post step timed apart (scenario 7). */
+  async overhead() {
+    const result = await runAction({
+      inputs: this.inputs({ build: 'false' }),
+      workspace: this.context.project.dir,
+      runnerTemp: this.context.runnerTemp,
+      env: this.env(),
+    })
+    if (result.code !== 0) throw new Error(`the action (build: false) failed:\n${tailOf(result)}`)
+    return { mainMs: result.mainMs, postMs: result.postMs }
+  }
+}
+
+class BaselineSide {
+  constructor(context) {
+    this.context = context
+    this.current = undefined
+    this.images = new Set()
+    this.count = 0
+  }
+
+  async run({ label } = {}) {
+    const { project, indexUrl } = this.context
+    const port = await freePort()
+    const name = `${BASELINE_CONTAINER}${++this.count}`
+    const env = { ...process.env }
+    delete env.DOCKER_BUILDKIT
+    const result = await run(
+      'bash',
+      [BASELINE_SCRIPT, project.dir, BASELINE_TAG, name, String(port), indexUrl],
+      { env, detached: true, signalGroup: true },
+    )
+    saveLog(label && `${label}-baseline`, result.startedAt, result.lines)
+    if (result.code !== 0)
+      throw new Error(`the baseline failed (exit ${result.code}):\n${tailOf(result)}`)
+    await this.track(await docker(['image', 'inspect', '--format', '{{.Id}}', BASELINE_TAG]))
+
+    const scoreLine = result.lines.find((line) => line.text.startsWith('BASELINE score '))
+    const initDoneMs = checkScore(
+      scoreLine.text.slice('BASELINE score '.length),
+      project.revision,
+      'baseline',
+    )
+    const at = (marker) =>
+      firstAt(result.lines, new RegExp(`^BASELINE ${marker}$`)) - result.startedAt
+    const started = at('run')
+    const live = at('live')
+    return {
+      ms: result.ms,
+      cachedWork: cachedWork(result.lines),
+      contextSent: result.lines.map((line) => CONTEXT_SENT.exec(line.text)?.[1]).filter(Boolean),
+      liveDetectMs: result.startedAt + live - initDoneMs,
+      segments: {
+        'docker build': started,
+        'container start to live': live - started,
+        'score, removal': result.ms - live,
+      },
+    }
+  }
+
+  async track(imageId) {
+    this.images.add(imageId)
+    if (this.current && this.current !== imageId) {
+      await dockerQuiet(['image', 'rm', this.current]) // untagged by the new build
+      this.images.delete(this.current)
+    }
+    this.current = imageId
+  }
+
+  async removeImages() {
+    await dockerQuiet(['image', 'rm', '--force', BASELINE_TAG, ...this.images])
+    this.images.clear()
+    this.current = undefined
+  }
+}
+
+// ---- set-up ------------------------------------------------------------------------------------
+
+async function preflight() {
+  await docker(['version', '--format', '{{.Server.Version}}']).catch((error) => {
+    throw new Error(
+      `no Docker engine answers (${error.message}); start one: bash scripts/docker-engine.sh`,
+    )
+  })
+  if (!fs.existsSync(ACTION_ENTRY)) throw new Error(`${ACTION_ENTRY} is missing: npm run build`)
+  if (!(await dockerQuiet(['image', 'inspect', '--format', '{{.Id}}', BASE_IMAGE]))) {
+    log(`${BASE_IMAGE} is missing: building it (bash standin/build.sh)`)
+    const built = await run('bash', [path.join(ROOT, 'standin/build.sh')])
+    if (built.code !== 0) throw new Error(`standin/build.sh failed:\n${tailOf(built)}`)
+  }
+  // The baseline's Dockerfile is hand-written: make sure it installs what the action is given.
+  const dockerfile = fs.readFileSync(path.join(ROOT, 'bench', 'baseline.Dockerfile'), 'utf8')
+  if (!dockerfile.includes(`install -y --no-install-recommends ${APT_PACKAGES.join(' ')}`)) {
+    throw new Error(
+      'bench/baseline.Dockerfile does not install the apt packages of bench/project.mjs',
+    )
+  }
+}
+
+async function machine() {
+  const osRelease = fs.readFileSync('/etc/os-release', 'utf8')
+  const pretty = /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(osRelease)?.[1]
+  return {
+    cpus: os.cpus().length,
+    memoryGiB: Math.round(os.totalmem() / 1024 ** 3),
+    os: pretty,
+    kernel: os.release(),
+    node: process.version,
+    dockerServer: await docker(['version', '--format', '{{.Server.Version}}']),
+    dockerClient: await docker(['version', '--format', '{{.Client.Version}}']),
+    builder: 'legacy (DOCKER_BUILDKIT unset, no buildx plugin)',
+    // Which action was measured: src/ and dist/ change under this benchmark.
+    distSha256: createHash('sha256')
+      .update(fs.readFileSync(ACTION_ENTRY))
+      .digest('hex')
+      .slice(0, 16),
+    gitHead: (await run('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'])).lines[0]?.text,
+    loadAverageAtStart: os.loadavg().map((value) => Number(value.toFixed(2))),
+  }
+}
+
+async function startIndex(packages) {
+  // Detached: a Ctrl-C would leave it waiting for its --max-seconds timer; it stops on SIGTERM.
+  const child = start(
+    'python3',
+    [path.join(ROOT, 'scripts/local-pypi.py'), '--packages', packages, '--max-seconds', '3600'],
+    { stdio: ['ignore', 'pipe', 'ignore'], detached: true },
+  )
+  onCleanup('package index', () => stop(child))
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error('the package index did not start in 30 s')),
+      30_000,
+    )
+    child.once('error', reject)
+    child.once('exit', (code) => reject(new Error(`the package index exited with ${code}`)))
+    createInterface({ input: child.stdout }).once('line', (url) => {
+      clearTimeout(timer)
+      resolve(url)
+    })
+  })
+}
+
+// ---- scenarios -----------------------------------------------------------------------------
+
+/** Both sides, the order swapped every repetition so neither always goes first. */
+function sidesInOrder(context, repetition) {
+  const pair = [
+    ['action', context.action],
+    ['baseline', context.baseline],
+  ]
+  return repetition % 2 === 0 ? pair : pair.reverse()
+}
+
+function describe(result) {
+  const deps = result.dependencies ? `, dependencies ${result.dependencies}` : ''
+  const live =
+    result.liveDetectMs === undefined ? '' : `, live noticed after ${millis(result.liveDetectMs)}`
+  return `${seconds(result.ms)}${deps}${live}`
+}
+
+/**
+ * A build stopped half-way (Ctrl-C) leaves the legacy builder's finished steps as untagged
+ * images, which a later "cold" build would reuse. Nothing else in the project installs this
+ * package, so an untagged leaf image with it in its history is the benchmark's.
+ */
+const LEFTOVER_MARKER = 'libopenblas0-pthread'
+async function removeLeftoverSteps() {
+  const ids = await dockerQuiet(['image', 'ls', '--all', '--quiet', '--filter', 'dangling=true'])
+  for (const id of new Set(ids ? ids.split('\n') : [])) {
+    const history = await dockerQuiet([
+      'image',
+      'history',
+      '--no-trunc',
+      '--format',
+      '{{.CreatedBy}}',
+      id,
+    ])
+    if (history?.includes(LEFTOVER_MARKER)) await dockerQuiet(['image', 'rm', id])
+  }
+}
+
+/** Removes every image either side built (and the build cache), keeping the base image. */
+async function emptyDaemonCache(context) {
+  await context.action.removeImages()
+  await context.baseline.removeImages()
+  await context.action.removeDependencies()
+  await removeLeftoverSteps()
+  await docker(['builder', 'prune', '--all', '--force'])
+}
+
+async function newCacheService(context) {
+  if (!context.startCacheService) return undefined
+  const service = await context.startCacheService()
+  const unregister = onCleanup('cache service', () => service.stop())
+  return {
+    env: service.env,
+    entries: () => service.entries(),
+    async stop() {
+      await service.stop()
+      unregister()
+    },
+  }
+}
+
+async function scenarioCold(context, results) {
+  const runs = { action: [], baseline: [] }
+  for (let repetition = 0; repetition < options.repetitions; repetition++) {
+    for (const [name, side] of sidesInOrder(context, repetition)) {
+      await emptyDaemonCache(context)
+      // A first run on a runner: empty daemon and empty Actions cache (the action saves to it).
+      await context.cacheService?.stop()
+      context.cacheService = name === 'action' ? await newCacheService(context) : undefined
+      log(`1 cold, ${repetition + 1}/${options.repetitions}: ${name}...`)
+      const result = await side.run({
+        cacheEnv: context.cacheService?.env,
+        label: `1-cold-${repetition + 1}`,
+      })
+      if (result.cachedWork.length > 0) {
+        context.warnings.push(
+          `scenario 1: a cold ${name} run took steps from the cache: ${result.cachedWork.join('; ')}`,
+        )
+      }
+      if (name === 'action' && result.dependencies !== 'built') {
+        throw new Error(`cold action run: dependencies were ${result.dependencies}, not built`)
+      }
+      log(`1 cold, ${repetition + 1}/${options.repetitions}: ${name} ${describe(result)}`)
+      runs[name].push(result)
+    }
+  }
+  results.scenarios.cold = runs
+}
+
+/** Brings both sides up to date with the project, unmeasured. */
+async function warmUp(context, why, key) {
+  for (const [name, side] of sidesInOrder(context, 0)) {
+    log(`warm-up (${why}): ${name}...`)
+    const result = await side.run({ cacheEnv: context.cacheService?.env, label: `warm-up-${key}` })
+    log(`warm-up (${why}): ${name} ${seconds(result.ms)}`)
+  }
+}
+
+async function scenarioRebuild(context, results, key, label, change) {
+  const runs = { action: [], baseline: [] }
+  for (let repetition = 0; repetition < options.repetitions; repetition++) {
+    change?.()
+    for (const [name, side] of sidesInOrder(context, repetition)) {
+      const result = await side.run({
+        cacheEnv: context.cacheService?.env,
+        label: `${key}-${repetition + 1}`,
+      })
+      if (name === 'action' && result.dependencies !== 'daemon') {
+        throw new Error(
+          `${label}: dependencies were ${result.dependencies}, not reused from the daemon`,
+        )
+      }
+      log(`${label}, ${repetition + 1}/${options.repetitions}: ${name} ${describe(result)}`)
+      runs[name].push(result)
+    }
+  }
+  results.scenarios[key] = runs
+}
+
+async function scenarioModel(context, results) {
+  const { project } = context
+  log(`4: writing a ${options.modelMib} MiB model file`)
+  project.writeWeights(options.modelMib)
+  const unregister = onCleanup('model file', () => project.removeWeights())
+  await warmUp(context, `${options.modelMib} MiB model in place`, 'model')
+
+  // The default tag digests every input, the model included: what build: false costs with it.
+  const overheadWithModel = []
+  for (let index = 0; index < Math.min(3, options.repetitions); index++) {
+    overheadWithModel.push((await context.action.overhead()).mainMs)
+  }
+  log(
+    `7b: build: false with the ${options.modelMib} MiB model: ${millis(median(overheadWithModel))}`,
+  )
+
+  const runs = { action: [], baseline: [] }
+  for (let repetition = 0; repetition < options.repetitions; repetition++) {
+    project.changeModel()
+    const modelBytes = project.modelBytes()
+    for (const [name, side] of sidesInOrder(context, repetition)) {
+      const sampler = startDiskSampler(context.dockerRoot)
+      let result
+      try {
+        result = await side.run({
+          cacheEnv: context.cacheService?.env,
+          inspectContext: true,
+          label: `model-${repetition + 1}`,
+        })
+      } finally {
+        result ??= {}
+        result.disk = sampler.stop()
+      }
+      result.modelBytes = modelBytes
+      // What each side's build context holds: the staged context (action), the project (baseline).
+      if (name === 'baseline') result.context = { bytes: project.projectBytes(), copies: 0 }
+      log(
+        `4 model change, ${repetition + 1}/${options.repetitions}: ${name} ${describe(result)}, ` +
+          `context ${gib(result.context.bytes)} (docker: ${result.contextSent.join(' + ')}), ` +
+          `staged copies ${result.context.copies}, peak extra disk ${gib(result.disk.peakExtraBytes)}`,
+      )
+      runs[name].push(result)
+    }
+  }
+  results.scenarios.model = { modelMib: options.modelMib, ...runs }
+  results.scenarios.overheadWithModel = { modelMib: options.modelMib, mainMs: overheadWithModel }
+
+  // The big images are not needed any more; nor is the file.
+  await context.action.removeImages()
+  await context.baseline.removeImages()
+  project.removeWeights()
+  unregister()
+}
+
+async function scenarioFreshDaemon(context, results) {
+  if (!context.startCacheService) {
+    context.warnings.push('scenario 5 skipped: __tests__/helpers/cache-service.ts is not there')
+    log('5: skipped (no cache service helper)')
+    return
+  }
+  if (process.getuid?.() !== 0) {
+    context.warnings.push('scenario 5 skipped: a second dockerd needs root')
+    log('5: skipped (not root)')
+    return
+  }
+  const runs = { cold: [], restored: [] }
+  for (let repetition = 0; repetition < options.repetitions; repetition++) {
+    const service = await newCacheService(context)
+    try {
+      for (const kind of ['cold', 'restored']) {
+        log(
+          `5 fresh daemon, ${repetition + 1}/${options.repetitions}: starting a daemon for the ${kind} run`,
+        )
+        const daemon = await startFreshDaemon(path.join(context.tmp, `d${repetition}${kind[0]}`))
+        try {
+          await daemon.copyImage(BASE_IMAGE) // the runner's pull of the base image
+          const result = await context.action.run({
+            host: daemon.host,
+            cacheEnv: service.env,
+            label: `fresh-${kind}-${repetition + 1}`,
+          })
+          const expected = kind === 'cold' ? 'built' : 'cache'
+          if (result.dependencies !== expected) {
+            throw new Error(
+              `scenario 5 ${kind}: dependencies were ${result.dependencies}, not ${expected}`,
+            )
+          }
+          if (kind === 'cold' && result.cacheSavedBytes === undefined) {
+            throw new Error('scenario 5: the cold run did not save the dependencies to the cache')
+          }
+          log(
+            `5 fresh daemon, ${repetition + 1}/${options.repetitions}: ${kind} ${describe(result)}`,
+          )
+          runs[kind].push(result)
+        } finally {
+          await daemon.stop()
+        }
+      }
+    } finally {
+      await service.stop()
+    }
+  }
+  results.scenarios.freshDaemon = runs
+}
+
+async function scenarioOverhead(context, results) {
+  const count = options.quick ? 5 : 10
+  const bare = []
+  const action = []
+  const post = []
+  const inspect = []
+  for (let index = 0; index < count; index++) {
+    bare.push((await run(process.execPath, ['-e', '0'])).ms)
+    const { mainMs, postMs } = await context.action.overhead()
+    action.push(mainMs)
+    post.push(postMs)
+    // The one docker call build: false makes (the base image's user): how much of it is docker.
+    inspect.push(
+      (await run('docker', ['image', 'inspect', '--format', '{{.Config.User}}', BASE_IMAGE])).ms,
+    )
+  }
+  results.scenarios.overhead = {
+    bareNodeMs: bare,
+    actionMainMs: action,
+    postMs: post,
+    dockerInspectMs: inspect,
+  }
+  log(
+    `7 overhead: node -e 0 ${millis(median(bare))}, action (build: false) ${millis(median(action))}, ` +
+      `post ${millis(median(post))}, docker image inspect ${millis(median(inspect))}`,
+  )
+}
+
+// ---- summary -------------------------------------------------------------------------------
+
+function summarize(results) {
+  const s = results.scenarios
+  const rows = [['scenario', 'action', 'baseline', 'measured', 'target', 'result']]
+  const summary = {}
+  const timeRow = (key, label, target) => {
+    if (!s[key]) return
+    const action = median(s[key].action.map((r) => r.ms))
+    const baseline = median(s[key].baseline.map((r) => r.ms))
+    const measured = divide(action, baseline)
+    const pass = target === undefined || measured === undefined ? undefined : measured <= target
+    summary[key] = { actionMs: action, baselineMs: baseline, ratio: measured, target, pass }
+    rows.push([
+      label,
+      seconds(action),
+      seconds(baseline),
+      ratio(measured),
+      target === undefined ? '–' : `≤ ${target.toFixed(2)}x`,
+      verdict(pass),
+    ])
+  }
+  timeRow('cold', '1 cold build + smoke test', TARGETS.cold)
+  // The cold run also saves the dependencies to the Actions cache; how it compares without that.
+  const withoutSave = (runs) => median(runs.map((r) => r.ms - r.segments['cache save']))
+  if (s.cold) {
+    const action = withoutSave(s.cold.action)
+    const baseline = median(s.cold.baseline.map((r) => r.ms))
+    summary.coldWithoutSave = {
+      actionMs: action,
+      baselineMs: baseline,
+      ratio: divide(action, baseline),
+    }
+    rows.push([
+      '  without its cache save (d)',
+      seconds(action),
+      seconds(baseline),
+      ratio(divide(action, baseline)),
+      '–',
+      '',
+    ])
+  }
+  timeRow('unchanged', '2 nothing changed', TARGETS.unchanged)
+  timeRow('code', '3 code-only change', TARGETS.code)
+  if (s.model) {
+    timeRow('model', `4 model-only change (${s.model.modelMib} MiB)`)
+    const factor = (side) => median(s.model[side].map((r) => r.context.bytes / r.modelBytes))
+    const copies = Math.max(...s.model.action.map((r) => r.context.copies))
+    const actionFactor = factor('action')
+    const pass = actionFactor <= TARGETS.contextFactor && copies === 0
+    summary.modelContext = {
+      actionFactor,
+      baselineFactor: factor('baseline'),
+      stagedCopies: copies,
+      pass,
+    }
+    rows.push([
+      '  context bytes / model size',
+      `${actionFactor.toFixed(4)}x, ${copies} copies`,
+      `${factor('baseline').toFixed(4)}x`,
+      `${actionFactor.toFixed(4)}x`,
+      `≤ ${TARGETS.contextFactor}x, no copy`,
+      verdict(pass),
+    ])
+    const disk = (side) => median(s.model[side].map((r) => r.disk.peakExtraBytes))
+    summary.modelDisk = { actionBytes: disk('action'), baselineBytes: disk('baseline') }
+    rows.push([
+      '  peak extra disk',
+      gib(disk('action')),
+      gib(disk('baseline')),
+      ratio(divide(disk('action'), disk('baseline'))),
+      '–',
+      '',
+    ])
+  }
+  if (s.freshDaemon) {
+    const restored = median(s.freshDaemon.restored.map((r) => r.ms))
+    const cold = median(s.freshDaemon.cold.map((r) => r.ms))
+    const measured = divide(restored, cold)
+    const pass = measured <= TARGETS.restored
+    summary.freshDaemon = {
+      restoredMs: restored,
+      coldMs: cold,
+      ratio: measured,
+      target: TARGETS.restored,
+      pass,
+    }
+    rows.push([
+      '5 fresh daemon: restored / cold (a)',
+      seconds(restored),
+      seconds(cold),
+      ratio(measured),
+      `≤ ${TARGETS.restored.toFixed(2)}x`,
+      verdict(pass),
+    ])
+    // Each repetition pairs a cold and a restored run on daemons started one after the other.
+    summary.freshDaemon.ratioPerRepetition = s.freshDaemon.restored.map((r, index) =>
+      Number((r.ms / s.freshDaemon.cold[index].ms).toFixed(3)),
+    )
+    const coldWithoutSave = withoutSave(s.freshDaemon.cold)
+    summary.freshDaemon.coldWithoutSaveMs = coldWithoutSave
+    rows.push([
+      '  cold without its cache save (d)',
+      seconds(restored),
+      seconds(coldWithoutSave),
+      ratio(divide(restored, coldWithoutSave)),
+      '–',
+      '',
+    ])
+  }
+  const allRuns = (side) =>
+    ['cold', 'unchanged', 'code', 'model']
+      .flatMap((key) => s[key]?.[side] ?? [])
+      .concat(
+        side === 'action' && s.freshDaemon
+          ? [...s.freshDaemon.cold, ...s.freshDaemon.restored]
+          : [],
+      )
+      .map((r) => r.liveDetectMs)
+  const liveRuns = allRuns('action').filter(Number.isFinite)
+  if (liveRuns.length > 0) {
+    const action = median(liveRuns)
+    const baseline = median(allRuns('baseline'))
+    const pass = action < TARGET_LIVE_MS
+    summary.liveDetect = { actionMs: action, baselineMs: baseline, samples: liveRuns.length, pass }
+    rows.push([
+      `6 live to noticed (b), n=${liveRuns.length}`,
+      millis(action),
+      millis(baseline),
+      millis(action),
+      `< ${TARGET_LIVE_MS} ms`,
+      verdict(pass),
+    ])
+  }
+  if (s.overhead) {
+    const action = median(s.overhead.actionMainMs)
+    const bare = median(s.overhead.bareNodeMs)
+    const overhead = action - bare
+    const pass = overhead < TARGET_OVERHEAD_MS
+    summary.overhead = { actionMainMs: action, bareNodeMs: bare, overheadMs: overhead, pass }
+    rows.push([
+      '7 build: false vs node -e 0 (c)',
+      millis(action),
+      millis(bare),
+      `+${millis(overhead)}`,
+      `< ${TARGET_OVERHEAD_MS} ms`,
+      verdict(pass),
+    ])
+  }
+  if (s.overheadWithModel) {
+    const value = median(s.overheadWithModel.mainMs)
+    summary.overheadWithModel = { mainMs: value, modelMib: s.overheadWithModel.modelMib }
+    rows.push([
+      `  with the ${s.overheadWithModel.modelMib} MiB model`,
+      millis(value),
+      '',
+      '',
+      '–',
+      '',
+    ])
+  }
+  const notes = [
+    'Medians of the repetitions; "measured" is action / baseline unless noted.',
+    '(a) action restored from the Actions cache on a fresh daemon / action cold on a fresh daemon',
+    '    (empty cache, so that run also saves to it); the baseline has no cache to restore from.',
+    '(b) from init() returning (timestamp it printed) to the line saying it is live reaching the',
+    '    benchmark: the action\'s "Live after N ms", the baseline\'s curl loop; over all runs above.',
+    '(c) wall time of `node dist/index.js` (main step) with build: false, minus a bare `node -e 0`.',
+    '(d) the run\'s time minus its "Save the dependencies to the cache" phase (docker save, trim, upload).',
+    ...(summary.freshDaemon
+      ? [
+          `(a) per repetition: ${summary.freshDaemon.ratioPerRepetition.map((v) => `${v.toFixed(2)}x`).join(', ')}`,
+        ]
+      : []),
+  ]
+  return { summary, text: `${table(rows)}\n\n${notes.join('\n')}` }
+}
+
+function breakdown(results) {
+  const s = results.scenarios
+  const columns = [
+    ['cold', 'cold'],
+    ['unchanged', 'unchanged'],
+    ['code', 'code'],
+    ['model', 'model'],
+  ].filter(([key]) => s[key])
+  const sections = []
+  for (const side of ['action', 'baseline']) {
+    const cols = [...columns]
+    if (side === 'action' && s.freshDaemon)
+      cols.push(['freshDaemon.cold', 'fresh cold'], ['freshDaemon.restored', 'restored'])
+    const runsOf = (key) => {
+      const [top, sub] = key.split('.')
+      return sub ? s[top][sub] : s[top][side]
+    }
+    if (cols.length === 0) continue
+    const names = Object.keys(runsOf(cols[0][0])[0].segments)
+    const rows = [[`${side}: where the time goes (median s)`, ...cols.map(([, label]) => label)]]
+    for (const name of names) {
+      rows.push([
+        name,
+        ...cols.map(([key]) =>
+          (median(runsOf(key).map((r) => r.segments[name])) / 1000).toFixed(2),
+        ),
+      ])
+    }
+    rows.push([
+      'total',
+      ...cols.map(([key]) => (median(runsOf(key).map((r) => r.ms)) / 1000).toFixed(2)),
+    ])
+    sections.push(table(rows))
+  }
+  return sections.join('\n\n')
+}
+
+async function writeJson(file, data) {
+  let text = `${JSON.stringify(data, null, 2)}\n`
+  // Formatted the way the project's format check expects, when prettier is at hand.
+  try {
+    const prettier = await import('prettier')
+    const config = (await prettier.resolveConfig(file)) ?? {}
+    text = await prettier.format(text, { ...config, parser: 'json' })
+  } catch {
+    // unformatted then
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  fs.writeFileSync(file, text)
+}
+
+// ---- main ------------------------------------------------------------------------------------
+
+async function main() {
+  exitOnSignals(log)
+  log(
+    `run ${runId}: ${options.repetitions} repetition(s), ${options.modelMib} MiB model` +
+      (options.only ? `, scenarios ${[...options.only].join(',')}` : ''),
+  )
+  await preflight()
+  const results = {
+    date: new Date().toISOString(),
+    options,
+    machine: await machine(),
+    scenarios: {},
+  }
+
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eai-bench-'))
+  onCleanup('temp dir', () => fs.rmSync(tmp, { recursive: true, force: true }))
+  const project = new Project(path.join(tmp, 'project'))
+  const context = {
+    tmp,
+    project,
+    runnerTemp: path.join(tmp, 'runner-temp'),
+    dockerRoot: (await docker(['info', '--format', '{{.DockerRootDir}}'])) || '/',
+    warnings: [],
+  }
+  if (!fs.existsSync(context.dockerRoot)) context.dockerRoot = '/'
+  context.action = new ActionSide(context)
+  context.baseline = new BaselineSide(context)
+  // Everything the run created in the main daemon, whatever state it stopped in.
+  onCleanup('containers and images', async () => {
+    for (const prefix of [`extend-azureml-image-${ACTION_RUN_ID}-`, BASELINE_CONTAINER]) {
+      const ids = await dockerQuiet(['ps', '--all', '--quiet', '--filter', `name=${prefix}`])
+      if (ids) await dockerQuiet(['rm', '--force', '--volumes', ...ids.split('\n')])
+    }
+    await context.action.removeImages()
+    await context.baseline.removeImages()
+    const leftovers = await dockerQuiet([
+      'image',
+      'ls',
+      '--quiet',
+      '--filter',
+      `reference=eai-bench-${runId}*`,
+    ])
+    if (leftovers) await dockerQuiet(['image', 'rm', '--force', ...new Set(leftovers.split('\n'))])
+    await context.action.removeDependencies()
+    await removeLeftoverSteps()
+    // Stopped during a build: the daemon may still commit the step it was in for a moment.
+    for (let pass = 0; !context.finished && pass < 5; pass++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+      if ((await removeLeftoverSteps()) === 0 && pass > 0) break
+    }
+  })
+  await removeLeftoverSteps() // of an earlier run that was stopped half-way
+
+  log('writing the project and the package index')
+  const packages = path.join(tmp, 'packages')
+  writePackages(packages)
+  project.write()
+  context.indexUrl = await startIndex(packages)
+  context.startCacheService = await loadCacheService(path.join(tmp, 'cache-service'))
+  log(
+    `index ${context.indexUrl}; cache service ${context.startCacheService ? 'ready' : 'not available'}`,
+  )
+
+  if (wanted(7)) await scenarioOverhead(context, results)
+  if (wanted(1)) await scenarioCold(context, results)
+  if (wanted(2) || wanted(3) || wanted(6)) {
+    await warmUp(context, 'after the cold runs', 'rebuild')
+    if (wanted(2) || wanted(6))
+      await scenarioRebuild(context, results, 'unchanged', '2 nothing changed')
+    if (wanted(3) || wanted(6)) {
+      await scenarioRebuild(context, results, 'code', '3 code change', () => project.changeCode())
+    }
+  }
+  if (wanted(4)) await scenarioModel(context, results)
+  if (wanted(5)) await scenarioFreshDaemon(context, results)
+  await context.cacheService?.stop()
+
+  context.finished = true
+  results.machine.loadAverageAtEnd = os.loadavg().map((value) => Number(value.toFixed(2)))
+  results.warnings = context.warnings
+  const { summary, text } = summarize(results)
+  results.summary = summary
+  const detail = breakdown(results)
+  results.durationS = Math.round((performance.now() - clock) / 1000)
+  await writeJson(options.json, results)
+
+  const m = results.machine
+  console.log('')
+  console.log(
+    `extend-azureml-image benchmark, ${results.date.slice(0, 10)}: ${m.cpus} cores / ${m.memoryGiB} GiB, ` +
+      `${m.os}, docker ${m.dockerServer} (client ${m.dockerClient}), ${m.builder}, node ${m.node}; ` +
+      `${options.repetitions} repetition(s), ${results.durationS} s; ` +
+      `load average ${m.loadAverageAtStart[0]} at the start, ${m.loadAverageAtEnd[0]} at the end`,
+  )
+  console.log('')
+  console.log(text)
+  if (detail) console.log(`\n${detail}`)
+  for (const warning of context.warnings) console.log(`WARNING: ${warning}`)
+  console.log(`\nJSON: ${options.json}`)
+}
+
+let failed = false
+try {
+  await main()
+} catch (error) {
+  failed = true
+  if (!interrupted()) console.error(`[bench] FAILED: ${error.stack ?? error}`)
+} finally {
+  log('cleaning up')
+  await cleanupAll()
+  log('done')
+}
+process.exit(failed ? 1 : 0)
