@@ -17,34 +17,28 @@ import {
   runInImage,
   STANDIN_IMAGE,
 } from '../helpers/docker.js'
+import { builderEnvironments } from '../helpers/builders.js'
 import { EXAMPLE, exampleInputs as inputsFor } from '../helpers/example.js'
 import { startLocalIndex, type LocalIndex } from '../helpers/local-pypi.js'
 
-const BUILDKIT_PATH = fs.mkdtempSync(path.join(os.tmpdir(), 'buildkit-client-'))
+const { dispose: disposeBuilders, ...builders } = builderEnvironments()
 let index: LocalIndex
 const createdTags: string[] = []
 
 beforeAll(async () => {
   await requireEngineAndStandin()
   index = await startLocalIndex()
-  // Debian's own client (20.10) carries BuildKit without the buildx plugin.
-  fs.symlinkSync('/usr/bin/docker', path.join(BUILDKIT_PATH, 'docker'))
 }, 120_000)
 
 afterAll(async () => {
   index?.stop()
-  fs.rmSync(BUILDKIT_PATH, { recursive: true, force: true })
+  disposeBuilders()
   if (createdTags.length > 0) await dockerStatus(['image', 'rm', ...createdTags])
 })
 
 afterEach(async () => {
   expect(await actionContainers()).toEqual([])
 })
-
-const builders = {
-  legacy: { DOCKER_BUILDKIT: '0' },
-  buildkit: { DOCKER_BUILDKIT: '1', PATH: `${BUILDKIT_PATH}:${process.env.PATH}` },
-}
 
 function exampleInputs(tag: string, extra: Record<string, string> = {}): Record<string, string> {
   return inputsFor(index.url, tag, extra)

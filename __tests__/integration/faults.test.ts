@@ -27,6 +27,7 @@ import {
   type RegistryFault,
   type StubRegistry,
 } from '../helpers/fault-servers.js'
+import { builderEnvironments } from '../helpers/builders.js'
 import { startLocalIndex, type LocalIndex } from '../helpers/local-pypi.js'
 import { descendants, eventually, processesMentioning } from '../helpers/processes.js'
 
@@ -34,16 +35,8 @@ let workspace: string
 const createdTags: string[] = []
 // Containers of these runs are named after it: checks see this file's runs, not another job's.
 const RUN_ID = `faults-${process.pid}`
-const BUILDKIT_PATH = fs.mkdtempSync(path.join(os.tmpdir(), 'buildkit-client-'))
 const EMPTY_PATH = fs.mkdtempSync(path.join(os.tmpdir(), 'no-docker-'))
-const builders = {
-  legacy: { DOCKER_BUILDKIT: '0', GITHUB_RUN_ID: RUN_ID },
-  buildkit: {
-    DOCKER_BUILDKIT: '1',
-    GITHUB_RUN_ID: RUN_ID,
-    PATH: `${BUILDKIT_PATH}:${process.env.PATH}`,
-  },
-}
+const { dispose: disposeBuilders, ...builders } = builderEnvironments(RUN_ID)
 type BuilderName = keyof typeof builders
 
 function appScore(marker: string): string {
@@ -52,7 +45,6 @@ function appScore(marker: string): string {
 
 beforeAll(async () => {
   await requireEngineAndStandin()
-  fs.symlinkSync('/usr/bin/docker', path.join(BUILDKIT_PATH, 'docker'))
   workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'ws-faults-'))
   for (const app of ['app-a', 'app-b']) {
     fs.mkdirSync(path.join(workspace, app))
@@ -63,7 +55,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   fs.rmSync(workspace, { recursive: true, force: true })
-  fs.rmSync(BUILDKIT_PATH, { recursive: true, force: true })
+  disposeBuilders()
   fs.rmSync(EMPTY_PATH, { recursive: true, force: true })
   if (createdTags.length > 0) await dockerStatus(['image', 'rm', ...createdTags])
 })

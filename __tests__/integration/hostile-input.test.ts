@@ -25,6 +25,7 @@ import {
   lintProblems,
   printedDockerfile,
 } from '../helpers/dockerfile-check.js'
+import { builderEnvironments } from '../helpers/builders.js'
 import { obeyedCommands } from '../helpers/workflow-commands.js'
 
 let workspace: string
@@ -32,16 +33,8 @@ let outside: string
 const createdTags: string[] = []
 // Containers of these runs are named after it: checks see this file's runs, not another job's.
 const RUN_ID = `hostile-${process.pid}`
-const BUILDKIT_PATH = fs.mkdtempSync(path.join(os.tmpdir(), 'buildkit-client-'))
 const RECORDING_PATH = fs.mkdtempSync(path.join(os.tmpdir(), 'docker-recorder-'))
-const builders = {
-  legacy: { DOCKER_BUILDKIT: '0', GITHUB_RUN_ID: RUN_ID },
-  buildkit: {
-    DOCKER_BUILDKIT: '1',
-    GITHUB_RUN_ID: RUN_ID,
-    PATH: `${BUILDKIT_PATH}:${process.env.PATH}`,
-  },
-}
+const { dispose: disposeBuilders, ...builders } = builderEnvironments(RUN_ID)
 
 /** The real docker CLI behind a script that notes each call: to prove there was none. */
 function installRecorder(): void {
@@ -79,7 +72,6 @@ function write(relative: string, content: string, root = workspace): void {
 
 beforeAll(async () => {
   await requireEngineAndStandin()
-  fs.symlinkSync('/usr/bin/docker', path.join(BUILDKIT_PATH, 'docker'))
   installRecorder()
   workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'ws-hostile-'))
   outside = fs.mkdtempSync(path.join(os.tmpdir(), 'outside-'))
@@ -114,7 +106,7 @@ beforeAll(async () => {
 afterAll(async () => {
   fs.rmSync(workspace, { recursive: true, force: true })
   fs.rmSync(outside, { recursive: true, force: true })
-  fs.rmSync(BUILDKIT_PATH, { recursive: true, force: true })
+  disposeBuilders()
   fs.rmSync(RECORDING_PATH, { recursive: true, force: true })
   if (createdTags.length > 0) await dockerStatus(['image', 'rm', ...createdTags])
 })
