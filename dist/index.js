@@ -32167,11 +32167,6 @@ function parseReference(text) {
     return { name, tag: tagPart, digest: digestPart };
 }
 const REFERENCE_RULE = 'an image reference: lowercase [registry/]path components, optional :tag ([\\w][\\w.-]{0,127}) and optional @digest';
-/** The last path component of a reference's name, e.g. "minimal-py312-inference". */
-function shortName(reference) {
-    const parts = reference.name.split('/');
-    return parts[parts.length - 1];
-}
 
 ;// CONCATENATED MODULE: ./src/workspace-paths.ts
 // Paths given as inputs must stay inside the workspace once symlinks are resolved, so a pull

@@ -7,6 +7,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { contentHash } from './content-hash.js'
 import type { DockerClient, LocalImage } from './docker.js'
+import type { PipConfigMode } from './dockerfile.js'
 import type { ImageCache } from './image-cache.js'
 import { dropBaseLayers } from './layer-archive.js'
 
@@ -21,7 +22,7 @@ export interface DependencyInputs {
   /** Index URLs without credentials: where packages come from is part of what they are. */
   pipIndexes: string[]
   /** How the indexes reach pip: an image built with build args carries the URLs in its history. */
-  pipConfig: string
+  pipConfig: PipConfigMode
 }
 
 /**

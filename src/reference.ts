@@ -36,9 +36,3 @@ export function parseReference(text: string): ImageReference | undefined {
 
 export const REFERENCE_RULE =
   'an image reference: lowercase [registry/]path components, optional :tag ([\\w][\\w.-]{0,127}) and optional @digest'
-
-/** The last path component of a reference's name, e.g. "minimal-py312-inference". */
-export function shortName(reference: ImageReference): string {
-  const parts = reference.name.split('/')
-  return parts[parts.length - 1]
-}
