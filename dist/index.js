@@ -31918,7 +31918,7 @@ class DockerCli {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(855);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6382);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6661);
 // Entry point for both steps of the action: the runner sets state isPost once the main step ran.
 
@@ -31938,7 +31938,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 855:
+/***/ 6382:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32449,8 +32449,8 @@ function getInputs() {
 }
 
 ;// CONCATENATED MODULE: ./src/outputs.ts
-// Step outputs and the job summary. Outputs are set only once everything passed, so no output
-// of a failed step names an image.
+// Step outputs. They are set only once everything passed, so no output of a failed step names
+// an image.
 
 
 /** Long answers are cut for outputs and the summary; the container log has the rest. */
@@ -32504,56 +32504,6 @@ function setSmokeTestFailureOutputs(failure) {
         core/* setOutput */.uH(constants/* Output */.k7.ScoreStatus, String(failure.result.scoreStatus));
         core/* setOutput */.uH(constants/* Output */.k7.ScoreResponse, truncate(failure.result.scoreResponse ?? ''));
     }
-}
-function dependenciesCell(result) {
-    const dependencies = result.dependencies;
-    if (!dependencies)
-        return 'none (no apt packages or requirements)';
-    const source = {
-        daemon: 'reused from the daemon',
-        cache: 'restored from the Actions cache',
-        built: 'built',
-    }[dependencies.source];
-    const saved = dependencies.cacheSavedBytes === undefined
-        ? ''
-        : `, saved to the cache (${(dependencies.cacheSavedBytes / 1024 / 1024).toFixed(0)} MiB)`;
-    return `${source} in ${seconds(result.timings.dependenciesMs)}${saved}`;
-}
-function seconds(ms) {
-    return ms === undefined ? '–' : `${(ms / 1000).toFixed(1)} s`;
-}
-async function writeSummary(result, baseImage) {
-    const rows = [
-        [{ data: 'Base image', header: true }, baseImage],
-        [
-            { data: 'Image', header: true },
-            result.built ? result.tags.join(', ') : 'not built (build: false)',
-        ],
-        [{ data: 'Image id', header: true }, result.imageId ?? '–'],
-        [{ data: 'Dependencies', header: true }, dependenciesCell(result)],
-        [{ data: 'Build', header: true }, seconds(result.timings.buildMs)],
-        [{ data: 'Smoke test', header: true }, result.smokeTest],
-        [{ data: 'Live after', header: true }, seconds(result.score?.liveAfterMs)],
-        [
-            { data: 'POST /score', header: true },
-            result.score?.scoreStatus === undefined ? '–' : String(result.score.scoreStatus),
-        ],
-    ];
-    await core/* summary */.z
-        .addHeading('extend-azureml-image', 3)
-        .addTable(rows)
-        .addDetails('Score response', `<pre>${escapeHtml(truncate(result.score?.scoreResponse ?? '', 1000))}</pre>`)
-        .write();
-}
-async function writeFailureSummary(message, baseImage) {
-    await core/* summary */.z
-        .addHeading('extend-azureml-image failed', 3)
-        .addCodeBlock(message)
-        .addRaw(baseImage ? `Base image: ${escapeHtml(baseImage)}` : '', true)
-        .write();
-}
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 // EXTERNAL MODULE: external "node:os"
@@ -33596,9 +33546,65 @@ async function runPipeline(inputs, docker, registry, imageCache) {
     return result;
 }
 
+;// CONCATENATED MODULE: ./src/summary.ts
+// The job summary: what a reviewer reads first. Failures put the reason first.
+
+
+function dependenciesCell(result) {
+    const dependencies = result.dependencies;
+    if (!dependencies)
+        return 'none (no apt packages or requirements)';
+    const source = {
+        daemon: 'reused from the daemon',
+        cache: 'restored from the Actions cache',
+        built: 'built',
+    }[dependencies.source];
+    const saved = dependencies.cacheSavedBytes === undefined
+        ? ''
+        : `, saved to the cache (${(dependencies.cacheSavedBytes / 1024 / 1024).toFixed(0)} MiB)`;
+    return `${source} in ${seconds(result.timings.dependenciesMs)}${saved}`;
+}
+function seconds(ms) {
+    return ms === undefined ? '–' : `${(ms / 1000).toFixed(1)} s`;
+}
+async function writeSummary(result, baseImage) {
+    const rows = [
+        [{ data: 'Base image', header: true }, baseImage],
+        [
+            { data: 'Image', header: true },
+            result.built ? result.tags.join(', ') : 'not built (build: false)',
+        ],
+        [{ data: 'Image id', header: true }, result.imageId ?? '–'],
+        [{ data: 'Dependencies', header: true }, dependenciesCell(result)],
+        [{ data: 'Build', header: true }, seconds(result.timings.buildMs)],
+        [{ data: 'Smoke test', header: true }, result.smokeTest],
+        [{ data: 'Live after', header: true }, seconds(result.score?.liveAfterMs)],
+        [
+            { data: 'POST /score', header: true },
+            result.score?.scoreStatus === undefined ? '–' : String(result.score.scoreStatus),
+        ],
+    ];
+    await core/* summary */.z
+        .addHeading('extend-azureml-image', 3)
+        .addTable(rows)
+        .addDetails('Score response', `<pre>${escapeHtml(truncate(result.score?.scoreResponse ?? '', 1000))}</pre>`)
+        .write();
+}
+async function writeFailureSummary(message, baseImage) {
+    await core/* summary */.z
+        .addHeading('extend-azureml-image failed', 3)
+        .addCodeBlock(message)
+        .addRaw(baseImage ? `Base image: ${escapeHtml(baseImage)}` : '', true)
+        .write();
+}
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 // The main step. The one place that fails the step: inner modules throw errors that already say
 // which input or phase failed and why.
+
 
 
 

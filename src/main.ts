@@ -5,14 +5,10 @@ import { CleanupRegistry, cleanupOnSignals } from './cleanup-registry.js'
 import { DockerCli, type DockerClient } from './docker.js'
 import { ActionsImageCache } from './image-cache.js'
 import { getInputs } from './inputs.js'
-import {
-  setOutputs,
-  setSmokeTestFailureOutputs,
-  writeFailureSummary,
-  writeSummary,
-} from './outputs.js'
+import { setOutputs, setSmokeTestFailureOutputs } from './outputs.js'
 import { runPipeline } from './pipeline.js'
 import { SmokeTestFailure } from './smoke-test.js'
+import { writeFailureSummary, writeSummary } from './summary.js'
 
 export async function run(docker: DockerClient = new DockerCli()): Promise<void> {
   const registry = new CleanupRegistry(docker)
