@@ -31421,6 +31421,134 @@ module.exports = {
 
 /***/ }),
 
+/***/ 105:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $w: () => (/* binding */ BuildFailure),
+/* harmony export */   xf: () => (/* binding */ annotationFor)
+/* harmony export */ });
+/* unused harmony exports pythonAnnotation, normalizeProjectName, requirementsAnnotation, workflowAnnotation */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7242);
+
+
+
+/** A failed `docker build` whose log names the input value at fault. */
+class BuildFailure extends Error {
+    culprit;
+    constructor(message, culprit) {
+        super(message);
+        this.culprit = culprit;
+        this.name = 'BuildFailure';
+    }
+}
+const MODELS_PREFIX = 'azureml-models/';
+/** Annotations take paths relative to the repository root, with forward slashes. */
+function workspaceRelative(workspace, file) {
+    if (!node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(file))
+        return undefined;
+    const relative = node_path__WEBPACK_IMPORTED_MODULE_1__.relative(node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(workspace), node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(file));
+    if (relative.startsWith('..') || node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute(relative))
+        return undefined;
+    return relative.split(node_path__WEBPACK_IMPORTED_MODULE_1__.sep).join('/');
+}
+function pythonTitle(failure) {
+    const exception = failure.exception.split(':')[0];
+    if (/^(SyntaxError|IndentationError|TabError)$/.test(exception)) {
+        return 'The entry script does not compile';
+    }
+    if (failure.functionName && failure.functionName !== '<module>') {
+        return `${failure.functionName}() raised ${exception}`;
+    }
+    return `Importing the entry script raised ${exception}`;
+}
+/** The user's file and line for a traceback, when that file is in code-dir or model-dir. */
+function pythonAnnotation(failure, sources) {
+    if (!failure?.file)
+        return undefined;
+    let local;
+    if (failure.file.startsWith(MODELS_PREFIX) && sources.modelDir) {
+        local = node_path__WEBPACK_IMPORTED_MODULE_1__.join(sources.modelDir, failure.file.slice(MODELS_PREFIX.length));
+    }
+    else if (sources.codeDir) {
+        local = node_path__WEBPACK_IMPORTED_MODULE_1__.join(sources.codeDir, failure.file);
+    }
+    const file = local && workspaceRelative(sources.workspace, local);
+    if (!file)
+        return undefined;
+    return { title: pythonTitle(failure), file, startLine: failure.line };
+}
+/** PEP 503 normalisation: pip treats `Tiny_Linear` and `tiny-linear` as one project. */
+function normalizeProjectName(name) {
+    return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+function projectName(requirement) {
+    return normalizeProjectName(requirement.trim().split(/[\s<>=!~;[@(,]/)[0]);
+}
+/** The line of the requirements file that asks for the project pip could not resolve. */
+function requirementsAnnotation(sources, requirement) {
+    if (!sources.requirements)
+        return undefined;
+    const wanted = projectName(requirement);
+    const lines = node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(sources.requirements, 'utf8').split(/\r?\n/);
+    const index = lines.findIndex((line) => {
+        const text = line.replace(/(^|\s)#.*$/, '').trim();
+        return text !== '' && !text.startsWith('-') && projectName(text) === wanted;
+    });
+    const file = workspaceRelative(sources.workspace, sources.requirements);
+    if (!file)
+        return undefined;
+    return {
+        title: `pip could not resolve ${requirement}`,
+        file,
+        startLine: index >= 0 ? index + 1 : undefined,
+    };
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/**
+ * The line of the running workflow file that names an apt package. GITHUB_WORKFLOW_REF is
+ * `owner/repo/.github/workflows/file.yml@ref`; the file is read from the checkout, and only when
+ * the workflow belongs to the checked-out repository.
+ */
+function workflowAnnotation(value, title, workspace, env = process.env) {
+    const ref = env.GITHUB_WORKFLOW_REF;
+    const repository = env.GITHUB_REPOSITORY;
+    if (!ref || !repository || !ref.startsWith(`${repository}/`))
+        return { title };
+    const relative = ref.slice(repository.length + 1).replace(/@[^@]*$/, '');
+    const file = node_path__WEBPACK_IMPORTED_MODULE_1__.join(workspace, relative);
+    if (!workspaceRelative(workspace, file))
+        return { title };
+    // Package names hold '+', '-' and '.': a match must not be part of a longer name.
+    const word = new RegExp(`(^|[^a-z0-9+.-])${escapeRegExp(value)}($|[^a-z0-9+.-])`);
+    const index = node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(file, 'utf8')
+        .split(/\r?\n/)
+        .findIndex((line) => word.test(line));
+    return index < 0 ? { title, file: relative } : { title, file: relative, startLine: index + 1 };
+}
+/** The annotation for a failure of the main step, as precise as the failure allows. */
+function annotationFor(error, sources, python) {
+    if (!sources)
+        return undefined;
+    if (python)
+        return pythonAnnotation(python, sources);
+    if (!(error instanceof BuildFailure) || !error.culprit)
+        return undefined;
+    const { input, value } = error.culprit;
+    if (input === _constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Input */ .pd.Requirements)
+        return requirementsAnnotation(sources, value);
+    return workflowAnnotation(value, `apt has no package ${value}`, sources.workspace);
+}
+
+
+/***/ }),
+
 /***/ 7242:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -31454,9 +31582,11 @@ var Input;
     Input["SampleRequest"] = "sample-request";
     Input["ExpectedStatus"] = "expected-status";
     Input["ExpectedResponse"] = "expected-response";
+    Input["ScoreRequests"] = "score-requests";
     Input["StartupTimeout"] = "startup-timeout";
     Input["ContainerPort"] = "container-port";
     Input["Cache"] = "cache";
+    Input["Push"] = "push";
 })(Input || (Input = {}));
 var Output;
 (function (Output) {
@@ -31469,6 +31599,7 @@ var Output;
     Output["SmokeTest"] = "smoke-test";
     Output["ScoreStatus"] = "score-status";
     Output["ScoreResponse"] = "score-response";
+    Output["Digest"] = "digest";
 })(Output || (Output = {}));
 var State;
 (function (State) {
@@ -31498,13 +31629,16 @@ const CONTAINER_LABEL = 'io.extend-azureml-image.run';
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   EG: () => (/* binding */ buildFailureMessage),
+/* harmony export */   He: () => (/* binding */ buildFailure),
 /* harmony export */   TY: () => (/* binding */ pullFailureMessage),
-/* harmony export */   UK: () => (/* binding */ classifyPullFailure)
+/* harmony export */   UK: () => (/* binding */ classifyPullFailure),
+/* harmony export */   hN: () => (/* binding */ classifyPushFailure)
 /* harmony export */ });
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
-// What docker's own words mean for the user: which pull failures are worth a retry, and what
-// to try when a pull or a build fails. Pure, so each reading is pinned by a table test.
+/* harmony import */ var _annotations_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(105);
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
+// What docker's own words mean for the user: which pull and push failures are worth a retry,
+// and what to try when a pull or a build fails. Pure, so each reading is pinned by a table test.
+
 
 const NOT_FOUND = /not found|name unknown|manifest unknown|repository does not exist|no such image/i;
 const DENIED = /denied|unauthorized|authentication required|forbidden/i;
@@ -31521,11 +31655,20 @@ function classifyPullFailure(output) {
         return 'transient';
     return 'other';
 }
+// Registries that want a login say so in several ways; ECR and ACR say "no basic auth credentials".
+const PUSH_DENIED = new RegExp(`${DENIED.source}|no basic auth credentials|insufficient_scope`, DENIED.flags);
+function classifyPushFailure(output) {
+    if (PUSH_DENIED.test(output))
+        return 'denied';
+    if (TRANSIENT.test(output))
+        return 'transient';
+    return 'other';
+}
 const PULL_ADVICE = {
-    'not-found': `the registry has no such image. Check the name and tag in '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.BaseImage}'`,
-    denied: `the registry refused access. Log in to it before this step (docker/login-action), or check the name in '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.BaseImage}'`,
+    'not-found': `the registry has no such image. Check the name and tag in '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.BaseImage}'`,
+    denied: `the registry refused access. Log in to it before this step (docker/login-action), or check the name in '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.BaseImage}'`,
     transient: `the registry could not be reached. Check the runner's network, proxy and DNS, or try again later`,
-    other: `check '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.BaseImage}' and the Docker engine`,
+    other: `check '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.BaseImage}' and the Docker engine`,
 };
 function pullFailureMessage(reference, kind, attempts, output) {
     const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
@@ -31539,15 +31682,21 @@ const BUILD_ADVICE = [
     ],
     [
         /Unable to locate package (\S+)|Version '[^']*' for '([^']+)' was not found/,
-        (match) => `apt has no package "${match[1] ?? match[2]}". Check '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.AptPackages}' against the base image's distribution`,
+        (match) => ({
+            advice: `apt has no package "${match[1] ?? match[2]}". Check '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.AptPackages}' against the base image's distribution`,
+            culprit: { input: _constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.AptPackages, value: match[1] ?? match[2] },
+        }),
     ],
     [
         /No matching distribution found for (\S+)|Could not find a version that satisfies the requirement (\S+)/,
-        (match) => `pip could not resolve "${match[1] ?? match[2]}". Check '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Requirements}' and '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.PipIndexUrl}' (an index on the runner's loopback needs '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Network}: host')`,
+        (match) => ({
+            advice: `pip could not resolve "${match[1] ?? match[2]}". Check '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Requirements}' and '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.PipIndexUrl}' (an index on the runner's loopback needs '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Network}: host')`,
+            culprit: { input: _constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Requirements, value: match[1] ?? match[2] },
+        }),
     ],
     [
         /Temporary failure resolving|Could not resolve host|Failed to establish a new connection|Network is unreachable/i,
-        () => `a RUN step could not reach the network. Check the runner's network and proxy, or the '${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Network}' input`,
+        () => `a RUN step could not reach the network. Check the runner's network and proxy, or the '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Network}' input`,
     ],
     [
         /Cannot connect to the Docker daemon|error during connect|connection reset by peer|unexpected EOF/i,
@@ -31558,17 +31707,21 @@ const BUILD_ADVICE = [
         () => 'a RUN step was killed (exit 137, usually out of memory). Use a runner with more memory',
     ],
 ];
-function buildFailureMessage(title, result, logEnd) {
+/** A failed build as an error that says what to try and names the input value at fault. */
+function buildFailure(title, result, logEnd) {
     const output = `${result.stdout}\n${result.stderr}`;
-    let advice;
+    let found;
     if (result.signal !== undefined) {
-        advice = `docker build was stopped by ${result.signal} before it finished (killed: out of memory, a timeout or a cancellation). Try again; nothing was tagged`;
+        found = {
+            advice: `docker build was stopped by ${result.signal} before it finished (killed: out of memory, a timeout or a cancellation). Try again; nothing was tagged`,
+        };
     }
     else {
         for (const [pattern, describe] of BUILD_ADVICE) {
             const match = pattern.exec(output);
             if (match) {
-                advice = describe(match);
+                const described = describe(match);
+                found = typeof described === 'string' ? { advice: described } : described;
                 break;
             }
         }
@@ -31576,22 +31729,21 @@ function buildFailureMessage(title, result, logEnd) {
     const exit = result.signal !== undefined
         ? `signal ${result.signal}, exit ${result.exitCode}`
         : `exit ${result.exitCode}`;
-    return `docker build failed (${title}, ${exit})${advice ? `: ${advice}` : ''}. End of the build log:\n${logEnd.join('\n')}`;
+    return new _annotations_js__WEBPACK_IMPORTED_MODULE_0__/* .BuildFailure */ .$w(`docker build failed (${title}, ${exit})${found ? `: ${found.advice}` : ''}. End of the build log:\n${logEnd.join('\n')}`, found?.culprit);
 }
 
 
 /***/ }),
 
-/***/ 288:
+/***/ 6474:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  V: () => (/* binding */ DockerCli)
+  V: () => (/* binding */ DockerCli),
+  R: () => (/* binding */ tail)
 });
-
-// UNUSED EXPORTS: tail
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __nccwpck_require__(3838);
@@ -31750,27 +31902,8 @@ class CommandRunner {
 
 // EXTERNAL MODULE: ./src/docker-errors.ts
 var docker_errors = __nccwpck_require__(9259);
-;// CONCATENATED MODULE: ./src/retry.ts
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/** Retries `action`; an error carrying `final: true` is not retried. */
-async function retry(action, options) {
-    const wait = options.sleep ?? sleep;
-    let delay = options.firstDelayMs;
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await action();
-        }
-        catch (error) {
-            const final = error.final === true;
-            if (final || attempt >= options.attempts)
-                throw error;
-            options.onRetry?.(delay, error);
-            await wait(delay);
-            delay *= 2;
-        }
-    }
-}
-
+// EXTERNAL MODULE: ./src/retry.ts
+var retry = __nccwpck_require__(9809);
 ;// CONCATENATED MODULE: ./src/docker.ts
 // The Docker CLI behind a small interface, so that the pipeline can be driven by the real engine
 // in integration tests and by a plain object in unit tests.
@@ -31829,7 +31962,7 @@ class DockerCli {
         if (result.exitCode !== 0) {
             let attempt = 0;
             let lastLine = '';
-            await retry(async () => {
+            await (0,retry/* retry */.L)(async () => {
                 attempt++;
                 const pull = await this.exec(['pull', reference]);
                 if (pull.exitCode === 0)
@@ -31863,6 +31996,7 @@ class DockerCli {
             layers: image.RootFS?.Layers ?? [],
             user: image.Config?.User ?? '',
             labels: image.Config?.Labels ?? {},
+            sizeBytes: image.Size ?? 0,
         };
     }
     async save(reference, file) {
@@ -31904,6 +32038,21 @@ class DockerCli {
             return;
         await this.exec(['image', 'rm', ...references]);
     }
+    push(reference, onLine) {
+        return this.exec(['push', reference], onLine);
+    }
+    async repoDigests(reference) {
+        const result = await this.exec([
+            'image',
+            'inspect',
+            '--format',
+            '{{json .RepoDigests}}',
+            reference,
+        ]);
+        if (result.exitCode !== 0)
+            return [];
+        return JSON.parse(result.stdout) ?? [];
+    }
     cancel() {
         return this.commands.stopAll();
     }
@@ -31918,7 +32067,7 @@ class DockerCli {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6382);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5697);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6661);
 // Entry point for both steps of the action: the runner sets state isPost once the main step ran.
 
@@ -31938,7 +32087,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6382:
+/***/ 5697:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31949,15 +32098,69 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __nccwpck_require__(3838);
+// EXTERNAL MODULE: ./src/annotations.ts
+var annotations = __nccwpck_require__(105);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __nccwpck_require__(7242);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./src/log.ts
+// Relaying text we do not control (build output, the container's log) into the job log. While
+// it is relayed, workflow commands are switched off with a one-time token, so a line such as
+// "::set-output name=image::evil" or "::add-mask::" printed by user code is shown, not obeyed.
+
+
+
+// Relays still open: a signal's warning must end them first, or the runner would show it as
+// plain text instead of obeying it.
+const openRelays = new Set();
+function startRelay() {
+    const token = `extend-azureml-image-${(0,external_node_crypto_.randomUUID)()}`;
+    process.stdout.write(`::stop-commands::${token}${external_node_os_.EOL}`);
+    const relay = {
+        line(text) {
+            // Once ended (by a signal), text we do not control could be obeyed: it is dropped.
+            if (openRelays.has(relay))
+                process.stdout.write(`${text}${external_node_os_.EOL}`);
+        },
+        end() {
+            if (!openRelays.delete(relay))
+                return;
+            process.stdout.write(`::${token}::${external_node_os_.EOL}`);
+        },
+    };
+    openRelays.add(relay);
+    return relay;
+}
+/** Ends every open relay, so that workflow commands written next are obeyed again. */
+function endOpenRelays() {
+    for (const relay of [...openRelays])
+        relay.end();
+}
+/** Prints `text` in a folded group with workflow commands switched off. */
+async function showFolded(title, text) {
+    await core/* group */.Os(title, async () => {
+        const relay = startRelay();
+        try {
+            for (const line of text.replace(/\s+$/, '').split(/\r?\n/))
+                relay.line(line);
+        }
+        finally {
+            relay.end();
+        }
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/cleanup-registry.ts
 // What the main step has created and must not leave behind: containers, image tags and its work
 // directory. Saved to the step state as it grows (for the post step if this process is killed),
 // and removed on success, failure, or SIGINT/SIGTERM, whichever comes first. Removal is
 // idempotent, so the post step may repeat it safely.
+
 
 
 
@@ -32036,6 +32239,7 @@ function cleanupOnSignals(registry) {
         if (cleaning)
             return;
         cleaning = true;
+        endOpenRelays();
         core/* warning */.$e(`Received ${signal}: stopping docker and removing what this step created`);
         void registry.cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
     };
@@ -32047,8 +32251,8 @@ function cleanupOnSignals(registry) {
     };
 }
 
-// EXTERNAL MODULE: ./src/docker.ts + 4 modules
-var src_docker = __nccwpck_require__(288);
+// EXTERNAL MODULE: ./src/docker.ts + 3 modules
+var src_docker = __nccwpck_require__(6474);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./src/image-cache.ts
@@ -32080,6 +32284,9 @@ async function withScratchIn(dir, action) {
 }
 /** The real cache service. Its paths are part of the cache version, so they must be stable. */
 class ActionsImageCache {
+    async available() {
+        return (await loadCache()).isFeatureAvailable();
+    }
     async restore(file, key) {
         const cache = await loadCache();
         if (!cache.isFeatureAvailable()) {
@@ -32098,6 +32305,57 @@ class ActionsImageCache {
         const id = await withScratchIn(external_node_path_.dirname(file), () => cache.saveCache([file], key));
         return id !== -1;
     }
+}
+
+;// CONCATENATED MODULE: ./src/expected-response.ts
+/** `/regex/` for the body, else JSON the answer must contain; throws with the reason. */
+function parseExpected(raw) {
+    if (raw.length >= 2 && raw.startsWith('/') && raw.endsWith('/')) {
+        try {
+            return { kind: 'regex', value: new RegExp(raw.slice(1, -1)) };
+        }
+        catch (error) {
+            throw new Error(`invalid /regex/: ${String(error)}`, { cause: error });
+        }
+    }
+    try {
+        return { kind: 'json', value: JSON.parse(raw) };
+    }
+    catch (error) {
+        throw new Error(`not JSON (${String(error)})`, { cause: error });
+    }
+}
+function isDeepSubset(expected, actual) {
+    if (Array.isArray(expected)) {
+        return (Array.isArray(actual) &&
+            actual.length === expected.length &&
+            expected.every((item, index) => isDeepSubset(item, actual[index])));
+    }
+    if (expected !== null && typeof expected === 'object') {
+        if (actual === null || typeof actual !== 'object' || Array.isArray(actual))
+            return false;
+        const record = actual;
+        return Object.entries(expected).every(([key, value]) => Object.hasOwn(record, key) && isDeepSubset(value, record[key]));
+    }
+    return Object.is(expected, actual);
+}
+/** Undefined when the body matches, else the reason it does not. */
+function responseMismatch(expected, body) {
+    if (expected.kind === 'regex') {
+        return expected.value.test(body)
+            ? undefined
+            : `the body does not match /${expected.value.source}/`;
+    }
+    let actual;
+    try {
+        actual = JSON.parse(body);
+    }
+    catch {
+        return 'the body is not JSON';
+    }
+    return isDeepSubset(expected.value, actual)
+        ? undefined
+        : `the body does not contain the expected JSON ${JSON.stringify(expected.value)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/parse.ts
@@ -32231,9 +32489,105 @@ function checkDirectory(workspace, inputName, dir) {
         throw new Error(`Input '${inputName}': directory ${dir} has no files`);
 }
 
+;// CONCATENATED MODULE: ./src/scoring-cases.ts
+// What the smoke test sends to POST /score: one sample request (inline JSON or a file), or a
+// directory of cases, each `<name>.json` with an optional `<name>.expected.json` (JSON the
+// answer must contain, or a `/regex/`) and `<name>.status` (the status it must answer).
+
+
+
+
+
+const EXPECTED_SUFFIX = '.expected.json';
+const STATUS_SUFFIX = '.status';
+/** Each case starts a request against one container; more than this is a load test. */
+const MAX_CASES = 100;
+/** `file` names the request file; without it the input's own value is meant. */
+function checkJson(text, file) {
+    try {
+        JSON.parse(text);
+    }
+    catch (error) {
+        const subject = file
+            ? `Input '${constants/* Input */.pd.SampleRequest}': ${file}`
+            : `Input '${constants/* Input */.pd.SampleRequest}'`;
+        throw new Error(`${subject} is not valid JSON: ${String(error)}`, { cause: error });
+    }
+    return text;
+}
+function readStatus(file, name) {
+    const raw = external_node_fs_.readFileSync(file, 'utf8').trim();
+    if (!/^\d+$/.test(raw) || Number(raw) < 100 || Number(raw) > 599) {
+        throw new Error(`Input '${constants/* Input */.pd.SampleRequest}': ${name} must hold one status code from 100 to 599, got "${raw}"`);
+    }
+    return Number(raw);
+}
+function readExpected(file, name) {
+    try {
+        return parseExpected(external_node_fs_.readFileSync(file, 'utf8').trim());
+    }
+    catch (error) {
+        throw new Error(`Input '${constants/* Input */.pd.SampleRequest}': ${name} must be JSON or a /regex/: ${error.message}`, { cause: error });
+    }
+}
+function casesInDirectory(workspace, dir, defaults) {
+    checkDirectory(workspace, constants/* Input */.pd.SampleRequest, dir);
+    const files = external_node_fs_.readdirSync(dir).sort();
+    const requests = files.filter((file) => file.endsWith('.json') && !file.endsWith(EXPECTED_SUFFIX));
+    if (requests.length === 0) {
+        throw new Error(`Input '${constants/* Input */.pd.SampleRequest}': directory ${dir} has no request files (<name>.json)`);
+    }
+    if (requests.length > MAX_CASES) {
+        throw new Error(`Input '${constants/* Input */.pd.SampleRequest}': directory ${dir} has ${requests.length} requests; at most ${MAX_CASES}`);
+    }
+    const names = new Set(requests.map((file) => file.slice(0, -'.json'.length)));
+    // A stray expectation would silently check nothing: its request was renamed or deleted.
+    for (const file of files) {
+        for (const suffix of [EXPECTED_SUFFIX, STATUS_SUFFIX]) {
+            if (file.endsWith(suffix) && !names.has(file.slice(0, -suffix.length))) {
+                throw new Error(`Input '${constants/* Input */.pd.SampleRequest}': ${file} has no request ${file.slice(0, -suffix.length)}.json next to it`);
+            }
+        }
+    }
+    return [...names].map((name) => {
+        const expectedFile = external_node_path_.join(dir, `${name}${EXPECTED_SUFFIX}`);
+        const statusFile = external_node_path_.join(dir, `${name}${STATUS_SUFFIX}`);
+        return {
+            name,
+            body: checkJson(external_node_fs_.readFileSync(external_node_path_.join(dir, `${name}.json`), 'utf8'), `${name}.json`),
+            expectedStatus: external_node_fs_.existsSync(statusFile)
+                ? readStatus(statusFile, `${name}${STATUS_SUFFIX}`)
+                : defaults.expectedStatus,
+            expectedResponse: external_node_fs_.existsSync(expectedFile)
+                ? readExpected(expectedFile, `${name}${EXPECTED_SUFFIX}`)
+                : defaults.expectedResponse,
+        };
+    });
+}
+/** `sample-request` is inline JSON when it looks like JSON, else a file or a directory. */
+function scoringCases(workspace, raw, defaults) {
+    if (raw === undefined)
+        return [];
+    const trimmed = raw.trim();
+    if (/^[[{"]/.test(trimmed)) {
+        return [{ name: constants/* Input */.pd.SampleRequest, body: checkJson(trimmed), ...defaults }];
+    }
+    const found = resolveInWorkspace(workspace, constants/* Input */.pd.SampleRequest, trimmed, 'any');
+    if (external_node_fs_.statSync(found).isDirectory())
+        return casesInDirectory(workspace, found, defaults);
+    return [
+        {
+            name: external_node_path_.basename(found).replace(/\.json$/, ''),
+            body: checkJson(external_node_fs_.readFileSync(found, 'utf8'), trimmed),
+            ...defaults,
+        },
+    ];
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
 // Reads and validates every input before anything is built. Each error names the input and the
 // rule it broke; inner modules only ever see an Inputs value that already passed these checks.
+
 
 
 
@@ -32248,6 +32602,8 @@ const APT_VERSION = /^[A-Za-z0-9.+~:-]+$/;
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const LABEL_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const NETWORK = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+/** Enough for a stable p95; the probe runs inside a pull request check. */
+const MAX_SCORE_REQUESTS = 1000;
 function inputs_text(name) {
     return core/* getInput */.V4(name);
 }
@@ -32264,6 +32620,16 @@ function booleanInput(name, fallback) {
     if (['false', 'no', '0'].includes(value))
         return false;
     throw new Error(`Input '${name}' must be true or false, got "${inputs_text(name)}"`);
+}
+/** Only an image that was built and passed its smoke test may be pushed. */
+function checkPush(push, build, smokeTest) {
+    if (push && !build) {
+        throw new Error(`Input '${constants/* Input */.pd.Push}': true needs '${constants/* Input */.pd.Build}: true' (only an image that was built and passed its smoke test is pushed)`);
+    }
+    if (push && !smokeTest) {
+        throw new Error(`Input '${constants/* Input */.pd.Push}': true needs '${constants/* Input */.pd.SmokeTest}: true' (only an image that passed its smoke test is pushed)`);
+    }
+    return push;
 }
 function integerInput(name, fallback, min, max) {
     const raw = inputs_text(name);
@@ -32340,39 +32706,15 @@ function pipIndexUrl(name, value) {
     return value;
 }
 function parseExpectedResponse(raw) {
-    if (raw.length >= 2 && raw.startsWith('/') && raw.endsWith('/')) {
-        try {
-            return { kind: 'regex', value: new RegExp(raw.slice(1, -1)) };
-        }
-        catch (error) {
-            throw new Error(`Input '${constants/* Input */.pd.ExpectedResponse}': invalid /regex/: ${String(error)}`, {
-                cause: error,
-            });
-        }
-    }
     try {
-        return { kind: 'json', value: JSON.parse(raw) };
+        return parseExpected(raw);
     }
-    catch {
-        throw new Error(`Input '${constants/* Input */.pd.ExpectedResponse}' must be JSON or a /regex/, got "${raw}"`);
+    catch (error) {
+        const regex = raw.length >= 2 && raw.startsWith('/') && raw.endsWith('/');
+        throw new Error(regex
+            ? `Input '${constants/* Input */.pd.ExpectedResponse}': ${error.message}`
+            : `Input '${constants/* Input */.pd.ExpectedResponse}' must be JSON or a /regex/, got "${raw}"`, { cause: error });
     }
-}
-/** `sample-request` is inline JSON when it looks like JSON, else a file in the workspace. */
-function sampleRequest(workspace, raw) {
-    const trimmed = raw.trim();
-    if (/^[[{"]/.test(trimmed)) {
-        try {
-            JSON.parse(trimmed);
-        }
-        catch (error) {
-            throw new Error(`Input '${constants/* Input */.pd.SampleRequest}' is not valid JSON: ${String(error)}`, {
-                cause: error,
-            });
-        }
-        return trimmed;
-    }
-    const file = resolveInWorkspace(workspace, constants/* Input */.pd.SampleRequest, trimmed, 'file');
-    return external_node_fs_.readFileSync(file, 'utf8');
 }
 function entryScript(codeDir, raw) {
     if (raw === undefined)
@@ -32422,6 +32764,17 @@ function getInputs() {
     }
     const expectedResponse = optionalText(constants/* Input */.pd.ExpectedResponse);
     const sample = optionalText(constants/* Input */.pd.SampleRequest);
+    const cases = scoringCases(workspace, sample, {
+        expectedStatus: integerInput(constants/* Input */.pd.ExpectedStatus, 200, 100, 599),
+        expectedResponse: expectedResponse === undefined ? undefined : parseExpectedResponse(expectedResponse),
+    });
+    const scoreRequests = integerInput(constants/* Input */.pd.ScoreRequests, 0, 0, MAX_SCORE_REQUESTS);
+    if (scoreRequests > 0 && cases.length === 0) {
+        throw new Error(`Input '${constants/* Input */.pd.ScoreRequests}' needs '${constants/* Input */.pd.SampleRequest}' (the request to time)`);
+    }
+    const build = booleanInput(constants/* Input */.pd.Build, true);
+    const smokeTest = booleanInput(constants/* Input */.pd.SmokeTest, true);
+    const push = checkPush(booleanInput(constants/* Input */.pd.Push, false), build, smokeTest);
     return {
         workspace,
         baseImage,
@@ -32434,17 +32787,17 @@ function getInputs() {
         env: checkEnv(parseKeyValueLines(constants/* Input */.pd.Env, inputs_text(constants/* Input */.pd.Env)), booleanInput(constants/* Input */.pd.OverrideContractEnv, false)),
         tags: splitList(inputs_text(constants/* Input */.pd.Tags)).map(checkTag),
         labels: checkLabels(parseKeyValueLines(constants/* Input */.pd.Labels, inputs_text(constants/* Input */.pd.Labels))),
-        build: booleanInput(constants/* Input */.pd.Build, true),
+        build,
         network,
         pipIndexUrl: pipIndex,
         pipExtraIndexUrls: pipExtra,
-        smokeTest: booleanInput(constants/* Input */.pd.SmokeTest, true),
-        sampleRequest: sample && sampleRequest(workspace, sample),
-        expectedStatus: integerInput(constants/* Input */.pd.ExpectedStatus, 200, 100, 599),
-        expectedResponse: expectedResponse === undefined ? undefined : parseExpectedResponse(expectedResponse),
+        smokeTest,
+        scoringCases: cases,
+        scoreRequests,
         startupTimeoutSeconds: integerInput(constants/* Input */.pd.StartupTimeout, 300, 1, 3600),
         containerPort: integerInput(constants/* Input */.pd.ContainerPort, 5001, 1, 65535),
         cache: booleanInput(constants/* Input */.pd.Cache, true),
+        push,
     };
 }
 
@@ -32460,6 +32813,17 @@ function truncate(text, limit = SCORE_RESPONSE_OUTPUT_LIMIT) {
         ? text
         : `${text.slice(0, limit)}… (${text.length - limit} more characters)`;
 }
+/** The case the score outputs describe: the first that failed, else the first. */
+function reportedCase(cases) {
+    return cases?.find((item) => item.problem !== undefined) ?? cases?.[0];
+}
+function setScoreOutputs(cases) {
+    const reported = reportedCase(cases);
+    if (reported?.status === undefined)
+        return;
+    core/* setOutput */.uH(constants/* Output */.k7.ScoreStatus, String(reported.status));
+    core/* setOutput */.uH(constants/* Output */.k7.ScoreResponse, truncate(reported.response ?? ''));
+}
 function metadata(result, baseImage) {
     return {
         baseImage,
@@ -32471,14 +32835,24 @@ function metadata(result, baseImage) {
         builder: result.builder,
         baseUser: result.baseUser,
         smokeTest: result.smokeTest,
-        scoreStatus: result.score?.scoreStatus,
+        scoreStatus: reportedCase(result.score?.cases)?.status,
+        cases: result.score?.cases.map(({ name, status, expectedStatus, ms, problem }) => ({
+            name,
+            status,
+            expectedStatus,
+            ms,
+            passed: problem === undefined,
+        })),
+        latency: result.score?.latency,
         dependencies: result.dependencies,
+        pushed: result.pushed,
         timings: {
             dependenciesMs: result.timings.dependenciesMs,
             buildMs: result.timings.buildMs,
             smokeTestMs: result.timings.smokeTestMs,
+            pushMs: result.timings.pushMs,
             liveAfterMs: result.score?.liveAfterMs,
-            scoreMs: result.score?.scoreMs,
+            scoreMs: result.score?.cases[0]?.ms,
         },
     };
 }
@@ -32491,23 +32865,18 @@ function setOutputs(result, baseImage) {
         core/* setOutput */.uH(constants/* Output */.k7.ImageId, result.imageId);
     }
     core/* setOutput */.uH(constants/* Output */.k7.SmokeTest, result.smokeTest);
-    if (result.score?.scoreStatus !== undefined) {
-        core/* setOutput */.uH(constants/* Output */.k7.ScoreStatus, String(result.score.scoreStatus));
-        core/* setOutput */.uH(constants/* Output */.k7.ScoreResponse, truncate(result.score.scoreResponse ?? ''));
-    }
+    setScoreOutputs(result.score?.cases);
+    // The first tag's digest, as the registry serves it; set only when every tag was pushed.
+    if (result.pushed?.[0])
+        core/* setOutput */.uH(constants/* Output */.k7.Digest, result.pushed[0].digest);
     core/* setOutput */.uH(constants/* Output */.k7.Metadata, JSON.stringify(metadata(result, baseImage)));
 }
 /** A failed smoke test still tells later `if: failure()` steps what it saw; never an image. */
 function setSmokeTestFailureOutputs(failure) {
     core/* setOutput */.uH(constants/* Output */.k7.SmokeTest, 'failed');
-    if (failure.result.scoreStatus !== undefined) {
-        core/* setOutput */.uH(constants/* Output */.k7.ScoreStatus, String(failure.result.scoreStatus));
-        core/* setOutput */.uH(constants/* Output */.k7.ScoreResponse, truncate(failure.result.scoreResponse ?? ''));
-    }
+    setScoreOutputs(failure.result.cases);
 }
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: ./src/dockerfile.ts
 // Renders the Dockerfile that extends the prebuilt image. Pure: the same plan gives the same
 // text. User text reaches it only as validated apt entries and env values, and env values are
@@ -32685,8 +33054,6 @@ const STANDALONE_SOURCES = {
     code: `${StagedContext.application}/${ContextPath.code}`,
 };
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/content-hash.ts
 // A digest of every build input, for the default tag: the same inputs give the same tag, and
 // legs of a matrix with different base images never collide.
@@ -32907,43 +33274,6 @@ async function uploadDependencies(imageCache, key, archive) {
 
 // EXTERNAL MODULE: ./src/docker-errors.ts
 var docker_errors = __nccwpck_require__(9259);
-;// CONCATENATED MODULE: ./src/log.ts
-// Relaying text we do not control (build output, the container's log) into the job log. While
-// it is relayed, workflow commands are switched off with a one-time token, so a line such as
-// "::set-output name=image::evil" or "::add-mask::" printed by user code is shown, not obeyed.
-
-
-
-function startRelay() {
-    const token = `extend-azureml-image-${(0,external_node_crypto_.randomUUID)()}`;
-    process.stdout.write(`::stop-commands::${token}${external_node_os_.EOL}`);
-    let open = true;
-    return {
-        line(text) {
-            process.stdout.write(`${text}${external_node_os_.EOL}`);
-        },
-        end() {
-            if (!open)
-                return;
-            open = false;
-            process.stdout.write(`::${token}::${external_node_os_.EOL}`);
-        },
-    };
-}
-/** Prints `text` in a folded group with workflow commands switched off. */
-async function showFolded(title, text) {
-    await core/* group */.Os(title, async () => {
-        const relay = startRelay();
-        try {
-            for (const line of text.replace(/\s+$/, '').split(/\r?\n/))
-                relay.line(line);
-        }
-        finally {
-            relay.end();
-        }
-    });
-}
-
 ;// CONCATENATED MODULE: ./src/pip-config.ts
 // Private pip indexes: what pip needs (index, extra indexes, trusted plain-http hosts) as a pip
 // config file for a BuildKit secret, or as build args for the legacy builder, which has no
@@ -32997,38 +33327,141 @@ function pipBuildArgs(indexes) {
     return args;
 }
 
-;// CONCATENATED MODULE: ./src/expected-response.ts
-function isDeepSubset(expected, actual) {
-    if (Array.isArray(expected)) {
-        return (Array.isArray(actual) &&
-            actual.length === expected.length &&
-            expected.every((item, index) => isDeepSubset(item, actual[index])));
-    }
-    if (expected !== null && typeof expected === 'object') {
-        if (actual === null || typeof actual !== 'object' || Array.isArray(actual))
-            return false;
-        const record = actual;
-        return Object.entries(expected).every(([key, value]) => Object.hasOwn(record, key) && isDeepSubset(value, record[key]));
-    }
-    return Object.is(expected, actual);
+// EXTERNAL MODULE: ./src/retry.ts
+var retry = __nccwpck_require__(9809);
+;// CONCATENATED MODULE: ./src/push.ts
+// Pushes the tags of an image that passed its smoke test, and reads back the digest each
+// registry now serves under them. Login is not this action's business: docker/login-action
+// before this step writes the credentials docker push uses.
+
+
+
+
+
+
+
+const PUSH_ATTEMPTS = 3;
+const DOCKER_HUB = 'docker.io';
+function nameOf(reference) {
+    const parsed = parseReference(reference);
+    if (parsed)
+        return parsed.name;
+    // A RepoDigests entry docker printed: name@digest.
+    const at = reference.lastIndexOf('@');
+    return at === -1 ? reference : reference.slice(0, at);
 }
-/** Undefined when the body matches, else the reason it does not. */
-function responseMismatch(expected, body) {
-    if (expected.kind === 'regex') {
-        return expected.value.test(body)
-            ? undefined
-            : `the body does not match /${expected.value.source}/`;
+/** Where docker sends a reference: its host (or Docker Hub) and the full repository name. */
+function repositoryOf(reference) {
+    const name = nameOf(reference);
+    const [first, ...rest] = name.split('/');
+    const host = rest.length > 0 && (/[.:]/.test(first) || first === 'localhost') ? first : undefined;
+    let domain = host ?? DOCKER_HUB;
+    let path = host === undefined ? name : rest.join('/');
+    if (domain === 'index.docker.io')
+        domain = DOCKER_HUB;
+    if (domain === DOCKER_HUB && !path.includes('/'))
+        path = `library/${path}`;
+    return { host, canonical: `${domain}/${path}` };
+}
+function digestsIn(repository, repoDigests) {
+    const found = repoDigests
+        .filter((entry) => entry.includes('@'))
+        .filter((entry) => repositoryOf(entry).canonical === repository)
+        .map((entry) => entry.slice(entry.lastIndexOf('@') + 1));
+    return [...new Set(found)];
+}
+/**
+ * The digest a push of `tag` produced, from the image's RepoDigests after the push. An image
+ * pushed to one repository before may carry more than one digest there; then the one the push
+ * added is it.
+ */
+function pushedDigest(tag, after, before = []) {
+    const repository = repositoryOf(tag).canonical;
+    const candidates = digestsIn(repository, after);
+    if (candidates.length === 1)
+        return candidates[0];
+    const earlier = new Set(digestsIn(repository, before));
+    const added = candidates.filter((digest) => !earlier.has(digest));
+    if (added.length === 1)
+        return added[0];
+    const seen = after.length > 0 ? after.join(', ') : 'none';
+    throw new Error(candidates.length === 0
+        ? `docker push ${tag} succeeded, but the image has no digest for ${repository} (RepoDigests: ${seen})`
+        : `docker push ${tag} succeeded, but the image has several digests for ${repository} and none is new (${candidates.join(', ')}); cannot tell which one the registry serves`);
+}
+/** Where the push went, in words: a tag without a host goes to Docker Hub. */
+function destination(tag) {
+    const { host, canonical } = repositoryOf(tag);
+    if (host !== undefined)
+        return `registry ${host}`;
+    return `Docker Hub (the tag names no registry host, so docker pushes it to ${canonical}; to push elsewhere, start the tag in '${constants/* Input */.pd.Tags}' with the registry, e.g. ghcr.io/owner/name:1)`;
+}
+function advice(tag, kind) {
+    const { host } = repositoryOf(tag);
+    switch (kind) {
+        case 'denied':
+            return `${destination(tag)} refused the push. Log in to ${host ?? DOCKER_HUB} with docker/login-action before this step, and check that the account may push to ${repositoryOf(tag).canonical}`;
+        case 'transient':
+            return `${destination(tag)} could not be reached or answered with a server error. Check the registry address, the runner's network, proxy and DNS, or try again later`;
+        case 'other':
+            return `check the tag in '${constants/* Input */.pd.Tags}' and ${destination(tag)}`;
     }
-    let actual;
-    try {
-        actual = JSON.parse(body);
+}
+function pushFailureMessage(tag, result, context) {
+    const output = (0,src_docker/* tail */.R)(result.stderr || result.stdout, 5);
+    const tries = context.attempts > 1 ? ` after ${context.attempts} attempts` : '';
+    const reason = result.signal !== undefined
+        ? `docker push was stopped by ${result.signal} (a cancellation or a timeout)`
+        : advice(tag, (0,docker_errors/* classifyPushFailure */.hN)(output));
+    const already = context.pushed.length > 0 ? ` Already pushed: ${context.pushed.join(', ')}.` : '';
+    return `Pushing ${tag} failed${tries}: ${reason}. The image passed its smoke test, so its local tags stay (${context.localTags.join(', ')}).${already} docker said:\n${output}`;
+}
+/** Pushes one tag, retrying network and registry trouble; a refusal fails at once. */
+async function pushOne(docker, tag, context, options) {
+    let attempt = 0;
+    let lastLine = '';
+    await (0,retry/* retry */.L)(async () => {
+        attempt++;
+        const relay = startRelay();
+        let result;
+        try {
+            result = await docker.push(tag, (line) => relay.line(line));
+        }
+        finally {
+            relay.end();
+        }
+        if (result.exitCode === 0)
+            return;
+        const output = (0,src_docker/* tail */.R)(result.stderr || result.stdout, 5);
+        lastLine = output.split('\n').pop() ?? '';
+        const error = new Error(pushFailureMessage(tag, result, { ...context, attempts: attempt }));
+        // Only network and registry trouble may pass; a denial, a bad name or a cancellation won't.
+        const retryable = result.signal === undefined && (0,docker_errors/* classifyPushFailure */.hN)(output) === 'transient';
+        throw retryable ? error : Object.assign(error, { final: true });
+    }, {
+        attempts: PUSH_ATTEMPTS,
+        firstDelayMs: 2000,
+        sleep: options.sleep,
+        onRetry: (delayMs) => core/* info */.pq(`Pushing ${tag} failed (attempt ${attempt} of ${PUSH_ATTEMPTS}: ${lastLine}); retrying in ${delayMs / 1000} s`),
+    });
+}
+/**
+ * Pushes every tag in order, each in a folded group with its log relayed inert, and returns the
+ * digest each registry serves for it, read from the image's RepoDigests (not from the push log).
+ */
+async function pushTags(docker, tags, options = {}) {
+    const pushed = [];
+    for (const tag of tags) {
+        const digest = await core/* group */.Os(`Push ${tag}`, async () => {
+            const before = await docker.repoDigests(tag);
+            await pushOne(docker, tag, { localTags: tags, pushed: pushed.map((item) => item.tag) }, options);
+            const found = pushedDigest(tag, await docker.repoDigests(tag), before);
+            core/* info */.pq(`Pushed ${tag}: ${found}`);
+            return found;
+        });
+        pushed.push({ tag, digest });
     }
-    catch {
-        return 'the body is not JSON';
-    }
-    return isDeepSubset(expected.value, actual)
-        ? undefined
-        : `the body does not contain the expected JSON ${JSON.stringify(expected.value)}`;
+    return pushed;
 }
 
 // EXTERNAL MODULE: external "node:http"
@@ -33069,6 +33502,34 @@ function httpRequest(request) {
         req.on('error', fail);
         req.end(request.body);
     });
+}
+
+;// CONCATENATED MODULE: ./src/latency.ts
+// A small latency probe: N sequential scoring calls, summarised as nearest-rank percentiles.
+// Sequential on purpose: it measures one request's path through nginx, gunicorn and run(),
+// not the container's throughput.
+/** Nearest-rank percentile of already sorted values. */
+function percentile(sorted, p) {
+    if (sorted.length === 0)
+        throw new Error('percentile of no values');
+    const rank = Math.ceil((p / 100) * sorted.length);
+    return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+const roundMs = (ms) => Math.round(ms * 10) / 10;
+async function measureLatency(requests, call, now = () => performance.now()) {
+    const durations = [];
+    for (let index = 0; index < requests; index++) {
+        const started = now();
+        await call();
+        durations.push(now() - started);
+    }
+    durations.sort((a, b) => a - b);
+    return {
+        requests,
+        p50Ms: roundMs(percentile(durations, 50)),
+        p95Ms: roundMs(percentile(durations, 95)),
+        maxMs: roundMs(durations[durations.length - 1]),
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/liveness.ts
@@ -33172,16 +33633,20 @@ function describeStartupFailure(failure) {
 
 
 
-/** A failed smoke test; `result` keeps what was measured before it failed. */
+
+/** A failed smoke test; `result` keeps what was measured, `python` the user's exception. */
 class SmokeTestFailure extends Error {
     result;
-    constructor(message, result) {
+    python;
+    constructor(message, result, python) {
         super(message);
         this.result = result;
+        this.python = python;
         this.name = 'SmokeTestFailure';
     }
 }
 const LOG_LINES_IN_MESSAGE = 15;
+const WAIT_PROGRESS_EVERY_MS = 5000;
 function lastLines(log) {
     return log.trimEnd().split(/\r?\n/).slice(-LOG_LINES_IN_MESSAGE).join('\n');
 }
@@ -33204,8 +33669,17 @@ async function smokeTest(docker, registry, request) {
         const port = await docker.hostPort(name, request.containerPort);
         const base = `http://127.0.0.1:${port}`;
         core/* info */.pq(`Container ${name} started; waiting for GET ${base}/ (up to ${request.startupTimeoutSeconds} s)`);
+        // A line every few seconds, so a slow init() shows progress rather than silence.
+        const waitStarted = Date.now();
+        let nextProgressAt = waitStarted + WAIT_PROGRESS_EVERY_MS;
         const outcome = await waitUntilLive({
-            probe: async (timeoutMs) => (await httpRequest({ url: `${base}/`, timeoutMs })).status === 200,
+            probe: async (timeoutMs) => {
+                if (Date.now() >= nextProgressAt) {
+                    nextProgressAt += WAIT_PROGRESS_EVERY_MS;
+                    core/* info */.pq(`Still waiting for GET / (${Math.round((Date.now() - waitStarted) / 1000)} s)`);
+                }
+                return (await httpRequest({ url: `${base}/`, timeoutMs })).status === 200;
+            },
             exited,
             timeoutMs: request.startupTimeoutSeconds * 1000,
             intervalMs: request.pollIntervalMs ?? 50,
@@ -33213,47 +33687,33 @@ async function smokeTest(docker, registry, request) {
         });
         if (outcome.kind !== 'live') {
             log = await docker.logs(name);
+            const python = outcome.kind === 'exited' ? lastPythonFailure(log) : undefined;
             const reason = outcome.kind === 'exited'
-                ? `the container exited with code ${outcome.exitCode} during start-up: ${describeStartupFailure(lastPythonFailure(log))}`
+                ? `the container exited with code ${outcome.exitCode} during start-up: ${describeStartupFailure(python)}`
                 : `the server was not live after ${request.startupTimeoutSeconds} s (GET / never answered 200${outcome.lastError ? `; last error: ${outcome.lastError}` : ''})`;
-            throw new SmokeTestFailure(`Smoke test failed: ${reason}\nLast lines of the container log:\n${lastLines(log)}`, {});
+            throw new SmokeTestFailure(`Smoke test failed: ${reason}\nLast lines of the container log:\n${lastLines(log)}`, {}, python);
         }
         core/* info */.pq(`Live after ${outcome.afterMs} ms`);
-        const result = { liveAfterMs: outcome.afterMs };
-        if (request.sampleRequest === undefined)
-            return result;
-        const started = Date.now();
-        const answer = await httpRequest({
-            url: `${base}/score`,
-            method: 'POST',
-            body: request.sampleRequest,
-            headers: { 'Content-Type': 'application/json' },
-            timeoutMs: request.startupTimeoutSeconds * 1000,
-        }).catch(async (error) => {
-            log = await docker.logs(name);
-            throw new SmokeTestFailure(`Smoke test failed: POST /score got no answer (${error.message})\nLast lines of the container log:\n${lastLines(log)}`, result);
-        });
-        Object.assign(result, {
-            scoreStatus: answer.status,
-            scoreResponse: answer.body,
-            scoreMs: Date.now() - started,
-        });
-        core/* info */.pq(`POST /score answered ${answer.status} in ${result.scoreMs} ms`);
-        const problems = [];
-        if (answer.status !== request.expectedStatus) {
-            problems.push(`POST /score answered ${answer.status} (expected ${request.expectedStatus}): ${answer.body.slice(0, 500)}`);
-            if (answer.headers['x-ms-run-function-failed'] === 'True') {
-                log = await docker.logs(name);
-                problems.push(describeStartupFailure(lastPythonFailure(log)).replace(/^start-up failed: /, 'run() failed: '));
-            }
+        const result = { liveAfterMs: outcome.afterMs, cases: [] };
+        const containerLog = async () => (log = await docker.logs(name));
+        for (const scoringCase of request.cases) {
+            result.cases.push(await scoreCase(`${base}/score`, scoringCase, request, containerLog));
         }
-        else if (request.expectedResponse !== undefined) {
-            const mismatch = responseMismatch(request.expectedResponse, answer.body);
-            if (mismatch)
-                problems.push(`POST /score answered ${answer.status} but ${mismatch}; got: ${answer.body.slice(0, 500)}`);
+        const failed = result.cases.filter((item) => item.problem !== undefined);
+        if (failed.length > 0) {
+            const python = failed.find((item) => item.python !== undefined)?.python;
+            throw new SmokeTestFailure(failureMessage(result.cases, failed), result, python);
         }
-        if (problems.length > 0)
-            throw new SmokeTestFailure(`Smoke test failed: ${problems.join('\n')}`, result);
+        if (request.scoreRequests > 0) {
+            const first = request.cases[0];
+            result.latency = await measureLatency(request.scoreRequests, async () => {
+                const answer = await postScore(`${base}/score`, first.body, request.startupTimeoutSeconds);
+                if (answer.status !== first.expectedStatus) {
+                    throw new SmokeTestFailure(`Smoke test failed: during the latency probe POST /score answered ${answer.status} (expected ${first.expectedStatus}): ${answer.body.slice(0, 500)}`, result);
+                }
+            });
+            core/* info */.pq(`${request.scoreRequests} scoring calls: p50 ${result.latency.p50Ms} ms, p95 ${result.latency.p95Ms} ms`);
+        }
         return result;
     }
     finally {
@@ -33265,12 +33725,64 @@ async function smokeTest(docker, registry, request) {
             .catch((error) => core/* warning */.$e(`Could not remove container ${name}: ${error.message}`));
     }
 }
+function postScore(url, body, timeoutSeconds) {
+    return httpRequest({
+        url,
+        method: 'POST',
+        body,
+        headers: { 'Content-Type': 'application/json' },
+        timeoutMs: timeoutSeconds * 1000,
+    });
+}
+/** One case: POST /score, then the status and the body against what the case expects. */
+async function scoreCase(url, scoringCase, request, containerLog) {
+    const result = {
+        name: scoringCase.name,
+        request: scoringCase.body,
+        expectedStatus: scoringCase.expectedStatus,
+    };
+    const started = Date.now();
+    let answer;
+    try {
+        answer = await postScore(url, scoringCase.body, request.startupTimeoutSeconds);
+    }
+    catch (error) {
+        result.problem = `POST /score got no answer (${error.message})`;
+        return result;
+    }
+    Object.assign(result, { status: answer.status, response: answer.body, ms: Date.now() - started });
+    core/* info */.pq(`${scoringCase.name}: POST /score answered ${answer.status} in ${result.ms} ms`);
+    if (answer.status !== scoringCase.expectedStatus) {
+        const problems = [
+            `POST /score answered ${answer.status} (expected ${scoringCase.expectedStatus}): ${answer.body.slice(0, 500)}`,
+        ];
+        if (answer.headers['x-ms-run-function-failed'] === 'True') {
+            result.python = lastPythonFailure(await containerLog());
+            problems.push(describeStartupFailure(result.python).replace(/^start-up failed: /, 'run() failed: '));
+        }
+        result.problem = problems.join('\n');
+    }
+    else if (scoringCase.expectedResponse !== undefined) {
+        const mismatch = responseMismatch(scoringCase.expectedResponse, answer.body);
+        if (mismatch)
+            result.problem = `POST /score answered ${answer.status} but ${mismatch}; got: ${answer.body.slice(0, 500)}`;
+    }
+    return result;
+}
+/** One case keeps the plain message; several name each failed case. */
+function failureMessage(cases, failed) {
+    if (cases.length === 1)
+        return `Smoke test failed: ${failed[0].problem}`;
+    const lines = failed.map((item) => `- ${item.name}: ${item.problem?.replace(/\n/g, '\n  ')}`);
+    return `Smoke test failed: ${failed.length} of ${cases.length} scoring requests failed:\n${lines.join('\n')}`;
+}
 
 ;// CONCATENATED MODULE: ./src/pipeline.ts
 // The whole job of the main step: plan the image from validated inputs, write the Dockerfiles
 // and contexts, get the dependencies image (daemon, cache or build), build the application on
 // it, smoke-test. It returns what later steps may use, and on any failure leaves nothing behind:
 // no container, no tag of an image that did not pass, no temp dir.
+
 
 
 
@@ -33372,7 +33884,7 @@ async function buildImage(docker, title, request, workDir) {
         }
     });
     if (build.exitCode !== 0)
-        throw new Error((0,docker_errors/* buildFailureMessage */.EG)(title, build, recent));
+        throw (0,docker_errors/* buildFailure */.He)(title, build, recent);
     return external_node_fs_.readFileSync(iidFile, 'utf8').trim();
 }
 /** Builds the dependencies image; pip indexes go in as a secret or build args, never ENV. */
@@ -33494,7 +34006,11 @@ async function runPipeline(inputs, docker, registry, imageCache) {
     writeStandalone();
     // Freshly built dependencies are archived while the application is built and tested; they
     // reach the cache only if that image passes.
-    const archiving = builtKey && imageCache ? archiveDependencies(docker, builtKey, base) : undefined;
+    // Without a cache service (a local run, a runner without one) there is nothing to save to:
+    // no `docker save` either.
+    const archiving = builtKey && imageCache && (await imageCache.available())
+        ? archiveDependencies(docker, builtKey, base)
+        : undefined;
     try {
         const applicationDockerfile = external_node_path_.join(workDir, 'application.Dockerfile');
         external_node_fs_.writeFileSync(applicationDockerfile, renderApplicationDockerfile(plan, from));
@@ -33512,18 +34028,33 @@ async function runPipeline(inputs, docker, registry, imageCache) {
         result.timings.buildMs = Date.now() - buildStarted;
         result.built = true;
         core/* info */.pq(`Built ${result.imageId} as ${prepared.tags.join(', ')}`);
+        const image = await docker.localImage(result.imageId);
+        if (image) {
+            result.sizes = {
+                imageBytes: image.sizeBytes,
+                baseBytes: base.sizeBytes,
+                layersAdded: image.layers.length - base.layers.length,
+            };
+        }
         if (inputs.smokeTest) {
             const started = Date.now();
             result.score = await smokeTest(docker, registry, {
                 image: result.imageId,
                 containerPort: inputs.containerPort,
                 startupTimeoutSeconds: inputs.startupTimeoutSeconds,
-                sampleRequest: inputs.sampleRequest,
-                expectedStatus: inputs.expectedStatus,
-                expectedResponse: inputs.expectedResponse,
+                cases: inputs.scoringCases,
+                scoreRequests: inputs.scoreRequests,
             });
             result.timings.smokeTestMs = Date.now() - started;
             result.smokeTest = 'passed';
+        }
+        if (inputs.push) {
+            // Only reached after a passing smoke test (inputs refuse push without one). The image
+            // is good whatever the registry does, so its local tags stay even if the push fails.
+            registry.keepTags();
+            const started = Date.now();
+            result.pushed = await pushTags(docker, prepared.tags);
+            result.timings.pushMs = Date.now() - started;
         }
         const archive = await archiving;
         if (archive && builtKey && imageCache && result.dependencies) {
@@ -33547,63 +34078,132 @@ async function runPipeline(inputs, docker, registry, imageCache) {
 }
 
 ;// CONCATENATED MODULE: ./src/summary.ts
-// The job summary: what a reviewer reads first. Failures put the reason first.
+// The job summary: what a reviewer reads first. Each one names its base image and tag in the
+// heading, so the legs of a matrix tell themselves apart; a failure puts its reason first.
+// core.summary escapes nothing, and every text here may come from user code: all of it is
+// escaped before it becomes HTML.
 
 
+/** Bodies shown in the summary are cut shorter than in outputs: it is read, not parsed. */
+const SUMMARY_TEXT_LIMIT = 1000;
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+const code = (text) => `<code>${escapeHtml(text)}</code>`;
+const row = (name, html) => [{ data: name, header: true }, html];
+function seconds(ms) {
+    return ms === undefined ? '–' : `${(ms / 1000).toFixed(1)} s`;
+}
+function megabytes(bytes) {
+    return `${(bytes / 1000 / 1000).toFixed(1)} MB`;
+}
 function dependenciesCell(result) {
     const dependencies = result.dependencies;
     if (!dependencies)
         return 'none (no apt packages or requirements)';
     const source = {
         daemon: 'reused from the daemon',
-        cache: 'restored from the Actions cache',
-        built: 'built',
+        cache: 'restored from the Actions cache (cache hit)',
+        built: 'built (cache miss)',
     }[dependencies.source];
     const saved = dependencies.cacheSavedBytes === undefined
         ? ''
-        : `, saved to the cache (${(dependencies.cacheSavedBytes / 1024 / 1024).toFixed(0)} MiB)`;
+        : `, saved to the cache (${megabytes(dependencies.cacheSavedBytes)})`;
     return `${source} in ${seconds(result.timings.dependenciesMs)}${saved}`;
 }
-function seconds(ms) {
-    return ms === undefined ? '–' : `${(ms / 1000).toFixed(1)} s`;
+function sizeCell(result) {
+    const sizes = result.sizes;
+    if (!sizes)
+        return '–';
+    const layers = sizes.layersAdded === 1 ? '1 layer' : `${sizes.layersAdded} layers`;
+    return `${megabytes(sizes.imageBytes)} (+${megabytes(sizes.imageBytes - sizes.baseBytes)} and ${layers} over the base)`;
+}
+function verdictCell(result) {
+    if (result.smokeTest === 'skipped')
+        return 'skipped (smoke-test: false)';
+    const cases = result.score?.cases ?? [];
+    if (cases.length === 0)
+        return '✅ passed (liveness only: no sample request)';
+    return `✅ passed (${cases.length === 1 ? '1 request' : `${cases.length} requests`})`;
+}
+function latencyCell(score) {
+    const latency = score?.latency;
+    if (!latency)
+        return undefined;
+    return `p50 ${latency.p50Ms} ms, p95 ${latency.p95Ms} ms, max ${latency.maxMs} ms over ${latency.requests} sequential calls`;
+}
+/** One row per request: what it expected, what came back, how long it took. */
+function casesTable(cases) {
+    const header = ['Request', 'Status', 'Expected', 'Time', 'Verdict'].map((data) => ({
+        data,
+        header: true,
+    }));
+    const rows = cases.map((item) => [
+        code(item.name),
+        item.status === undefined ? '–' : String(item.status),
+        String(item.expectedStatus),
+        item.ms === undefined ? '–' : `${item.ms} ms`,
+        item.problem === undefined ? '✅' : `❌ ${escapeHtml(truncate(item.problem, 300))}`,
+    ]);
+    return [header, ...rows];
+}
+function caseDetails(item) {
+    const body = [
+        `<p>Request</p><pre>${escapeHtml(truncate(item.request, SUMMARY_TEXT_LIMIT))}</pre>`,
+        item.response === undefined
+            ? ''
+            : `<p>Response (${item.status})</p><pre>${escapeHtml(truncate(item.response, SUMMARY_TEXT_LIMIT))}</pre>`,
+    ].join('');
+    return [`${escapeHtml(item.name)}: request and response`, body];
+}
+function addCases(cases) {
+    if (!cases || cases.length === 0)
+        return;
+    core/* summary */.z.addTable(casesTable(cases));
+    // Failed cases first: they are what the reader came for.
+    const ordered = [...cases].sort((a, b) => Number(b.problem !== undefined) - Number(a.problem !== undefined));
+    for (const item of ordered)
+        core/* summary */.z.addDetails(...caseDetails(item));
 }
 async function writeSummary(result, baseImage) {
+    const title = result.built ? result.tags[0] : 'Dockerfile only';
     const rows = [
-        [{ data: 'Base image', header: true }, baseImage],
-        [
-            { data: 'Image', header: true },
-            result.built ? result.tags.join(', ') : 'not built (build: false)',
-        ],
-        [{ data: 'Image id', header: true }, result.imageId ?? '–'],
-        [{ data: 'Dependencies', header: true }, dependenciesCell(result)],
-        [{ data: 'Build', header: true }, seconds(result.timings.buildMs)],
-        [{ data: 'Smoke test', header: true }, result.smokeTest],
-        [{ data: 'Live after', header: true }, seconds(result.score?.liveAfterMs)],
-        [
-            { data: 'POST /score', header: true },
-            result.score?.scoreStatus === undefined ? '–' : String(result.score.scoreStatus),
-        ],
+        row('Base image', code(baseImage)),
+        row('Tags', result.built ? result.tags.map(code).join('<br>') : 'not built (<code>build: false</code>)'),
+        row('Image id', result.imageId ? code(result.imageId) : '–'),
+        row('Size', sizeCell(result)),
+        row('Dependencies', dependenciesCell(result)),
+        row('Build', seconds(result.timings.buildMs)),
+        row('Start-up', result.score ? `live after ${seconds(result.score.liveAfterMs)}` : '–'),
+        row('Smoke test', verdictCell(result)),
     ];
-    await core/* summary */.z
-        .addHeading('extend-azureml-image', 3)
-        .addTable(rows)
-        .addDetails('Score response', `<pre>${escapeHtml(truncate(result.score?.scoreResponse ?? '', 1000))}</pre>`)
-        .write();
+    const latency = latencyCell(result.score);
+    if (latency)
+        rows.push(row('Latency', latency));
+    const pushed = result.pushed ?? [];
+    if (pushed.length > 0) {
+        rows.push(row('Pushed', pushed.map(({ tag, digest }) => `${code(tag)} ${code(digest)}`).join('<br>')));
+    }
+    core/* summary */.z.addHeading(`✅ ${escapeHtml(title)} on ${escapeHtml(baseImage)}`, 3).addTable(rows);
+    addCases(result.score?.cases);
+    await core/* summary */.z.write();
 }
-async function writeFailureSummary(message, baseImage) {
-    await core/* summary */.z
-        .addHeading('extend-azureml-image failed', 3)
-        .addCodeBlock(message)
-        .addRaw(baseImage ? `Base image: ${escapeHtml(baseImage)}` : '', true)
-        .write();
-}
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+async function writeFailureSummary(message, baseImage, failure) {
+    const on = baseImage ? ` on ${escapeHtml(baseImage)}` : '';
+    core/* summary */.z
+        .addHeading(`❌ extend-azureml-image failed${on}`, 3)
+        .addRaw(`<pre>${escapeHtml(message)}</pre>`, true);
+    if (failure)
+        addCases(failure.result.cases);
+    await core/* summary */.z.write();
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
 // The main step. The one place that fails the step: inner modules throw errors that already say
-// which input or phase failed and why.
+// which input or phase failed and why. It raises exactly one error annotation, pointing at the
+// user's file and line when the failure allows (core.error + exit code: what setFailed does,
+// with the annotation's properties).
+
 
 
 
@@ -33616,13 +34216,12 @@ function escapeHtml(text) {
 async function run(docker = new src_docker/* DockerCli */.V()) {
     const registry = new CleanupRegistry(docker);
     const stopWatchingSignals = cleanupOnSignals(registry);
-    let baseImage;
+    let inputs;
     try {
         if (process.platform !== 'linux') {
             throw new Error(`extend-azureml-image needs a Linux runner (this is ${process.platform}): Azure ML inference images are Linux images`);
         }
-        const inputs = getInputs();
-        baseImage = inputs.baseImage;
+        inputs = getInputs();
         const imageCache = inputs.cache ? new ActionsImageCache() : undefined;
         const result = await runPipeline(inputs, docker, registry, imageCache);
         setOutputs(result, inputs.baseImage);
@@ -33631,10 +34230,12 @@ async function run(docker = new src_docker/* DockerCli */.V()) {
     catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         await registry.cleanup();
-        if (error instanceof SmokeTestFailure)
-            setSmokeTestFailureOutputs(error);
-        core/* setFailed */.C1(message);
-        await writeFailureSummary(message, baseImage).catch(warnSummary);
+        const smokeTestFailure = error instanceof SmokeTestFailure ? error : undefined;
+        if (smokeTestFailure)
+            setSmokeTestFailureOutputs(smokeTestFailure);
+        core/* error */.z3(message, (0,annotations/* annotationFor */.xf)(error, inputs, smokeTestFailure?.python));
+        process.exitCode = core/* ExitCode */.yU.Failure;
+        await writeFailureSummary(message, inputs?.baseImage, smokeTestFailure).catch(warnSummary);
     }
     finally {
         stopWatchingSignals();
@@ -33658,7 +34259,7 @@ function warnSummary(error) {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7242);
-/* harmony import */ var _docker_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(288);
+/* harmony import */ var _docker_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6474);
 // The post step: removes whatever the main step saved in its state and did not remove itself
 // (it may have been killed). Idempotent, and it only ever warns.
 
@@ -33692,6 +34293,36 @@ async function cleanup(docker = new _docker_js__WEBPACK_IMPORTED_MODULE_3__/* .D
     }
     catch (error) {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Cleanup: ${error instanceof Error ? error.message : String(error)}`);
+    }
+}
+
+
+/***/ }),
+
+/***/ 9809:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   L: () => (/* binding */ retry)
+/* harmony export */ });
+/* unused harmony export sleep */
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Retries `action`; an error carrying `final: true` is not retried. */
+async function retry(action, options) {
+    const wait = options.sleep ?? sleep;
+    let delay = options.firstDelayMs;
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await action();
+        }
+        catch (error) {
+            const final = error.final === true;
+            if (final || attempt >= options.attempts)
+                throw error;
+            options.onRetry?.(delay, error);
+            await wait(delay);
+            delay *= 2;
+        }
     }
 }
 
@@ -33998,6 +34629,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  yU: () => (/* binding */ ExitCode),
   Yz: () => (/* binding */ core_debug),
   N4: () => (/* binding */ endGroup),
   z3: () => (/* binding */ error),
@@ -34007,7 +34639,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   pq: () => (/* binding */ info),
   _o: () => (/* binding */ isDebug),
   LZ: () => (/* binding */ saveState),
-  C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
   Oh: () => (/* binding */ startGroup),
@@ -34015,7 +34646,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, markdownSummary, notice, platform, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, markdownSummary, notice, platform, setCommandEcho, setFailed, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);

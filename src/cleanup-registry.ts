@@ -6,6 +6,7 @@ import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import { State } from './constants.js'
 import type { DockerClient } from './docker.js'
+import { endOpenRelays } from './log.js'
 
 export class CleanupRegistry {
   private readonly containers = new Set<string>()
@@ -85,6 +86,7 @@ export function cleanupOnSignals(registry: CleanupRegistry): () => void {
   const handler = (signal: NodeJS.Signals): void => {
     if (cleaning) return
     cleaning = true
+    endOpenRelays()
     core.warning(`Received ${signal}: stopping docker and removing what this step created`)
     void registry.cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
   }

@@ -20,9 +20,11 @@ export enum Input {
   SampleRequest = 'sample-request',
   ExpectedStatus = 'expected-status',
   ExpectedResponse = 'expected-response',
+  ScoreRequests = 'score-requests',
   StartupTimeout = 'startup-timeout',
   ContainerPort = 'container-port',
   Cache = 'cache',
+  Push = 'push',
 }
 
 export enum Output {
@@ -35,6 +37,7 @@ export enum Output {
   SmokeTest = 'smoke-test',
   ScoreStatus = 'score-status',
   ScoreResponse = 'score-response',
+  Digest = 'digest',
 }
 
 export enum State {

@@ -1,5 +1,6 @@
-// What docker's own words mean for the user: which pull failures are worth a retry, and what
-// to try when a pull or a build fails. Pure, so each reading is pinned by a table test.
+// What docker's own words mean for the user: which pull and push failures are worth a retry,
+// and what to try when a pull or a build fails. Pure, so each reading is pinned by a table test.
+import { BuildFailure, type Culprit } from './annotations.js'
 import { Input } from './constants.js'
 import type { CommandResult } from './command.js'
 
@@ -16,6 +17,20 @@ export function classifyPullFailure(output: string): PullFailure {
   // for both: the denial is the part worth acting on.
   if (DENIED.test(output)) return 'denied'
   if (NOT_FOUND.test(output)) return 'not-found'
+  if (TRANSIENT.test(output)) return 'transient'
+  return 'other'
+}
+
+export type PushFailure = 'denied' | 'transient' | 'other'
+
+// Registries that want a login say so in several ways; ECR and ACR say "no basic auth credentials".
+const PUSH_DENIED = new RegExp(
+  `${DENIED.source}|no basic auth credentials|insufficient_scope`,
+  DENIED.flags,
+)
+
+export function classifyPushFailure(output: string): PushFailure {
+  if (PUSH_DENIED.test(output)) return 'denied'
   if (TRANSIENT.test(output)) return 'transient'
   return 'other'
 }
@@ -37,8 +52,13 @@ export function pullFailureMessage(
   return `Pulling base image ${reference} failed${tries}: ${PULL_ADVICE[kind]}. docker said:\n${output}`
 }
 
+interface BuildAdvice {
+  advice: string
+  culprit?: Culprit
+}
+
 // The first match decides; each names what failed and what to try.
-const BUILD_ADVICE: [RegExp, (match: RegExpExecArray) => string][] = [
+const BUILD_ADVICE: [RegExp, (match: RegExpExecArray) => string | BuildAdvice][] = [
   [
     /no space left on device/i,
     () =>
@@ -46,13 +66,17 @@ const BUILD_ADVICE: [RegExp, (match: RegExpExecArray) => string][] = [
   ],
   [
     /Unable to locate package (\S+)|Version '[^']*' for '([^']+)' was not found/,
-    (match) =>
-      `apt has no package "${match[1] ?? match[2]}". Check '${Input.AptPackages}' against the base image's distribution`,
+    (match) => ({
+      advice: `apt has no package "${match[1] ?? match[2]}". Check '${Input.AptPackages}' against the base image's distribution`,
+      culprit: { input: Input.AptPackages, value: match[1] ?? match[2] },
+    }),
   ],
   [
     /No matching distribution found for (\S+)|Could not find a version that satisfies the requirement (\S+)/,
-    (match) =>
-      `pip could not resolve "${match[1] ?? match[2]}". Check '${Input.Requirements}' and '${Input.PipIndexUrl}' (an index on the runner's loopback needs '${Input.Network}: host')`,
+    (match) => ({
+      advice: `pip could not resolve "${match[1] ?? match[2]}". Check '${Input.Requirements}' and '${Input.PipIndexUrl}' (an index on the runner's loopback needs '${Input.Network}: host')`,
+      culprit: { input: Input.Requirements, value: match[1] ?? match[2] },
+    }),
   ],
   [
     /Temporary failure resolving|Could not resolve host|Failed to establish a new connection|Network is unreachable/i,
@@ -70,20 +94,20 @@ const BUILD_ADVICE: [RegExp, (match: RegExpExecArray) => string][] = [
   ],
 ]
 
-export function buildFailureMessage(
-  title: string,
-  result: CommandResult,
-  logEnd: string[],
-): string {
+/** A failed build as an error that says what to try and names the input value at fault. */
+export function buildFailure(title: string, result: CommandResult, logEnd: string[]): BuildFailure {
   const output = `${result.stdout}\n${result.stderr}`
-  let advice: string | undefined
+  let found: BuildAdvice | undefined
   if (result.signal !== undefined) {
-    advice = `docker build was stopped by ${result.signal} before it finished (killed: out of memory, a timeout or a cancellation). Try again; nothing was tagged`
+    found = {
+      advice: `docker build was stopped by ${result.signal} before it finished (killed: out of memory, a timeout or a cancellation). Try again; nothing was tagged`,
+    }
   } else {
     for (const [pattern, describe] of BUILD_ADVICE) {
       const match = pattern.exec(output)
       if (match) {
-        advice = describe(match)
+        const described = describe(match)
+        found = typeof described === 'string' ? { advice: described } : described
         break
       }
     }
@@ -92,5 +116,8 @@ export function buildFailureMessage(
     result.signal !== undefined
       ? `signal ${result.signal}, exit ${result.exitCode}`
       : `exit ${result.exitCode}`
-  return `docker build failed (${title}, ${exit})${advice ? `: ${advice}` : ''}. End of the build log:\n${logEnd.join('\n')}`
+  return new BuildFailure(
+    `docker build failed (${title}, ${exit})${found ? `: ${found.advice}` : ''}. End of the build log:\n${logEnd.join('\n')}`,
+    found?.culprit,
+  )
 }

@@ -20,6 +20,7 @@ export interface LocalImage {
   layers: string[]
   user: string
   labels: Record<string, string>
+  sizeBytes: number
 }
 
 export interface LineSink {
@@ -43,6 +44,10 @@ export interface DockerClient {
   logs(container: string): Promise<string>
   remove(container: string): Promise<void>
   untag(references: string[]): Promise<void>
+  /** `docker push` of one tag; the caller reads the exit code and relays the log. */
+  push(reference: string, onLine: LineSink): Promise<CommandResult>
+  /** The image's RepoDigests (`repository@sha256:...`); empty when it has none or is absent. */
+  repoDigests(reference: string): Promise<string[]>
   /** Stops any docker command still running (a build, a pull) and resolves once they ended. */
   cancel(): Promise<void>
 }
@@ -141,6 +146,7 @@ export class DockerCli implements DockerClient {
     if (result.exitCode !== 0) return undefined
     const image = JSON.parse(result.stdout) as {
       Id: string
+      Size?: number
       RootFS?: { Layers?: string[] }
       Config?: { User?: string; Labels?: Record<string, string> | null }
     }
@@ -149,6 +155,7 @@ export class DockerCli implements DockerClient {
       layers: image.RootFS?.Layers ?? [],
       user: image.Config?.User ?? '',
       labels: image.Config?.Labels ?? {},
+      sizeBytes: image.Size ?? 0,
     }
   }
 
@@ -200,6 +207,22 @@ export class DockerCli implements DockerClient {
   async untag(references: string[]): Promise<void> {
     if (references.length === 0) return
     await this.exec(['image', 'rm', ...references])
+  }
+
+  push(reference: string, onLine: LineSink): Promise<CommandResult> {
+    return this.exec(['push', reference], onLine)
+  }
+
+  async repoDigests(reference: string): Promise<string[]> {
+    const result = await this.exec([
+      'image',
+      'inspect',
+      '--format',
+      '{{json .RepoDigests}}',
+      reference,
+    ])
+    if (result.exitCode !== 0) return []
+    return (JSON.parse(result.stdout) as string[] | null) ?? []
   }
 
   cancel(): Promise<void> {

@@ -1,6 +1,22 @@
 // Does a scoring answer match what the user expects? JSON is matched as a deep subset: every key
 // the user gives must be there with a matching value; arrays match element by element.
-import type { ExpectedResponse } from './inputs.js'
+export type ExpectedResponse = { kind: 'json'; value: unknown } | { kind: 'regex'; value: RegExp }
+
+/** `/regex/` for the body, else JSON the answer must contain; throws with the reason. */
+export function parseExpected(raw: string): ExpectedResponse {
+  if (raw.length >= 2 && raw.startsWith('/') && raw.endsWith('/')) {
+    try {
+      return { kind: 'regex', value: new RegExp(raw.slice(1, -1)) }
+    } catch (error) {
+      throw new Error(`invalid /regex/: ${String(error)}`, { cause: error })
+    }
+  }
+  try {
+    return { kind: 'json', value: JSON.parse(raw) }
+  } catch (error) {
+    throw new Error(`not JSON (${String(error)})`, { cause: error })
+  }
+}
 
 export function isDeepSubset(expected: unknown, actual: unknown): boolean {
   if (Array.isArray(expected)) {

@@ -5,6 +5,8 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 export interface ImageCache {
+  /** Whether a cache service is configured here (on a runner: yes; elsewhere: no). */
+  available(): Promise<boolean>
   /** Restores the archive for `key` into `file`; true on an exact hit. */
   restore(file: string, key: string): Promise<boolean>
   /** Saves `file` under `key`; false when it was not saved. */
@@ -33,6 +35,10 @@ async function withScratchIn<T>(dir: string, action: () => Promise<T>): Promise<
 
 /** The real cache service. Its paths are part of the cache version, so they must be stable. */
 export class ActionsImageCache implements ImageCache {
+  async available(): Promise<boolean> {
+    return (await loadCache()).isFeatureAvailable()
+  }
+
   async restore(file: string, key: string): Promise<boolean> {
     const cache = await loadCache()
     if (!cache.isFeatureAvailable()) {

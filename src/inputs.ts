@@ -1,14 +1,15 @@
 // Reads and validates every input before anything is built. Each error names the input and the
 // rule it broke; inner modules only ever see an Inputs value that already passed these checks.
 import * as core from '@actions/core'
-import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { CONTRACT_ENV_KEYS, Input } from './constants.js'
+import { parseExpected, type ExpectedResponse } from './expected-response.js'
 import { parseKeyValueLines, splitList, type KeyValue } from './parse.js'
 import { parseReference, REFERENCE_RULE } from './reference.js'
+import { scoringCases, type ScoringCase } from './scoring-cases.js'
 import { checkDirectory, resolveInWorkspace } from './workspace-paths.js'
 
-export type ExpectedResponse = { kind: 'json'; value: unknown } | { kind: 'regex'; value: RegExp }
+export type { ExpectedResponse } from './expected-response.js'
 
 export interface Inputs {
   workspace: string
@@ -27,12 +28,15 @@ export interface Inputs {
   pipIndexUrl?: string
   pipExtraIndexUrls: string[]
   smokeTest: boolean
-  sampleRequest?: string
-  expectedStatus: number
-  expectedResponse?: ExpectedResponse
+  /** The requests the smoke test sends, each with what it must answer. */
+  scoringCases: ScoringCase[]
+  /** Extra timed POST /score calls after the cases passed (0: none). */
+  scoreRequests: number
   startupTimeoutSeconds: number
   containerPort: number
   cache: boolean
+  /** Push every tag once the smoke test passed. */
+  push: boolean
 }
 
 // Debian policy for package names; apt's own suffixes (trailing '-' removes a package, a single
@@ -42,6 +46,8 @@ const APT_VERSION = /^[A-Za-z0-9.+~:-]+$/
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/
 const LABEL_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/
 const NETWORK = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/
+/** Enough for a stable p95; the probe runs inside a pull request check. */
+const MAX_SCORE_REQUESTS = 1000
 
 function text(name: Input): string {
   return core.getInput(name)
@@ -58,6 +64,21 @@ function booleanInput(name: Input, fallback: boolean): boolean {
   if (['true', 'yes', '1'].includes(value)) return true
   if (['false', 'no', '0'].includes(value)) return false
   throw new Error(`Input '${name}' must be true or false, got "${text(name)}"`)
+}
+
+/** Only an image that was built and passed its smoke test may be pushed. */
+export function checkPush(push: boolean, build: boolean, smokeTest: boolean): boolean {
+  if (push && !build) {
+    throw new Error(
+      `Input '${Input.Push}': true needs '${Input.Build}: true' (only an image that was built and passed its smoke test is pushed)`,
+    )
+  }
+  if (push && !smokeTest) {
+    throw new Error(
+      `Input '${Input.Push}': true needs '${Input.SmokeTest}: true' (only an image that passed its smoke test is pushed)`,
+    )
+  }
+  return push
 }
 
 export function integerInput(name: Input, fallback: number, min: number, max: number): number {
@@ -142,37 +163,17 @@ function pipIndexUrl(name: Input, value: string): string {
 }
 
 export function parseExpectedResponse(raw: string): ExpectedResponse {
-  if (raw.length >= 2 && raw.startsWith('/') && raw.endsWith('/')) {
-    try {
-      return { kind: 'regex', value: new RegExp(raw.slice(1, -1)) }
-    } catch (error) {
-      throw new Error(`Input '${Input.ExpectedResponse}': invalid /regex/: ${String(error)}`, {
-        cause: error,
-      })
-    }
-  }
   try {
-    return { kind: 'json', value: JSON.parse(raw) }
-  } catch {
-    throw new Error(`Input '${Input.ExpectedResponse}' must be JSON or a /regex/, got "${raw}"`)
+    return parseExpected(raw)
+  } catch (error) {
+    const regex = raw.length >= 2 && raw.startsWith('/') && raw.endsWith('/')
+    throw new Error(
+      regex
+        ? `Input '${Input.ExpectedResponse}': ${(error as Error).message}`
+        : `Input '${Input.ExpectedResponse}' must be JSON or a /regex/, got "${raw}"`,
+      { cause: error },
+    )
   }
-}
-
-/** `sample-request` is inline JSON when it looks like JSON, else a file in the workspace. */
-function sampleRequest(workspace: string, raw: string): string {
-  const trimmed = raw.trim()
-  if (/^[[{"]/.test(trimmed)) {
-    try {
-      JSON.parse(trimmed)
-    } catch (error) {
-      throw new Error(`Input '${Input.SampleRequest}' is not valid JSON: ${String(error)}`, {
-        cause: error,
-      })
-    }
-    return trimmed
-  }
-  const file = resolveInWorkspace(workspace, Input.SampleRequest, trimmed, 'file')
-  return fs.readFileSync(file, 'utf8')
 }
 
 function entryScript(codeDir: string | undefined, raw: string | undefined): string | undefined {
@@ -227,6 +228,20 @@ export function getInputs(): Inputs {
   }
   const expectedResponse = optionalText(Input.ExpectedResponse)
   const sample = optionalText(Input.SampleRequest)
+  const cases = scoringCases(workspace, sample, {
+    expectedStatus: integerInput(Input.ExpectedStatus, 200, 100, 599),
+    expectedResponse:
+      expectedResponse === undefined ? undefined : parseExpectedResponse(expectedResponse),
+  })
+  const scoreRequests = integerInput(Input.ScoreRequests, 0, 0, MAX_SCORE_REQUESTS)
+  if (scoreRequests > 0 && cases.length === 0) {
+    throw new Error(
+      `Input '${Input.ScoreRequests}' needs '${Input.SampleRequest}' (the request to time)`,
+    )
+  }
+  const build = booleanInput(Input.Build, true)
+  const smokeTest = booleanInput(Input.SmokeTest, true)
+  const push = checkPush(booleanInput(Input.Push, false), build, smokeTest)
 
   return {
     workspace,
@@ -244,17 +259,16 @@ export function getInputs(): Inputs {
     ),
     tags: splitList(text(Input.Tags)).map(checkTag),
     labels: checkLabels(parseKeyValueLines(Input.Labels, text(Input.Labels))),
-    build: booleanInput(Input.Build, true),
+    build,
     network,
     pipIndexUrl: pipIndex,
     pipExtraIndexUrls: pipExtra,
-    smokeTest: booleanInput(Input.SmokeTest, true),
-    sampleRequest: sample && sampleRequest(workspace, sample),
-    expectedStatus: integerInput(Input.ExpectedStatus, 200, 100, 599),
-    expectedResponse:
-      expectedResponse === undefined ? undefined : parseExpectedResponse(expectedResponse),
+    smokeTest,
+    scoringCases: cases,
+    scoreRequests,
     startupTimeoutSeconds: integerInput(Input.StartupTimeout, 300, 1, 3600),
     containerPort: integerInput(Input.ContainerPort, 5001, 1, 65535),
     cache: booleanInput(Input.Cache, true),
+    push,
   }
 }

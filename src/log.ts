@@ -10,20 +10,30 @@ export interface Relay {
   end(): void
 }
 
+// Relays still open: a signal's warning must end them first, or the runner would show it as
+// plain text instead of obeying it.
+const openRelays = new Set<Relay>()
+
 export function startRelay(): Relay {
   const token = `extend-azureml-image-${randomUUID()}`
   process.stdout.write(`::stop-commands::${token}${EOL}`)
-  let open = true
-  return {
+  const relay: Relay = {
     line(text: string) {
-      process.stdout.write(`${text}${EOL}`)
+      // Once ended (by a signal), text we do not control could be obeyed: it is dropped.
+      if (openRelays.has(relay)) process.stdout.write(`${text}${EOL}`)
     },
     end() {
-      if (!open) return
-      open = false
+      if (!openRelays.delete(relay)) return
       process.stdout.write(`::${token}::${EOL}`)
     },
   }
+  openRelays.add(relay)
+  return relay
+}
+
+/** Ends every open relay, so that workflow commands written next are obeyed again. */
+export function endOpenRelays(): void {
+  for (const relay of [...openRelays]) relay.end()
 }
 
 /** Prints `text` in a folded group with workflow commands switched off. */

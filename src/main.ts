@@ -1,10 +1,13 @@
 // The main step. The one place that fails the step: inner modules throw errors that already say
-// which input or phase failed and why.
+// which input or phase failed and why. It raises exactly one error annotation, pointing at the
+// user's file and line when the failure allows (core.error + exit code: what setFailed does,
+// with the annotation's properties).
 import * as core from '@actions/core'
+import { annotationFor } from './annotations.js'
 import { CleanupRegistry, cleanupOnSignals } from './cleanup-registry.js'
 import { DockerCli, type DockerClient } from './docker.js'
 import { ActionsImageCache } from './image-cache.js'
-import { getInputs } from './inputs.js'
+import { getInputs, type Inputs } from './inputs.js'
 import { setOutputs, setSmokeTestFailureOutputs } from './outputs.js'
 import { runPipeline } from './pipeline.js'
 import { SmokeTestFailure } from './smoke-test.js'
@@ -13,15 +16,14 @@ import { writeFailureSummary, writeSummary } from './summary.js'
 export async function run(docker: DockerClient = new DockerCli()): Promise<void> {
   const registry = new CleanupRegistry(docker)
   const stopWatchingSignals = cleanupOnSignals(registry)
-  let baseImage: string | undefined
+  let inputs: Inputs | undefined
   try {
     if (process.platform !== 'linux') {
       throw new Error(
         `extend-azureml-image needs a Linux runner (this is ${process.platform}): Azure ML inference images are Linux images`,
       )
     }
-    const inputs = getInputs()
-    baseImage = inputs.baseImage
+    inputs = getInputs()
     const imageCache = inputs.cache ? new ActionsImageCache() : undefined
     const result = await runPipeline(inputs, docker, registry, imageCache)
     setOutputs(result, inputs.baseImage)
@@ -29,9 +31,11 @@ export async function run(docker: DockerClient = new DockerCli()): Promise<void>
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     await registry.cleanup()
-    if (error instanceof SmokeTestFailure) setSmokeTestFailureOutputs(error)
-    core.setFailed(message)
-    await writeFailureSummary(message, baseImage).catch(warnSummary)
+    const smokeTestFailure = error instanceof SmokeTestFailure ? error : undefined
+    if (smokeTestFailure) setSmokeTestFailureOutputs(smokeTestFailure)
+    core.error(message, annotationFor(error, inputs, smokeTestFailure?.python))
+    process.exitCode = core.ExitCode.Failure
+    await writeFailureSummary(message, inputs?.baseImage, smokeTestFailure).catch(warnSummary)
   } finally {
     stopWatchingSignals()
   }

@@ -3,7 +3,7 @@
 import * as core from '@actions/core'
 import { Output } from './constants.js'
 import type { PipelineResult } from './pipeline.js'
-import type { SmokeTestFailure } from './smoke-test.js'
+import type { CaseResult, SmokeTestFailure } from './smoke-test.js'
 
 /** Long answers are cut for outputs and the summary; the container log has the rest. */
 export const SCORE_RESPONSE_OUTPUT_LIMIT = 4096
@@ -12,6 +12,18 @@ export function truncate(text: string, limit = SCORE_RESPONSE_OUTPUT_LIMIT): str
   return text.length <= limit
     ? text
     : `${text.slice(0, limit)}… (${text.length - limit} more characters)`
+}
+
+/** The case the score outputs describe: the first that failed, else the first. */
+export function reportedCase(cases: CaseResult[] | undefined): CaseResult | undefined {
+  return cases?.find((item) => item.problem !== undefined) ?? cases?.[0]
+}
+
+function setScoreOutputs(cases: CaseResult[] | undefined): void {
+  const reported = reportedCase(cases)
+  if (reported?.status === undefined) return
+  core.setOutput(Output.ScoreStatus, String(reported.status))
+  core.setOutput(Output.ScoreResponse, truncate(reported.response ?? ''))
 }
 
 export function metadata(result: PipelineResult, baseImage: string): Record<string, unknown> {
@@ -25,14 +37,24 @@ export function metadata(result: PipelineResult, baseImage: string): Record<stri
     builder: result.builder,
     baseUser: result.baseUser,
     smokeTest: result.smokeTest,
-    scoreStatus: result.score?.scoreStatus,
+    scoreStatus: reportedCase(result.score?.cases)?.status,
+    cases: result.score?.cases.map(({ name, status, expectedStatus, ms, problem }) => ({
+      name,
+      status,
+      expectedStatus,
+      ms,
+      passed: problem === undefined,
+    })),
+    latency: result.score?.latency,
     dependencies: result.dependencies,
+    pushed: result.pushed,
     timings: {
       dependenciesMs: result.timings.dependenciesMs,
       buildMs: result.timings.buildMs,
       smokeTestMs: result.timings.smokeTestMs,
+      pushMs: result.timings.pushMs,
       liveAfterMs: result.score?.liveAfterMs,
-      scoreMs: result.score?.scoreMs,
+      scoreMs: result.score?.cases[0]?.ms,
     },
   }
 }
@@ -46,18 +68,14 @@ export function setOutputs(result: PipelineResult, baseImage: string): void {
     core.setOutput(Output.ImageId, result.imageId)
   }
   core.setOutput(Output.SmokeTest, result.smokeTest)
-  if (result.score?.scoreStatus !== undefined) {
-    core.setOutput(Output.ScoreStatus, String(result.score.scoreStatus))
-    core.setOutput(Output.ScoreResponse, truncate(result.score.scoreResponse ?? ''))
-  }
+  setScoreOutputs(result.score?.cases)
+  // The first tag's digest, as the registry serves it; set only when every tag was pushed.
+  if (result.pushed?.[0]) core.setOutput(Output.Digest, result.pushed[0].digest)
   core.setOutput(Output.Metadata, JSON.stringify(metadata(result, baseImage)))
 }
 
 /** A failed smoke test still tells later `if: failure()` steps what it saw; never an image. */
 export function setSmokeTestFailureOutputs(failure: SmokeTestFailure): void {
   core.setOutput(Output.SmokeTest, 'failed')
-  if (failure.result.scoreStatus !== undefined) {
-    core.setOutput(Output.ScoreStatus, String(failure.result.scoreStatus))
-    core.setOutput(Output.ScoreResponse, truncate(failure.result.scoreResponse ?? ''))
-  }
+  setScoreOutputs(failure.result.cases)
 }

@@ -22,7 +22,7 @@ import {
 } from './dependencies.js'
 import type { BuildRequest, Builder } from './docker-args.js'
 import type { DockerClient } from './docker.js'
-import { buildFailureMessage } from './docker-errors.js'
+import { buildFailure } from './docker-errors.js'
 import {
   PIP_CONFIG_SECRET_ID,
   hasDependencies,
@@ -37,6 +37,7 @@ import type { Inputs } from './inputs.js'
 import { startRelay } from './log.js'
 import type { KeyValue } from './parse.js'
 import { hasPipIndexes, pipBuildArgs, renderPipConf, type PipIndexes } from './pip-config.js'
+import { pushTags } from './push.js'
 import { smokeTest, type SmokeTestResult } from './smoke-test.js'
 
 export interface PipelineResult {
@@ -48,9 +49,13 @@ export interface PipelineResult {
   builder?: Builder
   baseUser: string
   dependencies?: { source: DependenciesSource; image: string; cacheSavedBytes?: number }
-  timings: { dependenciesMs?: number; buildMs?: number; smokeTestMs?: number }
+  /** Sizes as the daemon reports them, for the summary: what the image adds to its base. */
+  sizes?: { imageBytes: number; baseBytes: number; layersAdded: number }
+  timings: { dependenciesMs?: number; buildMs?: number; smokeTestMs?: number; pushMs?: number }
   smokeTest: 'passed' | 'skipped'
   score?: SmokeTestResult
+  /** Every tag pushed after the smoke test passed, with the registry's manifest digest. */
+  pushed?: { tag: string; digest: string }[]
 }
 
 // A user as docker prints it: name or uid, optional group. Anything else is not trusted into
@@ -155,7 +160,7 @@ async function buildImage(
       relay.end()
     }
   })
-  if (build.exitCode !== 0) throw new Error(buildFailureMessage(title, build, recent))
+  if (build.exitCode !== 0) throw buildFailure(title, build, recent)
   return fs.readFileSync(iidFile, 'utf8').trim()
 }
 
@@ -304,7 +309,12 @@ export async function runPipeline(
 
   // Freshly built dependencies are archived while the application is built and tested; they
   // reach the cache only if that image passes.
-  const archiving = builtKey && imageCache ? archiveDependencies(docker, builtKey, base) : undefined
+  // Without a cache service (a local run, a runner without one) there is nothing to save to:
+  // no `docker save` either.
+  const archiving =
+    builtKey && imageCache && (await imageCache.available())
+      ? archiveDependencies(docker, builtKey, base)
+      : undefined
   try {
     const applicationDockerfile = path.join(workDir, 'application.Dockerfile')
     fs.writeFileSync(applicationDockerfile, renderApplicationDockerfile(plan, from))
@@ -327,6 +337,14 @@ export async function runPipeline(
     result.timings.buildMs = Date.now() - buildStarted
     result.built = true
     core.info(`Built ${result.imageId} as ${prepared.tags.join(', ')}`)
+    const image = await docker.localImage(result.imageId)
+    if (image) {
+      result.sizes = {
+        imageBytes: image.sizeBytes,
+        baseBytes: base.sizeBytes,
+        layersAdded: image.layers.length - base.layers.length,
+      }
+    }
 
     if (inputs.smokeTest) {
       const started = Date.now()
@@ -334,12 +352,20 @@ export async function runPipeline(
         image: result.imageId,
         containerPort: inputs.containerPort,
         startupTimeoutSeconds: inputs.startupTimeoutSeconds,
-        sampleRequest: inputs.sampleRequest,
-        expectedStatus: inputs.expectedStatus,
-        expectedResponse: inputs.expectedResponse,
+        cases: inputs.scoringCases,
+        scoreRequests: inputs.scoreRequests,
       })
       result.timings.smokeTestMs = Date.now() - started
       result.smokeTest = 'passed'
+    }
+
+    if (inputs.push) {
+      // Only reached after a passing smoke test (inputs refuse push without one). The image
+      // is good whatever the registry does, so its local tags stay even if the push fails.
+      registry.keepTags()
+      const started = Date.now()
+      result.pushed = await pushTags(docker, prepared.tags)
+      result.timings.pushMs = Date.now() - started
     }
 
     const archive = await archiving

@@ -7,35 +7,50 @@ import type { CleanupRegistry } from './cleanup-registry.js'
 import type { DockerClient } from './docker.js'
 import { responseMismatch } from './expected-response.js'
 import { httpRequest } from './http-client.js'
-import type { ExpectedResponse } from './inputs.js'
+import { measureLatency, type LatencySummary } from './latency.js'
 import { waitUntilLive, type Clock } from './liveness.js'
 import { showFolded } from './log.js'
-import { describeStartupFailure, lastPythonFailure } from './traceback.js'
+import type { ScoringCase } from './scoring-cases.js'
+import { describeStartupFailure, lastPythonFailure, type PythonFailure } from './traceback.js'
 
 export interface SmokeTestRequest {
   image: string
   containerPort: number
   startupTimeoutSeconds: number
-  sampleRequest?: string
-  expectedStatus: number
-  expectedResponse?: ExpectedResponse
+  /** Sent in order once the server is live; each checked against its own expectations. */
+  cases: ScoringCase[]
+  /** Timed POST /score calls with the first case's body, after every case passed. */
+  scoreRequests: number
   /** How often liveness is probed; small, so a live server is noticed quickly. */
   pollIntervalMs?: number
   clock?: Clock
 }
 
-export interface SmokeTestResult {
-  liveAfterMs: number
-  scoreStatus?: number
-  scoreResponse?: string
-  scoreMs?: number
+export interface CaseResult {
+  name: string
+  request: string
+  expectedStatus: number
+  status?: number
+  response?: string
+  ms?: number
+  /** Why the case failed; undefined when it passed. */
+  problem?: string
+  /** The exception run() raised, from the container log, when the server said it raised. */
+  python?: PythonFailure
 }
 
-/** A failed smoke test; `result` keeps what was measured before it failed. */
+export interface SmokeTestResult {
+  liveAfterMs: number
+  cases: CaseResult[]
+  latency?: LatencySummary
+}
+
+/** A failed smoke test; `result` keeps what was measured, `python` the user's exception. */
 export class SmokeTestFailure extends Error {
   constructor(
     message: string,
     readonly result: Partial<SmokeTestResult>,
+    readonly python?: PythonFailure,
   ) {
     super(message)
     this.name = 'SmokeTestFailure'
@@ -43,6 +58,7 @@ export class SmokeTestFailure extends Error {
 }
 
 const LOG_LINES_IN_MESSAGE = 15
+const WAIT_PROGRESS_EVERY_MS = 5000
 
 function lastLines(log: string): string {
   return log.trimEnd().split(/\r?\n/).slice(-LOG_LINES_IN_MESSAGE).join('\n')
@@ -75,9 +91,17 @@ export async function smokeTest(
       `Container ${name} started; waiting for GET ${base}/ (up to ${request.startupTimeoutSeconds} s)`,
     )
 
+    // A line every few seconds, so a slow init() shows progress rather than silence.
+    const waitStarted = Date.now()
+    let nextProgressAt = waitStarted + WAIT_PROGRESS_EVERY_MS
     const outcome = await waitUntilLive({
-      probe: async (timeoutMs) =>
-        (await httpRequest({ url: `${base}/`, timeoutMs })).status === 200,
+      probe: async (timeoutMs) => {
+        if (Date.now() >= nextProgressAt) {
+          nextProgressAt += WAIT_PROGRESS_EVERY_MS
+          core.info(`Still waiting for GET / (${Math.round((Date.now() - waitStarted) / 1000)} s)`)
+        }
+        return (await httpRequest({ url: `${base}/`, timeoutMs })).status === 200
+      },
       exited,
       timeoutMs: request.startupTimeoutSeconds * 1000,
       intervalMs: request.pollIntervalMs ?? 50,
@@ -85,63 +109,44 @@ export async function smokeTest(
     })
     if (outcome.kind !== 'live') {
       log = await docker.logs(name)
+      const python = outcome.kind === 'exited' ? lastPythonFailure(log) : undefined
       const reason =
         outcome.kind === 'exited'
-          ? `the container exited with code ${outcome.exitCode} during start-up: ${describeStartupFailure(lastPythonFailure(log))}`
+          ? `the container exited with code ${outcome.exitCode} during start-up: ${describeStartupFailure(python)}`
           : `the server was not live after ${request.startupTimeoutSeconds} s (GET / never answered 200${outcome.lastError ? `; last error: ${outcome.lastError}` : ''})`
       throw new SmokeTestFailure(
         `Smoke test failed: ${reason}\nLast lines of the container log:\n${lastLines(log)}`,
         {},
+        python,
       )
     }
     core.info(`Live after ${outcome.afterMs} ms`)
-    const result: SmokeTestResult = { liveAfterMs: outcome.afterMs }
-    if (request.sampleRequest === undefined) return result
+    const result: SmokeTestResult = { liveAfterMs: outcome.afterMs, cases: [] }
+    const containerLog = async (): Promise<string> => (log = await docker.logs(name))
 
-    const started = Date.now()
-    const answer = await httpRequest({
-      url: `${base}/score`,
-      method: 'POST',
-      body: request.sampleRequest,
-      headers: { 'Content-Type': 'application/json' },
-      timeoutMs: request.startupTimeoutSeconds * 1000,
-    }).catch(async (error: Error) => {
-      log = await docker.logs(name)
-      throw new SmokeTestFailure(
-        `Smoke test failed: POST /score got no answer (${error.message})\nLast lines of the container log:\n${lastLines(log)}`,
-        result,
-      )
-    })
-    Object.assign(result, {
-      scoreStatus: answer.status,
-      scoreResponse: answer.body,
-      scoreMs: Date.now() - started,
-    })
-    core.info(`POST /score answered ${answer.status} in ${result.scoreMs} ms`)
-
-    const problems: string[] = []
-    if (answer.status !== request.expectedStatus) {
-      problems.push(
-        `POST /score answered ${answer.status} (expected ${request.expectedStatus}): ${answer.body.slice(0, 500)}`,
-      )
-      if (answer.headers['x-ms-run-function-failed'] === 'True') {
-        log = await docker.logs(name)
-        problems.push(
-          describeStartupFailure(lastPythonFailure(log)).replace(
-            /^start-up failed: /,
-            'run() failed: ',
-          ),
-        )
-      }
-    } else if (request.expectedResponse !== undefined) {
-      const mismatch = responseMismatch(request.expectedResponse, answer.body)
-      if (mismatch)
-        problems.push(
-          `POST /score answered ${answer.status} but ${mismatch}; got: ${answer.body.slice(0, 500)}`,
-        )
+    for (const scoringCase of request.cases) {
+      result.cases.push(await scoreCase(`${base}/score`, scoringCase, request, containerLog))
     }
-    if (problems.length > 0)
-      throw new SmokeTestFailure(`Smoke test failed: ${problems.join('\n')}`, result)
+    const failed = result.cases.filter((item) => item.problem !== undefined)
+    if (failed.length > 0) {
+      const python = failed.find((item) => item.python !== undefined)?.python
+      throw new SmokeTestFailure(failureMessage(result.cases, failed), result, python)
+    }
+    if (request.scoreRequests > 0) {
+      const first = request.cases[0]
+      result.latency = await measureLatency(request.scoreRequests, async () => {
+        const answer = await postScore(`${base}/score`, first.body, request.startupTimeoutSeconds)
+        if (answer.status !== first.expectedStatus) {
+          throw new SmokeTestFailure(
+            `Smoke test failed: during the latency probe POST /score answered ${answer.status} (expected ${first.expectedStatus}): ${answer.body.slice(0, 500)}`,
+            result,
+          )
+        }
+      })
+      core.info(
+        `${request.scoreRequests} scoring calls: p50 ${result.latency.p50Ms} ms, p95 ${result.latency.p95Ms} ms`,
+      )
+    }
     return result
   } finally {
     core.endGroup()
@@ -151,4 +156,62 @@ export async function smokeTest(
       .removeContainer(name)
       .catch((error: Error) => core.warning(`Could not remove container ${name}: ${error.message}`))
   }
+}
+
+function postScore(url: string, body: string, timeoutSeconds: number) {
+  return httpRequest({
+    url,
+    method: 'POST',
+    body,
+    headers: { 'Content-Type': 'application/json' },
+    timeoutMs: timeoutSeconds * 1000,
+  })
+}
+
+/** One case: POST /score, then the status and the body against what the case expects. */
+async function scoreCase(
+  url: string,
+  scoringCase: ScoringCase,
+  request: SmokeTestRequest,
+  containerLog: () => Promise<string>,
+): Promise<CaseResult> {
+  const result: CaseResult = {
+    name: scoringCase.name,
+    request: scoringCase.body,
+    expectedStatus: scoringCase.expectedStatus,
+  }
+  const started = Date.now()
+  let answer
+  try {
+    answer = await postScore(url, scoringCase.body, request.startupTimeoutSeconds)
+  } catch (error) {
+    result.problem = `POST /score got no answer (${(error as Error).message})`
+    return result
+  }
+  Object.assign(result, { status: answer.status, response: answer.body, ms: Date.now() - started })
+  core.info(`${scoringCase.name}: POST /score answered ${answer.status} in ${result.ms} ms`)
+  if (answer.status !== scoringCase.expectedStatus) {
+    const problems = [
+      `POST /score answered ${answer.status} (expected ${scoringCase.expectedStatus}): ${answer.body.slice(0, 500)}`,
+    ]
+    if (answer.headers['x-ms-run-function-failed'] === 'True') {
+      result.python = lastPythonFailure(await containerLog())
+      problems.push(
+        describeStartupFailure(result.python).replace(/^start-up failed: /, 'run() failed: '),
+      )
+    }
+    result.problem = problems.join('\n')
+  } else if (scoringCase.expectedResponse !== undefined) {
+    const mismatch = responseMismatch(scoringCase.expectedResponse, answer.body)
+    if (mismatch)
+      result.problem = `POST /score answered ${answer.status} but ${mismatch}; got: ${answer.body.slice(0, 500)}`
+  }
+  return result
+}
+
+/** One case keeps the plain message; several name each failed case. */
+function failureMessage(cases: CaseResult[], failed: CaseResult[]): string {
+  if (cases.length === 1) return `Smoke test failed: ${failed[0].problem}`
+  const lines = failed.map((item) => `- ${item.name}: ${item.problem?.replace(/\n/g, '\n  ')}`)
+  return `Smoke test failed: ${failed.length} of ${cases.length} scoring requests failed:\n${lines.join('\n')}`
 }

@@ -1,65 +1,141 @@
-// The job summary: what a reviewer reads first. Failures put the reason first.
+// The job summary: what a reviewer reads first. Each one names its base image and tag in the
+// heading, so the legs of a matrix tell themselves apart; a failure puts its reason first.
+// core.summary escapes nothing, and every text here may come from user code: all of it is
+// escaped before it becomes HTML.
 import * as core from '@actions/core'
 import { truncate } from './outputs.js'
 import type { PipelineResult } from './pipeline.js'
+import type { CaseResult, SmokeTestFailure, SmokeTestResult } from './smoke-test.js'
+
+type Table = Parameters<typeof core.summary.addTable>[0]
+type Row = Table[number]
+
+/** Bodies shown in the summary are cut shorter than in outputs: it is read, not parsed. */
+const SUMMARY_TEXT_LIMIT = 1000
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+}
+
+const code = (text: string): string => `<code>${escapeHtml(text)}</code>`
+const row = (name: string, html: string): Row => [{ data: name, header: true }, html]
+
+function seconds(ms: number | undefined): string {
+  return ms === undefined ? '–' : `${(ms / 1000).toFixed(1)} s`
+}
+
+export function megabytes(bytes: number): string {
+  return `${(bytes / 1000 / 1000).toFixed(1)} MB`
+}
 
 function dependenciesCell(result: PipelineResult): string {
   const dependencies = result.dependencies
   if (!dependencies) return 'none (no apt packages or requirements)'
   const source = {
     daemon: 'reused from the daemon',
-    cache: 'restored from the Actions cache',
-    built: 'built',
+    cache: 'restored from the Actions cache (cache hit)',
+    built: 'built (cache miss)',
   }[dependencies.source]
   const saved =
     dependencies.cacheSavedBytes === undefined
       ? ''
-      : `, saved to the cache (${(dependencies.cacheSavedBytes / 1024 / 1024).toFixed(0)} MiB)`
+      : `, saved to the cache (${megabytes(dependencies.cacheSavedBytes)})`
   return `${source} in ${seconds(result.timings.dependenciesMs)}${saved}`
 }
 
-function seconds(ms: number | undefined): string {
-  return ms === undefined ? '–' : `${(ms / 1000).toFixed(1)} s`
+function sizeCell(result: PipelineResult): string {
+  const sizes = result.sizes
+  if (!sizes) return '–'
+  const layers = sizes.layersAdded === 1 ? '1 layer' : `${sizes.layersAdded} layers`
+  return `${megabytes(sizes.imageBytes)} (+${megabytes(sizes.imageBytes - sizes.baseBytes)} and ${layers} over the base)`
+}
+
+function verdictCell(result: PipelineResult): string {
+  if (result.smokeTest === 'skipped') return 'skipped (smoke-test: false)'
+  const cases = result.score?.cases ?? []
+  if (cases.length === 0) return '✅ passed (liveness only: no sample request)'
+  return `✅ passed (${cases.length === 1 ? '1 request' : `${cases.length} requests`})`
+}
+
+function latencyCell(score: SmokeTestResult | undefined): string | undefined {
+  const latency = score?.latency
+  if (!latency) return undefined
+  return `p50 ${latency.p50Ms} ms, p95 ${latency.p95Ms} ms, max ${latency.maxMs} ms over ${latency.requests} sequential calls`
+}
+
+/** One row per request: what it expected, what came back, how long it took. */
+function casesTable(cases: CaseResult[]): Table {
+  const header = ['Request', 'Status', 'Expected', 'Time', 'Verdict'].map((data) => ({
+    data,
+    header: true,
+  }))
+  const rows = cases.map((item) => [
+    code(item.name),
+    item.status === undefined ? '–' : String(item.status),
+    String(item.expectedStatus),
+    item.ms === undefined ? '–' : `${item.ms} ms`,
+    item.problem === undefined ? '✅' : `❌ ${escapeHtml(truncate(item.problem, 300))}`,
+  ])
+  return [header, ...rows]
+}
+
+function caseDetails(item: CaseResult): [string, string] {
+  const body = [
+    `<p>Request</p><pre>${escapeHtml(truncate(item.request, SUMMARY_TEXT_LIMIT))}</pre>`,
+    item.response === undefined
+      ? ''
+      : `<p>Response (${item.status})</p><pre>${escapeHtml(truncate(item.response, SUMMARY_TEXT_LIMIT))}</pre>`,
+  ].join('')
+  return [`${escapeHtml(item.name)}: request and response`, body]
+}
+
+function addCases(cases: CaseResult[] | undefined): void {
+  if (!cases || cases.length === 0) return
+  core.summary.addTable(casesTable(cases))
+  // Failed cases first: they are what the reader came for.
+  const ordered = [...cases].sort(
+    (a, b) => Number(b.problem !== undefined) - Number(a.problem !== undefined),
+  )
+  for (const item of ordered) core.summary.addDetails(...caseDetails(item))
 }
 
 export async function writeSummary(result: PipelineResult, baseImage: string): Promise<void> {
-  const rows = [
-    [{ data: 'Base image', header: true }, baseImage],
-    [
-      { data: 'Image', header: true },
-      result.built ? result.tags.join(', ') : 'not built (build: false)',
-    ],
-    [{ data: 'Image id', header: true }, result.imageId ?? '–'],
-    [{ data: 'Dependencies', header: true }, dependenciesCell(result)],
-    [{ data: 'Build', header: true }, seconds(result.timings.buildMs)],
-    [{ data: 'Smoke test', header: true }, result.smokeTest],
-    [{ data: 'Live after', header: true }, seconds(result.score?.liveAfterMs)],
-    [
-      { data: 'POST /score', header: true },
-      result.score?.scoreStatus === undefined ? '–' : String(result.score.scoreStatus),
-    ],
+  const title = result.built ? result.tags[0] : 'Dockerfile only'
+  const rows: Row[] = [
+    row('Base image', code(baseImage)),
+    row(
+      'Tags',
+      result.built ? result.tags.map(code).join('<br>') : 'not built (<code>build: false</code>)',
+    ),
+    row('Image id', result.imageId ? code(result.imageId) : '–'),
+    row('Size', sizeCell(result)),
+    row('Dependencies', dependenciesCell(result)),
+    row('Build', seconds(result.timings.buildMs)),
+    row('Start-up', result.score ? `live after ${seconds(result.score.liveAfterMs)}` : '–'),
+    row('Smoke test', verdictCell(result)),
   ]
-  await core.summary
-    .addHeading('extend-azureml-image', 3)
-    .addTable(rows)
-    .addDetails(
-      'Score response',
-      `<pre>${escapeHtml(truncate(result.score?.scoreResponse ?? '', 1000))}</pre>`,
+  const latency = latencyCell(result.score)
+  if (latency) rows.push(row('Latency', latency))
+  const pushed = result.pushed ?? []
+  if (pushed.length > 0) {
+    rows.push(
+      row('Pushed', pushed.map(({ tag, digest }) => `${code(tag)} ${code(digest)}`).join('<br>')),
     )
-    .write()
+  }
+  core.summary.addHeading(`✅ ${escapeHtml(title)} on ${escapeHtml(baseImage)}`, 3).addTable(rows)
+  addCases(result.score?.cases)
+  await core.summary.write()
 }
 
 export async function writeFailureSummary(
   message: string,
   baseImage: string | undefined,
+  failure?: SmokeTestFailure,
 ): Promise<void> {
-  await core.summary
-    .addHeading('extend-azureml-image failed', 3)
-    .addCodeBlock(message)
-    .addRaw(baseImage ? `Base image: ${escapeHtml(baseImage)}` : '', true)
-    .write()
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+  const on = baseImage ? ` on ${escapeHtml(baseImage)}` : ''
+  core.summary
+    .addHeading(`❌ extend-azureml-image failed${on}`, 3)
+    .addRaw(`<pre>${escapeHtml(message)}</pre>`, true)
+  if (failure) addCases(failure.result.cases)
+  await core.summary.write()
 }

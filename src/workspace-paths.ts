@@ -13,7 +13,7 @@ export function resolveInWorkspace(
   root: string,
   inputName: string,
   value: string,
-  kind: 'file' | 'dir',
+  kind: 'file' | 'dir' | 'any',
 ): string {
   const realRoot = fs.realpathSync(root)
   const candidate = path.resolve(root, value)

@@ -28,6 +28,8 @@ export async function dockerStatus(
 
 export interface ImageConfig {
   Id: string
+  Size: number
+  RootFS: { Layers: string[] }
   Config: {
     User: string
     Env: string[]

@@ -28,6 +28,8 @@ export function fakeDocker(
     logs: record('logs', ''),
     remove: record('remove', undefined),
     untag: record('untag', undefined),
+    push: record('push', { exitCode: 0, stdout: '', stderr: '' }),
+    repoDigests: record('repoDigests', [] as string[]),
     // Not recorded: every cleanup asks for it, and the tests pin what is removed.
     cancel: async () => undefined,
     ...overrides,

@@ -23,3 +23,38 @@ export function obeyedCommands(stdout: string): Command[] {
   }
   return obeyed
 }
+
+export interface Annotation {
+  /** `file`, `line`, `title`, ... as the runner reads them. */
+  properties: Record<string, string>
+  message: string
+}
+
+/** A command's data as the runner shows it (escaping of @actions/core undone). */
+export function commandData(text: string): string {
+  return text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
+}
+
+function commandProperty(text: string): string {
+  return commandData(text).replace(/%3A/g, ':').replace(/%2C/g, ',')
+}
+
+/** The `::error` commands a runner would obey in a step's stdout, with their properties. */
+export function errorAnnotations(stdout: string): Annotation[] {
+  return obeyedCommands(stdout)
+    .filter((command) => command.name === 'error')
+    .map(({ line }) => {
+      const match = /^::error(?: ([^:]*))?::(.*)$/.exec(line)
+      if (!match) throw new Error(`not an error command: ${line}`)
+      const properties = Object.fromEntries(
+        (match[1] ?? '')
+          .split(',')
+          .filter((pair) => pair !== '')
+          .map((pair) => [
+            pair.slice(0, pair.indexOf('=')),
+            commandProperty(pair.slice(pair.indexOf('=') + 1)),
+          ]),
+      )
+      return { properties, message: commandData(match[2]) }
+    })
+}

@@ -20,6 +20,7 @@ import {
 import { builderEnvironments } from '../helpers/builders.js'
 import { EXAMPLE, exampleInputs as inputsFor } from '../helpers/example.js'
 import { startLocalIndex, type LocalIndex } from '../helpers/local-pypi.js'
+import { errorAnnotations } from '../helpers/workflow-commands.js'
 
 const { dispose: disposeBuilders, ...builders } = builderEnvironments()
 let index: LocalIndex
@@ -52,9 +53,9 @@ async function expectNoImage(tag: string): Promise<void> {
 
 function expectFailedWithoutImage(run: ActionRun, message: string | RegExp): void {
   expect(run.main.exitCode).toBe(1)
-  const errors = run.main.stdout.split('\n').filter((line) => line.startsWith('::error::'))
+  const errors = errorAnnotations(run.main.stdout)
   expect(errors).toHaveLength(1)
-  expect(errors[0]).toMatch(message)
+  expect(errors[0].message).toMatch(message)
   expect(run.outputs.image).toBeUndefined()
   expect(run.outputs['image-id']).toBeUndefined()
   expect(run.outputs.tags).toBeUndefined()

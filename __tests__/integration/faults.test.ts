@@ -30,6 +30,7 @@ import {
 import { builderEnvironments } from '../helpers/builders.js'
 import { startLocalIndex, type LocalIndex } from '../helpers/local-pypi.js'
 import { descendants, eventually, processesMentioning } from '../helpers/processes.js'
+import { errorAnnotations } from '../helpers/workflow-commands.js'
 
 let workspace: string
 const createdTags: string[] = []
@@ -105,16 +106,8 @@ async function leftBehind(of: Scope): Promise<{ tags: string[]; containers: stri
   return { tags, containers }
 }
 
-/** The text of a workflow command's data, as the runner shows it (see @actions/core). */
-function commandText(line: string): string {
-  return line.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
-}
-
 function errors(run: ActionRun): string[] {
-  return run.main.stdout
-    .split('\n')
-    .filter((line) => line.startsWith('::error::'))
-    .map((line) => commandText(line.slice('::error::'.length)))
+  return errorAnnotations(run.main.stdout).map((annotation) => annotation.message)
 }
 
 function expectNoImageOutputs(run: ActionRun): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import {
-  buildFailureMessage,
+  buildFailure,
   classifyPullFailure,
   pullFailureMessage,
   type PullFailure,
@@ -64,7 +64,7 @@ describe('pullFailureMessage', () => {
   })
 })
 
-describe('buildFailureMessage', () => {
+describe('buildFailure', () => {
   const result = (output: string, extra: object = {}) => ({
     exitCode: 1,
     stdout: output,
@@ -110,18 +110,27 @@ describe('buildFailureMessage', () => {
       /^docker build failed \(Build x, exit 1\)\. End of the build log:\nlast$/,
     ],
   ])('%s', (_case, output, message) => {
-    expect(buildFailureMessage('Build x', result(output), ['last'])).toMatch(message)
+    expect(buildFailure('Build x', result(output), ['last']).message).toMatch(message)
   })
 
   it('a build stopped by a signal says so, whatever its log holds', () => {
     expect(
-      buildFailureMessage(
+      buildFailure(
         'Build x',
         result('E: Unable to locate package y', { exitCode: 137, signal: 'SIGKILL' }),
         ['Step 2/3'],
-      ),
+      ).message,
     ).toBe(
       'docker build failed (Build x, signal SIGKILL, exit 137): docker build was stopped by SIGKILL before it finished (killed: out of memory, a timeout or a cancellation). Try again; nothing was tagged. End of the build log:\nStep 2/3',
     )
+  })
+
+  it.each([
+    ['E: Unable to locate package libnope', { input: 'apt-packages', value: 'libnope' }],
+    ["E: Version '9.9' for 'curl' was not found", { input: 'apt-packages', value: 'curl' }],
+    ['ERROR: No matching distribution found for x==1', { input: 'requirements', value: 'x==1' }],
+    ['no space left on device', undefined],
+  ])('names the input value at fault: %s', (output, culprit) => {
+    expect(buildFailure('Build x', result(output), []).culprit).toEqual(culprit)
   })
 })

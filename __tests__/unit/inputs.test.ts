@@ -69,17 +69,25 @@ describe('getInputs', () => {
       labels: [{ key: 'org.example.team', value: 'ml' }],
       build: true,
       smokeTest: true,
-      sampleRequest: '{"data": [1]}',
-      expectedStatus: 200,
+      scoringCases: [
+        {
+          name: 'request',
+          body: '{"data": [1]}',
+          expectedStatus: 200,
+          expectedResponse: { kind: 'regex', value: /"ok"/ },
+        },
+      ],
+      scoreRequests: 0,
       startupTimeoutSeconds: 60,
       containerPort: 5001,
     })
-    expect(inputs.expectedResponse).toEqual({ kind: 'regex', value: /"ok"/ })
   })
 
   it('takes inline JSON as the sample request', () => {
     setInputs({ ...base, 'sample-request': ' {"data": [[1, 2]]} ' })
-    expect(getInputs().sampleRequest).toBe('{"data": [[1, 2]]}')
+    expect(getInputs().scoringCases).toEqual([
+      { name: 'sample-request', body: '{"data": [[1, 2]]}', expectedStatus: 200 },
+    ])
   })
 
   it.each<[string, Record<string, string>, string]>([

@@ -1,0 +1,141 @@
+// Where a failure points in the user's repository, for the one `::error` annotation a failed
+// step raises: the file and line of their code a Python traceback names (mapped back from
+// /var/azureml-app to code-dir or model-dir), the requirements line pip could not resolve,
+// the workflow line that lists an apt package apt does not have.
+import type { AnnotationProperties } from '@actions/core'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { Input } from './constants.js'
+import type { Inputs } from './inputs.js'
+import type { PythonFailure } from './traceback.js'
+
+/** The input value a build failure is about. */
+export interface Culprit {
+  input: Input.AptPackages | Input.Requirements
+  value: string
+}
+
+/** A failed `docker build` whose log names the input value at fault. */
+export class BuildFailure extends Error {
+  constructor(
+    message: string,
+    readonly culprit?: Culprit,
+  ) {
+    super(message)
+    this.name = 'BuildFailure'
+  }
+}
+
+export type SourcePaths = Pick<Inputs, 'workspace' | 'codeDir' | 'modelDir' | 'requirements'>
+
+const MODELS_PREFIX = 'azureml-models/'
+
+/** Annotations take paths relative to the repository root, with forward slashes. */
+function workspaceRelative(workspace: string, file: string): string | undefined {
+  if (!fs.existsSync(file)) return undefined
+  const relative = path.relative(fs.realpathSync(workspace), fs.realpathSync(file))
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined
+  return relative.split(path.sep).join('/')
+}
+
+function pythonTitle(failure: PythonFailure): string {
+  const exception = failure.exception.split(':')[0]
+  if (/^(SyntaxError|IndentationError|TabError)$/.test(exception)) {
+    return 'The entry script does not compile'
+  }
+  if (failure.functionName && failure.functionName !== '<module>') {
+    return `${failure.functionName}() raised ${exception}`
+  }
+  return `Importing the entry script raised ${exception}`
+}
+
+/** The user's file and line for a traceback, when that file is in code-dir or model-dir. */
+export function pythonAnnotation(
+  failure: PythonFailure | undefined,
+  sources: SourcePaths,
+): AnnotationProperties | undefined {
+  if (!failure?.file) return undefined
+  let local: string | undefined
+  if (failure.file.startsWith(MODELS_PREFIX) && sources.modelDir) {
+    local = path.join(sources.modelDir, failure.file.slice(MODELS_PREFIX.length))
+  } else if (sources.codeDir) {
+    local = path.join(sources.codeDir, failure.file)
+  }
+  const file = local && workspaceRelative(sources.workspace, local)
+  if (!file) return undefined
+  return { title: pythonTitle(failure), file, startLine: failure.line }
+}
+
+/** PEP 503 normalisation: pip treats `Tiny_Linear` and `tiny-linear` as one project. */
+export function normalizeProjectName(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-')
+}
+
+function projectName(requirement: string): string {
+  return normalizeProjectName(requirement.trim().split(/[\s<>=!~;[@(,]/)[0])
+}
+
+/** The line of the requirements file that asks for the project pip could not resolve. */
+export function requirementsAnnotation(
+  sources: SourcePaths,
+  requirement: string,
+): AnnotationProperties | undefined {
+  if (!sources.requirements) return undefined
+  const wanted = projectName(requirement)
+  const lines = fs.readFileSync(sources.requirements, 'utf8').split(/\r?\n/)
+  const index = lines.findIndex((line) => {
+    const text = line.replace(/(^|\s)#.*$/, '').trim()
+    return text !== '' && !text.startsWith('-') && projectName(text) === wanted
+  })
+  const file = workspaceRelative(sources.workspace, sources.requirements)
+  if (!file) return undefined
+  return {
+    title: `pip could not resolve ${requirement}`,
+    file,
+    startLine: index >= 0 ? index + 1 : undefined,
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/**
+ * The line of the running workflow file that names an apt package. GITHUB_WORKFLOW_REF is
+ * `owner/repo/.github/workflows/file.yml@ref`; the file is read from the checkout, and only when
+ * the workflow belongs to the checked-out repository.
+ */
+export function workflowAnnotation(
+  value: string,
+  title: string,
+  workspace: string,
+  env: NodeJS.ProcessEnv = process.env,
+): AnnotationProperties {
+  const ref = env.GITHUB_WORKFLOW_REF
+  const repository = env.GITHUB_REPOSITORY
+  if (!ref || !repository || !ref.startsWith(`${repository}/`)) return { title }
+  const relative = ref.slice(repository.length + 1).replace(/@[^@]*$/, '')
+  const file = path.join(workspace, relative)
+  if (!workspaceRelative(workspace, file)) return { title }
+  // Package names hold '+', '-' and '.': a match must not be part of a longer name.
+  const word = new RegExp(`(^|[^a-z0-9+.-])${escapeRegExp(value)}($|[^a-z0-9+.-])`)
+  const index = fs
+    .readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .findIndex((line) => word.test(line))
+  return index < 0 ? { title, file: relative } : { title, file: relative, startLine: index + 1 }
+}
+
+/** The annotation for a failure of the main step, as precise as the failure allows. */
+export function annotationFor(
+  error: unknown,
+  sources: SourcePaths | undefined,
+  python?: PythonFailure,
+): AnnotationProperties | undefined {
+  if (!sources) return undefined
+  if (python) return pythonAnnotation(python, sources)
+  if (!(error instanceof BuildFailure) || !error.culprit) return undefined
+  const { input, value } = error.culprit
+  if (input === Input.Requirements) return requirementsAnnotation(sources, value)
+  return workflowAnnotation(value, `apt has no package ${value}`, sources.workspace)
+}

@@ -1,0 +1,111 @@
+// The CLI's one run: the action's main step (run() from src/main.ts) and then its post step
+// (cleanup() from src/post.ts), in this process, with the runner's environment provided by
+// environment.ts and the workflow commands on stdout rendered for a terminal or a log file.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { run } from '../main.js'
+import { cleanup } from '../post.js'
+import { captureWrites } from './capture.js'
+import { prepareEnvironment, provideState, readOutputs, type RunFiles } from './environment.js'
+import { helpText, parseCommandLine, PROGRAM, UsageError, type RunOptions } from './options.js'
+import { outputsBlock } from './outputs-block.js'
+import { formatDuration, Renderer } from './render.js'
+import { colorEnabled } from './style.js'
+
+export const EXIT = { passed: 0, failed: 1, usage: 2 } as const
+
+export async function runCli(argv: string[], cwd = process.cwd()): Promise<number> {
+  let command
+  try {
+    command = parseCommandLine(argv, cwd)
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error
+    process.stderr.write(`${PROGRAM}: ${error.message}\nRun '${PROGRAM} --help' for the options.\n`)
+    return EXIT.usage
+  }
+  if (command.kind === 'help') {
+    process.stdout.write(helpText(process.stdout.columns || 80))
+    return EXIT.passed
+  }
+  return runPipelineHere(command.options, cwd)
+}
+
+async function runPipelineHere(options: RunOptions, cwd: string): Promise<number> {
+  const files = prepareEnvironment(options)
+  const renderer = new Renderer({
+    out: (text) => capture.original(text),
+    err: (text) => process.stderr.write(text),
+    color: { out: colorEnabled(process.stdout), err: colorEnabled(process.stderr) },
+    verbose: options.verbose,
+    progress: process.stdout.isTTY === true,
+    columns: () => process.stdout.columns || 80,
+    resolveFile: (file) => path.relative(cwd, path.resolve(options.workspace, file)) || file,
+  })
+  const capture = captureWrites(process.stdout, (text) => renderer.write(text))
+
+  // main.ts ends the process itself on SIGINT/SIGTERM (after stopping docker and removing the
+  // container); whichever way the process ends, the screen is tidied and the temp dir goes.
+  let finished = false
+  const finish = (): void => {
+    if (finished) return
+    finished = true
+    renderer.finish()
+    capture.restore()
+    fs.rmSync(files.dir, { recursive: true, force: true })
+  }
+  process.once('exit', finish)
+  // Outside run() (which has its own handler), a signal ends the CLI at once.
+  let pipelineRunning = false
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (!pipelineRunning) process.exit(signal === 'SIGINT' ? 130 : 143)
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+
+  const started = Date.now()
+  try {
+    renderer.startTicking()
+    pipelineRunning = true
+    try {
+      await run()
+    } finally {
+      pipelineRunning = false
+    }
+    // run() reports a failure the way a step does: the error annotation and the exit code.
+    const failed = Number(process.exitCode ?? 0) !== 0
+    process.exitCode = undefined
+
+    provideState(files)
+    await cleanup()
+
+    for (const line of outputsBlock(readOutputs(files), options.verbose, renderer.styles.out))
+      renderer.print(line)
+    if (options.summary) copySummary(files, options.summary, renderer)
+    const took = formatDuration(Date.now() - started)
+    if (failed) {
+      const style = renderer.styles.err
+      renderer.print(style.red(`${PROGRAM}: failed after ${took}`), 'err')
+      return EXIT.failed
+    }
+    renderer.print(renderer.styles.out.green(`${PROGRAM}: done in ${took}`))
+    return EXIT.passed
+  } finally {
+    process.removeListener('SIGINT', onSignal)
+    process.removeListener('SIGTERM', onSignal)
+    process.removeListener('exit', finish)
+    finish()
+  }
+}
+
+function copySummary(files: RunFiles, target: string, renderer: Renderer): void {
+  try {
+    fs.copyFileSync(files.summary, target)
+    renderer.print(`Job summary written to ${target}`)
+  } catch (error) {
+    const style = renderer.styles.err
+    renderer.print(
+      `${style.yellow('warning:')} could not write the job summary to ${target}: ${(error as Error).message}`,
+      'err',
+    )
+  }
+}
