@@ -126,16 +126,23 @@ export function workflowAnnotation(
   return index < 0 ? { title, file: relative } : { title, file: relative, startLine: index + 1 }
 }
 
-/** The annotation for a failure of the main step, as precise as the failure allows. */
+/**
+ * The annotation for a failure of the main step, as precise as the failure allows. Never
+ * throws: it runs while the step is failing, and a file it cannot read only costs precision.
+ */
 export function annotationFor(
   error: unknown,
   sources: SourcePaths | undefined,
   python?: PythonFailure,
 ): AnnotationProperties | undefined {
   if (!sources) return undefined
-  if (python) return pythonAnnotation(python, sources)
-  if (!(error instanceof BuildFailure) || !error.culprit) return undefined
-  const { input, value } = error.culprit
-  if (input === Input.Requirements) return requirementsAnnotation(sources, value)
-  return workflowAnnotation(value, `apt has no package ${value}`, sources.workspace)
+  try {
+    if (python) return pythonAnnotation(python, sources)
+    if (!(error instanceof BuildFailure) || !error.culprit) return undefined
+    const { input, value } = error.culprit
+    if (input === Input.Requirements) return requirementsAnnotation(sources, value)
+    return workflowAnnotation(value, `apt has no package ${value}`, sources.workspace)
+  } catch {
+    return undefined
+  }
 }

@@ -154,6 +154,13 @@ describe('annotationFor', () => {
     expect(annotationFor(error, sources)?.startLine).toBe(3)
   })
 
+  it('gives nothing, rather than throwing, when a file it needs is gone', () => {
+    const error = new BuildFailure('x', { input: Input.Requirements, value: 'numpy' })
+    expect(
+      annotationFor(error, { ...sources, requirements: path.join(workspace, 'gone.txt') }),
+    ).toBeUndefined()
+  })
+
   it('gives nothing for other errors or before the inputs were read', () => {
     expect(annotationFor(new Error('x'), sources)).toBeUndefined()
     expect(annotationFor(new BuildFailure('x'), sources)).toBeUndefined()

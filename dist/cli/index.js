@@ -31621,18 +31621,26 @@ function workflowAnnotation(value, title, workspace, env = process.env) {
         .findIndex((line) => word.test(line));
     return index < 0 ? { title, file: relative } : { title, file: relative, startLine: index + 1 };
 }
-/** The annotation for a failure of the main step, as precise as the failure allows. */
+/**
+ * The annotation for a failure of the main step, as precise as the failure allows. Never
+ * throws: it runs while the step is failing, and a file it cannot read only costs precision.
+ */
 function annotationFor(error, sources, python) {
     if (!sources)
         return undefined;
-    if (python)
-        return pythonAnnotation(python, sources);
-    if (!(error instanceof BuildFailure) || !error.culprit)
+    try {
+        if (python)
+            return pythonAnnotation(python, sources);
+        if (!(error instanceof BuildFailure) || !error.culprit)
+            return undefined;
+        const { input, value } = error.culprit;
+        if (input === Input.Requirements)
+            return requirementsAnnotation(sources, value);
+        return workflowAnnotation(value, `apt has no package ${value}`, sources.workspace);
+    }
+    catch {
         return undefined;
-    const { input, value } = error.culprit;
-    if (input === Input.Requirements)
-        return requirementsAnnotation(sources, value);
-    return workflowAnnotation(value, `apt has no package ${value}`, sources.workspace);
+    }
 }
 
 // EXTERNAL MODULE: external "node:crypto"
