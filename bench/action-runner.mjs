@@ -5,7 +5,7 @@
 // removes it.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { ACTION_ENTRY, parseFileCommands } from '../scripts/run-action.mjs'
+import { ACTION_ENTRY, parseFileCommands, postRuns } from '../scripts/run-action.mjs'
 import { run } from './proc.mjs'
 
 // Variables a runner sets per job; inherited ones (the benchmark run inside CI) must not leak in.
@@ -31,7 +31,14 @@ function emptyDir(dir) {
  * archive's path, as on a runner); it is emptied afterwards. `inspect(outputs)` runs between main
  * and post and its result is returned as `inspected`.
  */
-export async function runAction({ inputs, workspace, runnerTemp, env = {}, inspect, post = true }) {
+export async function runAction({
+  inputs,
+  workspace,
+  runnerTemp,
+  env = {},
+  inspect,
+  post = 'post-if',
+}) {
   fs.mkdirSync(runnerTemp, { recursive: true })
   emptyDir(runnerTemp)
   const files = {
@@ -54,7 +61,8 @@ export async function runAction({ inputs, workspace, runnerTemp, env = {}, inspe
     const state = parseFileCommands(fs.readFileSync(files.GITHUB_STATE, 'utf8'))
     const inspected = main.code === 0 && inspect ? await inspect(outputs) : undefined
     let postRun
-    if (post) {
+    const signal = main.signal ?? null
+    if (post === true || (post === 'post-if' && postRuns({ exitCode: main.code, signal }))) {
       fs.writeFileSync(files.GITHUB_STATE, '')
       const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]))
       postRun = await run(process.execPath, [ACTION_ENTRY], {

@@ -31837,6 +31837,36 @@ function signalGroup(child, signal) {
 class CommandRunner {
     running = new Set();
     run(command, args, onLine) {
+        return this.start(command, args, { onLine });
+    }
+    /**
+     * Runs a program whose standard output is data (`docker save`): `consume` reads it as a
+     * stream, nothing of it is kept in memory here. If `consume` fails, the program is stopped and
+     * that failure is thrown; otherwise the result carries the exit code and stderr.
+     */
+    async pipeOut(command, args, consume) {
+        let value;
+        let failure;
+        const result = await this.start(command, args, {
+            consume: async (stdout, child) => {
+                try {
+                    value = await consume(stdout);
+                }
+                catch (error) {
+                    failure = { error };
+                    signalGroup(child, 'SIGTERM');
+                    stdout.resume(); // let it end even if the program ignores the signal for a while
+                }
+            },
+        });
+        // A program that failed by itself explains the cut-off output better than the reader does.
+        const failedByItself = result.exitCode !== 0 && result.signal === undefined;
+        if (failure && !failedByItself)
+            throw failure.error;
+        return { result, value };
+    }
+    start(command, args, how) {
+        const { onLine, consume } = how;
         return new Promise((resolve, reject) => {
             // A group of its own, so that stopping it reaches whatever it started.
             const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
@@ -31849,10 +31879,13 @@ class CommandRunner {
             let stderr = '';
             const out = lineSplitter(onLine);
             const err = lineSplitter(onLine);
-            child.stdout.setEncoding('utf8').on('data', (text) => {
-                stdout += text;
-                out.push(text);
-            });
+            const consumed = consume ? consume(child.stdout, child) : Promise.resolve();
+            if (!consume) {
+                child.stdout.setEncoding('utf8').on('data', (text) => {
+                    stdout += text;
+                    out.push(text);
+                });
+            }
             child.stderr.setEncoding('utf8').on('data', (text) => {
                 stderr += text;
                 err.push(text);
@@ -31876,12 +31909,13 @@ class CommandRunner {
                 err.end();
                 if (child.pid === undefined)
                     return;
-                resolve({
+                const result = {
                     exitCode: code ?? 128 + (signal ? (external_node_os_.constants.signals[signal] ?? 0) : 0),
                     signal: signal ?? undefined,
                     stdout,
                     stderr,
-                });
+                };
+                void consumed.then(() => resolve(result));
             });
         });
     }
@@ -31931,9 +31965,12 @@ class DockerCli {
     constructor(command = 'docker') {
         this.command = command;
     }
-    async exec(args, onLine) {
+    exec(args, onLine) {
+        return this.started(() => this.commands.run(this.command, args, onLine));
+    }
+    async started(command) {
         try {
-            return await this.commands.run(this.command, args, onLine);
+            return await command();
         }
         catch (error) {
             if (!(error instanceof CommandNotStarted))
@@ -32007,8 +32044,13 @@ class DockerCli {
             sizeBytes: image.Size ?? 0,
         };
     }
-    async save(reference, file) {
-        await this.checked(['image', 'save', '--output', file, reference], `Saving ${reference}`);
+    async save(reference, consume) {
+        const args = ['image', 'save', reference];
+        const { result, value } = await this.started(() => this.commands.pipeOut(this.command, args, consume));
+        if (result.exitCode !== 0) {
+            throw new Error(`Saving ${reference} failed (docker image save, exit ${result.exitCode}):\n${tail(result.stderr)}`);
+        }
+        return value;
     }
     async load(file) {
         await this.checked(['image', 'load', '--quiet', '--input', file], 'Loading the cached image');
@@ -32075,7 +32117,7 @@ class DockerCli {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5697);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(877);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6661);
 // Entry point for both steps of the action: the runner sets state isPost once the main step ran.
 
@@ -32095,7 +32137,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5697:
+/***/ 877:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32852,6 +32894,11 @@ function metadata(result, baseImage) {
             passed: problem === undefined,
         })),
         latency: result.score?.latency,
+        swagger: result.score?.swagger && {
+            declared: result.score.swagger.declared,
+            versions: result.score.swagger.versions,
+            checked: result.score.swagger.checked,
+        },
         dependencies: result.dependencies,
         pushed: result.pushed,
         timings: {
@@ -32960,25 +33007,31 @@ function dependencyBlocks(plan) {
 function userBlock(plan) {
     return [`USER ${plan.user}`];
 }
-/** Model, code and env: least-changing first, so a code-only change rebuilds the last layers. */
+/** One ENV instruction for all variables: one build step, one layer, however many there are. */
+function envBlock(plan) {
+    const assignments = [];
+    if (plan.model)
+        assignments.push(`${constants/* Contract */.NZ.modelDirEnv}=${constants/* Contract */.NZ.modelDir}`);
+    if (plan.entryScript !== undefined) {
+        assignments.push(`${constants/* Contract */.NZ.entryScriptEnv}=${quoteEnvValue(plan.entryScript)}`);
+    }
+    for (const { key, value } of plan.env)
+        assignments.push(`${key}=${quoteEnvValue(value)}`);
+    return assignments.length > 0 ? [`ENV ${assignments.join(' \\\n    ')}`] : [];
+}
+/**
+ * Model, env, code: least-changing first. A code-only change rebuilds the code layer alone; an
+ * env change rebuilds the env and the (small) code layer but never copies the model again.
+ */
 function applicationBlocks(plan) {
     const blocks = [];
-    if (plan.model) {
-        blocks.push([
-            `COPY ${sourcesOf(plan).model}/ ${constants/* Contract */.NZ.modelDir}/`,
-            `ENV ${constants/* Contract */.NZ.modelDirEnv}=${constants/* Contract */.NZ.modelDir}`,
-        ]);
-    }
+    if (plan.model)
+        blocks.push([`COPY ${sourcesOf(plan).model}/ ${constants/* Contract */.NZ.modelDir}/`]);
+    const env = envBlock(plan);
+    if (env.length > 0)
+        blocks.push(env);
     if (plan.code)
         blocks.push([`COPY ${sourcesOf(plan).code}/ ${constants/* Contract */.NZ.appRoot}/`]);
-    const env = [];
-    if (plan.entryScript !== undefined) {
-        env.push({ key: constants/* Contract */.NZ.entryScriptEnv, value: plan.entryScript });
-    }
-    env.push(...plan.env);
-    if (env.length > 0) {
-        blocks.push(env.map(({ key, value }) => `ENV ${key}=${quoteEnvValue(value)}`));
-    }
     return blocks;
 }
 /** The whole recipe as one file: what the action shows and outputs. */
@@ -32998,8 +33051,14 @@ function renderDockerfile(plan) {
 function renderDependenciesDockerfile(plan) {
     return render([[HEADER, `FROM ${plan.baseImage}`], ...dependencyBlocks(plan), userBlock(plan)]);
 }
+/**
+ * `from` is the dependencies image, which already ends as the base image's user, or the base
+ * image itself when there are no dependencies: only then is the USER step needed (each step
+ * costs the legacy builder a container).
+ */
 function renderApplicationDockerfile(plan, from) {
-    return render([[HEADER, `FROM ${from}`], userBlock(plan), ...applicationBlocks(plan)]);
+    const user = hasDependencies(plan) ? [] : [userBlock(plan)];
+    return render([[HEADER, `FROM ${from}`], ...user, ...applicationBlocks(plan)]);
 }
 
 ;// CONCATENATED MODULE: ./src/build-context.ts
@@ -33102,74 +33161,151 @@ async function contentHash(description, files, trees) {
         .digest('hex');
 }
 
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 // EXTERNAL MODULE: ./node_modules/tar-stream/index.js
 var tar_stream = __nccwpck_require__(6118);
 ;// CONCATENATED MODULE: ./src/layer-archive.ts
-// Trims a `docker save` archive of the dependencies image to the layers the base image does not
-// have. The cache then holds only what apt and pip added (megabytes), not the base image
-// (gigabytes for the real ones), which the runner pulls anyway; `docker load` skips layers the
-// daemon already has, so it accepts the trimmed archive once the base image is present.
-// The archive is rewritten with tar-stream: GNU `tar --delete` was seen to corrupt the archives
-// docker writes.
+// Writes the archive the cache holds: `docker save` of the dependencies image, read as it streams
+// out, without the base image's layers. The cache then holds only what apt and pip added
+// (megabytes), not the base image (gigabytes for the real ones), which the runner pulls anyway;
+// `docker load` skips layers the daemon already has, so it accepts the archive once the base
+// image is present. Nothing of the base image is kept on disk longer than it takes to recognise.
+//
+// A layer is recognised by its diff id, the SHA-256 of its uncompressed tar:
+// - OCI layout (docker 25 and later): `blobs/sha256/<hex>` is named by it, so a base layer is
+//   skipped unread;
+// - the older layout (`<id>/VERSION`, `<id>/json`, `<id>/layer.tar`): the name says nothing, so
+//   `layer.tar` is hashed while it is spooled to a file next to the archive, and the folder's
+//   entries are written out (or dropped) once the hash is known.
+// tar-stream is used because GNU `tar --delete` was seen to corrupt the archives docker writes.
 
 
 
 
-/** Reads manifest.json (docker writes it near the end, after the layers). */
-async function readManifest(archive) {
-    let manifest;
-    const extract = tar_stream.extract();
-    extract.on('entry', (header, stream, next) => {
-        if (header.name !== 'manifest.json') {
-            stream.on('end', next);
-            stream.resume();
-            return;
-        }
-        const chunks = [];
-        stream.on('data', (chunk) => chunks.push(chunk));
-        stream.on('end', () => {
-            manifest = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-            next();
+
+const OCI_BLOB = /^blobs\/sha256\/([0-9a-f]{64})$/;
+/** `<64 hex>/...`: a folder of the older layout (its config `<hex>.json` does not match). */
+const LEGACY_FOLDER = /^([0-9a-f]{64})(?:\/(.*))?$/;
+const BLOB_LINK = /blobs\/sha256\/([0-9a-f]{64})$/;
+async function readAll(chunks) {
+    const parts = [];
+    for await (const chunk of chunks)
+        parts.push(chunk);
+    return Buffer.concat(parts);
+}
+/** Copies the chunks to `file` and resolves with their diff id (`sha256:<hex>`). */
+async function spoolAndHash(chunks, file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    const hashing = new external_node_stream_.Transform({
+        transform(chunk, _encoding, callback) {
+            hash.update(chunk);
+            callback(null, chunk);
+        },
+    });
+    await (0,promises_namespaceObject.pipeline)(chunks, hashing, external_node_fs_.createWriteStream(file));
+    return `sha256:${hash.digest('hex')}`;
+}
+/** Adds one entry to the archive, its data streamed (a layer may be gigabytes). */
+async function addEntry(pack, header, chunks) {
+    let failure;
+    const done = new Promise((resolve, reject) => {
+        const sink = pack.entry(header, (error) => (error ? reject(error) : resolve()));
+        const feed = async () => {
+            if (Buffer.isBuffer(chunks))
+                sink.write(chunks);
+            else
+                for await (const chunk of chunks) {
+                    if (!sink.write(chunk))
+                        await new Promise((drained) => sink.once('drain', () => drained()));
+                }
+            sink.end(undefined);
+        };
+        feed().catch((error) => {
+            failure = error;
+            sink.destroy(error);
         });
     });
-    await (0,promises_namespaceObject.pipeline)(external_node_fs_.createReadStream(archive), extract);
-    if (!manifest)
-        throw new Error(`No manifest.json in the saved archive ${archive}`);
-    return manifest;
+    await done.catch((error) => {
+        throw failure ?? error;
+    });
 }
-/** The member paths of the first `count` layers: a layer directory, or an OCI blob file. */
-function baseMembers(manifest, count) {
-    return manifest.Layers.slice(0, count).map((layer) => layer.endsWith('/layer.tar') ? `${external_node_path_.posix.dirname(layer)}/` : layer);
-}
-/** Removes the first `baseLayerCount` layers of the saved image from the archive, in place. */
-async function dropBaseLayers(archive, baseLayerCount) {
-    if (baseLayerCount === 0)
-        return;
-    const [manifest] = await readManifest(archive);
-    if (!manifest || manifest.Layers.length < baseLayerCount) {
-        throw new Error(`The saved archive has fewer layers than the base image (${archive})`);
-    }
-    const dropped = baseMembers(manifest, baseLayerCount);
-    const isDropped = (name) => dropped.some((member) => name === member || (member.endsWith('/') && name.startsWith(member)));
-    const trimmed = `${archive}.trimmed`;
-    const extract = tar_stream.extract();
+/**
+ * Reads a `docker save` stream and writes `destination`: the same archive without the layers
+ * whose diff id is in `baseLayers`. Returns how many layers it dropped.
+ */
+async function writeArchiveWithoutBase(saved, baseLayers, destination) {
+    const isBase = (diffId) => baseLayers.includes(diffId);
+    const spool = `${destination}.layer`;
+    const folders = new Map();
     const pack = tar_stream.pack();
-    extract.on('entry', (header, stream, next) => {
-        if (isDropped(header.name)) {
-            stream.on('end', next);
-            stream.resume();
+    const writing = (0,promises_namespaceObject.pipeline)(pack, external_node_fs_.createWriteStream(destination));
+    let dropped = 0;
+    const decide = async (folder, keep) => {
+        folder.keep = keep;
+        if (keep)
+            for (const { header, data } of folder.held)
+                await addEntry(pack, header, data);
+        else
+            dropped++;
+        folder.held = [];
+    };
+    async function onEntry(header, chunks) {
+        const blob = OCI_BLOB.exec(header.name);
+        if (blob && isBase(`sha256:${blob[1]}`)) {
+            dropped++;
+            for await (const chunk of chunks)
+                void chunk; // skipped: read past, kept nowhere
             return;
         }
-        stream.pipe(pack.entry(header, next));
-    });
-    extract.on('finish', () => pack.finalize());
-    await Promise.all([
-        (0,promises_namespaceObject.pipeline)(external_node_fs_.createReadStream(archive), extract),
-        (0,promises_namespaceObject.pipeline)(pack, external_node_fs_.createWriteStream(trimmed)),
-    ]);
-    external_node_fs_.renameSync(trimmed, archive);
+        const legacy = LEGACY_FOLDER.exec(header.name);
+        if (!legacy)
+            return addEntry(pack, header, chunks);
+        const folder = folders.get(legacy[1]) ?? { held: [] };
+        folders.set(legacy[1], folder);
+        if (legacy[2] === 'layer.tar' && header.type === 'file') {
+            const diffId = await spoolAndHash(chunks, spool);
+            await decide(folder, !isBase(diffId));
+            if (folder.keep)
+                await addEntry(pack, header, external_node_fs_.createReadStream(spool));
+            external_node_fs_.rmSync(spool, { force: true });
+            return;
+        }
+        const data = await readAll(chunks);
+        // Docker 25+ may keep the old folders with layer.tar as a link to the blob.
+        const link = legacy[2] === 'layer.tar' ? BLOB_LINK.exec(header.linkname ?? '') : null;
+        if (folder.keep === undefined)
+            folder.held.push({ header, data });
+        else if (folder.keep)
+            await addEntry(pack, header, data);
+        if (link && folder.keep === undefined)
+            await decide(folder, !isBase(`sha256:${link[1]}`));
+    }
+    const extract = tar_stream.extract();
+    const reading = (0,promises_namespaceObject.pipeline)(saved, extract);
+    reading.catch(() => undefined); // awaited below; the loop sees the same failure first
+    try {
+        for await (const entry of extract)
+            await onEntry(entry.header, entry);
+        await reading;
+        // A folder without a layer.tar is not a layer: it is written as it came.
+        for (const folder of folders.values())
+            if (folder.keep === undefined)
+                await decide(folder, true);
+        pack.finalize();
+        await writing;
+    }
+    catch (error) {
+        pack.destroy();
+        await writing.catch(() => undefined);
+        throw error;
+    }
+    finally {
+        external_node_fs_.rmSync(spool, { force: true });
+    }
+    return dropped;
 }
 
 ;// CONCATENATED MODULE: ./src/dependencies.ts
@@ -33255,8 +33391,11 @@ async function archiveDependencies(docker, key, base) {
     const archive = archivePath(key);
     try {
         external_node_fs_.mkdirSync(external_node_path_.dirname(archive), { recursive: true });
-        await docker.save(dependenciesTag(key), archive);
-        await dropBaseLayers(archive, base.layers.length);
+        const dropped = await docker.save(dependenciesTag(key), (saved) => writeArchiveWithoutBase(saved, base.layers, archive));
+        // The dependencies image is built on the base: none of its layers found means another base.
+        if (dropped === 0 && base.layers.length > 0) {
+            throw new Error("the saved image holds none of the base image's layers");
+        }
         return archive;
     }
     catch (error) {
@@ -33496,6 +33635,7 @@ function httpRequest(request) {
                     status: response.statusCode ?? 0,
                     headers: response.headers,
                     body: Buffer.concat(chunks).toString('utf8'),
+                    truncated: size > limit,
                 });
             });
             response.on('error', fail);
@@ -33576,6 +33716,238 @@ async function waitUntilLive(wait) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/swagger-check.ts
+
+/** The versions the check asks for: the OpenAPI 2 and 3 documents the server writes. */
+const SWAGGER_VERSIONS = ['2', '3'];
+/** What the server writes for a run() that declares nothing, and for a side left undeclared. */
+const UNDECLARED = [{ type: 'object', example: {} }, { type: 'object' }];
+const ERRORS_PER_CHECK = 3;
+const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+function sameJson(a, b) {
+    if (isObject(a) && isObject(b)) {
+        const keys = Object.keys(a);
+        return (keys.length === Object.keys(b).length && keys.every((k) => k in b && sameJson(a[k], b[k])));
+    }
+    if (Array.isArray(a) && Array.isArray(b))
+        return a.length === b.length && a.every((item, i) => sameJson(item, b[i]));
+    return a === b;
+}
+function isDeclared(schema) {
+    return schema !== undefined && !UNDECLARED.some((placeholder) => sameJson(placeholder, schema));
+}
+/** A local `#/a/b` reference, resolved in the document (~0 and ~1 unescaped). */
+function resolvePointer(document, ref) {
+    if (!ref.startsWith('#/'))
+        return undefined;
+    let node = document;
+    for (const raw of ref.slice(2).split('/')) {
+        const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+        node = isObject(node) ? node[key] : Array.isArray(node) ? node[Number(key)] : undefined;
+        if (node === undefined)
+            return undefined;
+    }
+    return node;
+}
+/** The schema with every local $ref replaced by what it names (a cycle stops at depth 32). */
+function inlineRefs(document, schema, depth = 0) {
+    if (depth > 32)
+        throw new Error('the schema refers to itself too deeply to be checked');
+    if (Array.isArray(schema))
+        return schema.map((item) => inlineRefs(document, item, depth));
+    if (!isObject(schema))
+        return schema;
+    if (typeof schema.$ref === 'string') {
+        const target = resolvePointer(document, schema.$ref);
+        if (target === undefined)
+            throw new Error(`$ref ${schema.$ref} names nothing in the document`);
+        return inlineRefs(document, target, depth + 1);
+    }
+    return Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, inlineRefs(document, value, depth)]));
+}
+/** The POST /score operation (the server may put a path prefix before /score). */
+function scoreOperation(document) {
+    const paths = document.paths;
+    if (!isObject(paths))
+        return undefined;
+    const key = Object.keys(paths).find((p) => p === '/score' || p.endsWith('/score'));
+    const item = key === undefined ? undefined : paths[key];
+    return isObject(item) && isObject(item.post) ? item.post : undefined;
+}
+/** run()'s input and output schemas as one document version describes POST /score. */
+function scoreSchemas(version, document) {
+    const operation = scoreOperation(document);
+    if (!operation)
+        return undefined;
+    const responses = isObject(operation.responses) ? operation.responses : {};
+    const ok = responses['200'];
+    let input;
+    let output;
+    if (version === '2') {
+        const parameters = Array.isArray(operation.parameters) ? operation.parameters : [];
+        const body = parameters.find((p) => isObject(p) && p.in === 'body');
+        input = isObject(body) ? body.schema : undefined;
+        output = isObject(ok) ? ok.schema : undefined;
+    }
+    else {
+        const request = isObject(operation.requestBody) ? operation.requestBody.content : undefined;
+        const media = (content) => isObject(content) && isObject(content['application/json'])
+            ? content['application/json'].schema
+            : undefined;
+        input = media(request);
+        output = isObject(ok) ? media(ok.content) : undefined;
+    }
+    return {
+        input: input === undefined ? undefined : inlineRefs(document, input),
+        output: output === undefined ? undefined : inlineRefs(document, output),
+    };
+}
+function documentVersionOk(version, document) {
+    return version === '2'
+        ? document.swagger === '2.0'
+        : typeof document.openapi === 'string' && document.openapi.startsWith('3.');
+}
+async function fetchDocument(request, version) {
+    const url = `${request.base}/swagger.json?version=${version}`;
+    const get = request.get ?? ((target, timeoutMs) => httpRequest({ url: target, timeoutMs }));
+    let answer;
+    try {
+        answer = await get(url, request.timeoutMs);
+    }
+    catch (error) {
+        return {
+            version,
+            reason: `GET /swagger.json?version=${version} got no answer (${String(error)})`,
+        };
+    }
+    const said = `GET /swagger.json?version=${version} answered ${answer.status}`;
+    if (answer.status !== 200) {
+        return { version, status: answer.status, reason: `${said}: ${answer.body.slice(0, 300)}` };
+    }
+    let document;
+    try {
+        document = JSON.parse(answer.body);
+    }
+    catch {
+        return { version, status: 200, reason: `${said} but not JSON: ${answer.body.slice(0, 300)}` };
+    }
+    if (!isObject(document) || !documentVersionOk(version, document)) {
+        return {
+            version,
+            status: 200,
+            reason: `${said} but not an OpenAPI ${version === '2' ? '2.0 ("swagger": "2.0")' : '3 ("openapi": "3.x")'} document`,
+        };
+    }
+    let schemas;
+    try {
+        schemas = scoreSchemas(version, document);
+    }
+    catch (error) {
+        return { version, status: 200, reason: `${said} but ${error.message}` };
+    }
+    if (!schemas) {
+        return { version, status: 200, reason: `${said} but the document has no POST /score operation` };
+    }
+    return { version, status: 200, document, ...schemas };
+}
+/** Ajv for OpenAPI's schema objects: their extra keywords (example, xml, discriminator, x-...)
+ * are ignored, and so are formats (int64, double, byte, inference-schema's own date-time
+ * layout): the check is about types and structure. `nullable` is Ajv's own keyword. */
+async function compiler() {
+    // Loaded only for a script that declares a schema: most runs never need it at start-up.
+    // ajv is CommonJS: its module.exports is `default` both in Node and in the ncc bundle (where
+    // the named exports are not copied onto the namespace).
+    const { default: ajv } = await __nccwpck_require__.e(/* import() */ 463).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2463, 23));
+    return new ajv.Ajv({
+        strict: false,
+        allErrors: true,
+        validateFormats: false,
+        validateSchema: false,
+    });
+}
+function describeErrors(errors) {
+    const shown = (errors ?? []).filter((e) => e.keyword !== 'if').slice(0, ERRORS_PER_CHECK);
+    return shown.map((e) => `${e.instancePath || '/'} ${e.message ?? `fails ${e.keyword}`}`);
+}
+/** One line for the log and the summary. */
+function describeSwagger(report) {
+    if (report.declared === undefined)
+        return 'not served: whether run() declares a schema is unknown';
+    if (!report.declared)
+        return `no schema declared (versions ${report.versions.join(', ')} served)`;
+    const { requests, answers } = report.checked;
+    return `run() declares a schema (versions ${report.versions.join(', ')} served); ${requests} ${requests === 1 ? 'request' : 'requests'} and ${answers} ${answers === 1 ? 'answer' : 'answers'} checked against it`;
+}
+function addProblem(item, problem) {
+    item.problem = item.problem === undefined ? problem : `${item.problem}\n${problem}`;
+}
+/** GETs the OpenAPI documents; when run() declares a schema, checks each case against it. */
+async function checkSwagger(request) {
+    const fetched = await Promise.all(SWAGGER_VERSIONS.map((v) => fetchDocument(request, v)));
+    const served = fetched.filter((f) => f.document !== undefined);
+    const report = {
+        versions: served.map((f) => f.version),
+        checked: { requests: 0, answers: 0 },
+    };
+    if (served.length === 0) {
+        const reasons = fetched.map((f) => f.reason).join('; ');
+        report.warning = `The server served no OpenAPI document, so whether run() declares a schema is unknown: ${reasons}`;
+        return report;
+    }
+    report.declared = served.some((f) => isDeclared(f.input) || isDeclared(f.output));
+    if (!report.declared)
+        return report;
+    // A declared schema must be served in both versions, except that OpenAPI 2 cannot write an
+    // array whose items differ in type (oneOf): the server then serves version 3 only.
+    const v3 = fetched.find((f) => f.version === '3');
+    const needsV3 = v3?.document !== undefined && JSON.stringify([v3.input, v3.output]).includes('"oneOf"');
+    const missing = fetched.filter((f) => f.document === undefined && !(f.version === '2' && needsV3));
+    if (missing.length > 0 || !v3?.document) {
+        report.problem = `run() declares a schema, but ${missing.map((f) => f.reason).join('; ')}`;
+        return report;
+    }
+    let validateInput;
+    let validateOutput;
+    try {
+        const ajv = await compiler();
+        if (isDeclared(v3.input))
+            validateInput = ajv.compile(v3.input);
+        if (isDeclared(v3.output))
+            validateOutput = ajv.compile(v3.output);
+    }
+    catch (error) {
+        report.warning = `The schemas in /swagger.json?version=3 could not be read, so the requests and answers were not checked against them: ${error.message}`;
+        return report;
+    }
+    for (const item of request.cases) {
+        // A case that expects a failure status may send a request that breaks the schema on purpose.
+        if (validateInput && item.expectedStatus >= 200 && item.expectedStatus < 300) {
+            report.checked.requests++;
+            if (!validateInput(JSON.parse(item.request))) {
+                for (const error of describeErrors(validateInput.errors))
+                    addProblem(item, `request "${item.name}": ${error}, as run()'s input schema declares (swagger.json)`);
+            }
+        }
+        // An answer cut at the client's limit is not whole JSON: it cannot be checked, only shown.
+        if (validateOutput && item.status === 200 && item.response !== undefined && !item.responseCut) {
+            report.checked.answers++;
+            let answer;
+            try {
+                answer = JSON.parse(item.response);
+            }
+            catch {
+                addProblem(item, `answer of "${item.name}" is not JSON, but run() declares an output schema (swagger.json)`);
+                continue;
+            }
+            if (!validateOutput(answer)) {
+                for (const error of describeErrors(validateOutput.errors))
+                    addProblem(item, `answer of "${item.name}": ${error}, as run()'s output schema declares (swagger.json)`);
+            }
+        }
+    }
+    return report;
+}
+
 ;// CONCATENATED MODULE: ./src/traceback.ts
 // Turns the container log of a server that failed to start into the user's terms: which of
 // their functions raised what, in which file and line of their code.
@@ -33633,6 +34005,7 @@ function describeStartupFailure(failure) {
 ;// CONCATENATED MODULE: ./src/smoke-test.ts
 // Starts the built image the way a deployment would and proves it serves: liveness on GET /,
 // then POST /score with the sample request, while watching for a container that exits.
+
 
 
 
@@ -33707,6 +34080,7 @@ async function smokeTest(docker, registry, request) {
         for (const scoringCase of request.cases) {
             result.cases.push(await scoreCase(`${base}/score`, scoringCase, request, containerLog));
         }
+        await swaggerCheck(base, result, request.startupTimeoutSeconds * 1000);
         const failed = result.cases.filter((item) => item.problem !== undefined);
         if (failed.length > 0) {
             const python = failed.find((item) => item.python !== undefined)?.python;
@@ -33733,6 +34107,16 @@ async function smokeTest(docker, registry, request) {
             .catch((error) => core/* warning */.$e(`Could not remove container ${name}: ${error.message}`));
     }
 }
+/** Adds schema mismatches to the cases; a document a declared schema needs and lacks fails. */
+async function swaggerCheck(base, result, timeoutMs) {
+    const report = (result.swagger = await checkSwagger({ base, cases: result.cases, timeoutMs }));
+    if (report.warning)
+        core/* warning */.$e(report.warning);
+    if (report.problem)
+        throw new SmokeTestFailure(`Smoke test failed: ${report.problem}`, result);
+    if (report.declared !== undefined)
+        core/* info */.pq(describeSwagger(report));
+}
 function postScore(url, body, timeoutSeconds) {
     return httpRequest({
         url,
@@ -33758,7 +34142,12 @@ async function scoreCase(url, scoringCase, request, containerLog) {
         result.problem = `POST /score got no answer (${error.message})`;
         return result;
     }
-    Object.assign(result, { status: answer.status, response: answer.body, ms: Date.now() - started });
+    Object.assign(result, {
+        status: answer.status,
+        response: answer.body,
+        ms: Date.now() - started,
+        ...(answer.truncated ? { responseCut: true } : {}),
+    });
     core/* info */.pq(`${scoringCase.name}: POST /score answered ${answer.status} in ${result.ms} ms`);
     if (answer.status !== scoringCase.expectedStatus) {
         const problems = [
@@ -34092,6 +34481,7 @@ async function runPipeline(inputs, docker, registry, imageCache) {
 // escaped before it becomes HTML.
 
 
+
 /** Bodies shown in the summary are cut shorter than in outputs: it is read, not parsed. */
 const SUMMARY_TEXT_LIMIT = 1000;
 function escapeHtml(text) {
@@ -34185,6 +34575,9 @@ async function writeSummary(result, baseImage) {
         row('Start-up', result.score ? `live after ${seconds(result.score.liveAfterMs)}` : '–'),
         row('Smoke test', verdictCell(result)),
     ];
+    const swagger = result.score?.swagger;
+    if (swagger)
+        rows.push(row('Schema (swagger.json)', escapeHtml(describeSwagger(swagger))));
     const latency = latencyCell(result.score);
     if (latency)
         rows.push(row('Latency', latency));
@@ -34201,6 +34594,9 @@ async function writeFailureSummary(message, baseImage, failure) {
     core/* summary */.z
         .addHeading(`❌ extend-azureml-image failed${on}`, 3)
         .addRaw(`<pre>${escapeHtml(message)}</pre>`, true);
+    const swagger = failure?.result.swagger;
+    if (swagger)
+        core/* summary */.z.addRaw(`<p>swagger.json: ${escapeHtml(describeSwagger(swagger))}</p>`, true);
     if (failure)
         addCases(failure.result.cases);
     await core/* summary */.z.write();

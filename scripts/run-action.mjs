@@ -1,6 +1,7 @@
 // Runs the action the way a GitHub runner does: `node dist/index.js` with INPUT_* variables and
 // the GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY files, then the post step with the
-// saved state as STATE_* variables. Used by the example command and the end-to-end tests.
+// saved state as STATE_* variables when action.yml's `post-if` says so. Used by the example
+// command, the end-to-end tests and the benchmark.
 //
 //   node scripts/run-action.mjs --input base-image=... --input code-dir=... [--workspace DIR]
 import { spawn } from 'node:child_process'
@@ -8,9 +9,23 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 export const ACTION_ENTRY = path.join(root, 'dist', 'index.js')
+
+/**
+ * Whether the runner runs the post step after this main step, from action.yml's `post-if`.
+ * Only the expressions the action uses are understood; any other is an error, not a guess.
+ * A main step ended by a signal stands for a cancelled one.
+ */
+export function postRuns(main) {
+  const condition = parse(fs.readFileSync(path.join(root, 'action.yml'), 'utf8')).runs['post-if']
+  const failedOrCancelled = main.exitCode !== 0 || Boolean(main.signal)
+  if (condition === undefined || condition === 'always()') return true
+  if (condition === 'failure() || cancelled()') return failedOrCancelled
+  throw new Error(`run-action does not understand post-if: ${condition}`)
+}
 
 /** Parses a runner file-command file (`name<<DELIMITER` ... `DELIMITER`, or `name=value`). */
 export function parseFileCommands(text) {
@@ -59,7 +74,7 @@ export async function runAction({
   env = {},
   onSpawn,
   echo = false,
-  post = true,
+  post = 'post-if',
   runnerTemp: givenRunnerTemp,
 } = {}) {
   // A runner's temp dir has the same path on every run; pass one to model that (the cache
@@ -94,7 +109,7 @@ export async function runAction({
     const outputs = parseFileCommands(fs.readFileSync(files.GITHUB_OUTPUT, 'utf8'))
     const summary = fs.readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')
     let postResult
-    if (post) {
+    if (post === true || (post === 'post-if' && postRuns(main))) {
       const stateEnv = Object.fromEntries(
         Object.entries(state).map(([name, value]) => [`STATE_${name}`, value]),
       )

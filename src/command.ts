@@ -3,6 +3,7 @@
 // `docker build` must not outlive the step, or it would finish and tag an image afterwards.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { constants } from 'node:os'
+import type { Readable } from 'node:stream'
 
 export interface CommandResult {
   exitCode: number
@@ -59,6 +60,47 @@ export class CommandRunner {
   private readonly running = new Set<ChildProcess>()
 
   run(command: string, args: string[], onLine?: LineListener): Promise<CommandResult> {
+    return this.start(command, args, { onLine })
+  }
+
+  /**
+   * Runs a program whose standard output is data (`docker save`): `consume` reads it as a
+   * stream, nothing of it is kept in memory here. If `consume` fails, the program is stopped and
+   * that failure is thrown; otherwise the result carries the exit code and stderr.
+   */
+  async pipeOut<T>(
+    command: string,
+    args: string[],
+    consume: (stdout: Readable) => Promise<T>,
+  ): Promise<{ result: CommandResult; value?: T }> {
+    let value: T | undefined
+    let failure: { error: unknown } | undefined
+    const result = await this.start(command, args, {
+      consume: async (stdout, child) => {
+        try {
+          value = await consume(stdout)
+        } catch (error) {
+          failure = { error }
+          signalGroup(child, 'SIGTERM')
+          stdout.resume() // let it end even if the program ignores the signal for a while
+        }
+      },
+    })
+    // A program that failed by itself explains the cut-off output better than the reader does.
+    const failedByItself = result.exitCode !== 0 && result.signal === undefined
+    if (failure && !failedByItself) throw failure.error
+    return { result, value }
+  }
+
+  private start(
+    command: string,
+    args: string[],
+    how: {
+      onLine?: LineListener
+      consume?: (stdout: Readable, child: ChildProcess) => Promise<void>
+    },
+  ): Promise<CommandResult> {
+    const { onLine, consume } = how
     return new Promise((resolve, reject) => {
       // A group of its own, so that stopping it reaches whatever it started.
       const child = spawn(command, args, {
@@ -71,10 +113,13 @@ export class CommandRunner {
       let stderr = ''
       const out = lineSplitter(onLine)
       const err = lineSplitter(onLine)
-      child.stdout.setEncoding('utf8').on('data', (text: string) => {
-        stdout += text
-        out.push(text)
-      })
+      const consumed = consume ? consume(child.stdout, child) : Promise.resolve()
+      if (!consume) {
+        child.stdout.setEncoding('utf8').on('data', (text: string) => {
+          stdout += text
+          out.push(text)
+        })
+      }
       child.stderr.setEncoding('utf8').on('data', (text: string) => {
         stderr += text
         err.push(text)
@@ -96,12 +141,13 @@ export class CommandRunner {
         out.end()
         err.end()
         if (child.pid === undefined) return
-        resolve({
+        const result = {
           exitCode: code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0),
           signal: signal ?? undefined,
           stdout,
           stderr,
-        })
+        }
+        void consumed.then(() => resolve(result))
       })
     })
   }

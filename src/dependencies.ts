@@ -9,7 +9,7 @@ import { contentHash } from './content-hash.js'
 import type { DockerClient, LocalImage } from './docker.js'
 import type { PipConfigMode } from './dockerfile.js'
 import type { ImageCache } from './image-cache.js'
-import { dropBaseLayers } from './layer-archive.js'
+import { writeArchiveWithoutBase } from './layer-archive.js'
 
 export const DEPENDENCIES_REPOSITORY = 'extend-azureml-image/dependencies'
 export const CACHE_KEY_PREFIX = 'extend-azureml-image-deps-v1-'
@@ -107,8 +107,13 @@ export async function archiveDependencies(
   const archive = archivePath(key)
   try {
     fs.mkdirSync(path.dirname(archive), { recursive: true })
-    await docker.save(dependenciesTag(key), archive)
-    await dropBaseLayers(archive, base.layers.length)
+    const dropped = await docker.save(dependenciesTag(key), (saved) =>
+      writeArchiveWithoutBase(saved, base.layers, archive),
+    )
+    // The dependencies image is built on the base: none of its layers found means another base.
+    if (dropped === 0 && base.layers.length > 0) {
+      throw new Error("the saved image holds none of the base image's layers")
+    }
     return archive
   } catch (error) {
     core.warning(`Could not save the dependencies to the cache: ${message(error)}`)

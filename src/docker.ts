@@ -1,6 +1,7 @@
 // The Docker CLI behind a small interface, so that the pipeline can be driven by the real engine
 // in integration tests and by a plain object in unit tests.
 import * as core from '@actions/core'
+import type { Readable } from 'node:stream'
 import {
   buildArgs,
   runArgs,
@@ -34,7 +35,8 @@ export interface DockerClient {
   imageUser(reference: string): Promise<string>
   /** Id, user and labels of a local image; undefined when the daemon does not have it. */
   localImage(reference: string): Promise<LocalImage | undefined>
-  save(reference: string, file: string): Promise<void>
+  /** `docker image save`, its archive handed to `consume` as it streams out. */
+  save<T>(reference: string, consume: (archive: Readable) => Promise<T>): Promise<T>
   load(file: string): Promise<void>
   build(request: BuildRequest, onLine: LineSink): Promise<CommandResult>
   run(request: RunRequest): Promise<string>
@@ -64,9 +66,13 @@ export class DockerCli implements DockerClient {
 
   constructor(private readonly command = 'docker') {}
 
-  private async exec(args: string[], onLine?: LineSink): Promise<CommandResult> {
+  private exec(args: string[], onLine?: LineSink): Promise<CommandResult> {
+    return this.started(() => this.commands.run(this.command, args, onLine))
+  }
+
+  private async started<T>(command: () => Promise<T>): Promise<T> {
     try {
-      return await this.commands.run(this.command, args, onLine)
+      return await command()
     } catch (error) {
       if (!(error instanceof CommandNotStarted)) throw error
       throw new Error(
@@ -159,8 +165,17 @@ export class DockerCli implements DockerClient {
     }
   }
 
-  async save(reference: string, file: string): Promise<void> {
-    await this.checked(['image', 'save', '--output', file, reference], `Saving ${reference}`)
+  async save<T>(reference: string, consume: (archive: Readable) => Promise<T>): Promise<T> {
+    const args = ['image', 'save', reference]
+    const { result, value } = await this.started(() =>
+      this.commands.pipeOut(this.command, args, consume),
+    )
+    if (result.exitCode !== 0) {
+      throw new Error(
+        `Saving ${reference} failed (docker image save, exit ${result.exitCode}):\n${tail(result.stderr)}`,
+      )
+    }
+    return value as T
   }
 
   async load(file: string): Promise<void> {

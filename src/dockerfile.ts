@@ -108,24 +108,27 @@ function userBlock(plan: DockerfilePlan): string[] {
   return [`USER ${plan.user}`]
 }
 
-/** Model, code and env: least-changing first, so a code-only change rebuilds the last layers. */
+/** One ENV instruction for all variables: one build step, one layer, however many there are. */
+function envBlock(plan: DockerfilePlan): string[] {
+  const assignments: string[] = []
+  if (plan.model) assignments.push(`${Contract.modelDirEnv}=${Contract.modelDir}`)
+  if (plan.entryScript !== undefined) {
+    assignments.push(`${Contract.entryScriptEnv}=${quoteEnvValue(plan.entryScript)}`)
+  }
+  for (const { key, value } of plan.env) assignments.push(`${key}=${quoteEnvValue(value)}`)
+  return assignments.length > 0 ? [`ENV ${assignments.join(' \\\n    ')}`] : []
+}
+
+/**
+ * Model, env, code: least-changing first. A code-only change rebuilds the code layer alone; an
+ * env change rebuilds the env and the (small) code layer but never copies the model again.
+ */
 function applicationBlocks(plan: DockerfilePlan): string[][] {
   const blocks: string[][] = []
-  if (plan.model) {
-    blocks.push([
-      `COPY ${sourcesOf(plan).model}/ ${Contract.modelDir}/`,
-      `ENV ${Contract.modelDirEnv}=${Contract.modelDir}`,
-    ])
-  }
+  if (plan.model) blocks.push([`COPY ${sourcesOf(plan).model}/ ${Contract.modelDir}/`])
+  const env = envBlock(plan)
+  if (env.length > 0) blocks.push(env)
   if (plan.code) blocks.push([`COPY ${sourcesOf(plan).code}/ ${Contract.appRoot}/`])
-  const env: KeyValue[] = []
-  if (plan.entryScript !== undefined) {
-    env.push({ key: Contract.entryScriptEnv, value: plan.entryScript })
-  }
-  env.push(...plan.env)
-  if (env.length > 0) {
-    blocks.push(env.map(({ key, value }) => `ENV ${key}=${quoteEnvValue(value)}`))
-  }
   return blocks
 }
 
@@ -148,6 +151,12 @@ export function renderDependenciesDockerfile(plan: DockerfilePlan): string {
   return render([[HEADER, `FROM ${plan.baseImage}`], ...dependencyBlocks(plan), userBlock(plan)])
 }
 
+/**
+ * `from` is the dependencies image, which already ends as the base image's user, or the base
+ * image itself when there are no dependencies: only then is the USER step needed (each step
+ * costs the legacy builder a container).
+ */
 export function renderApplicationDockerfile(plan: DockerfilePlan, from: string): string {
-  return render([[HEADER, `FROM ${from}`], userBlock(plan), ...applicationBlocks(plan)])
+  const user = hasDependencies(plan) ? [] : [userBlock(plan)]
+  return render([[HEADER, `FROM ${from}`], ...user, ...applicationBlocks(plan)])
 }

@@ -7,6 +7,8 @@ export interface HttpAnswer {
   status: number
   headers: http.IncomingHttpHeaders
   body: string
+  /** The body was longer than maxBodyBytes and is cut there. */
+  truncated: boolean
 }
 
 export interface HttpRequest {
@@ -38,6 +40,7 @@ export function httpRequest(request: HttpRequest): Promise<HttpAnswer> {
             status: response.statusCode ?? 0,
             headers: response.headers,
             body: Buffer.concat(chunks).toString('utf8'),
+            truncated: size > limit,
           })
         })
         response.on('error', fail)

@@ -1,73 +1,143 @@
-// Trims a `docker save` archive of the dependencies image to the layers the base image does not
-// have. The cache then holds only what apt and pip added (megabytes), not the base image
-// (gigabytes for the real ones), which the runner pulls anyway; `docker load` skips layers the
-// daemon already has, so it accepts the trimmed archive once the base image is present.
-// The archive is rewritten with tar-stream: GNU `tar --delete` was seen to corrupt the archives
-// docker writes.
+// Writes the archive the cache holds: `docker save` of the dependencies image, read as it streams
+// out, without the base image's layers. The cache then holds only what apt and pip added
+// (megabytes), not the base image (gigabytes for the real ones), which the runner pulls anyway;
+// `docker load` skips layers the daemon already has, so it accepts the archive once the base
+// image is present. Nothing of the base image is kept on disk longer than it takes to recognise.
+//
+// A layer is recognised by its diff id, the SHA-256 of its uncompressed tar:
+// - OCI layout (docker 25 and later): `blobs/sha256/<hex>` is named by it, so a base layer is
+//   skipped unread;
+// - the older layout (`<id>/VERSION`, `<id>/json`, `<id>/layer.tar`): the name says nothing, so
+//   `layer.tar` is hashed while it is spooled to a file next to the archive, and the folder's
+//   entries are written out (or dropped) once the hash is known.
+// tar-stream is used because GNU `tar --delete` was seen to corrupt the archives docker writes.
+import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
-import * as path from 'node:path'
+import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import tarStream from 'tar-stream'
+import tarStream, { type Header, type Pack } from 'tar-stream'
 
-interface SavedManifest {
-  Layers: string[]
+const OCI_BLOB = /^blobs\/sha256\/([0-9a-f]{64})$/
+/** `<64 hex>/...`: a folder of the older layout (its config `<hex>.json` does not match). */
+const LEGACY_FOLDER = /^([0-9a-f]{64})(?:\/(.*))?$/
+const BLOB_LINK = /blobs\/sha256\/([0-9a-f]{64})$/
+
+type Chunks = AsyncIterable<Buffer>
+
+/** Entries of one legacy layer folder, held until its layer.tar says whether it is a base layer. */
+interface Folder {
+  held: { header: Header; data: Buffer }[]
+  keep?: boolean
 }
 
-/** Reads manifest.json (docker writes it near the end, after the layers). */
-async function readManifest(archive: string): Promise<SavedManifest[]> {
-  let manifest: SavedManifest[] | undefined
-  const extract = tarStream.extract()
-  extract.on('entry', (header, stream, next) => {
-    if (header.name !== 'manifest.json') {
-      stream.on('end', next)
-      stream.resume()
-      return
+async function readAll(chunks: Chunks): Promise<Buffer> {
+  const parts: Buffer[] = []
+  for await (const chunk of chunks) parts.push(chunk)
+  return Buffer.concat(parts)
+}
+
+/** Copies the chunks to `file` and resolves with their diff id (`sha256:<hex>`). */
+async function spoolAndHash(chunks: Chunks, file: string): Promise<string> {
+  const hash = createHash('sha256')
+  const hashing = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk)
+      callback(null, chunk)
+    },
+  })
+  await pipeline(chunks, hashing, fs.createWriteStream(file))
+  return `sha256:${hash.digest('hex')}`
+}
+
+/** Adds one entry to the archive, its data streamed (a layer may be gigabytes). */
+async function addEntry(pack: Pack, header: Header, chunks: Chunks | Buffer): Promise<void> {
+  let failure: Error | undefined
+  const done = new Promise<void>((resolve, reject) => {
+    const sink = pack.entry(header, (error) => (error ? reject(error) : resolve()))
+    const feed = async (): Promise<void> => {
+      if (Buffer.isBuffer(chunks)) sink.write(chunks)
+      else
+        for await (const chunk of chunks) {
+          if (!sink.write(chunk))
+            await new Promise<void>((drained) => sink.once('drain', () => drained()))
+        }
+      sink.end(undefined)
     }
-    const chunks: Buffer[] = []
-    stream.on('data', (chunk) => chunks.push(chunk as Buffer))
-    stream.on('end', () => {
-      manifest = JSON.parse(Buffer.concat(chunks).toString('utf8')) as SavedManifest[]
-      next()
+    feed().catch((error: Error) => {
+      failure = error
+      sink.destroy(error)
     })
   })
-  await pipeline(fs.createReadStream(archive), extract)
-  if (!manifest) throw new Error(`No manifest.json in the saved archive ${archive}`)
-  return manifest
+  await done.catch((error: Error) => {
+    throw failure ?? error
+  })
 }
 
-/** The member paths of the first `count` layers: a layer directory, or an OCI blob file. */
-function baseMembers(manifest: SavedManifest, count: number): string[] {
-  return manifest.Layers.slice(0, count).map((layer) =>
-    layer.endsWith('/layer.tar') ? `${path.posix.dirname(layer)}/` : layer,
-  )
-}
-
-/** Removes the first `baseLayerCount` layers of the saved image from the archive, in place. */
-export async function dropBaseLayers(archive: string, baseLayerCount: number): Promise<void> {
-  if (baseLayerCount === 0) return
-  const [manifest] = await readManifest(archive)
-  if (!manifest || manifest.Layers.length < baseLayerCount) {
-    throw new Error(`The saved archive has fewer layers than the base image (${archive})`)
-  }
-  const dropped = baseMembers(manifest, baseLayerCount)
-  const isDropped = (name: string): boolean =>
-    dropped.some((member) => name === member || (member.endsWith('/') && name.startsWith(member)))
-
-  const trimmed = `${archive}.trimmed`
-  const extract = tarStream.extract()
+/**
+ * Reads a `docker save` stream and writes `destination`: the same archive without the layers
+ * whose diff id is in `baseLayers`. Returns how many layers it dropped.
+ */
+export async function writeArchiveWithoutBase(
+  saved: Readable,
+  baseLayers: readonly string[],
+  destination: string,
+): Promise<number> {
+  const isBase = (diffId: string): boolean => baseLayers.includes(diffId)
+  const spool = `${destination}.layer`
+  const folders = new Map<string, Folder>()
   const pack = tarStream.pack()
-  extract.on('entry', (header, stream, next) => {
-    if (isDropped(header.name)) {
-      stream.on('end', next)
-      stream.resume()
+  const writing = pipeline(pack, fs.createWriteStream(destination))
+  let dropped = 0
+
+  const decide = async (folder: Folder, keep: boolean): Promise<void> => {
+    folder.keep = keep
+    if (keep) for (const { header, data } of folder.held) await addEntry(pack, header, data)
+    else dropped++
+    folder.held = []
+  }
+
+  async function onEntry(header: Header, chunks: Chunks): Promise<void> {
+    const blob = OCI_BLOB.exec(header.name)
+    if (blob && isBase(`sha256:${blob[1]}`)) {
+      dropped++
+      for await (const chunk of chunks) void chunk // skipped: read past, kept nowhere
       return
     }
-    stream.pipe(pack.entry(header, next))
-  })
-  extract.on('finish', () => pack.finalize())
-  await Promise.all([
-    pipeline(fs.createReadStream(archive), extract),
-    pipeline(pack, fs.createWriteStream(trimmed)),
-  ])
-  fs.renameSync(trimmed, archive)
+    const legacy = LEGACY_FOLDER.exec(header.name)
+    if (!legacy) return addEntry(pack, header, chunks)
+    const folder = folders.get(legacy[1]) ?? { held: [] }
+    folders.set(legacy[1], folder)
+    if (legacy[2] === 'layer.tar' && header.type === 'file') {
+      const diffId = await spoolAndHash(chunks, spool)
+      await decide(folder, !isBase(diffId))
+      if (folder.keep) await addEntry(pack, header, fs.createReadStream(spool))
+      fs.rmSync(spool, { force: true })
+      return
+    }
+    const data = await readAll(chunks)
+    // Docker 25+ may keep the old folders with layer.tar as a link to the blob.
+    const link = legacy[2] === 'layer.tar' ? BLOB_LINK.exec(header.linkname ?? '') : null
+    if (folder.keep === undefined) folder.held.push({ header, data })
+    else if (folder.keep) await addEntry(pack, header, data)
+    if (link && folder.keep === undefined) await decide(folder, !isBase(`sha256:${link[1]}`))
+  }
+
+  const extract = tarStream.extract()
+  const reading = pipeline(saved, extract)
+  reading.catch(() => undefined) // awaited below; the loop sees the same failure first
+  try {
+    for await (const entry of extract) await onEntry(entry.header, entry as AsyncIterable<Buffer>)
+    await reading
+    // A folder without a layer.tar is not a layer: it is written as it came.
+    for (const folder of folders.values()) if (folder.keep === undefined) await decide(folder, true)
+    pack.finalize()
+    await writing
+  } catch (error) {
+    pack.destroy()
+    await writing.catch(() => undefined)
+    throw error
+  } finally {
+    fs.rmSync(spool, { force: true })
+  }
+  return dropped
 }

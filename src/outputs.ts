@@ -46,6 +46,11 @@ export function metadata(result: PipelineResult, baseImage: string): Record<stri
       passed: problem === undefined,
     })),
     latency: result.score?.latency,
+    swagger: result.score?.swagger && {
+      declared: result.score.swagger.declared,
+      versions: result.score.swagger.versions,
+      checked: result.score.swagger.checked,
+    },
     dependencies: result.dependencies,
     pushed: result.pushed,
     timings: {

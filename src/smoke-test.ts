@@ -11,6 +11,7 @@ import { measureLatency, type LatencySummary } from './latency.js'
 import { waitUntilLive, type Clock } from './liveness.js'
 import { showFolded } from './log.js'
 import type { ScoringCase } from './scoring-cases.js'
+import { checkSwagger, describeSwagger, type SwaggerReport } from './swagger-check.js'
 import { describeStartupFailure, lastPythonFailure, type PythonFailure } from './traceback.js'
 
 export interface SmokeTestRequest {
@@ -32,6 +33,8 @@ export interface CaseResult {
   expectedStatus: number
   status?: number
   response?: string
+  /** The answer was longer than the client keeps (1 MiB): `response` is its beginning. */
+  responseCut?: boolean
   ms?: number
   /** Why the case failed; undefined when it passed. */
   problem?: string
@@ -43,6 +46,8 @@ export interface SmokeTestResult {
   liveAfterMs: number
   cases: CaseResult[]
   latency?: LatencySummary
+  /** What /swagger.json says run() declares, and how the cases fit it. */
+  swagger?: SwaggerReport
 }
 
 /** A failed smoke test; `result` keeps what was measured, `python` the user's exception. */
@@ -127,6 +132,7 @@ export async function smokeTest(
     for (const scoringCase of request.cases) {
       result.cases.push(await scoreCase(`${base}/score`, scoringCase, request, containerLog))
     }
+    await swaggerCheck(base, result, request.startupTimeoutSeconds * 1000)
     const failed = result.cases.filter((item) => item.problem !== undefined)
     if (failed.length > 0) {
       const python = failed.find((item) => item.python !== undefined)?.python
@@ -156,6 +162,14 @@ export async function smokeTest(
       .removeContainer(name)
       .catch((error: Error) => core.warning(`Could not remove container ${name}: ${error.message}`))
   }
+}
+
+/** Adds schema mismatches to the cases; a document a declared schema needs and lacks fails. */
+async function swaggerCheck(base: string, result: SmokeTestResult, timeoutMs: number) {
+  const report = (result.swagger = await checkSwagger({ base, cases: result.cases, timeoutMs }))
+  if (report.warning) core.warning(report.warning)
+  if (report.problem) throw new SmokeTestFailure(`Smoke test failed: ${report.problem}`, result)
+  if (report.declared !== undefined) core.info(describeSwagger(report))
 }
 
 function postScore(url: string, body: string, timeoutSeconds: number) {
@@ -188,7 +202,12 @@ async function scoreCase(
     result.problem = `POST /score got no answer (${(error as Error).message})`
     return result
   }
-  Object.assign(result, { status: answer.status, response: answer.body, ms: Date.now() - started })
+  Object.assign(result, {
+    status: answer.status,
+    response: answer.body,
+    ms: Date.now() - started,
+    ...(answer.truncated ? { responseCut: true } : {}),
+  })
   core.info(`${scoringCase.name}: POST /score answered ${answer.status} in ${result.ms} ms`)
   if (answer.status !== scoringCase.expectedStatus) {
     const problems = [

@@ -6,6 +6,7 @@ import * as core from '@actions/core'
 import { truncate } from './outputs.js'
 import type { PipelineResult } from './pipeline.js'
 import type { CaseResult, SmokeTestFailure, SmokeTestResult } from './smoke-test.js'
+import { describeSwagger } from './swagger-check.js'
 
 type Table = Parameters<typeof core.summary.addTable>[0]
 type Row = Table[number]
@@ -114,6 +115,8 @@ export async function writeSummary(result: PipelineResult, baseImage: string): P
     row('Start-up', result.score ? `live after ${seconds(result.score.liveAfterMs)}` : '–'),
     row('Smoke test', verdictCell(result)),
   ]
+  const swagger = result.score?.swagger
+  if (swagger) rows.push(row('Schema (swagger.json)', escapeHtml(describeSwagger(swagger))))
   const latency = latencyCell(result.score)
   if (latency) rows.push(row('Latency', latency))
   const pushed = result.pushed ?? []
@@ -136,6 +139,9 @@ export async function writeFailureSummary(
   core.summary
     .addHeading(`❌ extend-azureml-image failed${on}`, 3)
     .addRaw(`<pre>${escapeHtml(message)}</pre>`, true)
+  const swagger = failure?.result.swagger
+  if (swagger)
+    core.summary.addRaw(`<p>swagger.json: ${escapeHtml(describeSwagger(swagger))}</p>`, true)
   if (failure) addCases(failure.result.cases)
   await core.summary.write()
 }

@@ -53,13 +53,16 @@ const QUOTE_MISREADINGS: number[] = [
 
 /** What dockerfile-utils finds wrong with the file (its default rules). */
 export function lintProblems(text: string): ReturnType<typeof validate> {
-  const lines = text.split('\n')
+  // An ENV instruction may run over several lines (one variable a line).
+  const envLines = DockerfileParser.parse(text)
+    .getInstructions()
+    .filter((instruction) => instruction instanceof Env)
+    .map((instruction) => instruction.getRange())
+  const onEnvLine = (line: number): boolean =>
+    envLines.some((range) => range.start.line <= line && line <= range.end.line)
   return validate(text).filter(
     (problem) =>
-      !(
-        QUOTE_MISREADINGS.includes(problem.code as number) &&
-        lines[problem.range.start.line].startsWith('ENV ')
-      ),
+      !(QUOTE_MISREADINGS.includes(problem.code as number) && onEnvLine(problem.range.start.line)),
   )
 }
 

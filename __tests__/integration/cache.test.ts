@@ -7,6 +7,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { runAction, type ActionRun } from '../../scripts/run-action.mjs'
+import { expectNothingLeftInTemp } from '../helpers/runner-temp.js'
 import { startCacheService, type CacheService } from '../helpers/cache-service.js'
 import {
   actionContainers,
@@ -108,8 +109,8 @@ describe('the dependencies cache across runners', () => {
 
   it('saves nothing twice, and leaves nothing in the runner temp dir', () => {
     expect(service.entries()).toHaveLength(1)
-    expect(first.leftInTemp).toEqual([])
-    expect(second.leftInTemp).toEqual([])
+    expectNothingLeftInTemp(first)
+    expectNothingLeftInTemp(second)
   })
 
   it('a cache that cannot be reached only warns, and the dependencies are built', async () => {
@@ -126,7 +127,7 @@ describe('the dependencies cache across runners', () => {
       expect(run.main.stdout).toMatch(/::warning::Failed to restore/)
       expect(run.main.stdout).not.toMatch(/^::error::/m)
       expect(metadata(run).dependencies.source).toBe('built')
-      expect(run.leftInTemp).toEqual([])
+      expectNothingLeftInTemp(run)
     } finally {
       await broken.stop()
     }

@@ -10,6 +10,7 @@ import * as net from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { runAction, type ActionRun } from '../../scripts/run-action.mjs'
+import { expectNothingLeftInTemp } from '../helpers/runner-temp.js'
 import {
   actionContainers,
   docker,
@@ -131,7 +132,7 @@ async function expectCleanFailure(
   expect(found).toHaveLength(1)
   expect(found[0]).toMatch(message)
   expectNoImageOutputs(run)
-  expect(run.leftInTemp).toEqual([])
+  expectNothingLeftInTemp(run)
   expect(run.post?.exitCode).toBe(0)
   expect(processesMentioning(run.runnerTemp)).toEqual([])
   if (of !== undefined) {
@@ -328,7 +329,7 @@ describe('a build stopped half-way (pip hangs on an index that never answers)', 
         `Received ${fault}: stopping docker and removing what this step created`,
       )
       expectNoImageOutputs(run)
-      expect(run.leftInTemp).toEqual([])
+      expectNothingLeftInTemp(run)
       expect(run.post?.exitCode).toBe(0)
     }
     // The build itself was stopped: no docker process of this run is left, pip's connection
@@ -373,7 +374,7 @@ describe('cancelled during the base image pull (a registry that never answers)',
     const run = await running
     expect(run.main.exitCode).toBe(143)
     expectNoImageOutputs(run)
-    expect(run.leftInTemp).toEqual([])
+    expectNothingLeftInTemp(run)
     expect(run.post?.exitCode).toBe(0)
     expect(processesMentioning(reference)).toEqual([])
     expect(await eventually(() => holding!.open() === 0, 15_000)).toBe(true)
@@ -421,7 +422,7 @@ describe('two invocations at once on one daemon (a matrix on a self-hosted runne
       expect(run.main.exitCode).toBe(0)
       expect(run.outputs['smoke-test']).toBe('passed')
       expect(JSON.parse(run.outputs['score-response'])).toEqual({ app })
-      expect(run.leftInTemp).toEqual([])
+      expectNothingLeftInTemp(run)
       expect(await runInImage(run.outputs.image, ['cat', '/var/azureml-app/score.py'])).toBe(
         appScore(app).trimEnd(),
       )

@@ -3,6 +3,7 @@
 // there; a failing smoke test or a registry that is down pushes nothing and sets no digest.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { runAction, type ActionRun } from '../../scripts/run-action.mjs'
+import { expectNothingLeftInTemp } from '../helpers/runner-temp.js'
 import { builderEnvironments } from '../helpers/builders.js'
 import {
   actionContainers,
@@ -75,7 +76,7 @@ describe('push: true with a passing smoke test', () => {
   it('succeeds and pushes after the smoke test', () => {
     expect(errorsOf(result)).toEqual([])
     expect(result.main.exitCode).toBe(0)
-    expect(result.post?.exitCode).toBe(0)
+    expect(result.post).toBeUndefined()
     expect(result.outputs['smoke-test']).toBe('passed')
     const smokeTestAt = result.main.stdout.indexOf('POST /score')
     const pushAt = result.main.stdout.indexOf(`::group::Push ${tags[0]}`)
@@ -111,7 +112,7 @@ describe('push: true with a passing smoke test', () => {
   it('keeps the local tags, and leaves no temp dir', async () => {
     for (const tag of tags) expect(await imageExists(tag)).toBe(true)
     expect(result.outputs.image).toBe(tags[0])
-    expect(result.leftInTemp).toEqual([])
+    expectNothingLeftInTemp(result)
   })
 })
 
@@ -127,7 +128,7 @@ describe('push: true, and nothing reaches the registry', () => {
     expect(await registry.tags(repository)).toEqual([])
     expect(await registry.manifestDigest(repository, '1')).toBeUndefined()
     expect(await imageExists(tag)).toBe(false)
-    expect(result.leftInTemp).toEqual([])
+    expectNothingLeftInTemp(result)
   })
 
   it('a registry that is down fails the step with a clear message, the local tag kept', async () => {
@@ -146,7 +147,7 @@ describe('push: true, and nothing reaches the registry', () => {
     expect(errors[0]).toMatch(/connection refused/)
     expect(result.main.stdout).toMatch(/attempt 1 of 3: .*connection refused\); retrying in 2 s/)
     expect(await imageExists(tag)).toBe(true)
-    expect(result.leftInTemp).toEqual([])
+    expectNothingLeftInTemp(result)
   })
 
   it('push: true with smoke-test: false is refused before anything is built', async () => {

@@ -4,6 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import * as path from 'node:path'
 import { runAction, type ActionRun } from '../../scripts/run-action.mjs'
+import { expectNothingLeftInTemp } from '../helpers/runner-temp.js'
 import {
   actionContainers,
   dockerStatus,
@@ -50,7 +51,7 @@ function onlyError(result: ActionRun): Annotation {
   const errors = errorAnnotations(result.main.stdout)
   expect(errors).toHaveLength(1)
   expect(result.outputs.image).toBeUndefined()
-  expect(result.leftInTemp).toEqual([])
+  expectNothingLeftInTemp(result)
   return errors[0]
 }
 

@@ -3,6 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import * as path from 'node:path'
 import { runAction, type ActionRun } from '../../scripts/run-action.mjs'
+import { expectNothingLeftInTemp } from '../helpers/runner-temp.js'
 import {
   actionContainers,
   dockerStatus,
@@ -58,7 +59,7 @@ async function expectSmokeFailure(
   expect(run.outputs['image-id']).toBeUndefined()
   expect(run.outputs['smoke-test']).toBe('failed')
   expect(await imageExists(`eai-test/app:${app}`)).toBe(false)
-  expect(run.leftInTemp).toEqual([])
+  expectNothingLeftInTemp(run)
   expect(run.post?.exitCode).toBe(0)
   return errors[0].line
 }
@@ -204,7 +205,7 @@ describe('cancellation', () => {
       expect(run.main.exitCode).toBe(signal === 'SIGINT' ? 130 : 143)
       expect(run.outputs.image).toBeUndefined()
       expect(await imageExists('eai-test/app:slow-init')).toBe(false)
-      expect(run.leftInTemp).toEqual([])
+      expectNothingLeftInTemp(run)
     },
   )
 })

@@ -1,6 +1,7 @@
 // Pins the local stand-in of the Azure ML inference image (standin/) to the serving contract the
 // action relies on (/work/shared/azureml-image-contract.md): image config, pip ownership, routes,
-// start-up failures that make the container exit, prompt docker stop.
+// run() decorated with inference_schema and the /swagger.json it gets, start-up failures that
+// make the container exit, prompt docker stop.
 // Needs a Docker engine; fails (does not skip) without one. The image is (re)built by
 // standin/build.sh in beforeAll: seconds when up to date.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals'
@@ -225,6 +226,11 @@ const failures = {
     env: { AZUREML_ENTRY_SCRIPT: 'score.py' },
     expected: ['missing: run'],
   },
+  'run(*args)': {
+    fixture: 'run-varargs',
+    env: { AZUREML_ENTRY_SCRIPT: 'score.py' },
+    expected: ['cannot take positional-only parameters, *args or **kwargs: args'],
+  },
   'missing entry script': {
     fixture: 'model-dir',
     env: { AZUREML_ENTRY_SCRIPT: 'does-not-exist.py' },
@@ -244,6 +250,9 @@ describe('standin image', () => {
   let extraRequirements: Container
   let stoppable: Container
   let slowInit: Container
+  let schema: Container
+  let schemaMixed: Container
+  let userSwagger: Container
   const failed = {} as Record<FailureCase, Container>
   let wheelDir = ''
 
@@ -302,6 +311,15 @@ describe('standin image', () => {
             slowInit = c
           },
         ),
+        startContainer('schema', { AZUREML_ENTRY_SCRIPT: 'score.py' }).then((c) => {
+          schema = c
+        }),
+        startContainer('schema-mixed', { AZUREML_ENTRY_SCRIPT: 'score.py' }).then((c) => {
+          schemaMixed = c
+        }),
+        startContainer('schema-user-swagger', { AZUREML_ENTRY_SCRIPT: 'score.py' }).then((c) => {
+          userSwagger = c
+        }),
         ...(Object.keys(failures) as FailureCase[]).map((name) =>
           startContainer(failures[name].fixture, failures[name].env, { publish: false }).then(
             (c) => {
@@ -399,6 +417,25 @@ describe('standin image', () => {
       expect(asUser.code).not.toBe(0)
       expect(asUser.stderr + asUser.stdout).toMatch(/Permission denied: '\/azureml-envs\/minimal\//)
     })
+
+    it('has inference-schema in the env, as the real server depends on it', async () => {
+      const out = await docker([
+        'run',
+        '--rm',
+        '--label',
+        TEST_LABEL,
+        '--label',
+        RUN_LABEL,
+        IMAGE,
+        'bash',
+        '-c',
+        'pip show inference-schema 2>/dev/null | sed -n 2p && python -c "import inference_schema.schema_decorators as m; print(m.__file__)"',
+      ])
+      expect(out.split('\n')).toEqual([
+        'Version: 1.8.0+standin',
+        '/azureml-envs/minimal/lib/python3.11/site-packages/inference_schema/schema_decorators.py',
+      ])
+    })
   })
 
   describe('serving (model-dir fixture, SCORING_TIMEOUT_MS=1500)', () => {
@@ -436,10 +473,14 @@ describe('standin image', () => {
       })
     })
 
-    it('GET /score calls run() with an empty body', async () => {
-      const r = await request(serving.port, 'GET', '/score')
-      expect(r.status).toBe(200)
-      expect(JSON.parse(r.body)).toMatchObject({ echo: '' })
+    it('GET /score calls run() with the query parameters as a JSON object', async () => {
+      const [none, some] = await Promise.all([
+        request(serving.port, 'GET', '/score'),
+        request(serving.port, 'GET', '/score?k=1&k=2&name=a&flag=true'),
+      ])
+      expect(none.status).toBe(200)
+      expect(JSON.parse(none.body)).toMatchObject({ echo: '{}' })
+      expect(JSON.parse(JSON.parse(some.body).echo)).toEqual({ k: [1, 2], name: 'a', flag: true })
     })
 
     it('run() raising: 500 contract, x-ms-run-function-failed, traceback only in the log', async () => {
@@ -470,12 +511,21 @@ describe('standin image', () => {
         ].map((p) => request(serving.port, 'GET', p)),
       )
       expect(v2.status).toBe(200)
-      expect(JSON.parse(v2.body).swagger).toBe('2.0')
-      expect(JSON.parse(v2.body).paths).toHaveProperty(['/score'])
-      expect(JSON.parse(v3.body).openapi).toMatch(/^3\.0\./)
-      expect(JSON.parse(v31.body).openapi).toMatch(/^3\.1\./)
+      const [doc2, doc3, doc31] = [v2, v3, v31].map((r) => JSON.parse(r.body))
+      expect(doc2.swagger).toBe('2.0')
+      expect(Object.keys(doc2.paths['/score'])).toEqual(['post'])
+      expect(doc3.openapi).toBe('3.0.3')
+      expect(doc31.openapi).toBe('3.1.0')
+      // An undecorated run(): the placeholder schemas, in each version's place for them.
+      const undeclared = { type: 'object', example: {} }
+      expect(doc2.definitions.ServiceInput).toEqual(undeclared)
+      expect(doc2.definitions.ServiceOutput).toEqual(undeclared)
+      expect(doc3.components.schemas.ServiceInput).toEqual(undeclared)
+      expect(doc31.components.schemas.ServiceOutput).toEqual(undeclared)
       expect(bad.status).toBe(404)
-      expect(JSON.parse(bad.body).message).toEqual(expect.any(String))
+      expect(JSON.parse(bad.body)).toEqual({
+        message: 'Swagger version [7] is not valid. Supported versions: [2, 3, 3.1].',
+      })
     })
 
     it('unknown path 404 and wrong method 405 answer JSON messages', async () => {
@@ -492,6 +542,148 @@ describe('standin image', () => {
 
     it('logs what init() prints', async () => {
       expect(await logs(serving.id)).toContain('init: loaded model tiny-model')
+    })
+  })
+
+  describe('a run() that declares a schema with inference_schema (schema fixture)', () => {
+    const json = { 'content-type': 'application/json' }
+    const post = (body: string, headers: Record<string, string> = json) =>
+      request(schema.port, 'POST', '/score', { body, headers })
+
+    beforeAll(async () => {
+      await Promise.all([waitLive(schema), waitLive(schemaMixed), waitLive(userSwagger)])
+    }, 90_000)
+
+    it('/swagger.json carries the schemas derived from the samples, in versions 2, 3 and 3.1', async () => {
+      const [v2, v3, v31, v30] = await Promise.all(
+        ['', '?version=3', '?version=3.1', '?version=3.0'].map((q) =>
+          request(schema.port, 'GET', `/swagger.json${q}`),
+        ),
+      )
+      const input = {
+        type: 'object',
+        properties: {
+          data: {
+            type: 'array',
+            items: { type: 'array', items: { type: 'number', format: 'double' } },
+          },
+          GlobalParameters: {
+            type: 'object',
+            required: ['scale'],
+            properties: { scale: { type: 'integer', format: 'int64' } },
+          },
+          request_headers: {},
+        },
+        example: { data: [[1.0, 2.0, 3.0]], GlobalParameters: { scale: 2 }, request_headers: '' },
+      }
+      const output = {
+        type: 'object',
+        required: ['predictions', 'types'],
+        properties: {
+          predictions: { type: 'array', items: { type: 'number', format: 'double' } },
+          types: { type: 'array', items: { type: 'string' } },
+        },
+        example: { predictions: [1.5], types: ['list'] },
+      }
+      const doc2 = JSON.parse(v2.body)
+      expect(doc2.definitions).toMatchObject({ ServiceInput: input, ServiceOutput: output })
+      expect(doc2.paths['/score'].post.parameters[0].schema).toEqual({
+        $ref: '#/definitions/ServiceInput',
+      })
+      for (const r of [v3, v31, v30]) {
+        expect(r.status).toBe(200)
+        const doc = JSON.parse(r.body)
+        expect(doc.components.schemas).toMatchObject({ ServiceInput: input, ServiceOutput: output })
+        expect(doc.paths['/score'].post.requestBody.content['application/json'].schema).toEqual({
+          $ref: '#/components/schemas/ServiceInput',
+        })
+      }
+      expect(JSON.parse(v30.body)).toEqual(JSON.parse(v3.body))
+    })
+
+    it('POST /score: keyword arguments from the JSON object, converted, defaults and headers', async () => {
+      const [full, defaulted] = await Promise.all([
+        post('{"data": [[1, 2, 3], [4, 5, 6]], "GlobalParameters": {"scale": 10}, "extra": 1}', {
+          ...json,
+          'x-request-id': 'req-7',
+        }),
+        post('{"data": [[1, 1]]}'),
+      ])
+      expect(full.status).toBe(200)
+      expect(JSON.parse(full.body)).toEqual({
+        predictions: [60, 150],
+        types: ['list', 'dict'],
+        request_id: 'req-7',
+      })
+      expect(JSON.parse(defaulted.body)).toMatchObject({ predictions: [2] })
+    })
+
+    it('GET /score: the query parameters as the arguments', async () => {
+      const r = await request(schema.port, 'GET', '/score?data=%5B%5B1%2C2%5D%5D')
+      expect(r.status).toBe(200)
+      expect(JSON.parse(r.body)).toMatchObject({ predictions: [3] })
+    })
+
+    it.each<[string, number, string, Record<string, string>, RegExp]>([
+      [
+        'a wrong content type',
+        415,
+        '{"data": [[1]]}',
+        { 'content-type': 'text/plain' },
+        /Content-Type: application\/json/,
+      ],
+      ['no content type', 415, '{"data": [[1]]}', {}, /Content-Type: application\/json/],
+      ['a body that is not JSON', 400, 'data=1', json, /^The body is not JSON/],
+      ['an empty body', 400, '', json, /^The body is empty/],
+      ['JSON that is not an object', 400, '[[1, 2]]', json, /must be a JSON object/],
+      ['no value for a parameter without default', 400, '{"GlobalParameters": {}}', json, /'data'/],
+    ])('%s: %d with a JSON message', async (_name, status, body, headers, message) => {
+      const r = await post(body, headers)
+      expect(r.status).toBe(status)
+      expect(JSON.parse(r.body).message).toMatch(message)
+      expect(r.headers['x-request-id']).toMatch(UUID)
+    })
+
+    it('a value the decorator cannot convert: run() fails (500), as with the real decorator', async () => {
+      const r = await post('{"data": "not a list"}')
+      expect(r.status).toBe(500)
+      expect(JSON.parse(r.body)).toEqual(RUN_FAILED)
+      expect(r.headers['x-ms-run-function-failed']).toBe('True')
+      expect(await logs(schema.id)).toContain('ValueError: expected a JSON array, got str')
+    })
+
+    it('items of mixed types: no OpenAPI 2 document (404, the default), versions 3 and 3.1 with oneOf', async () => {
+      const [byDefault, v3, bad] = await Promise.all(
+        ['', '?version=3', '?version=4'].map((q) =>
+          request(schemaMixed.port, 'GET', `/swagger.json${q}`),
+        ),
+      )
+      expect(byDefault.status).toBe(404)
+      expect(JSON.parse(byDefault.body)).toEqual({
+        message:
+          "Swagger version [2] is not supported by the entry script's schema. Supported versions: [3, 3.1].",
+      })
+      expect(JSON.parse(v3.body).components.schemas.ServiceInput.properties.row).toEqual({
+        type: 'array',
+        items: { oneOf: [{ type: 'integer', format: 'int64' }, { type: 'string' }] },
+      })
+      expect(JSON.parse(bad.body).message).toBe(
+        'Swagger version [4] is not valid. Supported versions: [3, 3.1].',
+      )
+    })
+
+    it("the app root's own swagger3.json is served as is; version 2 is still generated", async () => {
+      const [v3, v2] = await Promise.all(
+        ['?version=3', '?version=2'].map((q) =>
+          request(userSwagger.port, 'GET', `/swagger.json${q}`),
+        ),
+      )
+      expect(JSON.parse(v3.body)).toEqual({
+        openapi: '3.0.3',
+        info: { title: 'brought by the user', version: '7' },
+        paths: {},
+      })
+      expect(JSON.parse(v2.body).definitions.ServiceInput).toEqual({ type: 'object', example: {} })
     })
   })
 

@@ -86,3 +86,44 @@ describe('CommandRunner', () => {
     expect((await stubborn).signal).toBe('SIGKILL')
   })
 })
+
+describe('CommandRunner.pipeOut', () => {
+  it('streams stdout to the consumer and keeps none of it', async () => {
+    const runner = new CommandRunner()
+    const { result, value } = await runner.pipeOut(
+      'head',
+      ['-c', '3000000', '/dev/zero'],
+      async (stdout) => {
+        let bytes = 0
+        for await (const chunk of stdout) bytes += (chunk as Buffer).length
+        return bytes
+      },
+    )
+    expect(value).toBe(3_000_000)
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toBe('')
+  })
+
+  it('stops the program when the consumer fails, and throws that failure', async () => {
+    const runner = new CommandRunner()
+    const failing = runner.pipeOut('yes', [], async (stdout) => {
+      for await (const chunk of stdout) if (chunk) throw new Error('disk full')
+    })
+    await expect(failing).rejects.toThrow('disk full')
+    expect(runner.count).toBe(0)
+  })
+
+  it('returns the exit code and stderr of a program that failed by itself', async () => {
+    const runner = new CommandRunner()
+    const { result } = await runner.pipeOut(
+      'sh',
+      ['-c', 'echo no such image >&2; exit 1'],
+      async (stdout) => {
+        for await (const chunk of stdout) if (chunk) throw new Error('never reached')
+        throw new Error('the archive ended early')
+      },
+    )
+    expect(result.exitCode).toBe(1)
+    expect(result.stderr).toBe('no such image\n')
+  })
+})

@@ -50,12 +50,12 @@ RUN pip install --no-cache-dir -r /tmp/extend-azureml-image/requirements.txt \\
 USER dockeruser
 
 COPY model/ /var/azureml-app/azureml-models/
-ENV AZUREML_MODEL_DIR=/var/azureml-app/azureml-models
+
+ENV AZUREML_MODEL_DIR=/var/azureml-app/azureml-models \\
+    AZUREML_ENTRY_SCRIPT="score.py" \\
+    MODE="fast"
 
 COPY code/ /var/azureml-app/
-
-ENV AZUREML_ENTRY_SCRIPT="score.py"
-ENV MODE="fast"
 `)
   })
 
@@ -73,8 +73,6 @@ ENV MODE="fast"
       'COPY model/',
       'ENV AZUREML_MODEL_DIR=/var/azureml-app/azureml-models',
       'COPY code/',
-      'ENV AZUREML_ENTRY_SCRIPT="score.py"',
-      'ENV MODE="fast"',
     ])
   })
 
@@ -131,10 +129,21 @@ ENV MODE="fast"
       'USER',
     ])
     expect(application[0]).toEqual(['FROM', 'deps:key'])
-    // The application build restates the user (harmless on top of the dependencies image).
-    expect(application[1]).toEqual(['USER', 'dockeruser'])
-    expect([...dependencies, ...application.slice(2)]).toEqual(instructions(renderDockerfile(plan)))
+    // The dependencies image already ends as the base image's user: no USER step again.
+    expect(application.map(([keyword]) => keyword)).toEqual(['FROM', 'COPY', 'ENV', 'COPY'])
+    expect([...dependencies, ...application.slice(1)]).toEqual(instructions(renderDockerfile(plan)))
     expect(renderDependenciesDockerfile(plan)).not.toMatch(/model|code|ENV/)
+  })
+
+  it('restores the user in the application build only when it starts from the base image', () => {
+    const bare = { ...plan, aptPackages: [], requirements: false }
+    expect(instructions(renderApplicationDockerfile(bare, bare.baseImage))).toEqual(
+      instructions(renderDockerfile(bare)),
+    )
+    expect(instructions(renderApplicationDockerfile(bare, bare.baseImage))[1]).toEqual([
+      'USER',
+      'dockeruser',
+    ])
   })
 
   it('takes COPY sources from the plan for the standalone file', () => {
@@ -176,9 +185,6 @@ ENV MODE="fast"
           'COPY',
           'ENV',
           'COPY',
-          'ENV',
-          'ENV',
-          'ENV',
         ])
         const envs = parsed.filter((instruction): instruction is Env => instruction instanceof Env)
         const values = envs.flatMap((env) =>

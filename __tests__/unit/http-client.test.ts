@@ -36,7 +36,7 @@ afterAll(async () => {
 describe('httpRequest', () => {
   it('returns status, headers and body', async () => {
     const answer = await httpRequest({ url: `${base}/`, timeoutMs: 1000 })
-    expect(answer).toMatchObject({ status: 200, body: 'Healthy' })
+    expect(answer).toMatchObject({ status: 200, body: 'Healthy', truncated: false })
   })
 
   it('posts a body', async () => {
@@ -50,10 +50,10 @@ describe('httpRequest', () => {
     expect(answer.headers['x-echo-method']).toBe('POST')
   })
 
-  it('cuts long bodies', async () => {
-    expect(
-      (await httpRequest({ url: `${base}/big`, timeoutMs: 1000, maxBodyBytes: 100 })).body,
-    ).toHaveLength(100)
+  it('cuts long bodies, and says so', async () => {
+    const answer = await httpRequest({ url: `${base}/big`, timeoutMs: 1000, maxBodyBytes: 100 })
+    expect(answer.body).toHaveLength(100)
+    expect(answer.truncated).toBe(true)
   })
 
   it('rejects, never hangs, when the connection is dropped', async () => {

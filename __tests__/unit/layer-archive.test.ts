@@ -1,58 +1,138 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { dropBaseLayers } from '../../src/layer-archive.js'
+import { Readable } from 'node:stream'
+import { writeArchiveWithoutBase } from '../../src/layer-archive.js'
 
 let dir: string
-let archive: string
+let tree: string
+let output: string
+
+const diffId = (content: string): string =>
+  `sha256:${createHash('sha256').update(content).digest('hex')}`
+const hex = (content: string): string => diffId(content).slice('sha256:'.length)
+const folderName = (n: number): string => String(n).repeat(64)
+
+function write(relative: string, content: string): void {
+  fs.mkdirSync(path.dirname(path.join(tree, relative)), { recursive: true })
+  fs.writeFileSync(path.join(tree, relative), content)
+}
+
+/** Tars `tree` (members in the given order) and returns it as a stream, as docker save would. */
+function saved(members: string[]): Readable {
+  const archive = path.join(dir, 'saved.tar')
+  execFileSync('tar', ['-cf', archive, '-C', tree, ...members])
+  return fs.createReadStream(archive)
+}
 
 function members(): string[] {
-  return execFileSync('tar', ['-tf', archive], { encoding: 'utf8' }).trim().split('\n').sort()
+  return execFileSync('tar', ['-tf', output], { encoding: 'utf8' }).trim().split('\n').sort()
+}
+
+function member(name: string): string {
+  return execFileSync('tar', ['-xOf', output, name], { encoding: 'utf8' })
 }
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'layers-'))
-  const tree = path.join(dir, 'tree')
-  for (const layer of ['aaa', 'bbb', 'ccc']) {
-    fs.mkdirSync(path.join(tree, layer), { recursive: true })
-    fs.writeFileSync(path.join(tree, layer, 'layer.tar'), layer.repeat(100))
-    fs.writeFileSync(path.join(tree, layer, 'json'), '{}')
-  }
-  const manifest = [
-    { Config: 'cfg.json', Layers: ['aaa/layer.tar', 'bbb/layer.tar', 'ccc/layer.tar'] },
-  ]
-  fs.writeFileSync(path.join(tree, 'manifest.json'), JSON.stringify(manifest))
-  fs.writeFileSync(path.join(tree, 'cfg.json'), '{}')
-  archive = path.join(dir, 'saved.tar')
-  execFileSync('tar', [
-    '-cf',
-    archive,
-    '-C',
-    tree,
-    'aaa',
-    'bbb',
-    'ccc',
-    'manifest.json',
-    'cfg.json',
-  ])
+  tree = path.join(dir, 'tree')
+  output = path.join(dir, 'out', 'archive.tar')
+  fs.mkdirSync(path.dirname(output), { recursive: true })
 })
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }))
 
-describe('dropBaseLayers', () => {
-  it('removes the base layers and keeps the rest of the saved image', async () => {
-    await dropBaseLayers(archive, 2)
-    expect(members()).toEqual(['ccc/', 'ccc/json', 'ccc/layer.tar', 'cfg.json', 'manifest.json'])
+describe('writeArchiveWithoutBase, the older layout (<id>/layer.tar)', () => {
+  const layers = ['base one', 'base two', 'apt and pip'].map((text) => text.repeat(3000))
+
+  beforeEach(() => {
+    layers.forEach((content, index) => {
+      write(`${folderName(index + 1)}/VERSION`, '1.0')
+      write(`${folderName(index + 1)}/json`, `{"id":"${index}"}`)
+      write(`${folderName(index + 1)}/layer.tar`, content)
+    })
+    write('manifest.json', '[]')
+    write(`${'c'.repeat(64)}.json`, '{}')
   })
 
-  it('leaves the archive alone for a base without layers', async () => {
-    const before = members()
-    await dropBaseLayers(archive, 0)
-    expect(members()).toEqual(before)
+  it('drops the base layers, found by the hash of their content, and keeps the rest whole', async () => {
+    const stream = saved(
+      [1, 2, 3].map(folderName).concat('manifest.json', `${'c'.repeat(64)}.json`),
+    )
+    const dropped = await writeArchiveWithoutBase(stream, layers.slice(0, 2).map(diffId), output)
+    expect(dropped).toBe(2)
+    const kept = folderName(3)
+    expect(members()).toEqual([
+      `${kept}/`,
+      `${kept}/VERSION`,
+      `${kept}/json`,
+      `${kept}/layer.tar`,
+      `${'c'.repeat(64)}.json`,
+      'manifest.json',
+    ])
+    expect(member(`${kept}/layer.tar`)).toBe(layers[2])
+    expect(member(`${kept}/json`)).toBe('{"id":"2"}')
+    expect(fs.readdirSync(path.dirname(output))).toEqual(['archive.tar']) // no spool file left
   })
 
-  it('refuses an archive with fewer layers than the base', async () => {
-    await expect(dropBaseLayers(archive, 4)).rejects.toThrow('fewer layers than the base image')
+  it('keeps everything when no layer belongs to the base', async () => {
+    const stream = saved([1, 2, 3].map(folderName).concat('manifest.json'))
+    expect(await writeArchiveWithoutBase(stream, [diffId('another base')], output)).toBe(0)
+    expect(members()).toHaveLength(13)
+  })
+
+  it('fails on a cut-off archive and leaves no spool file', async () => {
+    const archive = path.join(dir, 'saved.tar')
+    execFileSync('tar', ['-cf', archive, '-C', tree, folderName(1), folderName(3)])
+    const bytes = fs.readFileSync(archive)
+    const cut = Readable.from([bytes.subarray(0, 6000)])
+    await expect(writeArchiveWithoutBase(cut, [diffId(layers[0])], output)).rejects.toThrow()
+    expect(fs.existsSync(`${output}.layer`)).toBe(false)
+  })
+})
+
+describe('writeArchiveWithoutBase, the OCI layout (blobs/sha256/<diff id>)', () => {
+  const layers = ['base one', 'base two', 'apt and pip'].map((text) => text.repeat(3000))
+
+  beforeEach(() => {
+    for (const content of layers) write(`blobs/sha256/${hex(content)}`, content)
+    write(`blobs/sha256/${hex('config')}`, 'config')
+    write('index.json', '{}')
+    write('oci-layout', '{}')
+  })
+
+  it('skips the base blobs by name and keeps the others', async () => {
+    const stream = saved(['blobs', 'index.json', 'oci-layout'])
+    const dropped = await writeArchiveWithoutBase(stream, layers.slice(0, 2).map(diffId), output)
+    expect(dropped).toBe(2)
+    expect(members()).toEqual(
+      [
+        'blobs/',
+        'blobs/sha256/',
+        `blobs/sha256/${hex(layers[2])}`,
+        `blobs/sha256/${hex('config')}`,
+        'index.json',
+        'oci-layout',
+      ].sort(),
+    )
+    expect(member(`blobs/sha256/${hex(layers[2])}`)).toBe(layers[2])
+  })
+
+  it('drops an old-layout folder whose layer.tar links to a dropped blob', async () => {
+    write(`${folderName(1)}/VERSION`, '1.0')
+    fs.symlinkSync(`../blobs/sha256/${hex(layers[0])}`, path.join(tree, folderName(1), 'layer.tar'))
+    write(`${folderName(3)}/VERSION`, '1.0')
+    fs.symlinkSync(`../blobs/sha256/${hex(layers[2])}`, path.join(tree, folderName(3), 'layer.tar'))
+    const stream = saved(['blobs', folderName(1), folderName(3), 'index.json'])
+    await writeArchiveWithoutBase(stream, [diffId(layers[0])], output)
+    const names = members()
+    expect(names.filter((name) => name.startsWith(folderName(1)))).toEqual([])
+    expect(names.filter((name) => name.startsWith(folderName(3)))).toEqual([
+      `${folderName(3)}/`,
+      `${folderName(3)}/VERSION`,
+      `${folderName(3)}/layer.tar`,
+    ])
   })
 })

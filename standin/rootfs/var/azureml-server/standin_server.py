@@ -1,12 +1,18 @@
 """Scoring server of the Azure ML inference image stand-in.
 
-A small Flask reimplementation of the HTTP contract of azureml-inference-server-http for an
-undecorated entry script: gunicorn imports this module in each worker (once in the master with
---preload); importing it loads the entry script and calls its init(). Any failure there exits
-with code 3, so gunicorn stops with "Worker failed to boot" and the container exits.
+A small Flask reimplementation of the HTTP contract of azureml-inference-server-http: gunicorn
+imports this module in each worker (once in the master with --preload); importing it loads the
+entry script and calls its init(). Any failure there exits with code 3, so gunicorn stops with
+"Worker failed to boot" and the container exits.
+
+An undecorated run(data) gets the raw body as a string. A run() decorated with inference_schema's
+@input_schema/@output_schema gets keyword arguments from the JSON object in the body, and
+/swagger.json carries the schemas the decorators declared.
 """
 
+import copy
 import importlib.util
+import inspect
 import json
 import logging
 import os
@@ -17,11 +23,25 @@ import traceback
 import uuid
 
 from flask import Flask, Response, g, request
+from inference_schema.schema_util import (
+    get_input_schema,
+    get_output_schema,
+    get_supported_versions,
+    is_schema_decorated,
+)
 from werkzeug.exceptions import HTTPException
 
 WORKER_BOOT_ERROR = 3  # gunicorn's exit code for a worker that could not boot
 RUN_FAILED_MESSAGE = "An unexpected error occurred in scoring script. Check the logs for more info."
-SWAGGER_VERSIONS = {"2": "2.0", "3": "3.0.1", "3.1": "3.1.0"}
+# Each OpenAPI document the server can write: the names ?version= accepts for it, the version
+# inference_schema knows it by, the user's file in the app root that replaces it.
+SWAGGER_VERSIONS = {
+    "2": {"aliases": ("2", "2.0"), "schema_version": "2.0", "user_files": ("swagger.json", "swagger2.json")},
+    "3": {"aliases": ("3", "3.0"), "schema_version": "3.0", "user_files": ("swagger3.json",)},
+    "3.1": {"aliases": ("3.1",), "schema_version": "3.1", "user_files": ("swagger3.1.json",)},
+}
+# What an undecorated run() is said to take and return.
+UNDECLARED_SCHEMA = {"type": "object", "example": {}}
 
 logger = logging.getLogger("azmlinfsrv")
 
@@ -119,6 +139,7 @@ def _load_entry_script():
     missing = [fn for fn in ("init", "run") if not callable(getattr(module, fn, None))]
     if missing:
         _fail_boot(f"The entry script {path} must define init() and run(); missing: {', '.join(missing)}")
+    _analyze_run(module.run, path)
 
     logger.info("Calling init()")
     started = time.perf_counter()
@@ -135,6 +156,97 @@ def _load_entry_script():
     return module
 
 
+class RunSignature:
+    """How run() is called: its input parameters, and whether it also wants the headers."""
+
+    def __init__(self, parameters, wants_headers, decorated):
+        self.parameters = parameters
+        self.wants_headers = wants_headers
+        self.decorated = decorated
+
+
+def _analyze_run(run, path):
+    global run_signature
+    parameters = list(inspect.signature(run).parameters.values())
+    odd = [p.name for p in parameters if p.kind not in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    if odd:
+        _fail_boot(f"run() in {path} cannot take positional-only parameters, *args or **kwargs: {', '.join(odd)}")
+    wants_headers = any(p.name == "request_headers" for p in parameters)
+    inputs = [p for p in parameters if p.name != "request_headers"]
+    if not inputs:
+        _fail_boot(f"run() in {path} needs a parameter for the input data")
+    decorated = is_schema_decorated(run)
+    run_signature = RunSignature(inputs, wants_headers, decorated)
+    if decorated:
+        logger.info(
+            "run() declares a schema (inference_schema): called with keyword arguments %s from the JSON body",
+            ", ".join(p.name for p in inputs),
+        )
+    else:
+        logger.info("run() declares no schema: called with the raw body as a string")
+
+
+class BadRequest(Exception):
+    """The request cannot be turned into run()'s arguments; `status` is the answer."""
+
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _query_value(text):
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _run_arguments():
+    """run()'s keyword arguments for this request (BadRequest when it cannot give them)."""
+    signature = run_signature
+    if not signature.decorated:
+        if request.method == "GET":
+            raw = json.dumps(_query_arguments())
+        else:
+            try:
+                raw = request.get_data().decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise BadRequest(400, f"The body is not UTF-8: {error}") from None
+        return {signature.parameters[0].name: raw}
+    if request.method == "GET":
+        body = _query_arguments()
+    else:
+        if not request.is_json:
+            raise BadRequest(415, "run() declares an input schema: send Content-Type: application/json")
+        data = request.get_data()
+        if not data:
+            raise BadRequest(400, "The body is empty: run() declares an input schema and expects a JSON object")
+        try:
+            body = json.loads(data)
+        except ValueError as error:
+            raise BadRequest(400, f"The body is not JSON: {error}") from None
+        if not isinstance(body, dict):
+            raise BadRequest(400, "The body must be a JSON object whose keys are run()'s parameters")
+    arguments = {}
+    for parameter in signature.parameters:
+        if parameter.name in body:
+            arguments[parameter.name] = body[parameter.name]
+        elif parameter.default is not inspect.Parameter.empty:
+            arguments[parameter.name] = parameter.default
+        else:
+            raise BadRequest(400, f"The body has no value for run()'s parameter {parameter.name!r}")
+    return arguments
+
+
+def _query_arguments():
+    """Query parameters as JSON values; a repeated one becomes a list."""
+    return {
+        key: (_query_value(values[0]) if len(values) == 1 else [_query_value(v) for v in values])
+        for key, values in request.args.lists()
+    }
+
+
 def _json_response(status, payload):
     return Response(json.dumps(payload), status=status, mimetype="application/json")
 
@@ -146,8 +258,8 @@ def _scoring_timeout_ms():
         return 3600000
 
 
-def _call_run(data, timeout_ms):
-    """Calls run(data) in a thread so a slow run() can be answered with a timeout.
+def _call_run(arguments, timeout_ms):
+    """Calls run(**arguments) in a thread so a slow run() can be answered with a timeout.
 
     Returns (outcome, value, elapsed ms) with outcome "ok", "error" (value: traceback) or
     "timeout". A run() that timed out keeps going in the background until it returns.
@@ -156,7 +268,7 @@ def _call_run(data, timeout_ms):
 
     def target():
         try:
-            box["value"] = entry_script.run(data)
+            box["value"] = entry_script.run(**arguments)
         except BaseException:
             box["error"] = traceback.format_exc()
 
@@ -172,8 +284,128 @@ def _call_run(data, timeout_ms):
     return "ok", box.get("value"), elapsed
 
 
+def _swagger_documents(app_root, run):
+    """The OpenAPI document of each version this entry script can have: the user's own file
+    from the app root, else one written from the decorators' schemas."""
+    decorated = is_schema_decorated(run)
+    if decorated:
+        input_schema, output_schema = get_input_schema(run), get_output_schema(run)
+        versions = get_supported_versions(run)
+    else:
+        input_schema, output_schema = UNDECLARED_SCHEMA, UNDECLARED_SCHEMA
+        versions = [spec["schema_version"] for spec in SWAGGER_VERSIONS.values()]
+    documents = {}
+    for name, spec in SWAGGER_VERSIONS.items():
+        user_file = next(
+            (os.path.join(app_root, f) for f in spec["user_files"] if os.path.isfile(os.path.join(app_root, f))),
+            None,
+        )
+        if user_file:
+            try:
+                with open(user_file, encoding="utf-8") as f:
+                    documents[name] = json.load(f)
+            except (OSError, ValueError) as error:
+                _fail_boot(f"Cannot read the swagger file {user_file}: {error}")
+            logger.info("Serving %s as /swagger.json?version=%s", user_file, name)
+        elif spec["schema_version"] in versions:
+            documents[name] = _openapi_document(name, copy.deepcopy(input_schema), copy.deepcopy(output_schema))
+    skipped = [name for name in SWAGGER_VERSIONS if name not in documents]
+    logger.info(
+        "Swagger documents for versions [%s]%s",
+        ", ".join(documents),
+        f"; none for [{', '.join(skipped)}] (the declared schema needs a later version)" if skipped else "",
+    )
+    return documents
+
+
+def _openapi_document(version, input_schema, output_schema):
+    """An OpenAPI document of the given version for the three routes, with run()'s schemas as
+    ServiceInput and ServiceOutput (OpenAPI 2 keeps them in definitions, 3 in components)."""
+    title = "ML service"
+    info = {
+        "title": title,
+        "description": f"API specification for the Azure Machine Learning service {title}",
+        "version": "1.0",
+    }
+    openapi2 = version == "2"
+    ref = "#/definitions/" if openapi2 else "#/components/schemas/"
+    versions = {"type": "string", "enum": list(SWAGGER_VERSIONS)}
+
+    def answer(description, schema):
+        if openapi2:
+            return {"description": description, "schema": schema}
+        return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+    if openapi2:
+        score_input = {
+            "parameters": [
+                {"name": "serviceInputPayload", "in": "body", "schema": {"$ref": ref + "ServiceInput"}}
+            ]
+        }
+        version_parameter = {"name": "version", "in": "query", "required": False, **versions}
+    else:
+        score_input = {
+            "requestBody": {"content": {"application/json": {"schema": {"$ref": ref + "ServiceInput"}}}}
+        }
+        version_parameter = {"name": "version", "in": "query", "required": False, "schema": versions}
+    failure = answer("The request failed", {"$ref": ref + "ErrorResponse"})
+
+    def operation(operation_id, description, ok, **more):
+        return {
+            "operationId": operation_id,
+            "description": description,
+            **more,
+            "responses": {"200": ok, "default": failure},
+        }
+
+    paths = {
+        "/": {"get": operation("ServiceHealthCheck", "Liveness", answer("Healthy", {"type": "string"}))},
+        "/score": {
+            "post": operation(
+                "RunMLService",
+                "Calls run() and answers what it returned",
+                answer("What run() returned", {"$ref": ref + "ServiceOutput"}),
+                **score_input,
+            )
+        },
+        "/swagger.json": {
+            "get": operation(
+                "GetSwaggerSpec",
+                "This document",
+                answer("The OpenAPI document", {"type": "object"}),
+                parameters=[version_parameter],
+            )
+        },
+    }
+    schemas = {
+        "ServiceInput": input_schema,
+        "ServiceOutput": output_schema,
+        "ErrorResponse": {"type": "object", "properties": {"message": {"type": "string"}}},
+    }
+    if openapi2:
+        return {
+            "swagger": "2.0",
+            "info": info,
+            "schemes": ["https"],
+            "consumes": ["application/json"],
+            "produces": ["application/json"],
+            "paths": paths,
+            "definitions": schemas,
+        }
+    return {
+        "openapi": "3.1.0" if version == "3.1" else "3.0.3",
+        "info": info,
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }
+
+
 _configure_logging()
+run_signature = None
 entry_script = _load_entry_script()
+swagger_documents = _swagger_documents(
+    os.environ.get("AML_APP_ROOT", "/var/azureml-app"), entry_script.run
+)
 app = Flask(__name__)
 
 
@@ -210,31 +442,27 @@ def liveness():
 @app.route("/swagger.json", methods=["GET"])
 def swagger():
     version = request.args.get("version", "2")
-    if version not in SWAGGER_VERSIONS:
-        return _json_response(
-            404,
-            {"message": f"Swagger version [{version}] is not valid. Supported versions: {', '.join(SWAGGER_VERSIONS)}"},
-        )
-    info = {"title": "ML service", "description": "API specification for the Azure ML model service", "version": "1.0"}
-    score_op = {
-        "description": "Run web service's model and get the prediction output",
-        "responses": {"200": {"description": "Success"}, "default": {"description": "Failure"}},
-    }
-    paths = {
-        "/": {"get": {"description": "Simple health check endpoint", "responses": {"200": {"description": "Healthy"}}}},
-        "/score": {"get": score_op, "post": score_op},
-    }
-    if version == "2":
-        doc = {"swagger": "2.0", "info": info, "schemes": ["http"], "paths": paths}
-    else:
-        doc = {"openapi": SWAGGER_VERSIONS[version], "info": info, "paths": paths}
-    return _json_response(200, doc)
+    known = {alias: name for name, spec in SWAGGER_VERSIONS.items() for alias in spec["aliases"]}
+    supported = f"Supported versions: [{', '.join(sorted(swagger_documents))}]."
+    if version not in known:
+        return _json_response(404, {"message": f"Swagger version [{version}] is not valid. {supported}"})
+    document = swagger_documents.get(known[version])
+    if document is None:
+        message = f"Swagger version [{version}] is not supported by the entry script's schema. {supported}"
+        return _json_response(404, {"message": message})
+    return _json_response(200, document)
 
 
 @app.route("/score", methods=["GET", "POST"])
 def score():
     timeout_ms = _scoring_timeout_ms()
-    outcome, value, elapsed = _call_run(request.get_data(as_text=True), timeout_ms)
+    try:
+        arguments = _run_arguments()
+    except BadRequest as error:
+        return _json_response(error.status, {"message": error.message})
+    if run_signature.wants_headers:
+        arguments["request_headers"] = dict(request.headers)
+    outcome, value, elapsed = _call_run(arguments, timeout_ms)
     if outcome == "timeout":
         logger.error("run() did not finish within SCORING_TIMEOUT_MS=%d", timeout_ms)
         return _json_response(500, {"message": f"Scoring timeout after {timeout_ms} ms"})
