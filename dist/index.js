@@ -31841,8 +31841,9 @@ class CommandRunner {
     }
     /**
      * Runs a program whose standard output is data (`docker save`): `consume` reads it as a
-     * stream, nothing of it is kept in memory here. If `consume` fails, the program is stopped and
-     * that failure is thrown; otherwise the result carries the exit code and stderr.
+     * stream, nothing of it is kept in memory here. If `consume` fails, the program is stopped;
+     * its failure is returned with the program's result, for the caller to tell which came first
+     * (a program that fails cuts its output short; a reader that fails breaks the program's pipe).
      */
     async pipeOut(command, args, consume) {
         let value;
@@ -31859,11 +31860,7 @@ class CommandRunner {
                 }
             },
         });
-        // A program that failed by itself explains the cut-off output better than the reader does.
-        const failedByItself = result.exitCode !== 0 && result.signal === undefined;
-        if (failure && !failedByItself)
-            throw failure.error;
-        return { result, value };
+        return failure ? { result, failure: failure.error } : { result, value };
     }
     start(command, args, how) {
         const { onLine, consume } = how;
@@ -31915,7 +31912,7 @@ class CommandRunner {
                     stdout,
                     stderr,
                 };
-                void consumed.then(() => resolve(result));
+                consumed.then(() => resolve(result), reject);
             });
         });
     }
@@ -32046,9 +32043,17 @@ class DockerCli {
     }
     async save(reference, consume) {
         const args = ['image', 'save', reference];
-        const { result, value } = await this.started(() => this.commands.pipeOut(this.command, args, consume));
-        if (result.exitCode !== 0) {
-            throw new Error(`Saving ${reference} failed (docker image save, exit ${result.exitCode}):\n${tail(result.stderr)}`);
+        const { result, value, failure } = await this.started(() => this.commands.pipeOut(this.command, args, consume));
+        // Both are told when both failed: which one broke the other cannot be known for sure.
+        const reasons = [];
+        if (failure !== undefined)
+            reasons.push(failure instanceof Error ? failure.message : String(failure));
+        if (result.exitCode !== 0 && result.signal === undefined)
+            reasons.push(`docker image save exited ${result.exitCode}:\n${tail(result.stderr)}`);
+        if (reasons.length > 0 || result.exitCode !== 0) {
+            throw new Error(`Saving ${reference} failed: ${reasons.join('; ') || `ended by ${result.signal}`}`, {
+                cause: failure,
+            });
         }
         return value;
     }
@@ -33161,6 +33166,8 @@ async function contentHash(description, files, trees) {
         .digest('hex');
 }
 
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
@@ -33172,15 +33179,19 @@ var tar_stream = __nccwpck_require__(6118);
 // out, without the base image's layers. The cache then holds only what apt and pip added
 // (megabytes), not the base image (gigabytes for the real ones), which the runner pulls anyway;
 // `docker load` skips layers the daemon already has, so it accepts the archive once the base
-// image is present. Nothing of the base image is kept on disk longer than it takes to recognise.
+// image is present. No full copy of the saved image is ever written; at most one layer at a time
+// is spooled to a file next to the archive while it is recognised.
 //
 // A layer is recognised by its diff id, the SHA-256 of its uncompressed tar:
 // - OCI layout (docker 25 and later): `blobs/sha256/<hex>` is named by it, so a base layer is
-//   skipped unread;
+//   skipped unread; with the containerd image store a pulled layer may be kept gzip-compressed
+//   (named by the digest of the gzip stream), so other blobs are spooled and a gzip one is
+//   recognised by the digest of what it unpacks to;
 // - the older layout (`<id>/VERSION`, `<id>/json`, `<id>/layer.tar`): the name says nothing, so
-//   `layer.tar` is hashed while it is spooled to a file next to the archive, and the folder's
-//   entries are written out (or dropped) once the hash is known.
+//   `layer.tar` is hashed while it is spooled, and the folder's entries are written out (or
+//   dropped) once the hash is known.
 // tar-stream is used because GNU `tar --delete` was seen to corrupt the archives docker writes.
+
 
 
 
@@ -33208,11 +33219,30 @@ async function spoolAndHash(chunks, file) {
     await (0,promises_namespaceObject.pipeline)(chunks, hashing, external_node_fs_.createWriteStream(file));
     return `sha256:${hash.digest('hex')}`;
 }
+function isGzip(file) {
+    const magic = Buffer.alloc(2);
+    const fd = external_node_fs_.openSync(file, 'r');
+    try {
+        return external_node_fs_.readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+    }
+    finally {
+        external_node_fs_.closeSync(fd);
+    }
+}
+/** The diff id of a gzip-compressed layer: the digest of what it unpacks to. */
+async function gunzippedDigest(file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of external_node_fs_.createReadStream(file).pipe((0,external_node_zlib_.createGunzip)()))
+        hash.update(chunk);
+    return `sha256:${hash.digest('hex')}`;
+}
 /** Adds one entry to the archive, its data streamed (a layer may be gigabytes). */
 async function addEntry(pack, header, chunks) {
     let failure;
     const done = new Promise((resolve, reject) => {
         const sink = pack.entry(header, (error) => (error ? reject(error) : resolve()));
+        // Its failure comes back through the callback above; unheard, the event would be thrown.
+        sink.on('error', () => undefined);
         const feed = async () => {
             if (Buffer.isBuffer(chunks))
                 sink.write(chunks);
@@ -33241,7 +33271,11 @@ async function writeArchiveWithoutBase(saved, baseLayers, destination) {
     const spool = `${destination}.layer`;
     const folders = new Map();
     const pack = tar_stream.pack();
-    const writing = (0,promises_namespaceObject.pipeline)(pack, external_node_fs_.createWriteStream(destination));
+    // The write's own failure (no space, no folder) is the one to report, not what it causes.
+    let writeFailure;
+    const writing = (0,promises_namespaceObject.pipeline)(pack, external_node_fs_.createWriteStream(destination)).catch((error) => {
+        writeFailure = error;
+    });
     let dropped = 0;
     const decide = async (folder, keep) => {
         folder.keep = keep;
@@ -33258,6 +33292,15 @@ async function writeArchiveWithoutBase(saved, baseLayers, destination) {
             dropped++;
             for await (const chunk of chunks)
                 void chunk; // skipped: read past, kept nowhere
+            return;
+        }
+        if (blob && header.type === 'file') {
+            await (0,promises_namespaceObject.pipeline)(chunks, external_node_fs_.createWriteStream(spool));
+            if (isGzip(spool) && isBase(await gunzippedDigest(spool)))
+                dropped++;
+            else
+                await addEntry(pack, header, external_node_fs_.createReadStream(spool));
+            external_node_fs_.rmSync(spool, { force: true });
             return;
         }
         const legacy = LEGACY_FOLDER.exec(header.name);
@@ -33296,11 +33339,13 @@ async function writeArchiveWithoutBase(saved, baseLayers, destination) {
                 await decide(folder, true);
         pack.finalize();
         await writing;
+        if (writeFailure !== undefined)
+            throw writeFailure;
     }
     catch (error) {
         pack.destroy();
-        await writing.catch(() => undefined);
-        throw error;
+        await writing;
+        throw writeFailure ?? error;
     }
     finally {
         external_node_fs_.rmSync(spool, { force: true });
@@ -33394,7 +33439,7 @@ async function archiveDependencies(docker, key, base) {
         const dropped = await docker.save(dependenciesTag(key), (saved) => writeArchiveWithoutBase(saved, base.layers, archive));
         // The dependencies image is built on the base: none of its layers found means another base.
         if (dropped === 0 && base.layers.length > 0) {
-            throw new Error("the saved image holds none of the base image's layers");
+            throw new Error("none of the base image's layers was recognised in the saved image (by diff id; a layer compressed other than with gzip is not recognised)");
         }
         return archive;
     }
@@ -33723,6 +33768,9 @@ const SWAGGER_VERSIONS = ['2', '3'];
 /** What the server writes for a run() that declares nothing, and for a side left undeclared. */
 const UNDECLARED = [{ type: 'object', example: {} }, { type: 'object' }];
 const ERRORS_PER_CHECK = 3;
+// inference-schema puts the sample into the document as `example`: a large array makes a large
+// document, so the limit is well above the scoring answers' 1 MiB.
+const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 function sameJson(a, b) {
     if (isObject(a) && isObject(b)) {
@@ -33809,7 +33857,8 @@ function documentVersionOk(version, document) {
 }
 async function fetchDocument(request, version) {
     const url = `${request.base}/swagger.json?version=${version}`;
-    const get = request.get ?? ((target, timeoutMs) => httpRequest({ url: target, timeoutMs }));
+    const get = request.get ??
+        ((target, timeoutMs) => httpRequest({ url: target, timeoutMs, maxBodyBytes: MAX_DOCUMENT_BYTES }));
     let answer;
     try {
         answer = await get(url, request.timeoutMs);
@@ -33821,6 +33870,15 @@ async function fetchDocument(request, version) {
         };
     }
     const said = `GET /swagger.json?version=${version} answered ${answer.status}`;
+    if (answer.truncated) {
+        const mib = MAX_DOCUMENT_BYTES / 1024 / 1024;
+        return {
+            version,
+            status: answer.status,
+            reason: `${said} with more than ${mib} MiB`,
+            tooLarge: true,
+        };
+    }
     if (answer.status !== 200) {
         return { version, status: answer.status, reason: `${said}: ${answer.body.slice(0, 300)}` };
     }
@@ -33889,6 +33947,11 @@ async function checkSwagger(request) {
         versions: served.map((f) => f.version),
         checked: { requests: 0, answers: 0 },
     };
+    const tooLarge = fetched.filter((f) => f.tooLarge);
+    if (tooLarge.length > 0) {
+        report.warning = `The OpenAPI documents were not checked: ${tooLarge.map((f) => f.reason).join('; ')}`;
+        return report;
+    }
     if (served.length === 0) {
         const reasons = fetched.map((f) => f.reason).join('; ');
         report.warning = `The server served no OpenAPI document, so whether run() declares a schema is unknown: ${reasons}`;
@@ -34080,11 +34143,21 @@ async function smokeTest(docker, registry, request) {
         for (const scoringCase of request.cases) {
             result.cases.push(await scoreCase(`${base}/score`, scoringCase, request, containerLog));
         }
-        await swaggerCheck(base, result, request.startupTimeoutSeconds * 1000);
+        // A request that got no answer most likely means the server is gone: nothing to ask then.
+        const answered = result.cases.every((item) => item.status !== undefined);
+        const swaggerProblem = answered
+            ? await swaggerCheck(base, result, request.startupTimeoutSeconds * 1000)
+            : undefined;
         const failed = result.cases.filter((item) => item.problem !== undefined);
-        if (failed.length > 0) {
+        if (failed.length > 0 || swaggerProblem !== undefined) {
             const python = failed.find((item) => item.python !== undefined)?.python;
-            throw new SmokeTestFailure(failureMessage(result.cases, failed), result, python);
+            const message = [
+                ...(failed.length > 0 ? [failureMessage(result.cases, failed)] : []),
+                ...(swaggerProblem === undefined
+                    ? []
+                    : [`${failed.length > 0 ? 'Also' : 'Smoke test failed'}: ${swaggerProblem}`]),
+            ].join('\n');
+            throw new SmokeTestFailure(message, result, python);
         }
         if (request.scoreRequests > 0) {
             const first = request.cases[0];
@@ -34107,15 +34180,17 @@ async function smokeTest(docker, registry, request) {
             .catch((error) => core/* warning */.$e(`Could not remove container ${name}: ${error.message}`));
     }
 }
-/** Adds schema mismatches to the cases; a document a declared schema needs and lacks fails. */
+/**
+ * Adds schema mismatches to the cases; returns why the documents themselves fail (a declared
+ * schema needs them), for the failure message with the cases' own problems.
+ */
 async function swaggerCheck(base, result, timeoutMs) {
     const report = (result.swagger = await checkSwagger({ base, cases: result.cases, timeoutMs }));
     if (report.warning)
         core/* warning */.$e(report.warning);
-    if (report.problem)
-        throw new SmokeTestFailure(`Smoke test failed: ${report.problem}`, result);
-    if (report.declared !== undefined)
+    if (report.declared !== undefined && !report.problem)
         core/* info */.pq(describeSwagger(report));
+    return report.problem;
 }
 function postScore(url, body, timeoutSeconds) {
     return httpRequest({

@@ -15,9 +15,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 export const ACTION_ENTRY = path.join(root, 'dist', 'index.js')
 
 /**
- * Whether the runner runs the post step after this main step, from action.yml's `post-if`.
- * Only the expressions the action uses are understood; any other is an error, not a guess.
- * A main step ended by a signal stands for a cancelled one.
+ * Whether the runner runs the post step after this main step, from action.yml's `post-if`
+ * (none: always). Only `always()` and `failure() || cancelled()` are understood; any other is an
+ * error, not a guess. This models the step's own result, while the runner evaluates post-if
+ * against the job's status (a later failing step, or continue-on-error, changes it).
  */
 export function postRuns(main) {
   const condition = parse(fs.readFileSync(path.join(root, 'action.yml'), 'utf8')).runs['post-if']

@@ -65,14 +65,15 @@ export class CommandRunner {
 
   /**
    * Runs a program whose standard output is data (`docker save`): `consume` reads it as a
-   * stream, nothing of it is kept in memory here. If `consume` fails, the program is stopped and
-   * that failure is thrown; otherwise the result carries the exit code and stderr.
+   * stream, nothing of it is kept in memory here. If `consume` fails, the program is stopped;
+   * its failure is returned with the program's result, for the caller to tell which came first
+   * (a program that fails cuts its output short; a reader that fails breaks the program's pipe).
    */
   async pipeOut<T>(
     command: string,
     args: string[],
     consume: (stdout: Readable) => Promise<T>,
-  ): Promise<{ result: CommandResult; value?: T }> {
+  ): Promise<{ result: CommandResult; value?: T; failure?: unknown }> {
     let value: T | undefined
     let failure: { error: unknown } | undefined
     const result = await this.start(command, args, {
@@ -86,10 +87,7 @@ export class CommandRunner {
         }
       },
     })
-    // A program that failed by itself explains the cut-off output better than the reader does.
-    const failedByItself = result.exitCode !== 0 && result.signal === undefined
-    if (failure && !failedByItself) throw failure.error
-    return { result, value }
+    return failure ? { result, failure: failure.error } : { result, value }
   }
 
   private start(
@@ -147,7 +145,7 @@ export class CommandRunner {
           stdout,
           stderr,
         }
-        void consumed.then(() => resolve(result))
+        consumed.then(() => resolve(result), reject)
       })
     })
   }

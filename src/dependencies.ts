@@ -112,7 +112,9 @@ export async function archiveDependencies(
     )
     // The dependencies image is built on the base: none of its layers found means another base.
     if (dropped === 0 && base.layers.length > 0) {
-      throw new Error("the saved image holds none of the base image's layers")
+      throw new Error(
+        "none of the base image's layers was recognised in the saved image (by diff id; a layer compressed other than with gzip is not recognised)",
+      )
     }
     return archive
   } catch (error) {

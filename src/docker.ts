@@ -167,12 +167,21 @@ export class DockerCli implements DockerClient {
 
   async save<T>(reference: string, consume: (archive: Readable) => Promise<T>): Promise<T> {
     const args = ['image', 'save', reference]
-    const { result, value } = await this.started(() =>
+    const { result, value, failure } = await this.started(() =>
       this.commands.pipeOut(this.command, args, consume),
     )
-    if (result.exitCode !== 0) {
+    // Both are told when both failed: which one broke the other cannot be known for sure.
+    const reasons: string[] = []
+    if (failure !== undefined)
+      reasons.push(failure instanceof Error ? failure.message : String(failure))
+    if (result.exitCode !== 0 && result.signal === undefined)
+      reasons.push(`docker image save exited ${result.exitCode}:\n${tail(result.stderr)}`)
+    if (reasons.length > 0 || result.exitCode !== 0) {
       throw new Error(
-        `Saving ${reference} failed (docker image save, exit ${result.exitCode}):\n${tail(result.stderr)}`,
+        `Saving ${reference} failed: ${reasons.join('; ') || `ended by ${result.signal}`}`,
+        {
+          cause: failure,
+        },
       )
     }
     return value as T

@@ -2,17 +2,21 @@
 // out, without the base image's layers. The cache then holds only what apt and pip added
 // (megabytes), not the base image (gigabytes for the real ones), which the runner pulls anyway;
 // `docker load` skips layers the daemon already has, so it accepts the archive once the base
-// image is present. Nothing of the base image is kept on disk longer than it takes to recognise.
+// image is present. No full copy of the saved image is ever written; at most one layer at a time
+// is spooled to a file next to the archive while it is recognised.
 //
 // A layer is recognised by its diff id, the SHA-256 of its uncompressed tar:
 // - OCI layout (docker 25 and later): `blobs/sha256/<hex>` is named by it, so a base layer is
-//   skipped unread;
+//   skipped unread; with the containerd image store a pulled layer may be kept gzip-compressed
+//   (named by the digest of the gzip stream), so other blobs are spooled and a gzip one is
+//   recognised by the digest of what it unpacks to;
 // - the older layout (`<id>/VERSION`, `<id>/json`, `<id>/layer.tar`): the name says nothing, so
-//   `layer.tar` is hashed while it is spooled to a file next to the archive, and the folder's
-//   entries are written out (or dropped) once the hash is known.
+//   `layer.tar` is hashed while it is spooled, and the folder's entries are written out (or
+//   dropped) once the hash is known.
 // tar-stream is used because GNU `tar --delete` was seen to corrupt the archives docker writes.
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
+import { createGunzip } from 'node:zlib'
 import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import tarStream, { type Header, type Pack } from 'tar-stream'
@@ -49,11 +53,31 @@ async function spoolAndHash(chunks: Chunks, file: string): Promise<string> {
   return `sha256:${hash.digest('hex')}`
 }
 
+function isGzip(file: string): boolean {
+  const magic = Buffer.alloc(2)
+  const fd = fs.openSync(file, 'r')
+  try {
+    return fs.readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+/** The diff id of a gzip-compressed layer: the digest of what it unpacks to. */
+async function gunzippedDigest(file: string): Promise<string> {
+  const hash = createHash('sha256')
+  for await (const chunk of fs.createReadStream(file).pipe(createGunzip()))
+    hash.update(chunk as Buffer)
+  return `sha256:${hash.digest('hex')}`
+}
+
 /** Adds one entry to the archive, its data streamed (a layer may be gigabytes). */
 async function addEntry(pack: Pack, header: Header, chunks: Chunks | Buffer): Promise<void> {
   let failure: Error | undefined
   const done = new Promise<void>((resolve, reject) => {
     const sink = pack.entry(header, (error) => (error ? reject(error) : resolve()))
+    // Its failure comes back through the callback above; unheard, the event would be thrown.
+    sink.on('error', () => undefined)
     const feed = async (): Promise<void> => {
       if (Buffer.isBuffer(chunks)) sink.write(chunks)
       else
@@ -86,7 +110,11 @@ export async function writeArchiveWithoutBase(
   const spool = `${destination}.layer`
   const folders = new Map<string, Folder>()
   const pack = tarStream.pack()
-  const writing = pipeline(pack, fs.createWriteStream(destination))
+  // The write's own failure (no space, no folder) is the one to report, not what it causes.
+  let writeFailure: unknown
+  const writing = pipeline(pack, fs.createWriteStream(destination)).catch((error: unknown) => {
+    writeFailure = error
+  })
   let dropped = 0
 
   const decide = async (folder: Folder, keep: boolean): Promise<void> => {
@@ -101,6 +129,13 @@ export async function writeArchiveWithoutBase(
     if (blob && isBase(`sha256:${blob[1]}`)) {
       dropped++
       for await (const chunk of chunks) void chunk // skipped: read past, kept nowhere
+      return
+    }
+    if (blob && header.type === 'file') {
+      await pipeline(chunks, fs.createWriteStream(spool))
+      if (isGzip(spool) && isBase(await gunzippedDigest(spool))) dropped++
+      else await addEntry(pack, header, fs.createReadStream(spool))
+      fs.rmSync(spool, { force: true })
       return
     }
     const legacy = LEGACY_FOLDER.exec(header.name)
@@ -132,10 +167,11 @@ export async function writeArchiveWithoutBase(
     for (const folder of folders.values()) if (folder.keep === undefined) await decide(folder, true)
     pack.finalize()
     await writing
+    if (writeFailure !== undefined) throw writeFailure
   } catch (error) {
     pack.destroy()
-    await writing.catch(() => undefined)
-    throw error
+    await writing
+    throw writeFailure ?? error
   } finally {
     fs.rmSync(spool, { force: true })
   }

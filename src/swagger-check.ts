@@ -44,6 +44,8 @@ interface Fetched {
   document?: JsonObject
   /** Why there is no document (or no POST /score in it). */
   reason?: string
+  /** Larger than the client keeps: not an error of the server's, only not checkable. */
+  tooLarge?: boolean
   input?: Json
   output?: Json
 }
@@ -51,6 +53,9 @@ interface Fetched {
 /** What the server writes for a run() that declares nothing, and for a side left undeclared. */
 const UNDECLARED = [{ type: 'object', example: {} }, { type: 'object' }]
 const ERRORS_PER_CHECK = 3
+// inference-schema puts the sample into the document as `example`: a large array makes a large
+// document, so the limit is well above the scoring answers' 1 MiB.
+const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
@@ -149,7 +154,9 @@ async function fetchDocument(
 ): Promise<Fetched> {
   const url = `${request.base}/swagger.json?version=${version}`
   const get =
-    request.get ?? ((target: string, timeoutMs: number) => httpRequest({ url: target, timeoutMs }))
+    request.get ??
+    ((target: string, timeoutMs: number) =>
+      httpRequest({ url: target, timeoutMs, maxBodyBytes: MAX_DOCUMENT_BYTES }))
   let answer: HttpAnswer
   try {
     answer = await get(url, request.timeoutMs)
@@ -160,6 +167,15 @@ async function fetchDocument(
     }
   }
   const said = `GET /swagger.json?version=${version} answered ${answer.status}`
+  if (answer.truncated) {
+    const mib = MAX_DOCUMENT_BYTES / 1024 / 1024
+    return {
+      version,
+      status: answer.status,
+      reason: `${said} with more than ${mib} MiB`,
+      tooLarge: true,
+    }
+  }
   if (answer.status !== 200) {
     return { version, status: answer.status, reason: `${said}: ${answer.body.slice(0, 300)}` }
   }
@@ -228,6 +244,11 @@ export async function checkSwagger(request: SwaggerCheckRequest): Promise<Swagge
   const report: SwaggerReport = {
     versions: served.map((f) => f.version),
     checked: { requests: 0, answers: 0 },
+  }
+  const tooLarge = fetched.filter((f) => f.tooLarge)
+  if (tooLarge.length > 0) {
+    report.warning = `The OpenAPI documents were not checked: ${tooLarge.map((f) => f.reason).join('; ')}`
+    return report
   }
   if (served.length === 0) {
     const reasons = fetched.map((f) => f.reason).join('; ')

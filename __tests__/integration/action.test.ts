@@ -81,7 +81,7 @@ describe.each(Object.entries(builders))(
     it('succeeds, and both steps exit 0', () => {
       expect(run.main.stderr).toBe('')
       expect(run.main.exitCode).toBe(0)
-      expect(run.post).toBeUndefined() // post-if: nothing left for it to do
+      expect(run.post?.exitCode).toBe(0)
       expect(run.main.stdout).toContain(
         builder === 'buildkit' ? 'Builder: BuildKit' : 'Builder: legacy builder',
       )

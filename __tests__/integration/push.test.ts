@@ -76,7 +76,7 @@ describe('push: true with a passing smoke test', () => {
   it('succeeds and pushes after the smoke test', () => {
     expect(errorsOf(result)).toEqual([])
     expect(result.main.exitCode).toBe(0)
-    expect(result.post).toBeUndefined()
+    expect(result.post?.exitCode).toBe(0)
     expect(result.outputs['smoke-test']).toBe('passed')
     const smokeTestAt = result.main.stdout.indexOf('POST /score')
     const pushAt = result.main.stdout.indexOf(`::group::Push ${tags[0]}`)

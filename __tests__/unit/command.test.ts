@@ -104,18 +104,20 @@ describe('CommandRunner.pipeOut', () => {
     expect(result.stdout).toBe('')
   })
 
-  it('stops the program when the consumer fails, and throws that failure', async () => {
+  it('stops the program when the consumer fails, and returns that failure', async () => {
     const runner = new CommandRunner()
-    const failing = runner.pipeOut('yes', [], async (stdout) => {
+    const { failure, value } = await runner.pipeOut('yes', [], async (stdout) => {
       for await (const chunk of stdout) if (chunk) throw new Error('disk full')
+      return 'never'
     })
-    await expect(failing).rejects.toThrow('disk full')
+    expect((failure as Error).message).toBe('disk full')
+    expect(value).toBeUndefined()
     expect(runner.count).toBe(0)
   })
 
   it('returns the exit code and stderr of a program that failed by itself', async () => {
     const runner = new CommandRunner()
-    const { result } = await runner.pipeOut(
+    const { result, failure } = await runner.pipeOut(
       'sh',
       ['-c', 'echo no such image >&2; exit 1'],
       async (stdout) => {
@@ -125,5 +127,6 @@ describe('CommandRunner.pipeOut', () => {
     )
     expect(result.exitCode).toBe(1)
     expect(result.stderr).toBe('no such image\n')
+    expect((failure as Error).message).toBe('the archive ended early')
   })
 })

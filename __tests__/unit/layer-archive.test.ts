@@ -5,6 +5,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { Readable } from 'node:stream'
+import { gzipSync } from 'node:zlib'
 import { writeArchiveWithoutBase } from '../../src/layer-archive.js'
 
 let dir: string
@@ -83,6 +84,24 @@ describe('writeArchiveWithoutBase, the older layout (<id>/layer.tar)', () => {
     expect(members()).toHaveLength(13)
   })
 
+  it('fails, without crashing, when the archive is cut inside an entry it keeps', async () => {
+    write('repositories', 'r'.repeat(300_000))
+    const archive = path.join(dir, 'saved.tar')
+    execFileSync('tar', ['-cf', archive, '-C', tree, folderName(1), 'repositories'])
+    const bytes = fs.readFileSync(archive)
+    const cut = Readable.from([bytes.subarray(0, bytes.length - 100_000)])
+    await expect(writeArchiveWithoutBase(cut, [diffId(layers[0])], output)).rejects.toThrow()
+    expect(fs.existsSync(`${output}.layer`)).toBe(false)
+  })
+
+  it('reports a destination it cannot write as such (no space, no folder)', async () => {
+    const members = [1, 2, 3].map(folderName)
+    await expect(writeArchiveWithoutBase(saved(members), [], '/dev/full')).rejects.toThrow(/ENOSPC/)
+    await expect(
+      writeArchiveWithoutBase(saved(members), [], path.join(dir, 'no-such-folder', 'a.tar')),
+    ).rejects.toThrow(/ENOENT/)
+  })
+
   it('fails on a cut-off archive and leaves no spool file', async () => {
     const archive = path.join(dir, 'saved.tar')
     execFileSync('tar', ['-cf', archive, '-C', tree, folderName(1), folderName(3)])
@@ -118,6 +137,26 @@ describe('writeArchiveWithoutBase, the OCI layout (blobs/sha256/<diff id>)', () 
       ].sort(),
     )
     expect(member(`blobs/sha256/${hex(layers[2])}`)).toBe(layers[2])
+  })
+
+  it('recognises a gzip-compressed base layer (containerd store) by what it unpacks to', async () => {
+    const packed = gzipSync(Buffer.from(layers[0]))
+    const packedHex = createHash('sha256').update(packed).digest('hex')
+    fs.rmSync(path.join(tree, 'blobs/sha256', hex(layers[0])))
+    fs.writeFileSync(path.join(tree, 'blobs/sha256', packedHex), packed)
+    const kept = gzipSync(Buffer.from('pip layer'))
+    const keptHex = createHash('sha256').update(kept).digest('hex')
+    fs.writeFileSync(path.join(tree, 'blobs/sha256', keptHex), kept)
+    const dropped = await writeArchiveWithoutBase(
+      saved(['blobs', 'index.json']),
+      layers.slice(0, 2).map(diffId),
+      output,
+    )
+    expect(dropped).toBe(2)
+    const names = members()
+    expect(names).not.toContain(`blobs/sha256/${packedHex}`)
+    expect(names).toContain(`blobs/sha256/${keptHex}`)
+    expect(execFileSync('tar', ['-xOf', output, `blobs/sha256/${keptHex}`])).toEqual(kept)
   })
 
   it('drops an old-layout folder whose layer.tar links to a dropped blob', async () => {

@@ -64,7 +64,7 @@ function v3(input: unknown, output: unknown, prefix = '') {
   }
 }
 
-type Answers = Record<string, { status: number; body: unknown }>
+type Answers = Record<string, { status: number; body: unknown; truncated?: boolean }>
 
 /** A fake server: version -> answer; records what was asked. */
 function server(answers: Answers) {
@@ -77,7 +77,7 @@ function server(answers: Answers) {
       status: answer.status,
       headers: {},
       body: typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body),
-      truncated: false,
+      truncated: answer.truncated ?? false,
     }
   }
   return { asked, get }
@@ -314,6 +314,18 @@ describe('checkSwagger', () => {
     expect(report.problem).toContain(
       `GET /swagger.json?version=3 ${reason}`.replace('3 but', '3 answered 200 but'),
     )
+  })
+
+  it('a document cut at the client limit: a warning, nothing held against the cases', async () => {
+    const answers = served(INPUT, OUTPUT)
+    answers['3'] = { status: 200, body: '{"openapi": "3.0.3", "paths": {', truncated: true }
+    const cases = [scored('x', { data: 'not numbers' }, {})]
+    const report = await checkSwagger({ base, cases, timeoutMs: 1000, get: server(answers).get })
+    expect(report.problem).toBeUndefined()
+    expect(report.warning).toBe(
+      'The OpenAPI documents were not checked: GET /swagger.json?version=3 answered 200 with more than 16 MiB',
+    )
+    expect(cases[0].problem).toBeUndefined()
   })
 
   it('no document at all: unknown, a warning, no failure', async () => {
