@@ -32,6 +32,8 @@ const MODEL_DIR = '/var/azureml-app/azureml-models'
 const RUN_FAILED = {
   message: 'An unexpected error occurred in scoring script. Check the logs for more info.',
 }
+// A container that runs one command and is removed, labelled for the clean-up checks.
+const ONE_OFF = ['run', '--rm', '--label', TEST_LABEL, '--label', RUN_LABEL]
 
 interface ExecResult {
   code: number
@@ -267,12 +269,7 @@ describe('standin image', () => {
       await chmod(wheelDir, 0o755)
       const user = `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`
       await docker([
-        'run',
-        '--rm',
-        '--label',
-        TEST_LABEL,
-        '--label',
-        RUN_LABEL,
+        ...ONE_OFF,
         '--user',
         user,
         ...WHEEL_MOUNTS,
@@ -356,12 +353,7 @@ describe('standin image', () => {
 
     it('gives dockeruser the runtime dirs and keeps the env root-owned', async () => {
       const out = await docker([
-        'run',
-        '--rm',
-        '--label',
-        TEST_LABEL,
-        '--label',
-        RUN_LABEL,
+        ...ONE_OFF,
         IMAGE,
         'stat',
         '-c',
@@ -394,21 +386,7 @@ describe('standin image', () => {
         'python -c "import standin_probe; print(standin_probe.__file__)"',
       ].join(' && ')
       const run = (user: string) =>
-        exec(DOCKER, [
-          'run',
-          '--rm',
-          '--label',
-          TEST_LABEL,
-          '--label',
-          RUN_LABEL,
-          '--user',
-          user,
-          ...WHEEL_MOUNTS,
-          IMAGE,
-          'bash',
-          '-c',
-          script,
-        ])
+        exec(DOCKER, [...ONE_OFF, '--user', user, ...WHEEL_MOUNTS, IMAGE, 'bash', '-c', script])
       const [asRoot, asUser] = await Promise.all([run('root'), run('dockeruser')])
       expect(asRoot.code).toBe(0)
       expect(asRoot.stdout).toMatch(
@@ -420,12 +398,7 @@ describe('standin image', () => {
 
     it('has inference-schema in the env, as the real server depends on it', async () => {
       const out = await docker([
-        'run',
-        '--rm',
-        '--label',
-        TEST_LABEL,
-        '--label',
-        RUN_LABEL,
+        ...ONE_OFF,
         IMAGE,
         'bash',
         '-c',
