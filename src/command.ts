@@ -68,16 +68,24 @@ export class CommandRunner {
    * stream, nothing of it is kept in memory here. If `consume` fails, the program is stopped;
    * its failure is returned with the program's result, for the caller to tell which came first
    * (a program that fails cuts its output short; a reader that fails breaks the program's pipe).
+   * `signal` stops the program when its output is no longer wanted.
    */
   async pipeOut<T>(
     command: string,
     args: string[],
     consume: (stdout: Readable) => Promise<T>,
+    signal?: AbortSignal,
   ): Promise<{ result: CommandResult; value?: T; failure?: unknown }> {
     let value: T | undefined
     let failure: { error: unknown } | undefined
     const result = await this.start(command, args, {
       consume: async (stdout, child) => {
+        // Stopped from outside (its output is no longer wanted): the program ends, its output
+        // with it, and the result says by which signal.
+        const stop = (): void => signalGroup(child, 'SIGTERM')
+        if (signal?.aborted) stop()
+        signal?.addEventListener('abort', stop, { once: true })
+        child.once('exit', () => signal?.removeEventListener('abort', stop))
         try {
           value = await consume(stdout)
         } catch (error) {

@@ -103,12 +103,15 @@ export async function archiveDependencies(
   docker: DockerClient,
   key: string,
   base: LocalImage,
+  signal?: AbortSignal,
 ): Promise<string | undefined> {
   const archive = archivePath(key)
   try {
     fs.mkdirSync(path.dirname(archive), { recursive: true })
-    const dropped = await docker.save(dependenciesTag(key), (saved) =>
-      writeArchiveWithoutBase(saved, base.layers, archive),
+    const dropped = await docker.save(
+      dependenciesTag(key),
+      (saved) => writeArchiveWithoutBase(saved, base.layers, archive),
+      signal,
     )
     // The dependencies image is built on the base: none of its layers found means another base.
     if (dropped === 0 && base.layers.length > 0) {
@@ -118,7 +121,9 @@ export async function archiveDependencies(
     }
     return archive
   } catch (error) {
-    core.warning(`Could not save the dependencies to the cache: ${message(error)}`)
+    // Stopped because the image failed: there is nothing to save, and nothing to warn about.
+    if (!signal?.aborted)
+      core.warning(`Could not save the dependencies to the cache: ${message(error)}`)
     discardArchive(key)
     return undefined
   }

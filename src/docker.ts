@@ -35,8 +35,12 @@ export interface DockerClient {
   imageUser(reference: string): Promise<string>
   /** Id, user and labels of a local image; undefined when the daemon does not have it. */
   localImage(reference: string): Promise<LocalImage | undefined>
-  /** `docker image save`, its archive handed to `consume` as it streams out. */
-  save<T>(reference: string, consume: (archive: Readable) => Promise<T>): Promise<T>
+  /** `docker image save`, its archive handed to `consume` as it streams out; `signal` stops it. */
+  save<T>(
+    reference: string,
+    consume: (archive: Readable) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T>
   load(file: string): Promise<void>
   build(request: BuildRequest, onLine: LineSink): Promise<CommandResult>
   run(request: RunRequest): Promise<string>
@@ -165,10 +169,14 @@ export class DockerCli implements DockerClient {
     }
   }
 
-  async save<T>(reference: string, consume: (archive: Readable) => Promise<T>): Promise<T> {
+  async save<T>(
+    reference: string,
+    consume: (archive: Readable) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> {
     const args = ['image', 'save', reference]
     const { result, value, failure } = await this.started(() =>
-      this.commands.pipeOut(this.command, args, consume),
+      this.commands.pipeOut(this.command, args, consume, signal),
     )
     // Both are told when both failed: which one broke the other cannot be known for sure.
     const reasons: string[] = []

@@ -311,9 +311,10 @@ export async function runPipeline(
   // reach the cache only if that image passes.
   // Without a cache service (a local run, a runner without one) there is nothing to save to:
   // no `docker save` either.
+  const stopArchiving = new AbortController()
   const archiving =
     builtKey && imageCache && (await imageCache.available())
-      ? archiveDependencies(docker, builtKey, base)
+      ? archiveDependencies(docker, builtKey, base, stopArchiving.signal)
       : undefined
   try {
     const applicationDockerfile = path.join(workDir, 'application.Dockerfile')
@@ -381,6 +382,9 @@ export async function runPipeline(
     }
   } finally {
     if (archiving && builtKey) {
+      // After a failure the archive is not wanted: stop `docker save` (minutes for a
+      // multi-GB base) instead of waiting for it. After a pass it has ended already.
+      stopArchiving.abort()
       await archiving
       discardArchive(builtKey)
     }

@@ -133,6 +133,30 @@ describe('the dependencies cache across runners', () => {
     }
   })
 
+  it('an image that fails its smoke test saves nothing, without a warning', async () => {
+    const empty = await startCacheService()
+    try {
+      await fresh.docker(['image', 'rm', '--force', metadata(first).dependencies.image])
+      const run = await runAction({
+        inputs: {
+          ...inputs('eai-test/cache:failing'),
+          'expected-response': '{"predictions": [0]}',
+        },
+        workspace: EXAMPLE,
+        runnerTemp: RUNNER_TEMP,
+        env: { ...empty.env, ...fresh.env, DOCKER_BUILDKIT: '0' },
+      })
+      expect(run.main.exitCode).toBe(1)
+      expect(run.outputs['smoke-test']).toBe('failed')
+      expect(run.main.stdout).not.toMatch(/::warning::/)
+      expect(run.main.stdout).not.toContain('Save the dependencies to the cache')
+      expect(empty.entries()).toEqual([])
+      expectNothingLeftInTemp(run)
+    } finally {
+      await empty.stop()
+    }
+  })
+
   it('leaves no container on either daemon', async () => {
     expect(await actionContainers()).toEqual([])
     expect(await fresh.docker(['ps', '--all', '--quiet'])).toBe('')

@@ -129,4 +129,22 @@ describe('CommandRunner.pipeOut', () => {
     expect(result.stderr).toBe('no such image\n')
     expect((failure as Error).message).toBe('the archive ended early')
   })
+
+  it('stops the program when its output is no longer wanted', async () => {
+    const runner = new CommandRunner()
+    const stop = new AbortController()
+    setTimeout(() => stop.abort(), 100)
+    const started = Date.now()
+    const { result } = await runner.pipeOut(
+      'yes',
+      [],
+      async (stdout) => {
+        for await (const chunk of stdout) void chunk
+      },
+      stop.signal,
+    )
+    expect(result.signal).toBe('SIGTERM')
+    expect(Date.now() - started).toBeLessThan(5000)
+    expect(runner.count).toBe(0)
+  })
 })

@@ -56,4 +56,13 @@ describe('DockerCli.save', () => {
       .filter((line) => /^\S+\s+yes$/.test(line.trim()) && !line.trim().startsWith('Z'))
     expect(running).toEqual([])
   })
+
+  it('stops docker when asked to, and says so', async () => {
+    const docker = new DockerCli(fakeDocker('slow', 'exec yes'))
+    const stop = new AbortController()
+    stop.abort()
+    await expect(docker.save('deps:key', readAll, stop.signal)).rejects.toThrow(
+      'Saving deps:key failed: ended by SIGTERM',
+    )
+  })
 })

@@ -31877,12 +31877,20 @@ class CommandRunner {
      * stream, nothing of it is kept in memory here. If `consume` fails, the program is stopped;
      * its failure is returned with the program's result, for the caller to tell which came first
      * (a program that fails cuts its output short; a reader that fails breaks the program's pipe).
+     * `signal` stops the program when its output is no longer wanted.
      */
-    async pipeOut(command, args, consume) {
+    async pipeOut(command, args, consume, signal) {
         let value;
         let failure;
         const result = await this.start(command, args, {
             consume: async (stdout, child) => {
+                // Stopped from outside (its output is no longer wanted): the program ends, its output
+                // with it, and the result says by which signal.
+                const stop = () => signalGroup(child, 'SIGTERM');
+                if (signal?.aborted)
+                    stop();
+                signal?.addEventListener('abort', stop, { once: true });
+                child.once('exit', () => signal?.removeEventListener('abort', stop));
                 try {
                     value = await consume(stdout);
                 }
@@ -32188,9 +32196,9 @@ class DockerCli {
             sizeBytes: image.Size ?? 0,
         };
     }
-    async save(reference, consume) {
+    async save(reference, consume, signal) {
         const args = ['image', 'save', reference];
-        const { result, value, failure } = await this.started(() => this.commands.pipeOut(this.command, args, consume));
+        const { result, value, failure } = await this.started(() => this.commands.pipeOut(this.command, args, consume, signal));
         // Both are told when both failed: which one broke the other cannot be known for sure.
         const reasons = [];
         if (failure !== undefined)
@@ -33382,11 +33390,11 @@ function discardArchive(key) {
  * Writes the archive of what apt and pip added. Started as soon as the dependencies are built,
  * it runs alongside the application build and the smoke test instead of after them.
  */
-async function archiveDependencies(docker, key, base) {
+async function archiveDependencies(docker, key, base, signal) {
     const archive = archivePath(key);
     try {
         external_node_fs_.mkdirSync(external_node_path_.dirname(archive), { recursive: true });
-        const dropped = await docker.save(dependenciesTag(key), (saved) => writeArchiveWithoutBase(saved, base.layers, archive));
+        const dropped = await docker.save(dependenciesTag(key), (saved) => writeArchiveWithoutBase(saved, base.layers, archive), signal);
         // The dependencies image is built on the base: none of its layers found means another base.
         if (dropped === 0 && base.layers.length > 0) {
             throw new Error("none of the base image's layers was recognised in the saved image (by diff id; a layer compressed other than with gzip is not recognised)");
@@ -33394,7 +33402,9 @@ async function archiveDependencies(docker, key, base) {
         return archive;
     }
     catch (error) {
-        core/* warning */.$e(`Could not save the dependencies to the cache: ${message(error)}`);
+        // Stopped because the image failed: there is nothing to save, and nothing to warn about.
+        if (!signal?.aborted)
+            core/* warning */.$e(`Could not save the dependencies to the cache: ${message(error)}`);
         discardArchive(key);
         return undefined;
     }
@@ -34426,8 +34436,9 @@ async function runPipeline(inputs, docker, registry, imageCache) {
     // reach the cache only if that image passes.
     // Without a cache service (a local run, a runner without one) there is nothing to save to:
     // no `docker save` either.
+    const stopArchiving = new AbortController();
     const archiving = builtKey && imageCache && (await imageCache.available())
-        ? archiveDependencies(docker, builtKey, base)
+        ? archiveDependencies(docker, builtKey, base, stopArchiving.signal)
         : undefined;
     try {
         const applicationDockerfile = external_node_path_.join(workDir, 'application.Dockerfile');
@@ -34486,6 +34497,9 @@ async function runPipeline(inputs, docker, registry, imageCache) {
     }
     finally {
         if (archiving && builtKey) {
+            // After a failure the archive is not wanted: stop `docker save` (minutes for a
+            // multi-GB base) instead of waiting for it. After a pass it has ended already.
+            stopArchiving.abort();
             await archiving;
             discardArchive(builtKey);
         }
