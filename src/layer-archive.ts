@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import { createGunzip } from 'node:zlib'
 import { Transform, type Readable } from 'node:stream'
+import { buffer } from 'node:stream/consumers'
 import { pipeline } from 'node:stream/promises'
 import tarStream, { type Header, type Pack } from 'tar-stream'
 
@@ -32,12 +33,6 @@ type Chunks = AsyncIterable<Buffer>
 interface Folder {
   held: { header: Header; data: Buffer }[]
   keep?: boolean
-}
-
-async function readAll(chunks: Chunks): Promise<Buffer> {
-  const parts: Buffer[] = []
-  for await (const chunk of chunks) parts.push(chunk)
-  return Buffer.concat(parts)
 }
 
 /** Copies the chunks to `file` and resolves with their diff id (`sha256:<hex>`). */
@@ -149,7 +144,7 @@ export async function writeArchiveWithoutBase(
       fs.rmSync(spool, { force: true })
       return
     }
-    const data = await readAll(chunks)
+    const data = await buffer(chunks)
     // Docker 25+ may keep the old folders with layer.tar as a link to the blob.
     const link = legacy[2] === 'layer.tar' ? BLOB_LINK.exec(header.linkname ?? '') : null
     if (folder.keep === undefined) folder.held.push({ header, data })

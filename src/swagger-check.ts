@@ -5,6 +5,7 @@
 // and when one is, every scoring case's request must fit the input schema and every answer
 // the output schema.
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv'
+import { isDeepStrictEqual } from 'node:util'
 import { httpRequest, type HttpAnswer } from './http-client.js'
 import type { CaseResult } from './smoke-test.js'
 
@@ -59,20 +60,11 @@ const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
-function sameJson(a: unknown, b: unknown): boolean {
-  if (isObject(a) && isObject(b)) {
-    const keys = Object.keys(a)
-    return (
-      keys.length === Object.keys(b).length && keys.every((k) => k in b && sameJson(a[k], b[k]))
-    )
-  }
-  if (Array.isArray(a) && Array.isArray(b))
-    return a.length === b.length && a.every((item, i) => sameJson(item, b[i]))
-  return a === b
-}
-
 export function isDeclared(schema: Json | undefined): boolean {
-  return schema !== undefined && !UNDECLARED.some((placeholder) => sameJson(placeholder, schema))
+  return (
+    schema !== undefined &&
+    !UNDECLARED.some((placeholder) => isDeepStrictEqual(placeholder, schema))
+  )
 }
 
 /** A local `#/a/b` reference, resolved in the document (~0 and ~1 unescaped). */

@@ -31425,7 +31425,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2755);
+/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5055);
 // Entry point of the command line (`npx extend-azureml-image`, `node dist/cli.js`): the action's
 // pipeline run on this machine. See src/cli/ and the README's "Run it locally (CLI)".
 
@@ -31442,7 +31442,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2755:
+/***/ 5055:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33128,6 +33128,8 @@ async function contentHash(description, files, trees) {
 var external_node_zlib_ = __nccwpck_require__(8522);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: external "node:stream/consumers"
+const consumers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/consumers");
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 // EXTERNAL MODULE: ./node_modules/tar-stream/index.js
@@ -33155,16 +33157,11 @@ var tar_stream = __nccwpck_require__(6118);
 
 
 
+
 const OCI_BLOB = /^blobs\/sha256\/([0-9a-f]{64})$/;
 /** `<64 hex>/...`: a folder of the older layout (its config `<hex>.json` does not match). */
 const LEGACY_FOLDER = /^([0-9a-f]{64})(?:\/(.*))?$/;
 const BLOB_LINK = /blobs\/sha256\/([0-9a-f]{64})$/;
-async function readAll(chunks) {
-    const parts = [];
-    for await (const chunk of chunks)
-        parts.push(chunk);
-    return Buffer.concat(parts);
-}
 /** Copies the chunks to `file` and resolves with their diff id (`sha256:<hex>`). */
 async function spoolAndHash(chunks, file) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
@@ -33274,7 +33271,7 @@ async function writeArchiveWithoutBase(saved, baseLayers, destination) {
             external_node_fs_.rmSync(spool, { force: true });
             return;
         }
-        const data = await readAll(chunks);
+        const data = await (0,consumers_namespaceObject.buffer)(chunks);
         // Docker 25+ may keep the old folders with layer.tar as a link to the blob.
         const link = legacy[2] === 'layer.tar' ? BLOB_LINK.exec(header.linkname ?? '') : null;
         if (folder.keep === undefined)
@@ -33717,7 +33714,10 @@ async function waitUntilLive(wait) {
     }
 }
 
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./src/swagger-check.ts
+
 
 /** The versions the check asks for: the OpenAPI 2 and 3 documents the server writes. */
 const SWAGGER_VERSIONS = ['2', '3'];
@@ -33728,17 +33728,9 @@ const ERRORS_PER_CHECK = 3;
 // document, so the limit is well above the scoring answers' 1 MiB.
 const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
-function sameJson(a, b) {
-    if (isObject(a) && isObject(b)) {
-        const keys = Object.keys(a);
-        return (keys.length === Object.keys(b).length && keys.every((k) => k in b && sameJson(a[k], b[k])));
-    }
-    if (Array.isArray(a) && Array.isArray(b))
-        return a.length === b.length && a.every((item, i) => sameJson(item, b[i]));
-    return a === b;
-}
 function isDeclared(schema) {
-    return schema !== undefined && !UNDECLARED.some((placeholder) => sameJson(placeholder, schema));
+    return (schema !== undefined &&
+        !UNDECLARED.some((placeholder) => (0,external_node_util_.isDeepStrictEqual)(placeholder, schema)));
 }
 /** A local `#/a/b` reference, resolved in the document (~0 and ~1 unescaped). */
 function resolvePointer(document, ref) {
@@ -34786,8 +34778,6 @@ function parseFileCommands(text) {
     return values;
 }
 
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./src/cli/options.ts
 // The command line: one option per action input, named as in action.yml and taken from the Input
 // enum (so an input added there is an option here without a change), plus a few options of the
