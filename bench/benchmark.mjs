@@ -45,6 +45,7 @@ import {
 import { divide, gib, median, millis, ratio, seconds, table, verdict } from './report.mjs'
 
 const BASELINE_SCRIPT = path.join(ROOT, 'bench', 'baseline.sh')
+const FLOOR_SCRIPT = path.join(ROOT, 'bench', 'floor.sh')
 const ACTION_ENTRY = path.join(ROOT, 'dist', 'index.js')
 const TARGETS = { cold: 1.0, unchanged: 0.5, code: 0.5, restored: 0.35, contextFactor: 1.02 }
 const TARGET_LIVE_MS = 100
@@ -264,9 +265,13 @@ class ActionSide {
     const prepareAt = lines.findIndex((line) => line.text === '::group::Prepare')
     const prepared = at(/^::endgroup::$/, Math.max(prepareAt, 0))
     const depsReady = at(/^Base image user: /)
-    const built = at(/^Built sha256:/)
+    // A run on unchanged inputs finds its image under the tag instead of building it.
+    const built = at(/^Built sha256:| already holds this build /)
     const live = at(/^Live after \d+ ms/)
-    const saveStart = at(/^::group::Save the dependencies/)
+    // The cache phase starts where the main step waits for `docker save`, then uploads.
+    const saveStart = at(
+      /^Waiting for the archive of the dependencies|^::group::Save the dependencies/,
+    )
     const firstOutput = lines.length > 0 ? lines[0].at - result.startedAt : undefined
     const mainEnd = result.mainMs
     const dependencies = result.metadata?.dependencies
@@ -392,6 +397,39 @@ class BaselineSide {
     this.images.clear()
     this.current = undefined
   }
+}
+
+/**
+ * The least any tool can take here for one smoke test of an image that exists (bench/floor.sh:
+ * docker run, GET / every 20 ms, one POST /score, docker rm -f), alone and with node started
+ * twice before and after it, as an action's main and post steps are.
+ */
+async function measureFloor(context, label) {
+  const { project } = context
+  const started = performance.now()
+  const bareNode = async () => {
+    const result = await run(process.execPath, ['-e', '0'])
+    if (result.code !== 0) throw new Error('node -e 0 failed')
+  }
+  await bareNode()
+  const engineStarted = performance.now()
+  const result = await run(
+    'bash',
+    [
+      FLOOR_SCRIPT,
+      BASELINE_TAG,
+      `${BASELINE_CONTAINER}floor-${label}`,
+      String(await freePort()),
+      path.join(project.dir, 'sample-request.json'),
+    ],
+    { detached: true, signalGroup: true },
+  )
+  const engineMs = performance.now() - engineStarted
+  saveLog(`${label}-floor`, result.startedAt, result.lines)
+  if (result.code !== 0)
+    throw new Error(`the floor run failed (exit ${result.code}):\n${tailOf(result)}`)
+  await bareNode()
+  return { engineMs, withNodeMs: performance.now() - started }
 }
 
 // ---- set-up ------------------------------------------------------------------------------------
@@ -577,6 +615,11 @@ async function scenarioRebuild(context, results, key, label, change) {
       log(`${label}, ${repetition + 1}/${options.repetitions}: ${name} ${describe(result)}`)
       runs[name].push(result)
     }
+    if (key === 'unchanged') {
+      const floor = await measureFloor(context, `${key}-${repetition + 1}`)
+      log(`${label}, ${repetition + 1}/${options.repetitions}: floor ${seconds(floor.engineMs)}`)
+      ;(runs.floor ??= []).push(floor)
+    }
   }
   results.scenarios[key] = runs
 }
@@ -757,6 +800,33 @@ function summarize(results) {
     ])
   }
   timeRow('unchanged', '2 nothing changed', TARGETS.unchanged)
+  if (s.unchanged?.floor) {
+    const baseline = median(s.unchanged.baseline.map((r) => r.ms))
+    const engine = median(s.unchanged.floor.map((r) => r.engineMs))
+    const withNode = median(s.unchanged.floor.map((r) => r.withNodeMs))
+    summary.floor = {
+      engineMs: engine,
+      withNodeMs: withNode,
+      engineRatio: divide(engine, baseline),
+      withNodeRatio: divide(withNode, baseline),
+    }
+    rows.push([
+      '  floor: the engine alone (e)',
+      seconds(engine),
+      seconds(baseline),
+      ratio(divide(engine, baseline)),
+      '–',
+      '',
+    ])
+    rows.push([
+      '  floor + node twice (e)',
+      seconds(withNode),
+      seconds(baseline),
+      ratio(divide(withNode, baseline)),
+      '–',
+      '',
+    ])
+  }
   timeRow('code', '3 code-only change', TARGETS.code)
   if (s.model) {
     timeRow('model', `4 model-only change (${s.model.modelMib} MiB)`)
@@ -882,7 +952,11 @@ function summarize(results) {
     '(b) from init() returning (timestamp it printed) to the line saying it is live reaching the',
     '    benchmark: the action\'s "Live after N ms", the baseline\'s curl loop; over all runs above.',
     '(c) wall time of `node dist/index.js` (main step) with build: false, minus a bare `node -e 0`.',
-    '(d) the run\'s time minus its "Save the dependencies to the cache" phase (docker save, trim, upload).',
+    "(d) the run's time minus its cache save: the wait for `docker save` to end after the smoke test, then the upload",
+    '    (the part of the save that runs alongside the application build and smoke test is not taken out).',
+    '(e) the least any tool can take for that smoke test here: bench/floor.sh (docker run -d -p, GET / every 20 ms,',
+    '    one POST /score, docker rm -f) on the baseline image, alone and with `node -e 0` before and after it',
+    "    (a JavaScript action's main and post steps each start node).",
     ...(summary.freshDaemon
       ? [
           `(a) per repetition: ${summary.freshDaemon.ratioPerRepetition.map((v) => `${v.toFixed(2)}x`).join(', ')}`,

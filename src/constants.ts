@@ -62,3 +62,6 @@ export const CONTRACT_ENV_KEYS = [Contract.entryScriptEnv, Contract.modelDirEnv,
 
 /** Label put on every container the action starts, so cleanup and tests can find them. */
 export const CONTAINER_LABEL = 'io.extend-azureml-image.run'
+
+/** Label on every application image: the digest of the Dockerfile it was built from. */
+export const RECIPE_LABEL = 'io.extend-azureml-image.recipe'

@@ -10,18 +10,28 @@ async function fileDigest(file: string): Promise<string> {
   return hash.digest('hex')
 }
 
-/** Digest of a directory tree: sorted relative paths, executable bit and content of each file. */
+/**
+ * Digest of a directory tree as COPY puts it in the image: sorted relative paths of directories
+ * (empty ones are copied too) and files, each file's permission bits and content. The default
+ * tag names an image the action may reuse without building (same-build.ts), so whatever changes
+ * the copied tree must change this digest.
+ */
 export async function treeDigest(dir: string): Promise<string> {
-  const files = fs
+  const entries = fs
     .readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile() || entry.isSymbolicLink())
-    .map((entry) => path.join(entry.parentPath, entry.name))
-    .sort()
+    .filter((entry) => entry.isDirectory() || entry.isFile() || entry.isSymbolicLink())
+    .map((entry) => ({ entry, full: path.join(entry.parentPath, entry.name) }))
+    .sort((a, b) => (a.full < b.full ? -1 : a.full > b.full ? 1 : 0))
   const hash = createHash('sha256')
-  for (const file of files) {
-    const executable = (fs.statSync(file).mode & 0o111) !== 0
-    const relative = path.relative(dir, file).split(path.sep).join('/')
-    hash.update(`${relative}\0${executable ? 'x' : '-'}\0${await fileDigest(file)}\n`)
+  for (const { entry, full } of entries) {
+    const relative = path.relative(dir, full).split(path.sep).join('/')
+    // A staged directory gets the runner's default mode, whatever the source's: only its path
+    // counts. A file is staged as (a link to) the file itself, symlinks followed: its mode counts.
+    if (entry.isDirectory()) hash.update(`${relative}/\0d\n`)
+    else {
+      const mode = (fs.statSync(full).mode & 0o7777).toString(8)
+      hash.update(`${relative}\0${mode}\0${await fileDigest(full)}\n`)
+    }
   }
   return hash.digest('hex')
 }
@@ -44,6 +54,6 @@ export async function contentHash(
     digests[name] = dir ? await treeDigest(dir) : null
   }
   return createHash('sha256')
-    .update(JSON.stringify({ scheme: 1, description, digests }))
+    .update(JSON.stringify({ scheme: 2, description, digests }))
     .digest('hex')
 }

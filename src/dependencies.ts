@@ -27,10 +27,15 @@ export interface DependencyInputs {
 
 /**
  * The base image as the daemon has it (pulled first when absent): what `docker build` starts
- * from, so the key follows the base image the build really uses.
+ * from, so the key follows the base image the build really uses. `inDaemon` is a lookup the
+ * caller already made.
  */
-export async function localBase(docker: DockerClient, reference: string): Promise<LocalImage> {
-  const local = await docker.localImage(reference)
+export async function localBase(
+  docker: DockerClient,
+  reference: string,
+  inDaemon?: LocalImage,
+): Promise<LocalImage> {
+  const local = inDaemon ?? (await docker.localImage(reference))
   if (local) return local
   await docker.imageUser(reference) // pulls, with retries for transient failures
   const pulled = await docker.localImage(reference)
@@ -66,20 +71,27 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
+export interface FoundDependencies {
+  source: Exclude<DependenciesSource, 'built'>
+  image: LocalImage
+}
+
 /** Finds the dependencies image in the daemon or the cache; undefined when it must be built. */
 export async function findDependencies(
   docker: DockerClient,
   imageCache: ImageCache | undefined,
   key: string,
-): Promise<DependenciesSource | undefined> {
+): Promise<FoundDependencies | undefined> {
   const tag = dependenciesTag(key)
-  if (await docker.localImage(tag)) return 'daemon'
+  const inDaemon = await docker.localImage(tag)
+  if (inDaemon) return { source: 'daemon', image: inDaemon }
   if (!imageCache) return undefined
   const archive = archivePath(key)
   try {
     if (!(await imageCache.restore(archive, `${CACHE_KEY_PREFIX}${key}`))) return undefined
     await docker.load(archive) // the base image is present: localBase made sure of it
-    if (await docker.localImage(tag)) return 'cache'
+    const restored = await docker.localImage(tag)
+    if (restored) return { source: 'cache', image: restored }
     core.warning(`The cached archive did not hold ${tag}; building the dependencies.`)
     return undefined
   } catch (error) {

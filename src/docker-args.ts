@@ -10,7 +10,6 @@ export interface BuildRequest {
   context: string
   iidFile: string
   tags: string[]
-  labels: KeyValue[]
   network?: string
   /** BuildKit secrets: id and the file that holds the value. */
   secrets: { id: string; file: string }[]
@@ -21,8 +20,8 @@ export function buildArgs(request: BuildRequest): string[] {
   const args = ['build', '--file', request.dockerfile, '--iidfile', request.iidFile]
   // BuildKit: a readable log. Legacy: a failed step must not leave its container behind.
   args.push(...(request.builder === 'buildkit' ? ['--progress', 'plain'] : ['--force-rm']))
+  // Image labels are LABEL lines of the Dockerfile: the legacy builder makes each --label a step.
   for (const tag of request.tags) args.push('--tag', tag)
-  for (const { key, value } of request.labels) args.push('--label', `${key}=${value}`)
   if (request.network !== undefined) args.push('--network', request.network)
   for (const { id, file } of request.secrets) args.push('--secret', `id=${id},src=${file}`)
   for (const { key, value } of request.buildArgs) args.push('--build-arg', `${key}=${value}`)
@@ -35,12 +34,14 @@ export interface RunRequest {
   name: string
   labels: KeyValue[]
   containerPort: number
+  /** A free loopback port picked by the caller (see loopback-port.ts). */
+  hostPort: number
 }
 
-/** Detached, published on a random loopback port only: parallel runs never collide. */
+/** Detached, published on the loopback interface only: parallel runs never collide. */
 export function runArgs(request: RunRequest): string[] {
   const args = ['run', '--detach', '--name', request.name]
   for (const { key, value } of request.labels) args.push('--label', `${key}=${value}`)
-  args.push('--publish', `127.0.0.1::${request.containerPort}`, request.image)
+  args.push('--publish', `127.0.0.1:${request.hostPort}:${request.containerPort}`, request.image)
   return args
 }

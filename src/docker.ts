@@ -44,7 +44,6 @@ export interface DockerClient {
   load(file: string): Promise<void>
   build(request: BuildRequest, onLine: LineSink): Promise<CommandResult>
   run(request: RunRequest): Promise<string>
-  hostPort(container: string, containerPort: number): Promise<number>
   /** Resolves with the exit code when the container stops. */
   wait(container: string): Promise<number>
   logs(container: string): Promise<string>
@@ -205,17 +204,6 @@ export class DockerCli implements DockerClient {
 
   async run(request: RunRequest): Promise<string> {
     return this.checked(runArgs(request), 'Starting the container')
-  }
-
-  async hostPort(container: string, containerPort: number): Promise<number> {
-    const mapping = await this.checked(
-      ['port', container, `${containerPort}/tcp`],
-      'Reading the published port',
-    )
-    const port = Number(/:(\d+)\s*$/m.exec(mapping)?.[1])
-    if (!Number.isInteger(port) || port <= 0)
-      throw new Error(`Unexpected answer from docker port: ${mapping}`)
-    return port
   }
 
   async wait(container: string): Promise<number> {

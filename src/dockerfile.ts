@@ -1,6 +1,7 @@
 // Renders the Dockerfile that extends the prebuilt image. Pure: the same plan gives the same
-// text. User text reaches it only as validated apt entries and env values, and env values are
-// quoted so that no character can end the instruction or start a new one.
+// text. User text reaches it only as validated apt entries, env and label keys, and env and label
+// values, and those values are quoted so that no character can end the instruction or start a
+// new one.
 import { Contract } from './constants.js'
 import type { KeyValue } from './parse.js'
 
@@ -35,15 +36,20 @@ export interface DockerfilePlan {
   code: boolean
   entryScript?: string
   env: KeyValue[]
+  /** Image labels: written as one LABEL step (the legacy builder turns each --label into a step). */
+  labels: KeyValue[]
   /** Defaults to ContextPath: the layout of the action's own build contexts. */
   sources?: CopySources
 }
 
 const STAGING = '/tmp/extend-azureml-image'
 
-/** Double-quotes a value for ENV: backslash, quote and '$' are escaped, so it stays literal. */
-export function quoteEnvValue(value: string): string {
-  if (/[\r\n]/.test(value)) throw new Error('ENV values cannot contain line breaks')
+/**
+ * Double-quotes a value for ENV or LABEL: backslash, quote and '$' are escaped, so it stays
+ * literal.
+ */
+export function quoteValue(value: string): string {
+  if (/[\r\n]/.test(value)) throw new Error('ENV and LABEL values cannot contain line breaks')
   return `"${value.replace(/[\\"$]/g, (character) => `\\${character}`)}"`
 }
 
@@ -113,15 +119,23 @@ function envBlock(plan: DockerfilePlan): string[] {
   const assignments: string[] = []
   if (plan.model) assignments.push(`${Contract.modelDirEnv}=${Contract.modelDir}`)
   if (plan.entryScript !== undefined) {
-    assignments.push(`${Contract.entryScriptEnv}=${quoteEnvValue(plan.entryScript)}`)
+    assignments.push(`${Contract.entryScriptEnv}=${quoteValue(plan.entryScript)}`)
   }
-  for (const { key, value } of plan.env) assignments.push(`${key}=${quoteEnvValue(value)}`)
+  for (const { key, value } of plan.env) assignments.push(`${key}=${quoteValue(value)}`)
   return assignments.length > 0 ? [`ENV ${assignments.join(' \\\n    ')}`] : []
 }
 
+/** One LABEL instruction for all labels, keys quoted too (they may hold '.' and '-'). */
+function labelBlock(plan: DockerfilePlan): string[] {
+  if (plan.labels.length === 0) return []
+  const assignments = plan.labels.map(({ key, value }) => `${quoteValue(key)}=${quoteValue(value)}`)
+  return [`LABEL ${assignments.join(' \\\n      ')}`]
+}
+
 /**
- * Model, env, code: least-changing first. A code-only change rebuilds the code layer alone; an
- * env change rebuilds the env and the (small) code layer but never copies the model again.
+ * Model, env, code, labels: least-changing first. A code-only change rebuilds the code layer
+ * and the label step; an env change never copies the model again. Labels come last: the commit
+ * label changes with every commit, and placed earlier it would rebuild the code layer each time.
  */
 function applicationBlocks(plan: DockerfilePlan): string[][] {
   const blocks: string[][] = []
@@ -129,6 +143,8 @@ function applicationBlocks(plan: DockerfilePlan): string[][] {
   const env = envBlock(plan)
   if (env.length > 0) blocks.push(env)
   if (plan.code) blocks.push([`COPY ${sourcesOf(plan).code}/ ${Contract.appRoot}/`])
+  const labels = labelBlock(plan)
+  if (labels.length > 0) blocks.push(labels)
   return blocks
 }
 

@@ -132,10 +132,18 @@ export function checkEnv(pairs: KeyValue[], allowContractKeys: boolean): KeyValu
   return pairs
 }
 
+// The action's own labels (the container label, the recipe digest that decides reuse).
+const RESERVED_LABEL_PREFIX = 'io.extend-azureml-image.'
+
 export function checkLabels(pairs: KeyValue[]): KeyValue[] {
   for (const { key } of pairs) {
     if (!LABEL_KEY.test(key)) {
       throw new Error(`Input '${Input.Labels}': key "${key}" must match ${LABEL_KEY.source}`)
+    }
+    if (key.startsWith(RESERVED_LABEL_PREFIX)) {
+      throw new Error(
+        `Input '${Input.Labels}': key "${key}" is reserved: the action sets the ${RESERVED_LABEL_PREFIX}* labels itself`,
+      )
     }
   }
   return pairs

@@ -32,6 +32,7 @@ export function metadata(result: PipelineResult, baseImage: string): Record<stri
     image: result.built ? result.tags[0] : undefined,
     tags: result.built ? result.tags : [],
     imageId: result.imageId,
+    reused: result.reused ?? false,
     dockerfile: result.dockerfile,
     context: result.context,
     builder: result.builder,

@@ -21,12 +21,11 @@ import {
   type DependenciesSource,
 } from './dependencies.js'
 import type { BuildRequest, Builder } from './docker-args.js'
-import type { DockerClient } from './docker.js'
+import type { DockerClient, LocalImage } from './docker.js'
 import { buildFailure } from './docker-errors.js'
 import {
   PIP_CONFIG_SECRET_ID,
   hasDependencies,
-  renderApplicationDockerfile,
   renderDependenciesDockerfile,
   renderDockerfile,
   type DockerfilePlan,
@@ -38,12 +37,15 @@ import { startRelay } from './log.js'
 import type { KeyValue } from './parse.js'
 import { hasPipIndexes, pipBuildArgs, renderPipConf, type PipIndexes } from './pip-config.js'
 import { pushTags } from './push.js'
+import { applicationRecipe, isSameBuild } from './same-build.js'
 import { smokeTest, type SmokeTestResult } from './smoke-test.js'
 
 export interface PipelineResult {
   dockerfile: string
   context: string
   built: boolean
+  /** The default tag already held this very build: nothing was built (see same-build.ts). */
+  reused?: boolean
   tags: string[]
   imageId?: string
   builder?: Builder
@@ -173,7 +175,7 @@ async function buildDependencies(
   key: string,
   workDir: string,
   context: string,
-): Promise<void> {
+): Promise<string> {
   const dockerfile = path.join(workDir, 'dependencies.Dockerfile')
   fs.writeFileSync(dockerfile, renderDependenciesDockerfile(plan))
   const secretsDir = path.join(workDir, 'secrets')
@@ -185,7 +187,7 @@ async function buildDependencies(
     secrets.push({ id: PIP_CONFIG_SECRET_ID, file })
   }
   try {
-    await buildImage(
+    return await buildImage(
       docker,
       'Build the dependencies (apt, pip)',
       {
@@ -193,7 +195,6 @@ async function buildDependencies(
         dockerfile,
         context,
         tags: [dependenciesTag(key)],
-        labels: [],
         network: inputs.network,
         secrets,
         buildArgs: plan.pipConfig === 'build-args' ? pipBuildArgs(pipIndexes(inputs)) : [],
@@ -216,17 +217,21 @@ export async function runPipeline(
   const dockerfile = path.join(workDir, 'Dockerfile')
 
   const prepared = await core.group('Prepare', async () => {
-    let builder: Builder | undefined
-    if (inputs.build) {
-      core.info(`Docker engine ${await docker.serverVersion()}`)
-      builder = await docker.builder()
+    const labels = imageLabels(inputs)
+    // The docker checks, the base image lookup and the input digest do not wait on each other.
+    const [engine, builder, baseInDaemon, tags] = await Promise.all([
+      inputs.build ? docker.serverVersion() : undefined,
+      inputs.build ? docker.builder() : undefined,
+      inputs.build ? docker.localImage(inputs.baseImage) : undefined,
+      computeTags(inputs, labels),
+    ])
+    if (engine !== undefined && builder !== undefined) {
+      core.info(`Docker engine ${engine}`)
       core.info(`Builder: ${builder === 'buildkit' ? 'BuildKit' : 'legacy builder'}`)
     }
     // Refused whatever the daemon holds, so the same inputs never pass on one runner and fail
     // on the next.
     if (pipConfigMode(inputs, builder) === 'build-args') pipBuildArgs(pipIndexes(inputs))
-    const labels = imageLabels(inputs)
-    const tags = await computeTags(inputs, labels)
     const contexts = stageContexts(workDir, inputs)
     const plan: DockerfilePlan = {
       baseImage: inputs.baseImage,
@@ -238,8 +243,9 @@ export async function runPipeline(
       code: inputs.codeDir !== undefined,
       entryScript: inputs.entryScript,
       env: inputs.env,
+      labels,
     }
-    return { builder, labels, tags, contexts, plan }
+    return { builder, baseInDaemon, tags, contexts, plan }
   })
   const { builder, plan, contexts } = prepared
 
@@ -278,9 +284,18 @@ export async function runPipeline(
     return result
   }
 
-  const base = await localBase(docker, inputs.baseImage)
+  const base = await localBase(docker, inputs.baseImage, prepared.baseInDaemon)
   plan.user = baseUserOrDefault(base.user)
+  // A default tag is a digest of every input: the daemon may hold this very build under it
+  // already. Looked up while the dependencies are found.
+  const underTag =
+    inputs.tags.length === 0
+      ? docker.localImage(prepared.tags[0]).catch(() => undefined)
+      : Promise.resolve(undefined)
   let from = inputs.baseImage
+  // What FROM starts from; only an image found, not one built now, may have earlier builds on it.
+  let fromImage: LocalImage | undefined = base
+  let fromId = base.id
   let builtKey: string | undefined
   if (hasDependencies(plan)) {
     const started = Date.now()
@@ -291,16 +306,26 @@ export async function runPipeline(
       pipConfig: plan.pipConfig,
     })
     from = dependenciesTag(key)
-    const source = await findDependencies(docker, imageCache, key)
-    if (source) {
+    const found = await findDependencies(docker, imageCache, key)
+    if (found) {
       core.info(
-        `Dependencies: ${from}, ${source === 'daemon' ? 'already in the daemon' : 'restored from the cache'}`,
+        `Dependencies: ${from}, ${found.source === 'daemon' ? 'already in the daemon' : 'restored from the cache'}`,
       )
+      fromId = found.image.id
     } else {
-      await buildDependencies(docker, inputs, plan, builder, key, workDir, contexts.dependencies)
+      fromId = await buildDependencies(
+        docker,
+        inputs,
+        plan,
+        builder,
+        key,
+        workDir,
+        contexts.dependencies,
+      )
       builtKey = key
     }
-    result.dependencies = { source: source ?? 'built', image: from }
+    fromImage = found?.image
+    result.dependencies = { source: found?.source ?? 'built', image: from }
     result.timings.dependenciesMs = Date.now() - started
   }
   result.baseUser = plan.user
@@ -317,35 +342,41 @@ export async function runPipeline(
       ? archiveDependencies(docker, builtKey, base, stopArchiving.signal)
       : undefined
   try {
-    const applicationDockerfile = path.join(workDir, 'application.Dockerfile')
-    fs.writeFileSync(applicationDockerfile, renderApplicationDockerfile(plan, from))
-    const buildStarted = Date.now()
+    const application = applicationRecipe(plan, from, fromId)
+    const previous = await underTag
+    // Pending until the smoke test passes, whether built now or found.
     registry.addTags(prepared.tags)
-    result.imageId = await buildImage(
-      docker,
-      `Build ${prepared.tags[0]}`,
-      {
-        builder,
-        dockerfile: applicationDockerfile,
-        context: contexts.application,
-        tags: prepared.tags,
-        labels: prepared.labels,
-        secrets: [],
-        buildArgs: [],
-      },
-      workDir,
-    )
-    result.timings.buildMs = Date.now() - buildStarted
-    result.built = true
-    core.info(`Built ${result.imageId} as ${prepared.tags.join(', ')}`)
-    const image = await docker.localImage(result.imageId)
-    if (image) {
-      result.sizes = {
-        imageBytes: image.sizeBytes,
-        baseBytes: base.sizeBytes,
-        layersAdded: image.layers.length - base.layers.length,
-      }
+    let image: Promise<LocalImage | undefined>
+    if (fromImage && isSameBuild(previous, application.digest, fromImage)) {
+      core.info(
+        `${prepared.tags[0]} already holds this build (${previous.id}): the same inputs and recipe, on ${from}. Nothing to build.`,
+      )
+      result.imageId = previous.id
+      result.reused = true
+      image = Promise.resolve(previous)
+    } else {
+      const applicationDockerfile = path.join(workDir, 'application.Dockerfile')
+      fs.writeFileSync(applicationDockerfile, application.text)
+      const buildStarted = Date.now()
+      result.imageId = await buildImage(
+        docker,
+        `Build ${prepared.tags[0]}`,
+        {
+          builder,
+          dockerfile: applicationDockerfile,
+          context: contexts.application,
+          tags: prepared.tags,
+          secrets: [],
+          buildArgs: [],
+        },
+        workDir,
+      )
+      result.timings.buildMs = Date.now() - buildStarted
+      core.info(`Built ${result.imageId} as ${prepared.tags.join(', ')}`)
+      // Only for the summary's sizes: asked while the smoke test runs.
+      image = docker.localImage(result.imageId).catch(() => undefined)
     }
+    result.built = true
 
     if (inputs.smokeTest) {
       const started = Date.now()
@@ -360,6 +391,15 @@ export async function runPipeline(
       result.smokeTest = 'passed'
     }
 
+    const inspected = await image
+    if (inspected) {
+      result.sizes = {
+        imageBytes: inspected.sizeBytes,
+        baseBytes: base.sizeBytes,
+        layersAdded: inspected.layers.length - base.layers.length,
+      }
+    }
+
     if (inputs.push) {
       // Only reached after a passing smoke test (inputs refuse push without one). The image
       // is good whatever the registry does, so its local tags stay even if the push fails.
@@ -369,6 +409,7 @@ export async function runPipeline(
       result.timings.pushMs = Date.now() - started
     }
 
+    if (archiving) core.info('Waiting for the archive of the dependencies (docker save) to end')
     const archive = await archiving
     if (archive && builtKey && imageCache && result.dependencies) {
       const key = builtKey

@@ -1,33 +1,43 @@
 // The post step: removes whatever the main step saved in its state and did not remove itself
 // (it may have been killed). Idempotent, and it only ever warns.
-import * as core from '@actions/core'
+// After a main step that ended normally only the work directory is left: then neither docker
+// nor the toolkit is loaded, so the step costs little more than starting node.
 import * as fs from 'node:fs'
 import { State } from './constants.js'
-import { DockerCli, type DockerClient } from './docker.js'
+import type { DockerClient } from './docker.js'
+import { readStateList } from './step-state.js'
 
-function savedList(name: State): string[] {
-  const raw = core.getState(name)
-  if (raw === '') return []
+export async function cleanup(docker?: DockerClient): Promise<void> {
   try {
-    const value: unknown = JSON.parse(raw)
-    return Array.isArray(value)
-      ? value.filter((item): item is string => typeof item === 'string')
-      : []
-  } catch {
-    return []
+    const containers = readStateList(State.Containers)
+    const pendingTags = readStateList(State.PendingTags)
+    if (containers.length > 0 || pendingTags.length > 0) {
+      await removeFromDocker(docker ?? new (await import('./docker.js')).DockerCli(), {
+        containers,
+        pendingTags,
+      })
+    }
+    for (const dir of readStateList(State.WorkDirs)) {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  } catch (error) {
+    await warn(`Cleanup: ${error instanceof Error ? error.message : String(error)}`)
   }
 }
 
-export async function cleanup(docker: DockerClient = new DockerCli()): Promise<void> {
-  try {
-    for (const container of savedList(State.Containers)) {
-      await docker.remove(container).catch((error: Error) => core.warning(error.message))
-    }
-    const pendingTags = savedList(State.PendingTags)
-    if (pendingTags.length > 0)
-      await docker.untag(pendingTags).catch((error: Error) => core.warning(error.message))
-    for (const dir of savedList(State.WorkDirs)) fs.rmSync(dir, { recursive: true, force: true })
-  } catch (error) {
-    core.warning(`Cleanup: ${error instanceof Error ? error.message : String(error)}`)
+async function removeFromDocker(
+  docker: DockerClient,
+  left: { containers: string[]; pendingTags: string[] },
+): Promise<void> {
+  for (const container of left.containers) {
+    await docker.remove(container).catch((error: Error) => warn(error.message))
   }
+  if (left.pendingTags.length > 0) {
+    await docker.untag(left.pendingTags).catch((error: Error) => warn(error.message))
+  }
+}
+
+async function warn(message: string): Promise<void> {
+  const core = await import('@actions/core')
+  core.warning(message)
 }

@@ -9,6 +9,7 @@ import { responseMismatch } from './expected-response.js'
 import { httpRequest } from './http-client.js'
 import { measureLatency, type LatencySummary } from './latency.js'
 import { waitUntilLive, type Clock } from './liveness.js'
+import { freeLoopbackPort, isPortTaken } from './loopback-port.js'
 import { showFolded } from './log.js'
 import type { ScoringCase } from './scoring-cases.js'
 import { checkSwagger, describeSwagger, type SwaggerReport } from './swagger-check.js'
@@ -83,14 +84,8 @@ export async function smokeTest(
   let log: string | undefined
   core.startGroup('Smoke test')
   try {
-    await docker.run({
-      image: request.image,
-      name,
-      labels: [{ key: CONTAINER_LABEL, value: name }],
-      containerPort: request.containerPort,
-    })
+    const port = await startContainer(docker, name, request)
     const exited = docker.wait(name)
-    const port = await docker.hostPort(name, request.containerPort)
     const base = `http://127.0.0.1:${port}`
     core.info(
       `Container ${name} started; waiting for GET ${base}/ (up to ${request.startupTimeoutSeconds} s)`,
@@ -171,6 +166,36 @@ export async function smokeTest(
     await registry
       .removeContainer(name)
       .catch((error: Error) => core.warning(`Could not remove container ${name}: ${error.message}`))
+  }
+}
+
+const PORT_ATTEMPTS = 3
+
+/**
+ * Starts the container published on a loopback port picked here, so that probing can begin at
+ * once (no `docker port` afterwards). Should another process bind that port first, docker
+ * refuses, after creating the container: it is removed and another port tried.
+ */
+async function startContainer(
+  docker: DockerClient,
+  name: string,
+  request: SmokeTestRequest,
+): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    const hostPort = await freeLoopbackPort()
+    try {
+      await docker.run({
+        image: request.image,
+        name,
+        labels: [{ key: CONTAINER_LABEL, value: name }],
+        containerPort: request.containerPort,
+        hostPort,
+      })
+      return hostPort
+    } catch (error) {
+      if (attempt >= PORT_ATTEMPTS || !isPortTaken(error)) throw error
+      await docker.remove(name)
+    }
   }
 }
 

@@ -111,7 +111,12 @@ export async function writeSummary(result: PipelineResult, baseImage: string): P
     row('Image id', result.imageId ? code(result.imageId) : '–'),
     row('Size', sizeCell(result)),
     row('Dependencies', dependenciesCell(result)),
-    row('Build', seconds(result.timings.buildMs)),
+    row(
+      'Build',
+      result.reused
+        ? 'nothing to build: the tag already held this build'
+        : seconds(result.timings.buildMs),
+    ),
     row('Start-up', result.score ? `live after ${seconds(result.score.liveAfterMs)}` : '–'),
     row('Smoke test', verdictCell(result)),
   ]

@@ -1,20 +1,20 @@
 // Reading a generated Dockerfile the way a reviewer would: parsed with dockerfile-ast, linted
 // with dockerfile-utils.
-import { DockerfileParser, Env, type Instruction } from 'dockerfile-ast'
+import { DockerfileParser, Env, Label, type Instruction } from 'dockerfile-ast'
 import { validate, ValidationCode } from 'dockerfile-utils'
 
 /**
- * Each instruction as its keyword and words (flags first, as `--name=value`); an ENV as its
- * name/value pairs. Throws on a parser directive: the writer never emits one, and one would
+ * Each instruction as its keyword and words (flags first, as `--name=value`); an ENV or a LABEL
+ * as its name/value pairs. Throws on a parser directive: the writer never emits one, and one would
  * change how everything after it is read.
  */
 export function instructions(text: string): string[][] {
   const dockerfile = DockerfileParser.parse(text)
   if (dockerfile.getDirectives().length > 0) throw new Error('the Dockerfile has a directive')
   return dockerfile.getInstructions().map((instruction: Instruction) => {
-    if (instruction instanceof Env) {
+    if (instruction instanceof Env || instruction instanceof Label) {
       return [
-        'ENV',
+        instruction.getKeyword(),
         ...instruction.getProperties().flatMap((p) => [p.getName(), p.getValue() ?? '']),
       ]
     }
@@ -42,10 +42,11 @@ export function comments(text: string): string[] {
 // dockerfile-ast keeps '\$' escaped (it leaves variables for a later pass); docker does not.
 export const asParsed = (value: string): string => value.replace(/\$/g, '\\$')
 
-// dockerfile-utils misreads two kinds of double-quoted ENV value: a lone ' inside, and an
-// escaped \" at the start (it reports an open quote). Docker reads both literally with either
-// builder (the hostile-input integration test inspects them), so on ENV lines those two
-// diagnostics are the linter's, not the file's; every other diagnostic counts.
+// dockerfile-utils misreads two kinds of double-quoted ENV or LABEL value (both are written by
+// quoteValue): a lone ' inside, and an escaped \" at the start (it reports an open quote). Docker
+// reads both literally with either builder (the hostile-input integration test inspects them),
+// so on ENV and LABEL lines those two diagnostics are the linter's, not the file's; every other
+// diagnostic counts.
 const QUOTE_MISREADINGS: number[] = [
   ValidationCode.SYNTAX_MISSING_SINGLE_QUOTE,
   ValidationCode.SYNTAX_MISSING_DOUBLE_QUOTE,
@@ -53,16 +54,18 @@ const QUOTE_MISREADINGS: number[] = [
 
 /** What dockerfile-utils finds wrong with the file (its default rules). */
 export function lintProblems(text: string): ReturnType<typeof validate> {
-  // An ENV instruction may run over several lines (one variable a line).
-  const envLines = DockerfileParser.parse(text)
+  // An ENV or LABEL instruction may run over several lines (one pair a line).
+  const quotedLines = DockerfileParser.parse(text)
     .getInstructions()
-    .filter((instruction) => instruction instanceof Env)
+    .filter((instruction) => instruction instanceof Env || instruction instanceof Label)
     .map((instruction) => instruction.getRange())
-  const onEnvLine = (line: number): boolean =>
-    envLines.some((range) => range.start.line <= line && line <= range.end.line)
+  const onQuotedLine = (line: number): boolean =>
+    quotedLines.some((range) => range.start.line <= line && line <= range.end.line)
   return validate(text).filter(
     (problem) =>
-      !(QUOTE_MISREADINGS.includes(problem.code as number) && onEnvLine(problem.range.start.line)),
+      !(
+        QUOTE_MISREADINGS.includes(problem.code as number) && onQuotedLine(problem.range.start.line)
+      ),
   )
 }
 

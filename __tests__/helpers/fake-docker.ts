@@ -24,7 +24,6 @@ export function fakeDocker(
     load: record('load', undefined),
     build: record('build', { exitCode: 0, stdout: '', stderr: '' }),
     run: record('run', 'id'),
-    hostPort: record('hostPort', 1),
     wait: record('wait', 0),
     logs: record('logs', ''),
     remove: record('remove', undefined),

@@ -706,7 +706,7 @@ describe.each(Object.entries(builders))(
       expect(image.Config.Labels).toMatchObject(labels)
     })
 
-    it('the Dockerfile it printed parses to the same values and lints clean', () => {
+    it('the Dockerfile it printed parses to the same env and label values and lints clean', () => {
       const text = printedDockerfile(run.main.stdout)
       expect(lintProblems(text)).toEqual([])
       const parsed = instructions(text)
@@ -717,7 +717,24 @@ describe.each(Object.entries(builders))(
         ...['AZUREML_ENTRY_SCRIPT', asParsed(WEIRD_SCRIPT)],
         ...Object.entries(expectedEnv).flatMap(([key, value]) => [key, asParsed(value)]),
       ])
-      expect(parsed.map(([keyword]) => keyword)).toEqual(['FROM', 'USER', 'COPY', 'ENV', 'COPY'])
+      // The labels: one LABEL step, each value as given (the action's own labels besides).
+      const [label, ...otherLabels] = parsed.filter(([keyword]) => keyword === 'LABEL')
+      expect(otherLabels).toEqual([])
+      const printedLabels = new Map<string, string>()
+      for (let index = 1; index < label.length; index += 2) {
+        printedLabels.set(label[index], label[index + 1])
+      }
+      for (const [key, value] of Object.entries(labels)) {
+        expect(printedLabels.get(key)).toBe(asParsed(value))
+      }
+      expect(parsed.map(([keyword]) => keyword)).toEqual([
+        'FROM',
+        'USER',
+        'COPY',
+        'ENV',
+        'COPY',
+        'LABEL',
+      ])
     })
 
     it('nothing in the inputs was obeyed as a workflow command', () => {

@@ -62,6 +62,38 @@ describe('content hash and default tag', () => {
     expect(await contentHash({ base: 'a:1' }, {}, { code })).not.toBe(first)
   })
 
+  it.each<[string, (code: string) => void]>([
+    [
+      'a file made unreadable to others (0644 to 0600)',
+      (code) => fs.chmodSync(path.join(code, 'pkg/util.py'), 0o600),
+    ],
+    [
+      'a new empty directory (COPY creates it too)',
+      (code) => fs.mkdirSync(path.join(code, 'cache')),
+    ],
+    [
+      'a file moved to another directory',
+      (code) => {
+        fs.mkdirSync(path.join(code, 'lib'))
+        fs.renameSync(path.join(code, 'pkg/util.py'), path.join(code, 'lib/util.py'))
+      },
+    ],
+  ])('changes with what COPY would copy differently: %s', async (_case, change) => {
+    const code = path.join(dir, 'ws/code')
+    fs.chmodSync(path.join(code, 'pkg/util.py'), 0o644)
+    const before = await treeDigest(code)
+    change(code)
+    expect(await treeDigest(code)).not.toBe(before)
+  })
+
+  it("ignores what COPY does not carry over: a file's time, a directory's mode", async () => {
+    const code = path.join(dir, 'ws/code')
+    const before = await treeDigest(code)
+    fs.utimesSync(path.join(code, 'pkg/util.py'), new Date(0), new Date(0))
+    fs.chmodSync(path.join(code, 'pkg'), 0o700)
+    expect(await treeDigest(code)).toBe(before)
+  })
+
   it('names the tag after the repository', () => {
     expect(defaultTag('0123456789abcdef0123', 'Org/My_Repo')).toBe('my_repo:0123456789abcdef')
     expect(defaultTag('0123456789abcdef0123', undefined)).toBe(

@@ -7,11 +7,12 @@ const request: BuildRequest = {
   context: '/t/context',
   iidFile: '/t/iid',
   tags: ['repo:abc'],
-  labels: [],
   secrets: [],
   buildArgs: [],
 }
 
+// The argv is matched whole: image labels are LABEL lines of the Dockerfile, never --label (the
+// legacy builder makes each --label a build step of its own).
 describe('buildArgs', () => {
   it.each<[string, Partial<BuildRequest>, string[]]>([
     [
@@ -48,10 +49,9 @@ describe('buildArgs', () => {
       ],
     ],
     [
-      'tags, labels with spaces and =, network, build args',
+      'tags, network, build args',
       {
         tags: ['a:1', 'b:2'],
-        labels: [{ key: 'x.y', value: 'a b=c' }],
         network: 'host',
         buildArgs: [{ key: 'PIP_INDEX_URL', value: 'http://127.0.0.1:1/simple/' }],
       },
@@ -66,8 +66,6 @@ describe('buildArgs', () => {
         'a:1',
         '--tag',
         'b:2',
-        '--label',
-        'x.y=a b=c',
         '--network',
         'host',
         '--build-arg',
@@ -81,13 +79,14 @@ describe('buildArgs', () => {
 })
 
 describe('runArgs', () => {
-  it('publishes on a random loopback port only and labels the container', () => {
+  it('publishes on the given loopback port only and labels the container', () => {
     expect(
       runArgs({
         image: 'sha256:1',
         name: 'c1',
         labels: [{ key: 'l', value: 'c1' }],
         containerPort: 5001,
+        hostPort: 40123,
       }),
     ).toEqual([
       'run',
@@ -97,7 +96,7 @@ describe('runArgs', () => {
       '--label',
       'l=c1',
       '--publish',
-      '127.0.0.1::5001',
+      '127.0.0.1:40123:5001',
       'sha256:1',
     ])
   })

@@ -2,6 +2,7 @@
 // rendered file (parsed with dockerfile-ast, linted with dockerfile-utils) holds exactly the
 // instructions the plan asks for, each value whole; and whatever breaks a rule is refused.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { DockerfileParser, Label } from 'dockerfile-ast'
 import fc from 'fast-check'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
@@ -97,6 +98,18 @@ const envPairs = fc.uniqueArray(fc.record({ key: envKey, value: envValue }), {
   maxLength: 4,
 })
 
+// Label keys as checkLabels lets them through: names, dotted or dashed (OCI style).
+const labelKey = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.-]{0,15}$/)
+// Any line, as for env values, and often the characters that quoting must get right.
+const labelValue = fc.oneof(
+  envValue,
+  fc.string({ unit: fc.constantFrom('"', "'", '\\', '$', ' ', '=', '#', 'a'), maxLength: 12 }),
+)
+const labelPairs = fc.uniqueArray(fc.record({ key: labelKey, value: labelValue }), {
+  selector: (pair) => pair.key,
+  maxLength: 4,
+})
+
 const plan: fc.Arbitrary<DockerfilePlan> = fc.record({
   baseImage: reference,
   user: baseUser,
@@ -107,11 +120,10 @@ const plan: fc.Arbitrary<DockerfilePlan> = fc.record({
   code: fc.boolean(),
   entryScript: fc.option(entryScript, { nil: undefined }),
   env: envPairs,
+  labels: labelPairs,
 })
 
 // ---- the parsed file, and what it must be --------------------------------------------------------
-
-const parsed = instructions
 
 const STAGING = '/tmp/extend-azureml-image'
 
@@ -159,6 +171,9 @@ function applicationSteps(p: DockerfilePlan): string[][] {
   for (const { key, value } of p.env) env.push(key, asParsed(value))
   if (env.length > 0) steps.push(['ENV', ...env])
   if (p.code) steps.push(['COPY', 'code/', `${Contract.appRoot}/`])
+  if (p.labels.length > 0) {
+    steps.push(['LABEL', ...p.labels.flatMap(({ key, value }) => [key, asParsed(value)])])
+  }
   return steps
 }
 
@@ -169,7 +184,7 @@ function expected(p: DockerfilePlan): string[][] {
 /** The lint: dockerfile-utils finds nothing, and the hadolint rules that apply hold. */
 function expectClean(text: string): void {
   expect(lintProblems(text)).toEqual([])
-  const all = parsed(text)
+  const all = instructions(text)
   const users = all.filter(([keyword]) => keyword === 'USER')
   // DL3002 (like hadolint, only when the file has a USER: it may inherit the user)
   if (users.length > 0) expect(users[users.length - 1][1]).not.toMatch(/^(root|0)(:|$)/)
@@ -189,7 +204,7 @@ describe('the rendered Dockerfile, for any plan the validators let through', () 
     fc.assert(
       fc.property(plan, (p) => {
         const text = renderDockerfile(p)
-        expect(parsed(text)).toEqual(expected(p))
+        expect(instructions(text)).toEqual(expected(p))
         expectClean(text)
         // Comments are the writer's own, never a user's text.
         expect(comments(text)).toEqual(
@@ -213,20 +228,53 @@ describe('the rendered Dockerfile, for any plan the validators let through', () 
       fc.property(plan, reference, (p, dependencies) => {
         const first = renderDependenciesDockerfile(p)
         const second = renderApplicationDockerfile(p, dependencies)
-        expect(parsed(first)).toEqual([
+        expect(instructions(first)).toEqual([
           ['FROM', p.baseImage],
           ...dependencySteps(p),
           ['USER', p.user],
         ])
         // On top of the dependencies image (which ends as the user) no USER step is repeated.
         const hasDependencies = p.aptPackages.length > 0 || p.requirements
-        expect(parsed(second)).toEqual([
+        expect(instructions(second)).toEqual([
           ['FROM', dependencies],
           ...(hasDependencies ? [] : [['USER', p.user]]),
           ...applicationSteps(p),
         ])
         expectClean(first)
         expectClean(second)
+      }),
+      RUNS,
+    )
+  })
+
+  it('has one LABEL step iff there are labels, the last step, each label whole', () => {
+    fc.assert(
+      fc.property(plan, reference, (p, dependencies) => {
+        expect(checkLabels(p.labels)).toEqual(p.labels)
+        for (const text of [renderDockerfile(p), renderApplicationDockerfile(p, dependencies)]) {
+          const all = DockerfileParser.parse(text).getInstructions()
+          const labels = all.filter(
+            (instruction): instruction is Label => instruction instanceof Label,
+          )
+          expect(labels).toHaveLength(p.labels.length > 0 ? 1 : 0)
+          // Keys come back unquoted, values whole ('$' as dockerfile-ast keeps it: '\$').
+          expect(
+            labels.flatMap((label) =>
+              label.getProperties().map((property) => ({
+                key: property.getName(),
+                value: property.getValue(),
+              })),
+            ),
+          ).toEqual(p.labels.map(({ key, value }) => ({ key, value: asParsed(value) })))
+          const keywords = all.map((instruction) => instruction.getKeyword())
+          const label = keywords.indexOf('LABEL')
+          if (label < 0) continue
+          // The commit label changes with every commit: last, so no layer is rebuilt for it.
+          expect(label).toBe(keywords.length - 1)
+        }
+        expect(
+          instructions(renderDependenciesDockerfile(p)).map(([keyword]) => keyword),
+        ).not.toContain('LABEL')
       }),
       RUNS,
     )
@@ -241,7 +289,7 @@ describe('the rendered Dockerfile, for any plan the validators let through', () 
           expect(entry).toMatch(/^[A-Za-z0-9+.~:=-]+$/)
           expect(entry.startsWith('-')).toBe(false)
         }
-        const [, , run] = parsed(
+        const [, , run] = instructions(
           renderDockerfile({ ...basePlan, aptPackages: entries, requirements: false }),
         )
         expect(run.slice(8, 8 + entries.length)).toEqual(entries)
@@ -254,7 +302,7 @@ describe('the rendered Dockerfile, for any plan the validators let through', () 
     fc.assert(
       fc.property(reference, (ref) => {
         expect(parseReference(ref)).toBeDefined()
-        const [from] = parsed(renderDockerfile({ ...basePlan, baseImage: ref }))
+        const [from] = instructions(renderDockerfile({ ...basePlan, baseImage: ref }))
         expect(from).toEqual(['FROM', ref])
       }),
       RUNS,
@@ -275,7 +323,7 @@ describe('the rendered Dockerfile, for any plan the validators let through', () 
         }
         if (user === '' || /^(root|0)(:|$)/.test(user)) expect(taken).toBe(Contract.defaultUser)
         else expect(taken).toBe(user)
-        const users = parsed(renderDockerfile({ ...basePlan, user: taken })).filter(
+        const users = instructions(renderDockerfile({ ...basePlan, user: taken })).filter(
           ([keyword]) => keyword === 'USER',
         )
         expect(users).toEqual([
@@ -298,6 +346,7 @@ const basePlan: DockerfilePlan = {
   code: true,
   entryScript: 'score.py',
   env: [],
+  labels: [],
 }
 
 // ---- what breaks a rule is refused -----------------------------------------------------------

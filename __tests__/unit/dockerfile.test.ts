@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import { DockerfileParser, Env } from 'dockerfile-ast'
+import { DockerfileParser, Env, Label } from 'dockerfile-ast'
 import fc from 'fast-check'
 import {
-  quoteEnvValue,
+  quoteValue,
   renderApplicationDockerfile,
   renderDependenciesDockerfile,
   renderDockerfile,
@@ -19,12 +19,30 @@ const plan: DockerfilePlan = {
   code: true,
   entryScript: 'score.py',
   env: [{ key: 'MODE', value: 'fast' }],
+  labels: [
+    { key: 'org.opencontainers.image.source', value: 'https://github.com/o/r' },
+    { key: 'com.example.build-note', value: 'say "hi" to $USER' },
+  ],
 }
 
 function instructions(text: string): [string, string][] {
   return DockerfileParser.parse(text)
     .getInstructions()
     .map((instruction) => [instruction.getKeyword(), instruction.getArgumentsContent() ?? ''])
+}
+
+/** Each LABEL instruction as its parsed name/value pairs. */
+function labelProperties(text: string): [string, string | null][][] {
+  return DockerfileParser.parse(text)
+    .getInstructions()
+    .filter((instruction): instruction is Label => instruction instanceof Label)
+    .map((label) =>
+      label.getProperties().map((property) => [property.getName(), property.getValue()]),
+    )
+}
+
+function keywords(text: string): string[] {
+  return instructions(text).map(([keyword]) => keyword)
 }
 
 describe('renderDockerfile', () => {
@@ -56,10 +74,13 @@ ENV AZUREML_MODEL_DIR=/var/azureml-app/azureml-models \\
     MODE="fast"
 
 COPY code/ /var/azureml-app/
+
+LABEL "org.opencontainers.image.source"="https://github.com/o/r" \\
+      "com.example.build-note"="say \\"hi\\" to \\$USER"
 `)
   })
 
-  it('orders layers from least to most changing, and ends as the base user', () => {
+  it('orders steps from least to most changing, labels (the commit) last, as the base user', () => {
     const keywords = instructions(renderDockerfile(plan)).map(
       ([keyword, args]) => `${keyword} ${args.split(' ')[0]}`,
     )
@@ -73,6 +94,7 @@ COPY code/ /var/azureml-app/
       'COPY model/',
       'ENV AZUREML_MODEL_DIR=/var/azureml-app/azureml-models',
       'COPY code/',
+      'LABEL "org.opencontainers.image.source"="https://github.com/o/r"',
     ])
   })
 
@@ -130,9 +152,15 @@ COPY code/ /var/azureml-app/
     ])
     expect(application[0]).toEqual(['FROM', 'deps:key'])
     // The dependencies image already ends as the base image's user: no USER step again.
-    expect(application.map(([keyword]) => keyword)).toEqual(['FROM', 'COPY', 'ENV', 'COPY'])
+    expect(application.map(([keyword]) => keyword)).toEqual([
+      'FROM',
+      'COPY',
+      'ENV',
+      'COPY',
+      'LABEL',
+    ])
     expect([...dependencies, ...application.slice(1)]).toEqual(instructions(renderDockerfile(plan)))
-    expect(renderDependenciesDockerfile(plan)).not.toMatch(/model|code|ENV/)
+    expect(renderDependenciesDockerfile(plan)).not.toMatch(/model|code|ENV|LABEL/)
   })
 
   it('restores the user in the application build only when it starts from the base image', () => {
@@ -156,9 +184,12 @@ COPY code/ /var/azureml-app/
     expect(text).toContain('COPY a/code/ /var/azureml-app/')
   })
 
-  it('quotes env values so backslash, quote and $ stay literal', () => {
-    expect(quoteEnvValue('a "b" $HOME \\n')).toBe('"a \\"b\\" \\$HOME \\\\n"')
-    expect(() => quoteEnvValue('a\nRUN id')).toThrow('line breaks')
+  it('quotes ENV and LABEL values so backslash, quote and $ stay literal', () => {
+    expect(quoteValue('a "b" $HOME \\n')).toBe('"a \\"b\\" \\$HOME \\\\n"')
+    expect(quoteValue('org.example-key')).toBe('"org.example-key"')
+    expect(quoteValue('')).toBe('""')
+    expect(() => quoteValue('a\nRUN id')).toThrow('ENV and LABEL values cannot contain line breaks')
+    expect(() => quoteValue('a\rRUN id')).toThrow('ENV and LABEL values cannot contain line breaks')
   })
 
   // Whatever the user types as an env value, the file keeps the same instructions and the value
@@ -185,6 +216,7 @@ COPY code/ /var/azureml-app/
           'COPY',
           'ENV',
           'COPY',
+          'LABEL',
         ])
         const envs = parsed.filter((instruction): instruction is Env => instruction instanceof Env)
         const values = envs.flatMap((env) =>
@@ -195,6 +227,113 @@ COPY code/ /var/azureml-app/
           ['AZUREML_ENTRY_SCRIPT', 'score.py'],
           ['FIRST', first.replace(/\$/g, '\\$')],
           ['SECOND', second.replace(/\$/g, '\\$')],
+        ])
+      }),
+      { numRuns: 500 },
+    )
+  })
+
+  it('writes the labels as one LABEL step, the last, after the code COPY, in both builds', () => {
+    for (const text of [renderDockerfile(plan), renderApplicationDockerfile(plan, 'deps:key')]) {
+      const order = keywords(text)
+      expect(order.filter((keyword) => keyword === 'LABEL')).toHaveLength(1)
+      expect(order.slice(-3)).toEqual(['ENV', 'COPY', 'LABEL'])
+      expect(instructions(text).at(-2)).toEqual(['COPY', 'code/ /var/azureml-app/'])
+      expect(labelProperties(text)).toEqual([
+        [
+          ['org.opencontainers.image.source', 'https://github.com/o/r'],
+          // dockerfile-ast leaves '\$' escaped for its variable pass; docker does not.
+          ['com.example.build-note', 'say "hi" to \\$USER'],
+        ],
+      ])
+    }
+    // With nothing else to write (no model, env or code) LABEL is the one step on top.
+    const bare = { ...plan, model: false, code: false, entryScript: undefined, env: [] }
+    expect(keywords(renderApplicationDockerfile(bare, 'deps:key'))).toEqual(['FROM', 'LABEL'])
+  })
+
+  it('quotes label keys and values, so no value can end the LABEL or start an instruction', () => {
+    const hostile = {
+      ...plan,
+      labels: [
+        { key: 'org.example.note', value: 'x" \\nRUN id' },
+        { key: 'a-b.c_d', value: '\\" && RUN id \\' },
+        { key: 'empty', value: '' },
+      ],
+    }
+    const text = renderDockerfile(hostile)
+    expect(text).toContain(
+      [
+        'LABEL "org.example.note"="x\\" \\\\nRUN id" \\',
+        '      "a-b.c_d"="\\\\\\" && RUN id \\\\" \\',
+        '      "empty"=""',
+      ].join('\n'),
+    )
+    expect(keywords(text)).toEqual(keywords(renderDockerfile(plan)))
+    expect(keywords(text).filter((keyword) => keyword === 'RUN')).toHaveLength(2)
+    expect(labelProperties(text)).toEqual([
+      [
+        ['org.example.note', 'x" \\nRUN id'],
+        ['a-b.c_d', '\\" && RUN id \\'],
+        ['empty', ''],
+      ],
+    ])
+  })
+
+  it('refuses a line break in a label key or value, naming ENV and LABEL', () => {
+    for (const labels of [
+      [{ key: 'org.example.note', value: 'x"\nRUN id' }],
+      [{ key: 'org.example.note', value: 'x\r\nRUN id' }],
+      [{ key: 'org.example\nRUN id', value: 'v' }],
+    ]) {
+      expect(() => renderDockerfile({ ...plan, labels })).toThrow(
+        'ENV and LABEL values cannot contain line breaks',
+      )
+      expect(() => renderApplicationDockerfile({ ...plan, labels }, 'deps:key')).toThrow(
+        'ENV and LABEL values cannot contain line breaks',
+      )
+    }
+  })
+
+  it('writes no LABEL step when there are no labels', () => {
+    const unlabelled = { ...plan, labels: [] }
+    for (const text of [
+      renderDockerfile(unlabelled),
+      renderApplicationDockerfile(unlabelled, 'deps:key'),
+    ]) {
+      expect(text).not.toContain('LABEL')
+      expect(keywords(text).slice(-3)).toEqual(['COPY', 'ENV', 'COPY'])
+    }
+    expect(keywords(renderDockerfile(unlabelled))).toEqual(
+      keywords(renderDockerfile(plan)).filter((keyword) => keyword !== 'LABEL'),
+    )
+  })
+
+  it('keeps labels out of the dependencies build, so they never change its image', () => {
+    const dependencies = renderDependenciesDockerfile(plan)
+    expect(dependencies).not.toContain('LABEL')
+    expect(dependencies).toBe(renderDependenciesDockerfile({ ...plan, labels: [] }))
+  })
+
+  // Whatever the user gives as a label value, the file keeps the same instructions and the
+  // value comes back whole from the one LABEL step.
+  it('never lets a label value add or change an instruction (property)', () => {
+    const value = fc.string({ unit: 'binary' }).filter((text) => !/[\r\n]/.test(text))
+    fc.assert(
+      fc.property(value, value, (first, second) => {
+        const text = renderDockerfile({
+          ...plan,
+          labels: [
+            { key: 'org.example.first', value: first },
+            { key: 'second-label', value: second },
+          ],
+        })
+        expect(keywords(text)).toEqual(keywords(renderDockerfile(plan)))
+        expect(labelProperties(text)).toEqual([
+          [
+            ['org.example.first', first.replace(/\$/g, '\\$')],
+            ['second-label', second.replace(/\$/g, '\\$')],
+          ],
         ])
       }),
       { numRuns: 500 },

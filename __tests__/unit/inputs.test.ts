@@ -124,6 +124,11 @@ describe('getInputs', () => {
       "set 'override-contract-env: true' to override it",
     ],
     ['label key', { ...base, labels: 'a b=c' }, 'Input \'labels\': key "a b" must match'],
+    [
+      'reserved label key',
+      { ...base, labels: 'io.extend-azureml-image.recipe=x' },
+      'Input \'labels\': key "io.extend-azureml-image.recipe" is reserved',
+    ],
     ['tag with digest', { ...base, tags: `x@sha256:${'a'.repeat(64)}` }, "Input 'tags'"],
     [
       'requirements outside via ..',

@@ -31421,108 +31421,19 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5581:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5055);
-// Entry point of the command line (`npx extend-azureml-image`, `node dist/cli.js`): the action's
-// pipeline run on this machine. See src/cli/ and the README's "Run it locally (CLI)".
-
-try {
-    process.exitCode = await (0,_cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
-}
-catch (error) {
-    process.stderr.write(`extend-azureml-image: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
-}
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 5055:
+/***/ 105:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  a: () => (/* binding */ runCli)
-});
-
-// UNUSED EXPORTS: EXIT
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
-var core = __nccwpck_require__(3838);
-;// CONCATENATED MODULE: ./src/constants.ts
-// Names that form the action's public interface (action.yml) and the serving contract of the
-// Azure ML inference images (../shared/azureml-image-contract.md). One place, no stray literals.
-var Input;
-(function (Input) {
-    Input["BaseImage"] = "base-image";
-    Input["AptPackages"] = "apt-packages";
-    Input["Requirements"] = "requirements";
-    Input["CodeDir"] = "code-dir";
-    Input["EntryScript"] = "entry-script";
-    Input["ModelDir"] = "model-dir";
-    Input["Env"] = "env";
-    Input["OverrideContractEnv"] = "override-contract-env";
-    Input["Tags"] = "tags";
-    Input["Labels"] = "labels";
-    Input["Build"] = "build";
-    Input["Network"] = "network";
-    Input["PipIndexUrl"] = "pip-index-url";
-    Input["PipExtraIndexUrl"] = "pip-extra-index-url";
-    Input["SmokeTest"] = "smoke-test";
-    Input["SampleRequest"] = "sample-request";
-    Input["ExpectedStatus"] = "expected-status";
-    Input["ExpectedResponse"] = "expected-response";
-    Input["ScoreRequests"] = "score-requests";
-    Input["StartupTimeout"] = "startup-timeout";
-    Input["ContainerPort"] = "container-port";
-    Input["Cache"] = "cache";
-    Input["Push"] = "push";
-})(Input || (Input = {}));
-var Output;
-(function (Output) {
-    Output["Image"] = "image";
-    Output["Tags"] = "tags";
-    Output["ImageId"] = "image-id";
-    Output["Dockerfile"] = "dockerfile";
-    Output["Context"] = "context";
-    Output["Metadata"] = "metadata";
-    Output["SmokeTest"] = "smoke-test";
-    Output["ScoreStatus"] = "score-status";
-    Output["ScoreResponse"] = "score-response";
-    Output["Digest"] = "digest";
-})(Output || (Output = {}));
-var State;
-(function (State) {
-    State["IsPost"] = "isPost";
-    State["WorkDirs"] = "workDirs";
-    State["Containers"] = "containers";
-    State["PendingTags"] = "pendingTags";
-})(State || (State = {}));
-/** The serving contract of the prebuilt images. */
-const Contract = {
-    appRoot: '/var/azureml-app',
-    modelDir: '/var/azureml-app/azureml-models',
-    defaultUser: 'dockeruser',
-    port: 5001,
-    entryScriptEnv: 'AZUREML_ENTRY_SCRIPT',
-    modelDirEnv: 'AZUREML_MODEL_DIR',
-};
-/** Environment keys the generated Dockerfile owns; a user must opt in to override them. */
-const CONTRACT_ENV_KEYS = [Contract.entryScriptEnv, Contract.modelDirEnv, 'PATH'];
-/** Label put on every container the action starts, so cleanup and tests can find them. */
-const CONTAINER_LABEL = 'io.extend-azureml-image.run';
-
-;// CONCATENATED MODULE: ./src/annotations.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $w: () => (/* binding */ BuildFailure),
+/* harmony export */   xf: () => (/* binding */ annotationFor)
+/* harmony export */ });
+/* unused harmony exports pythonAnnotation, normalizeProjectName, requirementsAnnotation, workflowAnnotation */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7242);
 
 
 
@@ -31538,12 +31449,12 @@ class BuildFailure extends Error {
 const MODELS_PREFIX = 'azureml-models/';
 /** Annotations take paths relative to the repository root, with forward slashes. */
 function workspaceRelative(workspace, file) {
-    if (!external_node_fs_.existsSync(file))
+    if (!node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(file))
         return undefined;
-    const relative = external_node_path_.relative(external_node_fs_.realpathSync(workspace), external_node_fs_.realpathSync(file));
-    if (relative.startsWith('..') || external_node_path_.isAbsolute(relative))
+    const relative = node_path__WEBPACK_IMPORTED_MODULE_1__.relative(node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(workspace), node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(file));
+    if (relative.startsWith('..') || node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute(relative))
         return undefined;
-    return relative.split(external_node_path_.sep).join('/');
+    return relative.split(node_path__WEBPACK_IMPORTED_MODULE_1__.sep).join('/');
 }
 function pythonTitle(failure) {
     const exception = failure.exception.split(':')[0];
@@ -31561,10 +31472,10 @@ function pythonAnnotation(failure, sources) {
         return undefined;
     let local;
     if (failure.file.startsWith(MODELS_PREFIX) && sources.modelDir) {
-        local = external_node_path_.join(sources.modelDir, failure.file.slice(MODELS_PREFIX.length));
+        local = node_path__WEBPACK_IMPORTED_MODULE_1__.join(sources.modelDir, failure.file.slice(MODELS_PREFIX.length));
     }
     else if (sources.codeDir) {
-        local = external_node_path_.join(sources.codeDir, failure.file);
+        local = node_path__WEBPACK_IMPORTED_MODULE_1__.join(sources.codeDir, failure.file);
     }
     const file = local && workspaceRelative(sources.workspace, local);
     if (!file)
@@ -31583,7 +31494,7 @@ function requirementsAnnotation(sources, requirement) {
     if (!sources.requirements)
         return undefined;
     const wanted = projectName(requirement);
-    const lines = external_node_fs_.readFileSync(sources.requirements, 'utf8').split(/\r?\n/);
+    const lines = node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(sources.requirements, 'utf8').split(/\r?\n/);
     const index = lines.findIndex((line) => {
         const text = line.replace(/(^|\s)#.*$/, '').trim();
         return text !== '' && !text.startsWith('-') && projectName(text) === wanted;
@@ -31611,12 +31522,12 @@ function workflowAnnotation(value, title, workspace, env = process.env) {
     if (!ref || !repository || !ref.startsWith(`${repository}/`))
         return { title };
     const relative = ref.slice(repository.length + 1).replace(/@[^@]*$/, '');
-    const file = external_node_path_.join(workspace, relative);
+    const file = node_path__WEBPACK_IMPORTED_MODULE_1__.join(workspace, relative);
     if (!workspaceRelative(workspace, file))
         return { title };
     // Package names hold '+', '-' and '.': a match must not be part of a longer name.
     const word = new RegExp(`(^|[^a-z0-9+.-])${escapeRegExp(value)}($|[^a-z0-9+.-])`);
-    const index = external_node_fs_.readFileSync(file, 'utf8')
+    const index = node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(file, 'utf8')
         .split(/\r?\n/)
         .findIndex((line) => word.test(line));
     return index < 0 ? { title, file: relative } : { title, file: relative, startLine: index + 1 };
@@ -31634,7 +31545,7 @@ function annotationFor(error, sources, python) {
         if (!(error instanceof BuildFailure) || !error.culprit)
             return undefined;
         const { input, value } = error.culprit;
-        if (input === Input.Requirements)
+        if (input === _constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Input */ .pd.Requirements)
             return requirementsAnnotation(sources, value);
         return workflowAnnotation(value, `apt has no package ${value}`, sources.workspace);
     }
@@ -31643,6 +31554,51 @@ function annotationFor(error, sources, python) {
     }
 }
 
+
+/***/ }),
+
+/***/ 5581:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3510);
+// Entry point of the command line (`npx extend-azureml-image`, `node dist/cli.js`): the action's
+// pipeline run on this machine. See src/cli/ and the README's "Run it locally (CLI)".
+
+try {
+    process.exitCode = await (0,_cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
+}
+catch (error) {
+    process.stderr.write(`extend-azureml-image: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+}
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 3510:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  a: () => (/* binding */ runCli)
+});
+
+// UNUSED EXPORTS: EXIT
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
+var core = __nccwpck_require__(3838);
+// EXTERNAL MODULE: ./src/annotations.ts
+var annotations = __nccwpck_require__(105);
+// EXTERNAL MODULE: ./src/constants.ts
+var constants = __nccwpck_require__(7242);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:os"
@@ -31682,7 +31638,7 @@ function endOpenRelays() {
 }
 /** Prints `text` in a folded group with workflow commands switched off. */
 async function showFolded(title, text) {
-    await core/* group */.Os(title, async () => {
+    await core.group(title, async () => {
         const relay = startRelay();
         try {
             for (const line of text.replace(/\s+$/, '').split(/\r?\n/))
@@ -31714,21 +31670,21 @@ class CleanupRegistry {
     }
     addContainer(name) {
         this.containers.add(name);
-        core/* saveState */.LZ(State.Containers, JSON.stringify([...this.containers]));
+        core.saveState(constants/* State */.Uw.Containers, JSON.stringify([...this.containers]));
     }
     addDirectory(dir) {
         this.directories.add(dir);
-        core/* saveState */.LZ(State.WorkDirs, JSON.stringify([...this.directories]));
+        core.saveState(constants/* State */.Uw.WorkDirs, JSON.stringify([...this.directories]));
     }
     /** Tags of an image that has not passed yet: removed unless the step succeeds. */
     addTags(tags) {
         for (const tag of tags)
             this.tags.add(tag);
-        core/* saveState */.LZ(State.PendingTags, JSON.stringify([...this.tags]));
+        core.saveState(constants/* State */.Uw.PendingTags, JSON.stringify([...this.tags]));
     }
     keepTags() {
         this.tags.clear();
-        core/* saveState */.LZ(State.PendingTags, '[]');
+        core.saveState(constants/* State */.Uw.PendingTags, '[]');
     }
     /** Keeps a directory for later steps of the job (the post step still removes it). */
     keepDirectory(dir) {
@@ -31738,7 +31694,7 @@ class CleanupRegistry {
         await this.docker.remove(name);
         this.containers.delete(name);
         // The post step then has nothing left to remove.
-        core/* saveState */.LZ(State.Containers, JSON.stringify([...this.containers]));
+        core.saveState(constants/* State */.Uw.Containers, JSON.stringify([...this.containers]));
     }
     /**
      * Removes all of it. Calls while one runs (a signal arriving as the step fails) share it:
@@ -31750,13 +31706,13 @@ class CleanupRegistry {
     }
     async removeAll() {
         // First stop what is still running: a build left going would tag its image after the untag.
-        await this.docker.cancel().catch((error) => core/* warning */.$e(String(error)));
+        await this.docker.cancel().catch((error) => core.warning(String(error)));
         for (const name of [...this.containers]) {
             try {
                 await this.removeContainer(name);
             }
             catch (error) {
-                core/* warning */.$e(error instanceof Error ? error.message : String(error));
+                core.warning(error instanceof Error ? error.message : String(error));
             }
         }
         if (this.tags.size > 0) {
@@ -31779,7 +31735,7 @@ function cleanupOnSignals(registry) {
             return;
         cleaning = true;
         endOpenRelays();
-        core/* warning */.$e(`Received ${signal}: stopping docker and removing what this step created`);
+        core.warning(`Received ${signal}: stopping docker and removing what this step created`);
         void registry.cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
     };
     process.on('SIGINT', handler);
@@ -31790,484 +31746,8 @@ function cleanupOnSignals(registry) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/docker-args.ts
-function buildArgs(request) {
-    const args = ['build', '--file', request.dockerfile, '--iidfile', request.iidFile];
-    // BuildKit: a readable log. Legacy: a failed step must not leave its container behind.
-    args.push(...(request.builder === 'buildkit' ? ['--progress', 'plain'] : ['--force-rm']));
-    for (const tag of request.tags)
-        args.push('--tag', tag);
-    for (const { key, value } of request.labels)
-        args.push('--label', `${key}=${value}`);
-    if (request.network !== undefined)
-        args.push('--network', request.network);
-    for (const { id, file } of request.secrets)
-        args.push('--secret', `id=${id},src=${file}`);
-    for (const { key, value } of request.buildArgs)
-        args.push('--build-arg', `${key}=${value}`);
-    args.push(request.context);
-    return args;
-}
-/** Detached, published on a random loopback port only: parallel runs never collide. */
-function runArgs(request) {
-    const args = ['run', '--detach', '--name', request.name];
-    for (const { key, value } of request.labels)
-        args.push('--label', `${key}=${value}`);
-    args.push('--publish', `127.0.0.1::${request.containerPort}`, request.image);
-    return args;
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/command.ts
-// Runs a program from an argv array (never through a shell), collects its output and hands each
-// line to a listener. Commands still running can be stopped together: on cancellation a
-// `docker build` must not outlive the step, or it would finish and tag an image afterwards.
-
-
-/** The program could not be started at all (not installed, not on PATH, not executable). */
-class CommandNotStarted extends Error {
-    command;
-    code;
-    constructor(command, code, cause) {
-        super(`${command} could not be started (${code ?? String(cause)})`, { cause });
-        this.command = command;
-        this.code = code;
-        this.name = 'CommandNotStarted';
-    }
-}
-function lineSplitter(onLine) {
-    let pending = '';
-    return {
-        push(text) {
-            if (!onLine)
-                return;
-            pending += text;
-            const lines = pending.split(/\r?\n/);
-            pending = lines.pop() ?? '';
-            for (const line of lines)
-                onLine(line);
-        },
-        end() {
-            if (onLine && pending !== '')
-                onLine(pending);
-            pending = '';
-        },
-    };
-}
-// After the process exits, how long its output may stay open (a helper it started may hold it).
-const STREAMS_GRACE_MS = 2000;
-/** Signals the process and its own children (a CLI plugin such as buildx), as one group. */
-function signalGroup(child, signal) {
-    try {
-        if (child.pid !== undefined)
-            process.kill(-child.pid, signal);
-    }
-    catch {
-        child.kill(signal); // the group is already gone, or was never formed
-    }
-}
-class CommandRunner {
-    running = new Set();
-    run(command, args, onLine) {
-        return this.start(command, args, { onLine });
-    }
-    /**
-     * Runs a program whose standard output is data (`docker save`): `consume` reads it as a
-     * stream, nothing of it is kept in memory here. If `consume` fails, the program is stopped;
-     * its failure is returned with the program's result, for the caller to tell which came first
-     * (a program that fails cuts its output short; a reader that fails breaks the program's pipe).
-     * `signal` stops the program when its output is no longer wanted.
-     */
-    async pipeOut(command, args, consume, signal) {
-        let value;
-        let failure;
-        const result = await this.start(command, args, {
-            consume: async (stdout, child) => {
-                // Stopped from outside (its output is no longer wanted): the program ends, its output
-                // with it, and the result says by which signal.
-                const stop = () => signalGroup(child, 'SIGTERM');
-                if (signal?.aborted)
-                    stop();
-                signal?.addEventListener('abort', stop, { once: true });
-                child.once('exit', () => signal?.removeEventListener('abort', stop));
-                try {
-                    value = await consume(stdout);
-                }
-                catch (error) {
-                    failure = { error };
-                    signalGroup(child, 'SIGTERM');
-                    stdout.resume(); // let it end even if the program ignores the signal for a while
-                }
-            },
-        });
-        return failure ? { result, failure: failure.error } : { result, value };
-    }
-    start(command, args, how) {
-        const { onLine, consume } = how;
-        return new Promise((resolve, reject) => {
-            // A group of its own, so that stopping it reaches whatever it started.
-            const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
-                stdio: ['ignore', 'pipe', 'pipe'],
-                shell: false,
-                detached: true,
-            });
-            this.running.add(child);
-            let stdout = '';
-            let stderr = '';
-            const out = lineSplitter(onLine);
-            const err = lineSplitter(onLine);
-            const consumed = consume ? consume(child.stdout, child) : Promise.resolve();
-            if (!consume) {
-                child.stdout.setEncoding('utf8').on('data', (text) => {
-                    stdout += text;
-                    out.push(text);
-                });
-            }
-            child.stderr.setEncoding('utf8').on('data', (text) => {
-                stderr += text;
-                err.push(text);
-            });
-            child.once('error', (error) => {
-                this.running.delete(child);
-                // Only a spawn failure reaches here before 'close'; a running child reports on 'close'.
-                if (child.pid === undefined)
-                    reject(new CommandNotStarted(command, error.code, error));
-            });
-            child.once('exit', () => {
-                const timer = setTimeout(() => {
-                    child.stdout.destroy();
-                    child.stderr.destroy();
-                }, STREAMS_GRACE_MS);
-                child.once('close', () => clearTimeout(timer));
-            });
-            child.once('close', (code, signal) => {
-                this.running.delete(child);
-                out.end();
-                err.end();
-                if (child.pid === undefined)
-                    return;
-                const result = {
-                    exitCode: code ?? 128 + (signal ? (external_node_os_.constants.signals[signal] ?? 0) : 0),
-                    signal: signal ?? undefined,
-                    stdout,
-                    stderr,
-                };
-                consumed.then(() => resolve(result), reject);
-            });
-        });
-    }
-    /** Commands started and not yet ended. */
-    get count() {
-        return this.running.size;
-    }
-    /**
-     * Stops every running command: SIGTERM (the docker CLI then cancels its request, and the
-     * daemon stops the build), SIGKILL after `graceMs`. Resolves once all of them have ended.
-     */
-    async stopAll(graceMs = 5000) {
-        const children = [...this.running];
-        await Promise.all(children.map((child) => new Promise((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null)
-                return resolve();
-            const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
-            child.once('exit', () => {
-                clearTimeout(timer);
-                resolve();
-            });
-            signalGroup(child, 'SIGTERM');
-        })));
-    }
-}
-
-;// CONCATENATED MODULE: ./src/docker-errors.ts
-// What docker's own words mean for the user: which pull and push failures are worth a retry,
-// and what to try when a pull or a build fails. Pure, so each reading is pinned by a table test.
-
-
-const NOT_FOUND = /not found|name unknown|manifest unknown|repository does not exist|no such image/i;
-const DENIED = /denied|unauthorized|authentication required|forbidden/i;
-// Network and registry trouble that may pass: connection-level errors, rate limits, 5xx.
-const TRANSIENT = /timeout|timed out|connection reset|connection refused|network is unreachable|no route to host|no such host|temporary failure|too many requests|toomanyrequests|\b50[0234] (?:Internal|Bad Gateway|Service Unavailable|Gateway)|\bEOF\b/i;
-function classifyPullFailure(output) {
-    // Docker Hub answers "pull access denied ... does not exist or may require 'docker login'"
-    // for both: the denial is the part worth acting on.
-    if (DENIED.test(output))
-        return 'denied';
-    if (NOT_FOUND.test(output))
-        return 'not-found';
-    if (TRANSIENT.test(output))
-        return 'transient';
-    return 'other';
-}
-// Registries that want a login say so in several ways; ECR and ACR say "no basic auth credentials".
-const PUSH_DENIED = new RegExp(`${DENIED.source}|no basic auth credentials|insufficient_scope`, DENIED.flags);
-function classifyPushFailure(output) {
-    if (PUSH_DENIED.test(output))
-        return 'denied';
-    if (TRANSIENT.test(output))
-        return 'transient';
-    return 'other';
-}
-const PULL_ADVICE = {
-    'not-found': `the registry has no such image. Check the name and tag in '${Input.BaseImage}'`,
-    denied: `the registry refused access. Log in to it before this step (docker/login-action), or check the name in '${Input.BaseImage}'`,
-    transient: `the registry could not be reached. Check the runner's network, proxy and DNS, or try again later`,
-    other: `check '${Input.BaseImage}' and the Docker engine`,
-};
-function pullFailureMessage(reference, kind, attempts, output) {
-    const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
-    return `Pulling base image ${reference} failed${tries}: ${PULL_ADVICE[kind]}. docker said:\n${output}`;
-}
-// The first match decides; each names what failed and what to try.
-const BUILD_ADVICE = [
-    [
-        /no space left on device/i,
-        () => 'the Docker engine ran out of disk space (no space left on device). Free space on the runner (docker system prune, docker builder prune), use a runner with a larger disk, or make model-dir smaller',
-    ],
-    [
-        /Unable to locate package (\S+)|Version '[^']*' for '([^']+)' was not found/,
-        (match) => ({
-            advice: `apt has no package "${match[1] ?? match[2]}". Check '${Input.AptPackages}' against the base image's distribution`,
-            culprit: { input: Input.AptPackages, value: match[1] ?? match[2] },
-        }),
-    ],
-    [
-        /No matching distribution found for (\S+)|Could not find a version that satisfies the requirement (\S+)/,
-        (match) => ({
-            advice: `pip could not resolve "${match[1] ?? match[2]}". Check '${Input.Requirements}' and '${Input.PipIndexUrl}' (an index on the runner's loopback needs '${Input.Network}: host')`,
-            culprit: { input: Input.Requirements, value: match[1] ?? match[2] },
-        }),
-    ],
-    [
-        /Temporary failure resolving|Could not resolve host|Failed to establish a new connection|Network is unreachable/i,
-        () => `a RUN step could not reach the network. Check the runner's network and proxy, or the '${Input.Network}' input`,
-    ],
-    [
-        /Cannot connect to the Docker daemon|error during connect|connection reset by peer|unexpected EOF/i,
-        () => 'the Docker engine stopped answering during the build. Check that it is running and try again',
-    ],
-    [
-        /returned a non-zero code: 137|exit code: 137/,
-        () => 'a RUN step was killed (exit 137, usually out of memory). Use a runner with more memory',
-    ],
-];
-/** A failed build as an error that says what to try and names the input value at fault. */
-function buildFailure(title, result, logEnd) {
-    const output = `${result.stdout}\n${result.stderr}`;
-    let found;
-    if (result.signal !== undefined) {
-        found = {
-            advice: `docker build was stopped by ${result.signal} before it finished (killed: out of memory, a timeout or a cancellation). Try again; nothing was tagged`,
-        };
-    }
-    else {
-        for (const [pattern, describe] of BUILD_ADVICE) {
-            const match = pattern.exec(output);
-            if (match) {
-                const described = describe(match);
-                found = typeof described === 'string' ? { advice: described } : described;
-                break;
-            }
-        }
-    }
-    const exit = result.signal !== undefined
-        ? `signal ${result.signal}, exit ${result.exitCode}`
-        : `exit ${result.exitCode}`;
-    return new BuildFailure(`docker build failed (${title}, ${exit})${found ? `: ${found.advice}` : ''}. End of the build log:\n${logEnd.join('\n')}`, found?.culprit);
-}
-
-;// CONCATENATED MODULE: ./src/retry.ts
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/** Retries `action`; an error carrying `final: true` is not retried. */
-async function retry(action, options) {
-    const wait = options.sleep ?? sleep;
-    let delay = options.firstDelayMs;
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await action();
-        }
-        catch (error) {
-            const final = error.final === true;
-            if (final || attempt >= options.attempts)
-                throw error;
-            options.onRetry?.(delay, error);
-            await wait(delay);
-            delay *= 2;
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/docker.ts
-// The Docker CLI behind a small interface, so that the pipeline can be driven by the real engine
-// in integration tests and by a plain object in unit tests.
-
-
-
-
-
-/** Keeps the end of a tool's output: that is where apt, pip and docker put the reason. */
-function tail(text, lines = 25) {
-    return text.trimEnd().split('\n').slice(-lines).join('\n');
-}
-const PULL_ATTEMPTS = 3;
-class DockerCli {
-    command;
-    commands = new CommandRunner();
-    constructor(command = 'docker') {
-        this.command = command;
-    }
-    exec(args, onLine) {
-        return this.started(() => this.commands.run(this.command, args, onLine));
-    }
-    async started(command) {
-        try {
-            return await command();
-        }
-        catch (error) {
-            if (!(error instanceof CommandNotStarted))
-                throw error;
-            throw new Error(`The docker CLI could not be started (${this.command}: ${error.code ?? error.message}). This action runs docker on a Linux runner: install Docker (GitHub's ubuntu runners have it) or put the docker CLI on PATH`, { cause: error });
-        }
-    }
-    async checked(args, what) {
-        const result = await this.exec(args);
-        if (result.exitCode !== 0) {
-            throw new Error(`${what} failed (docker ${args[0]}, exit ${result.exitCode}):\n${tail(result.stderr || result.stdout)}`);
-        }
-        return result.stdout.trim();
-    }
-    async builder() {
-        // DOCKER_BUILDKIT decides when set, as it does for the CLI itself; otherwise `docker build`
-        // is BuildKit exactly when the buildx plugin is installed (docker 23 and later).
-        const flag = process.env.DOCKER_BUILDKIT;
-        if (flag !== undefined && flag !== '')
-            return ['1', 'true'].includes(flag.toLowerCase()) ? 'buildkit' : 'legacy';
-        const buildx = await this.exec(['buildx', 'version']);
-        return buildx.exitCode === 0 ? 'buildkit' : 'legacy';
-    }
-    async serverVersion() {
-        const result = await this.exec(['version', '--format', '{{.Server.Version}}']);
-        if (result.exitCode !== 0 || result.stdout.trim() === '') {
-            throw new Error(`The Docker daemon is not reachable: ${tail(result.stderr, 3) || 'no answer'}. Start the Docker engine (or check DOCKER_HOST) and try again`);
-        }
-        return result.stdout.trim();
-    }
-    async imageUser(reference) {
-        const inspect = ['image', 'inspect', '--format', '{{.Config.User}}', reference];
-        let result = await this.exec(inspect);
-        if (result.exitCode !== 0) {
-            let attempt = 0;
-            let lastLine = '';
-            await retry(async () => {
-                attempt++;
-                const pull = await this.exec(['pull', reference]);
-                if (pull.exitCode === 0)
-                    return;
-                const output = tail(pull.stderr || pull.stdout, 5);
-                lastLine = output.split('\n').pop() ?? '';
-                const kind = classifyPullFailure(output);
-                const error = new Error(pullFailureMessage(reference, kind, attempt, output));
-                // Only network and registry trouble may pass; a wrong name or a denial will not.
-                if (kind !== 'transient')
-                    throw Object.assign(error, { final: true });
-                throw error;
-            }, {
-                attempts: PULL_ATTEMPTS,
-                firstDelayMs: 2000,
-                onRetry: (delayMs) => core/* info */.pq(`Pulling ${reference} failed (attempt ${attempt} of ${PULL_ATTEMPTS}: ${lastLine}); retrying in ${delayMs / 1000} s`),
-            });
-            result = await this.exec(inspect);
-            if (result.exitCode !== 0)
-                throw new Error(`Base image ${reference} is not there after pulling it`);
-        }
-        return result.stdout.trim();
-    }
-    async localImage(reference) {
-        const result = await this.exec(['image', 'inspect', '--format', '{{json .}}', reference]);
-        if (result.exitCode !== 0)
-            return undefined;
-        const image = JSON.parse(result.stdout);
-        return {
-            id: image.Id,
-            layers: image.RootFS?.Layers ?? [],
-            user: image.Config?.User ?? '',
-            labels: image.Config?.Labels ?? {},
-            sizeBytes: image.Size ?? 0,
-        };
-    }
-    async save(reference, consume, signal) {
-        const args = ['image', 'save', reference];
-        const { result, value, failure } = await this.started(() => this.commands.pipeOut(this.command, args, consume, signal));
-        // Both are told when both failed: which one broke the other cannot be known for sure.
-        const reasons = [];
-        if (failure !== undefined)
-            reasons.push(failure instanceof Error ? failure.message : String(failure));
-        if (result.exitCode !== 0 && result.signal === undefined)
-            reasons.push(`docker image save exited ${result.exitCode}:\n${tail(result.stderr)}`);
-        if (reasons.length > 0 || result.exitCode !== 0) {
-            throw new Error(`Saving ${reference} failed: ${reasons.join('; ') || `ended by ${result.signal}`}`, {
-                cause: failure,
-            });
-        }
-        return value;
-    }
-    async load(file) {
-        await this.checked(['image', 'load', '--quiet', '--input', file], 'Loading the cached image');
-    }
-    build(request, onLine) {
-        return this.exec(buildArgs(request), onLine);
-    }
-    async run(request) {
-        return this.checked(runArgs(request), 'Starting the container');
-    }
-    async hostPort(container, containerPort) {
-        const mapping = await this.checked(['port', container, `${containerPort}/tcp`], 'Reading the published port');
-        const port = Number(/:(\d+)\s*$/m.exec(mapping)?.[1]);
-        if (!Number.isInteger(port) || port <= 0)
-            throw new Error(`Unexpected answer from docker port: ${mapping}`);
-        return port;
-    }
-    async wait(container) {
-        const result = await this.exec(['wait', container]);
-        return result.exitCode === 0 ? Number(result.stdout.trim()) : -1;
-    }
-    async logs(container) {
-        const result = await this.exec(['logs', container]);
-        // The container's stdout and stderr interleave in the log a person reads; keep both.
-        return `${result.stdout}${result.stderr}`;
-    }
-    async remove(container) {
-        const result = await this.exec(['rm', '--force', '--volumes', container]);
-        if (result.exitCode !== 0 && !/No such container/i.test(result.stderr)) {
-            throw new Error(`Removing container ${container} failed: ${tail(result.stderr, 3)}`);
-        }
-    }
-    async untag(references) {
-        if (references.length === 0)
-            return;
-        await this.exec(['image', 'rm', ...references]);
-    }
-    push(reference, onLine) {
-        return this.exec(['push', reference], onLine);
-    }
-    async repoDigests(reference) {
-        const result = await this.exec([
-            'image',
-            'inspect',
-            '--format',
-            '{{json .RepoDigests}}',
-            reference,
-        ]);
-        if (result.exitCode !== 0)
-            return [];
-        return JSON.parse(result.stdout) ?? [];
-    }
-    cancel() {
-        return this.commands.stopAll();
-    }
-}
-
+// EXTERNAL MODULE: ./src/docker.ts + 3 modules
+var src_docker = __nccwpck_require__(6474);
 ;// CONCATENATED MODULE: ./src/image-cache.ts
 // The dependencies image, kept across runners with the GitHub Actions cache (@actions/cache).
 // The cache is a speed-up, never a reason to fail: anything that goes wrong is a warning.
@@ -32303,7 +31783,7 @@ class ActionsImageCache {
     async restore(file, key) {
         const cache = await loadCache();
         if (!cache.isFeatureAvailable()) {
-            core/* info */.pq('The GitHub Actions cache is not available here; building the dependencies.');
+            core.info('The GitHub Actions cache is not available here; building the dependencies.');
             return false;
         }
         // The client reports service trouble itself, as a warning, and answers a miss.
@@ -32522,8 +32002,8 @@ function checkJson(text, file) {
     }
     catch (error) {
         const subject = file
-            ? `Input '${Input.SampleRequest}': ${file}`
-            : `Input '${Input.SampleRequest}'`;
+            ? `Input '${constants/* Input */.pd.SampleRequest}': ${file}`
+            : `Input '${constants/* Input */.pd.SampleRequest}'`;
         throw new Error(`${subject} is not valid JSON: ${String(error)}`, { cause: error });
     }
     return text;
@@ -32531,7 +32011,7 @@ function checkJson(text, file) {
 function readStatus(file, name) {
     const raw = external_node_fs_.readFileSync(file, 'utf8').trim();
     if (!/^\d+$/.test(raw) || Number(raw) < 100 || Number(raw) > 599) {
-        throw new Error(`Input '${Input.SampleRequest}': ${name} must hold one status code from 100 to 599, got "${raw}"`);
+        throw new Error(`Input '${constants/* Input */.pd.SampleRequest}': ${name} must hold one status code from 100 to 599, got "${raw}"`);
     }
     return Number(raw);
 }
@@ -32540,25 +32020,25 @@ function readExpected(file, name) {
         return parseExpected(external_node_fs_.readFileSync(file, 'utf8').trim());
     }
     catch (error) {
-        throw new Error(`Input '${Input.SampleRequest}': ${name} must be JSON or a /regex/: ${error.message}`, { cause: error });
+        throw new Error(`Input '${constants/* Input */.pd.SampleRequest}': ${name} must be JSON or a /regex/: ${error.message}`, { cause: error });
     }
 }
 function casesInDirectory(workspace, dir, defaults) {
-    checkDirectory(workspace, Input.SampleRequest, dir);
+    checkDirectory(workspace, constants/* Input */.pd.SampleRequest, dir);
     const files = external_node_fs_.readdirSync(dir).sort();
     const requests = files.filter((file) => file.endsWith('.json') && !file.endsWith(EXPECTED_SUFFIX));
     if (requests.length === 0) {
-        throw new Error(`Input '${Input.SampleRequest}': directory ${dir} has no request files (<name>.json)`);
+        throw new Error(`Input '${constants/* Input */.pd.SampleRequest}': directory ${dir} has no request files (<name>.json)`);
     }
     if (requests.length > MAX_CASES) {
-        throw new Error(`Input '${Input.SampleRequest}': directory ${dir} has ${requests.length} requests; at most ${MAX_CASES}`);
+        throw new Error(`Input '${constants/* Input */.pd.SampleRequest}': directory ${dir} has ${requests.length} requests; at most ${MAX_CASES}`);
     }
     const names = new Set(requests.map((file) => file.slice(0, -'.json'.length)));
     // A stray expectation would silently check nothing: its request was renamed or deleted.
     for (const file of files) {
         for (const suffix of [EXPECTED_SUFFIX, STATUS_SUFFIX]) {
             if (file.endsWith(suffix) && !names.has(file.slice(0, -suffix.length))) {
-                throw new Error(`Input '${Input.SampleRequest}': ${file} has no request ${file.slice(0, -suffix.length)}.json next to it`);
+                throw new Error(`Input '${constants/* Input */.pd.SampleRequest}': ${file} has no request ${file.slice(0, -suffix.length)}.json next to it`);
             }
         }
     }
@@ -32583,9 +32063,9 @@ function scoringCases(workspace, raw, defaults) {
         return [];
     const trimmed = raw.trim();
     if (/^[[{"]/.test(trimmed)) {
-        return [{ name: Input.SampleRequest, body: checkJson(trimmed), ...defaults }];
+        return [{ name: constants/* Input */.pd.SampleRequest, body: checkJson(trimmed), ...defaults }];
     }
-    const found = resolveInWorkspace(workspace, Input.SampleRequest, trimmed, 'any');
+    const found = resolveInWorkspace(workspace, constants/* Input */.pd.SampleRequest, trimmed, 'any');
     if (external_node_fs_.statSync(found).isDirectory())
         return casesInDirectory(workspace, found, defaults);
     return [
@@ -32618,7 +32098,7 @@ const NETWORK = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 /** Enough for a stable p95; the probe runs inside a pull request check. */
 const MAX_SCORE_REQUESTS = 1000;
 function inputs_text(name) {
-    return core/* getInput */.V4(name);
+    return core.getInput(name);
 }
 function optionalText(name) {
     const value = inputs_text(name);
@@ -32637,10 +32117,10 @@ function booleanInput(name, fallback) {
 /** Only an image that was built and passed its smoke test may be pushed. */
 function checkPush(push, build, smokeTest) {
     if (push && !build) {
-        throw new Error(`Input '${Input.Push}': true needs '${Input.Build}: true' (only an image that was built and passed its smoke test is pushed)`);
+        throw new Error(`Input '${constants/* Input */.pd.Push}': true needs '${constants/* Input */.pd.Build}: true' (only an image that was built and passed its smoke test is pushed)`);
     }
     if (push && !smokeTest) {
-        throw new Error(`Input '${Input.Push}': true needs '${Input.SmokeTest}: true' (only an image that passed its smoke test is pushed)`);
+        throw new Error(`Input '${constants/* Input */.pd.Push}': true needs '${constants/* Input */.pd.SmokeTest}: true' (only an image that passed its smoke test is pushed)`);
     }
     return push;
 }
@@ -32655,7 +32135,7 @@ function integerInput(name, fallback, min, max) {
 }
 function checkAptPackage(entry) {
     const [name, version, ...extra] = entry.split('=');
-    const rule = `Input '${Input.AptPackages}': "${entry}" is not a Debian package name (lowercase letters, digits, '+', '-', '.'; at least two characters; optional =version)`;
+    const rule = `Input '${constants/* Input */.pd.AptPackages}': "${entry}" is not a Debian package name (lowercase letters, digits, '+', '-', '.'; at least two characters; optional =version)`;
     if (extra.length > 0 || !APT_NAME.test(name))
         throw new Error(rule);
     if (name.endsWith('-') || (name.endsWith('+') && !name.endsWith('++'))) {
@@ -32674,32 +32154,37 @@ function checkImageReference(name, value) {
 function checkTag(value) {
     const reference = parseReference(value);
     if (reference === undefined || reference.digest !== undefined) {
-        throw new Error(`Input '${Input.Tags}': "${value}" is not a tag reference (name[:tag], no @digest)`);
+        throw new Error(`Input '${constants/* Input */.pd.Tags}': "${value}" is not a tag reference (name[:tag], no @digest)`);
     }
     return value;
 }
 function checkEnv(pairs, allowContractKeys) {
     for (const { key } of pairs) {
         if (!ENV_KEY.test(key)) {
-            throw new Error(`Input '${Input.Env}': key "${key}" must match ${ENV_KEY.source}`);
+            throw new Error(`Input '${constants/* Input */.pd.Env}': key "${key}" must match ${ENV_KEY.source}`);
         }
-        if (!allowContractKeys && CONTRACT_ENV_KEYS.includes(key)) {
-            throw new Error(`Input '${Input.Env}': ${key} is set by the action from the serving contract; set '${Input.OverrideContractEnv}: true' to override it`);
+        if (!allowContractKeys && constants/* CONTRACT_ENV_KEYS */.qi.includes(key)) {
+            throw new Error(`Input '${constants/* Input */.pd.Env}': ${key} is set by the action from the serving contract; set '${constants/* Input */.pd.OverrideContractEnv}: true' to override it`);
         }
     }
     return pairs;
 }
+// The action's own labels (the container label, the recipe digest that decides reuse).
+const RESERVED_LABEL_PREFIX = 'io.extend-azureml-image.';
 function checkLabels(pairs) {
     for (const { key } of pairs) {
         if (!LABEL_KEY.test(key)) {
-            throw new Error(`Input '${Input.Labels}': key "${key}" must match ${LABEL_KEY.source}`);
+            throw new Error(`Input '${constants/* Input */.pd.Labels}': key "${key}" must match ${LABEL_KEY.source}`);
+        }
+        if (key.startsWith(RESERVED_LABEL_PREFIX)) {
+            throw new Error(`Input '${constants/* Input */.pd.Labels}': key "${key}" is reserved: the action sets the ${RESERVED_LABEL_PREFIX}* labels itself`);
         }
     }
     return pairs;
 }
 /** Index URLs may carry credentials: masked first, and never echoed in an error. */
 function pipIndexUrl(name, value) {
-    core/* setSecret */.Pq(value);
+    core.setSecret(value);
     let url;
     try {
         url = new URL(value);
@@ -32712,8 +32197,8 @@ function pipIndexUrl(name, value) {
     }
     for (const part of [url.username, url.password]) {
         if (part !== '') {
-            core/* setSecret */.Pq(part);
-            core/* setSecret */.Pq(decodeURIComponent(part));
+            core.setSecret(part);
+            core.setSecret(decodeURIComponent(part));
         }
     }
     return value;
@@ -32725,8 +32210,8 @@ function parseExpectedResponse(raw) {
     catch (error) {
         const regex = raw.length >= 2 && raw.startsWith('/') && raw.endsWith('/');
         throw new Error(regex
-            ? `Input '${Input.ExpectedResponse}': ${error.message}`
-            : `Input '${Input.ExpectedResponse}' must be JSON or a /regex/, got "${raw}"`, { cause: error });
+            ? `Input '${constants/* Input */.pd.ExpectedResponse}': ${error.message}`
+            : `Input '${constants/* Input */.pd.ExpectedResponse}' must be JSON or a /regex/, got "${raw}"`, { cause: error });
     }
 }
 function entryScript(codeDir, raw) {
@@ -32734,72 +32219,72 @@ function entryScript(codeDir, raw) {
         return undefined;
     // It becomes an ENV value and a path in the server's argv: a line break has no place there.
     if (/\p{Cc}/u.test(raw)) {
-        throw new Error(`Input '${Input.EntryScript}': ${JSON.stringify(raw)} must not contain line breaks or control characters`);
+        throw new Error(`Input '${constants/* Input */.pd.EntryScript}': ${JSON.stringify(raw)} must not contain line breaks or control characters`);
     }
     if (codeDir === undefined) {
-        throw new Error(`Input '${Input.EntryScript}' needs '${Input.CodeDir}'`);
+        throw new Error(`Input '${constants/* Input */.pd.EntryScript}' needs '${constants/* Input */.pd.CodeDir}'`);
     }
     const file = external_node_path_.resolve(codeDir, raw);
     const relative = external_node_path_.relative(codeDir, file);
     if (relative.startsWith('..') || external_node_path_.isAbsolute(relative) || !relative.endsWith('.py')) {
-        throw new Error(`Input '${Input.EntryScript}': "${raw}" must be a .py file inside '${Input.CodeDir}'`);
+        throw new Error(`Input '${constants/* Input */.pd.EntryScript}': "${raw}" must be a .py file inside '${constants/* Input */.pd.CodeDir}'`);
     }
-    resolveInWorkspace(codeDir, Input.EntryScript, relative, 'file');
+    resolveInWorkspace(codeDir, constants/* Input */.pd.EntryScript, relative, 'file');
     return relative.split(external_node_path_.sep).join('/');
 }
 function getInputs() {
     // Mask first: nothing below may log an index URL before it is a secret.
-    const pipIndexRaw = optionalText(Input.PipIndexUrl);
-    const pipExtraRaw = splitList(inputs_text(Input.PipExtraIndexUrl));
-    const pipIndex = pipIndexRaw && pipIndexUrl(Input.PipIndexUrl, pipIndexRaw);
-    const pipExtra = pipExtraRaw.map((url) => pipIndexUrl(Input.PipExtraIndexUrl, url));
+    const pipIndexRaw = optionalText(constants/* Input */.pd.PipIndexUrl);
+    const pipExtraRaw = splitList(inputs_text(constants/* Input */.pd.PipExtraIndexUrl));
+    const pipIndex = pipIndexRaw && pipIndexUrl(constants/* Input */.pd.PipIndexUrl, pipIndexRaw);
+    const pipExtra = pipExtraRaw.map((url) => pipIndexUrl(constants/* Input */.pd.PipExtraIndexUrl, url));
     const workspace = external_node_path_.resolve(process.env.GITHUB_WORKSPACE || process.cwd());
-    const baseImage = inputs_text(Input.BaseImage).trim();
+    const baseImage = inputs_text(constants/* Input */.pd.BaseImage).trim();
     if (baseImage === '')
-        throw new Error(`Input '${Input.BaseImage}' is required`);
-    checkImageReference(Input.BaseImage, baseImage);
-    const requirementsRaw = optionalText(Input.Requirements);
-    const codeDirRaw = optionalText(Input.CodeDir);
-    const modelDirRaw = optionalText(Input.ModelDir);
-    const codeDir = codeDirRaw && resolveInWorkspace(workspace, Input.CodeDir, codeDirRaw, 'dir');
-    const modelDir = modelDirRaw && resolveInWorkspace(workspace, Input.ModelDir, modelDirRaw, 'dir');
-    const entry = entryScript(codeDir, optionalText(Input.EntryScript)?.trim());
+        throw new Error(`Input '${constants/* Input */.pd.BaseImage}' is required`);
+    checkImageReference(constants/* Input */.pd.BaseImage, baseImage);
+    const requirementsRaw = optionalText(constants/* Input */.pd.Requirements);
+    const codeDirRaw = optionalText(constants/* Input */.pd.CodeDir);
+    const modelDirRaw = optionalText(constants/* Input */.pd.ModelDir);
+    const codeDir = codeDirRaw && resolveInWorkspace(workspace, constants/* Input */.pd.CodeDir, codeDirRaw, 'dir');
+    const modelDir = modelDirRaw && resolveInWorkspace(workspace, constants/* Input */.pd.ModelDir, modelDirRaw, 'dir');
+    const entry = entryScript(codeDir, optionalText(constants/* Input */.pd.EntryScript)?.trim());
     if (codeDir !== undefined && entry === undefined) {
-        throw new Error(`Input '${Input.EntryScript}' is required with '${Input.CodeDir}'`);
+        throw new Error(`Input '${constants/* Input */.pd.EntryScript}' is required with '${constants/* Input */.pd.CodeDir}'`);
     }
     if (codeDir)
-        checkDirectory(workspace, Input.CodeDir, codeDir);
+        checkDirectory(workspace, constants/* Input */.pd.CodeDir, codeDir);
     if (modelDir)
-        checkDirectory(workspace, Input.ModelDir, modelDir);
-    const network = optionalText(Input.Network)?.trim();
+        checkDirectory(workspace, constants/* Input */.pd.ModelDir, modelDir);
+    const network = optionalText(constants/* Input */.pd.Network)?.trim();
     if (network !== undefined && !NETWORK.test(network)) {
-        throw new Error(`Input '${Input.Network}': "${network}" is not a docker network name`);
+        throw new Error(`Input '${constants/* Input */.pd.Network}': "${network}" is not a docker network name`);
     }
-    const expectedResponse = optionalText(Input.ExpectedResponse);
-    const sample = optionalText(Input.SampleRequest);
+    const expectedResponse = optionalText(constants/* Input */.pd.ExpectedResponse);
+    const sample = optionalText(constants/* Input */.pd.SampleRequest);
     const cases = scoringCases(workspace, sample, {
-        expectedStatus: integerInput(Input.ExpectedStatus, 200, 100, 599),
+        expectedStatus: integerInput(constants/* Input */.pd.ExpectedStatus, 200, 100, 599),
         expectedResponse: expectedResponse === undefined ? undefined : parseExpectedResponse(expectedResponse),
     });
-    const scoreRequests = integerInput(Input.ScoreRequests, 0, 0, MAX_SCORE_REQUESTS);
+    const scoreRequests = integerInput(constants/* Input */.pd.ScoreRequests, 0, 0, MAX_SCORE_REQUESTS);
     if (scoreRequests > 0 && cases.length === 0) {
-        throw new Error(`Input '${Input.ScoreRequests}' needs '${Input.SampleRequest}' (the request to time)`);
+        throw new Error(`Input '${constants/* Input */.pd.ScoreRequests}' needs '${constants/* Input */.pd.SampleRequest}' (the request to time)`);
     }
-    const build = booleanInput(Input.Build, true);
-    const smokeTest = booleanInput(Input.SmokeTest, true);
-    const push = checkPush(booleanInput(Input.Push, false), build, smokeTest);
+    const build = booleanInput(constants/* Input */.pd.Build, true);
+    const smokeTest = booleanInput(constants/* Input */.pd.SmokeTest, true);
+    const push = checkPush(booleanInput(constants/* Input */.pd.Push, false), build, smokeTest);
     return {
         workspace,
         baseImage,
-        aptPackages: splitList(inputs_text(Input.AptPackages)).map(checkAptPackage),
+        aptPackages: splitList(inputs_text(constants/* Input */.pd.AptPackages)).map(checkAptPackage),
         requirements: requirementsRaw &&
-            resolveInWorkspace(workspace, Input.Requirements, requirementsRaw.trim(), 'file'),
+            resolveInWorkspace(workspace, constants/* Input */.pd.Requirements, requirementsRaw.trim(), 'file'),
         codeDir,
         entryScript: entry,
         modelDir,
-        env: checkEnv(parseKeyValueLines(Input.Env, inputs_text(Input.Env)), booleanInput(Input.OverrideContractEnv, false)),
-        tags: splitList(inputs_text(Input.Tags)).map(checkTag),
-        labels: checkLabels(parseKeyValueLines(Input.Labels, inputs_text(Input.Labels))),
+        env: checkEnv(parseKeyValueLines(constants/* Input */.pd.Env, inputs_text(constants/* Input */.pd.Env)), booleanInput(constants/* Input */.pd.OverrideContractEnv, false)),
+        tags: splitList(inputs_text(constants/* Input */.pd.Tags)).map(checkTag),
+        labels: checkLabels(parseKeyValueLines(constants/* Input */.pd.Labels, inputs_text(constants/* Input */.pd.Labels))),
         build,
         network,
         pipIndexUrl: pipIndex,
@@ -32807,9 +32292,9 @@ function getInputs() {
         smokeTest,
         scoringCases: cases,
         scoreRequests,
-        startupTimeoutSeconds: integerInput(Input.StartupTimeout, 300, 1, 3600),
-        containerPort: integerInput(Input.ContainerPort, 5001, 1, 65535),
-        cache: booleanInput(Input.Cache, true),
+        startupTimeoutSeconds: integerInput(constants/* Input */.pd.StartupTimeout, 300, 1, 3600),
+        containerPort: integerInput(constants/* Input */.pd.ContainerPort, 5001, 1, 65535),
+        cache: booleanInput(constants/* Input */.pd.Cache, true),
         push,
     };
 }
@@ -32834,8 +32319,8 @@ function setScoreOutputs(cases) {
     const reported = reportedCase(cases);
     if (reported?.status === undefined)
         return;
-    core/* setOutput */.uH(Output.ScoreStatus, String(reported.status));
-    core/* setOutput */.uH(Output.ScoreResponse, truncate(reported.response ?? ''));
+    core.setOutput(constants/* Output */.k7.ScoreStatus, String(reported.status));
+    core.setOutput(constants/* Output */.k7.ScoreResponse, truncate(reported.response ?? ''));
 }
 function metadata(result, baseImage) {
     return {
@@ -32843,6 +32328,7 @@ function metadata(result, baseImage) {
         image: result.built ? result.tags[0] : undefined,
         tags: result.built ? result.tags : [],
         imageId: result.imageId,
+        reused: result.reused ?? false,
         dockerfile: result.dockerfile,
         context: result.context,
         builder: result.builder,
@@ -32875,30 +32361,31 @@ function metadata(result, baseImage) {
     };
 }
 function setOutputs(result, baseImage) {
-    core/* setOutput */.uH(Output.Dockerfile, result.dockerfile);
-    core/* setOutput */.uH(Output.Context, result.context);
+    core.setOutput(constants/* Output */.k7.Dockerfile, result.dockerfile);
+    core.setOutput(constants/* Output */.k7.Context, result.context);
     if (result.built && result.imageId) {
-        core/* setOutput */.uH(Output.Image, result.tags[0]);
-        core/* setOutput */.uH(Output.Tags, result.tags.join('\n'));
-        core/* setOutput */.uH(Output.ImageId, result.imageId);
+        core.setOutput(constants/* Output */.k7.Image, result.tags[0]);
+        core.setOutput(constants/* Output */.k7.Tags, result.tags.join('\n'));
+        core.setOutput(constants/* Output */.k7.ImageId, result.imageId);
     }
-    core/* setOutput */.uH(Output.SmokeTest, result.smokeTest);
+    core.setOutput(constants/* Output */.k7.SmokeTest, result.smokeTest);
     setScoreOutputs(result.score?.cases);
     // The first tag's digest, as the registry serves it; set only when every tag was pushed.
     if (result.pushed?.[0])
-        core/* setOutput */.uH(Output.Digest, result.pushed[0].digest);
-    core/* setOutput */.uH(Output.Metadata, JSON.stringify(metadata(result, baseImage)));
+        core.setOutput(constants/* Output */.k7.Digest, result.pushed[0].digest);
+    core.setOutput(constants/* Output */.k7.Metadata, JSON.stringify(metadata(result, baseImage)));
 }
 /** A failed smoke test still tells later `if: failure()` steps what it saw; never an image. */
 function setSmokeTestFailureOutputs(failure) {
-    core/* setOutput */.uH(Output.SmokeTest, 'failed');
+    core.setOutput(constants/* Output */.k7.SmokeTest, 'failed');
     setScoreOutputs(failure.result.cases);
 }
 
 ;// CONCATENATED MODULE: ./src/dockerfile.ts
 // Renders the Dockerfile that extends the prebuilt image. Pure: the same plan gives the same
-// text. User text reaches it only as validated apt entries and env values, and env values are
-// quoted so that no character can end the instruction or start a new one.
+// text. User text reaches it only as validated apt entries, env and label keys, and env and label
+// values, and those values are quoted so that no character can end the instruction or start a
+// new one.
 
 /** Where each input sits inside the build context the action stages. */
 const ContextPath = {
@@ -32909,10 +32396,13 @@ const ContextPath = {
 const PIP_CONFIG_SECRET_ID = 'pip-config';
 const PIP_BUILD_ARGS = ['PIP_INDEX_URL', 'PIP_EXTRA_INDEX_URL', 'PIP_TRUSTED_HOST'];
 const STAGING = '/tmp/extend-azureml-image';
-/** Double-quotes a value for ENV: backslash, quote and '$' are escaped, so it stays literal. */
-function quoteEnvValue(value) {
+/**
+ * Double-quotes a value for ENV or LABEL: backslash, quote and '$' are escaped, so it stays
+ * literal.
+ */
+function quoteValue(value) {
     if (/[\r\n]/.test(value))
-        throw new Error('ENV values cannot contain line breaks');
+        throw new Error('ENV and LABEL values cannot contain line breaks');
     return `"${value.replace(/[\\"$]/g, (character) => `\\${character}`)}"`;
 }
 function continued(lines) {
@@ -32974,27 +32464,38 @@ function userBlock(plan) {
 function envBlock(plan) {
     const assignments = [];
     if (plan.model)
-        assignments.push(`${Contract.modelDirEnv}=${Contract.modelDir}`);
+        assignments.push(`${constants/* Contract */.NZ.modelDirEnv}=${constants/* Contract */.NZ.modelDir}`);
     if (plan.entryScript !== undefined) {
-        assignments.push(`${Contract.entryScriptEnv}=${quoteEnvValue(plan.entryScript)}`);
+        assignments.push(`${constants/* Contract */.NZ.entryScriptEnv}=${quoteValue(plan.entryScript)}`);
     }
     for (const { key, value } of plan.env)
-        assignments.push(`${key}=${quoteEnvValue(value)}`);
+        assignments.push(`${key}=${quoteValue(value)}`);
     return assignments.length > 0 ? [`ENV ${assignments.join(' \\\n    ')}`] : [];
 }
+/** One LABEL instruction for all labels, keys quoted too (they may hold '.' and '-'). */
+function labelBlock(plan) {
+    if (plan.labels.length === 0)
+        return [];
+    const assignments = plan.labels.map(({ key, value }) => `${quoteValue(key)}=${quoteValue(value)}`);
+    return [`LABEL ${assignments.join(' \\\n      ')}`];
+}
 /**
- * Model, env, code: least-changing first. A code-only change rebuilds the code layer alone; an
- * env change rebuilds the env and the (small) code layer but never copies the model again.
+ * Model, env, code, labels: least-changing first. A code-only change rebuilds the code layer
+ * and the label step; an env change never copies the model again. Labels come last: the commit
+ * label changes with every commit, and placed earlier it would rebuild the code layer each time.
  */
 function applicationBlocks(plan) {
     const blocks = [];
     if (plan.model)
-        blocks.push([`COPY ${sourcesOf(plan).model}/ ${Contract.modelDir}/`]);
+        blocks.push([`COPY ${sourcesOf(plan).model}/ ${constants/* Contract */.NZ.modelDir}/`]);
     const env = envBlock(plan);
     if (env.length > 0)
         blocks.push(env);
     if (plan.code)
-        blocks.push([`COPY ${sourcesOf(plan).code}/ ${Contract.appRoot}/`]);
+        blocks.push([`COPY ${sourcesOf(plan).code}/ ${constants/* Contract */.NZ.appRoot}/`]);
+    const labels = labelBlock(plan);
+    if (labels.length > 0)
+        blocks.push(labels);
     return blocks;
 }
 /** The whole recipe as one file: what the action shows and outputs. */
@@ -33096,17 +32597,28 @@ async function fileDigest(file) {
         hash.update(chunk);
     return hash.digest('hex');
 }
-/** Digest of a directory tree: sorted relative paths, executable bit and content of each file. */
+/**
+ * Digest of a directory tree as COPY puts it in the image: sorted relative paths of directories
+ * (empty ones are copied too) and files, each file's permission bits and content. The default
+ * tag names an image the action may reuse without building (same-build.ts), so whatever changes
+ * the copied tree must change this digest.
+ */
 async function treeDigest(dir) {
-    const files = external_node_fs_.readdirSync(dir, { recursive: true, withFileTypes: true })
-        .filter((entry) => entry.isFile() || entry.isSymbolicLink())
-        .map((entry) => external_node_path_.join(entry.parentPath, entry.name))
-        .sort();
+    const entries = external_node_fs_.readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isDirectory() || entry.isFile() || entry.isSymbolicLink())
+        .map((entry) => ({ entry, full: external_node_path_.join(entry.parentPath, entry.name) }))
+        .sort((a, b) => (a.full < b.full ? -1 : a.full > b.full ? 1 : 0));
     const hash = (0,external_node_crypto_.createHash)('sha256');
-    for (const file of files) {
-        const executable = (external_node_fs_.statSync(file).mode & 0o111) !== 0;
-        const relative = external_node_path_.relative(dir, file).split(external_node_path_.sep).join('/');
-        hash.update(`${relative}\0${executable ? 'x' : '-'}\0${await fileDigest(file)}\n`);
+    for (const { entry, full } of entries) {
+        const relative = external_node_path_.relative(dir, full).split(external_node_path_.sep).join('/');
+        // A staged directory gets the runner's default mode, whatever the source's: only its path
+        // counts. A file is staged as (a link to) the file itself, symlinks followed: its mode counts.
+        if (entry.isDirectory())
+            hash.update(`${relative}/\0d\n`);
+        else {
+            const mode = (external_node_fs_.statSync(full).mode & 0o7777).toString(8);
+            hash.update(`${relative}\0${mode}\0${await fileDigest(full)}\n`);
+        }
     }
     return hash.digest('hex');
 }
@@ -33120,7 +32632,7 @@ async function contentHash(description, files, trees) {
         digests[name] = dir ? await treeDigest(dir) : null;
     }
     return (0,external_node_crypto_.createHash)('sha256')
-        .update(JSON.stringify({ scheme: 1, description, digests }))
+        .update(JSON.stringify({ scheme: 2, description, digests }))
         .digest('hex');
 }
 
@@ -33322,10 +32834,11 @@ const DEPENDENCIES_REPOSITORY = 'extend-azureml-image/dependencies';
 const CACHE_KEY_PREFIX = 'extend-azureml-image-deps-v1-';
 /**
  * The base image as the daemon has it (pulled first when absent): what `docker build` starts
- * from, so the key follows the base image the build really uses.
+ * from, so the key follows the base image the build really uses. `inDaemon` is a lookup the
+ * caller already made.
  */
-async function localBase(docker, reference) {
-    const local = await docker.localImage(reference);
+async function localBase(docker, reference, inDaemon) {
+    const local = inDaemon ?? (await docker.localImage(reference));
     if (local)
         return local;
     await docker.imageUser(reference); // pulls, with retries for transient failures
@@ -33357,8 +32870,9 @@ function message(error) {
 /** Finds the dependencies image in the daemon or the cache; undefined when it must be built. */
 async function findDependencies(docker, imageCache, key) {
     const tag = dependenciesTag(key);
-    if (await docker.localImage(tag))
-        return 'daemon';
+    const inDaemon = await docker.localImage(tag);
+    if (inDaemon)
+        return { source: 'daemon', image: inDaemon };
     if (!imageCache)
         return undefined;
     const archive = archivePath(key);
@@ -33366,13 +32880,14 @@ async function findDependencies(docker, imageCache, key) {
         if (!(await imageCache.restore(archive, `${CACHE_KEY_PREFIX}${key}`)))
             return undefined;
         await docker.load(archive); // the base image is present: localBase made sure of it
-        if (await docker.localImage(tag))
-            return 'cache';
-        core/* warning */.$e(`The cached archive did not hold ${tag}; building the dependencies.`);
+        const restored = await docker.localImage(tag);
+        if (restored)
+            return { source: 'cache', image: restored };
+        core.warning(`The cached archive did not hold ${tag}; building the dependencies.`);
         return undefined;
     }
     catch (error) {
-        core/* warning */.$e(`Could not use the cached dependencies (${message(error)}); building them.`);
+        core.warning(`Could not use the cached dependencies (${message(error)}); building them.`);
         return undefined;
     }
     finally {
@@ -33401,7 +32916,7 @@ async function archiveDependencies(docker, key, base, signal) {
     catch (error) {
         // Stopped because the image failed: there is nothing to save, and nothing to warn about.
         if (!signal?.aborted)
-            core/* warning */.$e(`Could not save the dependencies to the cache: ${message(error)}`);
+            core.warning(`Could not save the dependencies to the cache: ${message(error)}`);
         discardArchive(key);
         return undefined;
     }
@@ -33413,7 +32928,7 @@ async function uploadDependencies(imageCache, key, archive) {
         return (await imageCache.save(archive, `${CACHE_KEY_PREFIX}${key}`)) ? size : undefined;
     }
     catch (error) {
-        core/* warning */.$e(`Could not save the dependencies to the cache: ${message(error)}`);
+        core.warning(`Could not save the dependencies to the cache: ${message(error)}`);
         return undefined;
     }
     finally {
@@ -33421,6 +32936,8 @@ async function uploadDependencies(imageCache, key, archive) {
     }
 }
 
+// EXTERNAL MODULE: ./src/docker-errors.ts
+var docker_errors = __nccwpck_require__(9259);
 ;// CONCATENATED MODULE: ./src/pip-config.ts
 // Private pip indexes: what pip needs (index, extra indexes, trusted plain-http hosts) as a pip
 // config file for a BuildKit secret, or as build args for the legacy builder, which has no
@@ -33460,7 +32977,7 @@ function renderPipConf(indexes) {
 }
 function pipBuildArgs(indexes) {
     if (hasCredentials(indexes)) {
-        throw new Error(`Inputs '${Input.PipIndexUrl}'/'${Input.PipExtraIndexUrl}' carry credentials, and the legacy Docker builder has no build secrets: they would be stored in the image history. Use BuildKit (docker buildx, or DOCKER_BUILDKIT=1) or an index without credentials`);
+        throw new Error(`Inputs '${constants/* Input */.pd.PipIndexUrl}'/'${constants/* Input */.pd.PipExtraIndexUrl}' carry credentials, and the legacy Docker builder has no build secrets: they would be stored in the image history. Use BuildKit (docker buildx, or DOCKER_BUILDKIT=1) or an index without credentials`);
     }
     const args = [];
     if (indexes.indexUrl)
@@ -33474,6 +32991,8 @@ function pipBuildArgs(indexes) {
     return args;
 }
 
+// EXTERNAL MODULE: ./src/retry.ts
+var retry = __nccwpck_require__(9809);
 ;// CONCATENATED MODULE: ./src/push.ts
 // Pushes the tags of an image that passed its smoke test, and reads back the digest each
 // registry now serves under them. Login is not this action's business: docker/login-action
@@ -33539,7 +33058,7 @@ function destination(tag) {
     const { host, canonical } = repositoryOf(tag);
     if (host !== undefined)
         return `registry ${host}`;
-    return `Docker Hub (the tag names no registry host, so docker pushes it to ${canonical}; to push elsewhere, start the tag in '${Input.Tags}' with the registry, e.g. ghcr.io/owner/name:1)`;
+    return `Docker Hub (the tag names no registry host, so docker pushes it to ${canonical}; to push elsewhere, start the tag in '${constants/* Input */.pd.Tags}' with the registry, e.g. ghcr.io/owner/name:1)`;
 }
 function advice(tag, kind) {
     const { host } = repositoryOf(tag);
@@ -33549,15 +33068,15 @@ function advice(tag, kind) {
         case 'transient':
             return `${destination(tag)} could not be reached or answered with a server error. Check the registry address, the runner's network, proxy and DNS, or try again later`;
         case 'other':
-            return `check the tag in '${Input.Tags}' and ${destination(tag)}`;
+            return `check the tag in '${constants/* Input */.pd.Tags}' and ${destination(tag)}`;
     }
 }
 function pushFailureMessage(tag, result, context) {
-    const output = tail(result.stderr || result.stdout, 5);
+    const output = (0,src_docker.tail)(result.stderr || result.stdout, 5);
     const tries = context.attempts > 1 ? ` after ${context.attempts} attempts` : '';
     const reason = result.signal !== undefined
         ? `docker push was stopped by ${result.signal} (a cancellation or a timeout)`
-        : advice(tag, classifyPushFailure(output));
+        : advice(tag, (0,docker_errors/* classifyPushFailure */.hN)(output));
     const already = context.pushed.length > 0 ? ` Already pushed: ${context.pushed.join(', ')}.` : '';
     return `Pushing ${tag} failed${tries}: ${reason}. The image passed its smoke test, so its local tags stay (${context.localTags.join(', ')}).${already} docker said:\n${output}`;
 }
@@ -33565,7 +33084,7 @@ function pushFailureMessage(tag, result, context) {
 async function pushOne(docker, tag, context, options) {
     let attempt = 0;
     let lastLine = '';
-    await retry(async () => {
+    await (0,retry/* retry */.L)(async () => {
         attempt++;
         const relay = startRelay();
         let result;
@@ -33577,17 +33096,17 @@ async function pushOne(docker, tag, context, options) {
         }
         if (result.exitCode === 0)
             return;
-        const output = tail(result.stderr || result.stdout, 5);
+        const output = (0,src_docker.tail)(result.stderr || result.stdout, 5);
         lastLine = output.split('\n').pop() ?? '';
         const error = new Error(pushFailureMessage(tag, result, { ...context, attempts: attempt }));
         // Only network and registry trouble may pass; a denial, a bad name or a cancellation won't.
-        const retryable = result.signal === undefined && classifyPushFailure(output) === 'transient';
+        const retryable = result.signal === undefined && (0,docker_errors/* classifyPushFailure */.hN)(output) === 'transient';
         throw retryable ? error : Object.assign(error, { final: true });
     }, {
         attempts: PUSH_ATTEMPTS,
         firstDelayMs: 2000,
         sleep: options.sleep,
-        onRetry: (delayMs) => core/* info */.pq(`Pushing ${tag} failed (attempt ${attempt} of ${PUSH_ATTEMPTS}: ${lastLine}); retrying in ${delayMs / 1000} s`),
+        onRetry: (delayMs) => core.info(`Pushing ${tag} failed (attempt ${attempt} of ${PUSH_ATTEMPTS}: ${lastLine}); retrying in ${delayMs / 1000} s`),
     });
 }
 /**
@@ -33597,16 +33116,45 @@ async function pushOne(docker, tag, context, options) {
 async function pushTags(docker, tags, options = {}) {
     const pushed = [];
     for (const tag of tags) {
-        const digest = await core/* group */.Os(`Push ${tag}`, async () => {
+        const digest = await core.group(`Push ${tag}`, async () => {
             const before = await docker.repoDigests(tag);
             await pushOne(docker, tag, { localTags: tags, pushed: pushed.map((item) => item.tag) }, options);
             const found = pushedDigest(tag, await docker.repoDigests(tag), before);
-            core/* info */.pq(`Pushed ${tag}: ${found}`);
+            core.info(`Pushed ${tag}: ${found}`);
             return found;
         });
         pushed.push({ tag, digest });
     }
     return pushed;
+}
+
+;// CONCATENATED MODULE: ./src/same-build.ts
+// Whether the image under the default tag is already this very build, so that nothing needs
+// building. The tag is a digest of every input (code, model, requirements, apt packages, env,
+// labels, base image name), and the image carries a digest of the Dockerfile it was built from
+// and of the id of the image that Dockerfile starts from: an action version that writes another
+// Dockerfile, or a base or dependencies image that changed, never reuses an older image.
+
+
+
+/**
+ * `from` is what the Dockerfile's FROM names, and `fromId` that image's id now: a base image
+ * rebuilt under the same name with other settings (env, command) and the same layers is another
+ * recipe.
+ */
+function applicationRecipe(plan, from, fromId) {
+    const digest = (0,external_node_crypto_.createHash)('sha256')
+        .update(JSON.stringify({ dockerfile: renderApplicationDockerfile(plan, from), fromId }))
+        .digest('hex');
+    const labels = [...plan.labels, { key: constants/* RECIPE_LABEL */.uP, value: digest }];
+    return { text: renderApplicationDockerfile({ ...plan, labels }, from), digest };
+}
+/** Built from the same recipe, on exactly the layers of the image it starts from. */
+function isSameBuild(image, recipeDigest, from) {
+    return (image !== undefined &&
+        image.labels[constants/* RECIPE_LABEL */.uP] === recipeDigest &&
+        image.layers.length >= from.layers.length &&
+        from.layers.every((layer, index) => image.layers[index] === layer));
 }
 
 // EXTERNAL MODULE: external "node:http"
@@ -33712,6 +33260,30 @@ async function waitUntilLive(wait) {
         if (exitCode === undefined)
             await clock.sleep(wait.intervalMs);
     }
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+;// CONCATENATED MODULE: ./src/loopback-port.ts
+// A free TCP port on the loopback interface, as the kernel hands one out: the container is
+// published on it, so the smoke test knows where to probe without asking docker afterwards.
+// Another process may take it before docker binds it; the caller then tries another.
+
+function freeLoopbackPort() {
+    return new Promise((resolve, reject) => {
+        const server = external_node_net_.createServer();
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => {
+            const address = server.address();
+            const port = typeof address === 'object' && address !== null ? address.port : 0;
+            server.close(() => (port > 0 ? resolve(port) : reject(new Error('No loopback port'))));
+        });
+    });
+}
+/** docker's refusal when the host port is bound by then (the message differs by version). */
+function isPortTaken(error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return /port is already allocated|address already in use/i.test(message);
 }
 
 // EXTERNAL MODULE: external "node:util"
@@ -33967,7 +33539,7 @@ async function checkSwagger(request) {
 const FRAME = /^\s*File "([^"]+)", line (\d+)(?:, in (.+))?\s*$/;
 const EXCEPTION = /^[A-Za-z_][\w.]*(?::\s.*)?$/;
 /** The last Python traceback in a log, or undefined when there is none. */
-function lastPythonFailure(log, appRoot = Contract.appRoot) {
+function lastPythonFailure(log, appRoot = constants/* Contract */.NZ.appRoot) {
     const lines = log.split(/\r?\n/);
     const start = lines
         .map((line) => line.includes('Traceback (most recent call last):'))
@@ -34026,6 +33598,7 @@ function describeStartupFailure(failure) {
 
 
 
+
 /** A failed smoke test; `result` keeps what was measured, `python` the user's exception. */
 class SmokeTestFailure extends Error {
     result;
@@ -34049,18 +33622,12 @@ async function smokeTest(docker, registry, request) {
     const name = containerName();
     registry.addContainer(name);
     let log;
-    core/* startGroup */.Oh('Smoke test');
+    core.startGroup('Smoke test');
     try {
-        await docker.run({
-            image: request.image,
-            name,
-            labels: [{ key: CONTAINER_LABEL, value: name }],
-            containerPort: request.containerPort,
-        });
+        const port = await startContainer(docker, name, request);
         const exited = docker.wait(name);
-        const port = await docker.hostPort(name, request.containerPort);
         const base = `http://127.0.0.1:${port}`;
-        core/* info */.pq(`Container ${name} started; waiting for GET ${base}/ (up to ${request.startupTimeoutSeconds} s)`);
+        core.info(`Container ${name} started; waiting for GET ${base}/ (up to ${request.startupTimeoutSeconds} s)`);
         // A line every few seconds, so a slow init() shows progress rather than silence.
         const waitStarted = Date.now();
         let nextProgressAt = waitStarted + WAIT_PROGRESS_EVERY_MS;
@@ -34068,7 +33635,7 @@ async function smokeTest(docker, registry, request) {
             probe: async (timeoutMs) => {
                 if (Date.now() >= nextProgressAt) {
                     nextProgressAt += WAIT_PROGRESS_EVERY_MS;
-                    core/* info */.pq(`Still waiting for GET / (${Math.round((Date.now() - waitStarted) / 1000)} s)`);
+                    core.info(`Still waiting for GET / (${Math.round((Date.now() - waitStarted) / 1000)} s)`);
                 }
                 return (await httpRequest({ url: `${base}/`, timeoutMs })).status === 200;
             },
@@ -34085,7 +33652,7 @@ async function smokeTest(docker, registry, request) {
                 : `the server was not live after ${request.startupTimeoutSeconds} s (GET / never answered 200${outcome.lastError ? `; last error: ${outcome.lastError}` : ''})`;
             throw new SmokeTestFailure(`Smoke test failed: ${reason}\nLast lines of the container log:\n${lastLines(log)}`, {}, python);
         }
-        core/* info */.pq(`Live after ${outcome.afterMs} ms`);
+        core.info(`Live after ${outcome.afterMs} ms`);
         const result = { liveAfterMs: outcome.afterMs, cases: [] };
         const containerLog = async () => (log = await docker.logs(name));
         for (const scoringCase of request.cases) {
@@ -34115,17 +33682,43 @@ async function smokeTest(docker, registry, request) {
                     throw new SmokeTestFailure(`Smoke test failed: during the latency probe POST /score answered ${answer.status} (expected ${first.expectedStatus}): ${answer.body.slice(0, 500)}`, result);
                 }
             });
-            core/* info */.pq(`${request.scoreRequests} scoring calls: p50 ${result.latency.p50Ms} ms, p95 ${result.latency.p95Ms} ms`);
+            core.info(`${request.scoreRequests} scoring calls: p50 ${result.latency.p50Ms} ms, p95 ${result.latency.p95Ms} ms`);
         }
         return result;
     }
     finally {
-        core/* endGroup */.N4();
+        core.endGroup();
         log ??= await docker.logs(name).catch(() => '');
         await showFolded(`Container log (${name})`, log);
         await registry
             .removeContainer(name)
-            .catch((error) => core/* warning */.$e(`Could not remove container ${name}: ${error.message}`));
+            .catch((error) => core.warning(`Could not remove container ${name}: ${error.message}`));
+    }
+}
+const PORT_ATTEMPTS = 3;
+/**
+ * Starts the container published on a loopback port picked here, so that probing can begin at
+ * once (no `docker port` afterwards). Should another process bind that port first, docker
+ * refuses, after creating the container: it is removed and another port tried.
+ */
+async function startContainer(docker, name, request) {
+    for (let attempt = 1;; attempt++) {
+        const hostPort = await freeLoopbackPort();
+        try {
+            await docker.run({
+                image: request.image,
+                name,
+                labels: [{ key: constants/* CONTAINER_LABEL */.Fu, value: name }],
+                containerPort: request.containerPort,
+                hostPort,
+            });
+            return hostPort;
+        }
+        catch (error) {
+            if (attempt >= PORT_ATTEMPTS || !isPortTaken(error))
+                throw error;
+            await docker.remove(name);
+        }
     }
 }
 /**
@@ -34135,9 +33728,9 @@ async function smokeTest(docker, registry, request) {
 async function swaggerCheck(base, result, timeoutMs) {
     const report = (result.swagger = await checkSwagger({ base, cases: result.cases, timeoutMs }));
     if (report.warning)
-        core/* warning */.$e(report.warning);
+        core.warning(report.warning);
     if (report.declared !== undefined && !report.problem)
-        core/* info */.pq(describeSwagger(report));
+        core.info(describeSwagger(report));
     return report.problem;
 }
 function postScore(url, body, timeoutSeconds) {
@@ -34171,7 +33764,7 @@ async function scoreCase(url, scoringCase, request, containerLog) {
         ms: Date.now() - started,
         ...(answer.truncated ? { responseCut: true } : {}),
     });
-    core/* info */.pq(`${scoringCase.name}: POST /score answered ${answer.status} in ${result.ms} ms`);
+    core.info(`${scoringCase.name}: POST /score answered ${answer.status} in ${result.ms} ms`);
     if (answer.status !== scoringCase.expectedStatus) {
         const problems = [
             `POST /score answered ${answer.status} (expected ${scoringCase.expectedStatus}): ${answer.body.slice(0, 500)}`,
@@ -34216,13 +33809,14 @@ function failureMessage(cases, failed) {
 
 
 
+
 // A user as docker prints it: name or uid, optional group. Anything else is not trusted into
 // the Dockerfile's USER line.
 const USER = /^[A-Za-z0-9_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/;
 const BUILD_LOG_LINES_IN_MESSAGE = 30;
 function baseUserOrDefault(user) {
     if (user === '' || /^(root|0)(:|$)/.test(user))
-        return Contract.defaultUser;
+        return constants/* Contract */.NZ.defaultUser;
     if (!USER.test(user)) {
         throw new Error(`The base image's user "${user}" is not a user name docker accepts`);
     }
@@ -34289,7 +33883,7 @@ function workRoot() {
 async function buildImage(docker, title, request, workDir) {
     const iidFile = external_node_path_.join(workDir, `${external_node_path_.basename(request.dockerfile)}.iid`);
     const recent = [];
-    const build = await core/* group */.Os(title, async () => {
+    const build = await core.group(title, async () => {
         const relay = startRelay();
         try {
             return await docker.build({ ...request, iidFile }, (line) => {
@@ -34304,7 +33898,7 @@ async function buildImage(docker, title, request, workDir) {
         }
     });
     if (build.exitCode !== 0)
-        throw buildFailure(title, build, recent);
+        throw (0,docker_errors/* buildFailure */.He)(title, build, recent);
     return external_node_fs_.readFileSync(iidFile, 'utf8').trim();
 }
 /** Builds the dependencies image; pip indexes go in as a secret or build args, never ENV. */
@@ -34320,12 +33914,11 @@ async function buildDependencies(docker, inputs, plan, builder, key, workDir, co
         secrets.push({ id: PIP_CONFIG_SECRET_ID, file });
     }
     try {
-        await buildImage(docker, 'Build the dependencies (apt, pip)', {
+        return await buildImage(docker, 'Build the dependencies (apt, pip)', {
             builder,
             dockerfile,
             context,
             tags: [dependenciesTag(key)],
-            labels: [],
             network: inputs.network,
             secrets,
             buildArgs: plan.pipConfig === 'build-args' ? pipBuildArgs(pipIndexes(inputs)) : [],
@@ -34339,23 +33932,27 @@ async function runPipeline(inputs, docker, registry, imageCache) {
     const workDir = external_node_fs_.mkdtempSync(external_node_path_.join(workRoot(), 'extend-azureml-image-'));
     registry.addDirectory(workDir);
     const dockerfile = external_node_path_.join(workDir, 'Dockerfile');
-    const prepared = await core/* group */.Os('Prepare', async () => {
-        let builder;
-        if (inputs.build) {
-            core/* info */.pq(`Docker engine ${await docker.serverVersion()}`);
-            builder = await docker.builder();
-            core/* info */.pq(`Builder: ${builder === 'buildkit' ? 'BuildKit' : 'legacy builder'}`);
+    const prepared = await core.group('Prepare', async () => {
+        const labels = imageLabels(inputs);
+        // The docker checks, the base image lookup and the input digest do not wait on each other.
+        const [engine, builder, baseInDaemon, tags] = await Promise.all([
+            inputs.build ? docker.serverVersion() : undefined,
+            inputs.build ? docker.builder() : undefined,
+            inputs.build ? docker.localImage(inputs.baseImage) : undefined,
+            computeTags(inputs, labels),
+        ]);
+        if (engine !== undefined && builder !== undefined) {
+            core.info(`Docker engine ${engine}`);
+            core.info(`Builder: ${builder === 'buildkit' ? 'BuildKit' : 'legacy builder'}`);
         }
         // Refused whatever the daemon holds, so the same inputs never pass on one runner and fail
         // on the next.
         if (pipConfigMode(inputs, builder) === 'build-args')
             pipBuildArgs(pipIndexes(inputs));
-        const labels = imageLabels(inputs);
-        const tags = await computeTags(inputs, labels);
         const contexts = stageContexts(workDir, inputs);
         const plan = {
             baseImage: inputs.baseImage,
-            user: Contract.defaultUser, // settled below, once the base image (or its cache) is known
+            user: constants/* Contract */.NZ.defaultUser, // settled below, once the base image (or its cache) is known
             aptPackages: inputs.aptPackages,
             requirements: inputs.requirements !== undefined,
             pipConfig: pipConfigMode(inputs, builder),
@@ -34363,8 +33960,9 @@ async function runPipeline(inputs, docker, registry, imageCache) {
             code: inputs.codeDir !== undefined,
             entryScript: inputs.entryScript,
             env: inputs.env,
+            labels,
         };
-        return { builder, labels, tags, contexts, plan };
+        return { builder, baseInDaemon, tags, contexts, plan };
     });
     const { builder, plan, contexts } = prepared;
     const result = {
@@ -34380,26 +33978,34 @@ async function runPipeline(inputs, docker, registry, imageCache) {
     const writeStandalone = () => {
         const text = renderDockerfile({ ...plan, sources: STANDALONE_SOURCES });
         external_node_fs_.writeFileSync(dockerfile, text);
-        core/* startGroup */.Oh('Dockerfile');
-        core/* info */.pq(text);
-        core/* endGroup */.N4();
+        core.startGroup('Dockerfile');
+        core.info(text);
+        core.endGroup();
     };
     if (!inputs.build || builder === undefined) {
         plan.user = await docker
             .imageUser(inputs.baseImage)
             .then(baseUserOrDefault)
             .catch((error) => {
-            core/* warning */.$e(`Could not read the base image's user (${error.message}); using ${Contract.defaultUser}`);
-            return Contract.defaultUser;
+            core.warning(`Could not read the base image's user (${error.message}); using ${constants/* Contract */.NZ.defaultUser}`);
+            return constants/* Contract */.NZ.defaultUser;
         });
         result.baseUser = plan.user;
         writeStandalone();
         registry.keepDirectory(workDir);
         return result;
     }
-    const base = await localBase(docker, inputs.baseImage);
+    const base = await localBase(docker, inputs.baseImage, prepared.baseInDaemon);
     plan.user = baseUserOrDefault(base.user);
+    // A default tag is a digest of every input: the daemon may hold this very build under it
+    // already. Looked up while the dependencies are found.
+    const underTag = inputs.tags.length === 0
+        ? docker.localImage(prepared.tags[0]).catch(() => undefined)
+        : Promise.resolve(undefined);
     let from = inputs.baseImage;
+    // What FROM starts from; only an image found, not one built now, may have earlier builds on it.
+    let fromImage = base;
+    let fromId = base.id;
     let builtKey;
     if (hasDependencies(plan)) {
         const started = Date.now();
@@ -34410,19 +34016,21 @@ async function runPipeline(inputs, docker, registry, imageCache) {
             pipConfig: plan.pipConfig,
         });
         from = dependenciesTag(key);
-        const source = await findDependencies(docker, imageCache, key);
-        if (source) {
-            core/* info */.pq(`Dependencies: ${from}, ${source === 'daemon' ? 'already in the daemon' : 'restored from the cache'}`);
+        const found = await findDependencies(docker, imageCache, key);
+        if (found) {
+            core.info(`Dependencies: ${from}, ${found.source === 'daemon' ? 'already in the daemon' : 'restored from the cache'}`);
+            fromId = found.image.id;
         }
         else {
-            await buildDependencies(docker, inputs, plan, builder, key, workDir, contexts.dependencies);
+            fromId = await buildDependencies(docker, inputs, plan, builder, key, workDir, contexts.dependencies);
             builtKey = key;
         }
-        result.dependencies = { source: source ?? 'built', image: from };
+        fromImage = found?.image;
+        result.dependencies = { source: found?.source ?? 'built', image: from };
         result.timings.dependenciesMs = Date.now() - started;
     }
     result.baseUser = plan.user;
-    core/* info */.pq(`Base image user: ${plan.user}`);
+    core.info(`Base image user: ${plan.user}`);
     writeStandalone();
     // Freshly built dependencies are archived while the application is built and tested; they
     // reach the cache only if that image passes.
@@ -34433,30 +34041,35 @@ async function runPipeline(inputs, docker, registry, imageCache) {
         ? archiveDependencies(docker, builtKey, base, stopArchiving.signal)
         : undefined;
     try {
-        const applicationDockerfile = external_node_path_.join(workDir, 'application.Dockerfile');
-        external_node_fs_.writeFileSync(applicationDockerfile, renderApplicationDockerfile(plan, from));
-        const buildStarted = Date.now();
+        const application = applicationRecipe(plan, from, fromId);
+        const previous = await underTag;
+        // Pending until the smoke test passes, whether built now or found.
         registry.addTags(prepared.tags);
-        result.imageId = await buildImage(docker, `Build ${prepared.tags[0]}`, {
-            builder,
-            dockerfile: applicationDockerfile,
-            context: contexts.application,
-            tags: prepared.tags,
-            labels: prepared.labels,
-            secrets: [],
-            buildArgs: [],
-        }, workDir);
-        result.timings.buildMs = Date.now() - buildStarted;
-        result.built = true;
-        core/* info */.pq(`Built ${result.imageId} as ${prepared.tags.join(', ')}`);
-        const image = await docker.localImage(result.imageId);
-        if (image) {
-            result.sizes = {
-                imageBytes: image.sizeBytes,
-                baseBytes: base.sizeBytes,
-                layersAdded: image.layers.length - base.layers.length,
-            };
+        let image;
+        if (fromImage && isSameBuild(previous, application.digest, fromImage)) {
+            core.info(`${prepared.tags[0]} already holds this build (${previous.id}): the same inputs and recipe, on ${from}. Nothing to build.`);
+            result.imageId = previous.id;
+            result.reused = true;
+            image = Promise.resolve(previous);
         }
+        else {
+            const applicationDockerfile = external_node_path_.join(workDir, 'application.Dockerfile');
+            external_node_fs_.writeFileSync(applicationDockerfile, application.text);
+            const buildStarted = Date.now();
+            result.imageId = await buildImage(docker, `Build ${prepared.tags[0]}`, {
+                builder,
+                dockerfile: applicationDockerfile,
+                context: contexts.application,
+                tags: prepared.tags,
+                secrets: [],
+                buildArgs: [],
+            }, workDir);
+            result.timings.buildMs = Date.now() - buildStarted;
+            core.info(`Built ${result.imageId} as ${prepared.tags.join(', ')}`);
+            // Only for the summary's sizes: asked while the smoke test runs.
+            image = docker.localImage(result.imageId).catch(() => undefined);
+        }
+        result.built = true;
         if (inputs.smokeTest) {
             const started = Date.now();
             result.score = await smokeTest(docker, registry, {
@@ -34469,6 +34082,14 @@ async function runPipeline(inputs, docker, registry, imageCache) {
             result.timings.smokeTestMs = Date.now() - started;
             result.smokeTest = 'passed';
         }
+        const inspected = await image;
+        if (inspected) {
+            result.sizes = {
+                imageBytes: inspected.sizeBytes,
+                baseBytes: base.sizeBytes,
+                layersAdded: inspected.layers.length - base.layers.length,
+            };
+        }
         if (inputs.push) {
             // Only reached after a passing smoke test (inputs refuse push without one). The image
             // is good whatever the registry does, so its local tags stay even if the push fails.
@@ -34477,13 +34098,15 @@ async function runPipeline(inputs, docker, registry, imageCache) {
             result.pushed = await pushTags(docker, prepared.tags);
             result.timings.pushMs = Date.now() - started;
         }
+        if (archiving)
+            core.info('Waiting for the archive of the dependencies (docker save) to end');
         const archive = await archiving;
         if (archive && builtKey && imageCache && result.dependencies) {
             const key = builtKey;
-            const bytes = await core/* group */.Os('Save the dependencies to the cache', () => uploadDependencies(imageCache, key, archive));
+            const bytes = await core.group('Save the dependencies to the cache', () => uploadDependencies(imageCache, key, archive));
             if (bytes !== undefined) {
                 result.dependencies.cacheSavedBytes = bytes;
-                core/* info */.pq(`Saved ${(bytes / 1024 / 1024).toFixed(1)} MiB`);
+                core.info(`Saved ${(bytes / 1024 / 1024).toFixed(1)} MiB`);
             }
         }
     }
@@ -34584,11 +34207,11 @@ function caseDetails(item) {
 function addCases(cases) {
     if (!cases || cases.length === 0)
         return;
-    core/* summary */.z.addTable(casesTable(cases));
+    core.summary.addTable(casesTable(cases));
     // Failed cases first: they are what the reader came for.
     const ordered = [...cases].sort((a, b) => Number(b.problem !== undefined) - Number(a.problem !== undefined));
     for (const item of ordered)
-        core/* summary */.z.addDetails(...caseDetails(item));
+        core.summary.addDetails(...caseDetails(item));
 }
 async function writeSummary(result, baseImage) {
     const title = result.built ? result.tags[0] : 'Dockerfile only';
@@ -34598,7 +34221,9 @@ async function writeSummary(result, baseImage) {
         row('Image id', result.imageId ? code(result.imageId) : '–'),
         row('Size', sizeCell(result)),
         row('Dependencies', dependenciesCell(result)),
-        row('Build', seconds(result.timings.buildMs)),
+        row('Build', result.reused
+            ? 'nothing to build: the tag already held this build'
+            : seconds(result.timings.buildMs)),
         row('Start-up', result.score ? `live after ${seconds(result.score.liveAfterMs)}` : '–'),
         row('Smoke test', verdictCell(result)),
     ];
@@ -34612,21 +34237,21 @@ async function writeSummary(result, baseImage) {
     if (pushed.length > 0) {
         rows.push(row('Pushed', pushed.map(({ tag, digest }) => `${code(tag)} ${code(digest)}`).join('<br>')));
     }
-    core/* summary */.z.addHeading(`✅ ${escapeHtml(title)} on ${escapeHtml(baseImage)}`, 3).addTable(rows);
+    core.summary.addHeading(`✅ ${escapeHtml(title)} on ${escapeHtml(baseImage)}`, 3).addTable(rows);
     addCases(result.score?.cases);
-    await core/* summary */.z.write();
+    await core.summary.write();
 }
 async function writeFailureSummary(message, baseImage, failure) {
     const on = baseImage ? ` on ${escapeHtml(baseImage)}` : '';
-    core/* summary */.z
+    core.summary
         .addHeading(`❌ extend-azureml-image failed${on}`, 3)
         .addRaw(`<pre>${escapeHtml(message)}</pre>`, true);
     const swagger = failure?.result.swagger;
     if (swagger)
-        core/* summary */.z.addRaw(`<p>swagger.json: ${escapeHtml(describeSwagger(swagger))}</p>`, true);
+        core.summary.addRaw(`<p>swagger.json: ${escapeHtml(describeSwagger(swagger))}</p>`, true);
     if (failure)
         addCases(failure.result.cases);
-    await core/* summary */.z.write();
+    await core.summary.write();
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -34644,7 +34269,7 @@ async function writeFailureSummary(message, baseImage, failure) {
 
 
 
-async function run(docker = new DockerCli()) {
+async function run(docker = new src_docker.DockerCli()) {
     const registry = new CleanupRegistry(docker);
     const stopWatchingSignals = cleanupOnSignals(registry);
     let inputs;
@@ -34664,8 +34289,8 @@ async function run(docker = new DockerCli()) {
         const smokeTestFailure = error instanceof SmokeTestFailure ? error : undefined;
         if (smokeTestFailure)
             setSmokeTestFailureOutputs(smokeTestFailure);
-        core/* error */.z3(message, annotationFor(error, inputs, smokeTestFailure?.python));
-        process.exitCode = core/* ExitCode */.yU.Failure;
+        core.error(message, (0,annotations/* annotationFor */.xf)(error, inputs, smokeTestFailure?.python));
+        process.exitCode = core.ExitCode.Failure;
         await writeFailureSummary(message, inputs?.baseImage, smokeTestFailure).catch(warnSummary);
     }
     finally {
@@ -34674,18 +34299,16 @@ async function run(docker = new DockerCli()) {
 }
 function warnSummary(error) {
     // Outside a runner there is no summary file; that is not the step's failure.
-    core/* debug */.Yz(`No job summary written: ${String(error)}`);
+    core.debug(`No job summary written: ${String(error)}`);
 }
 
-;// CONCATENATED MODULE: ./src/post.ts
-// The post step: removes whatever the main step saved in its state and did not remove itself
-// (it may have been killed). Idempotent, and it only ever warns.
-
-
-
-
-function savedList(name) {
-    const raw = core/* getState */.Gu(name);
+;// CONCATENATED MODULE: ./src/step-state.ts
+function readState(name) {
+    return process.env[`STATE_${name}`] ?? '';
+}
+/** A saved JSON list of strings; anything else reads as empty (the post step never fails). */
+function readStateList(name) {
+    const raw = readState(name);
     if (raw === '')
         return [];
     try {
@@ -34698,20 +34321,44 @@ function savedList(name) {
         return [];
     }
 }
-async function cleanup(docker = new DockerCli()) {
+
+;// CONCATENATED MODULE: ./src/post.ts
+// The post step: removes whatever the main step saved in its state and did not remove itself
+// (it may have been killed). Idempotent, and it only ever warns.
+// After a main step that ended normally only the work directory is left: then neither docker
+// nor the toolkit is loaded, so the step costs little more than starting node.
+
+
+
+async function cleanup(docker) {
     try {
-        for (const container of savedList(State.Containers)) {
-            await docker.remove(container).catch((error) => core/* warning */.$e(error.message));
+        const containers = readStateList(constants/* State */.Uw.Containers);
+        const pendingTags = readStateList(constants/* State */.Uw.PendingTags);
+        if (containers.length > 0 || pendingTags.length > 0) {
+            await removeFromDocker(docker ?? new (await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 6474))).DockerCli(), {
+                containers,
+                pendingTags,
+            });
         }
-        const pendingTags = savedList(State.PendingTags);
-        if (pendingTags.length > 0)
-            await docker.untag(pendingTags).catch((error) => core/* warning */.$e(error.message));
-        for (const dir of savedList(State.WorkDirs))
+        for (const dir of readStateList(constants/* State */.Uw.WorkDirs)) {
             external_node_fs_.rmSync(dir, { recursive: true, force: true });
+        }
     }
     catch (error) {
-        core/* warning */.$e(`Cleanup: ${error instanceof Error ? error.message : String(error)}`);
+        await warn(`Cleanup: ${error instanceof Error ? error.message : String(error)}`);
     }
+}
+async function removeFromDocker(docker, left) {
+    for (const container of left.containers) {
+        await docker.remove(container).catch((error) => warn(error.message));
+    }
+    if (left.pendingTags.length > 0) {
+        await docker.untag(left.pendingTags).catch((error) => warn(error.message));
+    }
+}
+async function warn(message) {
+    const core = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 3838));
+    core.warning(message);
 }
 
 ;// CONCATENATED MODULE: external "node:string_decoder"
@@ -34803,7 +34450,7 @@ const CLI_OPTIONS = {
     help: { type: 'boolean', short: 'h' },
 };
 function inputNames() {
-    const names = Object.values(Input);
+    const names = Object.values(constants/* Input */.pd);
     const clash = names.find((name) => Object.hasOwn(CLI_OPTIONS, name));
     // A programming error, caught by the unit tests the day an input takes such a name.
     if (clash)
@@ -34903,7 +34550,7 @@ function columns(names, width) {
 }
 function helpText(width = 80) {
     return [
-        `Usage: ${PROGRAM} --${Input.BaseImage} IMAGE [--<input> VALUE]...`,
+        `Usage: ${PROGRAM} --${constants/* Input */.pd.BaseImage} IMAGE [--<input> VALUE]...`,
         '',
         'Builds an Azure ML inference image the way the GitHub Action does, starts it and',
         'smoke-tests GET / and POST /score, here on your machine: the same pipeline, the same',
@@ -34915,7 +34562,7 @@ function helpText(width = 80) {
         'Values are given as in a workflow: true/false for switches (--smoke-test false), and',
         'repeat an option for a multi-line value (--env A=1 --env B=2). Relative paths resolve',
         'against the workspace, which is the current directory unless --workspace is given.',
-        `--${Input.Cache} defaults to false here: the GitHub Actions cache service exists only on a`,
+        `--${constants/* Input */.pd.Cache} defaults to false here: the GitHub Actions cache service exists only on a`,
         'runner (it stays on when ACTIONS_RESULTS_URL or ACTIONS_CACHE_URL is set).',
         '',
         'Options of the command line:',
@@ -34959,8 +34606,8 @@ function prepareEnvironment(options, env = process.env) {
         env[inputEnvName(name)] = value;
     // Outside a runner there is no GitHub Actions cache service: without one, caching
     // would only archive the dependencies image (docker save) for nothing. Asked for, it stays on.
-    if (options.inputs[Input.Cache] === undefined && !cacheServiceReachable(env))
-        env[inputEnvName(Input.Cache)] = 'false';
+    if (options.inputs[constants/* Input */.pd.Cache] === undefined && !cacheServiceReachable(env))
+        env[inputEnvName(constants/* Input */.pd.Cache)] = 'false';
     env.GITHUB_WORKSPACE = options.workspace;
     env.GITHUB_OUTPUT = files.output;
     env.GITHUB_STATE = files.state;
@@ -34988,12 +34635,12 @@ function readOutputs(files) {
 // paths are left out: like the post step in a job, the CLI removes them when it ends (the log
 // shows the Dockerfile). The metadata JSON repeats the rest; it is shown with --verbose.
 
-const REMOVED_AT_EXIT = [Output.Dockerfile, Output.Context];
+const REMOVED_AT_EXIT = [constants/* Output */.k7.Dockerfile, constants/* Output */.k7.Context];
 function outputsBlock(outputs, verbose, style) {
-    const order = Object.values(Output);
+    const order = Object.values(constants/* Output */.k7);
     const names = [...outputs.keys()]
         .filter((name) => !REMOVED_AT_EXIT.includes(name))
-        .filter((name) => verbose || name !== Output.Metadata)
+        .filter((name) => verbose || name !== constants/* Output */.k7.Metadata)
         .sort((a, b) => rank(order, a) - rank(order, b));
     if (names.length === 0)
         return [];
@@ -35377,6 +35024,600 @@ function copySummary(files, target, renderer) {
 
 /***/ }),
 
+/***/ 7242:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Fu: () => (/* binding */ CONTAINER_LABEL),
+/* harmony export */   NZ: () => (/* binding */ Contract),
+/* harmony export */   Uw: () => (/* binding */ State),
+/* harmony export */   k7: () => (/* binding */ Output),
+/* harmony export */   pd: () => (/* binding */ Input),
+/* harmony export */   qi: () => (/* binding */ CONTRACT_ENV_KEYS),
+/* harmony export */   uP: () => (/* binding */ RECIPE_LABEL)
+/* harmony export */ });
+// Names that form the action's public interface (action.yml) and the serving contract of the
+// Azure ML inference images (../shared/azureml-image-contract.md). One place, no stray literals.
+var Input;
+(function (Input) {
+    Input["BaseImage"] = "base-image";
+    Input["AptPackages"] = "apt-packages";
+    Input["Requirements"] = "requirements";
+    Input["CodeDir"] = "code-dir";
+    Input["EntryScript"] = "entry-script";
+    Input["ModelDir"] = "model-dir";
+    Input["Env"] = "env";
+    Input["OverrideContractEnv"] = "override-contract-env";
+    Input["Tags"] = "tags";
+    Input["Labels"] = "labels";
+    Input["Build"] = "build";
+    Input["Network"] = "network";
+    Input["PipIndexUrl"] = "pip-index-url";
+    Input["PipExtraIndexUrl"] = "pip-extra-index-url";
+    Input["SmokeTest"] = "smoke-test";
+    Input["SampleRequest"] = "sample-request";
+    Input["ExpectedStatus"] = "expected-status";
+    Input["ExpectedResponse"] = "expected-response";
+    Input["ScoreRequests"] = "score-requests";
+    Input["StartupTimeout"] = "startup-timeout";
+    Input["ContainerPort"] = "container-port";
+    Input["Cache"] = "cache";
+    Input["Push"] = "push";
+})(Input || (Input = {}));
+var Output;
+(function (Output) {
+    Output["Image"] = "image";
+    Output["Tags"] = "tags";
+    Output["ImageId"] = "image-id";
+    Output["Dockerfile"] = "dockerfile";
+    Output["Context"] = "context";
+    Output["Metadata"] = "metadata";
+    Output["SmokeTest"] = "smoke-test";
+    Output["ScoreStatus"] = "score-status";
+    Output["ScoreResponse"] = "score-response";
+    Output["Digest"] = "digest";
+})(Output || (Output = {}));
+var State;
+(function (State) {
+    State["IsPost"] = "isPost";
+    State["WorkDirs"] = "workDirs";
+    State["Containers"] = "containers";
+    State["PendingTags"] = "pendingTags";
+})(State || (State = {}));
+/** The serving contract of the prebuilt images. */
+const Contract = {
+    appRoot: '/var/azureml-app',
+    modelDir: '/var/azureml-app/azureml-models',
+    defaultUser: 'dockeruser',
+    port: 5001,
+    entryScriptEnv: 'AZUREML_ENTRY_SCRIPT',
+    modelDirEnv: 'AZUREML_MODEL_DIR',
+};
+/** Environment keys the generated Dockerfile owns; a user must opt in to override them. */
+const CONTRACT_ENV_KEYS = [Contract.entryScriptEnv, Contract.modelDirEnv, 'PATH'];
+/** Label put on every container the action starts, so cleanup and tests can find them. */
+const CONTAINER_LABEL = 'io.extend-azureml-image.run';
+/** Label on every application image: the digest of the Dockerfile it was built from. */
+const RECIPE_LABEL = 'io.extend-azureml-image.recipe';
+
+
+/***/ }),
+
+/***/ 9259:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   He: () => (/* binding */ buildFailure),
+/* harmony export */   TY: () => (/* binding */ pullFailureMessage),
+/* harmony export */   UK: () => (/* binding */ classifyPullFailure),
+/* harmony export */   hN: () => (/* binding */ classifyPushFailure)
+/* harmony export */ });
+/* harmony import */ var _annotations_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(105);
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
+// What docker's own words mean for the user: which pull and push failures are worth a retry,
+// and what to try when a pull or a build fails. Pure, so each reading is pinned by a table test.
+
+
+const NOT_FOUND = /not found|name unknown|manifest unknown|repository does not exist|no such image/i;
+const DENIED = /denied|unauthorized|authentication required|forbidden/i;
+// Network and registry trouble that may pass: connection-level errors, rate limits, 5xx.
+const TRANSIENT = /timeout|timed out|connection reset|connection refused|network is unreachable|no route to host|no such host|temporary failure|too many requests|toomanyrequests|\b50[0234] (?:Internal|Bad Gateway|Service Unavailable|Gateway)|\bEOF\b/i;
+function classifyPullFailure(output) {
+    // Docker Hub answers "pull access denied ... does not exist or may require 'docker login'"
+    // for both: the denial is the part worth acting on.
+    if (DENIED.test(output))
+        return 'denied';
+    if (NOT_FOUND.test(output))
+        return 'not-found';
+    if (TRANSIENT.test(output))
+        return 'transient';
+    return 'other';
+}
+// Registries that want a login say so in several ways; ECR and ACR say "no basic auth credentials".
+const PUSH_DENIED = new RegExp(`${DENIED.source}|no basic auth credentials|insufficient_scope`, DENIED.flags);
+function classifyPushFailure(output) {
+    if (PUSH_DENIED.test(output))
+        return 'denied';
+    if (TRANSIENT.test(output))
+        return 'transient';
+    return 'other';
+}
+const PULL_ADVICE = {
+    'not-found': `the registry has no such image. Check the name and tag in '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.BaseImage}'`,
+    denied: `the registry refused access. Log in to it before this step (docker/login-action), or check the name in '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.BaseImage}'`,
+    transient: `the registry could not be reached. Check the runner's network, proxy and DNS, or try again later`,
+    other: `check '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.BaseImage}' and the Docker engine`,
+};
+function pullFailureMessage(reference, kind, attempts, output) {
+    const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+    return `Pulling base image ${reference} failed${tries}: ${PULL_ADVICE[kind]}. docker said:\n${output}`;
+}
+// The first match decides; each names what failed and what to try.
+const BUILD_ADVICE = [
+    [
+        /no space left on device/i,
+        () => 'the Docker engine ran out of disk space (no space left on device). Free space on the runner (docker system prune, docker builder prune), use a runner with a larger disk, or make model-dir smaller',
+    ],
+    [
+        /Unable to locate package (\S+)|Version '[^']*' for '([^']+)' was not found/,
+        (match) => ({
+            advice: `apt has no package "${match[1] ?? match[2]}". Check '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.AptPackages}' against the base image's distribution`,
+            culprit: { input: _constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.AptPackages, value: match[1] ?? match[2] },
+        }),
+    ],
+    [
+        /No matching distribution found for (\S+)|Could not find a version that satisfies the requirement (\S+)/,
+        (match) => ({
+            advice: `pip could not resolve "${match[1] ?? match[2]}". Check '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Requirements}' and '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.PipIndexUrl}' (an index on the runner's loopback needs '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Network}: host')`,
+            culprit: { input: _constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Requirements, value: match[1] ?? match[2] },
+        }),
+    ],
+    [
+        /Temporary failure resolving|Could not resolve host|Failed to establish a new connection|Network is unreachable/i,
+        () => `a RUN step could not reach the network. Check the runner's network and proxy, or the '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Network}' input`,
+    ],
+    [
+        /Cannot connect to the Docker daemon|error during connect|connection reset by peer|unexpected EOF/i,
+        () => 'the Docker engine stopped answering during the build. Check that it is running and try again',
+    ],
+    [
+        /returned a non-zero code: 137|exit code: 137/,
+        () => 'a RUN step was killed (exit 137, usually out of memory). Use a runner with more memory',
+    ],
+];
+/** A failed build as an error that says what to try and names the input value at fault. */
+function buildFailure(title, result, logEnd) {
+    const output = `${result.stdout}\n${result.stderr}`;
+    let found;
+    if (result.signal !== undefined) {
+        found = {
+            advice: `docker build was stopped by ${result.signal} before it finished (killed: out of memory, a timeout or a cancellation). Try again; nothing was tagged`,
+        };
+    }
+    else {
+        for (const [pattern, describe] of BUILD_ADVICE) {
+            const match = pattern.exec(output);
+            if (match) {
+                const described = describe(match);
+                found = typeof described === 'string' ? { advice: described } : described;
+                break;
+            }
+        }
+    }
+    const exit = result.signal !== undefined
+        ? `signal ${result.signal}, exit ${result.exitCode}`
+        : `exit ${result.exitCode}`;
+    return new _annotations_js__WEBPACK_IMPORTED_MODULE_0__/* .BuildFailure */ .$w(`docker build failed (${title}, ${exit})${found ? `: ${found.advice}` : ''}. End of the build log:\n${logEnd.join('\n')}`, found?.culprit);
+}
+
+
+/***/ }),
+
+/***/ 6474:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+// ESM COMPAT FLAG
+__nccwpck_require__.r(__webpack_exports__);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  DockerCli: () => (/* binding */ DockerCli),
+  tail: () => (/* binding */ tail)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
+var core = __nccwpck_require__(3838);
+;// CONCATENATED MODULE: ./src/docker-args.ts
+function buildArgs(request) {
+    const args = ['build', '--file', request.dockerfile, '--iidfile', request.iidFile];
+    // BuildKit: a readable log. Legacy: a failed step must not leave its container behind.
+    args.push(...(request.builder === 'buildkit' ? ['--progress', 'plain'] : ['--force-rm']));
+    // Image labels are LABEL lines of the Dockerfile: the legacy builder makes each --label a step.
+    for (const tag of request.tags)
+        args.push('--tag', tag);
+    if (request.network !== undefined)
+        args.push('--network', request.network);
+    for (const { id, file } of request.secrets)
+        args.push('--secret', `id=${id},src=${file}`);
+    for (const { key, value } of request.buildArgs)
+        args.push('--build-arg', `${key}=${value}`);
+    args.push(request.context);
+    return args;
+}
+/** Detached, published on the loopback interface only: parallel runs never collide. */
+function runArgs(request) {
+    const args = ['run', '--detach', '--name', request.name];
+    for (const { key, value } of request.labels)
+        args.push('--label', `${key}=${value}`);
+    args.push('--publish', `127.0.0.1:${request.hostPort}:${request.containerPort}`, request.image);
+    return args;
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./src/command.ts
+// Runs a program from an argv array (never through a shell), collects its output and hands each
+// line to a listener. Commands still running can be stopped together: on cancellation a
+// `docker build` must not outlive the step, or it would finish and tag an image afterwards.
+
+
+/** The program could not be started at all (not installed, not on PATH, not executable). */
+class CommandNotStarted extends Error {
+    command;
+    code;
+    constructor(command, code, cause) {
+        super(`${command} could not be started (${code ?? String(cause)})`, { cause });
+        this.command = command;
+        this.code = code;
+        this.name = 'CommandNotStarted';
+    }
+}
+function lineSplitter(onLine) {
+    let pending = '';
+    return {
+        push(text) {
+            if (!onLine)
+                return;
+            pending += text;
+            const lines = pending.split(/\r?\n/);
+            pending = lines.pop() ?? '';
+            for (const line of lines)
+                onLine(line);
+        },
+        end() {
+            if (onLine && pending !== '')
+                onLine(pending);
+            pending = '';
+        },
+    };
+}
+// After the process exits, how long its output may stay open (a helper it started may hold it).
+const STREAMS_GRACE_MS = 2000;
+/** Signals the process and its own children (a CLI plugin such as buildx), as one group. */
+function signalGroup(child, signal) {
+    try {
+        if (child.pid !== undefined)
+            process.kill(-child.pid, signal);
+    }
+    catch {
+        child.kill(signal); // the group is already gone, or was never formed
+    }
+}
+class CommandRunner {
+    running = new Set();
+    run(command, args, onLine) {
+        return this.start(command, args, { onLine });
+    }
+    /**
+     * Runs a program whose standard output is data (`docker save`): `consume` reads it as a
+     * stream, nothing of it is kept in memory here. If `consume` fails, the program is stopped;
+     * its failure is returned with the program's result, for the caller to tell which came first
+     * (a program that fails cuts its output short; a reader that fails breaks the program's pipe).
+     * `signal` stops the program when its output is no longer wanted.
+     */
+    async pipeOut(command, args, consume, signal) {
+        let value;
+        let failure;
+        const result = await this.start(command, args, {
+            consume: async (stdout, child) => {
+                // Stopped from outside (its output is no longer wanted): the program ends, its output
+                // with it, and the result says by which signal.
+                const stop = () => signalGroup(child, 'SIGTERM');
+                if (signal?.aborted)
+                    stop();
+                signal?.addEventListener('abort', stop, { once: true });
+                child.once('exit', () => signal?.removeEventListener('abort', stop));
+                try {
+                    value = await consume(stdout);
+                }
+                catch (error) {
+                    failure = { error };
+                    signalGroup(child, 'SIGTERM');
+                    stdout.resume(); // let it end even if the program ignores the signal for a while
+                }
+            },
+        });
+        return failure ? { result, failure: failure.error } : { result, value };
+    }
+    start(command, args, how) {
+        const { onLine, consume } = how;
+        return new Promise((resolve, reject) => {
+            // A group of its own, so that stopping it reaches whatever it started.
+            const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
+                stdio: ['ignore', 'pipe', 'pipe'],
+                shell: false,
+                detached: true,
+            });
+            this.running.add(child);
+            let stdout = '';
+            let stderr = '';
+            const out = lineSplitter(onLine);
+            const err = lineSplitter(onLine);
+            const consumed = consume ? consume(child.stdout, child) : Promise.resolve();
+            if (!consume) {
+                child.stdout.setEncoding('utf8').on('data', (text) => {
+                    stdout += text;
+                    out.push(text);
+                });
+            }
+            child.stderr.setEncoding('utf8').on('data', (text) => {
+                stderr += text;
+                err.push(text);
+            });
+            child.once('error', (error) => {
+                this.running.delete(child);
+                // Only a spawn failure reaches here before 'close'; a running child reports on 'close'.
+                if (child.pid === undefined)
+                    reject(new CommandNotStarted(command, error.code, error));
+            });
+            child.once('exit', () => {
+                const timer = setTimeout(() => {
+                    child.stdout.destroy();
+                    child.stderr.destroy();
+                }, STREAMS_GRACE_MS);
+                child.once('close', () => clearTimeout(timer));
+            });
+            child.once('close', (code, signal) => {
+                this.running.delete(child);
+                out.end();
+                err.end();
+                if (child.pid === undefined)
+                    return;
+                const result = {
+                    exitCode: code ?? 128 + (signal ? (external_node_os_.constants.signals[signal] ?? 0) : 0),
+                    signal: signal ?? undefined,
+                    stdout,
+                    stderr,
+                };
+                consumed.then(() => resolve(result), reject);
+            });
+        });
+    }
+    /** Commands started and not yet ended. */
+    get count() {
+        return this.running.size;
+    }
+    /**
+     * Stops every running command: SIGTERM (the docker CLI then cancels its request, and the
+     * daemon stops the build), SIGKILL after `graceMs`. Resolves once all of them have ended.
+     */
+    async stopAll(graceMs = 5000) {
+        const children = [...this.running];
+        await Promise.all(children.map((child) => new Promise((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null)
+                return resolve();
+            const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
+            child.once('exit', () => {
+                clearTimeout(timer);
+                resolve();
+            });
+            signalGroup(child, 'SIGTERM');
+        })));
+    }
+}
+
+// EXTERNAL MODULE: ./src/docker-errors.ts
+var docker_errors = __nccwpck_require__(9259);
+// EXTERNAL MODULE: ./src/retry.ts
+var retry = __nccwpck_require__(9809);
+;// CONCATENATED MODULE: ./src/docker.ts
+// The Docker CLI behind a small interface, so that the pipeline can be driven by the real engine
+// in integration tests and by a plain object in unit tests.
+
+
+
+
+
+/** Keeps the end of a tool's output: that is where apt, pip and docker put the reason. */
+function tail(text, lines = 25) {
+    return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+const PULL_ATTEMPTS = 3;
+class DockerCli {
+    command;
+    commands = new CommandRunner();
+    constructor(command = 'docker') {
+        this.command = command;
+    }
+    exec(args, onLine) {
+        return this.started(() => this.commands.run(this.command, args, onLine));
+    }
+    async started(command) {
+        try {
+            return await command();
+        }
+        catch (error) {
+            if (!(error instanceof CommandNotStarted))
+                throw error;
+            throw new Error(`The docker CLI could not be started (${this.command}: ${error.code ?? error.message}). This action runs docker on a Linux runner: install Docker (GitHub's ubuntu runners have it) or put the docker CLI on PATH`, { cause: error });
+        }
+    }
+    async checked(args, what) {
+        const result = await this.exec(args);
+        if (result.exitCode !== 0) {
+            throw new Error(`${what} failed (docker ${args[0]}, exit ${result.exitCode}):\n${tail(result.stderr || result.stdout)}`);
+        }
+        return result.stdout.trim();
+    }
+    async builder() {
+        // DOCKER_BUILDKIT decides when set, as it does for the CLI itself; otherwise `docker build`
+        // is BuildKit exactly when the buildx plugin is installed (docker 23 and later).
+        const flag = process.env.DOCKER_BUILDKIT;
+        if (flag !== undefined && flag !== '')
+            return ['1', 'true'].includes(flag.toLowerCase()) ? 'buildkit' : 'legacy';
+        const buildx = await this.exec(['buildx', 'version']);
+        return buildx.exitCode === 0 ? 'buildkit' : 'legacy';
+    }
+    async serverVersion() {
+        const result = await this.exec(['version', '--format', '{{.Server.Version}}']);
+        if (result.exitCode !== 0 || result.stdout.trim() === '') {
+            throw new Error(`The Docker daemon is not reachable: ${tail(result.stderr, 3) || 'no answer'}. Start the Docker engine (or check DOCKER_HOST) and try again`);
+        }
+        return result.stdout.trim();
+    }
+    async imageUser(reference) {
+        const inspect = ['image', 'inspect', '--format', '{{.Config.User}}', reference];
+        let result = await this.exec(inspect);
+        if (result.exitCode !== 0) {
+            let attempt = 0;
+            let lastLine = '';
+            await (0,retry/* retry */.L)(async () => {
+                attempt++;
+                const pull = await this.exec(['pull', reference]);
+                if (pull.exitCode === 0)
+                    return;
+                const output = tail(pull.stderr || pull.stdout, 5);
+                lastLine = output.split('\n').pop() ?? '';
+                const kind = (0,docker_errors/* classifyPullFailure */.UK)(output);
+                const error = new Error((0,docker_errors/* pullFailureMessage */.TY)(reference, kind, attempt, output));
+                // Only network and registry trouble may pass; a wrong name or a denial will not.
+                if (kind !== 'transient')
+                    throw Object.assign(error, { final: true });
+                throw error;
+            }, {
+                attempts: PULL_ATTEMPTS,
+                firstDelayMs: 2000,
+                onRetry: (delayMs) => core.info(`Pulling ${reference} failed (attempt ${attempt} of ${PULL_ATTEMPTS}: ${lastLine}); retrying in ${delayMs / 1000} s`),
+            });
+            result = await this.exec(inspect);
+            if (result.exitCode !== 0)
+                throw new Error(`Base image ${reference} is not there after pulling it`);
+        }
+        return result.stdout.trim();
+    }
+    async localImage(reference) {
+        const result = await this.exec(['image', 'inspect', '--format', '{{json .}}', reference]);
+        if (result.exitCode !== 0)
+            return undefined;
+        const image = JSON.parse(result.stdout);
+        return {
+            id: image.Id,
+            layers: image.RootFS?.Layers ?? [],
+            user: image.Config?.User ?? '',
+            labels: image.Config?.Labels ?? {},
+            sizeBytes: image.Size ?? 0,
+        };
+    }
+    async save(reference, consume, signal) {
+        const args = ['image', 'save', reference];
+        const { result, value, failure } = await this.started(() => this.commands.pipeOut(this.command, args, consume, signal));
+        // Both are told when both failed: which one broke the other cannot be known for sure.
+        const reasons = [];
+        if (failure !== undefined)
+            reasons.push(failure instanceof Error ? failure.message : String(failure));
+        if (result.exitCode !== 0 && result.signal === undefined)
+            reasons.push(`docker image save exited ${result.exitCode}:\n${tail(result.stderr)}`);
+        if (reasons.length > 0 || result.exitCode !== 0) {
+            throw new Error(`Saving ${reference} failed: ${reasons.join('; ') || `ended by ${result.signal}`}`, {
+                cause: failure,
+            });
+        }
+        return value;
+    }
+    async load(file) {
+        await this.checked(['image', 'load', '--quiet', '--input', file], 'Loading the cached image');
+    }
+    build(request, onLine) {
+        return this.exec(buildArgs(request), onLine);
+    }
+    async run(request) {
+        return this.checked(runArgs(request), 'Starting the container');
+    }
+    async wait(container) {
+        const result = await this.exec(['wait', container]);
+        return result.exitCode === 0 ? Number(result.stdout.trim()) : -1;
+    }
+    async logs(container) {
+        const result = await this.exec(['logs', container]);
+        // The container's stdout and stderr interleave in the log a person reads; keep both.
+        return `${result.stdout}${result.stderr}`;
+    }
+    async remove(container) {
+        const result = await this.exec(['rm', '--force', '--volumes', container]);
+        if (result.exitCode !== 0 && !/No such container/i.test(result.stderr)) {
+            throw new Error(`Removing container ${container} failed: ${tail(result.stderr, 3)}`);
+        }
+    }
+    async untag(references) {
+        if (references.length === 0)
+            return;
+        await this.exec(['image', 'rm', ...references]);
+    }
+    push(reference, onLine) {
+        return this.exec(['push', reference], onLine);
+    }
+    async repoDigests(reference) {
+        const result = await this.exec([
+            'image',
+            'inspect',
+            '--format',
+            '{{json .RepoDigests}}',
+            reference,
+        ]);
+        if (result.exitCode !== 0)
+            return [];
+        return JSON.parse(result.stdout) ?? [];
+    }
+    cancel() {
+        return this.commands.stopAll();
+    }
+}
+
+
+/***/ }),
+
+/***/ 9809:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   L: () => (/* binding */ retry)
+/* harmony export */ });
+/* unused harmony export sleep */
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Retries `action`; an error carrying `final: true` is not retried. */
+async function retry(action, options) {
+    const wait = options.sleep ?? sleep;
+    let delay = options.firstDelayMs;
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await action();
+        }
+        catch (error) {
+            const final = error.final === true;
+            if (final || attempt >= options.attempts)
+                throw error;
+            options.onRetry?.(delay, error);
+            await wait(delay);
+            delay *= 2;
+        }
+    }
+}
+
+
+/***/ }),
+
 /***/ 2613:
 /***/ ((module) => {
 
@@ -35674,27 +35915,52 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ 3838:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
+// ESM COMPAT FLAG
+__nccwpck_require__.r(__webpack_exports__);
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  yU: () => (/* binding */ ExitCode),
-  Yz: () => (/* binding */ core_debug),
-  N4: () => (/* binding */ endGroup),
-  z3: () => (/* binding */ error),
-  V4: () => (/* binding */ getInput),
-  Gu: () => (/* binding */ getState),
-  Os: () => (/* binding */ group),
-  pq: () => (/* binding */ info),
-  _o: () => (/* binding */ isDebug),
-  LZ: () => (/* binding */ saveState),
-  uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ core_setSecret),
-  Oh: () => (/* binding */ startGroup),
-  z: () => (/* reexport */ summary),
-  $e: () => (/* binding */ warning)
+  ExitCode: () => (/* binding */ ExitCode),
+  addPath: () => (/* binding */ addPath),
+  debug: () => (/* binding */ debug),
+  endGroup: () => (/* binding */ endGroup),
+  error: () => (/* binding */ error),
+  exportVariable: () => (/* binding */ exportVariable),
+  getBooleanInput: () => (/* binding */ getBooleanInput),
+  getIDToken: () => (/* binding */ getIDToken),
+  getInput: () => (/* binding */ getInput),
+  getMultilineInput: () => (/* binding */ getMultilineInput),
+  getState: () => (/* binding */ getState),
+  group: () => (/* binding */ group),
+  info: () => (/* binding */ info),
+  isDebug: () => (/* binding */ isDebug),
+  markdownSummary: () => (/* reexport */ markdownSummary),
+  notice: () => (/* binding */ notice),
+  platform: () => (/* reexport */ platform_namespaceObject),
+  saveState: () => (/* binding */ saveState),
+  setCommandEcho: () => (/* binding */ setCommandEcho),
+  setFailed: () => (/* binding */ setFailed),
+  setOutput: () => (/* binding */ setOutput),
+  setSecret: () => (/* binding */ setSecret),
+  startGroup: () => (/* binding */ startGroup),
+  summary: () => (/* reexport */ summary),
+  toPlatformPath: () => (/* reexport */ toPlatformPath),
+  toPosixPath: () => (/* reexport */ toPosixPath),
+  toWin32Path: () => (/* reexport */ toWin32Path),
+  warning: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, markdownSummary, notice, platform, setCommandEcho, setFailed, toPlatformPath, toPosixPath, toWin32Path
+// NAMESPACE OBJECT: ./node_modules/@actions/core/lib/platform.js
+var platform_namespaceObject = {};
+__nccwpck_require__.r(platform_namespaceObject);
+__nccwpck_require__.d(platform_namespaceObject, {
+  arch: () => (arch),
+  getDetails: () => (getDetails),
+  isLinux: () => (isLinux),
+  isMacOS: () => (isMacOS),
+  isWindows: () => (isWindows),
+  platform: () => (platform)
+});
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -35705,7 +35971,7 @@ var external_os_ = __nccwpck_require__(857);
  * Sanitizes an input into a string so it can be passed into issueCommand safely
  * @param input input to sanitize into a string
  */
-function utils_toCommandValue(input) {
+function toCommandValue(input) {
     if (input === null || input === undefined) {
         return '';
     }
@@ -35720,7 +35986,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -35770,12 +36036,12 @@ function utils_toCommandProperties(annotationProperties) {
  * This is an internal utility function that powers the public API functions
  * such as setSecret, warning, error, and exportVariable.
  */
-function command_issueCommand(command, properties, message) {
+function issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
     process.stdout.write(cmd.toString() + external_os_.EOL);
 }
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
+function issue(name, message = '') {
+    issueCommand(name, {}, message);
 }
 const CMD_STRING = '::';
 class Command {
@@ -35812,13 +36078,13 @@ class Command {
     }
 }
 function escapeData(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A');
 }
 function escapeProperty(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A')
@@ -35838,7 +36104,7 @@ var external_fs_ = __nccwpck_require__(9896);
 
 
 
-function file_command_issueFileCommand(command, message) {
+function issueFileCommand(command, message) {
     const filePath = process.env[`GITHUB_${command}`];
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
@@ -35846,13 +36112,13 @@ function file_command_issueFileCommand(command, message) {
     if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
-function file_command_prepareKeyValueMessage(key, value) {
+function prepareKeyValueMessage(key, value) {
     const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
+    const convertedValue = toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
     // the delimiter.
@@ -35884,13 +36150,13 @@ var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _argume
 
 
 
-class oidc_utils_OidcClient {
+class OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
             allowRetries: allowRetry,
             maxRetries: maxRetry
         };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+        return new lib/* HttpClient */.Qq('actions/oidc-client', [new auth/* BearerCredentialHandler */.tZ(OidcClient.getRequestToken())], requestOptions);
     }
     static getRequestToken() {
         const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -35909,7 +36175,7 @@ class oidc_utils_OidcClient {
     static getCall(id_token_url) {
         return __awaiter(this, void 0, void 0, function* () {
             var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const httpclient = OidcClient.createHttpClient();
             const res = yield httpclient
                 .getJson(id_token_url)
                 .catch(error => {
@@ -35928,13 +36194,13 @@ class oidc_utils_OidcClient {
         return __awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                let id_token_url = OidcClient.getIDTokenUrl();
                 if (audience) {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
                 debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                const id_token = yield OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
             }
@@ -36223,7 +36489,7 @@ const _summary = new Summary();
 /**
  * @deprecated use `core.summary`
  */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const markdownSummary = _summary;
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
@@ -36257,11 +36523,11 @@ function toWin32Path(pth) {
  * @return string The platform-specific path.
  */
 function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
+    return pth.replace(/[/\\]/g, external_path_.sep);
 }
 //# sourceMappingURL=path-utils.js.map
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 3 modules
-var lib_exec = __nccwpck_require__(7187);
+var exec = __nccwpck_require__(7187);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -36275,10 +36541,10 @@ var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, 
 
 
 const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+    const { stdout: version } = yield exec/* getExecOutput */.H('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
         silent: true
     });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+    const { stdout: name } = yield exec/* getExecOutput */.H('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
         silent: true
     });
     return {
@@ -36288,7 +36554,7 @@ const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* 
 });
 const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
     var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+    const { stdout } = yield exec/* getExecOutput */.H('sw_vers', undefined, {
         silent: true
     });
     const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
@@ -36299,7 +36565,7 @@ const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
     };
 });
 const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+    const { stdout } = yield exec/* getExecOutput */.H('lsb_release', ['-i', '-r', '-s'], {
         silent: true
     });
     const [name, version] = stdout.trim().split('\n');
@@ -36404,8 +36670,8 @@ function exportVariable(name, val) {
  * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
  * ```
  */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
+function setSecret(secret) {
+    issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -36419,7 +36685,7 @@ function addPath(inputPath) {
     else {
         issueCommand('add-path', {}, inputPath);
     }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+    process.env['PATH'] = `${inputPath}${external_path_.delimiter}${process.env['PATH']}`;
 }
 /**
  * Gets the value of an input.
@@ -36488,10 +36754,10 @@ function getBooleanInput(name, options) {
 function setOutput(name, value) {
     const filePath = process.env['GITHUB_OUTPUT'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
     }
     process.stdout.write(external_os_.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+    issueCommand('set-output', { name }, toCommandValue(value));
 }
 /**
  * Enables or disables the echoing of commands into stdout for the rest of the step.
@@ -36526,8 +36792,8 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
+function debug(message) {
+    issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue
@@ -36535,7 +36801,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -36543,7 +36809,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -36568,13 +36834,13 @@ function info(message) {
  * @param name The name of the output group
  */
 function startGroup(name) {
-    command_issue('group', name);
+    issue('group', name);
 }
 /**
  * End an output group.
  */
 function endGroup() {
-    command_issue('endgroup');
+    issue('endgroup');
 }
 /**
  * Wrap an asynchronous function call in a group.
@@ -36610,9 +36876,9 @@ function group(name, fn) {
 function saveState(name, value) {
     const filePath = process.env['GITHUB_STATE'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
+        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
     }
-    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
+    issueCommand('save-state', { name }, toCommandValue(value));
 }
 /**
  * Gets the value of an state set by this action's main execution.
@@ -36654,10 +36920,9 @@ function getIDToken(aud) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  m: () => (/* binding */ exec)
+  m: () => (/* binding */ exec),
+  H: () => (/* binding */ getExecOutput)
 });
-
-// UNUSED EXPORTS: getExecOutput
 
 // EXTERNAL MODULE: external "string_decoder"
 var external_string_decoder_ = __nccwpck_require__(3193);
@@ -37314,8 +37579,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
+        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {
@@ -38832,6 +39097,18 @@ function copyFile(srcFile, destFile, force) {
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

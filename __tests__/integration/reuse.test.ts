@@ -1,0 +1,197 @@
+// Unchanged inputs rebuild nothing: the default tag (a digest of every input) may already hold
+// this very build, which the action then smoke-tests as it is. Against the real engine: what is
+// reused, what is not (changed code, a tag pointing at another image, explicit tags), and that a
+// reused image that fails its smoke test loses its tag like a new one.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { runAction, type ActionRun } from '../../scripts/run-action.mjs'
+import { RECIPE_LABEL } from '../../src/constants.js'
+import { builderEnvironments } from '../helpers/builders.js'
+import {
+  actionContainers,
+  docker,
+  dockerStatus,
+  imageExists,
+  inspectImage,
+  requireEngineAndStandin,
+  STANDIN_IMAGE,
+} from '../helpers/docker.js'
+import { EXAMPLE, exampleInputs } from '../helpers/example.js'
+import { startLocalIndex, type LocalIndex } from '../helpers/local-pypi.js'
+import { expectNothingLeftInTemp } from '../helpers/runner-temp.js'
+
+const REUSED = / already holds this build \(sha256:[0-9a-f]{64}\)/
+const { dispose: disposeBuilders, legacy } = builderEnvironments()
+// The default tag is named after the repository: a name of this file's own.
+const env = { ...legacy, GITHUB_REPOSITORY: 'org/eai-reuse-test' }
+let index: LocalIndex
+let workspace: string
+const images = new Set<string>()
+
+/** Images of this file's repository name, left by an earlier run that was stopped half-way. */
+async function removeOwnImages(): Promise<void> {
+  const left = await docker([
+    'image',
+    'ls',
+    '--format',
+    '{{.Repository}}:{{.Tag}}',
+    'eai-reuse-test',
+  ])
+  const tags = left.split('\n').filter((line) => line !== '')
+  if (tags.length > 0) await dockerStatus(['image', 'rm', ...tags])
+}
+
+beforeAll(async () => {
+  await requireEngineAndStandin()
+  await removeOwnImages()
+  index = await startLocalIndex()
+  workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'eai-reuse-'))
+  fs.cpSync(EXAMPLE, workspace, { recursive: true })
+}, 120_000)
+
+afterAll(async () => {
+  index?.stop()
+  disposeBuilders()
+  if (workspace) fs.rmSync(workspace, { recursive: true, force: true })
+  if (images.size > 0) await dockerStatus(['image', 'rm', ...images])
+  await removeOwnImages()
+})
+
+afterEach(async () => {
+  expect(await actionContainers()).toEqual([])
+})
+
+/** The example with the default tag (no `tags` input), from this file's own copy of it. */
+async function run(extra: Record<string, string> = {}): Promise<ActionRun> {
+  const inputs = exampleInputs(index.url, '', extra)
+  if (inputs.tags === '') delete inputs.tags
+  const result = await runAction({ inputs, workspace, env })
+  if (result.outputs.image) images.add(result.outputs.image)
+  return result
+}
+
+function metadataOf(result: ActionRun): { reused: boolean } {
+  return JSON.parse(result.outputs.metadata) as { reused: boolean }
+}
+
+describe('unchanged inputs', () => {
+  let first: ActionRun
+  let second: ActionRun
+
+  beforeAll(async () => {
+    first = await run()
+    second = await run()
+  }, 600_000)
+
+  it('the first run builds, and labels the image with its recipe', async () => {
+    expect(first.main.exitCode).toBe(0)
+    expect(first.main.stdout).toMatch(/^Built sha256:/m)
+    expect(first.main.stdout).not.toMatch(REUSED)
+    expect(metadataOf(first).reused).toBe(false)
+    const image = await inspectImage(first.outputs.image)
+    expect(image.Config.Labels?.[RECIPE_LABEL]).toMatch(/^[0-9a-f]{64}$/)
+  })
+
+  it('the second builds nothing, and smoke-tests the same image', () => {
+    expect(second.main.exitCode).toBe(0)
+    expect(second.main.stdout).toMatch(REUSED)
+    expect(second.main.stdout).not.toMatch(/^::group::Build /m)
+    expect(second.outputs.image).toBe(first.outputs.image)
+    expect(second.outputs['image-id']).toBe(first.outputs['image-id'])
+    expect(second.outputs['smoke-test']).toBe('passed')
+    expect(metadataOf(second).reused).toBe(true)
+    expect(second.summary).toContain('nothing to build: the tag already held this build')
+    expectNothingLeftInTemp(second)
+  })
+})
+
+it('without dependencies, on the base image itself: reused too', async () => {
+  const inputs = {
+    'base-image': STANDIN_IMAGE,
+    'code-dir': 'code',
+    'entry-script': 'score.py',
+    'model-dir': 'model',
+    // The example's script needs its pip packages to serve; the reuse comes before the test.
+    'smoke-test': 'false',
+  }
+  const first = await runAction({ inputs, workspace: EXAMPLE, env })
+  images.add(first.outputs.image)
+  const second = await runAction({ inputs, workspace: EXAMPLE, env })
+  expect(first.main.exitCode).toBe(0)
+  expect(first.main.stdout).toMatch(/^Built sha256:/m)
+  expect(second.main.exitCode).toBe(0)
+  expect(second.main.stdout).toMatch(REUSED)
+  expect(second.outputs['image-id']).toBe(first.outputs['image-id'])
+  // Its layers start with the base image's: the check the reuse made.
+  const base = await inspectImage(STANDIN_IMAGE)
+  const image = await inspectImage(second.outputs.image)
+  expect(image.RootFS.Layers.slice(0, base.RootFS.Layers.length)).toEqual(base.RootFS.Layers)
+}, 600_000)
+
+describe('what is not reused', () => {
+  it('a changed file mode: a new tag, built', async () => {
+    const file = path.join(workspace, 'code', 'score.py')
+    fs.chmodSync(file, 0o644)
+    const before = await run()
+    // Group-writable: a mode COPY carries into the image, and the script still loads.
+    fs.chmodSync(file, 0o664)
+    try {
+      const after = await run()
+      expect(after.main.exitCode).toBe(0)
+      expect(after.outputs.image).not.toBe(before.outputs.image)
+      expect(after.main.stdout).toMatch(/^Built sha256:/m)
+      expect(after.main.stdout).not.toMatch(REUSED)
+    } finally {
+      fs.chmodSync(file, 0o644)
+    }
+  }, 600_000)
+
+  it('changed code: a new tag, built', async () => {
+    const before = await run()
+    fs.appendFileSync(path.join(workspace, 'code', 'score.py'), '\n# changed\n')
+    const after = await run()
+    expect(after.main.exitCode).toBe(0)
+    expect(after.outputs.image).not.toBe(before.outputs.image)
+    expect(after.main.stdout).toMatch(/^Built sha256:/m)
+    expect(after.main.stdout).not.toMatch(REUSED)
+  }, 600_000)
+
+  it('a tag that now names another image: built again, and the tag moves to the build', async () => {
+    const before = await run()
+    const tag = before.outputs.image
+    await docker(['tag', STANDIN_IMAGE, tag])
+    const after = await run()
+    expect(after.main.exitCode).toBe(0)
+    expect(after.outputs.image).toBe(tag)
+    expect(after.main.stdout).toMatch(/^Built sha256:/m)
+    const image = await inspectImage(tag)
+    expect(image.Id).toBe(after.outputs['image-id'])
+    expect(image.Id).not.toBe((await inspectImage(STANDIN_IMAGE)).Id)
+    expect(image.Config.Labels?.[RECIPE_LABEL]).toMatch(/^[0-9a-f]{64}$/)
+  }, 600_000)
+
+  it('explicit tags: always built (the tag says nothing about the inputs)', async () => {
+    const tag = 'eai-test/reuse:explicit'
+    images.add(tag)
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const result = await run({ tags: tag })
+      expect(result.main.exitCode).toBe(0)
+      expect(result.main.stdout).toMatch(/^Built sha256:/m)
+      expect(result.main.stdout).not.toMatch(REUSED)
+    }
+  }, 600_000)
+})
+
+it('a reused image that fails its smoke test loses its tag, like a new one', async () => {
+  const passing = await run()
+  expect(passing.main.exitCode).toBe(0)
+  // The expected status is not an input of the image: same tag, reused, and now failing.
+  const failing = await run({ 'expected-status': '418', 'expected-response': '' })
+  expect(failing.main.stdout).toMatch(REUSED)
+  expect(failing.main.exitCode).toBe(1)
+  expect(failing.outputs.image).toBeUndefined()
+  expect(await imageExists(passing.outputs.image)).toBe(false)
+  expectNothingLeftInTemp(failing)
+}, 600_000)

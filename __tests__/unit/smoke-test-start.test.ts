@@ -1,0 +1,117 @@
+// How the smoke test starts its container: published on a loopback port it picked, and on
+// another one when docker says that port was taken in between. The server side is a real
+// listener on that port; docker is a fake that records the run requests.
+import { describe, expect, it } from '@jest/globals'
+import * as http from 'node:http'
+import { CleanupRegistry } from '../../src/cleanup-registry.js'
+import type { RunRequest } from '../../src/docker-args.js'
+import { isPortTaken } from '../../src/loopback-port.js'
+import { smokeTest, SmokeTestFailure } from '../../src/smoke-test.js'
+import { fakeDocker } from '../helpers/fake-docker.js'
+
+const TAKEN = new Error(
+  'Starting the container failed (docker run, exit 125):\ndocker: Error response from daemon: driver failed programming external connectivity on endpoint x: Bind for 127.0.0.1:40001 failed: port is already allocated.',
+)
+
+/** A live server on the port docker was asked to publish: what a started container gives. */
+function serveOn(port: number): Promise<http.Server> {
+  const server = http.createServer((_request, response) => response.end('ok'))
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)))
+}
+
+function request() {
+  return {
+    image: 'sha256:img',
+    containerPort: 5001,
+    startupTimeoutSeconds: 5,
+    cases: [],
+    scoreRequests: 0,
+    pollIntervalMs: 10,
+  }
+}
+
+describe('starting the container', () => {
+  it('publishes on the loopback port it probes', async () => {
+    const runs: RunRequest[] = []
+    let server: http.Server | undefined
+    const docker = fakeDocker({
+      run: async (run) => {
+        runs.push(run)
+        server = await serveOn(run.hostPort)
+        return 'id'
+      },
+      // The container stays up until it is removed.
+      wait: () => new Promise(() => undefined),
+    })
+    try {
+      const result = await smokeTest(docker, new CleanupRegistry(docker), request())
+      expect(result.liveAfterMs).toBeGreaterThanOrEqual(0)
+    } finally {
+      server?.close()
+    }
+    expect(runs).toHaveLength(1)
+    expect(runs[0].hostPort).toBeGreaterThan(0)
+  })
+
+  it('tries another port when docker says the port was taken, removing the created container', async () => {
+    const runs: RunRequest[] = []
+    let server: http.Server | undefined
+    const docker = fakeDocker({
+      run: async (run) => {
+        runs.push(run)
+        if (runs.length === 1) throw TAKEN
+        server = await serveOn(run.hostPort)
+        return 'id'
+      },
+      wait: () => new Promise(() => undefined),
+    })
+    try {
+      await smokeTest(docker, new CleanupRegistry(docker), request())
+    } finally {
+      server?.close()
+    }
+    expect(runs).toHaveLength(2)
+    expect(docker.calls.filter((call) => call.startsWith('remove'))).toEqual([
+      `remove ${runs[0].name}`, // the container docker created before refusing the port
+      `remove ${runs[0].name}`, // the end of the smoke test
+    ])
+  })
+
+  it("gives up after three taken ports, with docker's own reason", async () => {
+    let attempts = 0
+    const docker = fakeDocker({
+      run: async () => {
+        attempts++
+        throw TAKEN
+      },
+    })
+    const started = smokeTest(docker, new CleanupRegistry(docker), request())
+    await expect(started).rejects.toThrow('port is already allocated')
+    await expect(started).rejects.not.toBeInstanceOf(SmokeTestFailure)
+    expect(attempts).toBe(3)
+  })
+
+  it('does not retry other failures', async () => {
+    let attempts = 0
+    const docker = fakeDocker({
+      run: async () => {
+        attempts++
+        throw new Error('Starting the container failed (docker run, exit 125): no space left')
+      },
+    })
+    await expect(smokeTest(docker, new CleanupRegistry(docker), request())).rejects.toThrow(
+      'no space left',
+    )
+    expect(attempts).toBe(1)
+  })
+})
+
+describe('isPortTaken', () => {
+  it.each([
+    ['port is already allocated', true],
+    ['listen tcp4 127.0.0.1:40001: bind: address already in use', true],
+    ['No such image', false],
+  ])('%s', (message, taken) => {
+    expect(isPortTaken(new Error(message))).toBe(taken)
+  })
+})
