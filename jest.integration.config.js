@@ -7,4 +7,6 @@ export default {
   testMatch: ['<rootDir>/__tests__/integration/**/*.test.ts'],
   testTimeout: 10 * 60 * 1000,
   maxWorkers: 1,
+  globalSetup: '<rootDir>/__tests__/global/setup.mjs',
+  globalTeardown: '<rootDir>/__tests__/global/teardown.mjs',
 }
