@@ -23,21 +23,28 @@ import { startLocalIndex, type LocalIndex } from '../helpers/local-pypi.js'
 import { expectNothingLeftInTemp } from '../helpers/runner-temp.js'
 
 const REUSED = / already holds this build \(sha256:[0-9a-f]{64}\)/
-const { dispose: disposeBuilders, legacy } = builderEnvironments()
-// The default tag is named after the repository: a name of this file's own.
-const env = { ...legacy, GITHUB_REPOSITORY: 'org/eai-reuse-test' }
+const { dispose: disposeBuilders, ...builders } = builderEnvironments()
+// The default tag is named after the repository: a name of this file's own (one per builder,
+// so that one builder's image is not the other's to reuse).
+const REPOSITORY = 'eai-reuse-test'
+const envFor = (builder: keyof typeof builders): Record<string, string> => ({
+  ...builders[builder],
+  GITHUB_REPOSITORY: `org/${REPOSITORY}-${builder}`,
+})
+const env = envFor('legacy')
 let index: LocalIndex
 let workspace: string
 const images = new Set<string>()
 
-/** Images of this file's repository name, left by an earlier run that was stopped half-way. */
+/** Images of this file's repository names, left by an earlier run that was stopped half-way. */
 async function removeOwnImages(): Promise<void> {
   const left = await docker([
     'image',
     'ls',
     '--format',
     '{{.Repository}}:{{.Tag}}',
-    'eai-reuse-test',
+    '--filter',
+    `reference=${REPOSITORY}-*`,
   ])
   const tags = left.split('\n').filter((line) => line !== '')
   if (tags.length > 0) await dockerStatus(['image', 'rm', ...tags])
@@ -64,10 +71,13 @@ afterEach(async () => {
 })
 
 /** The example with the default tag (no `tags` input), from this file's own copy of it. */
-async function run(extra: Record<string, string> = {}): Promise<ActionRun> {
+async function run(
+  extra: Record<string, string> = {},
+  runEnv: Record<string, string> = env,
+): Promise<ActionRun> {
   const inputs = exampleInputs(index.url, '', extra)
   if (inputs.tags === '') delete inputs.tags
-  const result = await runAction({ inputs, workspace, env })
+  const result = await runAction({ inputs, workspace, env: runEnv })
   if (result.outputs.image) images.add(result.outputs.image)
   return result
 }
@@ -76,36 +86,39 @@ function metadataOf(result: ActionRun): { reused: boolean } {
   return JSON.parse(result.outputs.metadata) as { reused: boolean }
 }
 
-describe('unchanged inputs', () => {
-  let first: ActionRun
-  let second: ActionRun
+describe.each(Object.keys(builders) as (keyof typeof builders)[])(
+  'unchanged inputs, %s builder',
+  (builder) => {
+    let first: ActionRun
+    let second: ActionRun
 
-  beforeAll(async () => {
-    first = await run()
-    second = await run()
-  }, 600_000)
+    beforeAll(async () => {
+      first = await run({}, envFor(builder))
+      second = await run({}, envFor(builder))
+    }, 600_000)
 
-  it('the first run builds, and labels the image with its recipe', async () => {
-    expect(first.main.exitCode).toBe(0)
-    expect(first.main.stdout).toMatch(/^Built sha256:/m)
-    expect(first.main.stdout).not.toMatch(REUSED)
-    expect(metadataOf(first).reused).toBe(false)
-    const image = await inspectImage(first.outputs.image)
-    expect(image.Config.Labels?.[RECIPE_LABEL]).toMatch(/^[0-9a-f]{64}$/)
-  })
+    it('the first run builds, and labels the image with its recipe', async () => {
+      expect(first.main.exitCode).toBe(0)
+      expect(first.main.stdout).toMatch(/^Built sha256:/m)
+      expect(first.main.stdout).not.toMatch(REUSED)
+      expect(metadataOf(first).reused).toBe(false)
+      const image = await inspectImage(first.outputs.image)
+      expect(image.Config.Labels?.[RECIPE_LABEL]).toMatch(/^[0-9a-f]{64}$/)
+    })
 
-  it('the second builds nothing, and smoke-tests the same image', () => {
-    expect(second.main.exitCode).toBe(0)
-    expect(second.main.stdout).toMatch(REUSED)
-    expect(second.main.stdout).not.toMatch(/^::group::Build /m)
-    expect(second.outputs.image).toBe(first.outputs.image)
-    expect(second.outputs['image-id']).toBe(first.outputs['image-id'])
-    expect(second.outputs['smoke-test']).toBe('passed')
-    expect(metadataOf(second).reused).toBe(true)
-    expect(second.summary).toContain('nothing to build: the tag already held this build')
-    expectNothingLeftInTemp(second)
-  })
-})
+    it('the second builds nothing, and smoke-tests the same image', () => {
+      expect(second.main.exitCode).toBe(0)
+      expect(second.main.stdout).toMatch(REUSED)
+      expect(second.main.stdout).not.toMatch(/^::group::Build /m)
+      expect(second.outputs.image).toBe(first.outputs.image)
+      expect(second.outputs['image-id']).toBe(first.outputs['image-id'])
+      expect(second.outputs['smoke-test']).toBe('passed')
+      expect(metadataOf(second).reused).toBe(true)
+      expect(second.summary).toContain('nothing to build: the tag already held this build')
+      expectNothingLeftInTemp(second)
+    })
+  },
+)
 
 it('without dependencies, on the base image itself: reused too', async () => {
   const inputs = {
