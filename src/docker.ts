@@ -1,6 +1,5 @@
 // The Docker CLI behind a small interface, so that the pipeline can be driven by the real engine
 // in integration tests and by a plain object in unit tests.
-import * as core from '@actions/core'
 import type { Readable } from 'node:stream'
 import {
   buildArgs,
@@ -11,6 +10,7 @@ import {
 } from './docker-args.js'
 import { CommandNotStarted, CommandRunner, type CommandResult } from './command.js'
 import { classifyPullFailure, pullFailureMessage } from './docker-errors.js'
+import { printInert } from './log.js'
 import { retry } from './retry.js'
 
 export type { CommandResult } from './command.js'
@@ -138,7 +138,7 @@ export class DockerCli implements DockerClient {
           attempts: PULL_ATTEMPTS,
           firstDelayMs: 2000,
           onRetry: (delayMs) =>
-            core.info(
+            printInert(
               `Pulling ${reference} failed (attempt ${attempt} of ${PULL_ATTEMPTS}: ${lastLine}); retrying in ${delayMs / 1000} s`,
             ),
         },

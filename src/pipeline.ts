@@ -33,7 +33,7 @@ import {
 } from './dockerfile.js'
 import type { ImageCache } from './image-cache.js'
 import type { Inputs } from './inputs.js'
-import { startRelay } from './log.js'
+import { printInert, startRelay } from './log.js'
 import type { KeyValue } from './parse.js'
 import { hasPipIndexes, pipBuildArgs, renderPipConf, type PipIndexes } from './pip-config.js'
 import { pushTags } from './push.js'
@@ -226,7 +226,7 @@ export async function runPipeline(
       computeTags(inputs, labels),
     ])
     if (engine !== undefined && builder !== undefined) {
-      core.info(`Docker engine ${engine}`)
+      printInert(`Docker engine ${engine}`)
       core.info(`Builder: ${builder === 'buildkit' ? 'BuildKit' : 'legacy builder'}`)
     }
     // Refused whatever the daemon holds, so the same inputs never pass on one runner and fail
@@ -263,8 +263,9 @@ export async function runPipeline(
   const writeStandalone = (): void => {
     const text = renderDockerfile({ ...plan, sources: STANDALONE_SOURCES })
     fs.writeFileSync(dockerfile, text)
+    // Env and label values are printed as given: inert, for they may be a pull request's.
     core.startGroup('Dockerfile')
-    core.info(text)
+    printInert(text)
     core.endGroup()
   }
 
@@ -329,7 +330,7 @@ export async function runPipeline(
     result.timings.dependenciesMs = Date.now() - started
   }
   result.baseUser = plan.user
-  core.info(`Base image user: ${plan.user}`)
+  printInert(`Base image user: ${plan.user}`)
   writeStandalone()
 
   // Freshly built dependencies are archived while the application is built and tested; they
@@ -348,7 +349,7 @@ export async function runPipeline(
     registry.addTags(prepared.tags)
     let image: Promise<LocalImage | undefined>
     if (fromImage && isSameBuild(previous, application.digest, fromImage)) {
-      core.info(
+      printInert(
         `${prepared.tags[0]} already holds this build (${previous.id}): the same inputs and recipe, on ${from}. Nothing to build.`,
       )
       result.imageId = previous.id
@@ -372,7 +373,7 @@ export async function runPipeline(
         workDir,
       )
       result.timings.buildMs = Date.now() - buildStarted
-      core.info(`Built ${result.imageId} as ${prepared.tags.join(', ')}`)
+      printInert(`Built ${result.imageId} as ${prepared.tags.join(', ')}`)
       // Only for the summary's sizes: asked while the smoke test runs.
       image = docker.localImage(result.imageId).catch(() => undefined)
     }

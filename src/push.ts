@@ -6,7 +6,7 @@ import { Input } from './constants.js'
 import type { CommandResult } from './command.js'
 import { classifyPushFailure, type PushFailure } from './docker-errors.js'
 import { tail, type DockerClient } from './docker.js'
-import { startRelay } from './log.js'
+import { printInert, startRelay } from './log.js'
 import { parseReference } from './reference.js'
 import { retry, type RetryOptions } from './retry.js'
 
@@ -153,7 +153,7 @@ async function pushOne(
       firstDelayMs: 2000,
       sleep: options.sleep,
       onRetry: (delayMs) =>
-        core.info(
+        printInert(
           `Pushing ${tag} failed (attempt ${attempt} of ${PUSH_ATTEMPTS}: ${lastLine}); retrying in ${delayMs / 1000} s`,
         ),
     },
@@ -180,7 +180,7 @@ export async function pushTags(
         options,
       )
       const found = pushedDigest(tag, await docker.repoDigests(tag), before)
-      core.info(`Pushed ${tag}: ${found}`)
+      printInert(`Pushed ${tag}: ${found}`)
       return found
     })
     pushed.push({ tag, digest })

@@ -10,7 +10,7 @@ import { httpRequest } from './http-client.js'
 import { measureLatency, type LatencySummary } from './latency.js'
 import { waitUntilLive, type Clock } from './liveness.js'
 import { freeLoopbackPort, isPortTaken } from './loopback-port.js'
-import { showFolded } from './log.js'
+import { printInert, showFolded } from './log.js'
 import type { ScoringCase } from './scoring-cases.js'
 import { checkSwagger, describeSwagger, type SwaggerReport } from './swagger-check.js'
 import { describeStartupFailure, lastPythonFailure, type PythonFailure } from './traceback.js'
@@ -250,7 +250,8 @@ async function scoreCase(
     ms: Date.now() - started,
     ...(answer.truncated ? { responseCut: true } : {}),
   })
-  core.info(`${scoringCase.name}: POST /score answered ${answer.status} in ${result.ms} ms`)
+  // The case is named after its file: a pull request chooses it.
+  printInert(`${scoringCase.name}: POST /score answered ${answer.status} in ${result.ms} ms`)
   if (answer.status !== scoringCase.expectedStatus) {
     const problems = [
       `POST /score answered ${answer.status} (expected ${scoringCase.expectedStatus}): ${answer.body.slice(0, 500)}`,

@@ -69,9 +69,10 @@ export function lintProblems(text: string): ReturnType<typeof validate> {
   )
 }
 
-/** The Dockerfile the action printed in its folded "Dockerfile" group. */
+/** The Dockerfile the action printed in its folded "Dockerfile" group (a stop-commands span taken off). */
 export function printedDockerfile(stdout: string): string {
   const match = /^::group::Dockerfile\n([\s\S]*?)^::endgroup::$/m.exec(stdout)
   if (!match) throw new Error('no Dockerfile group in the log')
-  return match[1]
+  const inert = /^::stop-commands::(.+)\n([\s\S]*\n)::\1::\n$/.exec(match[1])
+  return inert ? inert[2] : match[1]
 }

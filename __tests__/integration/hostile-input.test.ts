@@ -644,7 +644,13 @@ describe.each(Object.entries(builders))(
   (builder, env) => {
     const tag = `eai-hostile/valid:${builder}`
     const secondTag = `${tag}-2`
-    const envLines: string[] = [`TRICKY=${TRICKY}`, 'LEADING=   three spaces', 'EMPTY=']
+    const envLines: string[] = [
+      `TRICKY=${TRICKY}`,
+      'LEADING=   three spaces',
+      'EMPTY=',
+      // The runner obeys the legacy form anywhere in a line: the printed Dockerfile must not.
+      'NOTE=release ##[error]forged',
+    ]
     generatedValues.forEach((value, at) => envLines.push(`GENERATED_${at}=${value}`))
     // What the env input means: each line trimmed, the value after the first '='.
     const expectedEnv = Object.fromEntries(
@@ -656,6 +662,7 @@ describe.each(Object.entries(builders))(
     const labels = {
       'org.opencontainers.image.description': 'it\'s "quoted" $HOME `id` \\ é ::warning::x',
       'x.y-z': 'a=b=c',
+      'x.note': 'release ##[error]forged',
     }
     let run: ActionRun
 
@@ -745,3 +752,42 @@ describe.each(Object.entries(builders))(
     })
   },
 )
+
+// ---- scoring cases a pull request names ---------------------------------------------------
+
+describe('case files named like workflow commands', () => {
+  const tag = 'eai-hostile/case-names'
+  // Each name is printed with its answer: in the legacy form, after a line break, indented.
+  const names = ['x ##[error]forged', 'a\n::error::forged', '  ::warning::indented']
+  let run: ActionRun
+
+  beforeAll(async () => {
+    createdTags.push(tag)
+    await dockerStatus(['image', 'rm', tag])
+    for (const name of names) write(`hostile-cases/${name}.json`, '{"keys": []}')
+    run = await runAction({
+      inputs: {
+        'base-image': STANDIN_IMAGE,
+        'code-dir': 'code',
+        'entry-script': 'score.py',
+        tags: tag,
+        'sample-request': 'hostile-cases',
+        'startup-timeout': '60',
+      },
+      workspace,
+      env: builders.legacy,
+    })
+  }, 300_000)
+
+  it('scores every case and obeys nothing its name holds', async () => {
+    const obeyed = obeyedCommands(run.main.stdout).map((command) => command.name)
+    expect(obeyed.filter((name) => !['group', 'endgroup', 'save-state'].includes(name))).toEqual([])
+    expect(run.main.exitCode).toBe(0)
+    expect(run.outputs['smoke-test']).toBe('passed')
+    // Shown as they are (a line break in a name ends the log line).
+    for (const name of names) {
+      expect(run.main.stdout).toContain(`${name}: POST /score answered 200 in `)
+    }
+    expect(await actionContainers(RUN_ID)).toEqual([])
+  })
+})

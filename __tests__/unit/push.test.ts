@@ -8,6 +8,7 @@ import { getInputs } from '../../src/inputs.js'
 import { pushTags, pushedDigest, repositoryOf } from '../../src/push.js'
 import { fakeDocker } from '../helpers/fake-docker.js'
 import { clearInputs, setInputs } from '../helpers/inputs-env.js'
+import { obeyedCommands } from '../helpers/workflow-commands.js'
 
 const A = `sha256:${'a'.repeat(64)}`
 const B = `sha256:${'b'.repeat(64)}`
@@ -180,6 +181,24 @@ describe('pushTags', () => {
       'Pushing 127.0.0.1:5000/team/model:1 failed (attempt 1 of 3: received unexpected HTTP status: 503 Service Unavailable); retrying in 2 s',
     )
   })
+
+  it.each([
+    ['legacy', '##[error]forged by the registry', '##[error]forged by the registry'],
+    ['indented, after a CR', 'layer 1/3\r  ::error::forged', 'layer 1/3\n  ::error::forged'],
+  ])(
+    'shows the registry line (%s) in the retry notice, obeying none of it',
+    async (_, line, shown) => {
+      const { docker } = registryFake([
+        failed(`received unexpected HTTP status: 503 Service Unavailable\n${line}`),
+        ok,
+      ])
+      await pushTags(docker, ['ghcr.io/owner/model:1'], { sleep: noWait })
+      expect(obeyedCommands(printed).map((command) => command.name)).toEqual(['group', 'endgroup'])
+      expect(printed).toContain(
+        `Pushing ghcr.io/owner/model:1 failed (attempt 1 of 3: ${shown}); retrying in 2 s`,
+      )
+    },
+  )
 
   it('gives up after three attempts, saying the local tags stay', async () => {
     const refused = failed(
