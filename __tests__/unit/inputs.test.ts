@@ -135,6 +135,11 @@ describe('getInputs', () => {
     ],
     ['tag with digest', { ...base, tags: `x@sha256:${'a'.repeat(64)}` }, "Input 'tags'"],
     [
+      'tag outside the grammar, after a good one',
+      { ...base, tags: 'me/img:1, Me/Img:2' },
+      'Input \'tags\': "Me/Img:2" is not a tag reference',
+    ],
+    [
       'requirements outside via ..',
       { ...base, requirements: '../../etc/passwd' },
       "Input 'requirements'",
