@@ -23,7 +23,9 @@ beforeAll(() => {
   process.env.GITHUB_STEP_SUMMARY = summaryFile
 })
 beforeEach(() => fs.writeFileSync(summaryFile, ''))
-afterEach(() => core.summary.emptyBuffer())
+afterEach(() => {
+  core.summary.emptyBuffer()
+})
 afterAll(() => {
   delete process.env.GITHUB_STEP_SUMMARY
   fs.rmSync(dir, { recursive: true, force: true })
