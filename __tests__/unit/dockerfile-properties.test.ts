@@ -310,7 +310,9 @@ describe('the rendered Dockerfile, for any plan the validators let through', () 
   })
 
   it("the base image's user: taken only when docker would read it as one user", () => {
-    const anyUser = fc.oneof(baseUser, fc.string({ unit: 'binary', maxLength: 20 }))
+    // The root spellings docker images carry are generated on purpose: random text never is.
+    const rootUser = fc.constantFrom('', 'root', '0', 'root:root', '0:0', 'root:staff', '0:1000')
+    const anyUser = fc.oneof(baseUser, rootUser, fc.string({ unit: 'binary', maxLength: 20 }))
     fc.assert(
       fc.property(anyUser, (user) => {
         let taken: string
@@ -334,6 +336,23 @@ describe('the rendered Dockerfile, for any plan the validators let through', () 
       RUNS,
     )
   })
+
+  it.each(['', 'root', '0', 'root:root', '0:0', 'root:staff'])(
+    'a base image whose user is %j: the image is never left as root, it ends as dockeruser',
+    (user) => {
+      const users = instructions(
+        renderDockerfile({ ...basePlan, user: baseUserOrDefault(user) }),
+      ).filter(([keyword]) => keyword === 'USER')
+      expect(users[users.length - 1]).toEqual(['USER', Contract.defaultUser])
+    },
+  )
+
+  it.each(['rootless', 'rooted:root', '1000', '1000:0'])(
+    'a base image whose user is %j, not root: keeps it',
+    (user) => {
+      expect(baseUserOrDefault(user)).toBe(user)
+    },
+  )
 })
 
 const basePlan: DockerfilePlan = {
@@ -527,7 +546,12 @@ describe('getInputs, for any text in an input', () => {
         else {
           expect(parseReference(result.baseImage)).toBeDefined()
           expect(result.baseImage).not.toMatch(/\s/)
-          for (const t of result.tags) expect(parseReference(t)?.digest).toBeUndefined()
+          // Each tag a reference of the grammar (noise is refused above), and never a digest.
+          for (const t of result.tags) {
+            const parsed = parseReference(t)
+            expect(parsed).toBeDefined()
+            expect(parsed?.digest).toBeUndefined()
+          }
         }
       }),
       RUNS,

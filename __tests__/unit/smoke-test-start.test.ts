@@ -44,13 +44,45 @@ describe('starting the container', () => {
       wait: () => new Promise(() => undefined),
     })
     try {
-      const result = await smokeTest(docker, new CleanupRegistry(docker), request())
-      expect(result.liveAfterMs).toBeGreaterThanOrEqual(0)
+      await smokeTest(docker, new CleanupRegistry(docker), request())
     } finally {
       server?.close()
     }
     expect(runs).toHaveLength(1)
     expect(runs[0].hostPort).toBeGreaterThan(0)
+  })
+
+  it('reports how long the server took to become live, by the clock it was given', async () => {
+    // A clock that moves only when the wait sleeps: the server answers 200 from 3 s on.
+    let now = 0
+    const clock = {
+      now: () => now,
+      sleep: async (ms: number) => void (now += ms),
+    }
+    let server: http.Server | undefined
+    const docker = fakeDocker({
+      run: async (run) => {
+        server = http.createServer((_request, response) => {
+          response.statusCode = now >= 3000 ? 200 : 502
+          response.end()
+        })
+        await new Promise<void>((resolve) => server?.listen(run.hostPort, '127.0.0.1', resolve))
+        return 'id'
+      },
+      wait: () => new Promise(() => undefined),
+    })
+    try {
+      const result = await smokeTest(docker, new CleanupRegistry(docker), {
+        ...request(),
+        pollIntervalMs: 250,
+        clock,
+      })
+      // Live at the first probe at or after 3 s: within one poll interval of it.
+      expect(result.liveAfterMs).toBeGreaterThanOrEqual(3000)
+      expect(result.liveAfterMs).toBeLessThan(3250)
+    } finally {
+      server?.close()
+    }
   })
 
   it('tries another port when docker says the port was taken, removing the created container', async () => {
