@@ -21,7 +21,9 @@ import { startLocalIndex, type LocalIndex } from '../helpers/local-pypi.js'
 import { expectNothingLeftInTemp } from '../helpers/runner-temp.js'
 import { errorAnnotations } from '../helpers/workflow-commands.js'
 
-const { dispose: disposeBuilders, ...builders } = builderEnvironments()
+// Containers are named after the run id: other jobs on the same daemon do not count.
+const RUN_ID = `code-snapshot-${process.pid}`
+const { dispose: disposeBuilders, ...builders } = builderEnvironments(RUN_ID)
 let index: LocalIndex
 let workspace: string
 const createdTags: string[] = []
@@ -64,7 +66,7 @@ afterAll(async () => {
 })
 
 afterEach(async () => {
-  expect(await actionContainers()).toEqual([])
+  expect(await actionContainers(RUN_ID)).toEqual([])
 })
 
 describe('code-dir: . with .git, the model and an .amlignore inside', () => {
