@@ -161,6 +161,7 @@ describe('what is left out does not change the default tag', () => {
     write('notebooks/second.ipynb', '{}')
     write('.git/HEAD', 'ref: refs/heads/feature\n')
     const second = await runAction({ inputs, workspace, env })
+    createdTags.push(second.outputs.image) // the same tag, unless the digest is broken
     expect(second.main.exitCode).toBe(0)
     expect(second.outputs.image).toBe(first.outputs.image)
     expect(JSON.parse(second.outputs.metadata).reused).toBe(true)
