@@ -1,14 +1,16 @@
 // Stages the build context: only what the Dockerfile copies, never the whole workspace. Files are
 // hard-linked where the file system allows it (no data copied, so a large model costs nothing),
-// and copied otherwise. Symlinks to files are staged as the file they point to.
+// and copied otherwise. Symlinks to files are staged as the file they point to. Code and model
+// are staged as their snapshots take them (code-snapshot.ts): no `.git`, nothing ignored.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import type { TreeSnapshot } from './code-snapshot.js'
 import { ContextPath } from './dockerfile.js'
 
 export interface StagingInputs {
   requirements?: string
-  codeDir?: string
-  modelDir?: string
+  codeSnapshot?: TreeSnapshot
+  modelSnapshot?: TreeSnapshot
 }
 
 function stageFile(source: string, target: string): void {
@@ -24,13 +26,13 @@ function stageFile(source: string, target: string): void {
   }
 }
 
-function stageTree(sourceDir: string, targetDir: string): void {
+function stageTree(snapshot: TreeSnapshot, targetDir: string): void {
   fs.mkdirSync(targetDir, { recursive: true })
-  for (const entry of fs.readdirSync(sourceDir, { recursive: true, withFileTypes: true })) {
-    const source = path.join(entry.parentPath, entry.name)
-    const target = path.join(targetDir, path.relative(sourceDir, source))
-    if (entry.isDirectory()) fs.mkdirSync(target, { recursive: true })
-    else if (entry.isFile() || entry.isSymbolicLink()) stageFile(source, target)
+  for (const entry of snapshot.entries) {
+    const source = path.join(snapshot.root, entry.path)
+    const target = path.join(targetDir, entry.path)
+    if (entry.kind === 'dir') fs.mkdirSync(target, { recursive: true })
+    else stageFile(source, target)
   }
 }
 
@@ -48,9 +50,12 @@ export function stageContexts(root: string, sources: StagingInputs): StagedConte
   if (sources.requirements) {
     stageFile(sources.requirements, path.join(staged.dependencies, ContextPath.requirements))
   }
-  if (sources.modelDir)
-    stageTree(sources.modelDir, path.join(staged.application, ContextPath.model))
-  if (sources.codeDir) stageTree(sources.codeDir, path.join(staged.application, ContextPath.code))
+  if (sources.modelSnapshot) {
+    stageTree(sources.modelSnapshot, path.join(staged.application, ContextPath.model))
+  }
+  if (sources.codeSnapshot) {
+    stageTree(sources.codeSnapshot, path.join(staged.application, ContextPath.code))
+  }
   return staged
 }
 

@@ -2,6 +2,13 @@
 // rule it broke; inner modules only ever see an Inputs value that already passed these checks.
 import * as core from '@actions/core'
 import * as path from 'node:path'
+import {
+  checkEntryScriptCopied,
+  codeSnapshot,
+  copiedFiles,
+  modelSnapshot,
+  type TreeSnapshot,
+} from './code-snapshot.js'
 import { CONTRACT_ENV_KEYS, Input } from './constants.js'
 import { parseExpected, type ExpectedResponse } from './expected-response.js'
 import { parseKeyValueLines, splitList, type KeyValue } from './parse.js'
@@ -20,6 +27,10 @@ export interface Inputs {
   /** Entry script relative to codeDir, with forward slashes. */
   entryScript?: string
   modelDir?: string
+  /** What of codeDir the image gets (no .git, no model-dir, nothing its ignore file leaves out). */
+  codeSnapshot?: TreeSnapshot
+  /** What of modelDir the image gets (all but .git). */
+  modelSnapshot?: TreeSnapshot
   env: KeyValue[]
   tags: string[]
   labels: KeyValue[]
@@ -223,12 +234,20 @@ export function getInputs(): Inputs {
   const modelDirRaw = optionalText(Input.ModelDir)
   const codeDir = codeDirRaw && resolveInWorkspace(workspace, Input.CodeDir, codeDirRaw, 'dir')
   const modelDir = modelDirRaw && resolveInWorkspace(workspace, Input.ModelDir, modelDirRaw, 'dir')
+  if (codeDir && codeDir === modelDir) {
+    throw new Error(
+      `Input '${Input.ModelDir}': "${modelDirRaw}" is the same directory as '${Input.CodeDir}'; give the model a directory of its own (a model-dir inside code-dir is left out of the code copy)`,
+    )
+  }
   const entry = entryScript(codeDir, optionalText(Input.EntryScript)?.trim())
   if (codeDir !== undefined && entry === undefined) {
     throw new Error(`Input '${Input.EntryScript}' is required with '${Input.CodeDir}'`)
   }
-  if (codeDir) checkDirectory(workspace, Input.CodeDir, codeDir)
-  if (modelDir) checkDirectory(workspace, Input.ModelDir, modelDir)
+  const code = codeDir ? codeSnapshot(workspace, codeDir, modelDir) : undefined
+  const model = modelDir ? modelSnapshot(modelDir) : undefined
+  if (code && entry) checkEntryScriptCopied(code, entry)
+  if (code) checkDirectory(workspace, Input.CodeDir, code.root, copiedFiles(code))
+  if (model) checkDirectory(workspace, Input.ModelDir, model.root, copiedFiles(model))
 
   const network = optionalText(Input.Network)?.trim()
   if (network !== undefined && !NETWORK.test(network)) {
@@ -261,6 +280,8 @@ export function getInputs(): Inputs {
     codeDir,
     entryScript: entry,
     modelDir,
+    codeSnapshot: code,
+    modelSnapshot: model,
     env: checkEnv(
       parseKeyValueLines(Input.Env, text(Input.Env)),
       booleanInput(Input.OverrideContractEnv, false),

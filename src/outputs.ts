@@ -53,6 +53,7 @@ export function metadata(result: PipelineResult, baseImage: string): Record<stri
       checked: result.score.swagger.checked,
     },
     dependencies: result.dependencies,
+    copies: result.copies,
     pushed: result.pushed,
     timings: {
       dependenciesMs: result.timings.dependenciesMs,

@@ -8,6 +8,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { STANDALONE_SOURCES, stageContexts } from './build-context.js'
 import type { CleanupRegistry } from './cleanup-registry.js'
+import { snapshotLog, snapshotReport, type SnapshotReport } from './code-snapshot.js'
 import { Contract } from './constants.js'
 import { contentHash } from './content-hash.js'
 import {
@@ -58,6 +59,8 @@ export interface PipelineResult {
   score?: SmokeTestResult
   /** Every tag pushed after the smoke test passed, with the registry's manifest digest. */
   pushed?: { tag: string; digest: string }[]
+  /** What of code-dir and model-dir was copied, and what was left out. */
+  copies?: { code?: SnapshotReport; model?: SnapshotReport }
 }
 
 // A user as docker prints it: name or uid, optional group. Anything else is not trusted into
@@ -132,7 +135,7 @@ async function computeTags(inputs: Inputs, labels: KeyValue[]): Promise<string[]
       pipIndexes: publicIndexes(inputs),
     },
     { requirements: inputs.requirements },
-    { code: inputs.codeDir, model: inputs.modelDir },
+    { code: inputs.codeSnapshot, model: inputs.modelSnapshot },
   )
   return [defaultTag(hash)]
 }
@@ -233,6 +236,7 @@ export async function runPipeline(
     // on the next.
     if (pipConfigMode(inputs, builder) === 'build-args') pipBuildArgs(pipIndexes(inputs))
     const contexts = stageContexts(workDir, inputs)
+    for (const line of snapshotLog(inputs.codeSnapshot, inputs.modelSnapshot)) core.info(line)
     const plan: DockerfilePlan = {
       baseImage: inputs.baseImage,
       user: Contract.defaultUser, // settled below, once the base image (or its cache) is known
@@ -258,6 +262,10 @@ export async function runPipeline(
     baseUser: plan.user,
     timings: {},
     smokeTest: 'skipped',
+    copies: {
+      code: inputs.codeSnapshot && snapshotReport(inputs.codeSnapshot),
+      model: inputs.modelSnapshot && snapshotReport(inputs.modelSnapshot),
+    },
   }
 
   const writeStandalone = (): void => {

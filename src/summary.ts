@@ -3,6 +3,7 @@
 // core.summary escapes nothing, and every text here may come from user code: all of it is
 // escaped before it becomes HTML.
 import * as core from '@actions/core'
+import { describeReport, type SnapshotReport } from './code-snapshot.js'
 import { truncate } from './outputs.js'
 import type { PipelineResult } from './pipeline.js'
 import type { CaseResult, SmokeTestFailure, SmokeTestResult } from './smoke-test.js'
@@ -49,6 +50,17 @@ function sizeCell(result: PipelineResult): string {
   if (!sizes) return '–'
   const layers = sizes.layersAdded === 1 ? '1 layer' : `${sizes.layersAdded} layers`
   return `${megabytes(sizes.imageBytes)} (+${megabytes(sizes.imageBytes - sizes.baseBytes)} and ${layers} over the base)`
+}
+
+function copyRows(copies: PipelineResult['copies']): Row[] {
+  const rows: [string, SnapshotReport | undefined][] = [
+    ['Code (code-dir)', copies?.code],
+    ['Model (model-dir)', copies?.model],
+  ]
+  // describeReport holds numbers and fixed names only; escaped all the same.
+  return rows
+    .filter((entry): entry is [string, SnapshotReport] => entry[1] !== undefined)
+    .map(([name, report]) => row(name, escapeHtml(describeReport(report))))
 }
 
 function verdictCell(result: PipelineResult): string {
@@ -110,6 +122,7 @@ export async function writeSummary(result: PipelineResult, baseImage: string): P
     ),
     row('Image id', result.imageId ? code(result.imageId) : '–'),
     row('Size', sizeCell(result)),
+    ...copyRows(result.copies),
     row('Dependencies', dependenciesCell(result)),
     row(
       'Build',

@@ -38,14 +38,18 @@ export function resolveInWorkspace(
 
 /**
  * A directory to bake into the image must hold at least one file, and any symlink in it must
- * point inside the workspace (file links are copied as the file they point to).
+ * point inside the workspace (file links are copied as the file they point to). `files` (full
+ * paths) narrows the check to what is copied, when that is not every file of `dir`.
  */
-export function checkDirectory(workspace: string, inputName: string, dir: string): void {
+export function checkDirectory(
+  workspace: string,
+  inputName: string,
+  dir: string,
+  files: string[] = filesIn(dir),
+): void {
   const realWorkspace = fs.realpathSync(workspace)
-  let files = 0
-  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    const full = path.join(entry.parentPath, entry.name)
-    if (entry.isSymbolicLink()) {
+  for (const full of files) {
+    if (fs.lstatSync(full).isSymbolicLink()) {
       let target: string
       try {
         target = fs.realpathSync(full)
@@ -59,7 +63,15 @@ export function checkDirectory(workspace: string, inputName: string, dir: string
         throw new Error(`Input '${inputName}': symlink ${full} must point to a file`)
       }
     }
-    if (entry.isFile() || entry.isSymbolicLink()) files++
   }
-  if (files === 0) throw new Error(`Input '${inputName}': directory ${dir} has no files`)
+  if (files.length === 0)
+    throw new Error(`Input '${inputName}': directory ${dir} has no files to copy`)
+}
+
+/** Files and symlinks anywhere under `dir` (a symlink to a directory is not followed). */
+function filesIn(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() || entry.isSymbolicLink())
+    .map((entry) => path.join(entry.parentPath, entry.name))
 }

@@ -3,6 +3,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { stageContexts } from '../../src/build-context.js'
+import { codeSnapshot, modelSnapshot } from '../../src/code-snapshot.js'
 import { contentHash, treeDigest } from '../../src/content-hash.js'
 import { defaultTag } from '../../src/pipeline.js'
 
@@ -25,8 +26,8 @@ describe('stageContexts', () => {
     const ws = path.join(dir, 'ws')
     const staged = stageContexts(path.join(dir, 'context'), {
       requirements: path.join(ws, 'req.txt'),
-      codeDir: path.join(ws, 'code'),
-      modelDir: path.join(ws, 'model'),
+      codeSnapshot: codeSnapshot(ws, path.join(ws, 'code')),
+      modelSnapshot: modelSnapshot(path.join(ws, 'model')),
     })
     const list = (root: string) => fs.readdirSync(root, { recursive: true }).map(String).sort()
     expect(list(staged.dependencies)).toEqual(['requirements.txt'])
@@ -49,17 +50,20 @@ describe('stageContexts', () => {
   })
 })
 
+// The tree as the action takes it from the workspace: read again on each call.
+const tree = (code: string) => codeSnapshot(dir, code)
+
 describe('content hash and default tag', () => {
   it('is stable for the same inputs and changes with any of them', async () => {
     const code = path.join(dir, 'ws/code')
-    const first = await contentHash({ base: 'a:1' }, {}, { code })
-    expect(await contentHash({ base: 'a:1' }, {}, { code })).toBe(first)
-    expect(await contentHash({ base: 'a:2' }, {}, { code })).not.toBe(first)
-    const before = await treeDigest(code)
+    const first = await contentHash({ base: 'a:1' }, {}, { code: tree(code) })
+    expect(await contentHash({ base: 'a:1' }, {}, { code: tree(code) })).toBe(first)
+    expect(await contentHash({ base: 'a:2' }, {}, { code: tree(code) })).not.toBe(first)
+    const before = await treeDigest(tree(code))
     fs.writeFileSync(path.join(code, 'pkg/util.py'), 'x = 2\n')
-    expect(await treeDigest(code)).not.toBe(before)
+    expect(await treeDigest(tree(code))).not.toBe(before)
     fs.chmodSync(path.join(code, 'pkg/util.py'), 0o755)
-    expect(await contentHash({ base: 'a:1' }, {}, { code })).not.toBe(first)
+    expect(await contentHash({ base: 'a:1' }, {}, { code: tree(code) })).not.toBe(first)
   })
 
   it.each<[string, (code: string) => void]>([
@@ -81,17 +85,17 @@ describe('content hash and default tag', () => {
   ])('changes with what COPY would copy differently: %s', async (_case, change) => {
     const code = path.join(dir, 'ws/code')
     fs.chmodSync(path.join(code, 'pkg/util.py'), 0o644)
-    const before = await treeDigest(code)
+    const before = await treeDigest(tree(code))
     change(code)
-    expect(await treeDigest(code)).not.toBe(before)
+    expect(await treeDigest(tree(code))).not.toBe(before)
   })
 
   it("ignores what COPY does not carry over: a file's time, a directory's mode", async () => {
     const code = path.join(dir, 'ws/code')
-    const before = await treeDigest(code)
+    const before = await treeDigest(tree(code))
     fs.utimesSync(path.join(code, 'pkg/util.py'), new Date(0), new Date(0))
     fs.chmodSync(path.join(code, 'pkg'), 0o700)
-    expect(await treeDigest(code)).toBe(before)
+    expect(await treeDigest(tree(code))).toBe(before)
   })
 
   it('names the tag after the repository', () => {

@@ -26,6 +26,16 @@ beforeAll(() => {
   fs.mkdirSync(path.join(workspace, 'leaky'))
   fs.writeFileSync(path.join(workspace, 'leaky/score.py'), '')
   fs.symlinkSync(path.join(outside, 'secret.txt'), path.join(workspace, 'leaky/link.txt'))
+  // A code-dir with what its snapshot leaves out: .git, an ignored virtualenv linking out.
+  fs.mkdirSync(path.join(workspace, 'app/.venv/bin'), { recursive: true })
+  fs.mkdirSync(path.join(workspace, 'app/.git'))
+  fs.writeFileSync(path.join(workspace, 'app/.git/HEAD'), 'ref: refs/heads/main\n')
+  fs.writeFileSync(path.join(workspace, 'app/.amlignore'), '.venv/\nlocal_*.py\n')
+  fs.writeFileSync(path.join(workspace, 'app/score.py'), '')
+  fs.writeFileSync(path.join(workspace, 'app/local_debug.py'), '')
+  fs.symlinkSync(path.join(outside, 'secret.txt'), path.join(workspace, 'app/.venv/bin/python'))
+  fs.mkdirSync(path.join(workspace, 'app/model'))
+  fs.writeFileSync(path.join(workspace, 'app/model/w.bin'), 'w')
   process.env.GITHUB_WORKSPACE = workspace
 })
 
@@ -208,6 +218,21 @@ describe('getInputs', () => {
     ['port out of range', { ...base, 'container-port': '70000' }, "Input 'container-port'"],
     ['boolean', { ...base, build: 'maybe' }, "Input 'build' must be true or false"],
     [
+      'model-dir the same as code-dir',
+      { ...base, 'code-dir': 'src', 'entry-script': 'score.py', 'model-dir': './src/' },
+      "Input 'model-dir': \"./src/\" is the same directory as 'code-dir'",
+    ],
+    [
+      "entry script left out by code-dir's .amlignore",
+      { ...base, 'code-dir': 'app', 'entry-script': 'local_debug.py' },
+      'Input \'entry-script\': "local_debug.py" is left out of the code copy by .amlignore in \'code-dir\' (rule "local_*.py")',
+    ],
+    [
+      'entry script inside a model-dir inside code-dir',
+      { ...base, 'code-dir': 'src', 'entry-script': 'sub/other.py', 'model-dir': 'src/sub' },
+      "Input 'entry-script': \"sub/other.py\" is inside 'model-dir'",
+    ],
+    [
       'bad inline JSON',
       { ...base, 'sample-request': '{"a":' },
       "Input 'sample-request' is not valid JSON",
@@ -226,6 +251,22 @@ describe('getInputs', () => {
   ])('refuses %s', (_case, inputs, message) => {
     setInputs(inputs)
     expect(getInputs).toThrow(message)
+  })
+
+  it('takes the code snapshot: what is left out (an ignored virtualenv linking out) is not checked', () => {
+    setInputs({ ...base, 'code-dir': 'app', 'entry-script': 'score.py', 'model-dir': 'app/model' })
+    const inputs = getInputs()
+    expect(inputs.codeSnapshot?.entries.map((entry) => entry.path)).toEqual([
+      '.amlignore',
+      'score.py',
+    ])
+    expect(inputs.codeSnapshot?.leftOut.map(({ path: where, reason }) => [where, reason])).toEqual([
+      ['.git', 'git'],
+      ['.venv', 'ignore-file'],
+      ['local_debug.py', 'ignore-file'],
+      ['model', 'model-dir'],
+    ])
+    expect(inputs.modelSnapshot?.entries.map((entry) => entry.path)).toEqual(['w.bin'])
   })
 
   // Each URL is refused after its password (a scheme pip cannot use, a port out of range), and
