@@ -7,7 +7,7 @@ import { parseExpected, type ExpectedResponse } from './expected-response.js'
 import { parseKeyValueLines, splitList, type KeyValue } from './parse.js'
 import { parseReference, REFERENCE_RULE } from './reference.js'
 import { scoringCases, type ScoringCase } from './scoring-cases.js'
-import { checkDirectory, resolveInWorkspace } from './workspace-paths.js'
+import { checkDirectory, isInside, resolveInWorkspace } from './workspace-paths.js'
 
 export type { ExpectedResponse } from './expected-response.js'
 
@@ -197,7 +197,7 @@ function entryScript(codeDir: string | undefined, raw: string | undefined): stri
   }
   const file = path.resolve(codeDir, raw)
   const relative = path.relative(codeDir, file)
-  if (relative.startsWith('..') || path.isAbsolute(relative) || !relative.endsWith('.py')) {
+  if (!isInside(codeDir, file) || !relative.endsWith('.py')) {
     throw new Error(
       `Input '${Input.EntryScript}': "${raw}" must be a .py file inside '${Input.CodeDir}'`,
     )

@@ -3,9 +3,13 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
-function isInside(root: string, candidate: string): boolean {
+/**
+ * Whether `candidate` is `root` or below it. Only a first segment that is exactly `..` leaves
+ * the root: `..data` or `..init.py` are names like any other.
+ */
+export function isInside(root: string, candidate: string): boolean {
   const relative = path.relative(root, candidate)
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))
+  return relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative)
 }
 
 /** Resolves `value` against `root`, follows symlinks, and checks it is inside and of the kind. */

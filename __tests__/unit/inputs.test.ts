@@ -25,6 +25,9 @@ beforeAll(() => {
   fs.mkdirSync(path.join(workspace, 'leaky'))
   fs.writeFileSync(path.join(workspace, 'leaky/score.py'), '')
   fs.symlinkSync(path.join(outside, 'secret.txt'), path.join(workspace, 'leaky/link.txt'))
+  fs.mkdirSync(path.join(workspace, '..data'))
+  fs.writeFileSync(path.join(workspace, '..data/weights.bin'), 'w')
+  fs.writeFileSync(path.join(workspace, 'src/..init.py'), '')
   process.env.GITHUB_WORKSPACE = workspace
 })
 
@@ -81,6 +84,13 @@ describe('getInputs', () => {
       startupTimeoutSeconds: 60,
       containerPort: 5001,
     })
+  })
+
+  it('takes paths whose names start with .. (they are inside the workspace)', () => {
+    setInputs({ ...base, 'model-dir': '..data', 'code-dir': 'src', 'entry-script': '..init.py' })
+    const inputs = getInputs()
+    expect(inputs.modelDir).toBe(path.join(fs.realpathSync(workspace), '..data'))
+    expect(inputs.entryScript).toBe('..init.py')
   })
 
   it('takes inline JSON as the sample request', () => {
