@@ -161,11 +161,21 @@ function pipIndexUrl(name: Input, value: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new Error(`Input '${name}' must be an http(s) URL (value hidden: it may hold a token)`)
   }
-  for (const part of [url.username, url.password]) {
-    if (part !== '') {
-      core.setSecret(part)
-      core.setSecret(decodeURIComponent(part))
+  for (const [part, what] of [
+    [url.username, 'user name'],
+    [url.password, 'password'],
+  ]) {
+    if (part === '') continue
+    core.setSecret(part)
+    let decoded: string
+    try {
+      decoded = decodeURIComponent(part)
+    } catch {
+      throw new Error(
+        `Input '${name}': the ${what} in the URL must be percent-encoded: each '%' followed by two hex digits (a literal '%' is %25), and the bytes UTF-8 (value hidden: it may hold a token)`,
+      )
     }
+    core.setSecret(decoded)
   }
   return value
 }

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import { Input } from '../../src/constants.js'
 import { getInputs } from '../../src/inputs.js'
 import { clearInputs, setInputs } from '../helpers/inputs-env.js'
 
@@ -228,6 +229,21 @@ describe('getInputs', () => {
     setInputs(inputs)
     expect(getInputs).toThrow(message)
   })
+
+  it.each([
+    [Input.PipIndexUrl, 'https://user:s3cr%zzt@pypi.example/simple'],
+    [Input.PipExtraIndexUrl, 'https://user:s3cr%zzt@pypi.example/simple'],
+    [Input.PipIndexUrl, 'https://s3cr%e9t@pypi.example/simple'],
+  ])(
+    'refuses a bad %%-escape in the credentials of %s, naming the rule, not the value',
+    (name, url) => {
+      setInputs({ ...base, [name]: url })
+      expect(getInputs).toThrow(
+        new RegExp(`^Input '${name}': the (password|user name) in the URL must be percent-encoded`),
+      )
+      expect(getInputs).toThrow(/^((?!s3cr).)*$/s)
+    },
+  )
 
   it('never echoes an index URL in its error', () => {
     setInputs({ ...base, 'pip-extra-index-url': 'not a url with token s3cr3t' })
