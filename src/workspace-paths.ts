@@ -1,5 +1,6 @@
 // Paths given as inputs must stay inside the workspace once symlinks are resolved, so a pull
 // request cannot make the action read (and bake into an image) files from elsewhere on the runner.
+import { isUtf8 } from 'node:buffer'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
@@ -41,14 +42,37 @@ export function resolveInWorkspace(
 }
 
 /**
- * A directory to bake into the image must hold at least one file, and any symlink in it must
- * point inside the workspace (file links are copied as the file they point to).
+ * Every entry below `dir`, depth first, without following directory links. Names are read as
+ * bytes: Node would decode a name that is not UTF-8 with U+FFFD, and every later open of that
+ * name would fail with a bare ENOENT, so such a name is refused here, naming the input.
+ */
+function entriesBelow(
+  inputName: string,
+  dir: string,
+): { full: string; entry: fs.Dirent<Buffer> }[] {
+  const found: { full: string; entry: fs.Dirent<Buffer> }[] = []
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, encoding: 'buffer' })) {
+    const full = path.join(dir, entry.name.toString('utf8'))
+    if (!isUtf8(entry.name)) {
+      throw new Error(
+        `Input '${inputName}': the name ${JSON.stringify(full)} is not UTF-8 (shown with U+FFFD for the bytes that are not); file names must be UTF-8: rename it`,
+      )
+    }
+    found.push({ full, entry })
+    if (entry.isDirectory()) found.push(...entriesBelow(inputName, full))
+  }
+  return found
+}
+
+/**
+ * A directory to bake into the image must hold at least one file, every name in it must be
+ * UTF-8, and any symlink in it must point inside the workspace (file links are copied as the
+ * file they point to).
  */
 export function checkDirectory(workspace: string, inputName: string, dir: string): void {
   const realWorkspace = fs.realpathSync(workspace)
   let files = 0
-  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    const full = path.join(entry.parentPath, entry.name)
+  for (const { full, entry } of entriesBelow(inputName, dir)) {
     if (entry.isSymbolicLink()) {
       let target: string
       try {

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { isInside, resolveInWorkspace } from '../../src/workspace-paths.js'
+import { checkDirectory, isInside, resolveInWorkspace } from '../../src/workspace-paths.js'
 
 describe('isInside', () => {
   const root = path.join(path.sep, 'ws')
@@ -49,6 +49,34 @@ describe('resolveInWorkspace', () => {
   it('still refuses a path that leaves the workspace', () => {
     expect(() => resolveInWorkspace(workspace, 'model-dir', '..', 'dir')).toThrow(
       `Input 'model-dir': ".." resolves outside the workspace`,
+    )
+  })
+})
+
+describe('checkDirectory', () => {
+  let workspace: string
+
+  beforeEach(() => {
+    workspace = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ws-dir-')))
+  })
+  afterEach(() => fs.rmSync(workspace, { recursive: true, force: true }))
+
+  it('takes names in UTF-8, whatever their script', () => {
+    fs.mkdirSync(path.join(workspace, 'model', 'données'), { recursive: true })
+    fs.writeFileSync(path.join(workspace, 'model', 'données', '重み.bin'), 'w')
+    expect(() =>
+      checkDirectory(workspace, 'model-dir', path.join(workspace, 'model')),
+    ).not.toThrow()
+  })
+
+  it('refuses a name that is not UTF-8, at any depth, naming the input and the rule', () => {
+    const sub = path.join(workspace, 'model', 'sub')
+    fs.mkdirSync(sub, { recursive: true })
+    fs.writeFileSync(path.join(workspace, 'model', 'ok.bin'), 'w')
+    // Latin-1 'é': one byte 0xE9, not UTF-8.
+    fs.writeFileSync(Buffer.concat([Buffer.from(sub + path.sep), Buffer.from([0x77, 0xe9])]), 'w')
+    expect(() => checkDirectory(workspace, 'model-dir', path.join(workspace, 'model'))).toThrow(
+      /^Input 'model-dir': the name ".*sub\/w\uFFFD" is not UTF-8 .*file names must be UTF-8: rename it$/u,
     )
   })
 })
