@@ -66,8 +66,22 @@ function booleanInput(name: Input, fallback: boolean): boolean {
   throw new Error(`Input '${name}' must be true or false, got "${text(name)}"`)
 }
 
-/** Only an image that was built and passed its smoke test may be pushed. */
-export function checkPush(push: boolean, build: boolean, smokeTest: boolean): boolean {
+/**
+ * Only an image that was built and passed its smoke test may be pushed, and only to a tag the
+ * user chose: the default tag names no registry host, so docker would send it to Docker Hub,
+ * and only after the whole build and test.
+ */
+export function checkPush(
+  push: boolean,
+  build: boolean,
+  smokeTest: boolean,
+  tags: string[],
+): boolean {
+  if (push && tags.length === 0) {
+    throw new Error(
+      `Input '${Input.Push}': true needs '${Input.Tags}' with the registry to push to (e.g. ghcr.io/owner/model:1); the default tag names no registry host, so docker would push it to Docker Hub`,
+    )
+  }
   if (push && !build) {
     throw new Error(
       `Input '${Input.Push}': true needs '${Input.Build}: true' (only an image that was built and passed its smoke test is pushed)`,
@@ -259,7 +273,8 @@ export function getInputs(): Inputs {
   }
   const build = booleanInput(Input.Build, true)
   const smokeTest = booleanInput(Input.SmokeTest, true)
-  const push = checkPush(booleanInput(Input.Push, false), build, smokeTest)
+  const tags = splitList(text(Input.Tags)).map(checkTag)
+  const push = checkPush(booleanInput(Input.Push, false), build, smokeTest, tags)
 
   return {
     workspace,
@@ -275,7 +290,7 @@ export function getInputs(): Inputs {
       parseKeyValueLines(Input.Env, text(Input.Env)),
       booleanInput(Input.OverrideContractEnv, false),
     ),
-    tags: splitList(text(Input.Tags)).map(checkTag),
+    tags,
     labels: checkLabels(parseKeyValueLines(Input.Labels, text(Input.Labels))),
     build,
     network,
