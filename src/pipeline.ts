@@ -10,6 +10,7 @@ import { STANDALONE_SOURCES, stageContexts } from './build-context.js'
 import type { CleanupRegistry } from './cleanup-registry.js'
 import { Contract } from './constants.js'
 import { contentHash } from './content-hash.js'
+import { defaultTagName } from './default-tag.js'
 import {
   dependenciesKey,
   dependenciesTag,
@@ -75,13 +76,7 @@ export function baseUserOrDefault(user: string): string {
 
 /** name:tag from the repository name and a digest of every build input. */
 export function defaultTag(hash: string, repository = process.env.GITHUB_REPOSITORY): string {
-  const repo = repository
-    ?.split('/')
-    .pop()
-    ?.toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '')
-  return `${repo || 'extend-azureml-image'}:${hash.slice(0, 16)}`
+  return `${defaultTagName(repository)}:${hash.slice(0, 16)}`
 }
 
 /** OCI labels from the GitHub context; the user's labels win on the same key. */
@@ -122,6 +117,8 @@ function publicIndexes(inputs: Inputs): string[] {
 
 async function computeTags(inputs: Inputs, labels: KeyValue[]): Promise<string[]> {
   if (inputs.tags.length > 0) return inputs.tags
+  // Checked before the digest reads every file: a name docker refuses fails here, not later.
+  const name = defaultTagName(process.env.GITHUB_REPOSITORY)
   const hash = await contentHash(
     {
       baseImage: inputs.baseImage,
@@ -134,7 +131,7 @@ async function computeTags(inputs: Inputs, labels: KeyValue[]): Promise<string[]
     { requirements: inputs.requirements },
     { code: inputs.codeDir, model: inputs.modelDir },
   )
-  return [defaultTag(hash)]
+  return [`${name}:${hash.slice(0, 16)}`]
 }
 
 function workRoot(): string {
