@@ -2,6 +2,7 @@
 // rule it broke; inner modules only ever see an Inputs value that already passed these checks.
 import * as core from '@actions/core'
 import * as path from 'node:path'
+import { parseAptPackage } from './apt-packages.js'
 import { CONTRACT_ENV_KEYS, Input } from './constants.js'
 import { parseExpected, type ExpectedResponse } from './expected-response.js'
 import { parseKeyValueLines, splitList, type KeyValue } from './parse.js'
@@ -39,10 +40,6 @@ export interface Inputs {
   push: boolean
 }
 
-// Debian policy for package names; apt's own suffixes (trailing '-' removes a package, a single
-// trailing '+' is an install marker) are refused so an entry can only ever mean "install this".
-const APT_NAME = /^[a-z0-9][a-z0-9+.-]+$/
-const APT_VERSION = /^[A-Za-z0-9.+~:-]+$/
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/
 const LABEL_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/
 const NETWORK = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/
@@ -105,13 +102,7 @@ export function integerInput(name: Input, fallback: number, min: number, max: nu
 }
 
 export function checkAptPackage(entry: string): string {
-  const [name, version, ...extra] = entry.split('=')
-  const rule = `Input '${Input.AptPackages}': "${entry}" is not a Debian package name (lowercase letters, digits, '+', '-', '.'; at least two characters; optional =version)`
-  if (extra.length > 0 || !APT_NAME.test(name)) throw new Error(rule)
-  if (name.endsWith('-') || (name.endsWith('+') && !name.endsWith('++'))) {
-    throw new Error(`${rule}: a trailing '+' or '-' would change what apt does`)
-  }
-  if (version !== undefined && !APT_VERSION.test(version)) throw new Error(rule)
+  parseAptPackage(entry)
   return entry
 }
 

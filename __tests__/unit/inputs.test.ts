@@ -94,6 +94,47 @@ describe('getInputs', () => {
     expect(inputs.entryScript).toBe('..init.py')
   })
 
+  it("takes apt's own syntax: an architecture, a version, a release", () => {
+    setInputs({
+      ...base,
+      'apt-packages':
+        'libc6:i386 libfoo:amd64=1:1.0-2 foo/jammy-backports g++ libbar:musl-linux-amd64/bookworm',
+    })
+    expect(getInputs().aptPackages).toEqual([
+      'libc6:i386',
+      'libfoo:amd64=1:1.0-2',
+      'foo/jammy-backports',
+      'g++',
+      'libbar:musl-linux-amd64/bookworm',
+    ])
+  })
+
+  it.each([
+    'libc6:i386;id',
+    'libc6:I386',
+    'libc6:$(id)',
+    'libc6:',
+    'libc6:i386-',
+    'foo/',
+    'foo/$(id)',
+    'foo/Jammy',
+    'foo/jammy=1.0',
+    'foo=1.0/jammy',
+    'foo:a:b',
+    'foo/jammy/x',
+  ])("refuses %j, naming the input and apt's syntax", (entry) => {
+    setInputs({ ...base, 'apt-packages': entry })
+    expect(getInputs).toThrow(`Input 'apt-packages': "${entry}" is not an apt package: name[:arch]`)
+  })
+
+  it.each(['curl=7.88-', 'foo/bookworm-', 'curl=1.0+'])(
+    'refuses %j: apt would read the trailing sign as remove or its marker',
+    (entry) => {
+      setInputs({ ...base, 'apt-packages': entry })
+      expect(getInputs).toThrow("a trailing '+' or '-' would change what apt does")
+    },
+  )
+
   it('takes inline JSON as the sample request', () => {
     setInputs({ ...base, 'sample-request': ' {"data": [[1, 2]]} ' })
     expect(getInputs().scoringCases).toEqual([
