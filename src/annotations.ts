@@ -8,6 +8,7 @@ import * as path from 'node:path'
 import { Input } from './constants.js'
 import type { Inputs } from './inputs.js'
 import type { PythonFailure } from './traceback.js'
+import { isInside } from './workspace-paths.js'
 
 /** The input value a build failure is about. */
 export interface Culprit {
@@ -33,9 +34,10 @@ const MODELS_PREFIX = 'azureml-models/'
 /** Annotations take paths relative to the repository root, with forward slashes. */
 function workspaceRelative(workspace: string, file: string): string | undefined {
   if (!fs.existsSync(file)) return undefined
-  const relative = path.relative(fs.realpathSync(workspace), fs.realpathSync(file))
-  if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined
-  return relative.split(path.sep).join('/')
+  const root = fs.realpathSync(workspace)
+  const real = fs.realpathSync(file)
+  if (!isInside(root, real)) return undefined
+  return path.relative(root, real).split(path.sep).join('/')
 }
 
 function pythonTitle(failure: PythonFailure): string {

@@ -72,6 +72,13 @@ const BUILD_ADVICE: [RegExp, (match: RegExpExecArray) => string | BuildAdvice][]
     }),
   ],
   [
+    /Release '([^']+)' for '([^']+)' was not found/,
+    (match) => ({
+      advice: `the base image's apt sources have no release "${match[1]}" for "${match[2]}". Check '${Input.AptPackages}': a /release must be a suite or codename of the image's distribution`,
+      culprit: { input: Input.AptPackages, value: `${match[2]}/${match[1]}` },
+    }),
+  ],
+  [
     /No matching distribution found for (\S+)|Could not find a version that satisfies the requirement (\S+)/,
     (match) => ({
       advice: `pip could not resolve "${match[1] ?? match[2]}". Check '${Input.Requirements}' and '${Input.PipIndexUrl}' (an index on the runner's loopback needs '${Input.Network}: host')`,

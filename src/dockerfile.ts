@@ -1,7 +1,8 @@
 // Renders the Dockerfile that extends the prebuilt image. Pure: the same plan gives the same
-// text. User text reaches it only as validated apt entries, env and label keys, and env and label
-// values, and those values are quoted so that no character can end the instruction or start a
-// new one.
+// text. User text reaches it only as validated apt entries (and the architectures they name),
+// env and label keys, and env and label values, and those values are quoted so that no
+// character can end the instruction or start a new one.
+import { foreignArchitectures } from './apt-packages.js'
 import { Contract } from './constants.js'
 import type { KeyValue } from './parse.js'
 
@@ -58,11 +59,19 @@ function continued(lines: string[]): string {
 }
 
 function aptStep(packages: string[]): string[] {
+  // apt fetches a foreign architecture's lists only once dpkg knows it: added before the update.
+  const [first, ...rest] = [
+    ...foreignArchitectures(packages).map(
+      (architecture) => `dpkg --add-architecture ${architecture}`,
+    ),
+    'apt-get update',
+  ]
   return [
     '# OS packages in one layer; the lists are removed so they do not ship in the image.',
     'RUN ' +
       continued([
-        'apt-get update',
+        first,
+        ...rest.map((command) => ` && ${command}`),
         ' && apt-get install -y --no-install-recommends',
         ...packages.map((name) => `      ${name}`),
         ' && apt-get clean -y',

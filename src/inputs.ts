@@ -2,6 +2,7 @@
 // rule it broke; inner modules only ever see an Inputs value that already passed these checks.
 import * as core from '@actions/core'
 import * as path from 'node:path'
+import { parseAptPackage } from './apt-packages.js'
 import {
   checkEntryScriptCopied,
   codeSnapshot,
@@ -14,7 +15,7 @@ import { parseExpected, type ExpectedResponse } from './expected-response.js'
 import { parseKeyValueLines, splitList, type KeyValue } from './parse.js'
 import { parseReference, REFERENCE_RULE } from './reference.js'
 import { scoringCases, type ScoringCase } from './scoring-cases.js'
-import { checkDirectory, resolveInWorkspace } from './workspace-paths.js'
+import { checkDirectory, checkNamesUtf8, isInside, resolveInWorkspace } from './workspace-paths.js'
 
 export type { ExpectedResponse } from './expected-response.js'
 
@@ -50,10 +51,6 @@ export interface Inputs {
   push: boolean
 }
 
-// Debian policy for package names; apt's own suffixes (trailing '-' removes a package, a single
-// trailing '+' is an install marker) are refused so an entry can only ever mean "install this".
-const APT_NAME = /^[a-z0-9][a-z0-9+.-]+$/
-const APT_VERSION = /^[A-Za-z0-9.+~:-]+$/
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/
 const LABEL_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/
 const NETWORK = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/
@@ -77,8 +74,22 @@ function booleanInput(name: Input, fallback: boolean): boolean {
   throw new Error(`Input '${name}' must be true or false, got "${text(name)}"`)
 }
 
-/** Only an image that was built and passed its smoke test may be pushed. */
-export function checkPush(push: boolean, build: boolean, smokeTest: boolean): boolean {
+/**
+ * Only an image that was built and passed its smoke test may be pushed, and only to a tag the
+ * user chose: the default tag names no registry host, so docker would send it to Docker Hub,
+ * and only after the whole build and test.
+ */
+export function checkPush(
+  push: boolean,
+  build: boolean,
+  smokeTest: boolean,
+  tags: string[],
+): boolean {
+  if (push && tags.length === 0) {
+    throw new Error(
+      `Input '${Input.Push}': true needs '${Input.Tags}' with the registry to push to (e.g. ghcr.io/owner/model:1); the default tag names no registry host, so docker would push it to Docker Hub`,
+    )
+  }
   if (push && !build) {
     throw new Error(
       `Input '${Input.Push}': true needs '${Input.Build}: true' (only an image that was built and passed its smoke test is pushed)`,
@@ -102,13 +113,7 @@ export function integerInput(name: Input, fallback: number, min: number, max: nu
 }
 
 export function checkAptPackage(entry: string): string {
-  const [name, version, ...extra] = entry.split('=')
-  const rule = `Input '${Input.AptPackages}': "${entry}" is not a Debian package name (lowercase letters, digits, '+', '-', '.'; at least two characters; optional =version)`
-  if (extra.length > 0 || !APT_NAME.test(name)) throw new Error(rule)
-  if (name.endsWith('-') || (name.endsWith('+') && !name.endsWith('++'))) {
-    throw new Error(`${rule}: a trailing '+' or '-' would change what apt does`)
-  }
-  if (version !== undefined && !APT_VERSION.test(version)) throw new Error(rule)
+  parseAptPackage(entry)
   return entry
 }
 
@@ -172,11 +177,21 @@ function pipIndexUrl(name: Input, value: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new Error(`Input '${name}' must be an http(s) URL (value hidden: it may hold a token)`)
   }
-  for (const part of [url.username, url.password]) {
-    if (part !== '') {
-      core.setSecret(part)
-      core.setSecret(decodeURIComponent(part))
+  for (const [part, what] of [
+    [url.username, 'user name'],
+    [url.password, 'password'],
+  ]) {
+    if (part === '') continue
+    core.setSecret(part)
+    let decoded: string
+    try {
+      decoded = decodeURIComponent(part)
+    } catch {
+      throw new Error(
+        `Input '${name}': the ${what} in the URL must be percent-encoded: each '%' followed by two hex digits (a literal '%' is %25), and the bytes UTF-8 (value hidden: it may hold a token)`,
+      )
     }
+    core.setSecret(decoded)
   }
   return value
 }
@@ -208,7 +223,7 @@ function entryScript(codeDir: string | undefined, raw: string | undefined): stri
   }
   const file = path.resolve(codeDir, raw)
   const relative = path.relative(codeDir, file)
-  if (relative.startsWith('..') || path.isAbsolute(relative) || !relative.endsWith('.py')) {
+  if (!isInside(codeDir, file) || !relative.endsWith('.py')) {
     throw new Error(
       `Input '${Input.EntryScript}': "${raw}" must be a .py file inside '${Input.CodeDir}'`,
     )
@@ -243,6 +258,8 @@ export function getInputs(): Inputs {
   if (codeDir !== undefined && entry === undefined) {
     throw new Error(`Input '${Input.EntryScript}' is required with '${Input.CodeDir}'`)
   }
+  if (codeDir) checkNamesUtf8(Input.CodeDir, codeDir)
+  if (modelDir) checkNamesUtf8(Input.ModelDir, modelDir)
   const code = codeDir ? codeSnapshot(workspace, codeDir, modelDir) : undefined
   const model = modelDir ? modelSnapshot(modelDir) : undefined
   if (code && entry) checkEntryScriptCopied(code, entry)
@@ -268,7 +285,8 @@ export function getInputs(): Inputs {
   }
   const build = booleanInput(Input.Build, true)
   const smokeTest = booleanInput(Input.SmokeTest, true)
-  const push = checkPush(booleanInput(Input.Push, false), build, smokeTest)
+  const tags = splitList(text(Input.Tags)).map(checkTag)
+  const push = checkPush(booleanInput(Input.Push, false), build, smokeTest, tags)
 
   return {
     workspace,
@@ -286,7 +304,7 @@ export function getInputs(): Inputs {
       parseKeyValueLines(Input.Env, text(Input.Env)),
       booleanInput(Input.OverrideContractEnv, false),
     ),
-    tags: splitList(text(Input.Tags)).map(checkTag),
+    tags,
     labels: checkLabels(parseKeyValueLines(Input.Labels, text(Input.Labels))),
     build,
     network,

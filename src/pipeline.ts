@@ -11,6 +11,7 @@ import type { CleanupRegistry } from './cleanup-registry.js'
 import { snapshotLog, snapshotReport, type SnapshotReport } from './code-snapshot.js'
 import { Contract } from './constants.js'
 import { contentHash } from './content-hash.js'
+import { defaultTagName } from './default-tag.js'
 import {
   dependenciesKey,
   dependenciesTag,
@@ -78,13 +79,7 @@ export function baseUserOrDefault(user: string): string {
 
 /** name:tag from the repository name and a digest of every build input. */
 export function defaultTag(hash: string, repository = process.env.GITHUB_REPOSITORY): string {
-  const repo = repository
-    ?.split('/')
-    .pop()
-    ?.toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '')
-  return `${repo || 'extend-azureml-image'}:${hash.slice(0, 16)}`
+  return `${defaultTagName(repository)}:${hash.slice(0, 16)}`
 }
 
 /** OCI labels from the GitHub context; the user's labels win on the same key. */
@@ -125,6 +120,8 @@ function publicIndexes(inputs: Inputs): string[] {
 
 async function computeTags(inputs: Inputs, labels: KeyValue[]): Promise<string[]> {
   if (inputs.tags.length > 0) return inputs.tags
+  // Checked before the digest reads every file: a name docker refuses fails here, not later.
+  const name = defaultTagName(process.env.GITHUB_REPOSITORY)
   const hash = await contentHash(
     {
       baseImage: inputs.baseImage,
@@ -137,7 +134,7 @@ async function computeTags(inputs: Inputs, labels: KeyValue[]): Promise<string[]
     { requirements: inputs.requirements },
     { code: inputs.codeSnapshot, model: inputs.modelSnapshot },
   )
-  return [defaultTag(hash)]
+  return [`${name}:${hash.slice(0, 16)}`]
 }
 
 function workRoot(): string {

@@ -60,9 +60,22 @@ function readExpected(file: string, name: string): ExpectedResponse {
   }
 }
 
+function isCaseFileName(name: string): boolean {
+  return name.endsWith('.json') || name.endsWith(STATUS_SUFFIX)
+}
+
 function casesInDirectory(workspace: string, dir: string, defaults: CaseDefaults): ScoringCase[] {
   checkDirectory(workspace, Input.SampleRequest, dir)
-  const files = fs.readdirSync(dir).sort()
+  const entries = fs.readdirSync(dir, { withFileTypes: true })
+  // A folder named like a case would be read as one (EISDIR): say so instead.
+  for (const entry of entries) {
+    if (entry.isDirectory() && isCaseFileName(entry.name)) {
+      throw new Error(
+        `Input '${Input.SampleRequest}': ${entry.name} in ${dir} is a directory; a case is a file (<name>.json, <name>${EXPECTED_SUFFIX}, <name>${STATUS_SUFFIX}): rename or move the folder`,
+      )
+    }
+  }
+  const files = entries.map((entry) => entry.name).sort()
   const requests = files.filter((file) => file.endsWith('.json') && !file.endsWith(EXPECTED_SUFFIX))
   if (requests.length === 0) {
     throw new Error(

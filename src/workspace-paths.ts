@@ -1,11 +1,16 @@
 // Paths given as inputs must stay inside the workspace once symlinks are resolved, so a pull
 // request cannot make the action read (and bake into an image) files from elsewhere on the runner.
+import { isUtf8 } from 'node:buffer'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
-function isInside(root: string, candidate: string): boolean {
+/**
+ * Whether `candidate` is `root` or below it. Only a first segment that is exactly `..` leaves
+ * the root: `..data` or `..init.py` are names like any other.
+ */
+export function isInside(root: string, candidate: string): boolean {
   const relative = path.relative(root, candidate)
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))
+  return relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative)
 }
 
 /** Resolves `value` against `root`, follows symlinks, and checks it is inside and of the kind. */
@@ -37,15 +42,51 @@ export function resolveInWorkspace(
 }
 
 /**
+ * Refuses a name below `dir` that is not UTF-8. Names are read as bytes: Node would decode such
+ * a name with U+FFFD, and every later open of it would fail with a bare ENOENT. Run before
+ * anything else walks the tree (the code snapshot, staging, the digest).
+ */
+export function checkNamesUtf8(inputName: string, dir: string): void {
+  entriesBelow(inputName, dir)
+}
+
+/** Every entry below `dir`, depth first, without following directory links; names checked. */
+function entriesBelow(
+  inputName: string,
+  dir: string,
+): { full: string; entry: fs.Dirent<Buffer> }[] {
+  const found: { full: string; entry: fs.Dirent<Buffer> }[] = []
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, encoding: 'buffer' })) {
+    const full = path.join(dir, entry.name.toString('utf8'))
+    if (!isUtf8(entry.name)) {
+      throw new Error(
+        `Input '${inputName}': the name ${JSON.stringify(full)} is not UTF-8 (shown with U+FFFD for the bytes that are not); file names must be UTF-8: rename it`,
+      )
+    }
+    found.push({ full, entry })
+    if (entry.isDirectory()) found.push(...entriesBelow(inputName, full))
+  }
+  return found
+}
+
+/** Files and symlinks anywhere under `dir` (a symlink to a directory is not followed). */
+function filesIn(inputName: string, dir: string): string[] {
+  return entriesBelow(inputName, dir)
+    .filter(({ entry }) => entry.isFile() || entry.isSymbolicLink())
+    .map(({ full }) => full)
+}
+
+/**
  * A directory to bake into the image must hold at least one file, and any symlink in it must
  * point inside the workspace (file links are copied as the file they point to). `files` (full
- * paths) narrows the check to what is copied, when that is not every file of `dir`.
+ * paths) narrows the check to what is copied, when that is not every file of `dir`; without it
+ * every name is also checked to be UTF-8.
  */
 export function checkDirectory(
   workspace: string,
   inputName: string,
   dir: string,
-  files: string[] = filesIn(dir),
+  files: string[] = filesIn(inputName, dir),
 ): void {
   const realWorkspace = fs.realpathSync(workspace)
   for (const full of files) {
@@ -66,12 +107,4 @@ export function checkDirectory(
   }
   if (files.length === 0)
     throw new Error(`Input '${inputName}': directory ${dir} has no files to copy`)
-}
-
-/** Files and symlinks anywhere under `dir` (a symlink to a directory is not followed). */
-function filesIn(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile() || entry.isSymbolicLink())
-    .map((entry) => path.join(entry.parentPath, entry.name))
 }

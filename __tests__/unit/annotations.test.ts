@@ -73,6 +73,17 @@ describe('pythonAnnotation', () => {
     expect(pythonAnnotation(failure, sources)).toEqual(expected)
   })
 
+  it('maps a frame in a folder whose name starts with .. (inside the workspace)', () => {
+    write('..app/score.py', 'def run(x):\n    return x\n')
+    const dotted = { ...sources, codeDir: path.join(workspace, '..app') }
+    expect(
+      pythonAnnotation(
+        { exception: 'E: x', file: 'score.py', line: 2, functionName: 'run' },
+        dotted,
+      ),
+    ).toEqual({ title: 'run() raised E', file: '..app/score.py', startLine: 2 })
+  })
+
   it('gives nothing for a frame that is not a file of the workspace', () => {
     expect(
       pythonAnnotation(

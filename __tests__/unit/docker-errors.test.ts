@@ -85,6 +85,11 @@ describe('buildFailure', () => {
     ],
     ['apt version', "E: Version '9.9' for 'curl' was not found", /apt has no package "curl"/],
     [
+      'apt release',
+      "E: Release 'jammy-backports' for 'file' was not found",
+      /the base image's apt sources have no release "jammy-backports" for "file"\. Check 'apt-packages'/,
+    ],
+    [
       'pip',
       'ERROR: No matching distribution found for tinylinear==9.9.9',
       /pip could not resolve "tinylinear==9\.9\.9"\. Check 'requirements' and 'pip-index-url'/,
@@ -128,6 +133,10 @@ describe('buildFailure', () => {
   it.each([
     ['E: Unable to locate package libnope', { input: 'apt-packages', value: 'libnope' }],
     ["E: Version '9.9' for 'curl' was not found", { input: 'apt-packages', value: 'curl' }],
+    [
+      "E: Release 'jammy-backports' for 'file' was not found",
+      { input: 'apt-packages', value: 'file/jammy-backports' },
+    ],
     ['ERROR: No matching distribution found for x==1', { input: 'requirements', value: 'x==1' }],
     ['no space left on device', undefined],
   ])('names the input value at fault: %s', (output, culprit) => {

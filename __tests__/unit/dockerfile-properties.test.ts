@@ -24,13 +24,43 @@ const RUNS = { numRuns: 300 }
 
 // ---- generators, each from the rule it must follow ---------------------------------------------
 
-const APT_POLICY = /^[a-z0-9][a-z0-9+.-]+(?:=[A-Za-z0-9.+~:-]+)?$/
+// apt-get install's syntax: name[:arch][=version | /release], written out from the rule.
+const APT_POLICY =
+  /^[a-z0-9][a-z0-9+.-]+(?::[a-z0-9]+(?:-[a-z0-9]+)*)?(?:=[A-Za-z0-9.+~:-]+|\/[a-z0-9][a-z0-9.-]*)?$/
+// apt reads a trailing '-' on the word as "remove", a single trailing '+' as its marker.
+const changesWhatAptDoes = (entry: string): boolean =>
+  entry.endsWith('-') || (entry.endsWith('+') && !entry.endsWith('++'))
 const aptName = fc
   .stringMatching(/^[a-z0-9][a-z0-9+.-]{1,20}$/)
-  .filter((name) => !name.endsWith('-') && !(name.endsWith('+') && !name.endsWith('++')))
+  .filter((name) => !changesWhatAptDoes(name))
+const aptArchitecture = fc.oneof(
+  fc.constantFrom('amd64', 'i386', 'arm64', 'musl-linux-amd64', 'all', 'any', 'native'),
+  fc.stringMatching(/^[a-z0-9]{1,6}(?:-[a-z0-9]{1,6})?$/),
+)
 const aptEntry = fc
-  .tuple(aptName, fc.option(fc.stringMatching(/^[A-Za-z0-9.+~:-]{1,12}$/), { nil: undefined }))
-  .map(([name, version]) => (version === undefined ? name : `${name}=${version}`))
+  .tuple(
+    aptName,
+    fc.option(aptArchitecture, { nil: undefined }),
+    fc.oneof(
+      fc.constant(''),
+      fc.stringMatching(/^[A-Za-z0-9.+~:-]{1,12}$/).map((version) => `=${version}`),
+      fc.stringMatching(/^[a-z0-9][a-z0-9.-]{0,15}$/).map((release) => `/${release}`),
+    ),
+  )
+  .map(
+    ([name, architecture, suffix]) => `${name}${architecture ? `:${architecture}` : ''}${suffix}`,
+  )
+  .filter((entry) => !changesWhatAptDoes(entry))
+
+/** What dpkg must be told before the update, as the rule says: named, real, each once. */
+function architecturesToAdd(entries: string[]): string[] {
+  const named = entries.map((entry) => /^[^:=/]+:([^=/]+)/.exec(entry)?.[1])
+  const real = named.filter(
+    (architecture): architecture is string =>
+      architecture !== undefined && !['all', 'any', 'native'].includes(architecture),
+  )
+  return [...new Set(real)].sort()
+}
 
 const alphaNumeric = fc.stringMatching(/^[a-z0-9]{1,6}$/)
 const pathComponent = fc
@@ -133,6 +163,12 @@ function dependencySteps(p: DockerfilePlan): string[][] {
   if (p.aptPackages.length > 0) {
     steps.push([
       'RUN',
+      ...architecturesToAdd(p.aptPackages).flatMap((architecture) => [
+        'dpkg',
+        '--add-architecture',
+        architecture,
+        '&&',
+      ]),
       ...['apt-get', 'update', '&&', 'apt-get', 'install', '-y', '--no-install-recommends'],
       ...p.aptPackages,
       ...['&&', 'apt-get', 'clean', '-y', '&&', 'rm', '-rf', '/var/lib/apt/lists/*'],
@@ -286,13 +322,20 @@ describe('the rendered Dockerfile, for any plan the validators let through', () 
         for (const entry of entries) {
           expect(checkAptPackage(entry)).toBe(entry)
           // Nothing a shell would expand, split, redirect or chain.
-          expect(entry).toMatch(/^[A-Za-z0-9+.~:=-]+$/)
+          expect(entry).toMatch(/^[A-Za-z0-9+.~:=/-]+$/)
           expect(entry.startsWith('-')).toBe(false)
         }
         const [, , run] = instructions(
           renderDockerfile({ ...basePlan, aptPackages: entries, requirements: false }),
         )
-        expect(run.slice(8, 8 + entries.length)).toEqual(entries)
+        const install = run.indexOf('--no-install-recommends') + 1
+        expect(run.slice(install, install + entries.length)).toEqual(entries)
+        // Every word before the install is the action's own or an architecture in the rule.
+        for (const word of run.slice(1, install)) {
+          expect(word).toMatch(
+            /^(?:[a-z0-9]+(?:-[a-z0-9]+)*|--add-architecture|&&|-y|--no-install-recommends|apt-get)$/,
+          )
+        }
       }),
       RUNS,
     )
@@ -372,7 +415,8 @@ const basePlan: DockerfilePlan = {
 
 describe('the validators, for any input', () => {
   // Characters that a shell, apt or docker would read as more than a package name.
-  const foreign = fc.constantFrom(...' \t;&|`$()<>*?[]{}!#"\'\\/,@%^A_Z\u00e9\u2028'.split(''))
+  // ('/' and ':' are apt's own separators: a release and an architecture.)
+  const foreign = fc.constantFrom(...' \t;&|`$()<>*?[]{}!#"\'\\,@%^A_Z\u00e9\u2028'.split(''))
 
   it('refuse an apt entry with any character outside the policy', () => {
     fc.assert(
@@ -396,12 +440,7 @@ describe('the validators, for any input', () => {
         } catch {
           accepted = false
         }
-        const name = entry.split('=')[0]
-        const inPolicy =
-          APT_POLICY.test(entry) &&
-          !name.endsWith('-') &&
-          !(name.endsWith('+') && !name.endsWith('++'))
-        expect(accepted).toBe(inPolicy)
+        expect(accepted).toBe(APT_POLICY.test(entry) && !changesWhatAptDoes(entry))
       }),
       { numRuns: 1000 },
     )

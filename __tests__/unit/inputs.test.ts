@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jes
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import { Input } from '../../src/constants.js'
 import { getInputs } from '../../src/inputs.js'
 import { clearInputs, setInputs } from '../helpers/inputs-env.js'
 import { commandData } from '../helpers/workflow-commands.js'
@@ -36,6 +37,9 @@ beforeAll(() => {
   fs.symlinkSync(path.join(outside, 'secret.txt'), path.join(workspace, 'app/.venv/bin/python'))
   fs.mkdirSync(path.join(workspace, 'app/model'))
   fs.writeFileSync(path.join(workspace, 'app/model/w.bin'), 'w')
+  fs.mkdirSync(path.join(workspace, '..data'))
+  fs.writeFileSync(path.join(workspace, '..data/weights.bin'), 'w')
+  fs.writeFileSync(path.join(workspace, 'src/..init.py'), '')
   process.env.GITHUB_WORKSPACE = workspace
 })
 
@@ -96,6 +100,54 @@ describe('getInputs', () => {
       containerPort: 5001,
     })
   })
+
+  it('takes paths whose names start with .. (they are inside the workspace)', () => {
+    setInputs({ ...base, 'model-dir': '..data', 'code-dir': 'src', 'entry-script': '..init.py' })
+    const inputs = getInputs()
+    expect(inputs.modelDir).toBe(path.join(fs.realpathSync(workspace), '..data'))
+    expect(inputs.entryScript).toBe('..init.py')
+  })
+
+  it("takes apt's own syntax: an architecture, a version, a release", () => {
+    setInputs({
+      ...base,
+      'apt-packages':
+        'libc6:i386 libfoo:amd64=1:1.0-2 foo/jammy-backports g++ libbar:musl-linux-amd64/bookworm',
+    })
+    expect(getInputs().aptPackages).toEqual([
+      'libc6:i386',
+      'libfoo:amd64=1:1.0-2',
+      'foo/jammy-backports',
+      'g++',
+      'libbar:musl-linux-amd64/bookworm',
+    ])
+  })
+
+  it.each([
+    'libc6:i386;id',
+    'libc6:I386',
+    'libc6:$(id)',
+    'libc6:',
+    'libc6:i386-',
+    'foo/',
+    'foo/$(id)',
+    'foo/Jammy',
+    'foo/jammy=1.0',
+    'foo=1.0/jammy',
+    'foo:a:b',
+    'foo/jammy/x',
+  ])("refuses %j, naming the input and apt's syntax", (entry) => {
+    setInputs({ ...base, 'apt-packages': entry })
+    expect(getInputs).toThrow(`Input 'apt-packages': "${entry}" is not an apt package: name[:arch]`)
+  })
+
+  it.each(['curl=7.88-', 'foo/bookworm-', 'curl=1.0+'])(
+    'refuses %j: apt would read the trailing sign as remove or its marker',
+    (entry) => {
+      setInputs({ ...base, 'apt-packages': entry })
+      expect(getInputs).toThrow("a trailing '+' or '-' would change what apt does")
+    },
+  )
 
   it('takes inline JSON as the sample request', () => {
     setInputs({ ...base, 'sample-request': ' {"data": [[1, 2]]} ' })
@@ -268,6 +320,21 @@ describe('getInputs', () => {
     ])
     expect(inputs.modelSnapshot?.entries.map((entry) => entry.path)).toEqual(['w.bin'])
   })
+
+  it.each([
+    [Input.PipIndexUrl, 'https://user:s3cr%zzt@pypi.example/simple'],
+    [Input.PipExtraIndexUrl, 'https://user:s3cr%zzt@pypi.example/simple'],
+    [Input.PipIndexUrl, 'https://s3cr%e9t@pypi.example/simple'],
+  ])(
+    'refuses a bad %%-escape in the credentials of %s, naming the rule, not the value',
+    (name, url) => {
+      setInputs({ ...base, [name]: url })
+      expect(getInputs).toThrow(
+        new RegExp(`^Input '${name}': the (password|user name) in the URL must be percent-encoded`),
+      )
+      expect(getInputs).toThrow(/^((?!s3cr).)*$/s)
+    },
+  )
 
   // Each URL is refused after its password (a scheme pip cannot use, a port out of range), and
   // in the list after a good entry: an error that echoed the value would carry the secret.

@@ -253,7 +253,10 @@ describe('pushTags', () => {
 })
 
 describe("the 'push' input", () => {
-  const base = { 'base-image': 'mcr.microsoft.com/azureml/minimal-py312-inference:latest' }
+  const base = {
+    'base-image': 'mcr.microsoft.com/azureml/minimal-py312-inference:latest',
+    tags: 'ghcr.io/owner/model:1',
+  }
 
   it.each([
     ['', false],
@@ -277,5 +280,17 @@ describe("the 'push' input", () => {
   ])('is refused with %s off: only an image that passed is pushed', (input, message) => {
     setInputs({ ...base, push: 'true', [input]: 'false' })
     expect(() => getInputs()).toThrow(message)
+  })
+
+  it("is refused without 'tags': the default tag has no registry host (Docker Hub)", () => {
+    setInputs({ ...base, tags: '', push: 'true' })
+    expect(() => getInputs()).toThrow(
+      "Input 'push': true needs 'tags' with the registry to push to (e.g. ghcr.io/owner/model:1); the default tag names no registry host",
+    )
+  })
+
+  it("takes 'tags' without a registry host: the user chose Docker Hub", () => {
+    setInputs({ ...base, tags: 'owner/model:1', push: 'true' })
+    expect(getInputs().push).toBe(true)
   })
 })

@@ -95,6 +95,37 @@ describe('scoringCases', () => {
     expect(() => scoringCases(workspace, 'cases', defaults)).toThrow(message)
   })
 
+  it.each(['x.json', 'a.expected.json', 'a.status'])(
+    'refuses a sub-folder named %s, naming the input and the rule',
+    (folder) => {
+      write('cases/a.json', '{}')
+      write(`cases/${folder}/inner.txt`, '')
+      expect(() => scoringCases(workspace, 'cases', defaults)).toThrow(
+        new RegExp(
+          `^Input 'sample-request': ${folder.replace(/\./g, '\\.')} in .* is a directory; a case is a file`,
+        ),
+      )
+    },
+  )
+
+  it('takes sub-folders with other names (not cases)', () => {
+    write('cases/a.json', '{}')
+    write('cases/notes/b.json', '{}')
+    expect(scoringCases(workspace, 'cases', defaults).map((found) => found.name)).toEqual(['a'])
+  })
+
+  it('refuses a file name that is not UTF-8, naming the input and the rule', () => {
+    write('cases/a.json', '{}')
+    const name = Buffer.concat([Buffer.from('b'), Buffer.from([0xff]), Buffer.from('.json')])
+    fs.writeFileSync(
+      Buffer.concat([Buffer.from(path.join(workspace, 'cases') + path.sep), name]),
+      '{}',
+    )
+    expect(() => scoringCases(workspace, 'cases', defaults)).toThrow(
+      /^Input 'sample-request': the name ".*b\uFFFD\.json" is not UTF-8 .*file names must be UTF-8/u,
+    )
+  })
+
   it('refuses more than MAX_CASES requests', () => {
     for (let index = 0; index <= MAX_CASES; index++) write(`cases/${index}.json`, '{}')
     expect(() => scoringCases(workspace, 'cases', defaults)).toThrow(`at most ${MAX_CASES}`)
