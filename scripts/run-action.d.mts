@@ -1,6 +1,8 @@
 import type { ChildProcess } from 'node:child_process'
 
 export declare const ACTION_ENTRY: string
+/** The node that runs the action: ACTION_NODE when set, else the current one. */
+export declare const ACTION_NODE: string
 
 export interface NodeRun {
   exitCode: number

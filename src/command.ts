@@ -47,10 +47,22 @@ function lineSplitter(onLine: LineListener | undefined): { push(text: string): v
 // After the process exits, how long its output may stay open (a helper it started may hold it).
 const STREAMS_GRACE_MS = 2000
 
+/**
+ * Process groups are POSIX (Linux, macOS). On Windows (the CLI with Docker Desktop) a program is
+ * started and signalled alone: there is no group to give it, and `kill -pid` means nothing.
+ */
+function processGroups(): boolean {
+  return process.platform !== 'win32'
+}
+
 /** Signals the process and its own children (a CLI plugin such as buildx), as one group. */
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (!processGroups() || child.pid === undefined) {
+    child.kill(signal)
+    return
+  }
   try {
-    if (child.pid !== undefined) process.kill(-child.pid, signal)
+    process.kill(-child.pid, signal)
   } catch {
     child.kill(signal) // the group is already gone, or was never formed
   }
@@ -108,11 +120,12 @@ export class CommandRunner {
   ): Promise<CommandResult> {
     const { onLine, consume } = how
     return new Promise((resolve, reject) => {
-      // A group of its own, so that stopping it reaches whatever it started.
+      // A group of its own, so that stopping it reaches whatever it started (on Windows,
+      // detached would mean a console of its own instead).
       const child = spawn(command, args, {
         stdio: ['ignore', 'pipe', 'pipe'],
         shell: false,
-        detached: true,
+        detached: processGroups(),
       })
       this.running.add(child)
       let stdout = ''

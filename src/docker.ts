@@ -30,6 +30,7 @@ export interface LineSink {
 
 export interface DockerClient {
   builder(): Promise<Builder>
+  /** The engine's version; refuses an engine that does not run Linux containers. */
   serverVersion(): Promise<string>
   /** The image's configured user, pulling the image first when it is not present. */
   imageUser(reference: string): Promise<string>
@@ -106,13 +107,20 @@ export class DockerCli implements DockerClient {
   }
 
   async serverVersion(): Promise<string> {
-    const result = await this.exec(['version', '--format', '{{.Server.Version}}'])
-    if (result.exitCode !== 0 || result.stdout.trim() === '') {
+    const result = await this.exec(['version', '--format', '{{.Server.Os}} {{.Server.Version}}'])
+    const [os, version] = result.stdout.trim().split(' ')
+    if (result.exitCode !== 0 || !version) {
       throw new Error(
         `The Docker daemon is not reachable: ${tail(result.stderr, 3) || 'no answer'}. Start the Docker engine (or check DOCKER_HOST) and try again`,
       )
     }
-    return result.stdout.trim()
+    // The host may be macOS or Windows (Docker Desktop); what counts is what the engine runs.
+    if (os !== 'linux') {
+      throw new Error(
+        `The Docker engine runs ${os} containers (docker version: Server.Os is ${os}), and Azure ML inference images are Linux images: switch the engine to Linux containers (Docker Desktop: "Switch to Linux containers") and try again`,
+      )
+    }
+    return version
   }
 
   async imageUser(reference: string): Promise<string> {

@@ -13,12 +13,24 @@ import { runPipeline } from './pipeline.js'
 import { SmokeTestFailure } from './smoke-test.js'
 import { writeFailureSummary, writeSummary } from './summary.js'
 
-export async function run(docker: DockerClient = new DockerCli()): Promise<void> {
+export interface RunOptions {
+  /**
+   * The action on a runner: GitHub's macOS and Windows runners cannot run these Linux images,
+   * so it refuses them at once. The CLI sets false: Docker Desktop runs Linux containers on
+   * macOS and Windows, and the engine's own OS is checked before anything is built.
+   */
+  requireLinuxRunner?: boolean
+}
+
+export async function run(
+  docker: DockerClient = new DockerCli(),
+  { requireLinuxRunner = true }: RunOptions = {},
+): Promise<void> {
   const registry = new CleanupRegistry(docker)
   const stopWatchingSignals = cleanupOnSignals(registry)
   let inputs: Inputs | undefined
   try {
-    if (process.platform !== 'linux') {
+    if (requireLinuxRunner && process.platform !== 'linux') {
       throw new Error(
         `extend-azureml-image needs a Linux runner (this is ${process.platform}): Azure ML inference images are Linux images`,
       )

@@ -64,6 +64,8 @@ export class SmokeTestFailure extends Error {
 }
 
 const LOG_LINES_IN_MESSAGE = 15
+/** The title of the container log's group, then the container's name in parentheses. */
+export const CONTAINER_LOG_GROUP = 'Container log'
 const WAIT_PROGRESS_EVERY_MS = 5000
 
 function lastLines(log: string): string {
@@ -162,7 +164,7 @@ export async function smokeTest(
   } finally {
     core.endGroup()
     log ??= await docker.logs(name).catch(() => '')
-    await showFolded(`Container log (${name})`, log)
+    await showFolded(`${CONTAINER_LOG_GROUP} (${name})`, log)
     await registry
       .removeContainer(name)
       .catch((error: Error) => core.warning(`Could not remove container ${name}: ${error.message}`))

@@ -1,9 +1,12 @@
 // The command line, run as a user runs it (`node dist/cli.js ...` with stdout a pipe, so the
-// plain rendering) against the real engine and the local stand-in image: the example passes and
-// names its image; a failing init() fails with the error on the user's file; bad options and
-// values give exit codes 2 and 1; SIGINT still removes the container; nothing is left behind.
+// plain rendering; under a pseudo-terminal for the terminal one) against the real engine and the
+// local stand-in image: the example passes in a few closing lines, without the container log;
+// a failing init() fails with the error on the user's file and the log; bad options and values
+// give exit codes 2 and 1; SIGINT still removes the container; it runs with process.platform
+// darwin and refuses an engine of Windows containers; `npm run example` passes from a
+// copy with no node_modules; nothing is left behind.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -16,8 +19,11 @@ import {
 } from '../helpers/docker.js'
 import { EXAMPLE, exampleInputs } from '../helpers/example.js'
 import { ROOT, startLocalIndex, type LocalIndex } from '../helpers/local-pypi.js'
+import { ACTION_NODE, expectedMajor, versionOf } from '../helpers/runtime.js'
+import { playOnTerminal } from '../helpers/terminal.js'
 
 const CLI = path.join(ROOT, 'dist/cli.js')
+const STUB_PLATFORM = path.join(ROOT, '__tests__/fixtures/platform/stub-platform.mjs')
 // Containers of these runs are named after it: checks see this file's runs, not another job's.
 const RUN_ID = `cli-${process.pid}`
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-test-'))
@@ -32,38 +38,61 @@ interface CliRun {
   stdout: string
   stderr: string
   ms: number
+  /** The program started (the node, or `script` for a terminal). */
+  program: string
 }
 
-function childEnv(): NodeJS.ProcessEnv {
+function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, GITHUB_RUN_ID: RUN_ID, TMPDIR: tmpdir }
   // Jest's own flags and colour settings are not the user's.
   for (const key of ['NODE_OPTIONS', 'FORCE_COLOR', 'NO_COLOR']) delete env[key]
   for (const key of Object.keys(env)) if (key.startsWith('INPUT_')) delete env[key]
-  return env
+  return { ...env, ...extra }
 }
 
-function runCli(
-  args: string[],
-  cwd: string,
-  onStdout?: (soFar: string, child: ReturnType<typeof spawn>) => void,
-): Promise<CliRun> {
+interface RunHow {
+  onStdout?: (soFar: string, child: ReturnType<typeof spawn>) => void
+  env?: NodeJS.ProcessEnv
+  /** Options for node before the script (`--import` of the platform stub). */
+  nodeArgs?: string[]
+  /** Under a pseudo-terminal of this size (util-linux `script`), as in a terminal window. */
+  terminal?: { cols: number; rows: number }
+}
+
+/** Single quotes for sh, for the command `script` runs. */
+function shellQuote(arg: string): string {
+  return `'${arg.replace(/'/g, `'\\''`)}'`
+}
+
+function runCli(args: string[], cwd: string, how: RunHow = {}): Promise<CliRun> {
   const started = Date.now()
+  const argv = [...(how.nodeArgs ?? []), CLI, ...args]
+  const [program, programArgs] = how.terminal
+    ? [
+        'script',
+        [
+          '-qfec',
+          `stty cols ${how.terminal.cols} rows ${how.terminal.rows} && exec ${[ACTION_NODE, ...argv].map(shellQuote).join(' ')}`,
+          '/dev/null',
+        ],
+      ]
+    : [ACTION_NODE, argv]
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(program, programArgs, {
       cwd,
-      env: childEnv(),
+      env: childEnv(how.env),
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (text: string) => {
       stdout += text
-      onStdout?.(stdout, child)
+      how.onStdout?.(stdout, child)
     })
     child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text))
     child.once('error', reject)
     child.once('close', (code, signal) =>
-      resolve({ code, signal, stdout, stderr, ms: Date.now() - started }),
+      resolve({ code, signal, stdout, stderr, ms: Date.now() - started, program: child.spawnfile }),
     )
   })
 }
@@ -116,7 +145,7 @@ afterAll(async () => {
 })
 
 describe('node dist/cli.js', () => {
-  it('builds and smoke-tests the example, and prints its outputs in plain text', async () => {
+  it('builds and smoke-tests the example, and ends in a few lines, in plain text', async () => {
     const tag = `eai-test/cli:${RUN_ID}`
     createdTags.push(tag)
     // Paths relative to the current directory, as a user types them in the example's folder.
@@ -126,7 +155,23 @@ describe('node dist/cli.js', () => {
     expect(run.code).toBe(0)
     expect(run.stdout).toContain('==> Prepare\n')
     expect(run.stdout).toMatch(/^--- Smoke test: \d+\.\d s$/m)
-    expect(run.stdout).toMatch(/extend-azureml-image: done in .*\n$/)
+    // A pass: no container log (nginx's connect() failures before the worker was up, gunicorn).
+    expect(run.stdout).not.toContain('Container log')
+    expect(run.stdout).not.toContain('connect() failed')
+    expect(run.stdout).not.toContain('Booting worker')
+    // The closing lines: the verdict, what was built, when it was live, each case.
+    const closing = run.stdout.slice(run.stdout.lastIndexOf('extend-azureml-image: passed in '))
+    expect(closing).toMatch(
+      new RegExp(
+        [
+          '^extend-azureml-image: passed in \\d+\\.\\d s',
+          `  (built|reused) ${tag.replace(/[/.:]/g, '\\$&')} \\(sha256:[0-9a-f]{12}\\).*`,
+          '  live after \\d+ ms',
+          '  sample-request: POST /score answered 200 in \\d+ ms',
+          '$',
+        ].join('\n'),
+      ),
+    )
 
     const image = await inspectImage(tag)
     expect(shownOutput(run.stdout, 'image')).toBe(tag)
@@ -157,6 +202,10 @@ describe('node dist/cli.js', () => {
     )
     expect(run.stderr).toContain('RuntimeError: the model is corrupt')
     expect(run.stderr).toMatch(/extend-azureml-image: failed after .*\n$/)
+    // A failure keeps the container log, with the whole traceback.
+    expect(run.stdout).toMatch(/^==> Container log \(extend-azureml-image-cli-\d+-[0-9a-f]+\)$/m)
+    expect(run.stdout).toMatch(/^Traceback \(most recent call last\):$/m)
+    expect(run.stdout).not.toContain('passed in')
     expect(shownOutput(run.stdout, 'smoke-test')).toBe('failed')
     expect(shownOutput(run.stdout, 'image')).toBeUndefined()
     expect(await imageExists(tag)).toBe(false)
@@ -169,16 +218,14 @@ describe('node dist/cli.js', () => {
     createdTags.push(tag)
     const workspace = brokenExample('slow', 'import time; time.sleep(600)')
     let sent = false
-    const run = await runCli(
-      asOptions(exampleInputs(index.url, tag)),
-      workspace,
-      (soFar, child) => {
+    const run = await runCli(asOptions(exampleInputs(index.url, tag)), workspace, {
+      onStdout: (soFar, child) => {
         if (!sent && soFar.includes('Still waiting for GET /')) {
           sent = true
           child.kill('SIGINT')
         }
       },
-    )
+    })
     expect(sent).toBe(true)
     expect(run.code).toBe(130)
     expect(run.stderr).toContain('Received SIGINT')
@@ -207,10 +254,193 @@ describe('node dist/cli.js', () => {
     await expectNothingLeft()
   })
 
-  it('prints the help (exit 0)', async () => {
+  it('prints the help (exit 0), on the node these tests are meant for', async () => {
     const run = await runCli(['--help'], EXAMPLE)
     expect(run.code).toBe(0)
     expect(run.stdout).toContain('--sample-request')
     expect(run.stdout).toContain('Inputs table in the README')
+    expect(run.program).toBe(ACTION_NODE)
+    expect(versionOf(run.program)).toMatch(new RegExp(`^v${expectedMajor()}\\.`))
+  })
+
+  it('shows the container log of a pass with --verbose', async () => {
+    const tag = `eai-test/cli-verbose:${RUN_ID}`
+    createdTags.push(tag)
+    const run = await runCli(['--verbose', ...asOptions(exampleInputs(index.url, tag))], EXAMPLE)
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/^==> Container log \(extend-azureml-image-cli-/m)
+    expect(run.stdout).toContain('Booting worker')
+    await expectNothingLeft()
+  })
+
+  it('on a terminal, follows the build in a few lines and leaves only its summary', async () => {
+    const tag = `eai-test/cli-tty:${RUN_ID}`
+    createdTags.push(tag)
+    // An ENV of its own: this image is really built, not found already built.
+    const inputs = exampleInputs(index.url, tag, { env: `CLI_TTY_RUN=${RUN_ID}` })
+    const terminal = { cols: 100, rows: 40 }
+    const run = await runCli(asOptions(inputs), EXAMPLE, {
+      terminal,
+      env: { TERM: 'xterm-256color' },
+    })
+    expect(run.code).toBe(0)
+    const raw = run.stdout
+    expect(raw).toContain('\u001b[') // colour and cursor moves: it was a terminal
+
+    // What stays on the screen: the build's header, its own lines and its duration; no build
+    // log, no container log, and the closing lines.
+    const screen = await playOnTerminal(raw, terminal.cols, terminal.rows)
+    const header = screen.lines.findIndex((line) => line === `==> Build ${tag}`)
+    expect(header).toBeGreaterThan(0)
+    expect(screen.lines.slice(header + 1).find((line) => line.startsWith('--- Build '))).toMatch(
+      /^--- Build .*: \d+\.\d s$/,
+    )
+    expect(screen.lines.filter((line) => /Step \d+\/\d+ :|Successfully built/.test(line))).toEqual(
+      [],
+    )
+    expect(screen.lines.join('\n')).not.toContain('Container log')
+    expect(screen.lines.join('\n')).toContain('extend-azureml-image: passed in ')
+
+    // While it built: the last lines of its log (dimmed, indented) above the status line. The
+    // screen as it was when the last of them was drawn (each drawing starts with \r ESC [).
+    const lastTail = raw.lastIndexOf('\u001b[2m  ')
+    expect(lastTail).toBeGreaterThan(0)
+    const then = await playOnTerminal(
+      raw.slice(0, raw.indexOf('\r\u001b[', lastTail)),
+      terminal.cols,
+      terminal.rows,
+    )
+    const status = then.visible.at(-1) ?? ''
+    expect(status).toMatch(
+      new RegExp(`^[\u2800-\u28ff] Build ${tag.replace(/[/.:]/g, '\\$&')} \\(\\d+ s\\)$`),
+    )
+    let tail = 0
+    while (then.visible.at(-2 - tail)?.startsWith('  ')) tail++
+    expect(tail).toBeGreaterThanOrEqual(1)
+    expect(tail).toBeLessThanOrEqual(5)
+    expect(then.visible.slice(-1 - tail, -1).join('\n')).toMatch(/Step \d+\/\d+ :|Successfully/)
+    await expectNothingLeft()
+  })
+
+  // darwin only: with process.platform win32, node's own os and path switch to Windows rules
+  // (os.tmpdir() reads TEMP), which this Linux host cannot stand in for.
+  it.each(['darwin'])(
+    'runs with process.platform %s (Docker Desktop on macOS): the example passes',
+    async (platform) => {
+      const tag = `eai-test/cli-${platform}:${RUN_ID}`
+      createdTags.push(tag)
+      const run = await runCli(asOptions(exampleInputs(index.url, tag)), EXAMPLE, {
+        nodeArgs: ['--import', STUB_PLATFORM],
+        env: { STUB_PLATFORM: platform },
+      })
+      expect(run.stderr).toBe('')
+      expect(run.code).toBe(0)
+      expect(shownOutput(run.stdout, 'smoke-test')).toBe('passed')
+      expect(await imageExists(tag)).toBe(true)
+      await expectNothingLeft()
+    },
+  )
+
+  it('refuses an engine that runs Windows containers, before anything is built (exit 1)', async () => {
+    // A docker on PATH that is a Windows-containers engine, and notes what it was asked.
+    const bin = path.join(scratch, 'windows-engine')
+    const log = path.join(scratch, 'windows-engine.log')
+    fs.mkdirSync(bin)
+    fs.writeFileSync(
+      path.join(bin, 'docker'),
+      `#!/bin/sh\necho "$*" >> '${log}'\n[ "$1" = version ] && echo 'windows 24.0.7' && exit 0\nexit 1\n`,
+      { mode: 0o755 },
+    )
+    const tag = `eai-test/cli-windows-engine:${RUN_ID}`
+    const run = await runCli(asOptions(exampleInputs(index.url, tag)), EXAMPLE, {
+      env: { PATH: `${bin}:${process.env.PATH}` },
+    })
+    expect(run.code).toBe(1)
+    expect(run.stderr).toMatch(
+      /^error: The Docker engine runs windows containers \(docker version: Server\.Os is windows\), and Azure ML inference images are Linux images: switch the engine to Linux containers/m,
+    )
+    const verbs = fs
+      .readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((call) => call.split(' ')[0])
+    expect(verbs).toContain('version')
+    expect(verbs.filter((verb) => !['version', 'buildx', 'image'].includes(verb))).toEqual([])
+    expect(shownOutput(run.stdout, 'image')).toBeUndefined()
+    await expectNothingLeft()
+  })
+})
+
+describe('npm run example (scripts/example.sh)', () => {
+  it('passes from a copy of the repository with no node_modules, and prints the outputs', async () => {
+    // The tracked files and the built dist/, where no node_modules is reachable (the temp dir).
+    const copy = path.join(scratch, 'fresh-clone')
+    const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' })
+    for (const file of tracked.split('\0').filter(Boolean)) {
+      if (!fs.existsSync(path.join(ROOT, file))) continue // deleted, not yet committed
+      fs.mkdirSync(path.dirname(path.join(copy, file)), { recursive: true })
+      fs.copyFileSync(path.join(ROOT, file), path.join(copy, file))
+    }
+    fs.cpSync(path.join(ROOT, 'dist'), path.join(copy, 'dist'), { recursive: true })
+    const resolves = (name: string): boolean => {
+      try {
+        execFileSync(ACTION_NODE, ['--input-type=module', '-e', `await import('${name}')`], {
+          cwd: copy,
+          stdio: 'ignore',
+        })
+        return true
+      } catch {
+        return false
+      }
+    }
+    // The copy really has no dev dependency at hand (the original did need yaml).
+    expect(resolves('yaml')).toBe(false)
+    expect(resolves('@actions/core')).toBe(false)
+
+    const images = async (): Promise<string[]> =>
+      (
+        await dockerStatus([
+          'image',
+          'ls',
+          '--format',
+          '{{.Repository}}:{{.Tag}}',
+          'extend-azureml-image',
+        ])
+      ).stdout
+        .trim()
+        .split('\n')
+    const before = await images()
+    const run = await new Promise<CliRun>((resolve, reject) => {
+      const started = Date.now()
+      const child = spawn('npm', ['run', '--silent', 'example'], {
+        cwd: copy,
+        // The node of this pass first on PATH: the script runs `node`. npm on Node 22+ keeps a
+        // compile cache of its own in TMPDIR, which is not the example's to leave.
+        env: childEnv({
+          PATH: `${path.dirname(ACTION_NODE)}:${process.env.PATH}`,
+          NODE_DISABLE_COMPILE_CACHE: '1',
+        }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let stdout = ''
+      let stderr = ''
+      child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text))
+      child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text))
+      child.once('error', reject)
+      child.once('close', (code, signal) =>
+        resolve({ code, signal, stdout, stderr, ms: Date.now() - started, program: 'npm' }),
+      )
+    })
+    console.log(`npm run example from a fresh copy: ${run.ms} ms`)
+    const image = shownOutput(run.stdout, 'image')
+    if (image && !before.includes(image)) createdTags.push(image)
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(image).toMatch(/^extend-azureml-image:[0-9a-f]{16}$/)
+    expect(shownOutput(run.stdout, 'smoke-test')).toBe('passed')
+    expect(shownOutput(run.stdout, 'score-response')).toBe(
+      '{"predictions": [4.75, 0.25], "openmp": true}',
+    )
+    await expectNothingLeft()
   })
 })

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { ACTION_ENTRY } from '../../scripts/run-action.mjs'
+import { ACTION_ENTRY, ACTION_NODE } from '../../scripts/run-action.mjs'
 
 function postStep(state: Record<string, string>): { status: number | null; stdout: string } {
   // A PATH with no docker on it: any docker command would fail and be warned about.
@@ -15,7 +15,7 @@ function postStep(state: Record<string, string>): { status: number | null; stdou
   try {
     const env: Record<string, string> = { PATH: noDocker, STATE_isPost: 'true' }
     for (const [name, value] of Object.entries(state)) env[`STATE_${name}`] = value
-    const result = spawnSync(process.execPath, [ACTION_ENTRY], { env, encoding: 'utf8' })
+    const result = spawnSync(ACTION_NODE, [ACTION_ENTRY], { env, encoding: 'utf8' })
     return { status: result.status, stdout: result.stdout }
   } finally {
     fs.rmSync(noDocker, { recursive: true, force: true })

@@ -11,6 +11,7 @@ import {
   type RendererOptions,
 } from '../../src/cli/render.js'
 import { colorEnabled, styleFor } from '../../src/cli/style.js'
+import { playOnTerminal } from '../helpers/terminal.js'
 
 const ESC = '\u001b'
 
@@ -201,7 +202,7 @@ describe('colour and the status line', () => {
   })
 
   it('keep a status line with the elapsed seconds while a group is open (terminal)', () => {
-    const CLEAR = `\r${ESC}[2K`
+    const CLEAR = `\r${ESC}[J`
     const { renderer: rendered, out, clock } = renderer({ progress: true })
     rendered.write('::group::Smoke test\n')
     // The spinner's frame is the one character before the title.
@@ -219,9 +220,162 @@ describe('colour and the status line', () => {
   it('cut the status line to the terminal width', () => {
     const { renderer: rendered, out } = renderer({ progress: true, columns: () => 20 })
     rendered.write(`::group::${'x'.repeat(50)}\n`)
-    const status = out().split('\r\u001b[2K').pop() ?? ''
+    const status = out().split('\r\u001b[J').pop() ?? ''
     expect(status.length).toBeLessThanOrEqual(19)
     expect(status.endsWith('…')).toBe(true)
+  })
+})
+
+describe('on a terminal, a relayed log inside a group', () => {
+  const spinner = (lines: string[]) => lines.map((line) => line.replace(/^[\u2800-\u28ff] /, '* '))
+  const buildLog = Array.from({ length: 12 }, (_, at) => `Step ${at + 1}/12 : RUN step-${at + 1}`)
+
+  function building(options: Partial<RendererOptions> = {}): Rendered {
+    const rendered = renderer({ progress: true, tailLines: 3, ...options })
+    rendered.renderer.write(['::group::Build', '::stop-commands::t', ...buildLog, ''].join('\n'))
+    return rendered
+  }
+
+  it('is followed in its last lines above the status line, not printed', async () => {
+    const { out } = building()
+    const screen = await playOnTerminal(out())
+    expect(spinner(screen.lines)).toEqual([
+      '==> Build',
+      '  Step 10/12 : RUN step-10',
+      '  Step 11/12 : RUN step-11',
+      '  Step 12/12 : RUN step-12',
+      '* Build (0 s)',
+    ])
+  })
+
+  it('leaves only the group header, its own lines and its duration once the group ends', async () => {
+    const { renderer: rendered, out, clock } = building()
+    clock.now += 3_200
+    rendered.write('::t::\nBuilt sha256:abc\n::endgroup::\nnext\n')
+    rendered.finish()
+    expect((await playOnTerminal(out())).lines).toEqual([
+      '==> Build',
+      'Built sha256:abc',
+      '--- Build: 3.2 s',
+      'next',
+    ])
+  })
+
+  it("shows a line as the terminal would: after a progress bar's \\r, without escapes, masked, cut", async () => {
+    const { renderer: rendered, out } = renderer({
+      progress: true,
+      tailLines: 3,
+      columns: () => 30,
+    })
+    rendered.write(
+      [
+        '::add-mask::hunter2',
+        '::group::Build',
+        '::stop-commands::t',
+        `${ESC}[31mred${ESC}[0m and ${ESC}[2Aup`,
+        'pull 10%\rpull 100%\tdone hunter2',
+        'x'.repeat(80),
+        '',
+      ].join('\n'),
+    )
+    expect(spinner((await playOnTerminal(out(), 30)).lines)).toEqual([
+      '==> Build',
+      '  red and up',
+      '  pull 100%  done ***',
+      `  ${'x'.repeat(26)}…`,
+      '* Build (0 s)',
+    ])
+  })
+
+  it('is printed whole when not a terminal, or with no tail asked for (--verbose)', async () => {
+    for (const options of [{ progress: false }, { tailLines: 0 }]) {
+      const { renderer: rendered, out } = building(options)
+      rendered.write('::t::\n::endgroup::\n')
+      rendered.finish()
+      expect((await playOnTerminal(out())).lines).toEqual([
+        '==> Build',
+        ...buildLog,
+        '--- Build: 0.0 s',
+      ])
+    }
+  })
+})
+
+describe('held groups (the container log)', () => {
+  const containerLog = [
+    '::group::Container log (c1)',
+    '::stop-commands::t',
+    'connect() failed (111: Connection refused)',
+    'Booting worker',
+    '::t::',
+    '::endgroup::',
+  ]
+
+  /** stdout and stderr in one sequence, each piece tagged with its stream. */
+  function interleaved(options: Partial<RendererOptions> = {}) {
+    const all: string[] = []
+    const rendered = new Renderer({
+      out: (text) => all.push(`out: ${text}`),
+      err: (text) => all.push(`err: ${text}`),
+      color: { out: false, err: false },
+      verbose: false,
+      progress: false,
+      now: () => 0,
+      holdGroup: (title) => title.startsWith('Container log ('),
+      ...options,
+    })
+    return { rendered, all }
+  }
+
+  it('print nothing of the group on a pass (discardHeld), and everything else', () => {
+    const { rendered, all } = interleaved()
+    rendered.write(
+      ['::group::Smoke test', 'Live after 5 ms', '::endgroup::', ...containerLog, ''].join('\n'),
+    )
+    rendered.discardHeld()
+    rendered.print('passed')
+    rendered.finish()
+    expect(all).toEqual([
+      'out: ==> Smoke test\n',
+      'out: Live after 5 ms\n',
+      'out: --- Smoke test: 0.0 s\n',
+      'out: passed\n',
+    ])
+  })
+
+  it('print the whole group just before an error, and a warning meanwhile at once', () => {
+    const { rendered, all } = interleaved()
+    rendered.write(
+      [
+        ...containerLog,
+        '::warning::Could not remove container c1',
+        '::error::Smoke test failed',
+        '',
+      ].join('\n'),
+    )
+    rendered.finish()
+    expect(all).toEqual([
+      'err: warning: Could not remove container c1\n',
+      'out: ==> Container log (c1)\n',
+      'out: connect() failed (111: Connection refused)\n',
+      'out: Booting worker\n',
+      'out: --- Container log (c1): 0.0 s\n',
+      'err: error: Smoke test failed\n',
+    ])
+  })
+
+  it('print the group at finish() when the run ended otherwise (a signal)', () => {
+    const { rendered, all } = interleaved()
+    rendered.write(containerLog.join('\n') + '\n')
+    expect(all).toEqual([])
+    rendered.finish()
+    expect(all.join('')).toContain('out: Booting worker\n')
+  })
+
+  it('are not held when no holdGroup is given (--verbose)', () => {
+    const { rendered, all } = interleaved({ holdGroup: undefined })
+    rendered.write(containerLog.join('\n') + '\n')
+    expect(all).toContain('out: Booting worker\n')
   })
 })
 

@@ -1,5 +1,5 @@
 // The command runner with real processes (no docker): argv only, lines, signals, stopping.
-import { describe, expect, it } from '@jest/globals'
+import { afterEach, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { CommandNotStarted, CommandRunner } from '../../src/command.js'
@@ -146,5 +146,44 @@ describe('CommandRunner.pipeOut', () => {
     expect(result.signal).toBe('SIGTERM')
     expect(Date.now() - started).toBeLessThan(5000)
     expect(runner.count).toBe(0)
+  })
+})
+
+describe('process groups (POSIX only)', () => {
+  const realPlatform = process.platform
+  afterEach(() => {
+    Object.defineProperty(process, 'platform', { value: realPlatform })
+  })
+
+  /** The process group of this test process, from /proc (the field after state and ppid). */
+  function ownGroup(): string {
+    const stat = fs.readFileSync('/proc/self/stat', 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]
+  }
+  /** Runs a shell that prints its pid and its process group. */
+  async function pidAndGroup(runner: CommandRunner): Promise<string[]> {
+    const result = await runner.run('sh', ['-c', 'echo $$ $(cut -d" " -f5 /proc/$$/stat)'])
+    return result.stdout.trim().split(' ')
+  }
+
+  it.each(['linux', 'darwin'])(
+    'on %s a command leads a group of its own, so that stopping it reaches its children',
+    async (platform) => {
+      Object.defineProperty(process, 'platform', { value: platform })
+      const [pid, group] = await pidAndGroup(new CommandRunner())
+      expect(group).toBe(pid)
+      expect(group).not.toBe(ownGroup())
+    },
+  )
+
+  it('on Windows a command stays in the caller group and is stopped alone', async () => {
+    Object.defineProperty(process, 'platform', { value: 'win32' })
+    const runner = new CommandRunner()
+    const [pid, group] = await pidAndGroup(runner)
+    expect(group).toBe(ownGroup())
+    expect(group).not.toBe(pid)
+    const sleeping = runner.run('sleep', ['30'])
+    await runner.stopAll()
+    expect((await sleeping).signal).toBe('SIGTERM')
   })
 })

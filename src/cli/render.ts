@@ -2,8 +2,11 @@
 // terminal: groups become section headers with their duration, annotations become
 // `error: file:line: ...` lines on stderr, masks hide their values, debug lines show only when
 // asked. Between `::stop-commands::<token>` and `::<token>::` (the relayed build and container
-// logs) nothing is a command: lines are printed as they are, whatever they look like.
-import { StatusLine } from './status-line.js'
+// logs) nothing is a command: lines are printed as they are, whatever they look like. On a
+// terminal a relayed log is followed in a few lines above the status line instead (the build's
+// hundreds of lines would bury the rest); groups the caller names (the container log) are held
+// back until a failure wants them.
+import { plainLine, StatusLine } from './status-line.js'
 import { styleFor, type Style } from './style.js'
 
 export interface RendererOptions {
@@ -14,6 +17,16 @@ export interface RendererOptions {
   verbose: boolean
   /** Draw a status line with the elapsed time while a group is open (stdout is a terminal). */
   progress: boolean
+  /**
+   * With progress: a relayed log inside a group is shown as its last `tailLines` lines, redrawn
+   * in place, instead of printed (0 or unset: printed).
+   */
+  tailLines?: number
+  /**
+   * Groups whose output (header, lines, footer) is held back: printed just before an error
+   * annotation or by finish(), dropped by discardHeld().
+   */
+  holdGroup?: (title: string) => boolean
   columns?: () => number
   now?: () => number
   /** Maps an annotation's file (relative to the workspace) to what the user should see. */
@@ -63,6 +76,11 @@ export class Renderer {
   private pending = ''
   private stopToken: string | undefined
   private group: OpenGroup | undefined
+  /** The last lines of the relayed log being followed. */
+  private tail: string[] = []
+  /** Inside a group that is held back. */
+  private holding = false
+  private held: string[] = []
   private readonly secrets = new Set<string>()
   private readonly status: StatusLine
   private readonly outStyle: Style
@@ -72,8 +90,8 @@ export class Renderer {
 
   constructor(private readonly options: RendererOptions) {
     this.now = options.now ?? Date.now
-    this.status = new StatusLine(options.out, options.columns, this.now)
     this.outStyle = styleFor(options.color.out)
+    this.status = new StatusLine(options.out, options.columns, this.now, this.outStyle.dim)
     this.errStyle = styleFor(options.color.err)
   }
 
@@ -106,7 +124,15 @@ export class Renderer {
     this.timer.unref()
   }
 
-  /** Prints what is left of a line, closes an open group, removes the status line. */
+  /** Drops what was held back: the run passed, and nobody asked for it. */
+  discardHeld(): void {
+    this.held = []
+  }
+
+  /**
+   * Prints what is left of a line, closes an open group, removes the status line, and prints
+   * what is still held back (a run that did not pass, however it ended).
+   */
   finish(): void {
     if (this.timer) clearInterval(this.timer)
     this.timer = undefined
@@ -117,12 +143,38 @@ export class Renderer {
       this.line(rest)
     }
     this.endGroup()
+    this.printHeld()
   }
 
   private drawStatus(): void {
-    if (!this.options.progress || !this.group) return
+    if (!this.options.progress || !this.group || this.holding) return
     const seconds = Math.floor((this.now() - this.group.started) / 1000)
-    this.status.show(`${this.group.title} (${seconds} s)`)
+    this.status.show(`${this.group.title} (${seconds} s)`, this.tail)
+  }
+
+  /** Whether relayed lines go to the tail above the status line rather than to the output. */
+  private following(): boolean {
+    return (
+      this.options.progress &&
+      (this.options.tailLines ?? 0) > 0 &&
+      this.group !== undefined &&
+      !this.holding
+    )
+  }
+
+  private relayed(line: string): void {
+    if (!this.following()) {
+      this.emit('out', line)
+      return
+    }
+    // Masked as shown: what the terminal would display of the line.
+    this.tail.push(this.mask(plainLine(line)))
+    if (this.tail.length > (this.options.tailLines ?? 0)) this.tail.shift()
+  }
+
+  private printHeld(): void {
+    for (const text of this.held) this.options.out(text)
+    this.held = []
   }
 
   private mask(text: string): string {
@@ -132,14 +184,15 @@ export class Renderer {
   }
 
   private emit(stream: 'out' | 'err', text: string): void {
-    const write = stream === 'out' ? this.options.out : this.options.err
-    write(`${this.mask(text)}\n`)
+    const masked = `${this.mask(text)}\n`
+    if (stream === 'out' && this.holding) this.held.push(masked)
+    else (stream === 'out' ? this.options.out : this.options.err)(masked)
   }
 
   private line(line: string): void {
     if (this.stopToken !== undefined) {
       if (line === `::${this.stopToken}::`) this.stopToken = undefined
-      else this.emit('out', line)
+      else this.relayed(line)
       return
     }
     const command = parseCommand(line)
@@ -156,6 +209,7 @@ export class Renderer {
       case 'group':
         this.endGroup()
         this.group = { title: command.data, started: this.now() }
+        this.holding = this.options.holdGroup?.(command.data) ?? false
         this.emit('out', `${out.cyan(out.bold('==>'))} ${out.bold(this.mask(command.data))}`)
         return
       case 'endgroup':
@@ -187,11 +241,15 @@ export class Renderer {
     if (!this.group) return
     const { title, started } = this.group
     this.group = undefined
+    this.tail = []
     this.status.clear()
     this.emit('out', this.outStyle.dim(`--- ${title}: ${formatDuration(this.now() - started)}`))
+    this.holding = false
   }
 
   private annotation(kind: keyof typeof ANNOTATION_LABEL, command: Command): void {
+    // A failure: what was held back (the container log) is what explains it, so it comes first.
+    if (kind === 'error') this.printHeld()
     const style = this.errStyle
     const { file, line, col, title } = command.properties
     const location = file

@@ -3,16 +3,22 @@
 // environment.ts and the workflow commands on stdout rendered for a terminal or a log file.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import { DockerCli } from '../docker.js'
 import { run } from '../main.js'
 import { cleanup } from '../post.js'
+import { CONTAINER_LOG_GROUP } from '../smoke-test.js'
 import { captureWrites } from './capture.js'
 import { prepareEnvironment, provideState, readOutputs, type RunFiles } from './environment.js'
 import { helpText, parseCommandLine, PROGRAM, UsageError, type RunOptions } from './options.js'
 import { outputsBlock } from './outputs-block.js'
 import { formatDuration, Renderer } from './render.js'
 import { colorEnabled } from './style.js'
+import { passVerdict } from './verdict.js'
 
 export const EXIT = { passed: 0, failed: 1, usage: 2 } as const
+
+/** Lines of the build log followed on a terminal, above the status line. */
+const BUILD_TAIL_LINES = 5
 
 export async function runCli(argv: string[], cwd = process.cwd()): Promise<number> {
   let command
@@ -38,6 +44,12 @@ async function runPipelineHere(options: RunOptions, cwd: string): Promise<number
     color: { out: colorEnabled(process.stdout), err: colorEnabled(process.stderr) },
     verbose: options.verbose,
     progress: process.stdout.isTTY === true,
+    // --verbose shows everything as it comes; otherwise the build is followed in a few lines
+    // on a terminal, and the container log is shown only if the run fails.
+    tailLines: options.verbose ? 0 : BUILD_TAIL_LINES,
+    holdGroup: options.verbose
+      ? undefined
+      : (title) => title.startsWith(`${CONTAINER_LOG_GROUP} (`),
     columns: () => process.stdout.columns || 80,
     resolveFile: (file) => path.relative(cwd, path.resolve(options.workspace, file)) || file,
   })
@@ -67,7 +79,8 @@ async function runPipelineHere(options: RunOptions, cwd: string): Promise<number
     renderer.startTicking()
     pipelineRunning = true
     try {
-      await run()
+      // The host may be macOS or Windows: the engine's OS is what is checked (docker.ts).
+      await run(new DockerCli(), { requireLinuxRunner: false })
     } finally {
       pipelineRunning = false
     }
@@ -78,7 +91,9 @@ async function runPipelineHere(options: RunOptions, cwd: string): Promise<number
     provideState(files)
     await cleanup()
 
-    for (const line of outputsBlock(readOutputs(files), options.verbose, renderer.styles.out))
+    if (!failed) renderer.discardHeld()
+    const outputs = readOutputs(files)
+    for (const line of outputsBlock(outputs, options.verbose, renderer.styles.out))
       renderer.print(line)
     if (options.summary) copySummary(files, options.summary, renderer)
     const took = formatDuration(Date.now() - started)
@@ -87,7 +102,8 @@ async function runPipelineHere(options: RunOptions, cwd: string): Promise<number
       renderer.print(style.red(`${PROGRAM}: failed after ${took}`), 'err')
       return EXIT.failed
     }
-    renderer.print(renderer.styles.out.green(`${PROGRAM}: done in ${took}`))
+    renderer.print(renderer.styles.out.green(`${PROGRAM}: passed in ${took}`))
+    for (const line of passVerdict(outputs)) renderer.print(`  ${line}`)
     return EXIT.passed
   } finally {
     process.removeListener('SIGINT', onSignal)
