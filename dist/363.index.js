@@ -15,6 +15,8 @@ export const modules = {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7242);
+/* harmony import */ var _workspace_paths_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1271);
+
 
 
 
@@ -32,10 +34,11 @@ const MODELS_PREFIX = 'azureml-models/';
 function workspaceRelative(workspace, file) {
     if (!node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(file))
         return undefined;
-    const relative = node_path__WEBPACK_IMPORTED_MODULE_1__.relative(node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(workspace), node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(file));
-    if (relative.startsWith('..') || node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute(relative))
+    const root = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(workspace);
+    const real = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(file);
+    if (!(0,_workspace_paths_js__WEBPACK_IMPORTED_MODULE_3__/* .isInside */ .FK)(root, real))
         return undefined;
-    return relative.split(node_path__WEBPACK_IMPORTED_MODULE_1__.sep).join('/');
+    return node_path__WEBPACK_IMPORTED_MODULE_1__.relative(root, real).split(node_path__WEBPACK_IMPORTED_MODULE_1__.sep).join('/');
 }
 function pythonTitle(failure) {
     const exception = failure.exception.split(':')[0];
@@ -201,6 +204,13 @@ const BUILD_ADVICE = [
         }),
     ],
     [
+        /Release '([^']+)' for '([^']+)' was not found/,
+        (match) => ({
+            advice: `the base image's apt sources have no release "${match[1]}" for "${match[2]}". Check '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.AptPackages}': a /release must be a suite or codename of the image's distribution`,
+            culprit: { input: _constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.AptPackages, value: `${match[2]}/${match[1]}` },
+        }),
+    ],
+    [
         /No matching distribution found for (\S+)|Could not find a version that satisfies the requirement (\S+)/,
         (match) => ({
             advice: `pip could not resolve "${match[1] ?? match[2]}". Check '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Requirements}' and '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.PipIndexUrl}' (an index on the runner's loopback needs '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Network}: host')`,
@@ -260,8 +270,6 @@ __webpack_require__.d(__webpack_exports__, {
   tail: () => (/* binding */ tail)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
-var core = __webpack_require__(3838);
 ;// CONCATENATED MODULE: ./src/docker-args.ts
 function buildArgs(request) {
     const args = ['build', '--file', request.dockerfile, '--iidfile', request.iidFile];
@@ -330,11 +338,21 @@ function lineSplitter(onLine) {
 }
 // After the process exits, how long its output may stay open (a helper it started may hold it).
 const STREAMS_GRACE_MS = 2000;
+/**
+ * Process groups are POSIX (Linux, macOS). On Windows (the CLI with Docker Desktop) a program is
+ * started and signalled alone: there is no group to give it, and `kill -pid` means nothing.
+ */
+function processGroups() {
+    return process.platform !== 'win32';
+}
 /** Signals the process and its own children (a CLI plugin such as buildx), as one group. */
 function signalGroup(child, signal) {
+    if (!processGroups() || child.pid === undefined) {
+        child.kill(signal);
+        return;
+    }
     try {
-        if (child.pid !== undefined)
-            process.kill(-child.pid, signal);
+        process.kill(-child.pid, signal);
     }
     catch {
         child.kill(signal); // the group is already gone, or was never formed
@@ -379,11 +397,12 @@ class CommandRunner {
     start(command, args, how) {
         const { onLine, consume } = how;
         return new Promise((resolve, reject) => {
-            // A group of its own, so that stopping it reaches whatever it started.
+            // A group of its own, so that stopping it reaches whatever it started (on Windows,
+            // detached would mean a console of its own instead).
             const child = (0,external_node_child_process_.spawn)(command, args, {
                 stdio: ['ignore', 'pipe', 'pipe'],
                 shell: false,
-                detached: true,
+                detached: processGroups(),
             });
             this.running.add(child);
             let stdout = '';
@@ -455,11 +474,11 @@ class CommandRunner {
 
 // EXTERNAL MODULE: ./src/docker-errors.ts
 var docker_errors = __webpack_require__(9259);
+// EXTERNAL MODULE: ./src/log.ts
+var log = __webpack_require__(5625);
 // EXTERNAL MODULE: ./src/retry.ts
 var retry = __webpack_require__(9809);
 ;// CONCATENATED MODULE: ./src/docker.ts
-// The Docker CLI behind a small interface, so that the pipeline can be driven by the real engine
-// in integration tests and by a plain object in unit tests.
 
 
 
@@ -506,11 +525,16 @@ class DockerCli {
         return buildx.exitCode === 0 ? 'buildkit' : 'legacy';
     }
     async serverVersion() {
-        const result = await this.exec(['version', '--format', '{{.Server.Version}}']);
-        if (result.exitCode !== 0 || result.stdout.trim() === '') {
+        const result = await this.exec(['version', '--format', '{{.Server.Os}} {{.Server.Version}}']);
+        const [os, version] = result.stdout.trim().split(' ');
+        if (result.exitCode !== 0 || !version) {
             throw new Error(`The Docker daemon is not reachable: ${tail(result.stderr, 3) || 'no answer'}. Start the Docker engine (or check DOCKER_HOST) and try again`);
         }
-        return result.stdout.trim();
+        // The host may be macOS or Windows (Docker Desktop); what counts is what the engine runs.
+        if (os !== 'linux') {
+            throw new Error(`The Docker engine runs ${os} containers (docker version: Server.Os is ${os}), and Azure ML inference images are Linux images: switch the engine to Linux containers (Docker Desktop: "Switch to Linux containers") and try again`);
+        }
+        return version;
     }
     async imageUser(reference) {
         const inspect = ['image', 'inspect', '--format', '{{.Config.User}}', reference];
@@ -534,7 +558,7 @@ class DockerCli {
             }, {
                 attempts: PULL_ATTEMPTS,
                 firstDelayMs: 2000,
-                onRetry: (delayMs) => core.info(`Pulling ${reference} failed (attempt ${attempt} of ${PULL_ATTEMPTS}: ${lastLine}); retrying in ${delayMs / 1000} s`),
+                onRetry: (delayMs) => (0,log/* printInert */.C6)(`Pulling ${reference} failed (attempt ${attempt} of ${PULL_ATTEMPTS}: ${lastLine}); retrying in ${delayMs / 1000} s`),
             });
             result = await this.exec(inspect);
             if (result.exitCode !== 0)
@@ -623,6 +647,91 @@ class DockerCli {
 
 /***/ }),
 
+/***/ 5625:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   C6: () => (/* binding */ printInert),
+/* harmony export */   Kp: () => (/* binding */ showFolded),
+/* harmony export */   Om: () => (/* binding */ endOpenRelays),
+/* harmony export */   sd: () => (/* binding */ startRelay)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3838);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
+// Printing text we do not control (build output, the container's log, a file name, an input's
+// value, a registry's message) into the job log. While it is relayed, workflow commands are
+// switched off with a one-time token, so a line such as "::set-output name=image::evil" printed
+// by user code is shown, not obeyed.
+//
+// How actions/runner reads a line (ActionCommand.cs, ActionCommandManager.cs, OutputManager.cs):
+// a line ends at LF, CR or CR LF; it is a command if, after leading whitespace, it starts
+// `::name...::`, or else if it holds `##[name...]` anywhere (the legacy form). A line with
+// neither `::` nor `##[` is never looked at. The v2 form is tried first, so a valid
+// `::warning::...` line obeys nothing in its data, and @actions/core escapes CR and LF there:
+// text passed to core.warning/error/notice/debug or as a group title needs nothing more (and a
+// stop-commands span would switch the warning itself off). Text on a line of its own does.
+
+
+
+// Relays still open: a signal's warning must end them first, or the runner would show it as
+// plain text instead of obeying it.
+const openRelays = new Set();
+function startRelay() {
+    const token = `extend-azureml-image-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_1__.randomUUID)()}`;
+    process.stdout.write(`::stop-commands::${token}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}`);
+    const relay = {
+        line(text) {
+            // Once ended (by a signal), text we do not control could be obeyed: it is dropped.
+            if (openRelays.has(relay))
+                process.stdout.write(`${text}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}`);
+        },
+        end() {
+            if (!openRelays.delete(relay))
+                return;
+            process.stdout.write(`::${token}::${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}`);
+        },
+    };
+    openRelays.add(relay);
+    return relay;
+}
+/** Ends every open relay, so that workflow commands written next are obeyed again. */
+function endOpenRelays() {
+    for (const relay of [...openRelays])
+        relay.end();
+}
+const LINE_BREAK = /\r\n|\r|\n/;
+function relayLines(lines) {
+    const relay = startRelay();
+    try {
+        for (const line of lines)
+            relay.line(line);
+    }
+    finally {
+        relay.end();
+    }
+}
+/**
+ * The one way to print text that a user, a pull request or a tool controls on lines of its own
+ * (core.info would let the runner obey it): shown as it is, never obeyed. Text that cannot
+ * look like a command is printed plainly, so the log carries no stop-commands noise for it.
+ */
+function printInert(text) {
+    if (text.includes('::') || text.includes('##['))
+        relayLines(text.split(LINE_BREAK));
+    else
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(text);
+}
+/** Prints `text` in a folded group with workflow commands switched off. */
+async function showFolded(title, text) {
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__.group(title, async () => relayLines(text.replace(/\s+$/, '').split(LINE_BREAK)));
+}
+
+
+/***/ }),
+
 /***/ 9809:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -648,6 +757,117 @@ async function retry(action, options) {
             delay *= 2;
         }
     }
+}
+
+
+/***/ }),
+
+/***/ 1271:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   FK: () => (/* binding */ isInside),
+/* harmony export */   O1: () => (/* binding */ checkNamesUtf8),
+/* harmony export */   W3: () => (/* binding */ checkDirectory),
+/* harmony export */   z1: () => (/* binding */ resolveInWorkspace)
+/* harmony export */ });
+/* harmony import */ var node_buffer__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4573);
+/* harmony import */ var node_buffer__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_buffer__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+// Paths given as inputs must stay inside the workspace once symlinks are resolved, so a pull
+// request cannot make the action read (and bake into an image) files from elsewhere on the runner.
+
+
+
+/**
+ * Whether `candidate` is `root` or below it. Only a first segment that is exactly `..` leaves
+ * the root: `..data` or `..init.py` are names like any other.
+ */
+function isInside(root, candidate) {
+    const relative = node_path__WEBPACK_IMPORTED_MODULE_2__.relative(root, candidate);
+    return relative !== '..' && !relative.startsWith(`..${node_path__WEBPACK_IMPORTED_MODULE_2__.sep}`) && !node_path__WEBPACK_IMPORTED_MODULE_2__.isAbsolute(relative);
+}
+/** Resolves `value` against `root`, follows symlinks, and checks it is inside and of the kind. */
+function resolveInWorkspace(root, inputName, value, kind) {
+    const realRoot = node_fs__WEBPACK_IMPORTED_MODULE_1__.realpathSync(root);
+    const candidate = node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(root, value);
+    let real;
+    try {
+        real = node_fs__WEBPACK_IMPORTED_MODULE_1__.realpathSync(candidate);
+    }
+    catch {
+        throw new Error(`Input '${inputName}': "${value}" does not exist (looked for ${candidate})`);
+    }
+    if (!isInside(realRoot, real)) {
+        throw new Error(`Input '${inputName}': "${value}" resolves outside the workspace (${realRoot})`);
+    }
+    const stat = node_fs__WEBPACK_IMPORTED_MODULE_1__.statSync(real);
+    if (kind === 'file' && !stat.isFile()) {
+        throw new Error(`Input '${inputName}': "${value}" is not a file`);
+    }
+    if (kind === 'dir' && !stat.isDirectory()) {
+        throw new Error(`Input '${inputName}': "${value}" is not a directory`);
+    }
+    return real;
+}
+/**
+ * Refuses a name below `dir` that is not UTF-8. Names are read as bytes: Node would decode such
+ * a name with U+FFFD, and every later open of it would fail with a bare ENOENT. Run before
+ * anything else walks the tree (the code snapshot, staging, the digest).
+ */
+function checkNamesUtf8(inputName, dir) {
+    entriesBelow(inputName, dir);
+}
+/** Every entry below `dir`, depth first, without following directory links; names checked. */
+function entriesBelow(inputName, dir) {
+    const found = [];
+    for (const entry of node_fs__WEBPACK_IMPORTED_MODULE_1__.readdirSync(dir, { withFileTypes: true, encoding: 'buffer' })) {
+        const full = node_path__WEBPACK_IMPORTED_MODULE_2__.join(dir, entry.name.toString('utf8'));
+        if (!(0,node_buffer__WEBPACK_IMPORTED_MODULE_0__.isUtf8)(entry.name)) {
+            throw new Error(`Input '${inputName}': the name ${JSON.stringify(full)} is not UTF-8 (shown with U+FFFD for the bytes that are not); file names must be UTF-8: rename it`);
+        }
+        found.push({ full, entry });
+        if (entry.isDirectory())
+            found.push(...entriesBelow(inputName, full));
+    }
+    return found;
+}
+/** Files and symlinks anywhere under `dir` (a symlink to a directory is not followed). */
+function filesIn(inputName, dir) {
+    return entriesBelow(inputName, dir)
+        .filter(({ entry }) => entry.isFile() || entry.isSymbolicLink())
+        .map(({ full }) => full);
+}
+/**
+ * A directory to bake into the image must hold at least one file, and any symlink in it must
+ * point inside the workspace (file links are copied as the file they point to). `files` (full
+ * paths) narrows the check to what is copied, when that is not every file of `dir`; without it
+ * every name is also checked to be UTF-8.
+ */
+function checkDirectory(workspace, inputName, dir, files = filesIn(inputName, dir)) {
+    const realWorkspace = node_fs__WEBPACK_IMPORTED_MODULE_1__.realpathSync(workspace);
+    for (const full of files) {
+        if (node_fs__WEBPACK_IMPORTED_MODULE_1__.lstatSync(full).isSymbolicLink()) {
+            let target;
+            try {
+                target = node_fs__WEBPACK_IMPORTED_MODULE_1__.realpathSync(full);
+            }
+            catch {
+                throw new Error(`Input '${inputName}': symlink ${full} is broken`);
+            }
+            if (!isInside(realWorkspace, target)) {
+                throw new Error(`Input '${inputName}': symlink ${full} points outside the workspace`);
+            }
+            if (!node_fs__WEBPACK_IMPORTED_MODULE_1__.statSync(target).isFile()) {
+                throw new Error(`Input '${inputName}': symlink ${full} must point to a file`);
+            }
+        }
+    }
+    if (files.length === 0)
+        throw new Error(`Input '${inputName}': directory ${dir} has no files to copy`);
 }
 
 

@@ -19,6 +19,7 @@ import {
 } from '../helpers/docker.js'
 import { EXAMPLE, exampleInputs } from '../helpers/example.js'
 import { ROOT, startLocalIndex, type LocalIndex } from '../helpers/local-pypi.js'
+import { obeyedCommands } from '../helpers/workflow-commands.js'
 import { ACTION_NODE, expectedMajor, versionOf } from '../helpers/runtime.js'
 import { playOnTerminal } from '../helpers/terminal.js'
 
@@ -230,6 +231,30 @@ describe('node dist/cli.js', () => {
     expect(run.code).toBe(130)
     expect(run.stderr).toContain('Received SIGINT')
     expect(await imageExists(tag)).toBe(false)
+    await expectNothingLeft()
+  })
+
+  it('run as a workflow step, obeys nothing a pull request wrote: its output is one stop-commands span', async () => {
+    const tag = `eai-test/cli-forged:${RUN_ID}`
+    createdTags.push(tag)
+    // init() raises with text that would be obeyed on a line of its own: the CLI prints the
+    // error's details (stderr) and the container log (stdout) as plain lines.
+    brokenExample('forged', 'raise RuntimeError("x ##[error]forged\\n  ::error::forged")')
+    const run = await runCli(
+      ['--workspace', 'forged', ...asOptions(exampleInputs(index.url, tag))],
+      scratch,
+      { env: { GITHUB_ACTIONS: 'true' } },
+    )
+    expect(run.code).toBe(1)
+    // The forged text is there and, on its own, would be obeyed.
+    expect(obeyedCommands(run.stderr).map((c) => c.data)).toContain('forged')
+    const lines = run.stdout.trimEnd().split('\n')
+    const token = /^::stop-commands::(extend-azureml-image-cli-[0-9a-f-]+)$/.exec(lines[0])?.[1]
+    expect(token).toBeDefined()
+    expect(lines.at(-1)).toBe(`::${token}::`)
+    // stderr is read by the runner too, with the same stop state: inside the span as well.
+    const asRead = [lines[0], run.stderr, ...lines.slice(1)].join('\n')
+    expect(obeyedCommands(asRead)).toEqual([])
     await expectNothingLeft()
   })
 

@@ -310,6 +310,1649 @@ module.exports = class FastFIFO {
 
 /***/ }),
 
+/***/ 298:
+/***/ ((module) => {
+
+// A simple implementation of make-array
+function makeArray (subject) {
+  return Array.isArray(subject)
+    ? subject
+    : [subject]
+}
+
+const UNDEFINED = undefined
+const EMPTY = ''
+const SPACE = ' '
+const ESCAPE = '\\'
+
+// The characters that carry a meaning of their own inside a regular
+//   expression, so a literal one has to be escaped before it is emitted.
+const REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/
+const BOM = '\uFEFF'
+// A run of two or more asterisks is a globstar (#175)
+const REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/
+const REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/
+const REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/
+const REGEX_SPLITALL_CRLF = /\r?\n/g
+
+// Invalid:
+// - /foo,
+// - ./foo,
+// - ../foo,
+// - .
+// - ..
+// Valid:
+// - .foo
+const DOUBLE_SLASH = '//'
+const SLASH_CODE = 47
+const DOT_CODE = 46
+
+
+const SLASH = '/'
+
+// Do not use ternary expression here, since "istanbul ignore next" is buggy
+let TMP_KEY_IGNORE = 'node-ignore'
+/* istanbul ignore else */
+if (typeof Symbol !== 'undefined') {
+  TMP_KEY_IGNORE = Symbol.for('node-ignore')
+}
+const KEY_IGNORE = TMP_KEY_IGNORE
+
+const define = (object, key, value) => {
+  Object.defineProperty(object, key, {value})
+  return value
+}
+
+const RETURN_FALSE = () => false
+
+// > The range notation, e.g. [a-zA-Z],
+// > can be used to match one of the characters in a range.
+//
+// gitignore(5) defers to fnmatch(3) for this, and git implements it in
+//   `wildmatch.c`.  A bracket expression has a sub-grammar of its own, which
+//   is neither the surrounding pattern grammar nor the JavaScript one:
+//
+//   - a `]` right after `[` or `[!` is a literal member, not the terminator
+//   - `[:alpha:]` names one of twelve POSIX classes
+//   - `\` escapes the next member, `]` included
+//   - `*`, `?` and `.` are plain literal members
+//   - an unterminated expression makes the whole pattern match nothing
+//
+// which means the expression can not be located -- let alone translated -- by
+//   a regular expression.  It is scanned out of the pattern before the
+//   replacers below run, and put back once they are done, so that neither the
+//   metacharacter escaper nor the `?` / `*` replacers ever see its body.
+
+// git classifies with its own ASCII-only ctype macros (`wildmatch.c`), never
+//   with the C library ones, so these must not be mapped onto `\d` / `\w` /
+//   `\s`, which are wider.  `/` is left out of every expansion, because a
+//   bracket expression never matches a path separator.
+const POSIX_CLASSES = {
+  alnum: '0-9A-Za-z',
+  alpha: 'A-Za-z',
+  blank: ' \\t',
+  cntrl: '\\x00-\\x1f\\x7f',
+  digit: '0-9',
+  graph: '!-.0-~',
+  lower: 'a-z',
+  print: ' -.0-~',
+  punct: '!-.:-@\\[-`{-~',
+  // git's `sane-ctype.h` classifies \v and \f as control, not space,
+  //   unlike C's `isspace`
+  space: ' \\t\\n\\r',
+  upper: 'A-Z',
+  xdigit: '0-9A-Fa-f'
+}
+
+const CLASS_MEMBERS_TO_ESCAPE = '\\]^-['
+
+const escapeMember = char => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0
+  ? char
+  : ESCAPE + char
+
+// > if (matched == negated || ((flags & WM_PATHNAME) && text_ch == '/'))
+// >   return WM_ABORT_TO_STARSTAR;                     (git, `wildmatch.c`)
+// A bracket expression never matches a path separator, whatever its members
+//   say, so a negated class gets `/` as one more excluded character, while a
+//   plain one -- where a literal member or a range could still let `/` in --
+//   is guarded with a lookahead, `/` being impossible to subtract from a
+//   JavaScript character class.
+const NON_SLASH = '(?!\\/)'
+
+const classSource = (negated, body) => {
+  if (negated) {
+    return `[^\\/${body}]`
+  }
+
+  const source = `[${body}]`
+
+  return new RegExp(source).test('/')
+    ? NON_SLASH + source
+    : source
+}
+
+// Scan the bracket expression that starts at `pattern[start] === '['`,
+//   mirroring the member loop of git's `wildmatch.c`.
+// @returns {{end: number, source: string} | null} `null` if the expression is
+//   never terminated, which makes the whole pattern match nothing.
+const scanBracket = (pattern, start) => {
+  const {length} = pattern
+  let index = start + 1
+  let negated = EMPTY
+
+  const lead = pattern[index]
+  if (lead === '!' || lead === '^') {
+    negated = '^'
+    index ++
+  }
+
+  let body = EMPTY
+
+  // The member a `-` could start a range from, or EMPTY when the previous
+  //   member can not open one (start of the body, or a range / POSIX class
+  //   that has just closed)
+  let prev = EMPTY
+
+  // git scans the members with a do-while, so the first one is consumed
+  //   unconditionally.  That is the whole reason a leading `]` is a member
+  //   and not the terminator.
+  for (;;) {
+    const char = pattern[index]
+
+    if (char === UNDEFINED) {
+      return null
+    }
+
+    if (char === ESCAPE) {
+      // A pattern can not end on a lone backslash -- `createRule` has
+      //   already thrown it away -- so there is a character to read.
+      const escaped = pattern[++ index]
+      body += escapeMember(escaped)
+      prev = escaped
+    } else if (
+      char === '-'
+      && prev
+      && index + 1 < length
+      && pattern[index + 1] !== ']'
+    ) {
+      index ++
+      let to = pattern[index]
+      if (to === ESCAPE) {
+        to = pattern[index += 1]
+      }
+      // An out-of-order range matches nothing in git but is a syntax error in
+      //   JavaScript, so it is dropped.  Its lower bound stays: git tests it
+      //   as a plain member before it ever looks at the `-`, so `[c-a]` does
+      //   match `c`.
+      if (prev <= to) {
+        body += `-${escapeMember(to)}`
+      }
+      prev = EMPTY
+    } else if (char === '[' && pattern[index + 1] === ':') {
+      const nameStart = index + 2
+      let end = nameStart
+      while (end < length && pattern[end] !== ']') {
+        end ++
+      }
+
+      if (end === length) {
+        return null
+      }
+
+      if (end > nameStart && pattern[end - 1] === ':') {
+        const name = pattern.slice(nameStart, end - 1)
+
+        // An unknown class name makes the whole pattern match nothing
+        if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
+          return null
+        }
+
+        body += POSIX_CLASSES[name]
+        prev = EMPTY
+        index = end
+      } else {
+        // No `:]` to close it, so the `[` is a plain member and scanning
+        //   resumes right after it.
+        body += escapeMember('[')
+        prev = '['
+        index = nameStart - 2
+      }
+    } else {
+      body += escapeMember(char)
+      prev = char
+    }
+
+    index ++
+
+    if (pattern[index] === ']') {
+      return {
+        end: index,
+        source: classSource(negated, body)
+      }
+    }
+  }
+}
+
+// An empty JavaScript class can never match, which is how a pattern that git
+//   gives up on (`WM_ABORT_ALL`) is expressed here.
+const NEVER_MATCH = '[]'
+
+// A NUL can appear in neither a `.gitignore` line nor a path, which makes it
+//   the one safe placeholder character.  A literal one in the pattern is
+//   held aside all the same, so a collision is impossible by construction.
+const PLACEHOLDER = '\u0000'
+const REGEX_RESTORE_PLACEHOLDER = new RegExp(
+  `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`, 'g'
+)
+
+// The one wildcard the chain does not expand for itself is a trailing `*`. How
+//   it expands depends on the mode (`regex` vs `checkRegex`), so `_make` is
+//   left to do it, and until then the pending wildcard travels as this marker.
+//   That is what keeps it apart from a user-escaped literal `\*`: the unescape
+//   steps collapse the escaped one to the exact `\*` a wildcard would leave
+//   behind, so by the time `_make` runs the two are otherwise the same string
+//   and a literal star gets wrongly rewritten into a wildcard. The marker is a
+//   private-use character, and `extractBrackets` keeps one that came out of the
+//   pattern apart from it, so the only marker `_make` ever turns back into a
+//   real wildcard is the one this chain put there itself.
+const TRAILING_WILDCARD = '\uE000'
+
+// A trailing "/**" is deferred the same way, because `checkRegex` has to tell
+//   it apart from a trailing "/*" (see `checkSourceOf`). For `.ignores()` it
+//   still never matches the folder itself (#21).
+const TRAILING_DOUBLESTAR = '\uE001'
+
+// The three characters above mean something to the chain that builds the
+//   source rather than to the path, so one that came out of the pattern is
+//   held aside like a bracket expression instead of going straight out. Being
+//   held is what makes it safe: the restore runs after the step that anchors
+//   the source, so the character comes back in the middle of the source and
+//   not at its end, which is the one place `_make` and `checkSourceOf` look
+//   for a marker. Without it a pattern's own character lands where a pending
+//   marker sits, and `_make` turns it into a real trailing wildcard.
+//
+// It is held as a one-member class rather than bare, in both of the branches
+//   a reserved character can reach, so that the property can be
+//   read off this function alone -- a reserved character never goes out on
+//   its own -- rather than depending on where in the chain the restore
+//   happens to run. In the expression built here `[x]` matches exactly what
+//   `x` matches, none of the three being special to a regular expression or
+//   inside a class, so no test can tell the two apart: the class is insurance,
+//   and the paragraph above is the reason it is not needed.
+const isReserved = char =>
+  char === PLACEHOLDER
+  || char === TRAILING_WILDCARD
+  || char === TRAILING_DOUBLESTAR
+
+// Replace every bracket expression with a placeholder the replacers below
+//   leave alone, and translate it separately.
+const extractBrackets = pattern => {
+  const sources = []
+  const hold = source =>
+    `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`
+
+  const {length} = pattern
+  let out = EMPTY
+  let index = 0
+
+  while (index < length) {
+    const char = pattern[index]
+
+    if (char === ESCAPE) {
+      // > Put a backslash ("\") in front of ... a character to make it literal.
+      //                                            (gitignore(5) -> fnmatch(3))
+      // A backslash quotes the next character, whatever it is, so `\d` is a
+      //   literal `d`, not the regex digit class, and `\?` is a literal `?`,
+      //   not a wildcard. Held aside as its literal here, the escape never
+      //   reaches the replacers below, which would otherwise let `\d`, `\b`,
+      //   `\1`, `\/` keep their regular-expression meaning, and would turn a
+      //   `\?` into `[^\/]`.
+      //
+      // Three escapes are still left for the chain: `\*` (a literal star,
+      //   told apart from a wildcard by `TRAILING_WILDCARD` and the wildcard
+      //   replacers), `\[` (a literal bracket, the one `[` the bracket
+      //   replacer still expects), and `\ ` (a quoted space, which one pass
+      //   below rewrites in bulk -- holding each one aside instead costs more
+      //   on a pattern built out of them).
+      //
+      // A quoted backslash is not among them. The chain doubles every
+      //   backslash, then takes the doubling back out again, and a quoted one
+      //   standing next to a character the chain also escapes left the two
+      //   counts sharing a run, so one of the escapes was lost. Held here as
+      //   the literal it means, it never joins that run.
+      const escaped = pattern[index + 1]
+
+      if (escaped === SLASH && index + 2 === length) {
+        // Git removes a final directory slash before matching. An escape
+        //   without a character after that removal makes the pattern invalid.
+        out += hold(NEVER_MATCH)
+      } else if (
+        escaped === '*'
+        || escaped === '['
+        || escaped === SPACE
+      ) {
+        out += pattern.slice(index, index + 2)
+      } else {
+        out += hold(
+          REGEX_LITERAL_SPECIAL.test(escaped)
+            ? ESCAPE + escaped
+            : isReserved(escaped)
+              ? `[${escaped}]`
+              : escaped
+        )
+      }
+
+      index += 2
+    } else if (isReserved(char)) {
+      out += hold(`[${char}]`)
+      index ++
+    } else if (char === '[') {
+      const scanned = scanBracket(pattern, index)
+
+      if (scanned === null) {
+        // git gives up on the whole pattern (`WM_ABORT_ALL`), so whatever
+        //   follows can not make it match either.
+        out += hold(NEVER_MATCH)
+        index = length
+      } else {
+        out += hold(scanned.source)
+        index = scanned.end + 1
+      }
+    } else {
+      out += char
+      index ++
+    }
+  }
+
+  return {
+    source: out,
+    sources
+  }
+}
+
+// A step of the chain below is normally a `[matcher, replacer]` pair handed
+//   to `String.replace`. `DIRECT` marks the ones that are plain string work
+//   instead, and take `(source, pattern)`.
+//
+// Anchoring the two ends is exactly that -- a test of one character and a
+//   concatenation -- and putting it through the regular expression engine
+//   cost a third of this chain for nothing: 167ns where 10ns does the same
+//   job. The two are still steps in the same list, in the same places,
+//   because their position in the order is part of what they mean.
+const DIRECT = null
+
+// A separator at the beginning or in the middle of a pattern, as opposed to
+//   one at the very end.
+const REGEX_INNER_SLASH = /\/(?!$)/
+const WILDCARD = '[^\\/]*'
+
+// > If the pattern ends with a slash,
+// > it is removed for the purpose of the following description,
+// > but it would only find a match with a directory.
+// > In other words, foo/ will match a directory foo and paths underneath it,
+// > but will not match a regular file or a symbolic link foo
+// >  (this is consistent with the way how pathspec works in general in Git).
+// '`foo/`' will not match regular file '`foo`' or symbolic link '`foo`'
+// -> ignore-rules will not deal with it, because it costs extra `fs.stat` call
+//      you could use option `mark: true` with `glob`
+
+// '`foo/`' should not continue with the '`..`'
+// The chain that turns one gitignore pattern into a regular expression
+//   source, in order. A step is either
+//
+//   [matcher, replacer]            handed to `String.replace`
+//   [matcher, replacer, required]  the same, but skipped outright unless
+//                                    `required` appears in the string, which
+//                                    the matcher cannot match without
+//   [DIRECT, transform]            plain string work, taking (source, pattern)
+//
+// The `required` character is only ever a shortcut: finding it does not mean
+//   the matcher will match, and not finding it means it cannot. It is there
+//   because scanning for one character costs a fraction of running a matcher
+//   that then finds nothing -- for the wildcard step, whose `[^\\]+`
+//   backtracks its way through the whole string before giving up, 11ns
+//   against 400ns.
+const REPLACERS = [
+
+  // Replace (\ ) with ' '
+  // Only a space: an escaped tab or other whitespace is already a literal by
+  //   the time it reaches here, and a bare tab must be left as one, not turned
+  //   into a space.
+  // (\ ) -> ' '
+  // (\\ ) -> '\\ '
+  // (\\\ ) -> '\\ '
+  [
+    // A run of backslashes is taken whole, from its first one, so no match
+    //   ever starts again inside it -- `(\\+?) ` did, which made a long run
+    //   quadratic.
+    /(\\+)( ?)/g,
+    (_, run, space) => space
+      ? run.slice(0, run.length - run.length % 2) + SPACE
+      : run,
+    ESCAPE + SPACE
+  ],
+
+  // git's wildmatch() reads a run of two or more asterisks as one globstar
+  //   whenever the run fills a path segment: it starts the pattern or follows
+  //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
+  //   already `**`; a longer one is folded into `**` here, so the steps
+  //   below only ever have to know `**`.
+  // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
+  // git also takes a run beside a literal prefix (`a***/b`) or beside an
+  //   escaped slash (`***\/b`) as a globstar, and this does not; the README
+  //   lists both, under "A run of asterisks".
+  [
+    /(^|\/)\*{3,}(?=\/|$)/g,
+    (_, start) => `${start}**`,
+    '*'
+  ],
+
+  // Escape metacharacters
+  // which is written down by users but means special for regular expressions.
+
+  // > There are 12 characters with special meanings:
+  // > - the backslash \,
+  // > - the caret ^,
+  // > - the dollar sign $,
+  // > - the period or dot .,
+  // > - the vertical bar or pipe symbol |,
+  // > - the question mark ?,
+  // > - the asterisk or star *,
+  // > - the plus sign +,
+  // > - the opening parenthesis (,
+  // > - the closing parenthesis ),
+  // > - and the opening square bracket [,
+  // > - the opening curly brace {,
+  // > These special characters are often called "metacharacters".
+  [
+    /[\\$.|*+(){^]/g,
+    match => `\\${match}`
+  ],
+
+  [
+    // > a question mark (?) matches a single character
+    /(?!\\)\?/g,
+    () => '[^/]',
+    '?'
+  ],
+
+  // leading slash
+  [
+
+    // > A leading slash matches the beginning of the pathname.
+    // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
+    // A leading slash matches the beginning of the pathname
+    /^\//,
+    () => '^',
+    SLASH
+  ],
+
+  // replace special metacharacter slash after the leading slash
+  [
+    /\//g,
+    () => '\\/',
+    SLASH
+  ],
+
+  [
+    // > A leading "**" followed by a slash means match in all directories.
+    // > For example, "**/foo" matches file or directory "foo" anywhere,
+    // > the same as pattern "foo".
+    // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
+    // >   under directory "foo".
+    // Notice that the '*'s have been replaced as '\\*'
+    /^\^*(?:\\\*\\\*\\\/)+/,
+
+    // '**/foo' <-> 'foo'
+    () => '(?:^|\\/)',
+    '*'
+  ],
+
+  // starting
+  [
+    // there will be no leading '/'
+    //   (which has been replaced by section "leading slash")
+    // If starts with '**', adding a '^' to the regular expression also works
+    DIRECT,
+    (source, pattern) => {
+      // Nothing to anchor to, or already anchored (`^` or `(?:^|\/)`)
+      if (!source || source[0] === '^' || source[0] === '(') {
+        return source
+      }
+
+      // If has a slash `/` at the beginning or middle
+      const anchor = !REGEX_INNER_SLASH.test(pattern)
+        // > Prior to 2.22.1
+        // > If the pattern does not contain a slash /,
+        // >   Git treats it as a shell glob pattern
+        // Actually, if there is only a trailing slash,
+        //   git also treats it as a shell glob pattern
+
+        // After 2.22.1 (compatible but clearer)
+        // > If there is a separator at the beginning or middle (or both)
+        // > of the pattern, then the pattern is relative to the directory
+        // > level of the particular .gitignore file itself.
+        // > Otherwise the pattern may also match at any level below
+        // > the .gitignore level.
+        ? '(?:^|\\/)'
+
+        // > Otherwise, Git treats the pattern as a shell glob suitable for
+        // >   consumption by fnmatch(3)
+        : '^'
+
+      return anchor + source
+    }
+  ],
+
+  // two globstars
+  [
+    // Use lookahead assertions so that we could match more than one `'/**'`
+    /\\\/\\\*\\\*(?=\\\/|$)/g,
+
+    // Zero, one or several directories
+    // should not use '*', or it will be replaced by the next replacer
+
+    // Check if it is not the last `'/**'`
+    (_, index, str) => index + 6 < str.length
+
+      // case: /**/ at the end of the pattern, i.e. a trailing `'/**/'`
+      // > A trailing `"/**/"` (a trailing `"/**"` restricted to directories)
+      // >   matches everything inside, but it should not match the current
+      // >   folder itself, so it requires at least one directory segment.
+      // 'a/**/' matches 'a/b/', 'a/x/y/' but not 'a/'
+      ? str.slice(index + 6) === '\\/'
+        ? '(?:\\/[^\\/]+)+'
+
+        // case: /**/
+        // > A slash followed by two consecutive asterisks then a slash matches
+        // >   zero or more directories.
+        // > For example, "a/**/b" matches "a/b", "a/x/b", "a/x/y/b" and so on.
+        // '/**/'
+        : '(?:\\/[^\\/]+)*'
+
+      // case: /**
+      // > A trailing `"/**"` matches everything inside.
+
+      // #21: everything inside but it should not include the current folder,
+      //   resolved by `_make`
+      : `\\/${TRAILING_DOUBLESTAR}`,
+    '*'
+  ],
+
+  // normal intermediate wildcards
+  [
+    // Never replace escaped '*'
+    // ignore rule '\*' will match the path '*'
+
+    // 'abc.*/' -> go
+    // 'abc.*'  -> skip this rule,
+    //    coz trailing single wildcard will be handed by [trailing wildcard]
+    /(^|[^\\])(?:\\\*)+(?!$)/g,
+
+    // '*.js' matches '.js'
+    // '*.js' doesn't match 'abc'
+    // 1. An asterisk "*" matches anything except a slash.
+    // 2. Other consecutive asterisks are considered regular asterisks
+    //    and collapse into one non-slash wildcard run.
+    (_, p1) => p1 + WILDCARD,
+    '*'
+  ],
+
+  // trailing wildcard, held apart from a literal star
+  [
+    // The step above leaves a trailing `*` alone, so a single `\*` is all that
+    //   can be left at the end here, and what stands in front of it says which
+    //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
+    //   nothing before it; a literal arrives as the user's own escape, which
+    //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
+    //   There is no third case: every backslash still reaching the chain is
+    //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
+    //   own character, so a longer run can never form. This runs while the
+    //   two are still distinct, before the unescape steps below collapse the
+    //   literal onto the very `\*` a wildcard leaves behind.
+    /(^|[^\\])((?:\\\\)*)\\\*$/,
+
+    (match, p1, p2) =>
+      p2 === EMPTY
+        // A real wildcard: carry it to `_make` as the marker, so the unescape
+        //   steps and the trailing-wildcard rewrite can never mistake it for a
+        //   literal `\*` (nor the reverse).
+        ? p1 + TRAILING_WILDCARD
+        // A literal star: leave it exactly as it stands for the unescape steps.
+        : match,
+    '*'
+  ],
+
+  [
+    // unescape, revert step 3 except for back slash
+    // For example, if a user escape a '\\*',
+    // after step 3, the result will be '\\\\\\*'
+    /\\\\\\(?=[$.|*+(){^])/g,
+    () => ESCAPE,
+    ESCAPE + ESCAPE
+  ],
+
+  [
+    // '\\\\' -> '\\'
+    /\\\\/g,
+    () => ESCAPE,
+    ESCAPE + ESCAPE
+  ],
+
+  [
+    // Every real bracket expression -- POSIX classes included -- has already
+    //   been held aside by `extractBrackets`, so the only `[` left in the
+    //   pattern is an escaped, literal one.
+
+    // A backslash could only stand at the end of the range if it quoted the
+    //   `]`, and `\]` is held aside long before this.
+    /\\\[([^\]/]*?)($|\])/g,
+
+    // '\\[bar]' -> '\\\\[bar]'
+    (match, range, close) => `\\[${range}${close}`,
+    '['
+  ],
+
+  // ending
+  [
+    // 'js' will not match 'js.'
+    // 'ab' will not match 'abc'
+    DIRECT,
+
+    // WTF!
+    // https://git-scm.com/docs/gitignore
+    // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
+    // which re-fixes #24, #38
+
+    // > If there is a separator at the end of the pattern then the pattern
+    // > will only match directories, otherwise the pattern can match both
+    // > files and directories.
+
+    // 'js*' will not match 'a.js'
+    // 'js/' will not match 'a.js'
+    // 'js' will match 'a.js' and 'a.js/'
+    source => {
+      const last = source[source.length - 1]
+
+      // The pattern is empty, or ends in a pending marker `_make` owns --
+      //   the trailing wildcard, or a trailing "/**". A trailing `*` that is
+      //   not the marker is a literal star, which anchors like any other
+      //   final character.
+      if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
+        return source
+      }
+
+      return last === SLASH
+        // foo/ will not match 'foo'
+        ? `${source}$`
+        // foo matches 'foo' and 'foo/'
+        : `${source}(?=$|\\/$)`
+    }
+  ]
+]
+
+const REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/
+const MODE_IGNORE = 'regex'
+const MODE_CHECK_IGNORE = 'checkRegex'
+const UNDERSCORE = '_'
+
+const replaceTrailingWildcard = (_, p1) => {
+  const prefix = p1
+    // '\^':
+    // '/*' does not match EMPTY
+    // '/*' does not match everything
+
+    // '\\\/':
+    // 'abc/*' does not match 'abc/'
+    ? `${p1}[^/]+`
+
+    // 'a*' matches 'a'
+    // 'a*' matches 'aa'
+    : '[^/]*'
+
+  return `${prefix}(?=$|\\/$)`
+}
+
+const REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/
+
+// 'abc/**' matches everything under 'abc', but not 'abc/' itself (#21):
+//   requiring one arbitrary character (line terminators included, #176)
+//   after 'abc/' is necessary and sufficient for `.test(path)`.
+const replaceTrailingDoublestar = () => '[\\s\\S]'
+
+// The fixed piece between the wildcard at `at` and the next wildcard of the
+//   run: the tokens that separate them, joined as they appear in the source.
+//   A run never holds two wildcards in a row, so there is always at least one
+//   token.
+const separatorAfter = (run, at) => {
+  let separator = EMPTY
+
+  for (let index = at + 1; index < run.length && !run[index].wildcard; index ++) {
+    separator += run[index].single
+  }
+
+  return separator
+}
+
+// Where a run of non-slash wildcards is split by fixed pieces --
+//   `[^/]*ab[^/]*cd...` -- the engine has many equivalent ways to lay the
+//   input across the wildcards, and on input that does not match it works
+//   through all of them, so the time grows with the number of wildcards
+//   rather than the length of the path. Every wildcard but the last in such a
+//   run can be pinned to stop where the piece after it begins, which leaves
+//   one way to lay out the input and no rewinding, without changing which
+//   paths match: the fixed pieces still bound the count, and the last
+//   wildcard still absorbs the rest.
+//
+// A wildcard is pinned to the whole piece, never to the piece's first
+//   character. The pin leaves no way back, so a wildcard that stopped at that
+//   first character would hand over wherever the character happens to turn
+//   up, including the places the rest of the piece cannot follow -- which is
+//   how `f*o/*/*` came to miss `foo/b/c`, the first `o` of `foo` not being
+//   the one the `o/` after it needs. Every token of a piece matches exactly
+//   one character, so the first place the whole piece fits is the leftmost
+//   place it can sit, and whatever is left over goes to the wildcards that
+//   follow.
+//
+// The source is read one token at a time -- a wildcard, a single-character
+//   piece (a literal, an escape, a class), or a parenthesised group or anchor
+//   that ends the run -- so only a genuine wildcard is touched.
+const pinWildcards = source => {
+  if (source.indexOf(WILDCARD) < 0) {
+    return source
+  }
+
+  const tokens = []
+  const {length} = source
+  let index = 0
+
+  while (index < length) {
+    const char = source[index]
+
+    if (source.startsWith(WILDCARD, index)) {
+      tokens.push({wildcard: true})
+      index += WILDCARD.length
+    } else if (char === '[') {
+      let end = index + 1
+
+      if (source[end] === '^') {
+        end ++
+      }
+
+      if (source[end] === ']') {
+        end ++
+      }
+
+      while (end < length && source[end] !== ']') {
+        end += source[end] === ESCAPE
+          ? 2
+          : 1
+      }
+
+      end ++
+      tokens.push({single: source.slice(index, end)})
+      index = end
+    } else if (char === ESCAPE) {
+      tokens.push({single: source.slice(index, index + 2)})
+      index += 2
+    } else if (char === '(') {
+      let depth = 0
+      let end = index
+
+      do {
+        if (source[end] === ESCAPE) {
+          end ++
+        } else if (source[end] === '(') {
+          depth ++
+        } else if (source[end] === ')') {
+          depth --
+        }
+
+        end ++
+      } while (end < length && depth > 0)
+
+      if ('*+?'.indexOf(source[end]) >= 0) {
+        end ++
+      }
+
+      tokens.push({boundary: source.slice(index, end)})
+      index = end
+    } else if (char === '^' || char === '$') {
+      tokens.push({boundary: char})
+      index ++
+    } else {
+      tokens.push({single: char})
+      index ++
+    }
+  }
+
+  let out = EMPTY
+  let run = []
+
+  const flush = () => {
+    let lastWildcard
+
+    run.forEach((token, at) => {
+      if (token.wildcard) {
+        lastWildcard = at
+      }
+    })
+
+    run.forEach((token, at) => {
+      if (!token.wildcard) {
+        out += token.single
+        return
+      }
+
+      // Every wildcard but the last is pinned to the whole piece that
+      //   follows it, for the reason set out above this function. The last
+      //   one stays as it is and takes up the rest.
+      out += at === lastWildcard
+        ? WILDCARD
+        : `(?:(?!${separatorAfter(run, at)})[^\\/])*`
+    })
+
+    run = []
+  }
+
+  tokens.forEach(token => {
+    if (token.boundary === undefined) {
+      run.push(token)
+      return
+    }
+
+    flush()
+    out += token.boundary
+  })
+
+  flush()
+
+  return out
+}
+
+// @param {pattern}
+const makeRegexPrefix = pattern => {
+  // `/**` matches every path, as `**` does. The translation below only finds
+  //   a globstar beside a slash it keeps, and the leading one is turned into
+  //   an anchor, so `/**` would come out as `/*` and match one level only.
+  //   Here rather than in `createRule`, so that `checkSourceOf`, which
+  //   compiles `/**/` again without its trailing slash, gets it too.
+  if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
+    pattern = '**'
+  }
+
+  const {source, sources} = extractBrackets(pattern)
+
+  const replaced = REPLACERS.reduce(
+    // A pass whose matcher finds nothing hands back the very string it was
+    //   given, so asking first costs a search and saves a rewrite. Ten of the
+    //   fifteen passes never fire for a typical .gitignore line, and between
+    //   them they were 45% of this chain.
+    (prev, [matcher, replacer, required]) => {
+      if (matcher === DIRECT) {
+        return replacer(prev, pattern)
+      }
+
+      if (required !== UNDEFINED && prev.indexOf(required) < 0) {
+        return prev
+      }
+
+      // A pass whose matcher finds nothing hands back the very string it was
+      //   given, so asking first costs a search and saves a rewrite.
+      return matcher.test(prev)
+        ? prev.replace(matcher, replacer.bind(pattern))
+        : prev
+    },
+    source
+  )
+
+  // Most patterns hold no bracket expression at all, and then there is
+  //   nothing to put back.
+  return sources.length
+    ? replaced.replace(
+      REGEX_RESTORE_PLACEHOLDER,
+      (match, index) => sources[index]
+    )
+    : replaced
+}
+
+// `checkRegex` tests a path with a trailing slash, 'abc/', the way
+//   `git check-ignore` matches that literal string once the directory itself
+//   is known not to be excluded (see `checkIgnore`): a trailing '/' of the
+//   pattern is dropped, a basename pattern sees an empty basename, and only a
+//   pattern whose last segment is a pending wildcard can match what is left
+//   after the final slash -- 'abc/*' and 'abc/**' match 'abc/', and 'abc/**'
+//   also matches 'abc/d/' (#77, #169).
+const checkSourceOf = (body, prefix) => {
+  if (body[body.length - 1] === SLASH) {
+    prefix = makeRegexPrefix(body.slice(0, - 1))
+  }
+
+  const head = prefix.slice(0, - 1)
+  const last = prefix[prefix.length - 1]
+
+  return last === TRAILING_WILDCARD
+    ? `${head}$`
+    : last === TRAILING_DOUBLESTAR
+      ? head
+      : NEVER_MATCH
+}
+
+// A trailing slash does not stop a pattern being basename-only: it restricts
+//   the match to a directory, it does not let the pattern reach across one.
+//   Everything else a pattern can hold -- a wildcard, a character class, an
+//   escape -- stays inside a single path segment too, so a pattern with no
+//   separator in it can only ever describe the last one.
+const matchesBasename = body => {
+  const index = body.indexOf(SLASH)
+
+  return index < 0 || index === body.length - 1
+}
+
+// The last segment of a path, keeping a trailing slash, because a pattern that
+//   ends in one matches only a directory.
+// 'a/b/c.js' -> 'c.js';  'a/b/' -> 'b/';  'c.js' -> 'c.js' (no copy made)
+const basenameOf = path => {
+  const end = path.length - 1
+
+  const index = path.lastIndexOf(
+    SLASH,
+    path[end] === SLASH
+      ? end - 1
+      : end
+  )
+
+  return index < 0
+    ? path
+    : path.slice(index + 1)
+}
+
+// The parent directory of a path, with its trailing separator, or EMPTY when
+//   the path has none.
+// 'a/b/c' -> 'a/b/';  'a/b/' -> 'a/';  'a' -> EMPTY;  'a/' -> EMPTY
+//
+// A path holding an empty segment has to be taken apart, because its
+//   ancestors are not prefixes of it: the parent of 'a//b' is 'a/', not
+//   'a//', and the parent of '/a/' is nothing at all. Both shapes reach here
+//   -- 'a//b' is accepted outright, and `checkIgnore` does not put the path
+//   it is given through the relative-path check.
+//
+// Every other path is a prefix of itself, and cutting one costs a fraction of
+//   splitting it into an array and joining that back at every level: 73ns
+//   against 207ns.
+const parentOf = path => {
+  if (
+    path.charCodeAt(0) === SLASH_CODE
+    || path.indexOf(DOUBLE_SLASH) >= 0
+  ) {
+    const slices = path.split(SLASH).filter(Boolean)
+
+    slices.pop()
+
+    return slices.length
+      ? slices.join(SLASH) + SLASH
+      : EMPTY
+  }
+
+  const end = path.length - 1
+
+  // Look back from before a trailing separator, since that one belongs to the
+  //   path itself.
+  //
+  // A negative place to start would be a trap here: `lastIndexOf` clamps one
+  //   to 0 and searches there rather than reporting no match, so '/' would
+  //   come back as its own parent and the walk would never end. It cannot
+  //   happen -- that is the only path short enough to produce one, and the
+  //   test above has already sent it the other way.
+  const cut = path.lastIndexOf(
+    SLASH,
+    path.charCodeAt(end) === SLASH_CODE
+      ? end - 1
+      : end
+  )
+
+  return cut < 0
+    ? EMPTY
+    : path.slice(0, cut + 1)
+}
+
+const isString = subject => typeof subject === 'string'
+
+// Blank lines, comments and trailing lone backslashes are told by
+//   `createRule`, once the pattern is normalized.
+const checkPattern = pattern => pattern
+  && isString(pattern)
+
+// Git drops one CR before each LF, and one at the end of a final line that
+//   has no LF after it.
+const splitPattern = pattern => (
+  pattern[pattern.length - 1] === '\r'
+    ? pattern.slice(0, - 1)
+    : pattern
+)
+.split(REGEX_SPLITALL_CRLF)
+.filter(Boolean)
+
+class IgnoreRule {
+  constructor (
+    pattern,
+    mark,
+    body,
+    ignoreCase,
+    negative,
+    prefix
+  ) {
+    this.pattern = pattern
+    this.mark = mark
+    this.negative = negative
+
+    define(this, 'body', body)
+    define(this, 'ignoreCase', ignoreCase)
+    define(this, 'regexPrefix', prefix)
+  }
+
+  // Worked out on first use and kept behind an own property, the way `regex`
+  //   caches itself in `_regex`. Deciding it in the constructor instead would
+  //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
+  //   every compile -- including the compiles of rules that are never matched
+  //   against anything.
+  get _basenameOnly () {
+    return define(this, '_basenameOnly', matchesBasename(this.body))
+  }
+
+  get regex () {
+    const key = UNDERSCORE + MODE_IGNORE
+
+    if (this[key]) {
+      return this[key]
+    }
+
+    return this._make(MODE_IGNORE, key)
+  }
+
+  get checkRegex () {
+    const key = UNDERSCORE + MODE_CHECK_IGNORE
+
+    if (this[key]) {
+      return this[key]
+    }
+
+    return this._make(MODE_CHECK_IGNORE, key)
+  }
+
+  _make (mode, key) {
+    const str = pinWildcards(
+      mode === MODE_IGNORE
+        ? this.regexPrefix
+        .replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard)
+        .replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar)
+        : checkSourceOf(this.body, this.regexPrefix)
+    )
+
+    const regex = this.ignoreCase
+      ? new RegExp(str, 'i')
+      : new RegExp(str)
+
+    return define(this, key, regex)
+  }
+}
+
+const hasTrailingBackslash = str => {
+  let count = 0
+
+  while (str[str.length - count - 1] === ESCAPE) {
+    count ++
+  }
+
+  return count % 2 === 1
+}
+
+// Read a line the way git does: when `stripLineEnd` is set (an unsplit array
+//   or object pattern), drop any trailing blank lines along with the LF
+//   before each and at most one CR at the end of the line; then trim trailing
+//   spaces in the same backward pass. Git trims spaces only, and a space
+//   escaped by an odd run of backslashes stays, unescaped, as the last one.
+// Scanned from the end: a regular expression can only try each start in
+//   turn, which is quadratic over a long run of spaces or backslashes.
+// 'a  ' -> 'a';  'a\ ' -> 'a ';  'a\\ ' -> 'a\\';  'a\t' -> 'a\t'
+// 'a\r\n' -> 'a';  'a\r\r' -> 'a\r';  'a\n\r' -> 'a'
+const trimEnd = (body, stripLineEnd) => {
+  let lineEnd = body.length
+  let end
+
+  for (;;) {
+    if (stripLineEnd && body[lineEnd - 1] === '\r') {
+      lineEnd --
+    }
+
+    end = lineEnd
+
+    while (body[end - 1] === SPACE) {
+      end --
+    }
+
+    if (!stripLineEnd || body[end - 1] !== '\n') {
+      break
+    }
+
+    lineEnd = end - 1
+  }
+
+  if (end === lineEnd) {
+    return body.slice(0, lineEnd)
+  }
+
+  let backslashes = 0
+
+  while (body[end - backslashes - 1] === ESCAPE) {
+    backslashes ++
+  }
+
+  return backslashes % 2
+    ? body.slice(0, end - 1) + SPACE
+    : body.slice(0, end)
+}
+
+const createRule = (
+  pattern,
+  mark,
+  ignoreCase,
+  stripLineEnd,
+  stripBOM
+) => {
+  // Git drops a BOM before it reads the first line, so before anything else.
+  let body = stripBOM && pattern[0] === BOM
+    ? pattern.slice(1)
+    : pattern
+
+  // > A line starting with # serves as a comment.
+  if (body[0] === '#') {
+    return
+  }
+
+  let negative = false
+
+  // > An optional prefix "!" which negates the pattern;
+  if (body[0] === '!') {
+    negative = true
+    body = body.slice(1)
+  }
+
+  // Normalize the body before checking which slashes anchor the pattern.
+  //   Otherwise `bar/ ` is mistaken for a pattern containing an inner slash.
+  //   A line from `splitPattern` has already lost its line ending, so only a
+  //   trailing space remains to trim there.
+  const last = body[body.length - 1]
+
+  if (
+    last === SPACE
+    || stripLineEnd && (last === '\r' || last === '\n')
+  ) {
+    body = trimEnd(body, stripLineEnd)
+  }
+
+  // > A blank line matches no files, so it can serve as a separator for
+  // >   readability.
+  // Nor does a lone "!", a pattern ending on an unpaired backslash, or
+  //   anything else left empty here: an empty pattern would compile to a
+  //   regex matching every path.
+  if (!body || hasTrailingBackslash(body)) {
+    return
+  }
+
+  body = body
+  // > Put a backslash ("\") in front of the first "!" for patterns that
+  // >   begin with a literal "!", for example, `"\!important!.txt"`.
+  .replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, '!')
+  // > Put a backslash ("\") in front of the first hash for patterns that
+  // >   begin with a hash.
+  .replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, '#')
+
+  const regexPrefix = makeRegexPrefix(body)
+
+  return new IgnoreRule(
+    pattern,
+    mark,
+    body,
+    ignoreCase,
+    negative,
+    regexPrefix
+  )
+}
+
+class RuleManager {
+  constructor (ignoreCase) {
+    this._ignoreCase = ignoreCase
+    this._rules = []
+
+    // How many of the rules git would tag `EXC_FLAG_NODIR`.
+    //
+    // The scan uses it to decide, once for the whole set, whether handing
+    //   those rules the basename is worth what it costs the others. The
+    //   shortcut saves a full-path scan on every rule it applies to and costs
+    //   a check on every rule it does not, so a set where almost nothing is
+    //   basename-only comes out behind -- a 955 pattern set with 44 of them
+    //   measured 19% slower with the shortcut always on.
+    //
+    // Deciding this by measurement rather than by meaning is safe: a
+    //   basename-only pattern gives the very same answer against the whole
+    //   path, it just takes longer to say so. The choice can only change how
+    //   fast the scan runs, never what it returns.
+    this._basenameCount = 0
+  }
+
+  _add (pattern, index) {
+    // #32
+    if (pattern && pattern[KEY_IGNORE]) {
+      this._rules = this._rules.concat(pattern._rules._rules)
+      this._basenameCount += pattern._rules._basenameCount
+      this._added = true
+      return
+    }
+
+    const isStr = isString(pattern)
+    const raw = isStr
+      ? pattern
+      : pattern.pattern
+
+    const rule = checkPattern(raw)
+      && createRule(
+        raw,
+        isStr ? UNDEFINED : pattern.mark,
+        this._ignoreCase,
+        !this._split,
+        this._stripBOM && !index
+      )
+
+    if (rule) {
+      this._added = true
+      this._rules.push(rule)
+
+      // Deliberately not `rule._basenameOnly`: reading that would materialise
+      //   the rule's own copy, and the whole point of leaving it lazy is that
+      //   a rule which is compiled and never matched never pays for it.
+      if (matchesBasename(rule.body)) {
+        this._basenameCount ++
+      }
+    }
+  }
+
+  // @param {Array<string> | string | Ignore} pattern
+  add (pattern) {
+    this._added = false
+    this._split = isString(pattern)
+    this._stripBOM = !this._split || pattern[0] === BOM
+
+    makeArray(
+      this._split
+        ? splitPattern(pattern)
+        : pattern
+    ).forEach(this._add, this)
+
+    if (this._added) {
+      this._literalRules = UNDEFINED
+    }
+
+    return this._added
+  }
+
+  // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
+  //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
+  //   are left out once, rather than tested or compiled for every path.
+  testLiteral (path) {
+    const rules = this._literalRules || (
+      this._literalRules = this._rules.filter(
+        ({body}) => body[body.length - (
+          body[body.length - 1] === SLASH ? 2 : 1
+        )] === '*'
+      )
+    )
+
+    let ignored = false
+    let unignored = false
+    let matchedRule
+
+    for (let index = rules.length - 1; index >= 0; index --) {
+      const rule = rules[index]
+
+      if (rule.checkRegex.test(path)) {
+        ignored = !rule.negative
+        unignored = rule.negative
+        matchedRule = rule.negative
+          ? UNDEFINED
+          : rule
+        break
+      }
+    }
+
+    const ret = {
+      ignored,
+      unignored
+    }
+
+    if (matchedRule) {
+      ret.rule = matchedRule
+    }
+
+    return ret
+  }
+
+  // Test one single path without recursively checking parent directories
+  //
+  // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
+
+  // @returns {TestResult}
+  test (path, mode) {
+    // Most of a .gitignore is patterns with no slash in them, and running
+    //   those against the whole path makes the regular expression engine walk
+    //   every directory name on the way to the only segment that could match.
+    //   Handing them the basename instead is what git does, and it is where
+    //   the time in a directory walk goes: the rule scan was two thirds of it.
+    const rules = this._rules
+    const {length} = rules
+
+    const shortcut = this._basenameCount * 2 >= length
+
+    const basename = shortcut
+      ? basenameOf(path)
+      : path
+
+    // The last rule to match decides, as in git, and it is the rule
+    //   `git check-ignore -v` reports, so the scan runs from the end and stops
+    //   at the first match.
+    // A plain loop rather than `forEach`, so that `path`, `basename` and
+    //   `shortcut` are locals. As a callback they became closure variables,
+    //   and reaching for one of those once per rule cost 10% of a scan over a
+    //   large rule set -- more than the shortcut they were there to serve.
+    for (let index = length - 1; index >= 0; index --) {
+      const rule = rules[index]
+
+      if (rule[mode].test(
+        shortcut && rule._basenameOnly
+          ? basename
+          : path
+      )) {
+        const {negative} = rule
+
+        const ret = {
+          ignored: !negative,
+          unignored: negative
+        }
+
+        if (!negative) {
+          ret.rule = rule
+        }
+
+        return ret
+      }
+    }
+
+    return {
+      ignored: false,
+      unignored: false
+    }
+  }
+}
+
+const throwError = (message, Ctor) => {
+  throw new Ctor(message)
+}
+
+const checkPath = (path, originalPath, doThrow) => {
+  if (!isString(path)) {
+    return doThrow(
+      `path must be a string, but got \`${originalPath}\``,
+      TypeError
+    )
+  }
+
+  // We don't know if we should ignore EMPTY, so throw
+  if (!path) {
+    return doThrow(`path must not be empty`, TypeError)
+  }
+
+  // Check if it is a relative path
+  if (checkPath.isNotRelative(path)) {
+    const r = '`path.relative()`d'
+    return doThrow(
+      `path should be a ${r} string, but got "${originalPath}"`,
+      RangeError
+    )
+  }
+
+  return true
+}
+
+// > pathname should be a `path.relative()`d one
+//
+// The same thing `REGEX_TEST_INVALID_PATH` says, spelled out: a path is not
+//   relative if it begins with a separator, or with `./` or `../`, or is
+//   nothing but `.` or `..`. Every match is decided by the first three
+//   characters, and this runs on every path handed to the library -- where it
+//   was 55% of a cached lookup, more than the cache lookup itself.
+const isNotRelative = path => {
+  const first = path.charCodeAt(0)
+
+  if (first === SLASH_CODE) {
+    return true
+  }
+
+  if (first !== DOT_CODE) {
+    return false
+  }
+
+  // '.'
+  if (path.length === 1) {
+    return true
+  }
+
+  const second = path.charCodeAt(1)
+
+  // './'
+  if (second === SLASH_CODE) {
+    return true
+  }
+
+  if (second !== DOT_CODE) {
+    return false
+  }
+
+  // '..' or '../'
+  return path.length === 2 || path.charCodeAt(2) === SLASH_CODE
+}
+
+checkPath.isNotRelative = isNotRelative
+
+// On windows, the following function will be replaced
+/* istanbul ignore next */
+checkPath.convert = p => p
+
+
+const convertPath = target =>
+  isString(target) && checkPath.convert(target)
+
+
+class Ignore {
+  constructor ({
+    ignorecase = true,
+    ignoreCase = ignorecase,
+    allowRelativePaths = false
+  } = {}) {
+    define(this, KEY_IGNORE, true)
+
+    this._rules = new RuleManager(ignoreCase)
+    this._strictPathCheck = !allowRelativePaths
+    this._initCache()
+  }
+
+  _initCache () {
+    // A cache for the result of `.ignores()`
+    this._ignoreCache = Object.create(null)
+
+    // A cache for the result of `.test()`
+    this._testCache = Object.create(null)
+  }
+
+  add (pattern) {
+    if (this._rules.add(pattern)) {
+      // Some rules have just added to the ignore,
+      //   making the behavior changed,
+      //   so we need to re-initialize the result cache
+      this._initCache()
+    }
+
+    return this
+  }
+
+  // legacy
+  addPattern (pattern) {
+    return this.add(pattern)
+  }
+
+  // @returns {TestResult}
+  _test (originalPath, cache, path) {
+    checkPath(
+      path,
+      originalPath,
+      this._strictPathCheck
+        ? throwError
+        : RETURN_FALSE
+    )
+
+    return path
+      ? this._t(path, cache)
+      : {
+        ignored: false,
+        unignored: false
+      }
+  }
+
+  checkIgnore (target) {
+    // A Windows path is converted first, so that a directory given with a
+    //   trailing separator, `\` or `/`, is told the same way
+    const path = convertPath(target)
+
+    // If the path does not end with a slash, `.ignores()` is much equivalent
+    //   to `git check-ignore`
+    if (!path || path.charCodeAt(path.length - 1) !== SLASH_CODE) {
+      return this._test(target, this._testCache, path)
+    }
+
+    // Like `git check-ignore`: a directory excluded by itself or by an
+    //   ancestor settles it, and only then is the literal 'abc/' matched
+    //   against the rules (see `checkSourceOf`).
+    const dir = this._t(path, this._testCache)
+
+    if (dir.ignored) {
+      return dir
+    }
+
+    const literal = this._rules.testLiteral(path)
+
+    return literal.ignored || literal.unignored
+      ? literal
+      : dir
+  }
+
+  _t (
+    // The path to be tested
+    path,
+
+    // The cache for the result of a certain checking
+    cache
+  ) {
+    // Every cached result is an object, so one read both tells a hit and
+    //   fetches it, where `in` and then a read hashed the path twice.
+    const cached = cache[path]
+
+    if (cached) {
+      return cached
+    }
+
+    const parentPath = parentOf(path)
+
+    // If the path contains a parent directory, check the parent first
+    const parent = parentPath
+      ? this._t(parentPath, cache)
+      : UNDEFINED
+
+    return cache[path] = parent && parent.ignored
+      // > It is not possible to re-include a file if a parent directory of
+      // >   that file is excluded.
+      ? parent
+      : this._rules.test(path, MODE_IGNORE)
+  }
+
+  ignores (path) {
+    return this._test(path, this._ignoreCache, convertPath(path)).ignored
+  }
+
+  createFilter () {
+    return path => !this.ignores(path)
+  }
+
+  filter (paths) {
+    return makeArray(paths).filter(this.createFilter())
+  }
+
+  // @returns {TestResult}
+  test (path) {
+    return this._test(path, this._testCache, convertPath(path))
+  }
+}
+
+const factory = options => new Ignore(options)
+
+const isPathValid = path =>
+  checkPath(convertPath(path), path, RETURN_FALSE)
+
+/* istanbul ignore next */
+const setupWindows = () => {
+  /* eslint no-control-regex: "off" */
+  const makePosix = str => /^\\\\\?\\/.test(str)
+  || /["<>|\u0000-\u001F]+/u.test(str)
+    ? str
+    : str.replace(/\\/g, '/')
+
+  checkPath.convert = makePosix
+
+  // 'C:\\foo'     <- 'C:\\foo' has been converted to 'C:/'
+  // 'd:\\foo'
+  const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i
+  checkPath.isNotRelative = path =>
+    REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path)
+    || isNotRelative(path)
+}
+
+
+// Windows
+// --------------------------------------------------------------
+/* istanbul ignore next */
+if (
+  // Detect `process` so that it can run in browsers.
+  typeof process !== 'undefined'
+  && process.platform === 'win32'
+) {
+  setupWindows()
+}
+
+// COMMONJS_EXPORTS ////////////////////////////////////////////////////////////
+
+module.exports = factory
+
+// Although it is an anti-pattern,
+//   it is still widely misused by a lot of libraries in github
+// Ref: https://github.com/search?q=ignore.default%28%29&type=code
+factory.default = factory
+
+module.exports.isPathValid = isPathValid
+
+// For testing purposes
+define(module.exports, Symbol.for('setupWindows'), setupWindows)
+
+
+/***/ }),
+
 /***/ 6204:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -31434,6 +33077,8 @@ module.exports = {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7242);
+/* harmony import */ var _workspace_paths_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1271);
+
 
 
 
@@ -31451,10 +33096,11 @@ const MODELS_PREFIX = 'azureml-models/';
 function workspaceRelative(workspace, file) {
     if (!node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(file))
         return undefined;
-    const relative = node_path__WEBPACK_IMPORTED_MODULE_1__.relative(node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(workspace), node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(file));
-    if (relative.startsWith('..') || node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute(relative))
+    const root = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(workspace);
+    const real = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(file);
+    if (!(0,_workspace_paths_js__WEBPACK_IMPORTED_MODULE_3__/* .isInside */ .FK)(root, real))
         return undefined;
-    return relative.split(node_path__WEBPACK_IMPORTED_MODULE_1__.sep).join('/');
+    return node_path__WEBPACK_IMPORTED_MODULE_1__.relative(root, real).split(node_path__WEBPACK_IMPORTED_MODULE_1__.sep).join('/');
 }
 function pythonTitle(failure) {
     const exception = failure.exception.split(':')[0];
@@ -31561,7 +33207,7 @@ function annotationFor(error, sources, python) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3510);
+/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5132);
 // Entry point of the command line (`npx extend-azureml-image`, `node dist/cli.js`): the action's
 // pipeline run on this machine. See src/cli/ and the README's "Run it locally (CLI)".
 
@@ -31578,7 +33224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3510:
+/***/ 5132:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31593,63 +33239,16 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/docker.ts + 3 modules
+var src_docker = __nccwpck_require__(6474);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __nccwpck_require__(3838);
 // EXTERNAL MODULE: ./src/annotations.ts
 var annotations = __nccwpck_require__(105);
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __nccwpck_require__(7242);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: ./src/log.ts
-// Relaying text we do not control (build output, the container's log) into the job log. While
-// it is relayed, workflow commands are switched off with a one-time token, so a line such as
-// "::set-output name=image::evil" or "::add-mask::" printed by user code is shown, not obeyed.
-
-
-
-// Relays still open: a signal's warning must end them first, or the runner would show it as
-// plain text instead of obeying it.
-const openRelays = new Set();
-function startRelay() {
-    const token = `extend-azureml-image-${(0,external_node_crypto_.randomUUID)()}`;
-    process.stdout.write(`::stop-commands::${token}${external_node_os_.EOL}`);
-    const relay = {
-        line(text) {
-            // Once ended (by a signal), text we do not control could be obeyed: it is dropped.
-            if (openRelays.has(relay))
-                process.stdout.write(`${text}${external_node_os_.EOL}`);
-        },
-        end() {
-            if (!openRelays.delete(relay))
-                return;
-            process.stdout.write(`::${token}::${external_node_os_.EOL}`);
-        },
-    };
-    openRelays.add(relay);
-    return relay;
-}
-/** Ends every open relay, so that workflow commands written next are obeyed again. */
-function endOpenRelays() {
-    for (const relay of [...openRelays])
-        relay.end();
-}
-/** Prints `text` in a folded group with workflow commands switched off. */
-async function showFolded(title, text) {
-    await core.group(title, async () => {
-        const relay = startRelay();
-        try {
-            for (const line of text.replace(/\s+$/, '').split(/\r?\n/))
-                relay.line(line);
-        }
-        finally {
-            relay.end();
-        }
-    });
-}
-
+// EXTERNAL MODULE: ./src/log.ts
+var src_log = __nccwpck_require__(5625);
 ;// CONCATENATED MODULE: ./src/cleanup-registry.ts
 // What the main step has created and must not leave behind: containers, image tags and its work
 // directory. Saved to the step state as it grows (for the post step if this process is killed),
@@ -31734,7 +33333,7 @@ function cleanupOnSignals(registry) {
         if (cleaning)
             return;
         cleaning = true;
-        endOpenRelays();
+        (0,src_log/* endOpenRelays */.Om)();
         core.warning(`Received ${signal}: stopping docker and removing what this step created`);
         void registry.cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
     };
@@ -31746,8 +33345,6 @@ function cleanupOnSignals(registry) {
     };
 }
 
-// EXTERNAL MODULE: ./src/docker.ts + 3 modules
-var src_docker = __nccwpck_require__(6474);
 ;// CONCATENATED MODULE: ./src/image-cache.ts
 // The dependencies image, kept across runners with the GitHub Actions cache (@actions/cache).
 // The cache is a speed-up, never a reason to fail: anything that goes wrong is a warning.
@@ -31798,6 +33395,259 @@ class ActionsImageCache {
         const id = await withScratchIn(external_node_path_.dirname(file), () => cache.saveCache([file], key));
         return id !== -1;
     }
+}
+
+;// CONCATENATED MODULE: ./src/apt-packages.ts
+// One entry of 'apt-packages' in apt-get install's own syntax: name[:arch][=version] or
+// name[:arch]/release. Each part has a closed alphabet, so an entry is one plain shell word that
+// can only mean "install this": no option, no shell syntax, no removal.
+
+// Debian policy for package names.
+const NAME = /^[a-z0-9][a-z0-9+.-]+$/;
+// dpkg architecture names (`amd64`, `arm64`, `musl-linux-amd64`).
+const ARCHITECTURE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const VERSION = /^[A-Za-z0-9.+~:-]+$/;
+// Debian and Ubuntu suite and codename names (`stable`, `jammy-backports`).
+const RELEASE = /^[a-z0-9][a-z0-9.-]*$/;
+const ENTRY = /^(?<name>[^:=/]*)(?::(?<architecture>[^=/]*))?(?:=(?<version>.*)|\/(?<release>.*))?$/s;
+// apt's own words for architectures, not ones dpkg can add.
+const PSEUDO_ARCHITECTURES = new Set(['all', 'any', 'native']);
+const RULE = "is not an apt package: name[:arch][=version] or name[:arch]/release, with a Debian package name (lowercase letters, digits, '+', '-', '.'; at least two characters), a dpkg architecture (lowercase letters, digits, '-'), a version ([A-Za-z0-9.+~:-]) or a release (lowercase letters, digits, '.', '-')";
+function parseAptPackage(entry) {
+    const rule = `Input '${constants/* Input */.pd.AptPackages}': "${entry}" ${RULE}`;
+    const groups = ENTRY.exec(entry)?.groups;
+    if (!groups)
+        throw new Error(rule);
+    const { name, architecture, version, release } = groups;
+    if (!NAME.test(name) ||
+        (architecture !== undefined && !ARCHITECTURE.test(architecture)) ||
+        (version !== undefined && !VERSION.test(version)) ||
+        (release !== undefined && !RELEASE.test(release))) {
+        throw new Error(rule);
+    }
+    // apt reads a trailing '-' on the whole word as "remove", a single trailing '+' as its marker.
+    if (entry.endsWith('-') || (entry.endsWith('+') && !entry.endsWith('++'))) {
+        throw new Error(`${rule}: a trailing '+' or '-' would change what apt does`);
+    }
+    return { name, architecture, version, release };
+}
+/** The architectures dpkg must know before `apt-get update` fetches their package lists. */
+function foreignArchitectures(entries) {
+    const architectures = entries
+        .map((entry) => parseAptPackage(entry).architecture)
+        .filter((architecture) => architecture !== undefined)
+        .filter((architecture) => !PSEUDO_ARCHITECTURES.has(architecture));
+    return [...new Set(architectures)].sort();
+}
+
+// EXTERNAL MODULE: ./node_modules/ignore/index.js
+var ignore = __nccwpck_require__(298);
+var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
+// EXTERNAL MODULE: ./src/workspace-paths.ts
+var workspace_paths = __nccwpck_require__(1271);
+;// CONCATENATED MODULE: ./src/code-snapshot.ts
+// Which files of `code-dir` and `model-dir` go into the image, and which are left out and why.
+// Staging (build-context.ts) copies exactly what a snapshot takes and the input digest
+// (content-hash.ts) hashes exactly that, so a file left out can neither reach the image nor
+// change the default tag.
+//
+// The code copy follows Azure ML's rule for a code snapshot, as Microsoft documents it
+// (docs "Where to save and write files for Azure Machine Learning experiments", include
+// machine-learning-amlignore-gitignore.md): an ignore file in the snapshot directory, `.amlignore`
+// or `.gitignore`, in `.gitignore` syntax; when both exist, `.amlignore` takes precedence and
+// `.gitignore` is not used. The SDK (azure-ai-ml `get_ignore_file`) reads that one file from the
+// root of the code directory only, so ignore files in subfolders have no effect here either.
+// `model-dir` is copied whole. A `.git` entry (the directory, or the file of a worktree or
+// submodule) is never copied from either: it is repository history, not code or model.
+
+
+
+
+
+/** Looked for in this order at the root of `code-dir`: the first that exists applies. */
+const IGNORE_FILES = ['.amlignore', '.gitignore'];
+const GIT = '.git';
+function toPosix(relative) {
+    return relative.split(external_node_path_.sep).join('/');
+}
+/** Files and bytes under an entry that is left out; symlinks are not followed (may be broken). */
+function countBelow(full, entry) {
+    if (!entry.isDirectory())
+        return { files: 1, bytes: external_node_fs_.lstatSync(full).size };
+    const count = { files: 0, bytes: 0 };
+    for (const inner of external_node_fs_.readdirSync(full, { recursive: true, withFileTypes: true })) {
+        if (inner.isDirectory())
+            continue;
+        count.files++;
+        count.bytes += external_node_fs_.lstatSync(external_node_path_.join(inner.parentPath, inner.name)).size;
+    }
+    return count;
+}
+function whyLeftOut(full, relative, entry, rules) {
+    if (entry.name === GIT)
+        return { reason: 'git' };
+    if (entry.isDirectory() && full === rules.modelDir)
+        return { reason: 'model-dir' };
+    // A trailing slash lets a directory-only pattern (`build/`) match the directory.
+    const test = rules.matcher?.test(entry.isDirectory() ? `${relative}/` : relative);
+    if (test?.ignored)
+        return { reason: 'ignore-file', rule: test.rule?.pattern };
+    return undefined;
+}
+function walk(root, dir, rules, snapshot) {
+    const entries = external_node_fs_.readdirSync(dir, { withFileTypes: true })
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+        const full = external_node_path_.join(dir, entry.name);
+        const relative = toPosix(external_node_path_.relative(root, full));
+        const why = whyLeftOut(full, relative, entry, rules);
+        if (why) {
+            snapshot.leftOut.push({ path: relative, ...why, ...countBelow(full, entry) });
+        }
+        else if (entry.isDirectory()) {
+            snapshot.entries.push({ path: relative, kind: 'dir', bytes: 0 });
+            walk(root, full, rules, snapshot);
+        }
+        else if (entry.isFile() || entry.isSymbolicLink()) {
+            // A broken link counts 0 bytes here; checkDirectory refuses it, naming the input.
+            const bytes = external_node_fs_.statSync(full, { throwIfNoEntry: false })?.size ?? 0;
+            snapshot.entries.push({ path: relative, kind: 'file', bytes });
+        }
+    }
+}
+function readIgnoreFile(workspace, codeDir) {
+    for (const name of IGNORE_FILES) {
+        const file = external_node_path_.join(codeDir, name);
+        if (!external_node_fs_.existsSync(file))
+            continue;
+        // Read before the directory's links are checked: a link out of the workspace is refused
+        // here, or a line of the runner's files could come back in an error as "the rule".
+        const real = (0,workspace_paths/* resolveInWorkspace */.z1)(workspace, constants/* Input */.pd.CodeDir, file, 'any');
+        if (!external_node_fs_.statSync(real).isFile())
+            continue;
+        // Case-sensitive, as git on Linux and the SDK's pattern matching are.
+        return { name, matcher: ignore_default()({ ignorecase: false }).add(external_node_fs_.readFileSync(real, 'utf8')) };
+    }
+    return undefined;
+}
+/**
+ * What of `codeDir` is copied to the app root: all but `.git`, `modelDir` when it is inside, and
+ * what the ignore file leaves out. Both paths are real (symlinks resolved), inside `workspace`.
+ */
+function codeSnapshot(workspace, codeDir, modelDir) {
+    const ignoreFile = readIgnoreFile(workspace, codeDir);
+    const snapshot = { root: codeDir, entries: [], leftOut: [] };
+    if (ignoreFile)
+        snapshot.ignoreFile = ignoreFile.name;
+    walk(codeDir, codeDir, { matcher: ignoreFile?.matcher, modelDir }, snapshot);
+    const model = snapshot.leftOut.find((entry) => entry.reason === 'model-dir');
+    if (model)
+        snapshot.modelDirInside = model.path;
+    return snapshot;
+}
+/** What of `modelDir` is copied to the model dir: all of it but `.git`. */
+function modelSnapshot(modelDir) {
+    const snapshot = { root: modelDir, entries: [], leftOut: [] };
+    walk(modelDir, modelDir, {}, snapshot);
+    return snapshot;
+}
+/** The left-out entry that holds `relative` (a path inside the root), if any. */
+function leftOutEntryOf(snapshot, relative) {
+    return snapshot.leftOut.find((entry) => relative === entry.path || relative.startsWith(`${entry.path}/`));
+}
+/** Full paths of the files the snapshot takes. */
+function copiedFiles(snapshot) {
+    return snapshot.entries
+        .filter((entry) => entry.kind === 'file')
+        .map((entry) => external_node_path_.join(snapshot.root, entry.path));
+}
+/**
+ * The entry script must be in the code copy: one the ignore file leaves out would not be in
+ * Azure ML's snapshot either, and the server could not load it.
+ */
+function checkEntryScriptCopied(snapshot, entryScript) {
+    const leftOut = leftOutEntryOf(snapshot, entryScript);
+    if (!leftOut)
+        return;
+    const where = {
+        git: `is inside ${GIT}, which is never copied`,
+        'model-dir': `is inside '${constants/* Input */.pd.ModelDir}', which is left out of the code copy`,
+        'ignore-file': `is left out of the code copy by ${snapshot.ignoreFile} in '${constants/* Input */.pd.CodeDir}' (rule ${JSON.stringify(leftOut.rule)}${leftOut.path === entryScript ? '' : `, on its directory ${leftOut.path}`}): Azure ML would leave it out of its snapshot too`,
+    }[leftOut.reason];
+    throw new Error(`Input '${constants/* Input */.pd.EntryScript}': "${entryScript}" ${where}`);
+}
+function takenCount(snapshot) {
+    const files = snapshot.entries.filter((entry) => entry.kind === 'file');
+    return { files: files.length, bytes: files.reduce((sum, entry) => sum + entry.bytes, 0) };
+}
+function leftOutCount(snapshot, reason) {
+    const entries = snapshot.leftOut.filter((entry) => reason === undefined || entry.reason === reason);
+    return {
+        files: entries.reduce((sum, entry) => sum + entry.files, 0),
+        bytes: entries.reduce((sum, entry) => sum + entry.bytes, 0),
+    };
+}
+function snapshotReport(snapshot) {
+    const report = {
+        copied: takenCount(snapshot),
+        leftOut: { ...leftOutCount(snapshot), git: leftOutCount(snapshot, 'git') },
+    };
+    if (snapshot.modelDirInside !== undefined) {
+        report.leftOut.modelDir = leftOutCount(snapshot, 'model-dir');
+    }
+    if (snapshot.ignoreFile) {
+        report.leftOut.ignoreFile = {
+            name: snapshot.ignoreFile,
+            ...leftOutCount(snapshot, 'ignore-file'),
+        };
+    }
+    return report;
+}
+function files(count) {
+    return count === 1 ? '1 file' : `${count} files`;
+}
+/** "3 files, 1.2 kB": bytes in decimal units, as the summary's sizes. */
+function describeCount(count) {
+    const bytes = count.bytes < 1000
+        ? `${count.bytes} B`
+        : count.bytes < 1000 * 1000
+            ? `${(count.bytes / 1000).toFixed(1)} kB`
+            : `${(count.bytes / 1000 / 1000).toFixed(1)} MB`;
+    return `${files(count.files)}, ${bytes}`;
+}
+/**
+ * One line on what was copied and left out, e.g. "12 files, 40.1 kB copied; left out
+ * 310 files, 2.0 MB: .git 300 files, 1.9 MB; .amlignore 10 files, 0.1 MB". No user text in it.
+ */
+function describeReport(report) {
+    const copied = `${describeCount(report.copied)} copied`;
+    if (report.leftOut.files === 0 && report.leftOut.bytes === 0)
+        return `${copied}; nothing left out`;
+    const parts = [];
+    const { git, modelDir, ignoreFile } = report.leftOut;
+    if (git.files > 0)
+        parts.push(`${GIT} ${describeCount(git)}`);
+    if (modelDir)
+        parts.push(`model-dir ${describeCount(modelDir)}`);
+    if (ignoreFile && ignoreFile.files > 0) {
+        parts.push(`${ignoreFile.name} ${describeCount(ignoreFile)}`);
+    }
+    return `${copied}; left out ${describeCount(report.leftOut)}: ${parts.join('; ')}`;
+}
+/** What the log says about the copies in Prepare: numbers, fixed names, no user text. */
+function snapshotLog(code, model) {
+    const lines = [];
+    if (code)
+        lines.push(`Code copy (${constants/* Input */.pd.CodeDir}): ${describeReport(snapshotReport(code))}`);
+    if (code?.modelDirInside !== undefined) {
+        lines.push(`${constants/* Input */.pd.ModelDir} is inside ${constants/* Input */.pd.CodeDir}: left out of the code copy; the script finds it through ${constants/* Contract */.NZ.modelDirEnv} (${constants/* Contract */.NZ.modelDir})`);
+    }
+    if (model)
+        lines.push(`Model copy (${constants/* Input */.pd.ModelDir}): ${describeReport(snapshotReport(model))}`);
+    if (code && model && code.root.startsWith(`${model.root}${external_node_path_.sep}`)) {
+        lines.push(`${constants/* Input */.pd.CodeDir} is inside ${constants/* Input */.pd.ModelDir}: its files are in the image twice, as code and in the model copy`);
+    }
+    return lines;
 }
 
 ;// CONCATENATED MODULE: ./src/expected-response.ts
@@ -31919,69 +33769,6 @@ function parseReference(text) {
 }
 const REFERENCE_RULE = 'an image reference: lowercase [registry/]path components, optional :tag ([\\w][\\w.-]{0,127}) and optional @digest';
 
-;// CONCATENATED MODULE: ./src/workspace-paths.ts
-// Paths given as inputs must stay inside the workspace once symlinks are resolved, so a pull
-// request cannot make the action read (and bake into an image) files from elsewhere on the runner.
-
-
-function isInside(root, candidate) {
-    const relative = external_node_path_.relative(root, candidate);
-    return relative === '' || (!relative.startsWith('..') && !external_node_path_.isAbsolute(relative));
-}
-/** Resolves `value` against `root`, follows symlinks, and checks it is inside and of the kind. */
-function resolveInWorkspace(root, inputName, value, kind) {
-    const realRoot = external_node_fs_.realpathSync(root);
-    const candidate = external_node_path_.resolve(root, value);
-    let real;
-    try {
-        real = external_node_fs_.realpathSync(candidate);
-    }
-    catch {
-        throw new Error(`Input '${inputName}': "${value}" does not exist (looked for ${candidate})`);
-    }
-    if (!isInside(realRoot, real)) {
-        throw new Error(`Input '${inputName}': "${value}" resolves outside the workspace (${realRoot})`);
-    }
-    const stat = external_node_fs_.statSync(real);
-    if (kind === 'file' && !stat.isFile()) {
-        throw new Error(`Input '${inputName}': "${value}" is not a file`);
-    }
-    if (kind === 'dir' && !stat.isDirectory()) {
-        throw new Error(`Input '${inputName}': "${value}" is not a directory`);
-    }
-    return real;
-}
-/**
- * A directory to bake into the image must hold at least one file, and any symlink in it must
- * point inside the workspace (file links are copied as the file they point to).
- */
-function checkDirectory(workspace, inputName, dir) {
-    const realWorkspace = external_node_fs_.realpathSync(workspace);
-    let files = 0;
-    for (const entry of external_node_fs_.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-        const full = external_node_path_.join(entry.parentPath, entry.name);
-        if (entry.isSymbolicLink()) {
-            let target;
-            try {
-                target = external_node_fs_.realpathSync(full);
-            }
-            catch {
-                throw new Error(`Input '${inputName}': symlink ${full} is broken`);
-            }
-            if (!isInside(realWorkspace, target)) {
-                throw new Error(`Input '${inputName}': symlink ${full} points outside the workspace`);
-            }
-            if (!external_node_fs_.statSync(target).isFile()) {
-                throw new Error(`Input '${inputName}': symlink ${full} must point to a file`);
-            }
-        }
-        if (entry.isFile() || entry.isSymbolicLink())
-            files++;
-    }
-    if (files === 0)
-        throw new Error(`Input '${inputName}': directory ${dir} has no files`);
-}
-
 ;// CONCATENATED MODULE: ./src/scoring-cases.ts
 // What the smoke test sends to POST /score: one sample request (inline JSON or a file), or a
 // directory of cases, each `<name>.json` with an optional `<name>.expected.json` (JSON the
@@ -32023,9 +33810,19 @@ function readExpected(file, name) {
         throw new Error(`Input '${constants/* Input */.pd.SampleRequest}': ${name} must be JSON or a /regex/: ${error.message}`, { cause: error });
     }
 }
+function isCaseFileName(name) {
+    return name.endsWith('.json') || name.endsWith(STATUS_SUFFIX);
+}
 function casesInDirectory(workspace, dir, defaults) {
-    checkDirectory(workspace, constants/* Input */.pd.SampleRequest, dir);
-    const files = external_node_fs_.readdirSync(dir).sort();
+    (0,workspace_paths/* checkDirectory */.W3)(workspace, constants/* Input */.pd.SampleRequest, dir);
+    const entries = external_node_fs_.readdirSync(dir, { withFileTypes: true });
+    // A folder named like a case would be read as one (EISDIR): say so instead.
+    for (const entry of entries) {
+        if (entry.isDirectory() && isCaseFileName(entry.name)) {
+            throw new Error(`Input '${constants/* Input */.pd.SampleRequest}': ${entry.name} in ${dir} is a directory; a case is a file (<name>.json, <name>${EXPECTED_SUFFIX}, <name>${STATUS_SUFFIX}): rename or move the folder`);
+        }
+    }
+    const files = entries.map((entry) => entry.name).sort();
     const requests = files.filter((file) => file.endsWith('.json') && !file.endsWith(EXPECTED_SUFFIX));
     if (requests.length === 0) {
         throw new Error(`Input '${constants/* Input */.pd.SampleRequest}': directory ${dir} has no request files (<name>.json)`);
@@ -32065,7 +33862,7 @@ function scoringCases(workspace, raw, defaults) {
     if (/^[[{"]/.test(trimmed)) {
         return [{ name: constants/* Input */.pd.SampleRequest, body: checkJson(trimmed), ...defaults }];
     }
-    const found = resolveInWorkspace(workspace, constants/* Input */.pd.SampleRequest, trimmed, 'any');
+    const found = (0,workspace_paths/* resolveInWorkspace */.z1)(workspace, constants/* Input */.pd.SampleRequest, trimmed, 'any');
     if (external_node_fs_.statSync(found).isDirectory())
         return casesInDirectory(workspace, found, defaults);
     return [
@@ -32088,10 +33885,8 @@ function scoringCases(workspace, raw, defaults) {
 
 
 
-// Debian policy for package names; apt's own suffixes (trailing '-' removes a package, a single
-// trailing '+' is an install marker) are refused so an entry can only ever mean "install this".
-const APT_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
-const APT_VERSION = /^[A-Za-z0-9.+~:-]+$/;
+
+
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const LABEL_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const NETWORK = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -32114,8 +33909,15 @@ function booleanInput(name, fallback) {
         return false;
     throw new Error(`Input '${name}' must be true or false, got "${inputs_text(name)}"`);
 }
-/** Only an image that was built and passed its smoke test may be pushed. */
-function checkPush(push, build, smokeTest) {
+/**
+ * Only an image that was built and passed its smoke test may be pushed, and only to a tag the
+ * user chose: the default tag names no registry host, so docker would send it to Docker Hub,
+ * and only after the whole build and test.
+ */
+function checkPush(push, build, smokeTest, tags) {
+    if (push && tags.length === 0) {
+        throw new Error(`Input '${constants/* Input */.pd.Push}': true needs '${constants/* Input */.pd.Tags}' with the registry to push to (e.g. ghcr.io/owner/model:1); the default tag names no registry host, so docker would push it to Docker Hub`);
+    }
     if (push && !build) {
         throw new Error(`Input '${constants/* Input */.pd.Push}': true needs '${constants/* Input */.pd.Build}: true' (only an image that was built and passed its smoke test is pushed)`);
     }
@@ -32134,15 +33936,7 @@ function integerInput(name, fallback, min, max) {
     return Number(raw);
 }
 function checkAptPackage(entry) {
-    const [name, version, ...extra] = entry.split('=');
-    const rule = `Input '${constants/* Input */.pd.AptPackages}': "${entry}" is not a Debian package name (lowercase letters, digits, '+', '-', '.'; at least two characters; optional =version)`;
-    if (extra.length > 0 || !APT_NAME.test(name))
-        throw new Error(rule);
-    if (name.endsWith('-') || (name.endsWith('+') && !name.endsWith('++'))) {
-        throw new Error(`${rule}: a trailing '+' or '-' would change what apt does`);
-    }
-    if (version !== undefined && !APT_VERSION.test(version))
-        throw new Error(rule);
+    parseAptPackage(entry);
     return entry;
 }
 function checkImageReference(name, value) {
@@ -32195,11 +33989,21 @@ function pipIndexUrl(name, value) {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
         throw new Error(`Input '${name}' must be an http(s) URL (value hidden: it may hold a token)`);
     }
-    for (const part of [url.username, url.password]) {
-        if (part !== '') {
-            core.setSecret(part);
-            core.setSecret(decodeURIComponent(part));
+    for (const [part, what] of [
+        [url.username, 'user name'],
+        [url.password, 'password'],
+    ]) {
+        if (part === '')
+            continue;
+        core.setSecret(part);
+        let decoded;
+        try {
+            decoded = decodeURIComponent(part);
         }
+        catch {
+            throw new Error(`Input '${name}': the ${what} in the URL must be percent-encoded: each '%' followed by two hex digits (a literal '%' is %25), and the bytes UTF-8 (value hidden: it may hold a token)`);
+        }
+        core.setSecret(decoded);
     }
     return value;
 }
@@ -32226,10 +34030,10 @@ function entryScript(codeDir, raw) {
     }
     const file = external_node_path_.resolve(codeDir, raw);
     const relative = external_node_path_.relative(codeDir, file);
-    if (relative.startsWith('..') || external_node_path_.isAbsolute(relative) || !relative.endsWith('.py')) {
+    if (!(0,workspace_paths/* isInside */.FK)(codeDir, file) || !relative.endsWith('.py')) {
         throw new Error(`Input '${constants/* Input */.pd.EntryScript}': "${raw}" must be a .py file inside '${constants/* Input */.pd.CodeDir}'`);
     }
-    resolveInWorkspace(codeDir, constants/* Input */.pd.EntryScript, relative, 'file');
+    (0,workspace_paths/* resolveInWorkspace */.z1)(codeDir, constants/* Input */.pd.EntryScript, relative, 'file');
     return relative.split(external_node_path_.sep).join('/');
 }
 function getInputs() {
@@ -32246,16 +34050,27 @@ function getInputs() {
     const requirementsRaw = optionalText(constants/* Input */.pd.Requirements);
     const codeDirRaw = optionalText(constants/* Input */.pd.CodeDir);
     const modelDirRaw = optionalText(constants/* Input */.pd.ModelDir);
-    const codeDir = codeDirRaw && resolveInWorkspace(workspace, constants/* Input */.pd.CodeDir, codeDirRaw, 'dir');
-    const modelDir = modelDirRaw && resolveInWorkspace(workspace, constants/* Input */.pd.ModelDir, modelDirRaw, 'dir');
+    const codeDir = codeDirRaw && (0,workspace_paths/* resolveInWorkspace */.z1)(workspace, constants/* Input */.pd.CodeDir, codeDirRaw, 'dir');
+    const modelDir = modelDirRaw && (0,workspace_paths/* resolveInWorkspace */.z1)(workspace, constants/* Input */.pd.ModelDir, modelDirRaw, 'dir');
+    if (codeDir && codeDir === modelDir) {
+        throw new Error(`Input '${constants/* Input */.pd.ModelDir}': "${modelDirRaw}" is the same directory as '${constants/* Input */.pd.CodeDir}'; give the model a directory of its own (a model-dir inside code-dir is left out of the code copy)`);
+    }
     const entry = entryScript(codeDir, optionalText(constants/* Input */.pd.EntryScript)?.trim());
     if (codeDir !== undefined && entry === undefined) {
         throw new Error(`Input '${constants/* Input */.pd.EntryScript}' is required with '${constants/* Input */.pd.CodeDir}'`);
     }
     if (codeDir)
-        checkDirectory(workspace, constants/* Input */.pd.CodeDir, codeDir);
+        (0,workspace_paths/* checkNamesUtf8 */.O1)(constants/* Input */.pd.CodeDir, codeDir);
     if (modelDir)
-        checkDirectory(workspace, constants/* Input */.pd.ModelDir, modelDir);
+        (0,workspace_paths/* checkNamesUtf8 */.O1)(constants/* Input */.pd.ModelDir, modelDir);
+    const code = codeDir ? codeSnapshot(workspace, codeDir, modelDir) : undefined;
+    const model = modelDir ? modelSnapshot(modelDir) : undefined;
+    if (code && entry)
+        checkEntryScriptCopied(code, entry);
+    if (code)
+        (0,workspace_paths/* checkDirectory */.W3)(workspace, constants/* Input */.pd.CodeDir, code.root, copiedFiles(code));
+    if (model)
+        (0,workspace_paths/* checkDirectory */.W3)(workspace, constants/* Input */.pd.ModelDir, model.root, copiedFiles(model));
     const network = optionalText(constants/* Input */.pd.Network)?.trim();
     if (network !== undefined && !NETWORK.test(network)) {
         throw new Error(`Input '${constants/* Input */.pd.Network}': "${network}" is not a docker network name`);
@@ -32272,18 +34087,21 @@ function getInputs() {
     }
     const build = booleanInput(constants/* Input */.pd.Build, true);
     const smokeTest = booleanInput(constants/* Input */.pd.SmokeTest, true);
-    const push = checkPush(booleanInput(constants/* Input */.pd.Push, false), build, smokeTest);
+    const tags = splitList(inputs_text(constants/* Input */.pd.Tags)).map(checkTag);
+    const push = checkPush(booleanInput(constants/* Input */.pd.Push, false), build, smokeTest, tags);
     return {
         workspace,
         baseImage,
         aptPackages: splitList(inputs_text(constants/* Input */.pd.AptPackages)).map(checkAptPackage),
         requirements: requirementsRaw &&
-            resolveInWorkspace(workspace, constants/* Input */.pd.Requirements, requirementsRaw.trim(), 'file'),
+            (0,workspace_paths/* resolveInWorkspace */.z1)(workspace, constants/* Input */.pd.Requirements, requirementsRaw.trim(), 'file'),
         codeDir,
         entryScript: entry,
         modelDir,
+        codeSnapshot: code,
+        modelSnapshot: model,
         env: checkEnv(parseKeyValueLines(constants/* Input */.pd.Env, inputs_text(constants/* Input */.pd.Env)), booleanInput(constants/* Input */.pd.OverrideContractEnv, false)),
-        tags: splitList(inputs_text(constants/* Input */.pd.Tags)).map(checkTag),
+        tags,
         labels: checkLabels(parseKeyValueLines(constants/* Input */.pd.Labels, inputs_text(constants/* Input */.pd.Labels))),
         build,
         network,
@@ -32349,6 +34167,7 @@ function metadata(result, baseImage) {
             checked: result.score.swagger.checked,
         },
         dependencies: result.dependencies,
+        copies: result.copies,
         pushed: result.pushed,
         timings: {
             dependenciesMs: result.timings.dependenciesMs,
@@ -32381,11 +34200,14 @@ function setSmokeTestFailureOutputs(failure) {
     setScoreOutputs(failure.result.cases);
 }
 
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: ./src/dockerfile.ts
 // Renders the Dockerfile that extends the prebuilt image. Pure: the same plan gives the same
-// text. User text reaches it only as validated apt entries, env and label keys, and env and label
-// values, and those values are quoted so that no character can end the instruction or start a
-// new one.
+// text. User text reaches it only as validated apt entries (and the architectures they name),
+// env and label keys, and env and label values, and those values are quoted so that no
+// character can end the instruction or start a new one.
+
 
 /** Where each input sits inside the build context the action stages. */
 const ContextPath = {
@@ -32409,11 +34231,17 @@ function continued(lines) {
     return lines.join(' \\\n');
 }
 function aptStep(packages) {
+    // apt fetches a foreign architecture's lists only once dpkg knows it: added before the update.
+    const [first, ...rest] = [
+        ...foreignArchitectures(packages).map((architecture) => `dpkg --add-architecture ${architecture}`),
+        'apt-get update',
+    ];
     return [
         '# OS packages in one layer; the lists are removed so they do not ship in the image.',
         'RUN ' +
             continued([
-                'apt-get update',
+                first,
+                ...rest.map((command) => ` && ${command}`),
                 ' && apt-get install -y --no-install-recommends',
                 ...packages.map((name) => `      ${name}`),
                 ' && apt-get clean -y',
@@ -32528,7 +34356,8 @@ function renderApplicationDockerfile(plan, from) {
 ;// CONCATENATED MODULE: ./src/build-context.ts
 // Stages the build context: only what the Dockerfile copies, never the whole workspace. Files are
 // hard-linked where the file system allows it (no data copied, so a large model costs nothing),
-// and copied otherwise. Symlinks to files are staged as the file they point to.
+// and copied otherwise. Symlinks to files are staged as the file they point to. Code and model
+// are staged as their snapshots take them (code-snapshot.ts): no `.git`, nothing ignored.
 
 
 
@@ -32546,14 +34375,14 @@ function stageFile(source, target) {
         external_node_fs_.copyFileSync(real, target);
     }
 }
-function stageTree(sourceDir, targetDir) {
+function stageTree(snapshot, targetDir) {
     external_node_fs_.mkdirSync(targetDir, { recursive: true });
-    for (const entry of external_node_fs_.readdirSync(sourceDir, { recursive: true, withFileTypes: true })) {
-        const source = external_node_path_.join(entry.parentPath, entry.name);
-        const target = external_node_path_.join(targetDir, external_node_path_.relative(sourceDir, source));
-        if (entry.isDirectory())
+    for (const entry of snapshot.entries) {
+        const source = external_node_path_.join(snapshot.root, entry.path);
+        const target = external_node_path_.join(targetDir, entry.path);
+        if (entry.kind === 'dir')
             external_node_fs_.mkdirSync(target, { recursive: true });
-        else if (entry.isFile() || entry.isSymbolicLink())
+        else
             stageFile(source, target);
     }
 }
@@ -32571,10 +34400,12 @@ function stageContexts(root, sources) {
     if (sources.requirements) {
         stageFile(sources.requirements, external_node_path_.join(staged.dependencies, ContextPath.requirements));
     }
-    if (sources.modelDir)
-        stageTree(sources.modelDir, external_node_path_.join(staged.application, ContextPath.model));
-    if (sources.codeDir)
-        stageTree(sources.codeDir, external_node_path_.join(staged.application, ContextPath.code));
+    if (sources.modelSnapshot) {
+        stageTree(sources.modelSnapshot, external_node_path_.join(staged.application, ContextPath.model));
+    }
+    if (sources.codeSnapshot) {
+        stageTree(sources.codeSnapshot, external_node_path_.join(staged.application, ContextPath.code));
+    }
     return staged;
 }
 const StagedContext = { dependencies: 'dependencies', application: 'application' };
@@ -32585,6 +34416,8 @@ const STANDALONE_SOURCES = {
     code: `${StagedContext.application}/${ContextPath.code}`,
 };
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/content-hash.ts
 // A digest of every build input, for the default tag: the same inputs give the same tag, and
 // legs of a matrix with different base images never collide.
@@ -32599,41 +34432,61 @@ async function fileDigest(file) {
 }
 /**
  * Digest of a directory tree as COPY puts it in the image: sorted relative paths of directories
- * (empty ones are copied too) and files, each file's permission bits and content. The default
- * tag names an image the action may reuse without building (same-build.ts), so whatever changes
- * the copied tree must change this digest.
+ * (empty ones are copied too) and files, each file's permission bits and content. Only what the
+ * snapshot takes counts (code-snapshot.ts): a file left out changes neither the image nor this.
+ * The default tag names an image the action may reuse without building (same-build.ts), so
+ * whatever changes the copied tree must change this digest.
  */
-async function treeDigest(dir) {
-    const entries = external_node_fs_.readdirSync(dir, { recursive: true, withFileTypes: true })
-        .filter((entry) => entry.isDirectory() || entry.isFile() || entry.isSymbolicLink())
-        .map((entry) => ({ entry, full: external_node_path_.join(entry.parentPath, entry.name) }))
-        .sort((a, b) => (a.full < b.full ? -1 : a.full > b.full ? 1 : 0));
+async function treeDigest(snapshot) {
+    const entries = [...snapshot.entries].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
     const hash = (0,external_node_crypto_.createHash)('sha256');
-    for (const { entry, full } of entries) {
-        const relative = external_node_path_.relative(dir, full).split(external_node_path_.sep).join('/');
+    for (const entry of entries) {
         // A staged directory gets the runner's default mode, whatever the source's: only its path
         // counts. A file is staged as (a link to) the file itself, symlinks followed: its mode counts.
-        if (entry.isDirectory())
-            hash.update(`${relative}/\0d\n`);
+        if (entry.kind === 'dir')
+            hash.update(`${entry.path}/\0d\n`);
         else {
+            const full = external_node_path_.join(snapshot.root, entry.path);
             const mode = (external_node_fs_.statSync(full).mode & 0o7777).toString(8);
-            hash.update(`${relative}\0${mode}\0${await fileDigest(full)}\n`);
+            hash.update(`${entry.path}\0${mode}\0${await fileDigest(full)}\n`);
         }
     }
     return hash.digest('hex');
 }
-/** Hashes a JSON-able description whose file and tree entries are given as paths to digest. */
+/** Hashes a JSON-able description, files given as paths and trees as snapshots to digest. */
 async function contentHash(description, files, trees) {
     const digests = {};
     for (const [name, file] of Object.entries(files)) {
         digests[name] = file ? await fileDigest(file) : null;
     }
-    for (const [name, dir] of Object.entries(trees)) {
-        digests[name] = dir ? await treeDigest(dir) : null;
+    for (const [name, snapshot] of Object.entries(trees)) {
+        digests[name] = snapshot ? await treeDigest(snapshot) : null;
     }
     return (0,external_node_crypto_.createHash)('sha256')
         .update(JSON.stringify({ scheme: 2, description, digests }))
         .digest('hex');
+}
+
+;// CONCATENATED MODULE: ./src/default-tag.ts
+// The image name of the default tag, from the repository name. GitHub allows names docker does
+// not (`My..Repo`, `foo_-bar`, `a___b`, `.github`): the name is mapped onto docker's grammar,
+// and checked with the same parser as every other reference, before anything is built.
+
+
+const FALLBACK_NAME = 'extend-azureml-image';
+// What docker allows between two alphanumeric runs of a path component.
+const SEPARATOR = /^(?:[._]|__|-+)$/;
+/** A path component for `owner/name` (or `name`); a name that is already one is kept as it is. */
+function default_tag_defaultTagName(repository) {
+    const name = (repository?.split('/').pop() ?? '')
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, (run) => (SEPARATOR.test(run) ? run : '-'))
+        .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+    const derived = name || FALLBACK_NAME;
+    if (parseReference(derived)?.name !== derived) {
+        throw new Error(`The repository name ${JSON.stringify(repository)} gives no valid image name for the default tag: set '${constants/* Input */.pd.Tags}'`);
+    }
+    return derived;
 }
 
 // EXTERNAL MODULE: external "node:zlib"
@@ -33086,7 +34939,7 @@ async function pushOne(docker, tag, context, options) {
     let lastLine = '';
     await (0,retry/* retry */.L)(async () => {
         attempt++;
-        const relay = startRelay();
+        const relay = (0,src_log/* startRelay */.sd)();
         let result;
         try {
             result = await docker.push(tag, (line) => relay.line(line));
@@ -33106,7 +34959,7 @@ async function pushOne(docker, tag, context, options) {
         attempts: PUSH_ATTEMPTS,
         firstDelayMs: 2000,
         sleep: options.sleep,
-        onRetry: (delayMs) => core.info(`Pushing ${tag} failed (attempt ${attempt} of ${PUSH_ATTEMPTS}: ${lastLine}); retrying in ${delayMs / 1000} s`),
+        onRetry: (delayMs) => (0,src_log/* printInert */.C6)(`Pushing ${tag} failed (attempt ${attempt} of ${PUSH_ATTEMPTS}: ${lastLine}); retrying in ${delayMs / 1000} s`),
     });
 }
 /**
@@ -33120,7 +34973,7 @@ async function pushTags(docker, tags, options = {}) {
             const before = await docker.repoDigests(tag);
             await pushOne(docker, tag, { localTags: tags, pushed: pushed.map((item) => item.tag) }, options);
             const found = pushedDigest(tag, await docker.repoDigests(tag), before);
-            core.info(`Pushed ${tag}: ${found}`);
+            (0,src_log/* printInert */.C6)(`Pushed ${tag}: ${found}`);
             return found;
         });
         pushed.push({ tag, digest });
@@ -33611,6 +35464,8 @@ class SmokeTestFailure extends Error {
     }
 }
 const LOG_LINES_IN_MESSAGE = 15;
+/** The title of the container log's group, then the container's name in parentheses. */
+const CONTAINER_LOG_GROUP = 'Container log';
 const WAIT_PROGRESS_EVERY_MS = 5000;
 function lastLines(log) {
     return log.trimEnd().split(/\r?\n/).slice(-LOG_LINES_IN_MESSAGE).join('\n');
@@ -33689,7 +35544,7 @@ async function smokeTest(docker, registry, request) {
     finally {
         core.endGroup();
         log ??= await docker.logs(name).catch(() => '');
-        await showFolded(`Container log (${name})`, log);
+        await (0,src_log/* showFolded */.Kp)(`${CONTAINER_LOG_GROUP} (${name})`, log);
         await registry
             .removeContainer(name)
             .catch((error) => core.warning(`Could not remove container ${name}: ${error.message}`));
@@ -33764,7 +35619,8 @@ async function scoreCase(url, scoringCase, request, containerLog) {
         ms: Date.now() - started,
         ...(answer.truncated ? { responseCut: true } : {}),
     });
-    core.info(`${scoringCase.name}: POST /score answered ${answer.status} in ${result.ms} ms`);
+    // The case is named after its file: a pull request chooses it.
+    (0,src_log/* printInert */.C6)(`${scoringCase.name}: POST /score answered ${answer.status} in ${result.ms} ms`);
     if (answer.status !== scoringCase.expectedStatus) {
         const problems = [
             `POST /score answered ${answer.status} (expected ${scoringCase.expectedStatus}): ${answer.body.slice(0, 500)}`,
@@ -33810,6 +35666,8 @@ function failureMessage(cases, failed) {
 
 
 
+
+
 // A user as docker prints it: name or uid, optional group. Anything else is not trusted into
 // the Dockerfile's USER line.
 const USER = /^[A-Za-z0-9_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/;
@@ -33824,13 +35682,7 @@ function baseUserOrDefault(user) {
 }
 /** name:tag from the repository name and a digest of every build input. */
 function defaultTag(hash, repository = process.env.GITHUB_REPOSITORY) {
-    const repo = repository
-        ?.split('/')
-        .pop()
-        ?.toLowerCase()
-        .replace(/[^a-z0-9._-]+/g, '-')
-        .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
-    return `${repo || 'extend-azureml-image'}:${hash.slice(0, 16)}`;
+    return `${defaultTagName(repository)}:${hash.slice(0, 16)}`;
 }
 /** OCI labels from the GitHub context; the user's labels win on the same key. */
 function imageLabels(inputs, env = process.env) {
@@ -33866,6 +35718,8 @@ function publicIndexes(inputs) {
 async function computeTags(inputs, labels) {
     if (inputs.tags.length > 0)
         return inputs.tags;
+    // Checked before the digest reads every file: a name docker refuses fails here, not later.
+    const name = default_tag_defaultTagName(process.env.GITHUB_REPOSITORY);
     const hash = await contentHash({
         baseImage: inputs.baseImage,
         aptPackages: inputs.aptPackages,
@@ -33873,8 +35727,8 @@ async function computeTags(inputs, labels) {
         env: inputs.env,
         labels,
         pipIndexes: publicIndexes(inputs),
-    }, { requirements: inputs.requirements }, { code: inputs.codeDir, model: inputs.modelDir });
-    return [defaultTag(hash)];
+    }, { requirements: inputs.requirements }, { code: inputs.codeSnapshot, model: inputs.modelSnapshot });
+    return [`${name}:${hash.slice(0, 16)}`];
 }
 function workRoot() {
     return process.env.RUNNER_TEMP || external_node_os_.tmpdir();
@@ -33884,7 +35738,7 @@ async function buildImage(docker, title, request, workDir) {
     const iidFile = external_node_path_.join(workDir, `${external_node_path_.basename(request.dockerfile)}.iid`);
     const recent = [];
     const build = await core.group(title, async () => {
-        const relay = startRelay();
+        const relay = (0,src_log/* startRelay */.sd)();
         try {
             return await docker.build({ ...request, iidFile }, (line) => {
                 relay.line(line);
@@ -33942,7 +35796,7 @@ async function runPipeline(inputs, docker, registry, imageCache) {
             computeTags(inputs, labels),
         ]);
         if (engine !== undefined && builder !== undefined) {
-            core.info(`Docker engine ${engine}`);
+            (0,src_log/* printInert */.C6)(`Docker engine ${engine}`);
             core.info(`Builder: ${builder === 'buildkit' ? 'BuildKit' : 'legacy builder'}`);
         }
         // Refused whatever the daemon holds, so the same inputs never pass on one runner and fail
@@ -33950,6 +35804,8 @@ async function runPipeline(inputs, docker, registry, imageCache) {
         if (pipConfigMode(inputs, builder) === 'build-args')
             pipBuildArgs(pipIndexes(inputs));
         const contexts = stageContexts(workDir, inputs);
+        for (const line of snapshotLog(inputs.codeSnapshot, inputs.modelSnapshot))
+            core.info(line);
         const plan = {
             baseImage: inputs.baseImage,
             user: constants/* Contract */.NZ.defaultUser, // settled below, once the base image (or its cache) is known
@@ -33974,12 +35830,17 @@ async function runPipeline(inputs, docker, registry, imageCache) {
         baseUser: plan.user,
         timings: {},
         smokeTest: 'skipped',
+        copies: {
+            code: inputs.codeSnapshot && snapshotReport(inputs.codeSnapshot),
+            model: inputs.modelSnapshot && snapshotReport(inputs.modelSnapshot),
+        },
     };
     const writeStandalone = () => {
         const text = renderDockerfile({ ...plan, sources: STANDALONE_SOURCES });
         external_node_fs_.writeFileSync(dockerfile, text);
+        // Env and label values are printed as given: inert, for they may be a pull request's.
         core.startGroup('Dockerfile');
-        core.info(text);
+        (0,src_log/* printInert */.C6)(text);
         core.endGroup();
     };
     if (!inputs.build || builder === undefined) {
@@ -34030,7 +35891,7 @@ async function runPipeline(inputs, docker, registry, imageCache) {
         result.timings.dependenciesMs = Date.now() - started;
     }
     result.baseUser = plan.user;
-    core.info(`Base image user: ${plan.user}`);
+    (0,src_log/* printInert */.C6)(`Base image user: ${plan.user}`);
     writeStandalone();
     // Freshly built dependencies are archived while the application is built and tested; they
     // reach the cache only if that image passes.
@@ -34047,7 +35908,7 @@ async function runPipeline(inputs, docker, registry, imageCache) {
         registry.addTags(prepared.tags);
         let image;
         if (fromImage && isSameBuild(previous, application.digest, fromImage)) {
-            core.info(`${prepared.tags[0]} already holds this build (${previous.id}): the same inputs and recipe, on ${from}. Nothing to build.`);
+            (0,src_log/* printInert */.C6)(`${prepared.tags[0]} already holds this build (${previous.id}): the same inputs and recipe, on ${from}. Nothing to build.`);
             result.imageId = previous.id;
             result.reused = true;
             image = Promise.resolve(previous);
@@ -34065,7 +35926,7 @@ async function runPipeline(inputs, docker, registry, imageCache) {
                 buildArgs: [],
             }, workDir);
             result.timings.buildMs = Date.now() - buildStarted;
-            core.info(`Built ${result.imageId} as ${prepared.tags.join(', ')}`);
+            (0,src_log/* printInert */.C6)(`Built ${result.imageId} as ${prepared.tags.join(', ')}`);
             // Only for the summary's sizes: asked while the smoke test runs.
             image = docker.localImage(result.imageId).catch(() => undefined);
         }
@@ -34132,6 +35993,7 @@ async function runPipeline(inputs, docker, registry, imageCache) {
 
 
 
+
 /** Bodies shown in the summary are cut shorter than in outputs: it is read, not parsed. */
 const SUMMARY_TEXT_LIMIT = 1000;
 function escapeHtml(text) {
@@ -34165,6 +36027,16 @@ function sizeCell(result) {
         return '–';
     const layers = sizes.layersAdded === 1 ? '1 layer' : `${sizes.layersAdded} layers`;
     return `${megabytes(sizes.imageBytes)} (+${megabytes(sizes.imageBytes - sizes.baseBytes)} and ${layers} over the base)`;
+}
+function copyRows(copies) {
+    const rows = [
+        ['Code (code-dir)', copies?.code],
+        ['Model (model-dir)', copies?.model],
+    ];
+    // describeReport holds numbers and fixed names only; escaped all the same.
+    return rows
+        .filter((entry) => entry[1] !== undefined)
+        .map(([name, report]) => row(name, escapeHtml(describeReport(report))));
 }
 function verdictCell(result) {
     if (result.smokeTest === 'skipped')
@@ -34220,6 +36092,7 @@ async function writeSummary(result, baseImage) {
         row('Tags', result.built ? result.tags.map(code).join('<br>') : 'not built (<code>build: false</code>)'),
         row('Image id', result.imageId ? code(result.imageId) : '–'),
         row('Size', sizeCell(result)),
+        ...copyRows(result.copies),
         row('Dependencies', dependenciesCell(result)),
         row('Build', result.reused
             ? 'nothing to build: the tag already held this build'
@@ -34269,12 +36142,12 @@ async function writeFailureSummary(message, baseImage, failure) {
 
 
 
-async function run(docker = new src_docker.DockerCli()) {
+async function run(docker = new src_docker.DockerCli(), { requireLinuxRunner = true } = {}) {
     const registry = new CleanupRegistry(docker);
     const stopWatchingSignals = cleanupOnSignals(registry);
     let inputs;
     try {
-        if (process.platform !== 'linux') {
+        if (requireLinuxRunner && process.platform !== 'linux') {
             throw new Error(`extend-azureml-image needs a Linux runner (this is ${process.platform}): Azure ML inference images are Linux images`);
         }
         inputs = getInputs();
@@ -34554,7 +36427,8 @@ function helpText(width = 80) {
         '',
         'Builds an Azure ML inference image the way the GitHub Action does, starts it and',
         'smoke-tests GET / and POST /score, here on your machine: the same pipeline, the same',
-        'inputs, the same checks. Needs a Docker engine.',
+        'inputs, the same checks. Needs a Docker engine that runs Linux containers (Docker',
+        'Desktop on macOS and Windows too).',
         '',
         "Action inputs (see the Inputs table in the README for each one's meaning and default):",
         ...columns(inputNames().map((name) => `--${name}`), width),
@@ -34568,7 +36442,8 @@ function helpText(width = 80) {
         'Options of the command line:',
         "  --workspace DIR   resolve the inputs' paths against DIR (default: the current directory)",
         '  --summary FILE    write the job summary (Markdown) to FILE',
-        '  --verbose         show debug messages',
+        '  --verbose         show debug messages, the whole build log on a terminal, and the',
+        '                    container log of a run that passed',
         '  -h, --help        show this help',
         '',
         'Exit status: 0 when the image was built and passed, 1 when the run failed, 2 for a',
@@ -34630,6 +36505,28 @@ function readOutputs(files) {
     return parseFileCommands(external_node_fs_.readFileSync(files.output, 'utf8'));
 }
 
+;// CONCATENATED MODULE: ./src/cli/inert-under-runner.ts
+// The CLI run as a workflow step (`run: npx extend-azureml-image ...`): the runner reads the
+// step's stdout and stderr for workflow commands, and the CLI renders what it relays (the build
+// log, the container log, case names, error details) as plain lines. There its whole output is
+// one stop-commands span, so nothing it prints is obeyed; the action itself is the way to get
+// annotations and outputs in a workflow.
+
+/** Starts the span when run by a runner; returns what ends it (a no-op elsewhere). */
+function inertUnderRunner(write, env = process.env) {
+    if (env.GITHUB_ACTIONS !== 'nope')
+        return () => undefined;
+    const token = `extend-azureml-image-cli-${(0,external_node_crypto_.randomUUID)()}`;
+    write(`::stop-commands::${token}\n`);
+    let ended = false;
+    return () => {
+        if (ended)
+            return;
+        ended = true;
+        write(`::${token}::\n`);
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/cli/outputs-block.ts
 // The step's outputs at the end of a run, as a short aligned block. The Dockerfile and context
 // paths are left out: like the post step in a job, the CLI removes them when it ends (the log
@@ -34660,36 +36557,58 @@ function rank(order, name) {
 }
 
 ;// CONCATENATED MODULE: ./src/cli/status-line.ts
-// The one line at the bottom of a terminal that says what is running and for how long, rewritten
-// in place. It is taken away before anything else is printed and drawn again afterwards, so log
-// lines never mix with it. Only ever used on a terminal.
-const CLEAR = '\r\u001b[2K';
+// The few lines at the bottom of a terminal that say what is running: the last lines of the log
+// being followed (the build's), then one line with a spinner and the elapsed time, rewritten in
+// place. They are taken away before anything else is printed and drawn again afterwards, so log
+// lines never mix with them. Only ever used on a terminal.
+const ESC = '\u001b';
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+// Colour and cursor sequences, and what is left of other control characters, in a log line.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b[@-_]|[\u0000-\u0008\u000b-\u001f\u007f]/g;
+/**
+ * A log line as one line of the terminal: what a progress bar's carriage return would leave,
+ * without escape sequences (they could move the cursor out of the region) and tabs.
+ */
+function plainLine(line) {
+    const shown = line.slice(line.lastIndexOf('\r') + 1);
+    return shown.replace(/\t/g, '  ').replace(CONTROL, '');
+}
 class StatusLine {
     write;
     columns;
     now;
-    shown = false;
-    constructor(write, columns = () => 80, now = Date.now) {
+    dim;
+    /** Terminal lines drawn (0: nothing shown). */
+    drawn = 0;
+    constructor(write, columns = () => 80, now = Date.now, dim = String) {
         this.write = write;
         this.columns = columns;
         this.now = now;
+        this.dim = dim;
     }
-    /** Draws `text` (cut to the terminal's width, so it never wraps and stays one line). */
-    show(text) {
+    /**
+     * Draws `tail` (plain lines, dimmed when colour is on) and `text` under it, each cut to the terminal's width so
+     * that none wraps: the region is exactly as many lines as it has entries.
+     */
+    show(text, tail = []) {
         // The spinner turns with time, not with redraws: a chatty build does not make it race.
         const frame = FRAMES[Math.floor(this.now() / 100) % FRAMES.length];
         const room = Math.max(10, this.columns() - 1);
-        const line = `${frame} ${text}`;
-        const cut = line.length > room ? `${line.slice(0, room - 1)}…` : line;
-        this.write(`${CLEAR}${cut}`);
-        this.shown = true;
+        const cut = (line) => line.length > room ? `${line.slice(0, room - 1)}…` : line;
+        const lines = [...tail.map((line) => this.dim(cut(`  ${line}`))), cut(`${frame} ${text}`)];
+        this.write(`${this.erase()}${lines.join('\n')}`);
+        this.drawn = lines.length;
     }
     clear() {
-        if (!this.shown)
+        if (this.drawn === 0)
             return;
-        this.write(CLEAR);
-        this.shown = false;
+        this.write(this.erase());
+        this.drawn = 0;
+    }
+    /** Back to the start of the region's first line, and everything below it erased. */
+    erase() {
+        return `\r${this.drawn > 1 ? `${ESC}[${this.drawn - 1}A` : ''}${ESC}[J`;
     }
 }
 
@@ -34731,7 +36650,10 @@ function styleFor(enabled) {
 // terminal: groups become section headers with their duration, annotations become
 // `error: file:line: ...` lines on stderr, masks hide their values, debug lines show only when
 // asked. Between `::stop-commands::<token>` and `::<token>::` (the relayed build and container
-// logs) nothing is a command: lines are printed as they are, whatever they look like.
+// logs) nothing is a command: lines are printed as they are, whatever they look like. On a
+// terminal a relayed log is followed in a few lines above the status line instead (the build's
+// hundreds of lines would bury the rest); groups the caller names (the container log) are held
+// back until a failure wants them.
 
 
 /** The runner's reading of a command line; core escapes '%', CR and LF (and ':' ',' in properties). */
@@ -34765,6 +36687,11 @@ class Renderer {
     pending = '';
     stopToken;
     group;
+    /** The last lines of the relayed log being followed. */
+    tail = [];
+    /** Inside a group that is held back. */
+    holding = false;
+    held = [];
     secrets = new Set();
     status;
     outStyle;
@@ -34774,8 +36701,8 @@ class Renderer {
     constructor(options) {
         this.options = options;
         this.now = options.now ?? Date.now;
-        this.status = new StatusLine(options.out, options.columns, this.now);
         this.outStyle = styleFor(options.color.out);
+        this.status = new StatusLine(options.out, options.columns, this.now, this.outStyle.dim);
         this.errStyle = styleFor(options.color.err);
     }
     /** Feeds stdout text; only whole lines are rendered, the rest waits for its line break. */
@@ -34806,7 +36733,14 @@ class Renderer {
         this.timer = setInterval(() => this.drawStatus(), everyMs);
         this.timer.unref();
     }
-    /** Prints what is left of a line, closes an open group, removes the status line. */
+    /** Drops what was held back: the run passed, and nobody asked for it. */
+    discardHeld() {
+        this.held = [];
+    }
+    /**
+     * Prints what is left of a line, closes an open group, removes the status line, and prints
+     * what is still held back (a run that did not pass, however it ended).
+     */
     finish() {
         if (this.timer)
             clearInterval(this.timer);
@@ -34818,12 +36752,35 @@ class Renderer {
             this.line(rest);
         }
         this.endGroup();
+        this.printHeld();
     }
     drawStatus() {
-        if (!this.options.progress || !this.group)
+        if (!this.options.progress || !this.group || this.holding)
             return;
         const seconds = Math.floor((this.now() - this.group.started) / 1000);
-        this.status.show(`${this.group.title} (${seconds} s)`);
+        this.status.show(`${this.group.title} (${seconds} s)`, this.tail);
+    }
+    /** Whether relayed lines go to the tail above the status line rather than to the output. */
+    following() {
+        return (this.options.progress &&
+            (this.options.tailLines ?? 0) > 0 &&
+            this.group !== undefined &&
+            !this.holding);
+    }
+    relayed(line) {
+        if (!this.following()) {
+            this.emit('out', line);
+            return;
+        }
+        // Masked as shown: what the terminal would display of the line.
+        this.tail.push(this.mask(plainLine(line)));
+        if (this.tail.length > (this.options.tailLines ?? 0))
+            this.tail.shift();
+    }
+    printHeld() {
+        for (const text of this.held)
+            this.options.out(text);
+        this.held = [];
     }
     mask(text) {
         let masked = text;
@@ -34832,15 +36789,18 @@ class Renderer {
         return masked;
     }
     emit(stream, text) {
-        const write = stream === 'out' ? this.options.out : this.options.err;
-        write(`${this.mask(text)}\n`);
+        const masked = `${this.mask(text)}\n`;
+        if (stream === 'out' && this.holding)
+            this.held.push(masked);
+        else
+            (stream === 'out' ? this.options.out : this.options.err)(masked);
     }
     line(line) {
         if (this.stopToken !== undefined) {
             if (line === `::${this.stopToken}::`)
                 this.stopToken = undefined;
             else
-                this.emit('out', line);
+                this.relayed(line);
             return;
         }
         const command = parseCommand(line);
@@ -34856,6 +36816,7 @@ class Renderer {
             case 'group':
                 this.endGroup();
                 this.group = { title: command.data, started: this.now() };
+                this.holding = this.options.holdGroup?.(command.data) ?? false;
                 this.emit('out', `${out.cyan(out.bold('==>'))} ${out.bold(this.mask(command.data))}`);
                 return;
             case 'endgroup':
@@ -34890,10 +36851,15 @@ class Renderer {
             return;
         const { title, started } = this.group;
         this.group = undefined;
+        this.tail = [];
         this.status.clear();
         this.emit('out', this.outStyle.dim(`--- ${title}: ${formatDuration(this.now() - started)}`));
+        this.holding = false;
     }
     annotation(kind, command) {
+        // A failure: what was held back (the container log) is what explains it, so it comes first.
+        if (kind === 'error')
+            this.printHeld();
         const style = this.errStyle;
         const { file, line, col, title } = command.properties;
         const location = file
@@ -34911,6 +36877,47 @@ class Renderer {
     }
 }
 
+;// CONCATENATED MODULE: ./src/cli/verdict.ts
+// What a passing run comes to, in a few lines at its end: the image (built or reused), when the
+// server was live, each scoring case's status and time, what was pushed. Read from the metadata
+// output, the action's own record of the run, so the CLI says what a workflow would see.
+
+
+/** `sha256:` and the 12 hex digits docker itself shows. */
+function shortId(id) {
+    return id ? id.replace(/^(sha256:)?([0-9a-f]{12}).*$/, 'sha256:$2') : '';
+}
+function imageLine(meta) {
+    if (!meta.image)
+        return 'nothing built (build is false)';
+    const id = meta.imageId ? ` (${shortId(meta.imageId)})` : '';
+    if (meta.reused)
+        return `reused ${meta.image}${id}: the inputs are unchanged, nothing was built`;
+    const times = [meta.timings?.dependenciesMs, meta.timings?.buildMs].filter((ms) => ms !== undefined);
+    const took = times.length > 0 ? ` in ${formatDuration(times.reduce((a, b) => a + b))}` : '';
+    return `built ${meta.image}${id}${took}`;
+}
+/** The lines under "passed in ...": each one short, the details are in the log above. */
+function passVerdict(outputs) {
+    const text = outputs.get(constants/* Output */.k7.Metadata);
+    if (text === undefined)
+        return [];
+    const meta = JSON.parse(text);
+    const lines = [imageLine(meta)];
+    if (meta.smokeTest === 'passed') {
+        if (meta.timings?.liveAfterMs !== undefined)
+            lines.push(`live after ${meta.timings.liveAfterMs} ms`);
+        for (const item of meta.cases ?? [])
+            lines.push(`${item.name}: POST /score answered ${item.status} in ${item.ms} ms`);
+    }
+    else {
+        lines.push('smoke test skipped');
+    }
+    for (const pushed of meta.pushed ?? [])
+        lines.push(`pushed ${pushed.tag} (${pushed.digest})`);
+    return lines;
+}
+
 ;// CONCATENATED MODULE: ./src/cli/run-cli.ts
 // The CLI's one run: the action's main step (run() from src/main.ts) and then its post step
 // (cleanup() from src/post.ts), in this process, with the runner's environment provided by
@@ -34925,7 +36932,13 @@ class Renderer {
 
 
 
+
+
+
+
 const EXIT = { passed: 0, failed: 1, usage: 2 };
+/** Lines of the build log followed on a terminal, above the status line. */
+const BUILD_TAIL_LINES = 5;
 async function runCli(argv, cwd = process.cwd()) {
     let command;
     try {
@@ -34944,6 +36957,8 @@ async function runCli(argv, cwd = process.cwd()) {
     return runPipelineHere(command.options, cwd);
 }
 async function runPipelineHere(options, cwd) {
+    // Before anything is printed; ended after the last line (finish()).
+    const endInertSpan = inertUnderRunner((text) => process.stdout.write(text));
     const files = prepareEnvironment(options);
     const renderer = new Renderer({
         out: (text) => capture.original(text),
@@ -34951,6 +36966,12 @@ async function runPipelineHere(options, cwd) {
         color: { out: colorEnabled(process.stdout), err: colorEnabled(process.stderr) },
         verbose: options.verbose,
         progress: process.stdout.isTTY === true,
+        // --verbose shows everything as it comes; otherwise the build is followed in a few lines
+        // on a terminal, and the container log is shown only if the run fails.
+        tailLines: options.verbose ? 0 : BUILD_TAIL_LINES,
+        holdGroup: options.verbose
+            ? undefined
+            : (title) => title.startsWith(`${CONTAINER_LOG_GROUP} (`),
         columns: () => process.stdout.columns || 80,
         resolveFile: (file) => external_node_path_.relative(cwd, external_node_path_.resolve(options.workspace, file)) || file,
     });
@@ -34965,6 +36986,7 @@ async function runPipelineHere(options, cwd) {
         renderer.finish();
         capture.restore();
         external_node_fs_.rmSync(files.dir, { recursive: true, force: true });
+        endInertSpan();
     };
     process.once('exit', finish);
     // Outside run() (which has its own handler), a signal ends the CLI at once.
@@ -34980,7 +37002,8 @@ async function runPipelineHere(options, cwd) {
         renderer.startTicking();
         pipelineRunning = true;
         try {
-            await run();
+            // The host may be macOS or Windows: the engine's OS is what is checked (docker.ts).
+            await run(new src_docker.DockerCli(), { requireLinuxRunner: false });
         }
         finally {
             pipelineRunning = false;
@@ -34990,7 +37013,10 @@ async function runPipelineHere(options, cwd) {
         process.exitCode = undefined;
         provideState(files);
         await cleanup();
-        for (const line of outputsBlock(readOutputs(files), options.verbose, renderer.styles.out))
+        if (!failed)
+            renderer.discardHeld();
+        const outputs = readOutputs(files);
+        for (const line of outputsBlock(outputs, options.verbose, renderer.styles.out))
             renderer.print(line);
         if (options.summary)
             copySummary(files, options.summary, renderer);
@@ -35000,7 +37026,9 @@ async function runPipelineHere(options, cwd) {
             renderer.print(style.red(`${PROGRAM}: failed after ${took}`), 'err');
             return EXIT.failed;
         }
-        renderer.print(renderer.styles.out.green(`${PROGRAM}: done in ${took}`));
+        renderer.print(renderer.styles.out.green(`${PROGRAM}: passed in ${took}`));
+        for (const line of passVerdict(outputs))
+            renderer.print(`  ${line}`);
         return EXIT.passed;
     }
     finally {
@@ -35166,6 +37194,13 @@ const BUILD_ADVICE = [
         }),
     ],
     [
+        /Release '([^']+)' for '([^']+)' was not found/,
+        (match) => ({
+            advice: `the base image's apt sources have no release "${match[1]}" for "${match[2]}". Check '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.AptPackages}': a /release must be a suite or codename of the image's distribution`,
+            culprit: { input: _constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.AptPackages, value: `${match[2]}/${match[1]}` },
+        }),
+    ],
+    [
         /No matching distribution found for (\S+)|Could not find a version that satisfies the requirement (\S+)/,
         (match) => ({
             advice: `pip could not resolve "${match[1] ?? match[2]}". Check '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Requirements}' and '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.PipIndexUrl}' (an index on the runner's loopback needs '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Network}: host')`,
@@ -35225,8 +37260,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   tail: () => (/* binding */ tail)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
-var core = __nccwpck_require__(3838);
 ;// CONCATENATED MODULE: ./src/docker-args.ts
 function buildArgs(request) {
     const args = ['build', '--file', request.dockerfile, '--iidfile', request.iidFile];
@@ -35295,11 +37328,21 @@ function lineSplitter(onLine) {
 }
 // After the process exits, how long its output may stay open (a helper it started may hold it).
 const STREAMS_GRACE_MS = 2000;
+/**
+ * Process groups are POSIX (Linux, macOS). On Windows (the CLI with Docker Desktop) a program is
+ * started and signalled alone: there is no group to give it, and `kill -pid` means nothing.
+ */
+function processGroups() {
+    return process.platform !== 'win32';
+}
 /** Signals the process and its own children (a CLI plugin such as buildx), as one group. */
 function signalGroup(child, signal) {
+    if (!processGroups() || child.pid === undefined) {
+        child.kill(signal);
+        return;
+    }
     try {
-        if (child.pid !== undefined)
-            process.kill(-child.pid, signal);
+        process.kill(-child.pid, signal);
     }
     catch {
         child.kill(signal); // the group is already gone, or was never formed
@@ -35344,11 +37387,12 @@ class CommandRunner {
     start(command, args, how) {
         const { onLine, consume } = how;
         return new Promise((resolve, reject) => {
-            // A group of its own, so that stopping it reaches whatever it started.
+            // A group of its own, so that stopping it reaches whatever it started (on Windows,
+            // detached would mean a console of its own instead).
             const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
                 stdio: ['ignore', 'pipe', 'pipe'],
                 shell: false,
-                detached: true,
+                detached: processGroups(),
             });
             this.running.add(child);
             let stdout = '';
@@ -35420,11 +37464,11 @@ class CommandRunner {
 
 // EXTERNAL MODULE: ./src/docker-errors.ts
 var docker_errors = __nccwpck_require__(9259);
+// EXTERNAL MODULE: ./src/log.ts
+var log = __nccwpck_require__(5625);
 // EXTERNAL MODULE: ./src/retry.ts
 var retry = __nccwpck_require__(9809);
 ;// CONCATENATED MODULE: ./src/docker.ts
-// The Docker CLI behind a small interface, so that the pipeline can be driven by the real engine
-// in integration tests and by a plain object in unit tests.
 
 
 
@@ -35471,11 +37515,16 @@ class DockerCli {
         return buildx.exitCode === 0 ? 'buildkit' : 'legacy';
     }
     async serverVersion() {
-        const result = await this.exec(['version', '--format', '{{.Server.Version}}']);
-        if (result.exitCode !== 0 || result.stdout.trim() === '') {
+        const result = await this.exec(['version', '--format', '{{.Server.Os}} {{.Server.Version}}']);
+        const [os, version] = result.stdout.trim().split(' ');
+        if (result.exitCode !== 0 || !version) {
             throw new Error(`The Docker daemon is not reachable: ${tail(result.stderr, 3) || 'no answer'}. Start the Docker engine (or check DOCKER_HOST) and try again`);
         }
-        return result.stdout.trim();
+        // The host may be macOS or Windows (Docker Desktop); what counts is what the engine runs.
+        if (os !== 'linux') {
+            throw new Error(`The Docker engine runs ${os} containers (docker version: Server.Os is ${os}), and Azure ML inference images are Linux images: switch the engine to Linux containers (Docker Desktop: "Switch to Linux containers") and try again`);
+        }
+        return version;
     }
     async imageUser(reference) {
         const inspect = ['image', 'inspect', '--format', '{{.Config.User}}', reference];
@@ -35499,7 +37548,7 @@ class DockerCli {
             }, {
                 attempts: PULL_ATTEMPTS,
                 firstDelayMs: 2000,
-                onRetry: (delayMs) => core.info(`Pulling ${reference} failed (attempt ${attempt} of ${PULL_ATTEMPTS}: ${lastLine}); retrying in ${delayMs / 1000} s`),
+                onRetry: (delayMs) => (0,log/* printInert */.C6)(`Pulling ${reference} failed (attempt ${attempt} of ${PULL_ATTEMPTS}: ${lastLine}); retrying in ${delayMs / 1000} s`),
             });
             result = await this.exec(inspect);
             if (result.exitCode !== 0)
@@ -35588,6 +37637,91 @@ class DockerCli {
 
 /***/ }),
 
+/***/ 5625:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C6: () => (/* binding */ printInert),
+/* harmony export */   Kp: () => (/* binding */ showFolded),
+/* harmony export */   Om: () => (/* binding */ endOpenRelays),
+/* harmony export */   sd: () => (/* binding */ startRelay)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
+// Printing text we do not control (build output, the container's log, a file name, an input's
+// value, a registry's message) into the job log. While it is relayed, workflow commands are
+// switched off with a one-time token, so a line such as "::set-output name=image::evil" printed
+// by user code is shown, not obeyed.
+//
+// How actions/runner reads a line (ActionCommand.cs, ActionCommandManager.cs, OutputManager.cs):
+// a line ends at LF, CR or CR LF; it is a command if, after leading whitespace, it starts
+// `::name...::`, or else if it holds `##[name...]` anywhere (the legacy form). A line with
+// neither `::` nor `##[` is never looked at. The v2 form is tried first, so a valid
+// `::warning::...` line obeys nothing in its data, and @actions/core escapes CR and LF there:
+// text passed to core.warning/error/notice/debug or as a group title needs nothing more (and a
+// stop-commands span would switch the warning itself off). Text on a line of its own does.
+
+
+
+// Relays still open: a signal's warning must end them first, or the runner would show it as
+// plain text instead of obeying it.
+const openRelays = new Set();
+function startRelay() {
+    const token = `extend-azureml-image-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_1__.randomUUID)()}`;
+    process.stdout.write(`::stop-commands::${token}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}`);
+    const relay = {
+        line(text) {
+            // Once ended (by a signal), text we do not control could be obeyed: it is dropped.
+            if (openRelays.has(relay))
+                process.stdout.write(`${text}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}`);
+        },
+        end() {
+            if (!openRelays.delete(relay))
+                return;
+            process.stdout.write(`::${token}::${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}`);
+        },
+    };
+    openRelays.add(relay);
+    return relay;
+}
+/** Ends every open relay, so that workflow commands written next are obeyed again. */
+function endOpenRelays() {
+    for (const relay of [...openRelays])
+        relay.end();
+}
+const LINE_BREAK = /\r\n|\r|\n/;
+function relayLines(lines) {
+    const relay = startRelay();
+    try {
+        for (const line of lines)
+            relay.line(line);
+    }
+    finally {
+        relay.end();
+    }
+}
+/**
+ * The one way to print text that a user, a pull request or a tool controls on lines of its own
+ * (core.info would let the runner obey it): shown as it is, never obeyed. Text that cannot
+ * look like a command is printed plainly, so the log carries no stop-commands noise for it.
+ */
+function printInert(text) {
+    if (text.includes('::') || text.includes('##['))
+        relayLines(text.split(LINE_BREAK));
+    else
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(text);
+}
+/** Prints `text` in a folded group with workflow commands switched off. */
+async function showFolded(title, text) {
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__.group(title, async () => relayLines(text.replace(/\s+$/, '').split(LINE_BREAK)));
+}
+
+
+/***/ }),
+
 /***/ 9809:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -35613,6 +37747,117 @@ async function retry(action, options) {
             delay *= 2;
         }
     }
+}
+
+
+/***/ }),
+
+/***/ 1271:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FK: () => (/* binding */ isInside),
+/* harmony export */   O1: () => (/* binding */ checkNamesUtf8),
+/* harmony export */   W3: () => (/* binding */ checkDirectory),
+/* harmony export */   z1: () => (/* binding */ resolveInWorkspace)
+/* harmony export */ });
+/* harmony import */ var node_buffer__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4573);
+/* harmony import */ var node_buffer__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_buffer__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+// Paths given as inputs must stay inside the workspace once symlinks are resolved, so a pull
+// request cannot make the action read (and bake into an image) files from elsewhere on the runner.
+
+
+
+/**
+ * Whether `candidate` is `root` or below it. Only a first segment that is exactly `..` leaves
+ * the root: `..data` or `..init.py` are names like any other.
+ */
+function isInside(root, candidate) {
+    const relative = node_path__WEBPACK_IMPORTED_MODULE_2__.relative(root, candidate);
+    return relative !== '..' && !relative.startsWith(`..${node_path__WEBPACK_IMPORTED_MODULE_2__.sep}`) && !node_path__WEBPACK_IMPORTED_MODULE_2__.isAbsolute(relative);
+}
+/** Resolves `value` against `root`, follows symlinks, and checks it is inside and of the kind. */
+function resolveInWorkspace(root, inputName, value, kind) {
+    const realRoot = node_fs__WEBPACK_IMPORTED_MODULE_1__.realpathSync(root);
+    const candidate = node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(root, value);
+    let real;
+    try {
+        real = node_fs__WEBPACK_IMPORTED_MODULE_1__.realpathSync(candidate);
+    }
+    catch {
+        throw new Error(`Input '${inputName}': "${value}" does not exist (looked for ${candidate})`);
+    }
+    if (!isInside(realRoot, real)) {
+        throw new Error(`Input '${inputName}': "${value}" resolves outside the workspace (${realRoot})`);
+    }
+    const stat = node_fs__WEBPACK_IMPORTED_MODULE_1__.statSync(real);
+    if (kind === 'file' && !stat.isFile()) {
+        throw new Error(`Input '${inputName}': "${value}" is not a file`);
+    }
+    if (kind === 'dir' && !stat.isDirectory()) {
+        throw new Error(`Input '${inputName}': "${value}" is not a directory`);
+    }
+    return real;
+}
+/**
+ * Refuses a name below `dir` that is not UTF-8. Names are read as bytes: Node would decode such
+ * a name with U+FFFD, and every later open of it would fail with a bare ENOENT. Run before
+ * anything else walks the tree (the code snapshot, staging, the digest).
+ */
+function checkNamesUtf8(inputName, dir) {
+    entriesBelow(inputName, dir);
+}
+/** Every entry below `dir`, depth first, without following directory links; names checked. */
+function entriesBelow(inputName, dir) {
+    const found = [];
+    for (const entry of node_fs__WEBPACK_IMPORTED_MODULE_1__.readdirSync(dir, { withFileTypes: true, encoding: 'buffer' })) {
+        const full = node_path__WEBPACK_IMPORTED_MODULE_2__.join(dir, entry.name.toString('utf8'));
+        if (!(0,node_buffer__WEBPACK_IMPORTED_MODULE_0__.isUtf8)(entry.name)) {
+            throw new Error(`Input '${inputName}': the name ${JSON.stringify(full)} is not UTF-8 (shown with U+FFFD for the bytes that are not); file names must be UTF-8: rename it`);
+        }
+        found.push({ full, entry });
+        if (entry.isDirectory())
+            found.push(...entriesBelow(inputName, full));
+    }
+    return found;
+}
+/** Files and symlinks anywhere under `dir` (a symlink to a directory is not followed). */
+function filesIn(inputName, dir) {
+    return entriesBelow(inputName, dir)
+        .filter(({ entry }) => entry.isFile() || entry.isSymbolicLink())
+        .map(({ full }) => full);
+}
+/**
+ * A directory to bake into the image must hold at least one file, and any symlink in it must
+ * point inside the workspace (file links are copied as the file they point to). `files` (full
+ * paths) narrows the check to what is copied, when that is not every file of `dir`; without it
+ * every name is also checked to be UTF-8.
+ */
+function checkDirectory(workspace, inputName, dir, files = filesIn(inputName, dir)) {
+    const realWorkspace = node_fs__WEBPACK_IMPORTED_MODULE_1__.realpathSync(workspace);
+    for (const full of files) {
+        if (node_fs__WEBPACK_IMPORTED_MODULE_1__.lstatSync(full).isSymbolicLink()) {
+            let target;
+            try {
+                target = node_fs__WEBPACK_IMPORTED_MODULE_1__.realpathSync(full);
+            }
+            catch {
+                throw new Error(`Input '${inputName}': symlink ${full} is broken`);
+            }
+            if (!isInside(realWorkspace, target)) {
+                throw new Error(`Input '${inputName}': symlink ${full} points outside the workspace`);
+            }
+            if (!node_fs__WEBPACK_IMPORTED_MODULE_1__.statSync(target).isFile()) {
+                throw new Error(`Input '${inputName}': symlink ${full} must point to a file`);
+            }
+        }
+    }
+    if (files.length === 0)
+        throw new Error(`Input '${inputName}': directory ${dir} has no files to copy`);
 }
 
 

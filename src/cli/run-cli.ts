@@ -9,6 +9,7 @@ import { cleanup } from '../post.js'
 import { CONTAINER_LOG_GROUP } from '../smoke-test.js'
 import { captureWrites } from './capture.js'
 import { prepareEnvironment, provideState, readOutputs, type RunFiles } from './environment.js'
+import { inertUnderRunner } from './inert-under-runner.js'
 import { helpText, parseCommandLine, PROGRAM, UsageError, type RunOptions } from './options.js'
 import { outputsBlock } from './outputs-block.js'
 import { formatDuration, Renderer } from './render.js'
@@ -37,6 +38,8 @@ export async function runCli(argv: string[], cwd = process.cwd()): Promise<numbe
 }
 
 async function runPipelineHere(options: RunOptions, cwd: string): Promise<number> {
+  // Before anything is printed; ended after the last line (finish()).
+  const endInertSpan = inertUnderRunner((text) => process.stdout.write(text))
   const files = prepareEnvironment(options)
   const renderer = new Renderer({
     out: (text) => capture.original(text),
@@ -64,6 +67,7 @@ async function runPipelineHere(options: RunOptions, cwd: string): Promise<number
     renderer.finish()
     capture.restore()
     fs.rmSync(files.dir, { recursive: true, force: true })
+    endInertSpan()
   }
   process.once('exit', finish)
   // Outside run() (which has its own handler), a signal ends the CLI at once.
