@@ -5,6 +5,7 @@
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import { checkDependenciesArchive, UnfitArchiveError } from './archive-check.js'
 import { contentHash } from './content-hash.js'
 import type { DockerClient, LocalImage } from './docker.js'
 import type { PipConfigMode } from './dockerfile.js'
@@ -76,26 +77,53 @@ export interface FoundDependencies {
   image: LocalImage
 }
 
-/** Finds the dependencies image in the daemon or the cache; undefined when it must be built. */
+/**
+ * A cache entry cannot be overwritten: a bad one stays a miss, on every run, until deleted.
+ * Says how, naming the key.
+ */
+function deleteHint(cacheKey: string): string {
+  return `Cache entries cannot be overwritten, so this one stays a miss until it is deleted: \`gh cache delete ${cacheKey}\`, or the repository's Actions > Caches page.`
+}
+
+/**
+ * Finds the dependencies image in the daemon or the cache; undefined when it must be built.
+ * A restored archive is checked before `docker load` (see archive-check.ts): the base's layers
+ * are what its chain must start with.
+ */
 export async function findDependencies(
   docker: DockerClient,
   imageCache: ImageCache | undefined,
   key: string,
+  base: LocalImage,
 ): Promise<FoundDependencies | undefined> {
   const tag = dependenciesTag(key)
   const inDaemon = await docker.localImage(tag)
   if (inDaemon) return { source: 'daemon', image: inDaemon }
   if (!imageCache) return undefined
   const archive = archivePath(key)
+  const cacheKey = `${CACHE_KEY_PREFIX}${key}`
   try {
-    if (!(await imageCache.restore(archive, `${CACHE_KEY_PREFIX}${key}`))) return undefined
-    await docker.load(archive) // the base image is present: localBase made sure of it
+    if (!(await imageCache.restore(archive, cacheKey))) return undefined
+    await checkDependenciesArchive(archive, { tag, baseLayers: base.layers })
+    // The base image is present (localBase made sure of it): a refusal now most likely means a
+    // corrupt entry.
+    await docker.load(archive).catch((error: unknown) => {
+      throw new UnfitArchiveError(`docker load refused it (${message(error)})`)
+    })
     const restored = await docker.localImage(tag)
     if (restored) return { source: 'cache', image: restored }
-    core.warning(`The cached archive did not hold ${tag}; building the dependencies.`)
+    core.warning(
+      `The cached archive (cache key ${cacheKey}) did not hold ${tag}; building the dependencies. ${deleteHint(cacheKey)}`,
+    )
     return undefined
   } catch (error) {
-    core.warning(`Could not use the cached dependencies (${message(error)}); building them.`)
+    if (error instanceof UnfitArchiveError) {
+      core.warning(
+        `The cached dependencies (cache key ${cacheKey}) were not loaded: ${error.message}. Treated as a cache miss: building them. ${deleteHint(cacheKey)}`,
+      )
+    } else {
+      core.warning(`Could not use the cached dependencies (${message(error)}); building them.`)
+    }
     return undefined
   } finally {
     fs.rmSync(path.dirname(archive), { recursive: true, force: true })

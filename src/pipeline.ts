@@ -312,7 +312,7 @@ export async function runPipeline(
       pipConfig: plan.pipConfig,
     })
     from = dependenciesTag(key)
-    const found = await findDependencies(docker, imageCache, key)
+    const found = await findDependencies(docker, imageCache, key, base)
     if (found) {
       core.info(
         `Dependencies: ${from}, ${found.source === 'daemon' ? 'already in the daemon' : 'restored from the cache'}`,

@@ -100,10 +100,44 @@ export function startHoldingServer(maxSeconds = 300): Promise<HoldingServer> {
   }))
 }
 
-function listen(server: net.Server, maxSeconds: number): Promise<number> {
+export interface DroppingScoreServer {
+  /** POST /score requests seen so far, the dropped one included. */
+  scoreCalls(): number
+  stop(): Promise<void>
+}
+
+/**
+ * A scoring server that is live (GET / answers 200) and answers POST /score with `{"ok": true}`,
+ * except the `dropOn`-th POST /score, whose connection it destroys unanswered: what a server
+ * dropping connections under load does to a client (`socket hang up`).
+ */
+export async function startDroppingScoreServer(
+  port: number,
+  dropOn: number,
+  maxSeconds = 60,
+): Promise<DroppingScoreServer> {
+  let scoreCalls = 0
+  const server = http.createServer((request, response) => {
+    if (request.method === 'POST' && request.url === '/score') {
+      if (++scoreCalls === dropOn) {
+        request.socket.destroy()
+        return
+      }
+      response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok": true}')
+    } else if (request.url === '/') {
+      response.writeHead(200).end('Healthy')
+    } else {
+      response.writeHead(404).end()
+    }
+  })
+  await listen(server, maxSeconds, port)
+  return { scoreCalls: () => scoreCalls, stop: () => close(server) }
+}
+
+function listen(server: net.Server, maxSeconds: number, port = 0): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       const timer = setTimeout(() => server.close(), maxSeconds * 1000)
       timer.unref()
       server.once('close', () => clearTimeout(timer))

@@ -7,6 +7,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { runAction, type ActionRun } from '../../scripts/run-action.mjs'
+import { archivePath, CACHE_KEY_PREFIX } from '../../src/dependencies.js'
 import { expectNothingLeftInTemp } from '../helpers/runner-temp.js'
 import { startCacheService, type CacheService } from '../helpers/cache-service.js'
 import {
@@ -16,6 +17,7 @@ import {
   STANDIN_IMAGE,
 } from '../helpers/docker.js'
 import { EXAMPLE, EXAMPLE_RESPONSE, exampleInputs } from '../helpers/example.js'
+import { obeyedCommands } from '../helpers/workflow-commands.js'
 import { startLocalIndex, type LocalIndex } from '../helpers/local-pypi.js'
 import { startSecondDaemon, type SecondDaemon } from '../helpers/second-daemon.js'
 
@@ -70,6 +72,36 @@ afterAll(async () => {
   await dockerStatus(['image', 'rm', 'eai-test/cache:first', ...(image ? [image] : [])])
   expect(failures).toEqual([])
 })
+
+/**
+ * Puts `file` into `service` as the archive of `cacheKey`, with the real cache client and the
+ * path, workspace and runner temp dir the action uses, so that the action's restore finds it.
+ */
+async function seedCache(
+  service: CacheService,
+  cacheKey: string,
+  file: string,
+  scratch: string,
+): Promise<void> {
+  const set = { ...service.env, GITHUB_WORKSPACE: EXAMPLE, RUNNER_TEMP }
+  const saved = Object.fromEntries(Object.keys(set).map((name) => [name, process.env[name]]))
+  Object.assign(process.env, set)
+  const archive = archivePath(cacheKey.slice(CACHE_KEY_PREFIX.length))
+  try {
+    fs.mkdirSync(path.dirname(archive), { recursive: true })
+    fs.renameSync(file, archive)
+    // The client's scratch files go to RUNNER_TEMP: our own folder, not the runner's.
+    process.env.RUNNER_TEMP = scratch
+    const cache = await import('@actions/cache')
+    expect(await cache.saveCache([archive], cacheKey)).not.toBe(-1)
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name]
+      else process.env[name] = value
+    }
+    fs.rmSync(path.dirname(archive), { recursive: true, force: true })
+  }
+}
 
 describe('the dependencies cache across runners', () => {
   it('the first run builds apt and pip layers and saves only them', () => {
@@ -154,6 +186,56 @@ describe('the dependencies cache across runners', () => {
       expectNothingLeftInTemp(run)
     } finally {
       await empty.stop()
+    }
+  })
+
+  it('a poisoned archive is not loaded: a miss that says how to delete the entry, and no tag moves', async () => {
+    const image = metadata(first).dependencies.image
+    const cacheKey = `${CACHE_KEY_PREFIX}${image.split(':')[1]}`
+    // Our own scratch tag on the fresh daemon, standing for any image the archive could re-tag.
+    const victim = 'eai-test/cache-victim:latest'
+    const poisoned = await startCacheService()
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'eai-poison-'))
+    try {
+      if (!(await fresh.docker(['image', 'ls', '--quiet', image]))) await fresh.copyImage(image)
+      const victimId = await fresh.docker([
+        'image',
+        'inspect',
+        '--format',
+        '{{.Id}}',
+        STANDIN_IMAGE,
+      ])
+      // The real dependencies image, saved with the victim's tag beside its own.
+      await fresh.docker(['tag', image, victim])
+      const poison = path.join(scratch, 'poison.tar')
+      await fresh.docker(['save', '--output', poison, image, victim])
+      await fresh.docker(['tag', STANDIN_IMAGE, victim])
+      await fresh.docker(['image', 'rm', '--force', image])
+      await seedCache(poisoned, cacheKey, poison, scratch)
+
+      const run = await runAction({
+        inputs: inputs('eai-test/cache:poisoned'),
+        workspace: EXAMPLE,
+        runnerTemp: RUNNER_TEMP,
+        env: { ...poisoned.env, ...fresh.env, DOCKER_BUILDKIT: '0' },
+      })
+      expect(run.main.exitCode).toBe(0)
+      const warnings = obeyedCommands(run.main.stdout).filter((c) => c.name === 'warning')
+      const refused = warnings.filter((c) => c.line.includes('were not loaded'))
+      expect(refused).toHaveLength(1)
+      expect(refused[0].line).toContain(
+        `(cache key ${cacheKey}) were not loaded: manifest.json tags the image`,
+      )
+      expect(refused[0].line).toContain(`"${victim}"`)
+      expect(refused[0].line).toContain(`gh cache delete ${cacheKey}`)
+      expect(metadata(run).dependencies.source).toBe('built')
+      expect(run.outputs['smoke-test']).toBe('passed')
+      expect(await fresh.docker(['image', 'inspect', '--format', '{{.Id}}', victim])).toBe(victimId)
+      expectNothingLeftInTemp(run)
+    } finally {
+      await fresh.docker(['image', 'rm', victim, 'eai-test/cache:poisoned']).catch(() => undefined)
+      await poisoned.stop()
+      fs.rmSync(scratch, { recursive: true, force: true })
     }
   })
 

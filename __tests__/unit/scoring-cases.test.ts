@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import { parseExpected } from '../../src/expected-response.js'
 import { MAX_CASES, scoringCases } from '../../src/scoring-cases.js'
 
 let workspace: string
@@ -50,7 +51,7 @@ describe('scoringCases', () => {
         name: 'a-ok',
         body: '{"data": [1]}',
         expectedStatus: 200,
-        expectedResponse: { kind: 'json', value: { predictions: [1] } },
+        expectedResponse: parseExpected('{"predictions": [1]}'),
       },
       { name: 'b-bad', body: '{"data": "x"}', expectedStatus: 500 },
       {
