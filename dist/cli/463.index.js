@@ -5272,7 +5272,7 @@ const pattern_1 = __webpack_require__(6023);
 const limitProperties_1 = __webpack_require__(895);
 const required_1 = __webpack_require__(4504);
 const limitItems_1 = __webpack_require__(6296);
-const uniqueItems_1 = __webpack_require__(2751);
+const uniqueItems_1 = __webpack_require__(5132);
 const const_1 = __webpack_require__(8026);
 const enum_1 = __webpack_require__(3200);
 const validation = [
@@ -5581,7 +5581,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 2751:
+/***/ 5132:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 

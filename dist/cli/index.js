@@ -33207,7 +33207,7 @@ function annotationFor(error, sources, python) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5132);
+/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5517);
 // Entry point of the command line (`npx extend-azureml-image`, `node dist/cli.js`): the action's
 // pipeline run on this machine. See src/cli/ and the README's "Run it locally (CLI)".
 
@@ -33224,7 +33224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5132:
+/***/ 5517:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33650,7 +33650,1007 @@ function snapshotLog(code, model) {
     return lines;
 }
 
+;// CONCATENATED MODULE: ./node_modules/lossless-json/lib/esm/utils.js
+/**
+ * Test whether a string contains an integer number
+ */
+function utils_isInteger(value) {
+  return INTEGER_REGEX.test(value);
+}
+const INTEGER_REGEX = /^-?[0-9]+$/;
+
+/**
+ * Test whether a string contains a number
+ * http://stackoverflow.com/questions/13340717/json-numbers-regular-expression
+ */
+function isNumber(value) {
+  return NUMBER_REGEX.test(value);
+}
+const NUMBER_REGEX = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/**
+ * Test whether a string can be safely represented with a number
+ * without information loss.
+ *
+ * When approx is true, floating point numbers that lose a few digits but
+ * are still approximately equal in value are considered safe too.
+ * Integer numbers must still be exactly equal.
+ */
+function isSafeNumber(value, config) {
+  if (utils_isInteger(value)) {
+    return Number.isSafeInteger(Number.parseInt(value, 10));
+  }
+  const num = Number.parseFloat(value);
+  // Reject unsafe integers written as floats, like '9007199254740992.0', which isInteger(value) misses.
+  if (Number.isInteger(num) && !Number.isSafeInteger(num)) {
+    return false;
+  }
+  const parsed = String(num);
+  if (value === parsed) {
+    return true;
+  }
+  const valueDigits = extractSignificantDigits(value);
+  const parsedDigits = extractSignificantDigits(parsed);
+  if (valueDigits === parsedDigits) {
+    return true;
+  }
+  if (config?.approx === true) {
+    // A floating point value is approximately equal when:
+    // 1. it has at least 14 digits
+    // 2. the first 14 digits are equal
+    const requiredDigits = 14;
+    if (parsedDigits.length >= requiredDigits && valueDigits.startsWith(parsedDigits.substring(0, requiredDigits))) {
+      return true;
+    }
+  }
+  return false;
+}
+let UnsafeNumberReason = /*#__PURE__*/function (UnsafeNumberReason) {
+  UnsafeNumberReason["underflow"] = "underflow";
+  UnsafeNumberReason["overflow"] = "overflow";
+  UnsafeNumberReason["truncate_integer"] = "truncate_integer";
+  UnsafeNumberReason["truncate_float"] = "truncate_float";
+  return UnsafeNumberReason;
+}({});
+
+/**
+ * When the provided value is an unsafe number, describe what the reason is:
+ * overflow, underflow, truncate_integer, or truncate_float.
+ * Returns undefined when the value is safe.
+ */
+function getUnsafeNumberReason(value) {
+  if (isSafeNumber(value, {
+    approx: false
+  })) {
+    return undefined;
+  }
+  if (utils_isInteger(value)) {
+    return UnsafeNumberReason.truncate_integer;
+  }
+  const num = Number.parseFloat(value);
+  if (!Number.isFinite(num)) {
+    return UnsafeNumberReason.overflow;
+  }
+  if (num === 0) {
+    return UnsafeNumberReason.underflow;
+  }
+  return UnsafeNumberReason.truncate_float;
+}
+
+/**
+ * Convert a string into a number when it is safe to do so.
+ * Throws an error otherwise, explaining the reason.
+ */
+function toSafeNumberOrThrow(value, config) {
+  const number = Number.parseFloat(value);
+  const unsafeReason = getUnsafeNumberReason(value);
+  if (config?.approx === true ? unsafeReason && unsafeReason !== UnsafeNumberReason.truncate_float : unsafeReason) {
+    const unsafeReasonText = unsafeReason?.replace(/_\w+$/, '');
+    throw new Error(`Cannot safely convert to number: the value '${value}' would ${unsafeReasonText} and become ${number}`);
+  }
+  return number;
+}
+
+/**
+ * Split a number into sign, digits, and exponent.
+ * Leading zeros and non-canonical zeros are normalized.
+ *
+ * The value can be constructed again from a split number by inserting a dot
+ * at the second character of the digits if there is more than one digit,
+ * prepending it with the sign, and appending an "e" and the exponent as follows:
+ *
+ *     const reconstructed = `${sign}${digits[0]}.${digits.slice(1)}e${exponent}`
+ *
+ */
+function splitNumber(value) {
+  const match = value.match(/^(-?)(\d+(?:\.\d*)?)([eE]([+-]?\d+))?$/);
+  if (!match) {
+    throw new SyntaxError(`Invalid number: ${value}`);
+  }
+  const sign = match[1];
+  const digitsStr = match[2];
+  let exponent = match[4] !== undefined ? Number.parseInt(match[4], 10) : 0;
+  const dot = digitsStr.indexOf('.');
+  exponent += dot !== -1 ? dot - 1 : digitsStr.length - 1;
+  const coefficient = digitsStr.replace('.', '');
+  const {
+    start,
+    end
+  } = getSignificantDigitRange(coefficient);
+  exponent -= start;
+  const digits = coefficient.slice(start, end);
+
+  // normalize zero, for example normalizes 0e5 or -0 into 0
+  return digits.length > 0 ? {
+    sign,
+    digits,
+    exponent
+  } : {
+    sign: '',
+    digits: '0',
+    exponent: 0
+  };
+}
+
+/**
+ * Compare two strings containing a numeric value
+ * Returns 1 when a is larger than b, 0 when they are equal,
+ * and -1 when a is smaller than b.
+ */
+function compareNumber(a, b) {
+  if (a === b) {
+    return 0;
+  }
+  const aa = splitNumber(a);
+  const bb = splitNumber(b);
+  const sign = aa.sign === '-' ? -1 : 1;
+  if (aa.sign !== bb.sign) {
+    return sign;
+  }
+  if (aa.digits === '0') {
+    return bb.digits === '0' ? 0 : -1;
+  }
+  if (bb.digits === '0') {
+    return 1;
+  }
+  if (aa.exponent !== bb.exponent) {
+    return aa.exponent > bb.exponent ? sign : aa.exponent < bb.exponent ? -sign : 0;
+  }
+  return aa.digits > bb.digits ? sign : aa.digits < bb.digits ? -sign : 0;
+}
+
+/**
+ * Count the significant digits of a number.
+ *
+ * For example:
+ *   '2.34' returns 3
+ *   '-77' returns 2
+ *   '0.003400' returns 2
+ *   '120.5e+30' returns 4
+ **/
+function utils_countSignificantDigits(value) {
+  const {
+    start,
+    end
+  } = getSignificantDigitRange(value);
+  const dot = value.indexOf('.');
+  if (dot === -1 || dot < start || dot > end) {
+    return end - start;
+  }
+  return end - start - 1;
+}
+
+/**
+ * Get the significant digits of a number.
+ *
+ * For example:
+ *   '2.34' returns '234'
+ *   '-77' returns '77'
+ *   '0.003400' returns '34'
+ *   '120.5e+30' returns '1205'
+ **/
+function extractSignificantDigits(value) {
+  const {
+    start,
+    end
+  } = getSignificantDigitRange(value);
+  const digits = value.substring(start, end);
+  const dot = digits.indexOf('.');
+  if (dot === -1) {
+    return digits;
+  }
+  return digits.substring(0, dot) + digits.substring(dot + 1);
+}
+
+/**
+ * Returns the range (start to end) of the significant digits of a value.
+ * Note that this range _may_ contain the decimal dot.
+ *
+ * For example:
+ *
+ *     getSignificantDigitRange('0.0325900') // { start: 3, end: 7 }
+ *     getSignificantDigitRange('2.0300')    // { start: 0, end: 3 }
+ *     getSignificantDigitRange('0.0')       // { start: 3, end: 3 }
+ *
+ */
+function getSignificantDigitRange(value) {
+  let start = 0;
+  if (value[0] === '-') {
+    start++;
+  }
+  while (value[start] === '0' || value[start] === '.') {
+    start++;
+  }
+  let end = value.lastIndexOf('e');
+  if (end === -1) {
+    end = value.lastIndexOf('E');
+  }
+  if (end === -1) {
+    end = value.length;
+  }
+  while ((value[end - 1] === '0' || value[end - 1] === '.') && end > start) {
+    end--;
+  }
+  return {
+    start,
+    end
+  };
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/lossless-json/lib/esm/LosslessNumber.js
+
+
+// A shared symbol recognizes numbers from separate library copies where instanceof fails.
+const losslessNumberMarker = Symbol.for('lossless-json.LosslessNumber');
+
+/**
+ * A lossless number. Stores its numeric value as string
+ */
+class LosslessNumber {
+  // numeric value as string
+  value;
+
+  /**
+   * @deprecated Use the isLosslessNumber(value) function instead.
+   *
+   * Ordinary objects may also have an isLosslessNumber property, so this
+   * field cannot reliably identify lossless numbers.
+   */
+  isLosslessNumber = true;
+  get [losslessNumberMarker]() {
+    return true;
+  }
+  constructor(value) {
+    if (!isNumber(value)) {
+      throw new Error(`Invalid number (value: "${value}")`);
+    }
+    this.value = value;
+  }
+
+  /**
+   * Get the value of the LosslessNumber as number or bigint.
+   *
+   * - a number is returned for safe numbers and decimal values that only lose some insignificant digits
+   * - a bigint is returned for big integer numbers
+   * - an Error is thrown for values that will overflow or underflow
+   *
+   * Note that you can implement your own strategy for conversion by just getting the value as string
+   * via .toString(), and using util functions like isInteger, isSafeNumber, getUnsafeNumberReason,
+   * and toSafeNumberOrThrow to convert it to a numeric value.
+   */
+  valueOf() {
+    const unsafeReason = getUnsafeNumberReason(this.value);
+
+    // safe or truncate_float
+    if (unsafeReason === undefined || unsafeReason === UnsafeNumberReason.truncate_float) {
+      return Number.parseFloat(this.value);
+    }
+
+    // truncate_integer
+    if (utils_isInteger(this.value)) {
+      return BigInt(this.value);
+    }
+
+    // overflow or underflow
+    throw new Error(`Cannot safely convert to number: the value '${this.value}' would ${unsafeReason} and become ${Number.parseFloat(this.value)}`);
+  }
+
+  /**
+   * Get the value of the LosslessNumber as string.
+   */
+  toString() {
+    return this.value;
+  }
+
+  // Note: we do NOT implement a .toJSON() method, and you should not implement
+  // or use that, it cannot safely turn the numeric value in the string into
+  // stringified JSON since it has to be parsed into a number first.
+}
+
+/**
+ * Test whether a value is a LosslessNumber
+ */
+function isLosslessNumber(value) {
+  return value !== null && typeof value === 'object' && value[losslessNumberMarker] === true;
+}
+
+/**
+ * Convert a number into a LosslessNumber if this is possible in a safe way
+ * If the value has too many digits, or is NaN or Infinity, an error will be thrown
+ */
+function toLosslessNumber(value) {
+  const maxDigits = 15;
+  if (countSignificantDigits(String(value)) > maxDigits) {
+    throw new Error(`Invalid number: contains more than 15 digits and is most likely truncated and unsafe by itself (value: ${value})`);
+  }
+  if (Number.isNaN(value)) {
+    throw new Error('Invalid number: NaN');
+  }
+  if (!Number.isFinite(value)) {
+    throw new Error(`Invalid number: ${value}`);
+  }
+  return new LosslessNumber(String(value));
+}
+
+/**
+ * Compare two lossless numbers.
+ * Returns 1 when a is larger than b, 0 when they are equal,
+ * and -1 when a is smaller than b.
+ */
+function compareLosslessNumber(a, b) {
+  return compareNumber(a.value, b.value);
+}
+//# sourceMappingURL=LosslessNumber.js.map
+;// CONCATENATED MODULE: ./node_modules/lossless-json/lib/esm/numberParsers.js
+
+
+function parseLosslessNumber(value) {
+  return new LosslessNumber(value);
+}
+function parseNumberAndBigInt(value) {
+  return isInteger(value) ? BigInt(value) : Number.parseFloat(value);
+}
+//# sourceMappingURL=numberParsers.js.map
+;// CONCATENATED MODULE: ./node_modules/lossless-json/lib/esm/revive.js
+
+/**
+ * Revive a json object.
+ * Applies the reviver function recursively on all values in the JSON object.
+ * @param json   A JSON Object, Array, or value
+ * @param reviver
+ *              A reviver function invoked with arguments `key` and `value`,
+ *              which must return a replacement value. The function context
+ *              (`this`) is the Object or Array that contains the currently
+ *              handled value.
+ */
+function revive(json, reviver) {
+  return reviveValue({
+    '': json
+  }, '', json, reviver);
+}
+
+/**
+ * Revive a value
+ */
+function reviveValue(context, key, value, reviver) {
+  if (Array.isArray(value)) {
+    return reviver.call(context, key, reviveArray(value, reviver));
+  }
+  if (value && typeof value === 'object' && !isLosslessNumber(value)) {
+    // note the special case for LosslessNumber,
+    // we don't want to iterate over the internals of a LosslessNumber
+    return reviver.call(context, key, reviveObject(value, reviver));
+  }
+  return reviver.call(context, key, value);
+}
+
+/**
+ * Revive the properties of an object
+ */
+function reviveObject(object, reviver) {
+  for (const key of Object.keys(object)) {
+    const value = reviveValue(object, key, object[key], reviver);
+    if (value !== undefined) {
+      object[key] = value;
+    } else {
+      delete object[key];
+    }
+  }
+  return object;
+}
+
+/**
+ * Revive the properties of an Array
+ */
+function reviveArray(array, reviver) {
+  for (let i = 0; i < array.length; i++) {
+    const value = reviveValue(array, String(i), array[i], reviver);
+    if (value === undefined) {
+      // Remove the own property entirely, like native JSON.parse does: the
+      // position becomes a genuine hole (no own key, and `Object.keys` omits
+      // it) while the length stays unchanged. Assigning `array[i] = undefined`
+      // would leave an own property holding `undefined` instead.
+      delete array[i];
+    } else {
+      // Assign right away rather than after the loop: the reviver observes the
+      // holder through `this`, so later items must see the already revived
+      // values (e.g. a preceding `null` replacement).
+      array[i] = value;
+    }
+  }
+  return array;
+}
+//# sourceMappingURL=revive.js.map
+;// CONCATENATED MODULE: ./node_modules/lossless-json/lib/esm/parse.js
+
+
+/**
+ * The LosslessJSON.parse() method parses a string as JSON, optionally transforming
+ * the value produced by parsing.
+ *
+ * The parser is based on the parser of Tan Li Hou shared in
+ * https://lihautan.com/json-parser-with-javascript/
+ *
+ * @param text
+ * The string to parse as JSON. See the JSON object for a description of JSON syntax.
+ *
+ * @param [reviver]
+ * If a function, prescribes how the value originally produced by parsing is
+ * transformed, before being returned.
+ *
+ * @param [options=ParseOptions | NumberParserArgument]
+ * Pass a custom number parser. Input is a string, and the output can be unknown
+ * numeric value: number, bigint, LosslessNumber, or a custom BigNumber library.
+ *
+ * @returns Returns the Object corresponding to the given JSON text.
+ *
+ * @throws Throws a SyntaxError exception if the string to parse is not valid JSON.
+ */
+function parse(text, reviver, options) {
+  const optionsObj = typeof options === 'function' ? {
+    parseNumber: options
+  } : options;
+  const parseNumber = optionsObj?.parseNumber ?? parseLosslessNumber;
+  const onDuplicateKey = optionsObj?.onDuplicateKey ?? throwDuplicateKey;
+  let i = 0;
+  const value = parseValue();
+  expectValue(value);
+  expectEndOfInput();
+  return reviver ? revive(value, reviver) : value;
+  function parseObject() {
+    if (text.charCodeAt(i) === codeOpeningBrace) {
+      i++;
+      skipWhitespace();
+      const object = {};
+      let initial = true;
+      while (i < text.length && text.charCodeAt(i) !== codeClosingBrace) {
+        if (!initial) {
+          eatComma();
+          skipWhitespace();
+        } else {
+          initial = false;
+        }
+        const start = i;
+        const key = parseString();
+        if (key === undefined) {
+          throwObjectKeyExpected();
+          return; // To make TS happy
+        }
+        skipWhitespace();
+        eatColon();
+        const value = parseValue();
+        if (value === undefined) {
+          throwObjectValueExpected();
+          return; // To make TS happy
+        }
+
+        // handle duplicate keys
+        // TODO: replace with hasOwn one day, when browser support is high enough
+        if (Object.prototype.hasOwnProperty.call(object, key) && !isDeepEqual(value, object[key])) {
+          // Note that we could also test `if(key in object) {...}`
+          // or `if (object[key] !== 'undefined') {...}`, but that is slower.
+          const returnedValue = onDuplicateKey({
+            key,
+            position: start + 1,
+            oldValue: object[key],
+            newValue: value
+          });
+          if (returnedValue !== undefined) {
+            setObjectKey(object, key, returnedValue);
+          }
+        } else {
+          setObjectKey(object, key, value);
+        }
+      }
+      if (text.charCodeAt(i) !== codeClosingBrace) {
+        throwObjectKeyOrEndExpected();
+      }
+      i++;
+      return object;
+    }
+  }
+  function parseArray() {
+    if (text.charCodeAt(i) === codeOpeningBracket) {
+      i++;
+      skipWhitespace();
+      const array = [];
+      let initial = true;
+      while (i < text.length && text.charCodeAt(i) !== codeClosingBracket) {
+        if (!initial) {
+          eatComma();
+        } else {
+          initial = false;
+        }
+        const value = parseValue();
+        expectArrayItem(value);
+        array.push(value);
+      }
+      if (text.charCodeAt(i) !== codeClosingBracket) {
+        throwArrayItemOrEndExpected();
+      }
+      i++;
+      return array;
+    }
+  }
+  function parseValue() {
+    skipWhitespace();
+    const value = parseString() ?? parseNumeric() ?? parseObject() ?? parseArray() ?? parseKeyword('true', true) ?? parseKeyword('false', false) ?? parseKeyword('null', null);
+    skipWhitespace();
+    return value;
+  }
+  function parseKeyword(name, value) {
+    if (text.slice(i, i + name.length) === name) {
+      i += name.length;
+      return value;
+    }
+  }
+  function skipWhitespace() {
+    while (isWhitespace(text.charCodeAt(i))) {
+      i++;
+    }
+  }
+  function parseString() {
+    if (text.charCodeAt(i) === codeDoubleQuote) {
+      i++;
+      let result = '';
+      while (i < text.length && text.charCodeAt(i) !== codeDoubleQuote) {
+        if (text.charCodeAt(i) === codeBackslash) {
+          const char = text[i + 1];
+          const escapeChar = escapeCharacters[char];
+          if (escapeChar !== undefined) {
+            result += escapeChar;
+            i++;
+          } else if (char === 'u') {
+            if (isHex(text.charCodeAt(i + 2)) && isHex(text.charCodeAt(i + 3)) && isHex(text.charCodeAt(i + 4)) && isHex(text.charCodeAt(i + 5))) {
+              result += String.fromCharCode(Number.parseInt(text.slice(i + 2, i + 6), 16));
+              i += 5;
+            } else {
+              throwInvalidUnicodeCharacter(i);
+            }
+          } else {
+            throwInvalidEscapeCharacter(i);
+          }
+        } else {
+          if (isValidStringCharacter(text.charCodeAt(i))) {
+            result += text[i];
+          } else {
+            throwInvalidCharacter(text[i]);
+          }
+        }
+        i++;
+      }
+      expectEndOfString();
+      i++;
+      return result;
+    }
+  }
+  function parseNumeric() {
+    const start = i;
+    if (text.charCodeAt(i) === codeMinus) {
+      i++;
+      expectDigit(start);
+    }
+    if (text.charCodeAt(i) === codeZero) {
+      i++;
+    } else if (isNonZeroDigit(text.charCodeAt(i))) {
+      i++;
+      while (isDigit(text.charCodeAt(i))) {
+        i++;
+      }
+    } else {
+      // A JSON number must have an integer part, so a leading dot like '.5'
+      // is not a number at all.
+      return undefined;
+    }
+    if (text.charCodeAt(i) === codeDot) {
+      i++;
+      expectDigit(start);
+      while (isDigit(text.charCodeAt(i))) {
+        i++;
+      }
+    }
+    if (text.charCodeAt(i) === codeLowercaseE || text.charCodeAt(i) === codeUppercaseE) {
+      i++;
+      if (text.charCodeAt(i) === codeMinus || text.charCodeAt(i) === codePlus) {
+        i++;
+      }
+      expectDigit(start);
+      while (isDigit(text.charCodeAt(i))) {
+        i++;
+      }
+    }
+    if (i > start) {
+      return parseNumber(text.slice(start, i));
+    }
+  }
+  function eatComma() {
+    if (text.charCodeAt(i) !== codeComma) {
+      throw new SyntaxError(`Comma ',' expected after value ${gotAt()}`);
+    }
+    i++;
+  }
+  function eatColon() {
+    if (text.charCodeAt(i) !== codeColon) {
+      throw new SyntaxError(`Colon ':' expected after property name ${gotAt()}`);
+    }
+    i++;
+  }
+  function expectValue(value) {
+    if (value === undefined) {
+      throw new SyntaxError(`JSON value expected ${gotAt()}`);
+    }
+  }
+  function expectArrayItem(value) {
+    if (value === undefined) {
+      throw new SyntaxError(`Array item expected ${gotAt()}`);
+    }
+  }
+  function expectEndOfInput() {
+    if (i < text.length) {
+      throw new SyntaxError(`Expected end of input ${gotAt()}`);
+    }
+  }
+  function expectDigit(start) {
+    if (!isDigit(text.charCodeAt(i))) {
+      const numSoFar = text.slice(start, i);
+      throw new SyntaxError(`Invalid number '${numSoFar}', expecting a digit ${gotAt()}`);
+    }
+  }
+  function expectEndOfString() {
+    if (text.charCodeAt(i) !== codeDoubleQuote) {
+      throw new SyntaxError(`End of string '"' expected ${gotAt()}`);
+    }
+  }
+  function throwObjectKeyExpected() {
+    throw new SyntaxError(`Quoted object key expected ${gotAt()}`);
+  }
+  function throwDuplicateKey({
+    key,
+    position
+  }) {
+    throw new SyntaxError(`Duplicate key '${key}' encountered at position ${position}`);
+  }
+  function throwObjectKeyOrEndExpected() {
+    throw new SyntaxError(`Quoted object key or end of object '}' expected ${gotAt()}`);
+  }
+  function throwArrayItemOrEndExpected() {
+    throw new SyntaxError(`Array item or end of array ']' expected ${gotAt()}`);
+  }
+  function throwInvalidCharacter(char) {
+    throw new SyntaxError(`Invalid character '${char}' ${pos()}`);
+  }
+  function throwInvalidEscapeCharacter(start) {
+    const chars = text.slice(start, start + 2);
+    throw new SyntaxError(`Invalid escape character '${chars}' ${pos()}`);
+  }
+  function throwObjectValueExpected() {
+    throw new SyntaxError(`Object value expected after ':' ${pos()}`);
+  }
+  function throwInvalidUnicodeCharacter(start) {
+    const chars = text.slice(start, start + 6);
+    throw new SyntaxError(`Invalid unicode character '${chars}' ${pos()}`);
+  }
+
+  // zero based character position
+  function pos() {
+    return `at position ${i}`;
+  }
+  function got() {
+    return i < text.length ? `but got '${text[i]}'` : 'but reached end of input';
+  }
+  function gotAt() {
+    return `${got()} ${pos()}`;
+  }
+}
+function setObjectKey(object, key, value) {
+  if (key === '__proto__') {
+    // Plain assignment would trigger the `__proto__` setter inherited from
+    // Object.prototype, changing the object's prototype instead of storing the
+    // key. Define an ordinary own property, like JSON.parse does.
+    Object.defineProperty(object, key, {
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true
+    });
+  } else {
+    object[key] = value;
+  }
+}
+function isWhitespace(code) {
+  return code === codeSpace || code === codeNewline || code === codeTab || code === codeReturn;
+}
+function isHex(code) {
+  return code >= codeZero && code <= codeNine || code >= codeUppercaseA && code <= codeUppercaseF || code >= codeLowercaseA && code <= codeLowercaseF;
+}
+function isDigit(code) {
+  return code >= codeZero && code <= codeNine;
+}
+function isNonZeroDigit(code) {
+  return code >= codeOne && code <= codeNine;
+}
+function isValidStringCharacter(code) {
+  return code >= 0x20 && code <= 0x10ffff;
+}
+function isDeepEqual(a, b) {
+  if (a === b) {
+    return true;
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((item, index) => isDeepEqual(item, b[index]));
+  }
+  if (isObject(a) && isObject(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+    return keys.every(key => isDeepEqual(a[key], b[key]));
+  }
+  return false;
+}
+function isObject(value) {
+  return typeof value === 'object' && value !== null;
+}
+
+// map with all escape characters
+const escapeCharacters = {
+  '"': '"',
+  '\\': '\\',
+  '/': '/',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t'
+  // note that \u is handled separately in parseString()
+};
+const codeBackslash = 0x5c; // "\"
+const codeOpeningBrace = 0x7b; // "{"
+const codeClosingBrace = 0x7d; // "}"
+const codeOpeningBracket = 0x5b; // "["
+const codeClosingBracket = 0x5d; // "]"
+const codeSpace = 0x20; // " "
+const codeNewline = 0xa; // "\n"
+const codeTab = 0x9; // "\t"
+const codeReturn = 0xd; // "\r"
+const codeDoubleQuote = 0x0022; // "
+const codePlus = 0x2b; // "+"
+const codeMinus = 0x2d; // "-"
+const codeZero = 0x30;
+const codeOne = 0x31;
+const codeNine = 0x39;
+const codeComma = 0x2c; // ","
+const codeDot = 0x2e; // "." (dot, period)
+const codeColon = 0x3a; // ":"
+const codeUppercaseA = 0x41; // "A"
+const codeLowercaseA = 0x61; // "a"
+const codeUppercaseE = 0x45; // "E"
+const codeLowercaseE = 0x65; // "e"
+const codeUppercaseF = 0x46; // "F"
+const codeLowercaseF = 0x66; // "f"
+//# sourceMappingURL=parse.js.map
+;// CONCATENATED MODULE: ./node_modules/lossless-json/lib/esm/stringify.js
+
+
+
+/**
+ * The LosslessJSON.stringify() method converts a JavaScript value to a JSON string,
+ * optionally replacing values if a replacer function is specified, or
+ * optionally including only the specified properties if a replacer array is specified.
+ *
+ * @param value
+ * The value to convert to a JSON string.
+ *
+ * @param [replacer]
+ * A function that alters the behavior of the stringification process,
+ * or an array of String and Number objects that serve as a whitelist for
+ * selecting the properties of the value object to be included in the JSON string.
+ * If this value is null or not provided, all properties of the object are
+ * included in the resulting JSON string.
+ *
+ * @param [space]
+ * A String or Number object that's used to insert white space into the output
+ * JSON string for readability purposes. If this is a Number, it indicates the
+ * number of space characters to use as white space; this number is capped at 10
+ * if it's larger than that. Values less than 1 indicate that no space should be
+ * used. If this is a String, the string (or the first 10 characters of the string,
+ * if it's longer than that) is used as white space. If this parameter is not
+ * provided (or is null), no white space is used.
+ *
+ * @param [numberStringifiers]
+ * An optional list with additional number stringifiers, for example to serialize
+ * a BigNumber. The output of the function must be valid stringified JSON.
+ * When `undefined` is returned, the property will be deleted from the object.
+ * The difference with using a `replacer` is that the output of a `replacer`
+ * must be JSON and will be stringified afterwards, whereas the output of the
+ * `numberStringifiers` is already stringified JSON.
+ *
+ * @returns Returns the string representation of the JSON object.
+ */
+function stringify(value, replacer, space, numberStringifiers) {
+  const resolvedSpace = resolveSpace(space);
+  const replacedValue = typeof replacer === 'function' ? replacer.call({
+    '': value
+  }, '', value) : value;
+  return stringifyValue(replacedValue, '');
+
+  /**
+   * Stringify a value
+   */
+  function stringifyValue(value, indent) {
+    if (Array.isArray(numberStringifiers)) {
+      const stringifier = numberStringifiers.find(item => item.test(value));
+      if (stringifier) {
+        const str = stringifier.stringify(value);
+        if (typeof str !== 'string' || !isNumber(str)) {
+          throw new Error(`Invalid JSON number: output of a number stringifier must be a string containing a JSON number (output: ${str})`);
+        }
+        return str;
+      }
+    }
+
+    // boolean, null, number, string, or date
+    if (typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string' || value === null || value instanceof Date || value instanceof Boolean || value instanceof Number || value instanceof String) {
+      return JSON.stringify(value);
+    }
+
+    // lossless number, the secret ingredient :)
+    if (isLosslessNumber(value)) {
+      return value.toString();
+    }
+
+    // BigInt
+    if (typeof value === 'bigint') {
+      return value.toString();
+    }
+
+    // Array
+    if (Array.isArray(value)) {
+      return stringifyArray(value, indent);
+    }
+
+    // Object (test lastly!)
+    if (value && typeof value === 'object') {
+      return stringifyObject(value, indent);
+    }
+    return undefined;
+  }
+
+  /**
+   * Stringify an array
+   */
+  function stringifyArray(array, indent) {
+    if (array.length === 0) {
+      return '[]';
+    }
+    const childIndent = resolvedSpace ? indent + resolvedSpace : undefined;
+    let str = resolvedSpace ? '[\n' : '[';
+    for (let i = 0; i < array.length; i++) {
+      const item = typeof replacer === 'function' ? replacer.call(array, String(i), array[i]) : array[i];
+      if (resolvedSpace) {
+        str += childIndent;
+      }
+      if (typeof item !== 'undefined' && typeof item !== 'function') {
+        const serialized = stringifyValue(item, childIndent);
+        // Values without a JSON representation (a symbol, or an object whose
+        // toJSON() returns undefined) become null inside an array.
+        str += serialized === undefined ? 'null' : serialized;
+      } else {
+        str += 'null';
+      }
+      if (i < array.length - 1) {
+        str += resolvedSpace ? ',\n' : ',';
+      }
+    }
+    str += resolvedSpace ? `\n${indent}]` : ']';
+    return str;
+  }
+
+  /**
+   * Stringify an object
+   */
+  function stringifyObject(object, indent) {
+    if (typeof object.toJSON === 'function') {
+      return stringifyValue(object.toJSON(), indent);
+    }
+
+    // A replacer array is a property whitelist: duplicates must not produce
+    // duplicate keys in the output.
+    const keys = Array.isArray(replacer) ? [...new Set(replacer.map(String))] : Object.keys(object);
+    if (keys.length === 0) {
+      return '{}';
+    }
+    const childIndent = resolvedSpace ? indent + resolvedSpace : undefined;
+    let first = true;
+    let str = resolvedSpace ? '{\n' : '{';
+    for (const key of keys) {
+      const value = typeof replacer === 'function' ? replacer.call(object, key, object[key]) : object[key];
+      if (includeProperty(key, value)) {
+        const serialized = stringifyValue(value, childIndent);
+        // Like JSON.stringify, omit properties that have no JSON
+        // representation (e.g. an object whose toJSON() returns undefined).
+        if (serialized === undefined) {
+          continue;
+        }
+        if (first) {
+          first = false;
+        } else {
+          str += resolvedSpace ? ',\n' : ',';
+        }
+        const keyStr = JSON.stringify(key);
+        str += resolvedSpace ? `${childIndent + keyStr}: ` : `${keyStr}:`;
+        str += serialized;
+      }
+    }
+    str += resolvedSpace ? `\n${indent}}` : '}';
+    return str;
+  }
+
+  /**
+   * Test whether to include a property in a stringified object or not.
+   */
+  function includeProperty(_key, value) {
+    return typeof value !== 'undefined' && typeof value !== 'function' && typeof value !== 'symbol';
+  }
+}
+
+/**
+ * The number of spaces or characters a space is capped to, like JSON.stringify does
+ */
+const MAX_SPACE_LENGTH = 10;
+
+/**
+ * Resolve a JSON stringify space:
+ * replace a number with a string containing that number of spaces
+ */
+function resolveSpace(space) {
+  if (typeof space === 'number') {
+    // same rules as JSON.stringify: truncate towards zero, cap at 10,
+    // and treat anything below 1 (including NaN and negatives) as no indent
+    const count = Math.min(Math.trunc(space), MAX_SPACE_LENGTH);
+    return count >= 1 ? ' '.repeat(count) : undefined;
+  }
+  if (typeof space === 'string' && space !== '') {
+    return space.slice(0, MAX_SPACE_LENGTH);
+  }
+  return undefined;
+}
+//# sourceMappingURL=stringify.js.map
+;// CONCATENATED MODULE: ./node_modules/lossless-json/lib/esm/index.js
+
+
+
+
+
+
+
+
+//# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./src/expected-response.ts
+// Does a scoring answer match what the user expects? JSON is matched as a deep subset: every key
+// the user gives must be there with a matching value; arrays match element by element.
+// Numbers match by their exact decimal value, as written: 1, 1.0 and 1e0 are one number, so are
+// 0 and -0 (Python and numpy write -0.0), and 9007199254740993 is not 9007199254740992. Hence
+// the lossless parse for both sides: JSON.parse rounds to a double, and Node 20 gives a reviver
+// no source text.
+
 /** `/regex/` for the body, else JSON the answer must contain; throws with the reason. */
 function parseExpected(raw) {
     if (raw.length >= 2 && raw.startsWith('/') && raw.endsWith('/')) {
@@ -33662,20 +34662,34 @@ function parseExpected(raw) {
         }
     }
     try {
-        return { kind: 'json', value: JSON.parse(raw) };
+        return { kind: 'json', value: parseJson(raw) };
     }
     catch (error) {
         throw new Error(`not JSON (${String(error)})`, { cause: error });
     }
 }
+/**
+ * JSON with every number kept as its decimal text (a LosslessNumber). A repeated key keeps its
+ * last value, as JSON.parse does (lossless-json would throw).
+ */
+function parseJson(text) {
+    return parse(text, null, { onDuplicateKey: ({ newValue }) => newValue });
+}
+/** Both values from parseJson. */
 function isDeepSubset(expected, actual) {
+    if (isLosslessNumber(expected)) {
+        return isLosslessNumber(actual) && compareLosslessNumber(expected, actual) === 0;
+    }
     if (Array.isArray(expected)) {
         return (Array.isArray(actual) &&
             actual.length === expected.length &&
             expected.every((item, index) => isDeepSubset(item, actual[index])));
     }
     if (expected !== null && typeof expected === 'object') {
-        if (actual === null || typeof actual !== 'object' || Array.isArray(actual))
+        if (actual === null ||
+            typeof actual !== 'object' ||
+            Array.isArray(actual) ||
+            isLosslessNumber(actual))
             return false;
         const record = actual;
         return Object.entries(expected).every(([key, value]) => Object.hasOwn(record, key) && isDeepSubset(value, record[key]));
@@ -33691,14 +34705,14 @@ function responseMismatch(expected, body) {
     }
     let actual;
     try {
-        actual = JSON.parse(body);
+        actual = parseJson(body);
     }
     catch {
         return 'the body is not JSON';
     }
     return isDeepSubset(expected.value, actual)
         ? undefined
-        : `the body does not contain the expected JSON ${JSON.stringify(expected.value)}`;
+        : `the body does not contain the expected JSON ${stringify(expected.value)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/parse.ts
@@ -34489,16 +35503,188 @@ function default_tag_defaultTagName(repository) {
     return derived;
 }
 
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/consumers"
 const consumers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/consumers");
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 // EXTERNAL MODULE: ./node_modules/tar-stream/index.js
 var tar_stream = __nccwpck_require__(6118);
+;// CONCATENATED MODULE: ./src/archive-check.ts
+// Checks a dependencies archive restored from the cache before `docker load` sees it.
+// `docker load` applies whatever tags an archive names (manifest.json's RepoTags, the legacy
+// `repositories` file, and for an OCI layout the name annotations of index.json), so a poisoned
+// or corrupt cache entry could re-tag any image, the base included. Only an archive that holds
+// exactly one image, tagged with nothing but the dependencies tag of its key, whose layers start
+// with the base image's, is loaded.
+
+
+
+
+
+/** Metadata is kilobytes; anything larger is not what docker save writes. */
+const METADATA_LIMIT = 8 * 1024 * 1024;
+const MANIFEST = 'manifest.json';
+const REPOSITORIES = 'repositories';
+const OCI_INDEX = 'index.json';
+const CONTAINERD_NAME = 'io.containerd.image.name';
+const OCI_REF_NAME = 'org.opencontainers.image.ref.name';
+/** The archive is not one to load; the message says which rule it breaks. */
+class UnfitArchiveError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'UnfitArchiveError';
+    }
+}
+/** A name as docker's extraction sees it: `./a`, `/a` and `a/` are all `a`. */
+function entryName(name) {
+    return external_node_path_.posix
+        .normalize(name)
+        .replace(/^(?:\.?\/)+/, '')
+        .replace(/\/+$/, '');
+}
+/**
+ * Names taken from the archive go into a warning: shown only when they look like image
+ * references, so that no text from a poisoned entry reaches the log as it is.
+ */
+function shown(value) {
+    return typeof value === 'string' && /^[\w][\w.:/@+-]{0,255}$/.test(value)
+        ? `"${value}"`
+        : '(a name that is not an image reference)';
+}
+/** The contents of the entries `wanted` names, each required to be one regular file. */
+async function readEntries(file, wanted) {
+    try {
+        return await readTar(file, wanted);
+    }
+    catch (error) {
+        if (error instanceof UnfitArchiveError)
+            throw error;
+        throw new UnfitArchiveError(`it is not a readable tar archive (${error.message})`);
+    }
+}
+async function readTar(file, wanted) {
+    const found = new Map();
+    const extract = tar_stream.extract();
+    const reading = (0,promises_namespaceObject.pipeline)(external_node_fs_.createReadStream(file), extract);
+    reading.catch(() => undefined); // awaited below; the loop sees the same failure first
+    for await (const entry of extract) {
+        const name = entryName(entry.header.name);
+        if (!wanted.has(name)) {
+            entry.resume();
+            continue;
+        }
+        // A link or a folder would make docker read something other than what is checked here.
+        if (entry.header.type !== 'file')
+            throw new UnfitArchiveError(`${name} is not a regular file (a ${entry.header.type})`);
+        if ((entry.header.size ?? 0) > METADATA_LIMIT)
+            throw new UnfitArchiveError(`${name} is larger than ${METADATA_LIMIT} bytes`);
+        found.set(name, [...(found.get(name) ?? []), await (0,consumers_namespaceObject.buffer)(entry)]);
+    }
+    await reading;
+    const contents = new Map();
+    for (const [name, copies] of found) {
+        // Extracted in order, a later copy would replace the one read first.
+        if (copies.length > 1)
+            throw new UnfitArchiveError(`${name} appears ${copies.length} times`);
+        contents.set(name, copies[0]);
+    }
+    return contents;
+}
+function parsed(name, data) {
+    try {
+        return JSON.parse(data.toString('utf8'));
+    }
+    catch {
+        throw new UnfitArchiveError(`${name} is not JSON`);
+    }
+}
+const isRecord = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+function checkRepoTags(entry, tag) {
+    const tags = entry.RepoTags;
+    if (!Array.isArray(tags) || tags.length !== 1 || tags[0] !== tag) {
+        const named = Array.isArray(tags) ? tags.map(shown).join(', ') || 'no tag' : 'no tag list';
+        throw new UnfitArchiveError(`${MANIFEST} tags the image ${named}; the only tag allowed is "${tag}"`);
+    }
+}
+/** `{"repo": {"tag": "id"}}`: legacy docker load applies every tag it lists. */
+function checkRepositories(data, tag) {
+    if (data === undefined)
+        return;
+    const repositories = parsed(REPOSITORIES, data);
+    const colon = tag.lastIndexOf(':');
+    const [repository, version] = [tag.slice(0, colon), tag.slice(colon + 1)];
+    if (!isRecord(repositories))
+        throw new UnfitArchiveError(`${REPOSITORIES} is not a JSON object`);
+    for (const [name, versions] of Object.entries(repositories)) {
+        const others = isRecord(versions)
+            ? Object.keys(versions).filter((key) => name !== repository || key !== version)
+            : ['(not an object)'];
+        if (others.length > 0) {
+            throw new UnfitArchiveError(`${REPOSITORIES} names ${others.map((key) => shown(`${name}:${key}`)).join(', ')}; the only tag allowed is "${tag}"`);
+        }
+    }
+}
+/** An OCI layout's index: the containerd image store names images from its annotations. */
+function checkIndex(data, tag) {
+    if (data === undefined)
+        return;
+    const index = parsed(OCI_INDEX, data);
+    const manifests = isRecord(index) ? index.manifests : undefined;
+    if (!Array.isArray(manifests) || manifests.length !== 1) {
+        throw new UnfitArchiveError(`${OCI_INDEX} must list exactly one image, it lists ${Array.isArray(manifests) ? manifests.length : 'none'}`);
+    }
+    const annotations = isRecord(manifests[0]) ? manifests[0].annotations : undefined;
+    if (annotations === undefined)
+        return;
+    const allowed = {
+        [CONTAINERD_NAME]: [tag, `docker.io/${tag}`],
+        [OCI_REF_NAME]: [tag.slice(tag.lastIndexOf(':') + 1), tag, `docker.io/${tag}`],
+    };
+    for (const [annotation, names] of Object.entries(allowed)) {
+        const value = isRecord(annotations) ? annotations[annotation] : '(not an object)';
+        if (value !== undefined && !names.includes(value)) {
+            throw new UnfitArchiveError(`${OCI_INDEX} names the image ${shown(value)} (${annotation}); the only tag allowed is "${tag}"`);
+        }
+    }
+}
+function checkLayers(configName, data, baseLayers) {
+    const config = parsed(configName, data);
+    const rootfs = isRecord(config) ? config.rootfs : undefined;
+    const diffIds = isRecord(rootfs) ? rootfs.diff_ids : undefined;
+    if (!Array.isArray(diffIds))
+        throw new UnfitArchiveError(`the image config has no layer list`);
+    const differs = baseLayers.findIndex((layer, index) => diffIds[index] !== layer);
+    if (differs !== -1) {
+        throw new UnfitArchiveError(`its layers do not start with the base image's ${baseLayers.length} layers (layer ${differs + 1} differs)`);
+    }
+}
+/** Throws UnfitArchiveError unless `file` is a dependencies archive that is safe to load. */
+async function checkDependenciesArchive(file, expected) {
+    const metadata = await readEntries(file, new Set([MANIFEST, REPOSITORIES, OCI_INDEX]));
+    const manifestData = metadata.get(MANIFEST);
+    if (manifestData === undefined)
+        throw new UnfitArchiveError(`it has no ${MANIFEST}`);
+    const manifest = parsed(MANIFEST, manifestData);
+    if (!Array.isArray(manifest) || manifest.length !== 1 || !isRecord(manifest[0])) {
+        throw new UnfitArchiveError(`${MANIFEST} must list exactly one image, it lists ${Array.isArray(manifest) ? manifest.length : 'none'}`);
+    }
+    checkRepoTags(manifest[0], expected.tag);
+    checkRepositories(metadata.get(REPOSITORIES), expected.tag);
+    checkIndex(metadata.get(OCI_INDEX), expected.tag);
+    const configPath = manifest[0].Config;
+    if (typeof configPath !== 'string')
+        throw new UnfitArchiveError(`${MANIFEST} names no config`);
+    const configName = entryName(configPath);
+    const config = (await readEntries(file, new Set([configName]))).get(configName);
+    if (config === undefined)
+        throw new UnfitArchiveError(`the image config is not in the archive`);
+    checkLayers(configName, config, expected.baseLayers);
+}
+
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./src/layer-archive.ts
 // Writes the archive the cache holds: `docker save` of the dependencies image, read as it streams
 // out, without the base image's layers. The cache then holds only what apt and pip added
@@ -34683,6 +35869,7 @@ async function writeArchiveWithoutBase(saved, baseLayers, destination) {
 
 
 
+
 const DEPENDENCIES_REPOSITORY = 'extend-azureml-image/dependencies';
 const CACHE_KEY_PREFIX = 'extend-azureml-image-deps-v1-';
 /**
@@ -34720,8 +35907,19 @@ function archivePath(key) {
 function message(error) {
     return error instanceof Error ? error.message : String(error);
 }
-/** Finds the dependencies image in the daemon or the cache; undefined when it must be built. */
-async function findDependencies(docker, imageCache, key) {
+/**
+ * A cache entry cannot be overwritten: a bad one stays a miss, on every run, until deleted.
+ * Says how, naming the key.
+ */
+function deleteHint(cacheKey) {
+    return `Cache entries cannot be overwritten, so this one stays a miss until it is deleted: \`gh cache delete ${cacheKey}\`, or the repository's Actions > Caches page.`;
+}
+/**
+ * Finds the dependencies image in the daemon or the cache; undefined when it must be built.
+ * A restored archive is checked before `docker load` (see archive-check.ts): the base's layers
+ * are what its chain must start with.
+ */
+async function findDependencies(docker, imageCache, key, base) {
     const tag = dependenciesTag(key);
     const inDaemon = await docker.localImage(tag);
     if (inDaemon)
@@ -34729,18 +35927,29 @@ async function findDependencies(docker, imageCache, key) {
     if (!imageCache)
         return undefined;
     const archive = archivePath(key);
+    const cacheKey = `${CACHE_KEY_PREFIX}${key}`;
     try {
-        if (!(await imageCache.restore(archive, `${CACHE_KEY_PREFIX}${key}`)))
+        if (!(await imageCache.restore(archive, cacheKey)))
             return undefined;
-        await docker.load(archive); // the base image is present: localBase made sure of it
+        await checkDependenciesArchive(archive, { tag, baseLayers: base.layers });
+        // The base image is present (localBase made sure of it): a refusal now most likely means a
+        // corrupt entry.
+        await docker.load(archive).catch((error) => {
+            throw new UnfitArchiveError(`docker load refused it (${message(error)})`);
+        });
         const restored = await docker.localImage(tag);
         if (restored)
             return { source: 'cache', image: restored };
-        core.warning(`The cached archive did not hold ${tag}; building the dependencies.`);
+        core.warning(`The cached archive (cache key ${cacheKey}) did not hold ${tag}; building the dependencies. ${deleteHint(cacheKey)}`);
         return undefined;
     }
     catch (error) {
-        core.warning(`Could not use the cached dependencies (${message(error)}); building them.`);
+        if (error instanceof UnfitArchiveError) {
+            core.warning(`The cached dependencies (cache key ${cacheKey}) were not loaded: ${error.message}. Treated as a cache miss: building them. ${deleteHint(cacheKey)}`);
+        }
+        else {
+            core.warning(`Could not use the cached dependencies (${message(error)}); building them.`);
+        }
         return undefined;
     }
     finally {
@@ -35152,7 +36361,7 @@ const ERRORS_PER_CHECK = 3;
 // inference-schema puts the sample into the document as `example`: a large array makes a large
 // document, so the limit is well above the scoring answers' 1 MiB.
 const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
-const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+const swagger_check_isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 function isDeclared(schema) {
     return (schema !== undefined &&
         !UNDECLARED.some((placeholder) => (0,external_node_util_.isDeepStrictEqual)(placeholder, schema)));
@@ -35164,7 +36373,7 @@ function resolvePointer(document, ref) {
     let node = document;
     for (const raw of ref.slice(2).split('/')) {
         const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
-        node = isObject(node) ? node[key] : Array.isArray(node) ? node[Number(key)] : undefined;
+        node = swagger_check_isObject(node) ? node[key] : Array.isArray(node) ? node[Number(key)] : undefined;
         if (node === undefined)
             return undefined;
     }
@@ -35176,7 +36385,7 @@ function inlineRefs(document, schema, depth = 0) {
         throw new Error('the schema refers to itself too deeply to be checked');
     if (Array.isArray(schema))
         return schema.map((item) => inlineRefs(document, item, depth));
-    if (!isObject(schema))
+    if (!swagger_check_isObject(schema))
         return schema;
     if (typeof schema.$ref === 'string') {
         const target = resolvePointer(document, schema.$ref);
@@ -35189,34 +36398,34 @@ function inlineRefs(document, schema, depth = 0) {
 /** The POST /score operation (the server may put a path prefix before /score). */
 function scoreOperation(document) {
     const paths = document.paths;
-    if (!isObject(paths))
+    if (!swagger_check_isObject(paths))
         return undefined;
     const key = Object.keys(paths).find((p) => p === '/score' || p.endsWith('/score'));
     const item = key === undefined ? undefined : paths[key];
-    return isObject(item) && isObject(item.post) ? item.post : undefined;
+    return swagger_check_isObject(item) && swagger_check_isObject(item.post) ? item.post : undefined;
 }
 /** run()'s input and output schemas as one document version describes POST /score. */
 function scoreSchemas(version, document) {
     const operation = scoreOperation(document);
     if (!operation)
         return undefined;
-    const responses = isObject(operation.responses) ? operation.responses : {};
+    const responses = swagger_check_isObject(operation.responses) ? operation.responses : {};
     const ok = responses['200'];
     let input;
     let output;
     if (version === '2') {
         const parameters = Array.isArray(operation.parameters) ? operation.parameters : [];
-        const body = parameters.find((p) => isObject(p) && p.in === 'body');
-        input = isObject(body) ? body.schema : undefined;
-        output = isObject(ok) ? ok.schema : undefined;
+        const body = parameters.find((p) => swagger_check_isObject(p) && p.in === 'body');
+        input = swagger_check_isObject(body) ? body.schema : undefined;
+        output = swagger_check_isObject(ok) ? ok.schema : undefined;
     }
     else {
-        const request = isObject(operation.requestBody) ? operation.requestBody.content : undefined;
-        const media = (content) => isObject(content) && isObject(content['application/json'])
+        const request = swagger_check_isObject(operation.requestBody) ? operation.requestBody.content : undefined;
+        const media = (content) => swagger_check_isObject(content) && swagger_check_isObject(content['application/json'])
             ? content['application/json'].schema
             : undefined;
         input = media(request);
-        output = isObject(ok) ? media(ok.content) : undefined;
+        output = swagger_check_isObject(ok) ? media(ok.content) : undefined;
     }
     return {
         input: input === undefined ? undefined : inlineRefs(document, input),
@@ -35262,7 +36471,7 @@ async function fetchDocument(request, version) {
     catch {
         return { version, status: 200, reason: `${said} but not JSON: ${answer.body.slice(0, 300)}` };
     }
-    if (!isObject(document) || !documentVersionOk(version, document)) {
+    if (!swagger_check_isObject(document) || !documentVersionOk(version, document)) {
         return {
             version,
             status: 200,
@@ -35530,13 +36739,7 @@ async function smokeTest(docker, registry, request) {
             throw new SmokeTestFailure(message, result, python);
         }
         if (request.scoreRequests > 0) {
-            const first = request.cases[0];
-            result.latency = await measureLatency(request.scoreRequests, async () => {
-                const answer = await postScore(`${base}/score`, first.body, request.startupTimeoutSeconds);
-                if (answer.status !== first.expectedStatus) {
-                    throw new SmokeTestFailure(`Smoke test failed: during the latency probe POST /score answered ${answer.status} (expected ${first.expectedStatus}): ${answer.body.slice(0, 500)}`, result);
-                }
-            });
+            result.latency = await latencyProbe(`${base}/score`, request, result);
             core.info(`${request.scoreRequests} scoring calls: p50 ${result.latency.p50Ms} ms, p95 ${result.latency.p95Ms} ms`);
         }
         return result;
@@ -35595,6 +36798,29 @@ function postScore(url, body, timeoutSeconds) {
         body,
         headers: { 'Content-Type': 'application/json' },
         timeoutMs: timeoutSeconds * 1000,
+    });
+}
+/**
+ * The timed calls with the first case's body. A call that is refused or gets no answer (a
+ * server dropping connections under load) fails the smoke test like a case does, keeping the
+ * cases for the outputs and the summary.
+ */
+function latencyProbe(url, request, result) {
+    const first = request.cases[0];
+    let call = 0;
+    return measureLatency(request.scoreRequests, async () => {
+        call++;
+        const during = `during the latency probe (score-requests: call ${call} of ${request.scoreRequests}, with the request of ${first.name})`;
+        let answer;
+        try {
+            answer = await postScore(url, first.body, request.startupTimeoutSeconds);
+        }
+        catch (error) {
+            throw new SmokeTestFailure(`Smoke test failed: ${during} POST /score got no answer (${error.message})`, result);
+        }
+        if (answer.status !== first.expectedStatus) {
+            throw new SmokeTestFailure(`Smoke test failed: ${during} POST /score answered ${answer.status} (expected ${first.expectedStatus}): ${answer.body.slice(0, 500)}`, result);
+        }
     });
 }
 /** One case: POST /score, then the status and the body against what the case expects. */
@@ -35877,7 +37103,7 @@ async function runPipeline(inputs, docker, registry, imageCache) {
             pipConfig: plan.pipConfig,
         });
         from = dependenciesTag(key);
-        const found = await findDependencies(docker, imageCache, key);
+        const found = await findDependencies(docker, imageCache, key, base);
         if (found) {
             core.info(`Dependencies: ${from}, ${found.source === 'daemon' ? 'already in the daemon' : 'restored from the cache'}`);
             fromId = found.image.id;
@@ -36514,7 +37740,7 @@ function readOutputs(files) {
 
 /** Starts the span when run by a runner; returns what ends it (a no-op elsewhere). */
 function inertUnderRunner(write, env = process.env) {
-    if (env.GITHUB_ACTIONS !== 'nope')
+    if (env.GITHUB_ACTIONS !== 'true')
         return () => undefined;
     const token = `extend-azureml-image-cli-${(0,external_node_crypto_.randomUUID)()}`;
     write(`::stop-commands::${token}\n`);
