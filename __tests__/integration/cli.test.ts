@@ -264,7 +264,9 @@ describe('node dist/cli.js', () => {
       EXAMPLE,
     )
     expect(run.code).toBe(1)
-    expect(run.stderr).toMatch(/^error: Input 'apt-packages': "curl;id" is not a Debian package/m)
+    expect(run.stderr).toMatch(
+      /^error: Input 'apt-packages': "curl;id" is not an apt package: name\[:arch\]/m,
+    )
     expectPlainText(run)
     await expectNothingLeft()
   })

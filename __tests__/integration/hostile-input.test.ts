@@ -128,7 +128,8 @@ interface Refusal {
 }
 
 const REFERENCE_RULE = /is not an image reference: lowercase \[registry\/\]path components/
-const APT_RULE = /is not a Debian package name \(lowercase letters, digits, '\+', '-', '\.'/
+const APT_RULE =
+  /is not an apt package: .* a Debian package name \(lowercase letters, digits, '\+', '-', '\.'/
 const APT_SUFFIX = /a trailing '\+' or '-' would change what apt does/
 const CONTRACT = /is set by the action from the serving contract; set 'override-contract-env: true'/
 const NUMBER = (from: number, to: number) =>
