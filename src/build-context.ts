@@ -4,9 +4,10 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { ContextPath } from './dockerfile.js'
+import type { RequirementFiles } from './requirements-files.js'
 
 export interface StagingInputs {
-  requirements?: string
+  requirementFiles?: RequirementFiles
   codeDir?: string
   modelDir?: string
 }
@@ -35,7 +36,28 @@ function stageTree(sourceDir: string, targetDir: string): void {
 }
 
 /**
- * Stages the two build contexts under `root`: `dependencies/` (the requirements file) and
+ * The requirements file and what its lines name, each at its workspace path. Folders first: a
+ * requirements file inside a staged folder is then replaced by its own staged text (unlinked
+ * first, so the workspace's file is never written through the hard link).
+ */
+function stageRequirements(files: RequirementFiles, targetDir: string): void {
+  fs.mkdirSync(targetDir, { recursive: true })
+  for (const entry of files.entries.filter(({ kind }) => kind === 'dir')) {
+    stageTree(entry.source, path.join(targetDir, entry.position))
+  }
+  for (const entry of files.entries.filter(({ kind }) => kind === 'file')) {
+    const target = path.join(targetDir, entry.position)
+    fs.rmSync(target, { force: true })
+    if (entry.text === undefined) stageFile(entry.source, target)
+    else {
+      fs.mkdirSync(path.dirname(target), { recursive: true })
+      fs.writeFileSync(target, entry.text)
+    }
+  }
+}
+
+/**
+ * Stages the two build contexts under `root`: `dependencies/` (the requirements files) and
  * `application/` (model and code), each holding only what its Dockerfile copies.
  */
 export function stageContexts(root: string, sources: StagingInputs): StagedContexts {
@@ -45,8 +67,11 @@ export function stageContexts(root: string, sources: StagingInputs): StagedConte
   }
   fs.mkdirSync(staged.dependencies, { recursive: true })
   fs.mkdirSync(staged.application, { recursive: true })
-  if (sources.requirements) {
-    stageFile(sources.requirements, path.join(staged.dependencies, ContextPath.requirements))
+  if (sources.requirementFiles) {
+    stageRequirements(
+      sources.requirementFiles,
+      path.join(staged.dependencies, ContextPath.requirements),
+    )
   }
   if (sources.modelDir)
     stageTree(sources.modelDir, path.join(staged.application, ContextPath.model))
