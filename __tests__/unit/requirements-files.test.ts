@@ -114,6 +114,14 @@ describe('collectRequirements', () => {
     expect(files.entries.map(({ position }) => position)).toEqual(['lib', 'pkg', 'reqs.txt'])
   })
 
+  it('keeps Windows line ends and the other lines as they are when it rewrites a file', () => {
+    write('reqs.txt', 'a\r\n-e pkg  # local\r\nb')
+    write('pkg/setup.py', 's')
+    expect(collect('reqs.txt').entries.find(({ kind }) => kind === 'file')?.text).toBe(
+      'a\r\n./pkg\r\nb',
+    )
+  })
+
   it('refuses a path that resolves outside the workspace, naming the file and line', () => {
     write('reqs.txt', 'numpy\n-r sub/inner.txt\n')
     write('sub/inner.txt', 'a\n\n-c ../../secret.txt\n')
@@ -179,6 +187,17 @@ describe('staging and the dependencies key', () => {
     ])
     expect(fs.readFileSync(path.join(folder, 'sub/reqs.txt'), 'utf8')).toContain('\n./pkg\n')
     expect(fs.readFileSync(path.join(ws, 'sub/reqs.txt'), 'utf8')).toContain('\n-e ./pkg\n')
+  })
+
+  it('replaces a rewritten file inside a staged folder without touching the workspace', () => {
+    write('reqs.txt', '-e .\n')
+    write('setup.py', 's')
+    const files = collectRequirements(ws, fs.realpathSync(path.join(ws, 'reqs.txt')))
+    const staged = stageContexts(path.join(outside, 'ctx'), { requirementFiles: files })
+    const folder = path.join(staged.dependencies, 'requirements')
+    expect(fs.readdirSync(folder).sort()).toEqual(['reqs.txt', 'setup.py'])
+    expect(fs.readFileSync(path.join(folder, 'reqs.txt'), 'utf8')).toBe('.\n')
+    expect(fs.readFileSync(path.join(ws, 'reqs.txt'), 'utf8')).toBe('-e .\n')
   })
 
   it('changes the key when an included file, a staged package or a path changes', async () => {
