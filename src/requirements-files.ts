@@ -178,6 +178,9 @@ function withoutExtras(text: string): string {
   return text.replace(/^(.+)(\[[^\]]+\])$/, '$1')
 }
 
+// pip joins paths as strings, so the staged tree holds each file where that join lands: a join
+// that climbs above the workspace has no place in it, wherever a symlink would lead. What the
+// path then resolves to (symlinks followed) is resolveInWorkspace's check.
 function isInsidePosition(position: string): boolean {
   return position !== '..' && !position.startsWith('../') && !path.posix.isAbsolute(position)
 }
