@@ -97,7 +97,7 @@ if ((0,_step_state_js__WEBPACK_IMPORTED_MODULE_1__/* .readState */ .u)(_constant
     await cleanup();
 }
 else {
-    const [core, { run }] = await Promise.all([__nccwpck_require__.e(/* import() */ 838).then(__nccwpck_require__.bind(__nccwpck_require__, 3838)), Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(383), __nccwpck_require__.e(363), __nccwpck_require__.e(89)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9089))]);
+    const [core, { run }] = await Promise.all([__nccwpck_require__.e(/* import() */ 838).then(__nccwpck_require__.bind(__nccwpck_require__, 3838)), Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(319), __nccwpck_require__.e(363), __nccwpck_require__.e(705)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9705))]);
     core.saveState(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.IsPost, 'true');
     await run();
 }

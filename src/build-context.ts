@@ -4,11 +4,12 @@
 // are staged as their snapshots take them (code-snapshot.ts): no `.git`, nothing ignored.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import type { TreeSnapshot } from './code-snapshot.js'
+import { wholeTreeSnapshot, type TreeSnapshot } from './code-snapshot.js'
 import { ContextPath } from './dockerfile.js'
+import type { RequirementFiles } from './requirements-files.js'
 
 export interface StagingInputs {
-  requirements?: string
+  requirementFiles?: RequirementFiles
   codeSnapshot?: TreeSnapshot
   modelSnapshot?: TreeSnapshot
 }
@@ -37,7 +38,28 @@ function stageTree(snapshot: TreeSnapshot, targetDir: string): void {
 }
 
 /**
- * Stages the two build contexts under `root`: `dependencies/` (the requirements file) and
+ * The requirements file and what its lines name, each at its workspace path. Folders first: a
+ * requirements file inside a staged folder is then replaced by its own staged text (unlinked
+ * first, so the workspace's file is never written through the hard link).
+ */
+function stageRequirements(files: RequirementFiles, targetDir: string): void {
+  fs.mkdirSync(targetDir, { recursive: true })
+  for (const entry of files.entries.filter(({ kind }) => kind === 'dir')) {
+    stageTree(wholeTreeSnapshot(entry.source), path.join(targetDir, entry.position))
+  }
+  for (const entry of files.entries.filter(({ kind }) => kind === 'file')) {
+    const target = path.join(targetDir, entry.position)
+    fs.rmSync(target, { force: true })
+    if (entry.text === undefined) stageFile(entry.source, target)
+    else {
+      fs.mkdirSync(path.dirname(target), { recursive: true })
+      fs.writeFileSync(target, entry.text)
+    }
+  }
+}
+
+/**
+ * Stages the two build contexts under `root`: `dependencies/` (the requirements files) and
  * `application/` (model and code), each holding only what its Dockerfile copies.
  */
 export function stageContexts(root: string, sources: StagingInputs): StagedContexts {
@@ -47,8 +69,11 @@ export function stageContexts(root: string, sources: StagingInputs): StagedConte
   }
   fs.mkdirSync(staged.dependencies, { recursive: true })
   fs.mkdirSync(staged.application, { recursive: true })
-  if (sources.requirements) {
-    stageFile(sources.requirements, path.join(staged.dependencies, ContextPath.requirements))
+  if (sources.requirementFiles) {
+    stageRequirements(
+      sources.requirementFiles,
+      path.join(staged.dependencies, ContextPath.requirements),
+    )
   }
   if (sources.modelSnapshot) {
     stageTree(sources.modelSnapshot, path.join(staged.application, ContextPath.model))

@@ -148,12 +148,18 @@ export function codeSnapshot(workspace: string, codeDir: string, modelDir?: stri
   return snapshot
 }
 
-/** What of `modelDir` is copied to the model dir: all of it but `.git`. */
-export function modelSnapshot(modelDir: string): TreeSnapshot {
-  const snapshot: TreeSnapshot = { root: modelDir, entries: [], leftOut: [] }
-  walk(modelDir, modelDir, {}, snapshot)
+/**
+ * A directory copied whole, all of it but `.git`: `model-dir`, and the staged requirements folder
+ * (for the digests).
+ */
+export function wholeTreeSnapshot(dir: string): TreeSnapshot {
+  const snapshot: TreeSnapshot = { root: dir, entries: [], leftOut: [] }
+  walk(dir, dir, {}, snapshot)
   return snapshot
 }
+
+/** What of `modelDir` is copied to the model dir. */
+export const modelSnapshot = wholeTreeSnapshot
 
 /** The left-out entry that holds `relative` (a path inside the root), if any. */
 export function leftOutEntryOf(snapshot: TreeSnapshot, relative: string): LeftOutEntry | undefined {

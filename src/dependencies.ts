@@ -9,17 +9,26 @@ import { checkDependenciesArchive, UnfitArchiveError } from './archive-check.js'
 import { contentHash } from './content-hash.js'
 import type { DockerClient, LocalImage } from './docker.js'
 import type { PipConfigMode } from './dockerfile.js'
+import { wholeTreeSnapshot } from './code-snapshot.js'
 import type { ImageCache } from './image-cache.js'
 import { writeArchiveWithoutBase } from './layer-archive.js'
 
 export const DEPENDENCIES_REPOSITORY = 'extend-azureml-image/dependencies'
-export const CACHE_KEY_PREFIX = 'extend-azureml-image-deps-v1-'
+// v2: the key covers every staged requirements file (includes, local packages), not the top one.
+export const CACHE_KEY_PREFIX = 'extend-azureml-image-deps-v2-'
+
+export interface StagedRequirements {
+  folder: string
+  /** The top file's path in the folder: pip runs from its folder. */
+  file: string
+}
 
 export type DependenciesSource = 'daemon' | 'cache' | 'built'
 
 export interface DependencyInputs {
   aptPackages: string[]
-  requirements?: string
+  /** The staged requirements folder, hashed whole (paths and contents), and the top file in it. */
+  requirements?: StagedRequirements
   /** Index URLs without credentials: where packages come from is part of what they are. */
   pipIndexes: string[]
   /** How the indexes reach pip: an image built with build args carries the URLs in its history. */
@@ -51,9 +60,10 @@ export async function dependenciesKey(base: LocalImage, inputs: DependencyInputs
       aptPackages: inputs.aptPackages,
       pipIndexes: inputs.pipIndexes,
       pipConfig: inputs.pipConfig,
+      requirementsFile: inputs.requirements?.file ?? null,
     },
-    { requirements: inputs.requirements },
     {},
+    { requirements: inputs.requirements && wholeTreeSnapshot(inputs.requirements.folder) },
   )
   return hash.slice(0, 32)
 }

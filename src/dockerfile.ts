@@ -3,12 +3,14 @@
 // env and label keys, and env and label values, and those values are quoted so that no
 // character can end the instruction or start a new one.
 import { foreignArchitectures } from './apt-packages.js'
+import * as path from 'node:path'
 import { Contract } from './constants.js'
 import type { KeyValue } from './parse.js'
 
 /** Where each input sits inside the build context the action stages. */
 export const ContextPath = {
-  requirements: 'requirements.txt',
+  /** A folder: the requirements file and what its lines name, at their workspace paths. */
+  requirements: 'requirements',
   model: 'model',
   code: 'code',
 } as const
@@ -32,6 +34,8 @@ export interface DockerfilePlan {
   user: string
   aptPackages: string[]
   requirements: boolean
+  /** The requirements file's path in that folder ('/'-separated): pip runs from its folder. */
+  requirementsFile?: string
   pipConfig: PipConfigMode
   model: boolean
   code: boolean
@@ -84,18 +88,40 @@ function sourcesOf(plan: DockerfilePlan): CopySources {
   return plan.sources ?? ContextPath
 }
 
-function pipStep(mode: PipConfigMode, requirements: string): string[] {
-  const install = `pip install --no-cache-dir -r ${STAGING}/requirements.txt`
+// Paths from the workspace go into the RUN line as single-quoted words unless plainly safe; a
+// quoted word never starts with '<<' (BuildKit would read a heredoc) nor with '-'.
+const PLAIN_WORD = /^[A-Za-z0-9_/][A-Za-z0-9_./+-]*$/
+
+/** One shell word for a path that came from the workspace: data, never shell code. */
+export function shellPath(value: string): string {
+  if (/[\r\n]/.test(value)) throw new Error('A path in a RUN step cannot contain line breaks')
+  if (PLAIN_WORD.test(value)) return value
+  const word = value.startsWith('/') ? value : `./${value}`
+  return `'${word.replace(/'/g, "'\\''")}'`
+}
+
+function pipStep(mode: PipConfigMode, requirements: string, file: string): string[] {
+  const folder = path.posix.dirname(file)
+  const workDir = folder === '.' ? STAGING : `${STAGING}/${folder}`
   const lines = [
     '# Python packages as root: the base image environment may be root-owned.',
-    `COPY ${requirements} ${STAGING}/requirements.txt`,
+    `COPY ${requirements}/ ${STAGING}/`,
   ]
   if (mode === 'build-args') lines.push(...PIP_BUILD_ARGS.map((name) => `ARG ${name}`))
-  const mount =
+  const [mount, config] =
     mode === 'secret'
-      ? `--mount=type=secret,id=${PIP_CONFIG_SECRET_ID},required=true PIP_CONFIG_FILE=/run/secrets/${PIP_CONFIG_SECRET_ID} `
-      : ''
-  lines.push(`RUN ${mount}${install} \\\n && rm -rf ${STAGING}`)
+      ? [
+          `--mount=type=secret,id=${PIP_CONFIG_SECRET_ID},required=true `,
+          `PIP_CONFIG_FILE=/run/secrets/${PIP_CONFIG_SECRET_ID} `,
+        ]
+      : ['', '']
+  // From the requirements file's folder: pip takes local packages and wheels as relative to
+  // its working directory (see requirements-files.ts).
+  lines.push(
+    `RUN ${mount}cd ${shellPath(workDir)} \\\n` +
+      ` && ${config}pip install --no-cache-dir -r ${shellPath(path.posix.basename(file))} \\\n` +
+      ` && rm -rf ${STAGING}`,
+  )
   return lines
 }
 
@@ -114,7 +140,10 @@ function dependencyBlocks(plan: DockerfilePlan): string[][] {
   if (!hasDependencies(plan)) return []
   const blocks: string[][] = [['USER root:root']]
   if (plan.aptPackages.length > 0) blocks.push(aptStep(plan.aptPackages))
-  if (plan.requirements) blocks.push(pipStep(plan.pipConfig, sourcesOf(plan).requirements))
+  if (plan.requirements) {
+    const file = plan.requirementsFile ?? 'requirements.txt'
+    blocks.push(pipStep(plan.pipConfig, sourcesOf(plan).requirements, file))
+  }
   return blocks
 }
 

@@ -14,6 +14,7 @@ import { CONTRACT_ENV_KEYS, Input } from './constants.js'
 import { parseExpected, type ExpectedResponse } from './expected-response.js'
 import { parseKeyValueLines, splitList, type KeyValue } from './parse.js'
 import { parseReference, REFERENCE_RULE } from './reference.js'
+import { collectRequirements, type RequirementFiles } from './requirements-files.js'
 import { scoringCases, type ScoringCase } from './scoring-cases.js'
 import { checkDirectory, checkNamesUtf8, isInside, resolveInWorkspace } from './workspace-paths.js'
 
@@ -24,6 +25,8 @@ export interface Inputs {
   baseImage: string
   aptPackages: string[]
   requirements?: string
+  /** The requirements file and what its lines name: what the dependencies build stages. */
+  requirementFiles?: RequirementFiles
   codeDir?: string
   /** Entry script relative to codeDir, with forward slashes. */
   entryScript?: string
@@ -232,6 +235,16 @@ function entryScript(codeDir: string | undefined, raw: string | undefined): stri
   return relative.split(path.sep).join('/')
 }
 
+/** The requirements file, and the files its lines name (refused when they leave the workspace). */
+function requirementsInput(
+  workspace: string,
+  raw: string | undefined,
+): Pick<Inputs, 'requirements' | 'requirementFiles'> {
+  if (raw === undefined) return {}
+  const requirements = resolveInWorkspace(workspace, Input.Requirements, raw.trim(), 'file')
+  return { requirements, requirementFiles: collectRequirements(workspace, requirements) }
+}
+
 export function getInputs(): Inputs {
   // Mask first: nothing below may log an index URL before it is a secret.
   const pipIndexRaw = optionalText(Input.PipIndexUrl)
@@ -292,9 +305,7 @@ export function getInputs(): Inputs {
     workspace,
     baseImage,
     aptPackages: splitList(text(Input.AptPackages)).map(checkAptPackage),
-    requirements:
-      requirementsRaw &&
-      resolveInWorkspace(workspace, Input.Requirements, requirementsRaw.trim(), 'file'),
+    ...requirementsInput(workspace, requirementsRaw),
     codeDir,
     entryScript: entry,
     modelDir,

@@ -6,15 +6,21 @@ import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { STANDALONE_SOURCES, stageContexts } from './build-context.js'
+import { STANDALONE_SOURCES, stageContexts, type StagedContexts } from './build-context.js'
 import type { CleanupRegistry } from './cleanup-registry.js'
-import { snapshotLog, snapshotReport, type SnapshotReport } from './code-snapshot.js'
+import {
+  snapshotLog,
+  snapshotReport,
+  wholeTreeSnapshot,
+  type SnapshotReport,
+} from './code-snapshot.js'
 import { Contract } from './constants.js'
 import { contentHash } from './content-hash.js'
 import { defaultTagName } from './default-tag.js'
 import {
   dependenciesKey,
   dependenciesTag,
+  type StagedRequirements,
   findDependencies,
   localBase,
   archiveDependencies,
@@ -26,6 +32,7 @@ import type { BuildRequest, Builder } from './docker-args.js'
 import type { DockerClient, LocalImage } from './docker.js'
 import { buildFailure } from './docker-errors.js'
 import {
+  ContextPath,
   PIP_CONFIG_SECRET_ID,
   hasDependencies,
   renderDependenciesDockerfile,
@@ -118,7 +125,21 @@ function publicIndexes(inputs: Inputs): string[] {
   return urls.filter((url): url is string => Boolean(url)).map(withoutCredentials)
 }
 
-async function computeTags(inputs: Inputs, labels: KeyValue[]): Promise<string[]> {
+/** The staged requirements folder and the top file in it, for the digests. */
+function stagedRequirements(
+  inputs: Inputs,
+  contexts: StagedContexts,
+): StagedRequirements | undefined {
+  if (!inputs.requirementFiles) return undefined
+  const folder = path.join(contexts.dependencies, ContextPath.requirements)
+  return { folder, file: inputs.requirementFiles.top }
+}
+
+async function computeTags(
+  inputs: Inputs,
+  labels: KeyValue[],
+  requirements: StagedRequirements | undefined,
+): Promise<string[]> {
   if (inputs.tags.length > 0) return inputs.tags
   // Checked before the digest reads every file: a name docker refuses fails here, not later.
   const name = defaultTagName(process.env.GITHUB_REPOSITORY)
@@ -130,9 +151,14 @@ async function computeTags(inputs: Inputs, labels: KeyValue[]): Promise<string[]
       env: inputs.env,
       labels,
       pipIndexes: publicIndexes(inputs),
+      requirementsFile: requirements?.file ?? null,
     },
-    { requirements: inputs.requirements },
-    { code: inputs.codeSnapshot, model: inputs.modelSnapshot },
+    {},
+    {
+      requirements: requirements && wholeTreeSnapshot(requirements.folder),
+      code: inputs.codeSnapshot,
+      model: inputs.modelSnapshot,
+    },
   )
   return [`${name}:${hash.slice(0, 16)}`]
 }
@@ -218,12 +244,15 @@ export async function runPipeline(
 
   const prepared = await core.group('Prepare', async () => {
     const labels = imageLabels(inputs)
+    // Staged first: the digests cover the staged requirements (every file their lines name).
+    const contexts = stageContexts(workDir, inputs)
+    const requirements = stagedRequirements(inputs, contexts)
     // The docker checks, the base image lookup and the input digest do not wait on each other.
     const [engine, builder, baseInDaemon, tags] = await Promise.all([
       inputs.build ? docker.serverVersion() : undefined,
       inputs.build ? docker.builder() : undefined,
       inputs.build ? docker.localImage(inputs.baseImage) : undefined,
-      computeTags(inputs, labels),
+      computeTags(inputs, labels, requirements),
     ])
     if (engine !== undefined && builder !== undefined) {
       printInert(`Docker engine ${engine}`)
@@ -232,13 +261,13 @@ export async function runPipeline(
     // Refused whatever the daemon holds, so the same inputs never pass on one runner and fail
     // on the next.
     if (pipConfigMode(inputs, builder) === 'build-args') pipBuildArgs(pipIndexes(inputs))
-    const contexts = stageContexts(workDir, inputs)
     for (const line of snapshotLog(inputs.codeSnapshot, inputs.modelSnapshot)) core.info(line)
     const plan: DockerfilePlan = {
       baseImage: inputs.baseImage,
       user: Contract.defaultUser, // settled below, once the base image (or its cache) is known
       aptPackages: inputs.aptPackages,
       requirements: inputs.requirements !== undefined,
+      requirementsFile: inputs.requirementFiles?.top,
       pipConfig: pipConfigMode(inputs, builder),
       model: inputs.modelDir !== undefined,
       code: inputs.codeDir !== undefined,
@@ -246,9 +275,9 @@ export async function runPipeline(
       env: inputs.env,
       labels,
     }
-    return { builder, baseInDaemon, tags, contexts, plan }
+    return { builder, baseInDaemon, tags, contexts, plan, requirements }
   })
-  const { builder, plan, contexts } = prepared
+  const { builder, plan, contexts, requirements } = prepared
 
   const result: PipelineResult = {
     dockerfile,
@@ -307,7 +336,7 @@ export async function runPipeline(
     const started = Date.now()
     const key = await dependenciesKey(base, {
       aptPackages: inputs.aptPackages,
-      requirements: inputs.requirements,
+      requirements,
       pipIndexes: publicIndexes(inputs),
       pipConfig: plan.pipConfig,
     })

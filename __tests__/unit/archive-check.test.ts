@@ -8,7 +8,12 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import tarStream from 'tar-stream'
 import { checkDependenciesArchive, UnfitArchiveError } from '../../src/archive-check.js'
-import { archivePath, dependenciesTag, findDependencies } from '../../src/dependencies.js'
+import {
+  archivePath,
+  CACHE_KEY_PREFIX,
+  dependenciesTag,
+  findDependencies,
+} from '../../src/dependencies.js'
 import type { LocalImage } from '../../src/docker.js'
 import type { ImageCache } from '../../src/image-cache.js'
 import { fakeDocker } from '../helpers/fake-docker.js'
@@ -330,9 +335,9 @@ describe('findDependencies with a restored archive', () => {
     const warnings = printed.split('\n').filter((line) => line.startsWith('::warning::'))
     expect(warnings).toHaveLength(1)
     expect(warnings[0]).toContain(
-      `The cached dependencies (cache key extend-azureml-image-deps-v1-${KEY}) were not loaded: manifest.json tags the image`,
+      `The cached dependencies (cache key ${CACHE_KEY_PREFIX}${KEY}) were not loaded: manifest.json tags the image`,
     )
-    expect(warnings[0]).toContain(`gh cache delete extend-azureml-image-deps-v1-${KEY}`)
+    expect(warnings[0]).toContain(`gh cache delete ${CACHE_KEY_PREFIX}${KEY}`)
     expect(warnings[0]).toContain('Actions > Caches')
     expect(fs.existsSync(path.dirname(archivePath(KEY)))).toBe(false) // the archive is removed
   })

@@ -5,6 +5,7 @@ import * as path from 'node:path'
 import { stageContexts } from '../../src/build-context.js'
 import { codeSnapshot, modelSnapshot } from '../../src/code-snapshot.js'
 import { contentHash, treeDigest } from '../../src/content-hash.js'
+import { collectRequirements } from '../../src/requirements-files.js'
 import { defaultTag } from '../../src/pipeline.js'
 
 let dir: string
@@ -25,12 +26,12 @@ describe('stageContexts', () => {
   it('gives each build only what its Dockerfile copies, hard-linked, symlinks as their files', () => {
     const ws = path.join(dir, 'ws')
     const staged = stageContexts(path.join(dir, 'context'), {
-      requirements: path.join(ws, 'req.txt'),
+      requirementFiles: collectRequirements(ws, path.join(ws, 'req.txt')),
       codeSnapshot: codeSnapshot(ws, path.join(ws, 'code')),
       modelSnapshot: modelSnapshot(path.join(ws, 'model')),
     })
     const list = (root: string) => fs.readdirSync(root, { recursive: true }).map(String).sort()
-    expect(list(staged.dependencies)).toEqual(['requirements.txt'])
+    expect(list(staged.dependencies)).toEqual(['requirements', 'requirements/req.txt'])
     expect(list(staged.application)).toEqual([
       'code',
       'code/alias.py',

@@ -28,7 +28,8 @@ const base: LocalImage = {
 function inputs(): DependencyInputs {
   return {
     aptPackages: ['libgomp1'],
-    requirements,
+    // The staged requirements folder, as the pipeline hands it over.
+    requirements: { folder: dir, file: path.basename(requirements) },
     pipIndexes: ['https://pypi.example/simple'],
     pipConfig: 'secret',
   }

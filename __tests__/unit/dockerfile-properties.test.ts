@@ -175,7 +175,7 @@ function dependencySteps(p: DockerfilePlan): string[][] {
     ])
   }
   if (p.requirements) {
-    steps.push(['COPY', 'requirements.txt', `${STAGING}/requirements.txt`])
+    steps.push(['COPY', 'requirements/', `${STAGING}/`])
     if (p.pipConfig === 'build-args') {
       steps.push(
         ['ARG', 'PIP_INDEX_URL'],
@@ -185,13 +185,10 @@ function dependencySteps(p: DockerfilePlan): string[][] {
     }
     steps.push([
       'RUN',
-      ...(p.pipConfig === 'secret'
-        ? [
-            '--mount=type=secret,id=pip-config,required=true',
-            'PIP_CONFIG_FILE=/run/secrets/pip-config',
-          ]
-        : []),
-      ...['pip', 'install', '--no-cache-dir', '-r', `${STAGING}/requirements.txt`],
+      ...(p.pipConfig === 'secret' ? ['--mount=type=secret,id=pip-config,required=true'] : []),
+      ...['cd', STAGING, '&&'],
+      ...(p.pipConfig === 'secret' ? ['PIP_CONFIG_FILE=/run/secrets/pip-config'] : []),
+      ...['pip', 'install', '--no-cache-dir', '-r', 'requirements.txt'],
       ...['&&', 'rm', '-rf', STAGING],
     ])
   }

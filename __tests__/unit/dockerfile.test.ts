@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { DockerfileParser, Env, Label } from 'dockerfile-ast'
 import fc from 'fast-check'
+import { split as shellSplit } from 'shlex'
 import {
   quoteValue,
   renderApplicationDockerfile,
@@ -93,8 +94,9 @@ RUN apt-get update \\
  && rm -rf /var/lib/apt/lists/*
 
 # Python packages as root: the base image environment may be root-owned.
-COPY requirements.txt /tmp/extend-azureml-image/requirements.txt
-RUN pip install --no-cache-dir -r /tmp/extend-azureml-image/requirements.txt \\
+COPY requirements/ /tmp/extend-azureml-image/
+RUN cd /tmp/extend-azureml-image \\
+ && pip install --no-cache-dir -r requirements.txt \\
  && rm -rf /tmp/extend-azureml-image
 
 USER dockeruser
@@ -120,8 +122,8 @@ LABEL "org.opencontainers.image.source"="https://github.com/o/r" \\
       'FROM mcr.microsoft.com/azureml/minimal-py312-inference:latest',
       'USER root:root',
       'RUN apt-get',
-      'COPY requirements.txt',
-      'RUN pip',
+      'COPY requirements/',
+      'RUN cd',
       'USER dockeruser',
       'COPY model/',
       'ENV AZUREML_MODEL_DIR=/var/azureml-app/azureml-models',
@@ -141,7 +143,7 @@ LABEL "org.opencontainers.image.source"="https://github.com/o/r" \\
   it('mounts the pip config as a secret, or declares build args, never both', () => {
     const secret = renderDockerfile({ ...plan, pipConfig: 'secret' })
     expect(secret).toContain(
-      'RUN --mount=type=secret,id=pip-config,required=true PIP_CONFIG_FILE=/run/secrets/pip-config pip install',
+      'RUN --mount=type=secret,id=pip-config,required=true cd /tmp/extend-azureml-image \\\n && PIP_CONFIG_FILE=/run/secrets/pip-config pip install',
     )
     expect(secret).not.toContain('ARG')
     const args = renderDockerfile({ ...plan, pipConfig: 'build-args' })
@@ -209,9 +211,9 @@ LABEL "org.opencontainers.image.source"="https://github.com/o/r" \\
   it('takes COPY sources from the plan for the standalone file', () => {
     const text = renderDockerfile({
       ...plan,
-      sources: { requirements: 'd/requirements.txt', model: 'a/model', code: 'a/code' },
+      sources: { requirements: 'd/requirements', model: 'a/model', code: 'a/code' },
     })
-    expect(text).toContain('COPY d/requirements.txt /tmp/extend-azureml-image/requirements.txt')
+    expect(text).toContain('COPY d/requirements/ /tmp/extend-azureml-image/')
     expect(text).toContain('COPY a/model/ /var/azureml-app/azureml-models/')
     expect(text).toContain('COPY a/code/ /var/azureml-app/')
   })
@@ -370,5 +372,43 @@ LABEL "org.opencontainers.image.source"="https://github.com/o/r" \\
       }),
       { numRuns: 500 },
     )
+  })
+})
+
+describe('the pip step for a requirements file in a folder', () => {
+  it("runs pip from the file's folder in the staged tree", () => {
+    const text = renderDependenciesDockerfile({ ...plan, requirementsFile: 'envs/prod/reqs.txt' })
+    expect(text).toContain(
+      'RUN cd /tmp/extend-azureml-image/envs/prod \\\n && pip install --no-cache-dir -r reqs.txt \\\n && rm -rf /tmp/extend-azureml-image',
+    )
+  })
+
+  // A folder or file name is any text the file system allows: it must stay one word for the
+  // shell (split here as a POSIX shell splits words), with no instruction added.
+  it.each([
+    ["it's here/r.txt", "/tmp/extend-azureml-image/it's here", 'r.txt'],
+    [
+      'a/$(id) `x`; rm -rf ~ && y.txt',
+      '/tmp/extend-azureml-image/a',
+      './$(id) `x`; rm -rf ~ && y.txt',
+    ],
+    ['<<EOF', '/tmp/extend-azureml-image', './<<EOF'],
+    ['-rm.txt', '/tmp/extend-azureml-image', './-rm.txt'],
+  ])('keeps %j one inert shell word', (file, folder, name) => {
+    const text = renderDependenciesDockerfile({ ...plan, requirementsFile: file })
+    const run = instructions(text).find(
+      ([keyword, args]) => keyword === 'RUN' && args.includes('pip'),
+    )
+    expect(shellSplit(run?.[1] ?? '')).toEqual([
+      ...['cd', folder, '&&', 'pip', 'install', '--no-cache-dir', '-r', name],
+      ...['&&', 'rm', '-rf', '/tmp/extend-azureml-image'],
+    ])
+    expect(keywords(text)).toEqual(keywords(renderDependenciesDockerfile(plan)))
+  })
+
+  it('refuses a line break in the path', () => {
+    expect(() =>
+      renderDependenciesDockerfile({ ...plan, requirementsFile: 'a\nRUN id/r.txt' }),
+    ).toThrow('A path in a RUN step cannot contain line breaks')
   })
 })

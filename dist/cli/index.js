@@ -33207,7 +33207,7 @@ function annotationFor(error, sources, python) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5517);
+/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4294);
 // Entry point of the command line (`npx extend-azureml-image`, `node dist/cli.js`): the action's
 // pipeline run on this machine. See src/cli/ and the README's "Run it locally (CLI)".
 
@@ -33224,7 +33224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5517:
+/***/ 4294:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33545,12 +33545,17 @@ function codeSnapshot(workspace, codeDir, modelDir) {
         snapshot.modelDirInside = model.path;
     return snapshot;
 }
-/** What of `modelDir` is copied to the model dir: all of it but `.git`. */
-function modelSnapshot(modelDir) {
-    const snapshot = { root: modelDir, entries: [], leftOut: [] };
-    walk(modelDir, modelDir, {}, snapshot);
+/**
+ * A directory copied whole, all of it but `.git`: `model-dir`, and the staged requirements folder
+ * (for the digests).
+ */
+function wholeTreeSnapshot(dir) {
+    const snapshot = { root: dir, entries: [], leftOut: [] };
+    walk(dir, dir, {}, snapshot);
     return snapshot;
 }
+/** What of `modelDir` is copied to the model dir. */
+const modelSnapshot = wholeTreeSnapshot;
 /** The left-out entry that holds `relative` (a path inside the root), if any. */
 function leftOutEntryOf(snapshot, relative) {
     return snapshot.leftOut.find((entry) => relative === entry.path || relative.startsWith(`${entry.path}/`));
@@ -34783,6 +34788,643 @@ function parseReference(text) {
 }
 const REFERENCE_RULE = 'an image reference: lowercase [registry/]path components, optional :tag ([\\w][\\w.-]{0,127}) and optional @digest';
 
+;// CONCATENATED MODULE: ./node_modules/shlex/shlex.js
+
+
+/*
+  Port of a subset of the features of CPython's shlex module, which provides a
+  shell-like lexer. Original code by Eric S. Raymond and other contributors.
+*/
+
+class Shlexer {
+  constructor (string) {
+    this.i = 0
+    this.string = string
+
+    /**
+     * Characters that will be considered whitespace and skipped. Whitespace
+     * bounds tokens. By default, includes space, tab, linefeed and carriage
+     * return.
+     */
+    this.whitespace = ' \t\r\n'
+
+    /**
+     * Characters that will be considered string quotes. The token accumulates
+     * until the same quote is encountered again (thus, different quote types
+     * protect each other as in the shell.) By default, includes ASCII single
+     * and double quotes.
+     */
+    this.quotes = `'"`
+
+    /**
+     * Characters that will be considered as escape. Just `\` by default.
+     */
+    this.escapes = '\\'
+
+    /**
+     * The subset of quote types that allow escaped characters. Just `"` by default.
+     */
+    this.escapedQuotes = '"'
+
+    /**
+     * Whether to support ANSI C-style $'' quotes
+     * https://www.gnu.org/software/bash/manual/html_node/ANSI_002dC-Quoting.html
+     */
+    this.ansiCQuotes = true
+
+    /**
+     * Whether to support localized $"" quotes
+     * https://www.gnu.org/software/bash/manual/html_node/Locale-Translation.html
+     *
+     * The behavior is as if the current locale is set to C or POSIX, i.e., the
+     * contents are not translated.
+     */
+    this.localeQuotes = true
+
+    this.debug = false
+  }
+
+  readChar () {
+    return this.string.charAt(this.i++)
+  }
+
+  processEscapes (string, quote, isAnsiCQuote) {
+    if (!isAnsiCQuote && !this.escapedQuotes.includes(quote)) {
+      // This quote type doesn't support escape sequences
+      return string
+    }
+
+    // We need to form a regex that matches any of the escape characters,
+    // without interpreting any of the characters as a regex special character.
+    const anyEscape = '[' + this.escapes.replace(/(.)/g, '\\$1') + ']'
+
+    // In regular quoted strings, we can only escape an escape character, and
+    // the quote character itself.
+    if (!isAnsiCQuote && this.escapedQuotes.includes(quote)) {
+      const re = new RegExp(
+        anyEscape + '(' + anyEscape + '|\\' + quote + ')', 'g')
+      return string.replace(re, '$1')
+    }
+
+    // ANSI C quoted strings support a wide variety of escape sequences
+    if (isAnsiCQuote) {
+      const patterns = {
+        // Literal characters
+        '([\\\\\'"?])': (x) => x,
+
+        // Non-printable ASCII characters
+        'a': () => '\x07',
+        'b': () => '\x08',
+        'e|E': () => '\x1b',
+        'f': () => '\x0c',
+        'n': () => '\x0a',
+        'r': () => '\x0d',
+        't': () => '\x09',
+        'v': () => '\x0b',
+
+        // Octal bytes
+        '([0-7]{1,3})': (x) => String.fromCharCode(parseInt(x, 8)),
+
+        // Hexadecimal bytes
+        'x([0-9a-fA-F]{1,2})': (x) => String.fromCharCode(parseInt(x, 16)),
+
+        // Unicode code units
+        'u([0-9a-fA-F]{1,4})': (x) => String.fromCharCode(parseInt(x, 16)),
+        'U([0-9a-fA-F]{1,8})': (x) => String.fromCharCode(parseInt(x, 16)),
+
+        // Control characters
+        // https://en.wikipedia.org/wiki/Control_character#How_control_characters_map_to_keyboards
+        'c(.)': (x) => {
+          if (x === '?') {
+            return '\x7f'
+          } else if (x === '@') {
+            return '\x00'
+          } else {
+            return String.fromCharCode(x.charCodeAt(0) & 31)
+          }
+        }
+      }
+
+      // Construct an uber-RegEx that catches all of the above pattern
+      const re = new RegExp(
+        anyEscape + '(' + Object.keys(patterns).join('|') + ')', 'g')
+
+      // For each match, figure out which subpattern matched, and apply the
+      // corresponding function
+      return string.replace(re, function (m, p1) {
+        for (const matched in patterns) {
+          const mm = new RegExp('^' + matched + '$').exec(p1)
+          if (mm === null) {
+            continue
+          }
+
+          return patterns[matched].apply(null, mm.slice(1))
+        }
+      })
+    }
+
+    // Should not get here
+    return undefined
+  }
+
+  * [Symbol.iterator] () {
+    let inQuote = false
+    let inDollarQuote = false
+    let escaped = false
+    let lastDollar = -2 // position of last dollar sign we saw
+    let token
+
+    if (this.debug) {
+      console.log('full input:', '>' + this.string + '<')
+    }
+
+    while (true) {
+      const pos = this.i
+      const char = this.readChar()
+
+      if (this.debug) {
+        console.log(
+          'position:', pos,
+          'input:', '>' + char + '<',
+          'accumulated:', token,
+          'inQuote:', inQuote,
+          'inDollarQuote:', inDollarQuote,
+          'lastDollar:', lastDollar,
+          'escaped:', escaped
+        )
+      }
+
+      // Ran out of characters, we're done
+      if (char === '') {
+        if (inQuote) { throw new Error('Got EOF while in a quoted string') }
+        if (escaped) { throw new Error('Got EOF while in an escape sequence') }
+        if (token !== undefined) { yield token }
+        return
+      }
+
+      // We were in an escape sequence, complete it
+      if (escaped) {
+        if (char === '\n') {
+          // An escaped newline just means to continue the command on the next
+          // line. We just need to ignore it.
+        } else if (inQuote) {
+          // If we are in a quote, just accumulate the whole escape sequence,
+          // as we will interpret escape sequences later.
+          token = (token || '') + escaped + char
+        } else {
+          // Just use the literal character
+          token = (token || '') + char
+        }
+
+        escaped = false
+        continue
+      }
+
+      if (this.escapes.includes(char)) {
+        if (!inQuote || inDollarQuote !== false || this.escapedQuotes.includes(inQuote)) {
+          // We encountered an escape character, which is going to affect how
+          // we treat the next character.
+          escaped = char
+          continue
+        } else {
+          // This string type doesn't use escape characters. Ignore for now.
+        }
+      }
+
+      // We were in a string
+      if (inQuote !== false) {
+        // String is finished. Don't grab the quote character.
+        if (char === inQuote) {
+          token = this.processEscapes(token, inQuote, inDollarQuote === '\'')
+          inQuote = false
+          inDollarQuote = false
+          continue
+        }
+
+        // String isn't finished yet, accumulate the character
+        token = (token || '') + char
+        continue
+      }
+
+      // This is the start of a new string, don't accumulate the quotation mark
+      if (this.quotes.includes(char)) {
+        inQuote = char
+        if (lastDollar === pos - 1) {
+          if (char === '\'' && !this.ansiCQuotes) {
+            // Feature not enabled
+          } else if (char === '"' && !this.localeQuotes) {
+            // Feature not enabled
+          } else {
+            inDollarQuote = char
+          }
+        }
+
+        token = (token || '') // fixes blank string
+
+        if (inDollarQuote !== false) {
+          // Drop the opening $ we captured before
+          token = token.slice(0, -1)
+        }
+
+        continue
+      }
+
+      // This is a dollar sign, record that we saw it in case it's the start of
+      // an ANSI C or localized string
+      if (inQuote === false && char === '$') {
+        lastDollar = pos
+      }
+
+      // This is whitespace, so yield the token if we have one
+      if (this.whitespace.includes(char)) {
+        if (token !== undefined) { yield token }
+        token = undefined
+        continue
+      }
+
+      // Otherwise, accumulate the character
+      token = (token || '') + char
+    }
+  }
+}
+
+
+/**
+ * Splits a given string using shell-like syntax. This function is the inverse
+ * of shlex.join().
+ *
+ * @param {String} s String to split.
+ * @returns {String[]}
+ */
+function split (s) {
+  return Array.from(new Shlexer(s))
+}
+
+/**
+ * Escapes a potentially shell-unsafe string using quotes.
+ *
+ * @param {String} s String to quote
+ * @returns {String}
+ */
+function quote (s) {
+  if (s === '') { return '\'\'' }
+
+  const unsafeRe = /[^\w@%\-+=:,./]/
+  if (!unsafeRe.test(s)) { return s }
+
+  return ('\'' + s.replace(/('+)/g, '\'"$1"\'') + '\'').replace(/^''|''$/g, '')
+}
+
+
+/**
+ * Concatenate the tokens of the list args and return a string. This function
+ * is the inverse of shlex.split().
+ *
+ * The returned value is shell-escaped to protect against injection
+ * vulnerabilities (see shlex.quote()).
+ *
+ * @param {String[]} args List of args to join
+ * @returns {String}
+ */
+function join (args) {
+  if (!Array.isArray(args)) {
+    throw new TypeError("args should be an array")
+  }
+  return args.map(quote).join(" ")
+}
+
+;// CONCATENATED MODULE: ./src/requirements-files.ts
+// What the `requirements` file brings into the dependencies build: the file itself and every
+// file its lines name (`-r`/`-c` includes, nested too, local packages, wheels, `-f` folders).
+// Each is placed in the staged tree at its workspace-relative path, and pip runs from the top
+// file's folder, so both of pip's rules hold unchanged in the build:
+// - `-r`/`-c` are joined to the including file's folder;
+// - a local package, a wheel or `-e <dir>` is relative to pip's working directory (the top
+//   file's folder), whichever file names it;
+// - `-f <path>` is relative to the naming file's folder when that exists, else to pip's.
+// Lines are read as pip reads them (pip 23 req_file.py): continuation lines joined, comments
+// dropped, the options split like a shell (shlex) and matched like optparse (unique prefixes).
+
+
+
+
+
+// The options pip accepts in a requirements file, and whether each takes a value.
+const LONG_OPTIONS = {
+    '--index-url': true,
+    '--pypi-url': true,
+    '--extra-index-url': true,
+    '--no-index': false,
+    '--constraint': true,
+    '--requirement': true,
+    '--editable': true,
+    '--find-links': true,
+    '--no-binary': true,
+    '--only-binary': true,
+    '--prefer-binary': false,
+    '--require-hashes': false,
+    '--pre': false,
+    '--trusted-host': true,
+    '--use-feature': true,
+    '--global-option': true,
+    '--hash': true,
+    '--config-settings': true,
+};
+const SHORT_OPTIONS = {
+    '-i': '--index-url',
+    '-c': '--constraint',
+    '-r': '--requirement',
+    '-e': '--editable',
+    '-f': '--find-links',
+    '-C': '--config-settings',
+};
+// pip expands `${NAME}` from its environment; the build has none of the runner's variables.
+const ENV_VARIABLE = /\$\{([A-Z0-9_]+)\}/;
+const COMMENT = /(^|\s+)#.*$/;
+// A line and its break, at Python's str.splitlines() boundaries (which include the file, group
+// and record separators U+001C..U+001E).
+const BREAKS = '\\n\\r\\v\\f\\u001c-\\u001e\\u0085\\u2028\\u2029';
+const LINE = new RegExp(`([^${BREAKS}]*)(\\r\\n|[${BREAKS}]|$)`, 'gu');
+const ARCHIVE = /\.(whl|zip|tar\.bz2|tbz|tar\.xz|txz|tlz|tar\.lz|tar\.lzma|tar\.gz|tgz|tar)$/i;
+/** Python's str.splitlines(), keeping each line's break so that a file can be put back. */
+function physicalLines(content) {
+    const lines = [];
+    for (const match of content.matchAll(LINE)) {
+        if (match[0] === '')
+            break;
+        lines.push({ text: match[1], ending: match[2] });
+    }
+    return lines;
+}
+/** pip's preprocess: join lines ending in '\\' (not comments), drop comments and blank lines. */
+function logicalLines(physical) {
+    const joined = [];
+    let pending;
+    physical.forEach(({ text: raw }, index) => {
+        const comment = /^\s*#/.test(raw);
+        const line = comment ? ` ${raw}` : raw;
+        if (!raw.endsWith('\\') || comment) {
+            if (pending) {
+                pending.text += line;
+                pending.lines.push(index);
+                joined.push(pending);
+                pending = undefined;
+            }
+            else
+                joined.push({ number: index + 1, lines: [index], text: line });
+        }
+        else {
+            pending ??= { number: index + 1, lines: [], text: '' };
+            pending.text += raw.replace(/^\\+|\\+$/g, '');
+            pending.lines.push(index);
+        }
+    });
+    if (pending)
+        joined.push(pending);
+    return joined
+        .map((line) => ({ ...line, text: line.text.replace(COMMENT, '').trim() }))
+        .filter((line) => line.text !== '');
+}
+function longName(token) {
+    if (token in LONG_OPTIONS)
+        return token;
+    // optparse takes any unique prefix of a long option.
+    const matches = Object.keys(LONG_OPTIONS).filter((name) => name.startsWith(token));
+    return matches.length === 1 ? matches[0] : undefined;
+}
+/** pip's break_args_options, then the options as optparse reads them (first value kept). */
+function parseLine(text) {
+    const tokens = text.split(' ');
+    const first = tokens.findIndex((token) => token.startsWith('-'));
+    const args = (first < 0 ? tokens : tokens.slice(0, first)).join(' ');
+    const words = first < 0 ? [] : split(tokens.slice(first).join(' '));
+    const options = new Map();
+    for (let index = 0; index < words.length; index++) {
+        const word = words[index];
+        if (word === '--')
+            break;
+        let name;
+        let value;
+        if (word.startsWith('--')) {
+            const equals = word.indexOf('=');
+            name = longName(equals < 0 ? word : word.slice(0, equals));
+            if (equals >= 0)
+                value = word.slice(equals + 1);
+        }
+        else if (word.startsWith('-') && word.length > 1) {
+            name = SHORT_OPTIONS[word.slice(0, 2)];
+            if (word.length > 2)
+                value = word.slice(2);
+        }
+        // Unknown options are pip's to refuse, with its own message.
+        if (name === undefined)
+            continue;
+        if (LONG_OPTIONS[name] && value === undefined)
+            value = words[++index];
+        if (!options.has(name))
+            options.set(name, value ?? '');
+    }
+    return { args, options };
+}
+/** pip's is_url: a scheme pip fetches from (or a VCS scheme). */
+function isUrl(text) {
+    const colon = text.indexOf(':');
+    if (colon < 0)
+        return false;
+    const scheme = text.slice(0, colon).toLowerCase();
+    return ['http', 'https', 'file', 'ftp'].includes(scheme) || /^(git|hg|bzr|svn)\+/.test(scheme);
+}
+function looksLikePath(text) {
+    return text.includes('/') || text.startsWith('.');
+}
+function withoutExtras(text) {
+    return text.replace(/^(.+)(\[[^\]]+\])$/, '$1');
+}
+// pip joins paths as strings, so the staged tree holds each file where that join lands: a join
+// that climbs above the workspace has no place in it, wherever a symlink would lead. What the
+// path then resolves to (symlinks followed) is resolveInWorkspace's check.
+function isInsidePosition(position) {
+    return position !== '..' && !position.startsWith('../') && !external_node_path_.posix.isAbsolute(position);
+}
+/** Reads the requirements file tree of one top file. */
+class Collector {
+    workspace;
+    top;
+    realRoot;
+    entries = new Map();
+    read = new Set();
+    /** pip's working directory, as a position. */
+    cwd;
+    constructor(workspace, top) {
+        this.workspace = workspace;
+        this.top = top;
+        this.realRoot = external_node_fs_.realpathSync(workspace);
+        this.cwd = external_node_path_.posix.dirname(top);
+    }
+    result() {
+        const entries = [...this.entries.values()].sort((a, b) => a.position < b.position ? -1 : a.position > b.position ? 1 : 0);
+        return { top: this.top, entries };
+    }
+    /** Reads the requirements file at `position`; `stack` holds the files that include it. */
+    readFile(position, source, stack) {
+        if (stack.includes(position)) {
+            throw new Error(`Input '${constants/* Input */.pd.Requirements}': ${position} includes itself (${[...stack, position].join(' -> ')})`);
+        }
+        if (this.read.has(position))
+            return;
+        this.read.add(position);
+        const physical = physicalLines(external_node_fs_.readFileSync(source, 'utf8'));
+        let rewritten = false;
+        for (const line of logicalLines(physical)) {
+            const where = { file: position, line: line.number };
+            const replacement = this.readLine(line.text, where, [...stack, position]);
+            if (replacement === undefined)
+                continue;
+            // Line numbers stay: the first physical line gets the new text, the others are emptied.
+            line.lines.forEach((index, nth) => (physical[index].text = nth === 0 ? replacement : ''));
+            rewritten = true;
+        }
+        const text = physical.map((line) => line.text + line.ending).join('');
+        this.entries.set(position, { position, source, kind: 'file', ...(rewritten ? { text } : {}) });
+    }
+    /** Follows one logical line; returns its staged text when it must differ from the original. */
+    readLine(text, where, stack) {
+        const variable = ENV_VARIABLE.exec(text);
+        if (variable) {
+            throw lineError(where, `uses \${${variable[1]}}: pip would fill it from the environment, and the build has no such variable (write the value, or pass an index with 'pip-index-url')`);
+        }
+        let parsed;
+        try {
+            parsed = parseLine(text);
+        }
+        catch (error) {
+            throw lineError(where, 'its options cannot be split (an unclosed quote?)', error);
+        }
+        const { args, options } = parsed;
+        // The order pip gives them: a requirement, else an editable, else an include, else -f.
+        if (args !== '') {
+            this.requirement(args, where);
+            return undefined;
+        }
+        const editable = options.get('--editable');
+        if (editable !== undefined)
+            return this.editable(editable, where);
+        const include = options.get('--requirement') ?? options.get('--constraint');
+        if (include !== undefined) {
+            this.include(include, where, stack);
+            return undefined;
+        }
+        const findLinks = options.get('--find-links');
+        if (findLinks !== undefined)
+            this.findLinks(findLinks, where);
+        return undefined;
+    }
+    /** A requirement: a local folder or archive is staged; a name or a URL is pip's. */
+    requirement(args, where) {
+        const url = isUrl(args);
+        const name = args.split(url ? '; ' : ';')[0].trim();
+        if (url)
+            return refuseFileUrl(name, where);
+        const at = name.indexOf('@');
+        // `name @ url`: a direct reference, fetched by pip.
+        if (at > 0 && !looksLikePath(name.slice(0, at))) {
+            return refuseFileUrl(name.slice(at + 1).trim(), where);
+        }
+        const local = withoutExtras(name);
+        if (looksLikePath(local) || ARCHIVE.test(local)) {
+            this.stage(this.position(this.cwd, local, where), 'any', where);
+        }
+    }
+    /**
+     * `-e <dir>`: installed non-editable, since the staged folder is deleted after the install
+     * (an editable install would point at nothing). A VCS URL drops `-e` too: pip would clone
+     * it under the working directory, deleted as well.
+     */
+    editable(value, where) {
+        if (/\s/.test(value)) {
+            throw lineError(where, 'an editable path with spaces is not supported: rename the folder');
+        }
+        // pip takes anything with a scheme (`git+https:`, `git:`) as a VCS URL.
+        if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(value)) {
+            refuseFileUrl(value, where);
+            return value;
+        }
+        this.stage(this.position(this.cwd, withoutExtras(value), where), 'dir', where);
+        // A bare name is a folder only to -e; without it pip needs the path to look like one.
+        return looksLikePath(value) ? value : `./${value}`;
+    }
+    include(value, where, stack) {
+        if (/^(http|https|file):/i.test(value))
+            return refuseFileUrl(value, where);
+        const position = this.position(external_node_path_.posix.dirname(where.file), value, where);
+        this.readFile(position, this.stage(position, 'file', where), stack);
+    }
+    findLinks(value, where) {
+        if (isUrl(value))
+            return refuseFileUrl(value, where);
+        const besideFile = this.position(external_node_path_.posix.dirname(where.file), value, where);
+        const position = external_node_fs_.existsSync(external_node_path_.join(this.realRoot, besideFile))
+            ? besideFile
+            : this.position(this.cwd, value, where);
+        this.stage(position, 'any', where);
+    }
+    /** Where `value` lands in the staged tree, joined to `base` as pip joins it. */
+    position(base, value, where) {
+        if (external_node_path_.isAbsolute(value)) {
+            throw lineError(where, `"${value}" is an absolute path: the build has only the staged files; write it relative`);
+        }
+        const position = external_node_path_.posix.normalize(external_node_path_.posix.join(base, value)).replace(/\/$/, '');
+        if (!isInsidePosition(position)) {
+            throw lineError(where, `"${value}" is outside the workspace`);
+        }
+        return position;
+    }
+    /** Checks a named path through resolveInWorkspace (symlinks followed) and records it. */
+    stage(position, kind, where) {
+        let source;
+        try {
+            source = (0,workspace_paths/* resolveInWorkspace */.z1)(this.realRoot, constants/* Input */.pd.Requirements, position, kind);
+            if (external_node_fs_.statSync(source).isDirectory()) {
+                (0,workspace_paths/* checkDirectory */.W3)(this.workspace, constants/* Input */.pd.Requirements, source);
+            }
+        }
+        catch (error) {
+            throw new Error(`${error.message}, named in ${where.file} line ${where.line}`, {
+                cause: error,
+            });
+        }
+        const dir = external_node_fs_.statSync(source).isDirectory();
+        if (!this.entries.has(position)) {
+            this.entries.set(position, { position, source, kind: dir ? 'dir' : 'file' });
+        }
+        return source;
+    }
+}
+function lineError(where, rule, cause) {
+    return new Error(`Input '${constants/* Input */.pd.Requirements}': ${where.file} line ${where.line} ${rule}`, {
+        cause,
+    });
+}
+function refuseFileUrl(value, where) {
+    if (/^file:/i.test(value)) {
+        throw lineError(where, 'names a file: URL, a path on the runner that the build does not have: write a relative path');
+    }
+}
+/**
+ * The files the build needs for the requirements file `top` (a real path inside `workspace`,
+ * as resolveInWorkspace returns it). Refuses, naming the file and line, what points outside
+ * the workspace, what is missing, absolute paths, file: URLs and `${VARIABLE}`s.
+ */
+function collectRequirements(workspace, top) {
+    const position = external_node_path_.relative(external_node_fs_.realpathSync(workspace), top).split(external_node_path_.sep).join('/');
+    if (/[\r\n]/.test(position)) {
+        throw new Error(`Input '${constants/* Input */.pd.Requirements}': the path cannot hold a line break`);
+    }
+    const collector = new Collector(workspace, position);
+    collector.readFile(position, top, []);
+    return collector.result();
+}
+
 ;// CONCATENATED MODULE: ./src/scoring-cases.ts
 // What the smoke test sends to POST /score: one sample request (inline JSON or a file), or a
 // directory of cases, each `<name>.json` with an optional `<name>.expected.json` (JSON the
@@ -34891,6 +35533,7 @@ function scoringCases(workspace, raw, defaults) {
 ;// CONCATENATED MODULE: ./src/inputs.ts
 // Reads and validates every input before anything is built. Each error names the input and the
 // rule it broke; inner modules only ever see an Inputs value that already passed these checks.
+
 
 
 
@@ -35050,6 +35693,13 @@ function entryScript(codeDir, raw) {
     (0,workspace_paths/* resolveInWorkspace */.z1)(codeDir, constants/* Input */.pd.EntryScript, relative, 'file');
     return relative.split(external_node_path_.sep).join('/');
 }
+/** The requirements file, and the files its lines name (refused when they leave the workspace). */
+function requirementsInput(workspace, raw) {
+    if (raw === undefined)
+        return {};
+    const requirements = (0,workspace_paths/* resolveInWorkspace */.z1)(workspace, constants/* Input */.pd.Requirements, raw.trim(), 'file');
+    return { requirements, requirementFiles: collectRequirements(workspace, requirements) };
+}
 function getInputs() {
     // Mask first: nothing below may log an index URL before it is a secret.
     const pipIndexRaw = optionalText(constants/* Input */.pd.PipIndexUrl);
@@ -35107,8 +35757,7 @@ function getInputs() {
         workspace,
         baseImage,
         aptPackages: splitList(inputs_text(constants/* Input */.pd.AptPackages)).map(checkAptPackage),
-        requirements: requirementsRaw &&
-            (0,workspace_paths/* resolveInWorkspace */.z1)(workspace, constants/* Input */.pd.Requirements, requirementsRaw.trim(), 'file'),
+        ...requirementsInput(workspace, requirementsRaw),
         codeDir,
         entryScript: entry,
         modelDir,
@@ -35223,9 +35872,11 @@ var external_node_os_ = __nccwpck_require__(8161);
 // character can end the instruction or start a new one.
 
 
+
 /** Where each input sits inside the build context the action stages. */
 const ContextPath = {
-    requirements: 'requirements.txt',
+    /** A folder: the requirements file and what its lines name, at their workspace paths. */
+    requirements: 'requirements',
     model: 'model',
     code: 'code',
 };
@@ -35266,18 +35917,38 @@ function aptStep(packages) {
 function sourcesOf(plan) {
     return plan.sources ?? ContextPath;
 }
-function pipStep(mode, requirements) {
-    const install = `pip install --no-cache-dir -r ${STAGING}/requirements.txt`;
+// Paths from the workspace go into the RUN line as single-quoted words unless plainly safe; a
+// quoted word never starts with '<<' (BuildKit would read a heredoc) nor with '-'.
+const PLAIN_WORD = /^[A-Za-z0-9_/][A-Za-z0-9_./+-]*$/;
+/** One shell word for a path that came from the workspace: data, never shell code. */
+function shellPath(value) {
+    if (/[\r\n]/.test(value))
+        throw new Error('A path in a RUN step cannot contain line breaks');
+    if (PLAIN_WORD.test(value))
+        return value;
+    const word = value.startsWith('/') ? value : `./${value}`;
+    return `'${word.replace(/'/g, "'\\''")}'`;
+}
+function pipStep(mode, requirements, file) {
+    const folder = external_node_path_.posix.dirname(file);
+    const workDir = folder === '.' ? STAGING : `${STAGING}/${folder}`;
     const lines = [
         '# Python packages as root: the base image environment may be root-owned.',
-        `COPY ${requirements} ${STAGING}/requirements.txt`,
+        `COPY ${requirements}/ ${STAGING}/`,
     ];
     if (mode === 'build-args')
         lines.push(...PIP_BUILD_ARGS.map((name) => `ARG ${name}`));
-    const mount = mode === 'secret'
-        ? `--mount=type=secret,id=${PIP_CONFIG_SECRET_ID},required=true PIP_CONFIG_FILE=/run/secrets/${PIP_CONFIG_SECRET_ID} `
-        : '';
-    lines.push(`RUN ${mount}${install} \\\n && rm -rf ${STAGING}`);
+    const [mount, config] = mode === 'secret'
+        ? [
+            `--mount=type=secret,id=${PIP_CONFIG_SECRET_ID},required=true `,
+            `PIP_CONFIG_FILE=/run/secrets/${PIP_CONFIG_SECRET_ID} `,
+        ]
+        : ['', ''];
+    // From the requirements file's folder: pip takes local packages and wheels as relative to
+    // its working directory (see requirements-files.ts).
+    lines.push(`RUN ${mount}cd ${shellPath(workDir)} \\\n` +
+        ` && ${config}pip install --no-cache-dir -r ${shellPath(external_node_path_.posix.basename(file))} \\\n` +
+        ` && rm -rf ${STAGING}`);
     return lines;
 }
 const HEADER = '# Generated by extend-azureml-image.';
@@ -35294,8 +35965,10 @@ function dependencyBlocks(plan) {
     const blocks = [['USER root:root']];
     if (plan.aptPackages.length > 0)
         blocks.push(aptStep(plan.aptPackages));
-    if (plan.requirements)
-        blocks.push(pipStep(plan.pipConfig, sourcesOf(plan).requirements));
+    if (plan.requirements) {
+        const file = plan.requirementsFile ?? 'requirements.txt';
+        blocks.push(pipStep(plan.pipConfig, sourcesOf(plan).requirements, file));
+    }
     return blocks;
 }
 // Back to the base image's user even when nothing needed root: never leave the image as root.
@@ -35375,6 +36048,7 @@ function renderApplicationDockerfile(plan, from) {
 
 
 
+
 function stageFile(source, target) {
     external_node_fs_.mkdirSync(external_node_path_.dirname(target), { recursive: true });
     const real = external_node_fs_.realpathSync(source);
@@ -35401,7 +36075,28 @@ function stageTree(snapshot, targetDir) {
     }
 }
 /**
- * Stages the two build contexts under `root`: `dependencies/` (the requirements file) and
+ * The requirements file and what its lines name, each at its workspace path. Folders first: a
+ * requirements file inside a staged folder is then replaced by its own staged text (unlinked
+ * first, so the workspace's file is never written through the hard link).
+ */
+function stageRequirements(files, targetDir) {
+    external_node_fs_.mkdirSync(targetDir, { recursive: true });
+    for (const entry of files.entries.filter(({ kind }) => kind === 'dir')) {
+        stageTree(wholeTreeSnapshot(entry.source), external_node_path_.join(targetDir, entry.position));
+    }
+    for (const entry of files.entries.filter(({ kind }) => kind === 'file')) {
+        const target = external_node_path_.join(targetDir, entry.position);
+        external_node_fs_.rmSync(target, { force: true });
+        if (entry.text === undefined)
+            stageFile(entry.source, target);
+        else {
+            external_node_fs_.mkdirSync(external_node_path_.dirname(target), { recursive: true });
+            external_node_fs_.writeFileSync(target, entry.text);
+        }
+    }
+}
+/**
+ * Stages the two build contexts under `root`: `dependencies/` (the requirements files) and
  * `application/` (model and code), each holding only what its Dockerfile copies.
  */
 function stageContexts(root, sources) {
@@ -35411,8 +36106,8 @@ function stageContexts(root, sources) {
     };
     external_node_fs_.mkdirSync(staged.dependencies, { recursive: true });
     external_node_fs_.mkdirSync(staged.application, { recursive: true });
-    if (sources.requirements) {
-        stageFile(sources.requirements, external_node_path_.join(staged.dependencies, ContextPath.requirements));
+    if (sources.requirementFiles) {
+        stageRequirements(sources.requirementFiles, external_node_path_.join(staged.dependencies, ContextPath.requirements));
     }
     if (sources.modelSnapshot) {
         stageTree(sources.modelSnapshot, external_node_path_.join(staged.application, ContextPath.model));
@@ -35870,8 +36565,10 @@ async function writeArchiveWithoutBase(saved, baseLayers, destination) {
 
 
 
+
 const DEPENDENCIES_REPOSITORY = 'extend-azureml-image/dependencies';
-const CACHE_KEY_PREFIX = 'extend-azureml-image-deps-v1-';
+// v2: the key covers every staged requirements file (includes, local packages), not the top one.
+const CACHE_KEY_PREFIX = 'extend-azureml-image-deps-v2-';
 /**
  * The base image as the daemon has it (pulled first when absent): what `docker build` starts
  * from, so the key follows the base image the build really uses. `inDaemon` is a lookup the
@@ -35893,7 +36590,8 @@ async function dependenciesKey(base, inputs) {
         aptPackages: inputs.aptPackages,
         pipIndexes: inputs.pipIndexes,
         pipConfig: inputs.pipConfig,
-    }, { requirements: inputs.requirements }, {});
+        requirementsFile: inputs.requirements?.file ?? null,
+    }, {}, { requirements: inputs.requirements && wholeTreeSnapshot(inputs.requirements.folder) });
     return hash.slice(0, 32);
 }
 function dependenciesTag(key) {
@@ -36941,7 +37639,14 @@ function publicIndexes(inputs) {
     const urls = [inputs.pipIndexUrl, ...inputs.pipExtraIndexUrls];
     return urls.filter((url) => Boolean(url)).map(withoutCredentials);
 }
-async function computeTags(inputs, labels) {
+/** The staged requirements folder and the top file in it, for the digests. */
+function stagedRequirements(inputs, contexts) {
+    if (!inputs.requirementFiles)
+        return undefined;
+    const folder = external_node_path_.join(contexts.dependencies, ContextPath.requirements);
+    return { folder, file: inputs.requirementFiles.top };
+}
+async function computeTags(inputs, labels, requirements) {
     if (inputs.tags.length > 0)
         return inputs.tags;
     // Checked before the digest reads every file: a name docker refuses fails here, not later.
@@ -36953,7 +37658,12 @@ async function computeTags(inputs, labels) {
         env: inputs.env,
         labels,
         pipIndexes: publicIndexes(inputs),
-    }, { requirements: inputs.requirements }, { code: inputs.codeSnapshot, model: inputs.modelSnapshot });
+        requirementsFile: requirements?.file ?? null,
+    }, {}, {
+        requirements: requirements && wholeTreeSnapshot(requirements.folder),
+        code: inputs.codeSnapshot,
+        model: inputs.modelSnapshot,
+    });
     return [`${name}:${hash.slice(0, 16)}`];
 }
 function workRoot() {
@@ -37014,12 +37724,15 @@ async function runPipeline(inputs, docker, registry, imageCache) {
     const dockerfile = external_node_path_.join(workDir, 'Dockerfile');
     const prepared = await core.group('Prepare', async () => {
         const labels = imageLabels(inputs);
+        // Staged first: the digests cover the staged requirements (every file their lines name).
+        const contexts = stageContexts(workDir, inputs);
+        const requirements = stagedRequirements(inputs, contexts);
         // The docker checks, the base image lookup and the input digest do not wait on each other.
         const [engine, builder, baseInDaemon, tags] = await Promise.all([
             inputs.build ? docker.serverVersion() : undefined,
             inputs.build ? docker.builder() : undefined,
             inputs.build ? docker.localImage(inputs.baseImage) : undefined,
-            computeTags(inputs, labels),
+            computeTags(inputs, labels, requirements),
         ]);
         if (engine !== undefined && builder !== undefined) {
             (0,src_log/* printInert */.C6)(`Docker engine ${engine}`);
@@ -37029,7 +37742,6 @@ async function runPipeline(inputs, docker, registry, imageCache) {
         // on the next.
         if (pipConfigMode(inputs, builder) === 'build-args')
             pipBuildArgs(pipIndexes(inputs));
-        const contexts = stageContexts(workDir, inputs);
         for (const line of snapshotLog(inputs.codeSnapshot, inputs.modelSnapshot))
             core.info(line);
         const plan = {
@@ -37037,6 +37749,7 @@ async function runPipeline(inputs, docker, registry, imageCache) {
             user: constants/* Contract */.NZ.defaultUser, // settled below, once the base image (or its cache) is known
             aptPackages: inputs.aptPackages,
             requirements: inputs.requirements !== undefined,
+            requirementsFile: inputs.requirementFiles?.top,
             pipConfig: pipConfigMode(inputs, builder),
             model: inputs.modelDir !== undefined,
             code: inputs.codeDir !== undefined,
@@ -37044,9 +37757,9 @@ async function runPipeline(inputs, docker, registry, imageCache) {
             env: inputs.env,
             labels,
         };
-        return { builder, baseInDaemon, tags, contexts, plan };
+        return { builder, baseInDaemon, tags, contexts, plan, requirements };
     });
-    const { builder, plan, contexts } = prepared;
+    const { builder, plan, contexts, requirements } = prepared;
     const result = {
         dockerfile,
         context: workDir,
@@ -37098,7 +37811,7 @@ async function runPipeline(inputs, docker, registry, imageCache) {
         const started = Date.now();
         const key = await dependenciesKey(base, {
             aptPackages: inputs.aptPackages,
-            requirements: inputs.requirements,
+            requirements,
             pipIndexes: publicIndexes(inputs),
             pipConfig: plan.pipConfig,
         });
