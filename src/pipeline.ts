@@ -77,7 +77,7 @@ const USER = /^[A-Za-z0-9_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/
 const BUILD_LOG_LINES_IN_MESSAGE = 30
 
 export function baseUserOrDefault(user: string): string {
-  if (user === '' || /^(root|0)(:|$)/.test(user)) return Contract.defaultUser
+  if (user === '' || /^(root|0+)(:|$)/.test(user)) return Contract.defaultUser
   if (!USER.test(user)) {
     throw new Error(`The base image's user "${user}" is not a user name docker accepts`)
   }

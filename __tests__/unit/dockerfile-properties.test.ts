@@ -351,7 +351,17 @@ describe('the rendered Dockerfile, for any plan the validators let through', () 
 
   it("the base image's user: taken only when docker would read it as one user", () => {
     // The root spellings docker images carry are generated on purpose: random text never is.
-    const rootUser = fc.constantFrom('', 'root', '0', 'root:root', '0:0', 'root:staff', '0:1000')
+    const rootUser = fc.constantFrom(
+      '',
+      'root',
+      '0',
+      'root:root',
+      '0:0',
+      'root:staff',
+      '0:1000',
+      '00',
+      '000:0',
+    )
     const anyUser = fc.oneof(baseUser, rootUser, fc.string({ unit: 'binary', maxLength: 20 }))
     fc.assert(
       fc.property(anyUser, (user) => {
@@ -363,7 +373,7 @@ describe('the rendered Dockerfile, for any plan the validators let through', () 
           expect(user).not.toMatch(/^[A-Za-z0-9_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/)
           return
         }
-        if (user === '' || /^(root|0)(:|$)/.test(user)) expect(taken).toBe(Contract.defaultUser)
+        if (user === '' || /^(root|0+)(:|$)/.test(user)) expect(taken).toBe(Contract.defaultUser)
         else expect(taken).toBe(user)
         const users = instructions(renderDockerfile({ ...basePlan, user: taken })).filter(
           ([keyword]) => keyword === 'USER',
@@ -377,7 +387,7 @@ describe('the rendered Dockerfile, for any plan the validators let through', () 
     )
   })
 
-  it.each(['', 'root', '0', 'root:root', '0:0', 'root:staff'])(
+  it.each(['', 'root', '0', 'root:root', '0:0', 'root:staff', '00', '0000:0'])(
     'a base image whose user is %j: the image is never left as root, it ends as dockeruser',
     (user) => {
       const users = instructions(
@@ -387,7 +397,7 @@ describe('the rendered Dockerfile, for any plan the validators let through', () 
     },
   )
 
-  it.each(['rootless', 'rooted:root', '1000', '1000:0'])(
+  it.each(['rootless', 'rooted:root', '1000', '1000:0', '100', '01'])(
     'a base image whose user is %j, not root: keeps it',
     (user) => {
       expect(baseUserOrDefault(user)).toBe(user)
