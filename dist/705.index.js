@@ -3081,7 +3081,7 @@ function failureMessage(cases, failed) {
 const USER = /^[A-Za-z0-9_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/;
 const BUILD_LOG_LINES_IN_MESSAGE = 30;
 function baseUserOrDefault(user) {
-    if (user === '' || /^(root|0)(:|$)/.test(user))
+    if (user === '' || /^(root|0+)(:|$)/.test(user))
         return constants/* Contract */.NZ.defaultUser;
     if (!USER.test(user)) {
         throw new Error(`The base image's user "${user}" is not a user name docker accepts`);
