@@ -10,8 +10,8 @@ export const modules = {
 /* harmony export */ });
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7242);
-/* harmony import */ var _step_state_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2649);
+/* harmony import */ var _step_constants_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9171);
+/* harmony import */ var _step_step_state_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6618);
 // The post step: removes whatever the main step saved in its state and did not remove itself
 // (it may have been killed). Idempotent, and it only ever warns.
 // After a main step that ended normally only the work directory is left: then neither docker
@@ -21,15 +21,15 @@ export const modules = {
 
 async function cleanup(docker) {
     try {
-        const containers = (0,_step_state_js__WEBPACK_IMPORTED_MODULE_2__/* .readStateList */ .i)(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.Containers);
-        const pendingTags = (0,_step_state_js__WEBPACK_IMPORTED_MODULE_2__/* .readStateList */ .i)(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.PendingTags);
+        const containers = (0,_step_step_state_js__WEBPACK_IMPORTED_MODULE_2__/* .readStateList */ .i)(_step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.Containers);
+        const pendingTags = (0,_step_step_state_js__WEBPACK_IMPORTED_MODULE_2__/* .readStateList */ .i)(_step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.PendingTags);
         if (containers.length > 0 || pendingTags.length > 0) {
-            await removeFromDocker(docker ?? new (await Promise.all(/* import() */[__webpack_require__.e(838), __webpack_require__.e(363)]).then(__webpack_require__.bind(__webpack_require__, 9363))).DockerCli(), {
+            await removeFromDocker(docker ?? new (await Promise.all(/* import() */[__webpack_require__.e(838), __webpack_require__.e(216)]).then(__webpack_require__.bind(__webpack_require__, 216))).DockerCli(), {
                 containers,
                 pendingTags,
             });
         }
-        for (const dir of (0,_step_state_js__WEBPACK_IMPORTED_MODULE_2__/* .readStateList */ .i)(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.WorkDirs)) {
+        for (const dir of (0,_step_step_state_js__WEBPACK_IMPORTED_MODULE_2__/* .readStateList */ .i)(_step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.WorkDirs)) {
             node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(dir, { recursive: true, force: true });
         }
     }

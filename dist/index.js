@@ -1,7 +1,34 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 7242:
+/***/ 9407:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _step_constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9171);
+/* harmony import */ var _step_step_state_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6618);
+// Entry point for both steps of the action: the runner sets state isPost once the main step ran.
+// Each step loads only its own modules: the post step usually has nothing to do but remove a
+// work directory, and loading the toolkit (@actions/core alone is ~55 ms) would be most of its
+// time.
+
+
+if ((0,_step_step_state_js__WEBPACK_IMPORTED_MODULE_1__/* .readState */ .u)(_step_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.IsPost) === 'true') {
+    const { cleanup } = await __nccwpck_require__.e(/* import() */ 661).then(__nccwpck_require__.bind(__nccwpck_require__, 6661));
+    await cleanup();
+}
+else {
+    const [core, { run }] = await Promise.all([__nccwpck_require__.e(/* import() */ 838).then(__nccwpck_require__.bind(__nccwpck_require__, 3838)), Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(319), __nccwpck_require__.e(216), __nccwpck_require__.e(744)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2744))]);
+    core.saveState(_step_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.IsPost, 'true');
+    await run();
+}
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 9171:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -80,34 +107,7 @@ const RECIPE_LABEL = 'io.extend-azureml-image.recipe';
 
 /***/ }),
 
-/***/ 9407:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
-/* harmony import */ var _step_state_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2649);
-// Entry point for both steps of the action: the runner sets state isPost once the main step ran.
-// Each step loads only its own modules: the post step usually has nothing to do but remove a
-// work directory, and loading the toolkit (@actions/core alone is ~55 ms) would be most of its
-// time.
-
-
-if ((0,_step_state_js__WEBPACK_IMPORTED_MODULE_1__/* .readState */ .u)(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.IsPost) === 'true') {
-    const { cleanup } = await __nccwpck_require__.e(/* import() */ 661).then(__nccwpck_require__.bind(__nccwpck_require__, 6661));
-    await cleanup();
-}
-else {
-    const [core, { run }] = await Promise.all([__nccwpck_require__.e(/* import() */ 838).then(__nccwpck_require__.bind(__nccwpck_require__, 3838)), Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(319), __nccwpck_require__.e(363), __nccwpck_require__.e(705)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9705))]);
-    core.saveState(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.IsPost, 'true');
-    await run();
-}
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 2649:
+/***/ 6618:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {

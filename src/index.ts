@@ -2,8 +2,8 @@
 // Each step loads only its own modules: the post step usually has nothing to do but remove a
 // work directory, and loading the toolkit (@actions/core alone is ~55 ms) would be most of its
 // time.
-import { State } from './constants.js'
-import { readState } from './step-state.js'
+import { State } from './step/constants.js'
+import { readState } from './step/step-state.js'
 
 if (readState(State.IsPost) === 'true') {
   const { cleanup } = await import('./post.js')

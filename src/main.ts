@@ -3,15 +3,15 @@
 // user's file and line when the failure allows (core.error + exit code: what setFailed does,
 // with the annotation's properties).
 import * as core from '@actions/core'
-import { annotationFor } from './annotations.js'
-import { CleanupRegistry, cleanupOnSignals } from './cleanup-registry.js'
-import { DockerCli, type DockerClient } from './docker.js'
-import { ActionsImageCache } from './image-cache.js'
-import { getInputs, type Inputs } from './inputs.js'
-import { setOutputs, setSmokeTestFailureOutputs } from './outputs.js'
+import { annotationFor } from './report/annotations.js'
+import { CleanupRegistry, cleanupOnSignals } from './step/leftovers.js'
+import { DockerCli, type DockerClient } from './docker/docker.js'
+import { ActionsImageCache } from './dependencies/image-cache.js'
+import { getInputs, type Inputs } from './inputs/inputs.js'
+import { setOutputs, setSmokeTestFailureOutputs } from './report/outputs.js'
 import { runPipeline } from './pipeline.js'
-import { SmokeTestFailure } from './smoke-test.js'
-import { writeFailureSummary, writeSummary } from './summary.js'
+import { SmokeTestFailure } from './smoke-test/smoke-test.js'
+import { writeFailureSummary, writeSummary } from './report/summary.js'
 
 export interface RunOptions {
   /**

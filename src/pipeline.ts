@@ -6,17 +6,17 @@ import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { STANDALONE_SOURCES, stageContexts, type StagedContexts } from './build-context.js'
-import type { CleanupRegistry } from './cleanup-registry.js'
+import { STANDALONE_SOURCES, stageContexts, type StagedContexts } from './plan/build-context.js'
+import type { CleanupRegistry } from './step/leftovers.js'
 import {
   snapshotLog,
   snapshotReport,
   wholeTreeSnapshot,
   type SnapshotReport,
-} from './code-snapshot.js'
-import { Contract } from './constants.js'
-import { contentHash } from './content-hash.js'
-import { defaultTagName } from './default-tag.js'
+} from './inputs/code-snapshot.js'
+import { Contract } from './step/constants.js'
+import { contentHash } from './plan/content-hash.js'
+import { defaultTagName } from './plan/default-tag.js'
 import {
   dependenciesKey,
   dependenciesTag,
@@ -27,10 +27,10 @@ import {
   discardArchive,
   uploadDependencies,
   type DependenciesSource,
-} from './dependencies.js'
-import type { BuildRequest, Builder } from './docker-args.js'
-import type { DockerClient, LocalImage } from './docker.js'
-import { buildFailure } from './docker-errors.js'
+} from './dependencies/dependencies.js'
+import type { BuildRequest, Builder } from './docker/docker-args.js'
+import type { DockerClient, LocalImage } from './docker/docker.js'
+import { buildFailure } from './docker/docker-errors.js'
 import {
   ContextPath,
   PIP_CONFIG_SECRET_ID,
@@ -39,15 +39,15 @@ import {
   renderDockerfile,
   type DockerfilePlan,
   type PipConfigMode,
-} from './dockerfile.js'
-import type { ImageCache } from './image-cache.js'
-import type { Inputs } from './inputs.js'
-import { printInert, startRelay } from './log.js'
-import type { KeyValue } from './parse.js'
-import { hasPipIndexes, pipBuildArgs, renderPipConf, type PipIndexes } from './pip-config.js'
-import { pushTags } from './push.js'
-import { applicationRecipe, isSameBuild } from './same-build.js'
-import { smokeTest, type SmokeTestResult } from './smoke-test.js'
+} from './plan/dockerfile.js'
+import type { ImageCache } from './dependencies/image-cache.js'
+import type { Inputs } from './inputs/inputs.js'
+import { printInert, startRelay } from './step/inert-log.js'
+import type { KeyValue } from './inputs/parse.js'
+import { hasPipIndexes, pipBuildArgs, renderPipConf, type PipIndexes } from './plan/pip-config.js'
+import { pushTags } from './push/push.js'
+import { applicationRecipe, isSameBuild } from './plan/same-build.js'
+import { smokeTest, type SmokeTestResult } from './smoke-test/smoke-test.js'
 
 export interface PipelineResult {
   dockerfile: string

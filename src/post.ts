@@ -3,16 +3,16 @@
 // After a main step that ended normally only the work directory is left: then neither docker
 // nor the toolkit is loaded, so the step costs little more than starting node.
 import * as fs from 'node:fs'
-import { State } from './constants.js'
-import type { DockerClient } from './docker.js'
-import { readStateList } from './step-state.js'
+import { State } from './step/constants.js'
+import type { DockerClient } from './docker/docker.js'
+import { readStateList } from './step/step-state.js'
 
 export async function cleanup(docker?: DockerClient): Promise<void> {
   try {
     const containers = readStateList(State.Containers)
     const pendingTags = readStateList(State.PendingTags)
     if (containers.length > 0 || pendingTags.length > 0) {
-      await removeFromDocker(docker ?? new (await import('./docker.js')).DockerCli(), {
+      await removeFromDocker(docker ?? new (await import('./docker/docker.js')).DockerCli(), {
         containers,
         pendingTags,
       })

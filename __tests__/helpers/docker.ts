@@ -1,7 +1,7 @@
 // Talking to the real Docker engine from tests: argv only, output captured.
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { CONTAINER_LABEL } from '../../src/constants.js'
+import { CONTAINER_LABEL } from '../../src/step/constants.js'
 
 const execFileAsync = promisify(execFile)
 

@@ -1,5 +1,5 @@
 // A plain-object DockerClient that records what it was asked to do.
-import type { DockerClient } from '../../src/docker.js'
+import type { DockerClient } from '../../src/docker/docker.js'
 
 export function fakeDocker(
   overrides: Partial<DockerClient> = {},

@@ -7,7 +7,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { runAction, type ActionRun } from '../../scripts/run-action.mjs'
-import { archivePath, CACHE_KEY_PREFIX } from '../../src/dependencies.js'
+import { archivePath, CACHE_KEY_PREFIX } from '../../src/dependencies/dependencies.js'
 import { expectNothingLeftInTemp } from '../helpers/runner-temp.js'
 import { startCacheService, type CacheService } from '../helpers/cache-service.js'
 import {

@@ -7,7 +7,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { runAction, type ActionRun } from '../../scripts/run-action.mjs'
-import { RECIPE_LABEL } from '../../src/constants.js'
+import { RECIPE_LABEL } from '../../src/step/constants.js'
 import { builderEnvironments } from '../helpers/builders.js'
 import {
   actionContainers,

@@ -9,8 +9,8 @@ import {
   pythonAnnotation,
   requirementsAnnotation,
   workflowAnnotation,
-} from '../../src/annotations.js'
-import { Input } from '../../src/constants.js'
+} from '../../src/report/annotations.js'
+import { Input } from '../../src/step/constants.js'
 
 let workspace: string
 let sources: { workspace: string; codeDir: string; modelDir: string; requirements: string }

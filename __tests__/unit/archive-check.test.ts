@@ -7,15 +7,18 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import tarStream from 'tar-stream'
-import { checkDependenciesArchive, UnfitArchiveError } from '../../src/archive-check.js'
+import {
+  checkDependenciesArchive,
+  UnfitArchiveError,
+} from '../../src/dependencies/archive-check.js'
 import {
   archivePath,
   CACHE_KEY_PREFIX,
   dependenciesTag,
   findDependencies,
-} from '../../src/dependencies.js'
-import type { LocalImage } from '../../src/docker.js'
-import type { ImageCache } from '../../src/image-cache.js'
+} from '../../src/dependencies/dependencies.js'
+import type { LocalImage } from '../../src/docker/docker.js'
+import type { ImageCache } from '../../src/dependencies/image-cache.js'
 import { fakeDocker } from '../helpers/fake-docker.js'
 
 const KEY = '0123456789abcdef0123456789abcdef'

@@ -2,7 +2,7 @@
 // the cleanup short. (The real thing, signals to the action during a build, is in
 // __tests__/integration/faults.test.ts.)
 import { afterEach, describe, expect, it, jest } from '@jest/globals'
-import { CleanupRegistry, cleanupOnSignals } from '../../src/cleanup-registry.js'
+import { CleanupRegistry, cleanupOnSignals } from '../../src/step/leftovers.js'
 import { fakeDocker } from '../helpers/fake-docker.js'
 
 afterEach(() => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { CleanupRegistry } from '../../src/cleanup-registry.js'
+import { CleanupRegistry } from '../../src/step/leftovers.js'
 import { cleanup } from '../../src/post.js'
 import { fakeDocker } from '../helpers/fake-docker.js'
 

@@ -1,5 +1,5 @@
 // The CLI's command line and the runner environment it provides in-process: every action input is
-// an option (from the Input enum), values reach core.getInput and src/inputs.ts unchanged, the
+// an option (from the Input enum), values reach core.getInput and src/inputs/inputs.ts unchanged, the
 // state saved by the main step reaches the post step as STATE_* variables.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import * as core from '@actions/core'
@@ -24,8 +24,8 @@ import {
   UsageError,
   type RunOptions,
 } from '../../src/cli/options.js'
-import { Input } from '../../src/constants.js'
-import { getInputs } from '../../src/inputs.js'
+import { Input } from '../../src/step/constants.js'
+import { getInputs } from '../../src/inputs/inputs.js'
 
 const CWD = os.tmpdir()
 
@@ -162,7 +162,7 @@ describe('the runner environment, in-process', () => {
     expect(process.env.STATE_containers).toBeUndefined()
   })
 
-  it('gives src/inputs.ts what a workflow would: same values, same rules', () => {
+  it('gives src/inputs/inputs.ts what a workflow would: same values, same rules', () => {
     const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-workspace-'))
     try {
       files = prepareEnvironment(

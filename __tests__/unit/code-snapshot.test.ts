@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { stageContexts } from '../../src/build-context.js'
+import { stageContexts } from '../../src/plan/build-context.js'
 import {
   checkEntryScriptCopied,
   codeSnapshot,
@@ -11,8 +11,8 @@ import {
   snapshotLog,
   snapshotReport,
   type TreeSnapshot,
-} from '../../src/code-snapshot.js'
-import { treeDigest } from '../../src/content-hash.js'
+} from '../../src/inputs/code-snapshot.js'
+import { treeDigest } from '../../src/plan/content-hash.js'
 
 let ws: string
 let code: string

@@ -2,14 +2,20 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { CommandNotStarted, CommandRunner } from '../../src/command.js'
+import { CommandNotStarted, CommandRunner } from '../../src/docker/command.js'
 import { ROOT } from '../helpers/local-pypi.js'
 
 describe('no shell, anywhere in the action', () => {
   it('processes are started from argv arrays only (spawn/execFile, never a shell)', () => {
     const src = path.join(ROOT, 'src')
     const found: string[] = []
-    for (const file of fs.readdirSync(src).filter((name) => name.endsWith('.ts'))) {
+    const files = fs
+      .readdirSync(src, { recursive: true })
+      .map(String)
+      .filter((name) => name.endsWith('.ts'))
+    // Every module, in every folder: a check that saw only some would pass for the wrong reason.
+    expect(files).toEqual(expect.arrayContaining(['main.ts', path.join('docker', 'command.ts')]))
+    for (const file of files) {
       const text = fs.readFileSync(path.join(src, file), 'utf8')
       if (/shell:\s*true|execSync|spawnSync/.test(text)) found.push(`${file}: a shell`)
       if (/import \* as \w+ from 'node:child_process'/.test(text)) found.push(`${file}: import *`)
@@ -23,7 +29,9 @@ describe('no shell, anywhere in the action', () => {
       }
     }
     expect(found).toEqual([])
-    expect(fs.readFileSync(path.join(src, 'command.ts'), 'utf8')).toContain('shell: false')
+    expect(fs.readFileSync(path.join(src, 'docker', 'command.ts'), 'utf8')).toContain(
+      'shell: false',
+    )
   })
 })
 

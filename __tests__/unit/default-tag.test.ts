@@ -2,9 +2,9 @@
 // characters, not '.' or '..'.
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { defaultTagName } from '../../src/default-tag.js'
+import { defaultTagName } from '../../src/plan/default-tag.js'
 import { defaultTag } from '../../src/pipeline.js'
-import { parseReference } from '../../src/reference.js'
+import { parseReference } from '../../src/docker/reference.js'
 
 // Docker's path component (distribution/reference), written out here rather than imported.
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/

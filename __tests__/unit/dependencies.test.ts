@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { dependenciesKey, type DependencyInputs } from '../../src/dependencies.js'
-import type { LocalImage } from '../../src/docker.js'
+import { dependenciesKey, type DependencyInputs } from '../../src/dependencies/dependencies.js'
+import type { LocalImage } from '../../src/docker/docker.js'
 
 let dir: string
 let requirements: string

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { buildArgs, runArgs, type BuildRequest } from '../../src/docker-args.js'
+import { buildArgs, runArgs, type BuildRequest } from '../../src/docker/docker-args.js'
 
 const request: BuildRequest = {
   builder: 'legacy',

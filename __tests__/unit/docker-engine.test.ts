@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jes
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { DockerCli } from '../../src/docker.js'
+import { DockerCli } from '../../src/docker/docker.js'
 import { run } from '../../src/main.js'
 import { clearInputs, setInputs } from '../helpers/inputs-env.js'
 

@@ -4,7 +4,7 @@ import {
   classifyPullFailure,
   pullFailureMessage,
   type PullFailure,
-} from '../../src/docker-errors.js'
+} from '../../src/docker/docker-errors.js'
 
 describe('classifyPullFailure', () => {
   // docker's own words, as seen from the 20.10 engine and Docker Hub / MCR.

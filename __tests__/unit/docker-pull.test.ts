@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, it, jest } from '@j
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { DockerCli } from '../../src/docker.js'
+import { DockerCli } from '../../src/docker/docker.js'
 import { obeyedCommands } from '../helpers/workflow-commands.js'
 
 let dir: string

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { DockerCli } from '../../src/docker.js'
+import { DockerCli } from '../../src/docker/docker.js'
 
 let dir: string
 function fakeDocker(name: string, script: string): string {

@@ -7,16 +7,16 @@ import fc from 'fast-check'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { Contract } from '../../src/constants.js'
+import { Contract } from '../../src/step/constants.js'
 import {
   renderApplicationDockerfile,
   renderDependenciesDockerfile,
   renderDockerfile,
   type DockerfilePlan,
-} from '../../src/dockerfile.js'
-import { checkAptPackage, checkEnv, checkLabels, getInputs } from '../../src/inputs.js'
+} from '../../src/plan/dockerfile.js'
+import { checkAptPackage, checkEnv, checkLabels, getInputs } from '../../src/inputs/inputs.js'
 import { baseUserOrDefault } from '../../src/pipeline.js'
-import { parseReference } from '../../src/reference.js'
+import { parseReference } from '../../src/docker/reference.js'
 import { asParsed, comments, instructions, lintProblems } from '../helpers/dockerfile-check.js'
 import { clearInputs, setInputs } from '../helpers/inputs-env.js'
 

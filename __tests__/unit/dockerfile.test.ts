@@ -8,7 +8,7 @@ import {
   renderDependenciesDockerfile,
   renderDockerfile,
   type DockerfilePlan,
-} from '../../src/dockerfile.js'
+} from '../../src/plan/dockerfile.js'
 
 const plan: DockerfilePlan = {
   baseImage: 'mcr.microsoft.com/azureml/minimal-py312-inference:latest',

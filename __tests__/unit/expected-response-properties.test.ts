@@ -3,7 +3,7 @@
 // is written here, with BigInt: value = coefficient × 10^exponent, compared exactly.
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { parseExpected, responseMismatch } from '../../src/expected-response.js'
+import { parseExpected, responseMismatch } from '../../src/smoke-test/expected-response.js'
 
 const RUNS = { numRuns: 1000 }
 

@@ -4,7 +4,7 @@ import {
   parseExpected,
   parseJson,
   responseMismatch,
-} from '../../src/expected-response.js'
+} from '../../src/smoke-test/expected-response.js'
 
 describe('isDeepSubset', () => {
   it.each<[string, string, boolean]>([

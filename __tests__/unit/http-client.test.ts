@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import * as http from 'node:http'
 import * as net from 'node:net'
 import type { AddressInfo } from 'node:net'
-import { httpRequest } from '../../src/http-client.js'
+import { httpRequest } from '../../src/smoke-test/http-client.js'
 
 let server: http.Server
 let dropper: net.Server

@@ -2,8 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jes
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { Input } from '../../src/constants.js'
-import { getInputs } from '../../src/inputs.js'
+import { Input } from '../../src/step/constants.js'
+import { getInputs } from '../../src/inputs/inputs.js'
 import { clearInputs, setInputs } from '../helpers/inputs-env.js'
 import { commandData } from '../helpers/workflow-commands.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { measureLatency, percentile } from '../../src/latency.js'
+import { measureLatency, percentile } from '../../src/smoke-test/latency.js'
 
 describe('percentile (nearest rank)', () => {
   it.each([

@@ -6,7 +6,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { Readable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
-import { writeArchiveWithoutBase } from '../../src/layer-archive.js'
+import { writeArchiveWithoutBase } from '../../src/dependencies/layer-archive.js'
 
 let dir: string
 let tree: string

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { waitUntilLive, type Clock } from '../../src/liveness.js'
+import { waitUntilLive, type Clock } from '../../src/smoke-test/liveness.js'
 
 function fakeClock(): Clock & { slept: number[] } {
   let now = 0

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { endOpenRelays, printInert, showFolded, startRelay } from '../../src/log.js'
+import { endOpenRelays, printInert, showFolded, startRelay } from '../../src/step/inert-log.js'
 import { obeyedCommands } from '../helpers/workflow-commands.js'
 
 let written: string

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseKeyValueLines, splitList, splitLines } from '../../src/parse.js'
+import { parseKeyValueLines, splitList, splitLines } from '../../src/inputs/parse.js'
 
 describe('splitList', () => {
   it('splits on newlines, commas and spaces, dropping blanks and repeats', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { hasCredentials, pipBuildArgs, renderPipConf } from '../../src/pip-config.js'
+import { hasCredentials, pipBuildArgs, renderPipConf } from '../../src/plan/pip-config.js'
 
 describe('pip config', () => {
   const indexes = {

@@ -1,11 +1,11 @@
 // Pushing with a fake DockerClient: the digest read back from RepoDigests for tags on several
 // registries, which failures retry and which fail at once, and what the error says.
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
-import type { CommandResult } from '../../src/command.js'
-import { classifyPushFailure, type PushFailure } from '../../src/docker-errors.js'
-import type { LineSink } from '../../src/docker.js'
-import { getInputs } from '../../src/inputs.js'
-import { pushTags, pushedDigest, repositoryOf } from '../../src/push.js'
+import type { CommandResult } from '../../src/docker/command.js'
+import { classifyPushFailure, type PushFailure } from '../../src/docker/docker-errors.js'
+import type { LineSink } from '../../src/docker/docker.js'
+import { getInputs } from '../../src/inputs/inputs.js'
+import { pushTags, pushedDigest, repositoryOf } from '../../src/push/push.js'
 import { fakeDocker } from '../helpers/fake-docker.js'
 import { clearInputs, setInputs } from '../helpers/inputs-env.js'
 import { obeyedCommands } from '../helpers/workflow-commands.js'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseReference } from '../../src/reference.js'
+import { parseReference } from '../../src/docker/reference.js'
 
 describe('parseReference', () => {
   it.each([

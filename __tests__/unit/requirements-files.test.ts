@@ -2,10 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { stageContexts } from '../../src/build-context.js'
-import { dependenciesKey } from '../../src/dependencies.js'
-import type { LocalImage } from '../../src/docker.js'
-import { collectRequirements } from '../../src/requirements-files.js'
+import { stageContexts } from '../../src/plan/build-context.js'
+import { dependenciesKey } from '../../src/dependencies/dependencies.js'
+import type { LocalImage } from '../../src/docker/docker.js'
+import { collectRequirements } from '../../src/inputs/requirements-files.js'
 
 let ws: string
 let outside: string

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { retry } from '../../src/retry.js'
+import { retry } from '../../src/docker/retry.js'
 
 describe('retry', () => {
   it('backs off exponentially and gives up after the attempts', async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
-import { RECIPE_LABEL } from '../../src/constants.js'
-import type { LocalImage } from '../../src/docker.js'
-import { renderApplicationDockerfile, type DockerfilePlan } from '../../src/dockerfile.js'
-import { applicationRecipe, isSameBuild } from '../../src/same-build.js'
+import { RECIPE_LABEL } from '../../src/step/constants.js'
+import type { LocalImage } from '../../src/docker/docker.js'
+import { renderApplicationDockerfile, type DockerfilePlan } from '../../src/plan/dockerfile.js'
+import { applicationRecipe, isSameBuild } from '../../src/plan/same-build.js'
 
 const plan: DockerfilePlan = {
   baseImage: 'base:1',

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { parseExpected } from '../../src/expected-response.js'
-import { MAX_CASES, scoringCases } from '../../src/scoring-cases.js'
+import { parseExpected } from '../../src/smoke-test/expected-response.js'
+import { MAX_CASES, scoringCases } from '../../src/inputs/scoring-cases.js'
 
 let workspace: string
 const defaults = { expectedStatus: 200 }

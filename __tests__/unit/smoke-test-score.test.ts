@@ -6,9 +6,9 @@ import * as fs from 'node:fs'
 import * as http from 'node:http'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { annotationFor } from '../../src/annotations.js'
-import { CleanupRegistry } from '../../src/cleanup-registry.js'
-import { smokeTest, SmokeTestFailure } from '../../src/smoke-test.js'
+import { annotationFor } from '../../src/report/annotations.js'
+import { CleanupRegistry } from '../../src/step/leftovers.js'
+import { smokeTest, SmokeTestFailure } from '../../src/smoke-test/smoke-test.js'
 import { fakeDocker } from '../helpers/fake-docker.js'
 
 const RUN_RAISED = `[2026-11-24 10:00:01 +0000] [9] [INFO] Scoring request

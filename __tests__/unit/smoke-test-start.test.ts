@@ -3,10 +3,10 @@
 // listener on that port; docker is a fake that records the run requests.
 import { describe, expect, it } from '@jest/globals'
 import * as http from 'node:http'
-import { CleanupRegistry } from '../../src/cleanup-registry.js'
-import type { RunRequest } from '../../src/docker-args.js'
-import { isPortTaken } from '../../src/loopback-port.js'
-import { smokeTest, SmokeTestFailure } from '../../src/smoke-test.js'
+import { CleanupRegistry } from '../../src/step/leftovers.js'
+import type { RunRequest } from '../../src/docker/docker-args.js'
+import { isPortTaken } from '../../src/smoke-test/loopback-port.js'
+import { smokeTest, SmokeTestFailure } from '../../src/smoke-test/smoke-test.js'
 import { fakeDocker } from '../helpers/fake-docker.js'
 
 const TAKEN = new Error(

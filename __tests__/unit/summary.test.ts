@@ -6,8 +6,8 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import type { PipelineResult } from '../../src/pipeline.js'
-import { SmokeTestFailure, type CaseResult } from '../../src/smoke-test.js'
-import { writeFailureSummary, writeSummary } from '../../src/summary.js'
+import { SmokeTestFailure, type CaseResult } from '../../src/smoke-test/smoke-test.js'
+import { writeFailureSummary, writeSummary } from '../../src/report/summary.js'
 
 // What a hostile or careless run() can answer: it must be shown as text, never rendered.
 const MARKUP = `</pre><img src=x onerror="alert('x')"> & <script>steal()</script>`

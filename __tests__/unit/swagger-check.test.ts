@@ -1,13 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
-import type { HttpAnswer } from '../../src/http-client.js'
-import type { CaseResult } from '../../src/smoke-test.js'
+import type { HttpAnswer } from '../../src/smoke-test/http-client.js'
+import type { CaseResult } from '../../src/smoke-test/smoke-test.js'
 import {
   checkSwagger,
   describeSwagger,
   inlineRefs,
   isDeclared,
   scoreSchemas,
-} from '../../src/swagger-check.js'
+} from '../../src/smoke-test/swagger-check.js'
 
 // Documents shaped like the ones azureml-inference-server-http writes (templates + the
 // decorators' schemas as ServiceInput / ServiceOutput).

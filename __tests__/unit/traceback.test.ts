@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { describeStartupFailure, lastPythonFailure } from '../../src/traceback.js'
+import { describeStartupFailure, lastPythonFailure } from '../../src/smoke-test/traceback.js'
 
 const initRaised = `[2026-11-24 10:00:00 +0000] [9] [INFO] Booting worker with pid: 9
 Traceback (most recent call last):

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { checkDirectory, isInside, resolveInWorkspace } from '../../src/workspace-paths.js'
+import { checkDirectory, isInside, resolveInWorkspace } from '../../src/inputs/workspace-paths.js'
 
 describe('isInside', () => {
   const root = path.join(path.sep, 'ws')

@@ -33064,150 +33064,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 105:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $w: () => (/* binding */ BuildFailure),
-/* harmony export */   xf: () => (/* binding */ annotationFor)
-/* harmony export */ });
-/* unused harmony exports pythonAnnotation, normalizeProjectName, requirementsAnnotation, workflowAnnotation */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7242);
-/* harmony import */ var _workspace_paths_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1271);
-
-
-
-
-/** A failed `docker build` whose log names the input value at fault. */
-class BuildFailure extends Error {
-    culprit;
-    constructor(message, culprit) {
-        super(message);
-        this.culprit = culprit;
-        this.name = 'BuildFailure';
-    }
-}
-const MODELS_PREFIX = 'azureml-models/';
-/** Annotations take paths relative to the repository root, with forward slashes. */
-function workspaceRelative(workspace, file) {
-    if (!node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(file))
-        return undefined;
-    const root = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(workspace);
-    const real = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(file);
-    if (!(0,_workspace_paths_js__WEBPACK_IMPORTED_MODULE_3__/* .isInside */ .FK)(root, real))
-        return undefined;
-    return node_path__WEBPACK_IMPORTED_MODULE_1__.relative(root, real).split(node_path__WEBPACK_IMPORTED_MODULE_1__.sep).join('/');
-}
-function pythonTitle(failure) {
-    const exception = failure.exception.split(':')[0];
-    if (/^(SyntaxError|IndentationError|TabError)$/.test(exception)) {
-        return 'The entry script does not compile';
-    }
-    if (failure.functionName && failure.functionName !== '<module>') {
-        return `${failure.functionName}() raised ${exception}`;
-    }
-    return `Importing the entry script raised ${exception}`;
-}
-/** The user's file and line for a traceback, when that file is in code-dir or model-dir. */
-function pythonAnnotation(failure, sources) {
-    if (!failure?.file)
-        return undefined;
-    let local;
-    if (failure.file.startsWith(MODELS_PREFIX) && sources.modelDir) {
-        local = node_path__WEBPACK_IMPORTED_MODULE_1__.join(sources.modelDir, failure.file.slice(MODELS_PREFIX.length));
-    }
-    else if (sources.codeDir) {
-        local = node_path__WEBPACK_IMPORTED_MODULE_1__.join(sources.codeDir, failure.file);
-    }
-    const file = local && workspaceRelative(sources.workspace, local);
-    if (!file)
-        return undefined;
-    return { title: pythonTitle(failure), file, startLine: failure.line };
-}
-/** PEP 503 normalisation: pip treats `Tiny_Linear` and `tiny-linear` as one project. */
-function normalizeProjectName(name) {
-    return name.toLowerCase().replace(/[-_.]+/g, '-');
-}
-function projectName(requirement) {
-    return normalizeProjectName(requirement.trim().split(/[\s<>=!~;[@(,]/)[0]);
-}
-/** The line of the requirements file that asks for the project pip could not resolve. */
-function requirementsAnnotation(sources, requirement) {
-    if (!sources.requirements)
-        return undefined;
-    const wanted = projectName(requirement);
-    const lines = node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(sources.requirements, 'utf8').split(/\r?\n/);
-    const index = lines.findIndex((line) => {
-        const text = line.replace(/(^|\s)#.*$/, '').trim();
-        return text !== '' && !text.startsWith('-') && projectName(text) === wanted;
-    });
-    const file = workspaceRelative(sources.workspace, sources.requirements);
-    if (!file)
-        return undefined;
-    return {
-        title: `pip could not resolve ${requirement}`,
-        file,
-        startLine: index >= 0 ? index + 1 : undefined,
-    };
-}
-function escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-/**
- * The line of the running workflow file that names an apt package. GITHUB_WORKFLOW_REF is
- * `owner/repo/.github/workflows/file.yml@ref`; the file is read from the checkout, and only when
- * the workflow belongs to the checked-out repository.
- */
-function workflowAnnotation(value, title, workspace, env = process.env) {
-    const ref = env.GITHUB_WORKFLOW_REF;
-    const repository = env.GITHUB_REPOSITORY;
-    if (!ref || !repository || !ref.startsWith(`${repository}/`))
-        return { title };
-    const relative = ref.slice(repository.length + 1).replace(/@[^@]*$/, '');
-    const file = node_path__WEBPACK_IMPORTED_MODULE_1__.join(workspace, relative);
-    if (!workspaceRelative(workspace, file))
-        return { title };
-    // Package names hold '+', '-' and '.': a match must not be part of a longer name.
-    const word = new RegExp(`(^|[^a-z0-9+.-])${escapeRegExp(value)}($|[^a-z0-9+.-])`);
-    const index = node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(file, 'utf8')
-        .split(/\r?\n/)
-        .findIndex((line) => word.test(line));
-    return index < 0 ? { title, file: relative } : { title, file: relative, startLine: index + 1 };
-}
-/**
- * The annotation for a failure of the main step, as precise as the failure allows. Never
- * throws: it runs while the step is failing, and a file it cannot read only costs precision.
- */
-function annotationFor(error, sources, python) {
-    if (!sources)
-        return undefined;
-    try {
-        if (python)
-            return pythonAnnotation(python, sources);
-        if (!(error instanceof BuildFailure) || !error.culprit)
-            return undefined;
-        const { input, value } = error.culprit;
-        if (input === _constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Input */ .pd.Requirements)
-            return requirementsAnnotation(sources, value);
-        return workflowAnnotation(value, `apt has no package ${value}`, sources.workspace);
-    }
-    catch {
-        return undefined;
-    }
-}
-
-
-/***/ }),
-
 /***/ 5581:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4294);
+/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3822);
 // Entry point of the command line (`npx extend-azureml-image`, `node dist/cli.js`): the action's
 // pipeline run on this machine. See src/cli/ and the README's "Run it locally (CLI)".
 
@@ -33224,7 +33085,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4294:
+/***/ 3822:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33239,17 +33100,17 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./src/docker.ts + 3 modules
-var src_docker = __nccwpck_require__(6474);
+// EXTERNAL MODULE: ./src/docker/docker.ts + 3 modules
+var docker_docker = __nccwpck_require__(1843);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __nccwpck_require__(3838);
-// EXTERNAL MODULE: ./src/annotations.ts
-var annotations = __nccwpck_require__(105);
-// EXTERNAL MODULE: ./src/constants.ts
-var constants = __nccwpck_require__(7242);
-// EXTERNAL MODULE: ./src/log.ts
-var src_log = __nccwpck_require__(5625);
-;// CONCATENATED MODULE: ./src/cleanup-registry.ts
+// EXTERNAL MODULE: ./src/report/annotations.ts
+var annotations = __nccwpck_require__(856);
+// EXTERNAL MODULE: ./src/step/constants.ts
+var constants = __nccwpck_require__(9171);
+// EXTERNAL MODULE: ./src/step/inert-log.ts
+var inert_log = __nccwpck_require__(3933);
+;// CONCATENATED MODULE: ./src/step/leftovers.ts
 // What the main step has created and must not leave behind: containers, image tags and its work
 // directory. Saved to the step state as it grows (for the post step if this process is killed),
 // and removed on success, failure, or SIGINT/SIGTERM, whichever comes first. Removal is
@@ -33333,7 +33194,7 @@ function cleanupOnSignals(registry) {
         if (cleaning)
             return;
         cleaning = true;
-        (0,src_log/* endOpenRelays */.Om)();
+        (0,inert_log/* endOpenRelays */.Om)();
         core.warning(`Received ${signal}: stopping docker and removing what this step created`);
         void registry.cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
     };
@@ -33345,7 +33206,7 @@ function cleanupOnSignals(registry) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/image-cache.ts
+;// CONCATENATED MODULE: ./src/dependencies/image-cache.ts
 // The dependencies image, kept across runners with the GitHub Actions cache (@actions/cache).
 // The cache is a speed-up, never a reason to fail: anything that goes wrong is a warning.
 
@@ -33397,7 +33258,7 @@ class ActionsImageCache {
     }
 }
 
-;// CONCATENATED MODULE: ./src/apt-packages.ts
+;// CONCATENATED MODULE: ./src/inputs/apt-packages.ts
 // One entry of 'apt-packages' in apt-get install's own syntax: name[:arch][=version] or
 // name[:arch]/release. Each part has a closed alphabet, so an entry is one plain shell word that
 // can only mean "install this": no option, no shell syntax, no removal.
@@ -33443,9 +33304,9 @@ function foreignArchitectures(entries) {
 // EXTERNAL MODULE: ./node_modules/ignore/index.js
 var ignore = __nccwpck_require__(298);
 var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
-// EXTERNAL MODULE: ./src/workspace-paths.ts
-var workspace_paths = __nccwpck_require__(1271);
-;// CONCATENATED MODULE: ./src/code-snapshot.ts
+// EXTERNAL MODULE: ./src/inputs/workspace-paths.ts
+var workspace_paths = __nccwpck_require__(7965);
+;// CONCATENATED MODULE: ./src/inputs/code-snapshot.ts
 // Which files of `code-dir` and `model-dir` go into the image, and which are left out and why.
 // Staging (build-context.ts) copies exactly what a snapshot takes and the input digest
 // (content-hash.ts) hashes exactly that, so a file left out can neither reach the image nor
@@ -34648,7 +34509,7 @@ function resolveSpace(space) {
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./src/expected-response.ts
+;// CONCATENATED MODULE: ./src/smoke-test/expected-response.ts
 // Does a scoring answer match what the user expects? JSON is matched as a deep subset: every key
 // the user gives must be there with a matching value; arrays match element by element.
 // Numbers match by their exact decimal value, as written: 1, 1.0 and 1e0 are one number, so are
@@ -34720,7 +34581,7 @@ function responseMismatch(expected, body) {
         : `the body does not contain the expected JSON ${stringify(expected.value)}`;
 }
 
-;// CONCATENATED MODULE: ./src/parse.ts
+;// CONCATENATED MODULE: ./src/inputs/parse.ts
 // Pure parsers for the text of multi-value inputs. Whitespace, CRLF line ends, blank lines and
 // exact duplicates are normalised here; every rule a value must follow is checked in inputs.ts.
 /** Splits on newlines, commas and spaces; drops blanks and repeats, keeps first-seen order. */
@@ -34759,7 +34620,7 @@ function unique(items) {
     return [...new Set(items)];
 }
 
-;// CONCATENATED MODULE: ./src/reference.ts
+;// CONCATENATED MODULE: ./src/docker/reference.ts
 // Image references, checked against the grammar of distribution/reference (the one docker uses),
 // so that a bad base-image or tag is refused before anything runs.
 const alphaNumeric = '[a-z0-9]+';
@@ -35093,7 +34954,7 @@ function join (args) {
   return args.map(quote).join(" ")
 }
 
-;// CONCATENATED MODULE: ./src/requirements-files.ts
+;// CONCATENATED MODULE: ./src/inputs/requirements-files.ts
 // What the `requirements` file brings into the dependencies build: the file itself and every
 // file its lines name (`-r`/`-c` includes, nested too, local packages, wheels, `-f` folders).
 // Each is placed in the staged tree at its workspace-relative path, and pip runs from the top
@@ -35425,7 +35286,7 @@ function collectRequirements(workspace, top) {
     return collector.result();
 }
 
-;// CONCATENATED MODULE: ./src/scoring-cases.ts
+;// CONCATENATED MODULE: ./src/inputs/scoring-cases.ts
 // What the smoke test sends to POST /score: one sample request (inline JSON or a file), or a
 // directory of cases, each `<name>.json` with an optional `<name>.expected.json` (JSON the
 // answer must contain, or a `/regex/`) and `<name>.status` (the status it must answer).
@@ -35530,7 +35391,7 @@ function scoringCases(workspace, raw, defaults) {
     ];
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/inputs/inputs.ts
 // Reads and validates every input before anything is built. Each error names the input and the
 // rule it broke; inner modules only ever see an Inputs value that already passed these checks.
 
@@ -35780,7 +35641,7 @@ function getInputs() {
     };
 }
 
-;// CONCATENATED MODULE: ./src/outputs.ts
+;// CONCATENATED MODULE: ./src/report/outputs.ts
 // Step outputs. They are set only once everything passed, so no output of a failed step names
 // an image.
 
@@ -35865,7 +35726,7 @@ function setSmokeTestFailureOutputs(failure) {
 
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: ./src/dockerfile.ts
+;// CONCATENATED MODULE: ./src/plan/dockerfile.ts
 // Renders the Dockerfile that extends the prebuilt image. Pure: the same plan gives the same
 // text. User text reaches it only as validated apt entries (and the architectures they name),
 // env and label keys, and env and label values, and those values are quoted so that no
@@ -36040,7 +35901,7 @@ function renderApplicationDockerfile(plan, from) {
     return render([[HEADER, `FROM ${from}`], ...user, ...applicationBlocks(plan)]);
 }
 
-;// CONCATENATED MODULE: ./src/build-context.ts
+;// CONCATENATED MODULE: ./src/plan/build-context.ts
 // Stages the build context: only what the Dockerfile copies, never the whole workspace. Files are
 // hard-linked where the file system allows it (no data copied, so a large model costs nothing),
 // and copied otherwise. Symlinks to files are staged as the file they point to. Code and model
@@ -36127,7 +35988,7 @@ const STANDALONE_SOURCES = {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/content-hash.ts
+;// CONCATENATED MODULE: ./src/plan/content-hash.ts
 // A digest of every build input, for the default tag: the same inputs give the same tag, and
 // legs of a matrix with different base images never collide.
 
@@ -36176,7 +36037,7 @@ async function contentHash(description, files, trees) {
         .digest('hex');
 }
 
-;// CONCATENATED MODULE: ./src/default-tag.ts
+;// CONCATENATED MODULE: ./src/plan/default-tag.ts
 // The image name of the default tag, from the repository name. GitHub allows names docker does
 // not (`My..Repo`, `foo_-bar`, `a___b`, `.github`): the name is mapped onto docker's grammar,
 // and checked with the same parser as every other reference, before anything is built.
@@ -36204,7 +36065,7 @@ const consumers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.u
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 // EXTERNAL MODULE: ./node_modules/tar-stream/index.js
 var tar_stream = __nccwpck_require__(6118);
-;// CONCATENATED MODULE: ./src/archive-check.ts
+;// CONCATENATED MODULE: ./src/dependencies/archive-check.ts
 // Checks a dependencies archive restored from the cache before `docker load` sees it.
 // `docker load` applies whatever tags an archive names (manifest.json's RepoTags, the legacy
 // `repositories` file, and for an OCI layout the name annotations of index.json), so a poisoned
@@ -36380,7 +36241,7 @@ async function checkDependenciesArchive(file, expected) {
 var external_node_zlib_ = __nccwpck_require__(8522);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: ./src/layer-archive.ts
+;// CONCATENATED MODULE: ./src/dependencies/layer-archive.ts
 // Writes the archive the cache holds: `docker save` of the dependencies image, read as it streams
 // out, without the base image's layers. The cache then holds only what apt and pip added
 // (megabytes), not the base image (gigabytes for the real ones), which the runner pulls anyway;
@@ -36554,7 +36415,7 @@ async function writeArchiveWithoutBase(saved, baseLayers, destination) {
     return dropped;
 }
 
-;// CONCATENATED MODULE: ./src/dependencies.ts
+;// CONCATENATED MODULE: ./src/dependencies/dependencies.ts
 // The dependencies image: the base image plus apt and pip packages, the slow and rarely
 // changing part. It is named by a key over everything that goes into it, so a run reuses it
 // from the daemon, or restores it from the Actions cache on a fresh runner, and builds it only
@@ -36696,9 +36557,9 @@ async function uploadDependencies(imageCache, key, archive) {
     }
 }
 
-// EXTERNAL MODULE: ./src/docker-errors.ts
-var docker_errors = __nccwpck_require__(9259);
-;// CONCATENATED MODULE: ./src/pip-config.ts
+// EXTERNAL MODULE: ./src/docker/docker-errors.ts
+var docker_errors = __nccwpck_require__(4236);
+;// CONCATENATED MODULE: ./src/plan/pip-config.ts
 // Private pip indexes: what pip needs (index, extra indexes, trusted plain-http hosts) as a pip
 // config file for a BuildKit secret, or as build args for the legacy builder, which has no
 // secrets and therefore is only allowed URLs without credentials.
@@ -36751,9 +36612,9 @@ function pipBuildArgs(indexes) {
     return args;
 }
 
-// EXTERNAL MODULE: ./src/retry.ts
-var retry = __nccwpck_require__(9809);
-;// CONCATENATED MODULE: ./src/push.ts
+// EXTERNAL MODULE: ./src/docker/retry.ts
+var retry = __nccwpck_require__(6298);
+;// CONCATENATED MODULE: ./src/push/push.ts
 // Pushes the tags of an image that passed its smoke test, and reads back the digest each
 // registry now serves under them. Login is not this action's business: docker/login-action
 // before this step writes the credentials docker push uses.
@@ -36832,7 +36693,7 @@ function advice(tag, kind) {
     }
 }
 function pushFailureMessage(tag, result, context) {
-    const output = (0,src_docker.tail)(result.stderr || result.stdout, 5);
+    const output = (0,docker_docker.tail)(result.stderr || result.stdout, 5);
     const tries = context.attempts > 1 ? ` after ${context.attempts} attempts` : '';
     const reason = result.signal !== undefined
         ? `docker push was stopped by ${result.signal} (a cancellation or a timeout)`
@@ -36846,7 +36707,7 @@ async function pushOne(docker, tag, context, options) {
     let lastLine = '';
     await (0,retry/* retry */.L)(async () => {
         attempt++;
-        const relay = (0,src_log/* startRelay */.sd)();
+        const relay = (0,inert_log/* startRelay */.sd)();
         let result;
         try {
             result = await docker.push(tag, (line) => relay.line(line));
@@ -36856,7 +36717,7 @@ async function pushOne(docker, tag, context, options) {
         }
         if (result.exitCode === 0)
             return;
-        const output = (0,src_docker.tail)(result.stderr || result.stdout, 5);
+        const output = (0,docker_docker.tail)(result.stderr || result.stdout, 5);
         lastLine = output.split('\n').pop() ?? '';
         const error = new Error(pushFailureMessage(tag, result, { ...context, attempts: attempt }));
         // Only network and registry trouble may pass; a denial, a bad name or a cancellation won't.
@@ -36866,7 +36727,7 @@ async function pushOne(docker, tag, context, options) {
         attempts: PUSH_ATTEMPTS,
         firstDelayMs: 2000,
         sleep: options.sleep,
-        onRetry: (delayMs) => (0,src_log/* printInert */.C6)(`Pushing ${tag} failed (attempt ${attempt} of ${PUSH_ATTEMPTS}: ${lastLine}); retrying in ${delayMs / 1000} s`),
+        onRetry: (delayMs) => (0,inert_log/* printInert */.C6)(`Pushing ${tag} failed (attempt ${attempt} of ${PUSH_ATTEMPTS}: ${lastLine}); retrying in ${delayMs / 1000} s`),
     });
 }
 /**
@@ -36880,7 +36741,7 @@ async function pushTags(docker, tags, options = {}) {
             const before = await docker.repoDigests(tag);
             await pushOne(docker, tag, { localTags: tags, pushed: pushed.map((item) => item.tag) }, options);
             const found = pushedDigest(tag, await docker.repoDigests(tag), before);
-            (0,src_log/* printInert */.C6)(`Pushed ${tag}: ${found}`);
+            (0,inert_log/* printInert */.C6)(`Pushed ${tag}: ${found}`);
             return found;
         });
         pushed.push({ tag, digest });
@@ -36888,7 +36749,7 @@ async function pushTags(docker, tags, options = {}) {
     return pushed;
 }
 
-;// CONCATENATED MODULE: ./src/same-build.ts
+;// CONCATENATED MODULE: ./src/plan/same-build.ts
 // Whether the image under the default tag is already this very build, so that nothing needs
 // building. The tag is a digest of every input (code, model, requirements, apt packages, env,
 // labels, base image name), and the image carries a digest of the Dockerfile it was built from
@@ -36919,7 +36780,7 @@ function isSameBuild(image, recipeDigest, from) {
 
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
-;// CONCATENATED MODULE: ./src/http-client.ts
+;// CONCATENATED MODULE: ./src/smoke-test/http-client.ts
 // One bounded HTTP request to the container. node:http rather than fetch: against a published
 // port whose container is not listening yet, Node 20's fetch was seen to hang with nothing
 // keeping the process alive, while http reports ECONNRESET. Every request has its own timer.
@@ -36958,7 +36819,7 @@ function httpRequest(request) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/latency.ts
+;// CONCATENATED MODULE: ./src/smoke-test/latency.ts
 // A small latency probe: N sequential scoring calls, summarised as nearest-rank percentiles.
 // Sequential on purpose: it measures one request's path through nginx, gunicorn and run(),
 // not the container's throughput.
@@ -36986,7 +36847,7 @@ async function measureLatency(requests, call, now = () => performance.now()) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/liveness.ts
+;// CONCATENATED MODULE: ./src/smoke-test/liveness.ts
 const systemClock = {
     now: () => Date.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -37024,7 +36885,7 @@ async function waitUntilLive(wait) {
 
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./src/loopback-port.ts
+;// CONCATENATED MODULE: ./src/smoke-test/loopback-port.ts
 // A free TCP port on the loopback interface, as the kernel hands one out: the container is
 // published on it, so the smoke test knows where to probe without asking docker afterwards.
 // Another process may take it before docker binds it; the caller then tries another.
@@ -37048,7 +36909,7 @@ function isPortTaken(error) {
 
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: ./src/swagger-check.ts
+;// CONCATENATED MODULE: ./src/smoke-test/swagger-check.ts
 
 
 /** The versions the check asks for: the OpenAPI 2 and 3 documents the server writes. */
@@ -37291,7 +37152,7 @@ async function checkSwagger(request) {
     return report;
 }
 
-;// CONCATENATED MODULE: ./src/traceback.ts
+;// CONCATENATED MODULE: ./src/smoke-test/traceback.ts
 // Turns the container log of a server that failed to start into the user's terms: which of
 // their functions raised what, in which file and line of their code.
 
@@ -37345,7 +37206,7 @@ function describeStartupFailure(failure) {
     return `start-up failed: ${failure.exception}${where}`;
 }
 
-;// CONCATENATED MODULE: ./src/smoke-test.ts
+;// CONCATENATED MODULE: ./src/smoke-test/smoke-test.ts
 // Starts the built image the way a deployment would and proves it serves: liveness on GET /,
 // then POST /score with the sample request, while watching for a container that exits.
 
@@ -37445,7 +37306,7 @@ async function smokeTest(docker, registry, request) {
     finally {
         core.endGroup();
         log ??= await docker.logs(name).catch(() => '');
-        await (0,src_log/* showFolded */.Kp)(`${CONTAINER_LOG_GROUP} (${name})`, log);
+        await (0,inert_log/* showFolded */.Kp)(`${CONTAINER_LOG_GROUP} (${name})`, log);
         await registry
             .removeContainer(name)
             .catch((error) => core.warning(`Could not remove container ${name}: ${error.message}`));
@@ -37544,7 +37405,7 @@ async function scoreCase(url, scoringCase, request, containerLog) {
         ...(answer.truncated ? { responseCut: true } : {}),
     });
     // The case is named after its file: a pull request chooses it.
-    (0,src_log/* printInert */.C6)(`${scoringCase.name}: POST /score answered ${answer.status} in ${result.ms} ms`);
+    (0,inert_log/* printInert */.C6)(`${scoringCase.name}: POST /score answered ${answer.status} in ${result.ms} ms`);
     if (answer.status !== scoringCase.expectedStatus) {
         const problems = [
             `POST /score answered ${answer.status} (expected ${scoringCase.expectedStatus}): ${answer.body.slice(0, 500)}`,
@@ -37674,7 +37535,7 @@ async function buildImage(docker, title, request, workDir) {
     const iidFile = external_node_path_.join(workDir, `${external_node_path_.basename(request.dockerfile)}.iid`);
     const recent = [];
     const build = await core.group(title, async () => {
-        const relay = (0,src_log/* startRelay */.sd)();
+        const relay = (0,inert_log/* startRelay */.sd)();
         try {
             return await docker.build({ ...request, iidFile }, (line) => {
                 relay.line(line);
@@ -37735,7 +37596,7 @@ async function runPipeline(inputs, docker, registry, imageCache) {
             computeTags(inputs, labels, requirements),
         ]);
         if (engine !== undefined && builder !== undefined) {
-            (0,src_log/* printInert */.C6)(`Docker engine ${engine}`);
+            (0,inert_log/* printInert */.C6)(`Docker engine ${engine}`);
             core.info(`Builder: ${builder === 'buildkit' ? 'BuildKit' : 'legacy builder'}`);
         }
         // Refused whatever the daemon holds, so the same inputs never pass on one runner and fail
@@ -37779,7 +37640,7 @@ async function runPipeline(inputs, docker, registry, imageCache) {
         external_node_fs_.writeFileSync(dockerfile, text);
         // Env and label values are printed as given: inert, for they may be a pull request's.
         core.startGroup('Dockerfile');
-        (0,src_log/* printInert */.C6)(text);
+        (0,inert_log/* printInert */.C6)(text);
         core.endGroup();
     };
     if (!inputs.build || builder === undefined) {
@@ -37830,7 +37691,7 @@ async function runPipeline(inputs, docker, registry, imageCache) {
         result.timings.dependenciesMs = Date.now() - started;
     }
     result.baseUser = plan.user;
-    (0,src_log/* printInert */.C6)(`Base image user: ${plan.user}`);
+    (0,inert_log/* printInert */.C6)(`Base image user: ${plan.user}`);
     writeStandalone();
     // Freshly built dependencies are archived while the application is built and tested; they
     // reach the cache only if that image passes.
@@ -37847,7 +37708,7 @@ async function runPipeline(inputs, docker, registry, imageCache) {
         registry.addTags(prepared.tags);
         let image;
         if (fromImage && isSameBuild(previous, application.digest, fromImage)) {
-            (0,src_log/* printInert */.C6)(`${prepared.tags[0]} already holds this build (${previous.id}): the same inputs and recipe, on ${from}. Nothing to build.`);
+            (0,inert_log/* printInert */.C6)(`${prepared.tags[0]} already holds this build (${previous.id}): the same inputs and recipe, on ${from}. Nothing to build.`);
             result.imageId = previous.id;
             result.reused = true;
             image = Promise.resolve(previous);
@@ -37865,7 +37726,7 @@ async function runPipeline(inputs, docker, registry, imageCache) {
                 buildArgs: [],
             }, workDir);
             result.timings.buildMs = Date.now() - buildStarted;
-            (0,src_log/* printInert */.C6)(`Built ${result.imageId} as ${prepared.tags.join(', ')}`);
+            (0,inert_log/* printInert */.C6)(`Built ${result.imageId} as ${prepared.tags.join(', ')}`);
             // Only for the summary's sizes: asked while the smoke test runs.
             image = docker.localImage(result.imageId).catch(() => undefined);
         }
@@ -37924,7 +37785,7 @@ async function runPipeline(inputs, docker, registry, imageCache) {
     return result;
 }
 
-;// CONCATENATED MODULE: ./src/summary.ts
+;// CONCATENATED MODULE: ./src/report/summary.ts
 // The job summary: what a reviewer reads first. Each one names its base image and tag in the
 // heading, so the legs of a matrix tell themselves apart; a failure puts its reason first.
 // core.summary escapes nothing, and every text here may come from user code: all of it is
@@ -38081,7 +37942,7 @@ async function writeFailureSummary(message, baseImage, failure) {
 
 
 
-async function run(docker = new src_docker.DockerCli(), { requireLinuxRunner = true } = {}) {
+async function run(docker = new docker_docker.DockerCli(), { requireLinuxRunner = true } = {}) {
     const registry = new CleanupRegistry(docker);
     const stopWatchingSignals = cleanupOnSignals(registry);
     let inputs;
@@ -38114,7 +37975,7 @@ function warnSummary(error) {
     core.debug(`No job summary written: ${String(error)}`);
 }
 
-;// CONCATENATED MODULE: ./src/step-state.ts
+;// CONCATENATED MODULE: ./src/step/step-state.ts
 function readState(name) {
     return process.env[`STATE_${name}`] ?? '';
 }
@@ -38147,7 +38008,7 @@ async function cleanup(docker) {
         const containers = readStateList(constants/* State */.Uw.Containers);
         const pendingTags = readStateList(constants/* State */.Uw.PendingTags);
         if (containers.length > 0 || pendingTags.length > 0) {
-            await removeFromDocker(docker ?? new (await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 6474))).DockerCli(), {
+            await removeFromDocker(docker ?? new (await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 1843))).DockerCli(), {
                 containers,
                 pendingTags,
             });
@@ -38240,7 +38101,7 @@ function parseFileCommands(text) {
 ;// CONCATENATED MODULE: ./src/cli/options.ts
 // The command line: one option per action input, named as in action.yml and taken from the Input
 // enum (so an input added there is an option here without a change), plus a few options of the
-// CLI's own. Values are passed through as the runner would pass them; src/inputs.ts validates
+// CLI's own. Values are passed through as the runner would pass them; src/inputs/inputs.ts validates
 // them with the same rules as in a workflow.
 
 
@@ -38942,7 +38803,7 @@ async function runPipelineHere(options, cwd) {
         pipelineRunning = true;
         try {
             // The host may be macOS or Windows: the engine's OS is what is checked (docker.ts).
-            await run(new src_docker.DockerCli(), { requireLinuxRunner: false });
+            await run(new docker_docker.DockerCli(), { requireLinuxRunner: false });
         }
         finally {
             pipelineRunning = false;
@@ -38991,86 +38852,7 @@ function copySummary(files, target, renderer) {
 
 /***/ }),
 
-/***/ 7242:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Fu: () => (/* binding */ CONTAINER_LABEL),
-/* harmony export */   NZ: () => (/* binding */ Contract),
-/* harmony export */   Uw: () => (/* binding */ State),
-/* harmony export */   k7: () => (/* binding */ Output),
-/* harmony export */   pd: () => (/* binding */ Input),
-/* harmony export */   qi: () => (/* binding */ CONTRACT_ENV_KEYS),
-/* harmony export */   uP: () => (/* binding */ RECIPE_LABEL)
-/* harmony export */ });
-// Names that form the action's public interface (action.yml) and the serving contract of the
-// Azure ML inference images (../shared/azureml-image-contract.md). One place, no stray literals.
-var Input;
-(function (Input) {
-    Input["BaseImage"] = "base-image";
-    Input["AptPackages"] = "apt-packages";
-    Input["Requirements"] = "requirements";
-    Input["CodeDir"] = "code-dir";
-    Input["EntryScript"] = "entry-script";
-    Input["ModelDir"] = "model-dir";
-    Input["Env"] = "env";
-    Input["OverrideContractEnv"] = "override-contract-env";
-    Input["Tags"] = "tags";
-    Input["Labels"] = "labels";
-    Input["Build"] = "build";
-    Input["Network"] = "network";
-    Input["PipIndexUrl"] = "pip-index-url";
-    Input["PipExtraIndexUrl"] = "pip-extra-index-url";
-    Input["SmokeTest"] = "smoke-test";
-    Input["SampleRequest"] = "sample-request";
-    Input["ExpectedStatus"] = "expected-status";
-    Input["ExpectedResponse"] = "expected-response";
-    Input["ScoreRequests"] = "score-requests";
-    Input["StartupTimeout"] = "startup-timeout";
-    Input["ContainerPort"] = "container-port";
-    Input["Cache"] = "cache";
-    Input["Push"] = "push";
-})(Input || (Input = {}));
-var Output;
-(function (Output) {
-    Output["Image"] = "image";
-    Output["Tags"] = "tags";
-    Output["ImageId"] = "image-id";
-    Output["Dockerfile"] = "dockerfile";
-    Output["Context"] = "context";
-    Output["Metadata"] = "metadata";
-    Output["SmokeTest"] = "smoke-test";
-    Output["ScoreStatus"] = "score-status";
-    Output["ScoreResponse"] = "score-response";
-    Output["Digest"] = "digest";
-})(Output || (Output = {}));
-var State;
-(function (State) {
-    State["IsPost"] = "isPost";
-    State["WorkDirs"] = "workDirs";
-    State["Containers"] = "containers";
-    State["PendingTags"] = "pendingTags";
-})(State || (State = {}));
-/** The serving contract of the prebuilt images. */
-const Contract = {
-    appRoot: '/var/azureml-app',
-    modelDir: '/var/azureml-app/azureml-models',
-    defaultUser: 'dockeruser',
-    port: 5001,
-    entryScriptEnv: 'AZUREML_ENTRY_SCRIPT',
-    modelDirEnv: 'AZUREML_MODEL_DIR',
-};
-/** Environment keys the generated Dockerfile owns; a user must opt in to override them. */
-const CONTRACT_ENV_KEYS = [Contract.entryScriptEnv, Contract.modelDirEnv, 'PATH'];
-/** Label put on every container the action starts, so cleanup and tests can find them. */
-const CONTAINER_LABEL = 'io.extend-azureml-image.run';
-/** Label on every application image: the digest of the Dockerfile it was built from. */
-const RECIPE_LABEL = 'io.extend-azureml-image.recipe';
-
-
-/***/ }),
-
-/***/ 9259:
+/***/ 4236:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -39079,8 +38861,8 @@ const RECIPE_LABEL = 'io.extend-azureml-image.recipe';
 /* harmony export */   UK: () => (/* binding */ classifyPullFailure),
 /* harmony export */   hN: () => (/* binding */ classifyPushFailure)
 /* harmony export */ });
-/* harmony import */ var _annotations_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(105);
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
+/* harmony import */ var _report_annotations_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(856);
+/* harmony import */ var _step_constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9171);
 // What docker's own words mean for the user: which pull and push failures are worth a retry,
 // and what to try when a pull or a build fails. Pure, so each reading is pinned by a table test.
 
@@ -39110,10 +38892,10 @@ function classifyPushFailure(output) {
     return 'other';
 }
 const PULL_ADVICE = {
-    'not-found': `the registry has no such image. Check the name and tag in '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.BaseImage}'`,
-    denied: `the registry refused access. Log in to it before this step (docker/login-action), or check the name in '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.BaseImage}'`,
+    'not-found': `the registry has no such image. Check the name and tag in '${_step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.BaseImage}'`,
+    denied: `the registry refused access. Log in to it before this step (docker/login-action), or check the name in '${_step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.BaseImage}'`,
     transient: `the registry could not be reached. Check the runner's network, proxy and DNS, or try again later`,
-    other: `check '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.BaseImage}' and the Docker engine`,
+    other: `check '${_step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.BaseImage}' and the Docker engine`,
 };
 function pullFailureMessage(reference, kind, attempts, output) {
     const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
@@ -39128,27 +38910,27 @@ const BUILD_ADVICE = [
     [
         /Unable to locate package (\S+)|Version '[^']*' for '([^']+)' was not found/,
         (match) => ({
-            advice: `apt has no package "${match[1] ?? match[2]}". Check '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.AptPackages}' against the base image's distribution`,
-            culprit: { input: _constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.AptPackages, value: match[1] ?? match[2] },
+            advice: `apt has no package "${match[1] ?? match[2]}". Check '${_step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.AptPackages}' against the base image's distribution`,
+            culprit: { input: _step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.AptPackages, value: match[1] ?? match[2] },
         }),
     ],
     [
         /Release '([^']+)' for '([^']+)' was not found/,
         (match) => ({
-            advice: `the base image's apt sources have no release "${match[1]}" for "${match[2]}". Check '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.AptPackages}': a /release must be a suite or codename of the image's distribution`,
-            culprit: { input: _constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.AptPackages, value: `${match[2]}/${match[1]}` },
+            advice: `the base image's apt sources have no release "${match[1]}" for "${match[2]}". Check '${_step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.AptPackages}': a /release must be a suite or codename of the image's distribution`,
+            culprit: { input: _step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.AptPackages, value: `${match[2]}/${match[1]}` },
         }),
     ],
     [
         /No matching distribution found for (\S+)|Could not find a version that satisfies the requirement (\S+)/,
         (match) => ({
-            advice: `pip could not resolve "${match[1] ?? match[2]}". Check '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Requirements}' and '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.PipIndexUrl}' (an index on the runner's loopback needs '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Network}: host')`,
-            culprit: { input: _constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Requirements, value: match[1] ?? match[2] },
+            advice: `pip could not resolve "${match[1] ?? match[2]}". Check '${_step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Requirements}' and '${_step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.PipIndexUrl}' (an index on the runner's loopback needs '${_step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Network}: host')`,
+            culprit: { input: _step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Requirements, value: match[1] ?? match[2] },
         }),
     ],
     [
         /Temporary failure resolving|Could not resolve host|Failed to establish a new connection|Network is unreachable/i,
-        () => `a RUN step could not reach the network. Check the runner's network and proxy, or the '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Network}' input`,
+        () => `a RUN step could not reach the network. Check the runner's network and proxy, or the '${_step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Network}' input`,
     ],
     [
         /Cannot connect to the Docker daemon|error during connect|connection reset by peer|unexpected EOF/i,
@@ -39181,13 +38963,13 @@ function buildFailure(title, result, logEnd) {
     const exit = result.signal !== undefined
         ? `signal ${result.signal}, exit ${result.exitCode}`
         : `exit ${result.exitCode}`;
-    return new _annotations_js__WEBPACK_IMPORTED_MODULE_0__/* .BuildFailure */ .$w(`docker build failed (${title}, ${exit})${found ? `: ${found.advice}` : ''}. End of the build log:\n${logEnd.join('\n')}`, found?.culprit);
+    return new _report_annotations_js__WEBPACK_IMPORTED_MODULE_0__/* .BuildFailure */ .$w(`docker build failed (${title}, ${exit})${found ? `: ${found.advice}` : ''}. End of the build log:\n${logEnd.join('\n')}`, found?.culprit);
 }
 
 
 /***/ }),
 
-/***/ 6474:
+/***/ 1843:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 // ESM COMPAT FLAG
@@ -39199,7 +38981,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   tail: () => (/* binding */ tail)
 });
 
-;// CONCATENATED MODULE: ./src/docker-args.ts
+;// CONCATENATED MODULE: ./src/docker/docker-args.ts
 function buildArgs(request) {
     const args = ['build', '--file', request.dockerfile, '--iidfile', request.iidFile];
     // BuildKit: a readable log. Legacy: a failed step must not leave its container behind.
@@ -39229,7 +39011,7 @@ function runArgs(request) {
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: ./src/command.ts
+;// CONCATENATED MODULE: ./src/docker/command.ts
 // Runs a program from an argv array (never through a shell), collects its output and hands each
 // line to a listener. Commands still running can be stopped together: on cancellation a
 // `docker build` must not outlive the step, or it would finish and tag an image afterwards.
@@ -39401,13 +39183,13 @@ class CommandRunner {
     }
 }
 
-// EXTERNAL MODULE: ./src/docker-errors.ts
-var docker_errors = __nccwpck_require__(9259);
-// EXTERNAL MODULE: ./src/log.ts
-var log = __nccwpck_require__(5625);
-// EXTERNAL MODULE: ./src/retry.ts
-var retry = __nccwpck_require__(9809);
-;// CONCATENATED MODULE: ./src/docker.ts
+// EXTERNAL MODULE: ./src/docker/docker-errors.ts
+var docker_errors = __nccwpck_require__(4236);
+// EXTERNAL MODULE: ./src/step/inert-log.ts
+var inert_log = __nccwpck_require__(3933);
+// EXTERNAL MODULE: ./src/docker/retry.ts
+var retry = __nccwpck_require__(6298);
+;// CONCATENATED MODULE: ./src/docker/docker.ts
 
 
 
@@ -39487,7 +39269,7 @@ class DockerCli {
             }, {
                 attempts: PULL_ATTEMPTS,
                 firstDelayMs: 2000,
-                onRetry: (delayMs) => (0,log/* printInert */.C6)(`Pulling ${reference} failed (attempt ${attempt} of ${PULL_ATTEMPTS}: ${lastLine}); retrying in ${delayMs / 1000} s`),
+                onRetry: (delayMs) => (0,inert_log/* printInert */.C6)(`Pulling ${reference} failed (attempt ${attempt} of ${PULL_ATTEMPTS}: ${lastLine}); retrying in ${delayMs / 1000} s`),
             });
             result = await this.exec(inspect);
             if (result.exitCode !== 0)
@@ -39576,92 +39358,7 @@ class DockerCli {
 
 /***/ }),
 
-/***/ 5625:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   C6: () => (/* binding */ printInert),
-/* harmony export */   Kp: () => (/* binding */ showFolded),
-/* harmony export */   Om: () => (/* binding */ endOpenRelays),
-/* harmony export */   sd: () => (/* binding */ startRelay)
-/* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
-// Printing text we do not control (build output, the container's log, a file name, an input's
-// value, a registry's message) into the job log. While it is relayed, workflow commands are
-// switched off with a one-time token, so a line such as "::set-output name=image::evil" printed
-// by user code is shown, not obeyed.
-//
-// How actions/runner reads a line (ActionCommand.cs, ActionCommandManager.cs, OutputManager.cs):
-// a line ends at LF, CR or CR LF; it is a command if, after leading whitespace, it starts
-// `::name...::`, or else if it holds `##[name...]` anywhere (the legacy form). A line with
-// neither `::` nor `##[` is never looked at. The v2 form is tried first, so a valid
-// `::warning::...` line obeys nothing in its data, and @actions/core escapes CR and LF there:
-// text passed to core.warning/error/notice/debug or as a group title needs nothing more (and a
-// stop-commands span would switch the warning itself off). Text on a line of its own does.
-
-
-
-// Relays still open: a signal's warning must end them first, or the runner would show it as
-// plain text instead of obeying it.
-const openRelays = new Set();
-function startRelay() {
-    const token = `extend-azureml-image-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_1__.randomUUID)()}`;
-    process.stdout.write(`::stop-commands::${token}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}`);
-    const relay = {
-        line(text) {
-            // Once ended (by a signal), text we do not control could be obeyed: it is dropped.
-            if (openRelays.has(relay))
-                process.stdout.write(`${text}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}`);
-        },
-        end() {
-            if (!openRelays.delete(relay))
-                return;
-            process.stdout.write(`::${token}::${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}`);
-        },
-    };
-    openRelays.add(relay);
-    return relay;
-}
-/** Ends every open relay, so that workflow commands written next are obeyed again. */
-function endOpenRelays() {
-    for (const relay of [...openRelays])
-        relay.end();
-}
-const LINE_BREAK = /\r\n|\r|\n/;
-function relayLines(lines) {
-    const relay = startRelay();
-    try {
-        for (const line of lines)
-            relay.line(line);
-    }
-    finally {
-        relay.end();
-    }
-}
-/**
- * The one way to print text that a user, a pull request or a tool controls on lines of its own
- * (core.info would let the runner obey it): shown as it is, never obeyed. Text that cannot
- * look like a command is printed plainly, so the log carries no stop-commands noise for it.
- */
-function printInert(text) {
-    if (text.includes('::') || text.includes('##['))
-        relayLines(text.split(LINE_BREAK));
-    else
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(text);
-}
-/** Prints `text` in a folded group with workflow commands switched off. */
-async function showFolded(title, text) {
-    await _actions_core__WEBPACK_IMPORTED_MODULE_0__.group(title, async () => relayLines(text.replace(/\s+$/, '').split(LINE_BREAK)));
-}
-
-
-/***/ }),
-
-/***/ 9809:
+/***/ 6298:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -39691,7 +39388,7 @@ async function retry(action, options) {
 
 /***/ }),
 
-/***/ 1271:
+/***/ 7965:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -39797,6 +39494,309 @@ function checkDirectory(workspace, inputName, dir, files = filesIn(inputName, di
     }
     if (files.length === 0)
         throw new Error(`Input '${inputName}': directory ${dir} has no files to copy`);
+}
+
+
+/***/ }),
+
+/***/ 856:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $w: () => (/* binding */ BuildFailure),
+/* harmony export */   xf: () => (/* binding */ annotationFor)
+/* harmony export */ });
+/* unused harmony exports pythonAnnotation, normalizeProjectName, requirementsAnnotation, workflowAnnotation */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _step_constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9171);
+/* harmony import */ var _inputs_workspace_paths_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7965);
+
+
+
+
+/** A failed `docker build` whose log names the input value at fault. */
+class BuildFailure extends Error {
+    culprit;
+    constructor(message, culprit) {
+        super(message);
+        this.culprit = culprit;
+        this.name = 'BuildFailure';
+    }
+}
+const MODELS_PREFIX = 'azureml-models/';
+/** Annotations take paths relative to the repository root, with forward slashes. */
+function workspaceRelative(workspace, file) {
+    if (!node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(file))
+        return undefined;
+    const root = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(workspace);
+    const real = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(file);
+    if (!(0,_inputs_workspace_paths_js__WEBPACK_IMPORTED_MODULE_3__/* .isInside */ .FK)(root, real))
+        return undefined;
+    return node_path__WEBPACK_IMPORTED_MODULE_1__.relative(root, real).split(node_path__WEBPACK_IMPORTED_MODULE_1__.sep).join('/');
+}
+function pythonTitle(failure) {
+    const exception = failure.exception.split(':')[0];
+    if (/^(SyntaxError|IndentationError|TabError)$/.test(exception)) {
+        return 'The entry script does not compile';
+    }
+    if (failure.functionName && failure.functionName !== '<module>') {
+        return `${failure.functionName}() raised ${exception}`;
+    }
+    return `Importing the entry script raised ${exception}`;
+}
+/** The user's file and line for a traceback, when that file is in code-dir or model-dir. */
+function pythonAnnotation(failure, sources) {
+    if (!failure?.file)
+        return undefined;
+    let local;
+    if (failure.file.startsWith(MODELS_PREFIX) && sources.modelDir) {
+        local = node_path__WEBPACK_IMPORTED_MODULE_1__.join(sources.modelDir, failure.file.slice(MODELS_PREFIX.length));
+    }
+    else if (sources.codeDir) {
+        local = node_path__WEBPACK_IMPORTED_MODULE_1__.join(sources.codeDir, failure.file);
+    }
+    const file = local && workspaceRelative(sources.workspace, local);
+    if (!file)
+        return undefined;
+    return { title: pythonTitle(failure), file, startLine: failure.line };
+}
+/** PEP 503 normalisation: pip treats `Tiny_Linear` and `tiny-linear` as one project. */
+function normalizeProjectName(name) {
+    return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+function projectName(requirement) {
+    return normalizeProjectName(requirement.trim().split(/[\s<>=!~;[@(,]/)[0]);
+}
+/** The line of the requirements file that asks for the project pip could not resolve. */
+function requirementsAnnotation(sources, requirement) {
+    if (!sources.requirements)
+        return undefined;
+    const wanted = projectName(requirement);
+    const lines = node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(sources.requirements, 'utf8').split(/\r?\n/);
+    const index = lines.findIndex((line) => {
+        const text = line.replace(/(^|\s)#.*$/, '').trim();
+        return text !== '' && !text.startsWith('-') && projectName(text) === wanted;
+    });
+    const file = workspaceRelative(sources.workspace, sources.requirements);
+    if (!file)
+        return undefined;
+    return {
+        title: `pip could not resolve ${requirement}`,
+        file,
+        startLine: index >= 0 ? index + 1 : undefined,
+    };
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/**
+ * The line of the running workflow file that names an apt package. GITHUB_WORKFLOW_REF is
+ * `owner/repo/.github/workflows/file.yml@ref`; the file is read from the checkout, and only when
+ * the workflow belongs to the checked-out repository.
+ */
+function workflowAnnotation(value, title, workspace, env = process.env) {
+    const ref = env.GITHUB_WORKFLOW_REF;
+    const repository = env.GITHUB_REPOSITORY;
+    if (!ref || !repository || !ref.startsWith(`${repository}/`))
+        return { title };
+    const relative = ref.slice(repository.length + 1).replace(/@[^@]*$/, '');
+    const file = node_path__WEBPACK_IMPORTED_MODULE_1__.join(workspace, relative);
+    if (!workspaceRelative(workspace, file))
+        return { title };
+    // Package names hold '+', '-' and '.': a match must not be part of a longer name.
+    const word = new RegExp(`(^|[^a-z0-9+.-])${escapeRegExp(value)}($|[^a-z0-9+.-])`);
+    const index = node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(file, 'utf8')
+        .split(/\r?\n/)
+        .findIndex((line) => word.test(line));
+    return index < 0 ? { title, file: relative } : { title, file: relative, startLine: index + 1 };
+}
+/**
+ * The annotation for a failure of the main step, as precise as the failure allows. Never
+ * throws: it runs while the step is failing, and a file it cannot read only costs precision.
+ */
+function annotationFor(error, sources, python) {
+    if (!sources)
+        return undefined;
+    try {
+        if (python)
+            return pythonAnnotation(python, sources);
+        if (!(error instanceof BuildFailure) || !error.culprit)
+            return undefined;
+        const { input, value } = error.culprit;
+        if (input === _step_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Input */ .pd.Requirements)
+            return requirementsAnnotation(sources, value);
+        return workflowAnnotation(value, `apt has no package ${value}`, sources.workspace);
+    }
+    catch {
+        return undefined;
+    }
+}
+
+
+/***/ }),
+
+/***/ 9171:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Fu: () => (/* binding */ CONTAINER_LABEL),
+/* harmony export */   NZ: () => (/* binding */ Contract),
+/* harmony export */   Uw: () => (/* binding */ State),
+/* harmony export */   k7: () => (/* binding */ Output),
+/* harmony export */   pd: () => (/* binding */ Input),
+/* harmony export */   qi: () => (/* binding */ CONTRACT_ENV_KEYS),
+/* harmony export */   uP: () => (/* binding */ RECIPE_LABEL)
+/* harmony export */ });
+// Names that form the action's public interface (action.yml) and the serving contract of the
+// Azure ML inference images (../shared/azureml-image-contract.md). One place, no stray literals.
+var Input;
+(function (Input) {
+    Input["BaseImage"] = "base-image";
+    Input["AptPackages"] = "apt-packages";
+    Input["Requirements"] = "requirements";
+    Input["CodeDir"] = "code-dir";
+    Input["EntryScript"] = "entry-script";
+    Input["ModelDir"] = "model-dir";
+    Input["Env"] = "env";
+    Input["OverrideContractEnv"] = "override-contract-env";
+    Input["Tags"] = "tags";
+    Input["Labels"] = "labels";
+    Input["Build"] = "build";
+    Input["Network"] = "network";
+    Input["PipIndexUrl"] = "pip-index-url";
+    Input["PipExtraIndexUrl"] = "pip-extra-index-url";
+    Input["SmokeTest"] = "smoke-test";
+    Input["SampleRequest"] = "sample-request";
+    Input["ExpectedStatus"] = "expected-status";
+    Input["ExpectedResponse"] = "expected-response";
+    Input["ScoreRequests"] = "score-requests";
+    Input["StartupTimeout"] = "startup-timeout";
+    Input["ContainerPort"] = "container-port";
+    Input["Cache"] = "cache";
+    Input["Push"] = "push";
+})(Input || (Input = {}));
+var Output;
+(function (Output) {
+    Output["Image"] = "image";
+    Output["Tags"] = "tags";
+    Output["ImageId"] = "image-id";
+    Output["Dockerfile"] = "dockerfile";
+    Output["Context"] = "context";
+    Output["Metadata"] = "metadata";
+    Output["SmokeTest"] = "smoke-test";
+    Output["ScoreStatus"] = "score-status";
+    Output["ScoreResponse"] = "score-response";
+    Output["Digest"] = "digest";
+})(Output || (Output = {}));
+var State;
+(function (State) {
+    State["IsPost"] = "isPost";
+    State["WorkDirs"] = "workDirs";
+    State["Containers"] = "containers";
+    State["PendingTags"] = "pendingTags";
+})(State || (State = {}));
+/** The serving contract of the prebuilt images. */
+const Contract = {
+    appRoot: '/var/azureml-app',
+    modelDir: '/var/azureml-app/azureml-models',
+    defaultUser: 'dockeruser',
+    port: 5001,
+    entryScriptEnv: 'AZUREML_ENTRY_SCRIPT',
+    modelDirEnv: 'AZUREML_MODEL_DIR',
+};
+/** Environment keys the generated Dockerfile owns; a user must opt in to override them. */
+const CONTRACT_ENV_KEYS = [Contract.entryScriptEnv, Contract.modelDirEnv, 'PATH'];
+/** Label put on every container the action starts, so cleanup and tests can find them. */
+const CONTAINER_LABEL = 'io.extend-azureml-image.run';
+/** Label on every application image: the digest of the Dockerfile it was built from. */
+const RECIPE_LABEL = 'io.extend-azureml-image.recipe';
+
+
+/***/ }),
+
+/***/ 3933:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C6: () => (/* binding */ printInert),
+/* harmony export */   Kp: () => (/* binding */ showFolded),
+/* harmony export */   Om: () => (/* binding */ endOpenRelays),
+/* harmony export */   sd: () => (/* binding */ startRelay)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
+// Printing text we do not control (build output, the container's log, a file name, an input's
+// value, a registry's message) into the job log. While it is relayed, workflow commands are
+// switched off with a one-time token, so a line such as "::set-output name=image::evil" printed
+// by user code is shown, not obeyed.
+//
+// How actions/runner reads a line (ActionCommand.cs, ActionCommandManager.cs, OutputManager.cs):
+// a line ends at LF, CR or CR LF; it is a command if, after leading whitespace, it starts
+// `::name...::`, or else if it holds `##[name...]` anywhere (the legacy form). A line with
+// neither `::` nor `##[` is never looked at. The v2 form is tried first, so a valid
+// `::warning::...` line obeys nothing in its data, and @actions/core escapes CR and LF there:
+// text passed to core.warning/error/notice/debug or as a group title needs nothing more (and a
+// stop-commands span would switch the warning itself off). Text on a line of its own does.
+
+
+
+// Relays still open: a signal's warning must end them first, or the runner would show it as
+// plain text instead of obeying it.
+const openRelays = new Set();
+function startRelay() {
+    const token = `extend-azureml-image-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_1__.randomUUID)()}`;
+    process.stdout.write(`::stop-commands::${token}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}`);
+    const relay = {
+        line(text) {
+            // Once ended (by a signal), text we do not control could be obeyed: it is dropped.
+            if (openRelays.has(relay))
+                process.stdout.write(`${text}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}`);
+        },
+        end() {
+            if (!openRelays.delete(relay))
+                return;
+            process.stdout.write(`::${token}::${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}`);
+        },
+    };
+    openRelays.add(relay);
+    return relay;
+}
+/** Ends every open relay, so that workflow commands written next are obeyed again. */
+function endOpenRelays() {
+    for (const relay of [...openRelays])
+        relay.end();
+}
+const LINE_BREAK = /\r\n|\r|\n/;
+function relayLines(lines) {
+    const relay = startRelay();
+    try {
+        for (const line of lines)
+            relay.line(line);
+    }
+    finally {
+        relay.end();
+    }
+}
+/**
+ * The one way to print text that a user, a pull request or a tool controls on lines of its own
+ * (core.info would let the runner obey it): shown as it is, never obeyed. Text that cannot
+ * look like a command is printed plainly, so the log carries no stop-commands noise for it.
+ */
+function printInert(text) {
+    if (text.includes('::') || text.includes('##['))
+        relayLines(text.split(LINE_BREAK));
+    else
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(text);
+}
+/** Prints `text` in a folded group with workflow commands switched off. */
+async function showFolded(title, text) {
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__.group(title, async () => relayLines(text.replace(/\s+$/, '').split(LINE_BREAK)));
 }
 
 

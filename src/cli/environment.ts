@@ -4,7 +4,7 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { Input } from '../constants.js'
+import { Input } from '../step/constants.js'
 import { parseFileCommands } from './file-commands.js'
 import { inputEnvName, type RunOptions } from './options.js'
 

@@ -1,11 +1,11 @@
 // The command line: one option per action input, named as in action.yml and taken from the Input
 // enum (so an input added there is an option here without a change), plus a few options of the
-// CLI's own. Values are passed through as the runner would pass them; src/inputs.ts validates
+// CLI's own. Values are passed through as the runner would pass them; src/inputs/inputs.ts validates
 // them with the same rules as in a workflow.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { parseArgs } from 'node:util'
-import { Input } from '../constants.js'
+import { Input } from '../step/constants.js'
 
 export const PROGRAM = 'extend-azureml-image'
 

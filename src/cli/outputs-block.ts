@@ -1,7 +1,7 @@
 // The step's outputs at the end of a run, as a short aligned block. The Dockerfile and context
 // paths are left out: like the post step in a job, the CLI removes them when it ends (the log
 // shows the Dockerfile). The metadata JSON repeats the rest; it is shown with --verbose.
-import { Output } from '../constants.js'
+import { Output } from '../step/constants.js'
 import type { Style } from './style.js'
 
 const REMOVED_AT_EXIT: string[] = [Output.Dockerfile, Output.Context]

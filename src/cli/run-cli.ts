@@ -3,10 +3,10 @@
 // environment.ts and the workflow commands on stdout rendered for a terminal or a log file.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { DockerCli } from '../docker.js'
+import { DockerCli } from '../docker/docker.js'
 import { run } from '../main.js'
 import { cleanup } from '../post.js'
-import { CONTAINER_LOG_GROUP } from '../smoke-test.js'
+import { CONTAINER_LOG_GROUP } from '../smoke-test/smoke-test.js'
 import { captureWrites } from './capture.js'
 import { prepareEnvironment, provideState, readOutputs, type RunFiles } from './environment.js'
 import { inertUnderRunner } from './inert-under-runner.js'

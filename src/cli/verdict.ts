@@ -1,7 +1,7 @@
 // What a passing run comes to, in a few lines at its end: the image (built or reused), when the
 // server was live, each scoring case's status and time, what was pushed. Read from the metadata
 // output, the action's own record of the run, so the CLI says what a workflow would see.
-import { Output } from '../constants.js'
+import { Output } from '../step/constants.js'
 import { formatDuration } from './render.js'
 
 interface Metadata {

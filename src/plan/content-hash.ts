@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import type { TreeSnapshot } from './code-snapshot.js'
+import type { TreeSnapshot } from '../inputs/code-snapshot.js'
 
 async function fileDigest(file: string): Promise<string> {
   const hash = createHash('sha256')

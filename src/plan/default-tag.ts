@@ -1,8 +1,8 @@
 // The image name of the default tag, from the repository name. GitHub allows names docker does
 // not (`My..Repo`, `foo_-bar`, `a___b`, `.github`): the name is mapped onto docker's grammar,
 // and checked with the same parser as every other reference, before anything is built.
-import { Input } from './constants.js'
-import { parseReference } from './reference.js'
+import { Input } from '../step/constants.js'
+import { parseReference } from '../docker/reference.js'
 
 const FALLBACK_NAME = 'extend-azureml-image'
 // What docker allows between two alphanumeric runs of a path component.

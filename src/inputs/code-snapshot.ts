@@ -14,7 +14,7 @@
 import ignore, { type Ignore } from 'ignore'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { Contract, Input } from './constants.js'
+import { Contract, Input } from '../step/constants.js'
 import { resolveInWorkspace } from './workspace-paths.js'
 
 /** Looked for in this order at the root of `code-dir`: the first that exists applies. */

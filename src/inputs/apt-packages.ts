@@ -1,7 +1,7 @@
 // One entry of 'apt-packages' in apt-get install's own syntax: name[:arch][=version] or
 // name[:arch]/release. Each part has a closed alphabet, so an entry is one plain shell word that
 // can only mean "install this": no option, no shell syntax, no removal.
-import { Input } from './constants.js'
+import { Input } from '../step/constants.js'
 
 export interface AptPackage {
   name: string

@@ -4,9 +4,9 @@
 // are staged as their snapshots take them (code-snapshot.ts): no `.git`, nothing ignored.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { wholeTreeSnapshot, type TreeSnapshot } from './code-snapshot.js'
+import { wholeTreeSnapshot, type TreeSnapshot } from '../inputs/code-snapshot.js'
 import { ContextPath } from './dockerfile.js'
-import type { RequirementFiles } from './requirements-files.js'
+import type { RequirementFiles } from '../inputs/requirements-files.js'
 
 export interface StagingInputs {
   requirementFiles?: RequirementFiles

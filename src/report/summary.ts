@@ -3,11 +3,11 @@
 // core.summary escapes nothing, and every text here may come from user code: all of it is
 // escaped before it becomes HTML.
 import * as core from '@actions/core'
-import { describeReport, type SnapshotReport } from './code-snapshot.js'
+import { describeReport, type SnapshotReport } from '../inputs/code-snapshot.js'
 import { truncate } from './outputs.js'
-import type { PipelineResult } from './pipeline.js'
-import type { CaseResult, SmokeTestFailure, SmokeTestResult } from './smoke-test.js'
-import { describeSwagger } from './swagger-check.js'
+import type { PipelineResult } from '../pipeline.js'
+import type { CaseResult, SmokeTestFailure, SmokeTestResult } from '../smoke-test/smoke-test.js'
+import { describeSwagger } from '../smoke-test/swagger-check.js'
 
 type Table = Parameters<typeof core.summary.addTable>[0]
 type Row = Table[number]

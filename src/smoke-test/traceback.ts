@@ -1,7 +1,7 @@
 // Turns the container log of a server that failed to start into the user's terms: which of
 // their functions raised what, in which file and line of their code.
 import * as path from 'node:path'
-import { Contract } from './constants.js'
+import { Contract } from '../step/constants.js'
 
 export interface PythonFailure {
   /** The exception line, e.g. "ModuleNotFoundError: No module named 'sklearn'". */

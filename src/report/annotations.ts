@@ -5,10 +5,10 @@
 import type { AnnotationProperties } from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { Input } from './constants.js'
-import type { Inputs } from './inputs.js'
-import type { PythonFailure } from './traceback.js'
-import { isInside } from './workspace-paths.js'
+import { Input } from '../step/constants.js'
+import type { Inputs } from '../inputs/inputs.js'
+import type { PythonFailure } from '../smoke-test/traceback.js'
+import { isInside } from '../inputs/workspace-paths.js'
 
 /** The input value a build failure is about. */
 export interface Culprit {

@@ -10,15 +10,15 @@ import {
   modelSnapshot,
   type TreeSnapshot,
 } from './code-snapshot.js'
-import { CONTRACT_ENV_KEYS, Input } from './constants.js'
-import { parseExpected, type ExpectedResponse } from './expected-response.js'
+import { CONTRACT_ENV_KEYS, Input } from '../step/constants.js'
+import { parseExpected, type ExpectedResponse } from '../smoke-test/expected-response.js'
 import { parseKeyValueLines, splitList, type KeyValue } from './parse.js'
-import { parseReference, REFERENCE_RULE } from './reference.js'
+import { parseReference, REFERENCE_RULE } from '../docker/reference.js'
 import { collectRequirements, type RequirementFiles } from './requirements-files.js'
 import { scoringCases, type ScoringCase } from './scoring-cases.js'
 import { checkDirectory, checkNamesUtf8, isInside, resolveInWorkspace } from './workspace-paths.js'
 
-export type { ExpectedResponse } from './expected-response.js'
+export type { ExpectedResponse } from '../smoke-test/expected-response.js'
 
 export interface Inputs {
   workspace: string

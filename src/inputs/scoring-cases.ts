@@ -3,9 +3,9 @@
 // answer must contain, or a `/regex/`) and `<name>.status` (the status it must answer).
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { Input } from './constants.js'
-import type { ExpectedResponse } from './expected-response.js'
-import { parseExpected } from './expected-response.js'
+import { Input } from '../step/constants.js'
+import type { ExpectedResponse } from '../smoke-test/expected-response.js'
+import { parseExpected } from '../smoke-test/expected-response.js'
 import { checkDirectory, resolveInWorkspace } from './workspace-paths.js'
 
 export interface ScoringCase {

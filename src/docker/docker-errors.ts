@@ -1,7 +1,7 @@
 // What docker's own words mean for the user: which pull and push failures are worth a retry,
 // and what to try when a pull or a build fails. Pure, so each reading is pinned by a table test.
-import { BuildFailure, type Culprit } from './annotations.js'
-import { Input } from './constants.js'
+import { BuildFailure, type Culprit } from '../report/annotations.js'
+import { Input } from '../step/constants.js'
 import type { CommandResult } from './command.js'
 
 export type PullFailure = 'not-found' | 'denied' | 'transient' | 'other'

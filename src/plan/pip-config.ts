@@ -1,8 +1,8 @@
 // Private pip indexes: what pip needs (index, extra indexes, trusted plain-http hosts) as a pip
 // config file for a BuildKit secret, or as build args for the legacy builder, which has no
 // secrets and therefore is only allowed URLs without credentials.
-import { Input } from './constants.js'
-import type { KeyValue } from './parse.js'
+import { Input } from '../step/constants.js'
+import type { KeyValue } from '../inputs/parse.js'
 
 export interface PipIndexes {
   indexUrl?: string

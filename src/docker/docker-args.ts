@@ -1,6 +1,6 @@
 // Docker command lines as data: pure functions from a request to argv, pinned by table tests.
 // Arguments are always an array handed to the process, never a shell string.
-import type { KeyValue } from './parse.js'
+import type { KeyValue } from '../inputs/parse.js'
 
 export type Builder = 'buildkit' | 'legacy'
 

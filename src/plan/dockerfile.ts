@@ -2,10 +2,10 @@
 // text. User text reaches it only as validated apt entries (and the architectures they name),
 // env and label keys, and env and label values, and those values are quoted so that no
 // character can end the instruction or start a new one.
-import { foreignArchitectures } from './apt-packages.js'
+import { foreignArchitectures } from '../inputs/apt-packages.js'
 import * as path from 'node:path'
-import { Contract } from './constants.js'
-import type { KeyValue } from './parse.js'
+import { Contract } from '../step/constants.js'
+import type { KeyValue } from '../inputs/parse.js'
 
 /** Where each input sits inside the build context the action stages. */
 export const ContextPath = {

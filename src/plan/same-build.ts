@@ -4,8 +4,8 @@
 // and of the id of the image that Dockerfile starts from: an action version that writes another
 // Dockerfile, or a base or dependencies image that changed, never reuses an older image.
 import { createHash } from 'node:crypto'
-import { RECIPE_LABEL } from './constants.js'
-import type { LocalImage } from './docker.js'
+import { RECIPE_LABEL } from '../step/constants.js'
+import type { LocalImage } from '../docker/docker.js'
 import { renderApplicationDockerfile, type DockerfilePlan } from './dockerfile.js'
 
 export interface ApplicationRecipe {

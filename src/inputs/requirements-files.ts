@@ -11,7 +11,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { split as shellSplit } from 'shlex'
-import { Input } from './constants.js'
+import { Input } from '../step/constants.js'
 import { checkDirectory, resolveInWorkspace } from './workspace-paths.js'
 
 /** A file or folder to stage, at `position` (relative, '/'-separated) in the staged tree. */

@@ -10,7 +10,7 @@ import {
 } from './docker-args.js'
 import { CommandNotStarted, CommandRunner, type CommandResult } from './command.js'
 import { classifyPullFailure, pullFailureMessage } from './docker-errors.js'
-import { printInert } from './log.js'
+import { printInert } from '../step/inert-log.js'
 import { retry } from './retry.js'
 
 export type { CommandResult } from './command.js'

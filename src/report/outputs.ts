@@ -1,9 +1,9 @@
 // Step outputs. They are set only once everything passed, so no output of a failed step names
 // an image.
 import * as core from '@actions/core'
-import { Output } from './constants.js'
-import type { PipelineResult } from './pipeline.js'
-import type { CaseResult, SmokeTestFailure } from './smoke-test.js'
+import { Output } from '../step/constants.js'
+import type { PipelineResult } from '../pipeline.js'
+import type { CaseResult, SmokeTestFailure } from '../smoke-test/smoke-test.js'
 
 /** Long answers are cut for outputs and the summary; the container log has the rest. */
 export const SCORE_RESPONSE_OUTPUT_LIMIT = 4096

@@ -5,8 +5,8 @@
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import { State } from './constants.js'
-import type { DockerClient } from './docker.js'
-import { endOpenRelays } from './log.js'
+import type { DockerClient } from '../docker/docker.js'
+import { endOpenRelays } from './inert-log.js'
 
 export class CleanupRegistry {
   private readonly containers = new Set<string>()

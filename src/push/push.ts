@@ -2,13 +2,13 @@
 // registry now serves under them. Login is not this action's business: docker/login-action
 // before this step writes the credentials docker push uses.
 import * as core from '@actions/core'
-import { Input } from './constants.js'
-import type { CommandResult } from './command.js'
-import { classifyPushFailure, type PushFailure } from './docker-errors.js'
-import { tail, type DockerClient } from './docker.js'
-import { printInert, startRelay } from './log.js'
-import { parseReference } from './reference.js'
-import { retry, type RetryOptions } from './retry.js'
+import { Input } from '../step/constants.js'
+import type { CommandResult } from '../docker/command.js'
+import { classifyPushFailure, type PushFailure } from '../docker/docker-errors.js'
+import { tail, type DockerClient } from '../docker/docker.js'
+import { printInert, startRelay } from '../step/inert-log.js'
+import { parseReference } from '../docker/reference.js'
+import { retry, type RetryOptions } from '../docker/retry.js'
 
 export interface PushedTag {
   tag: string

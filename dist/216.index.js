@@ -1,0 +1,876 @@
+export const id = 216;
+export const ids = [216];
+export const modules = {
+
+/***/ 4236:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   He: () => (/* binding */ buildFailure),
+/* harmony export */   TY: () => (/* binding */ pullFailureMessage),
+/* harmony export */   UK: () => (/* binding */ classifyPullFailure),
+/* harmony export */   hN: () => (/* binding */ classifyPushFailure)
+/* harmony export */ });
+/* harmony import */ var _report_annotations_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(856);
+/* harmony import */ var _step_constants_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9171);
+// What docker's own words mean for the user: which pull and push failures are worth a retry,
+// and what to try when a pull or a build fails. Pure, so each reading is pinned by a table test.
+
+
+const NOT_FOUND = /not found|name unknown|manifest unknown|repository does not exist|no such image/i;
+const DENIED = /denied|unauthorized|authentication required|forbidden/i;
+// Network and registry trouble that may pass: connection-level errors, rate limits, 5xx.
+const TRANSIENT = /timeout|timed out|connection reset|connection refused|network is unreachable|no route to host|no such host|temporary failure|too many requests|toomanyrequests|\b50[0234] (?:Internal|Bad Gateway|Service Unavailable|Gateway)|\bEOF\b/i;
+function classifyPullFailure(output) {
+    // Docker Hub answers "pull access denied ... does not exist or may require 'docker login'"
+    // for both: the denial is the part worth acting on.
+    if (DENIED.test(output))
+        return 'denied';
+    if (NOT_FOUND.test(output))
+        return 'not-found';
+    if (TRANSIENT.test(output))
+        return 'transient';
+    return 'other';
+}
+// Registries that want a login say so in several ways; ECR and ACR say "no basic auth credentials".
+const PUSH_DENIED = new RegExp(`${DENIED.source}|no basic auth credentials|insufficient_scope`, DENIED.flags);
+function classifyPushFailure(output) {
+    if (PUSH_DENIED.test(output))
+        return 'denied';
+    if (TRANSIENT.test(output))
+        return 'transient';
+    return 'other';
+}
+const PULL_ADVICE = {
+    'not-found': `the registry has no such image. Check the name and tag in '${_step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.BaseImage}'`,
+    denied: `the registry refused access. Log in to it before this step (docker/login-action), or check the name in '${_step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.BaseImage}'`,
+    transient: `the registry could not be reached. Check the runner's network, proxy and DNS, or try again later`,
+    other: `check '${_step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.BaseImage}' and the Docker engine`,
+};
+function pullFailureMessage(reference, kind, attempts, output) {
+    const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+    return `Pulling base image ${reference} failed${tries}: ${PULL_ADVICE[kind]}. docker said:\n${output}`;
+}
+// The first match decides; each names what failed and what to try.
+const BUILD_ADVICE = [
+    [
+        /no space left on device/i,
+        () => 'the Docker engine ran out of disk space (no space left on device). Free space on the runner (docker system prune, docker builder prune), use a runner with a larger disk, or make model-dir smaller',
+    ],
+    [
+        /Unable to locate package (\S+)|Version '[^']*' for '([^']+)' was not found/,
+        (match) => ({
+            advice: `apt has no package "${match[1] ?? match[2]}". Check '${_step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.AptPackages}' against the base image's distribution`,
+            culprit: { input: _step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.AptPackages, value: match[1] ?? match[2] },
+        }),
+    ],
+    [
+        /Release '([^']+)' for '([^']+)' was not found/,
+        (match) => ({
+            advice: `the base image's apt sources have no release "${match[1]}" for "${match[2]}". Check '${_step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.AptPackages}': a /release must be a suite or codename of the image's distribution`,
+            culprit: { input: _step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.AptPackages, value: `${match[2]}/${match[1]}` },
+        }),
+    ],
+    [
+        /No matching distribution found for (\S+)|Could not find a version that satisfies the requirement (\S+)/,
+        (match) => ({
+            advice: `pip could not resolve "${match[1] ?? match[2]}". Check '${_step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Requirements}' and '${_step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.PipIndexUrl}' (an index on the runner's loopback needs '${_step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Network}: host')`,
+            culprit: { input: _step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Requirements, value: match[1] ?? match[2] },
+        }),
+    ],
+    [
+        /Temporary failure resolving|Could not resolve host|Failed to establish a new connection|Network is unreachable/i,
+        () => `a RUN step could not reach the network. Check the runner's network and proxy, or the '${_step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Input */ .pd.Network}' input`,
+    ],
+    [
+        /Cannot connect to the Docker daemon|error during connect|connection reset by peer|unexpected EOF/i,
+        () => 'the Docker engine stopped answering during the build. Check that it is running and try again',
+    ],
+    [
+        /returned a non-zero code: 137|exit code: 137/,
+        () => 'a RUN step was killed (exit 137, usually out of memory). Use a runner with more memory',
+    ],
+];
+/** A failed build as an error that says what to try and names the input value at fault. */
+function buildFailure(title, result, logEnd) {
+    const output = `${result.stdout}\n${result.stderr}`;
+    let found;
+    if (result.signal !== undefined) {
+        found = {
+            advice: `docker build was stopped by ${result.signal} before it finished (killed: out of memory, a timeout or a cancellation). Try again; nothing was tagged`,
+        };
+    }
+    else {
+        for (const [pattern, describe] of BUILD_ADVICE) {
+            const match = pattern.exec(output);
+            if (match) {
+                const described = describe(match);
+                found = typeof described === 'string' ? { advice: described } : described;
+                break;
+            }
+        }
+    }
+    const exit = result.signal !== undefined
+        ? `signal ${result.signal}, exit ${result.exitCode}`
+        : `exit ${result.exitCode}`;
+    return new _report_annotations_js__WEBPACK_IMPORTED_MODULE_0__/* .BuildFailure */ .$w(`docker build failed (${title}, ${exit})${found ? `: ${found.advice}` : ''}. End of the build log:\n${logEnd.join('\n')}`, found?.culprit);
+}
+
+
+/***/ }),
+
+/***/ 216:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  DockerCli: () => (/* binding */ DockerCli),
+  tail: () => (/* binding */ tail)
+});
+
+;// CONCATENATED MODULE: ./src/docker/docker-args.ts
+function buildArgs(request) {
+    const args = ['build', '--file', request.dockerfile, '--iidfile', request.iidFile];
+    // BuildKit: a readable log. Legacy: a failed step must not leave its container behind.
+    args.push(...(request.builder === 'buildkit' ? ['--progress', 'plain'] : ['--force-rm']));
+    // Image labels are LABEL lines of the Dockerfile: the legacy builder makes each --label a step.
+    for (const tag of request.tags)
+        args.push('--tag', tag);
+    if (request.network !== undefined)
+        args.push('--network', request.network);
+    for (const { id, file } of request.secrets)
+        args.push('--secret', `id=${id},src=${file}`);
+    for (const { key, value } of request.buildArgs)
+        args.push('--build-arg', `${key}=${value}`);
+    args.push(request.context);
+    return args;
+}
+/** Detached, published on the loopback interface only: parallel runs never collide. */
+function runArgs(request) {
+    const args = ['run', '--detach', '--name', request.name];
+    for (const { key, value } of request.labels)
+        args.push('--label', `${key}=${value}`);
+    args.push('--publish', `127.0.0.1:${request.hostPort}:${request.containerPort}`, request.image);
+    return args;
+}
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __webpack_require__(1421);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+;// CONCATENATED MODULE: ./src/docker/command.ts
+// Runs a program from an argv array (never through a shell), collects its output and hands each
+// line to a listener. Commands still running can be stopped together: on cancellation a
+// `docker build` must not outlive the step, or it would finish and tag an image afterwards.
+
+
+/** The program could not be started at all (not installed, not on PATH, not executable). */
+class CommandNotStarted extends Error {
+    command;
+    code;
+    constructor(command, code, cause) {
+        super(`${command} could not be started (${code ?? String(cause)})`, { cause });
+        this.command = command;
+        this.code = code;
+        this.name = 'CommandNotStarted';
+    }
+}
+function lineSplitter(onLine) {
+    let pending = '';
+    return {
+        push(text) {
+            if (!onLine)
+                return;
+            pending += text;
+            const lines = pending.split(/\r?\n/);
+            pending = lines.pop() ?? '';
+            for (const line of lines)
+                onLine(line);
+        },
+        end() {
+            if (onLine && pending !== '')
+                onLine(pending);
+            pending = '';
+        },
+    };
+}
+// After the process exits, how long its output may stay open (a helper it started may hold it).
+const STREAMS_GRACE_MS = 2000;
+/**
+ * Process groups are POSIX (Linux, macOS). On Windows (the CLI with Docker Desktop) a program is
+ * started and signalled alone: there is no group to give it, and `kill -pid` means nothing.
+ */
+function processGroups() {
+    return process.platform !== 'win32';
+}
+/** Signals the process and its own children (a CLI plugin such as buildx), as one group. */
+function signalGroup(child, signal) {
+    if (!processGroups() || child.pid === undefined) {
+        child.kill(signal);
+        return;
+    }
+    try {
+        process.kill(-child.pid, signal);
+    }
+    catch {
+        child.kill(signal); // the group is already gone, or was never formed
+    }
+}
+class CommandRunner {
+    running = new Set();
+    run(command, args, onLine) {
+        return this.start(command, args, { onLine });
+    }
+    /**
+     * Runs a program whose standard output is data (`docker save`): `consume` reads it as a
+     * stream, nothing of it is kept in memory here. If `consume` fails, the program is stopped;
+     * its failure is returned with the program's result, for the caller to tell which came first
+     * (a program that fails cuts its output short; a reader that fails breaks the program's pipe).
+     * `signal` stops the program when its output is no longer wanted.
+     */
+    async pipeOut(command, args, consume, signal) {
+        let value;
+        let failure;
+        const result = await this.start(command, args, {
+            consume: async (stdout, child) => {
+                // Stopped from outside (its output is no longer wanted): the program ends, its output
+                // with it, and the result says by which signal.
+                const stop = () => signalGroup(child, 'SIGTERM');
+                if (signal?.aborted)
+                    stop();
+                signal?.addEventListener('abort', stop, { once: true });
+                child.once('exit', () => signal?.removeEventListener('abort', stop));
+                try {
+                    value = await consume(stdout);
+                }
+                catch (error) {
+                    failure = { error };
+                    signalGroup(child, 'SIGTERM');
+                    stdout.resume(); // let it end even if the program ignores the signal for a while
+                }
+            },
+        });
+        return failure ? { result, failure: failure.error } : { result, value };
+    }
+    start(command, args, how) {
+        const { onLine, consume } = how;
+        return new Promise((resolve, reject) => {
+            // A group of its own, so that stopping it reaches whatever it started (on Windows,
+            // detached would mean a console of its own instead).
+            const child = (0,external_node_child_process_.spawn)(command, args, {
+                stdio: ['ignore', 'pipe', 'pipe'],
+                shell: false,
+                detached: processGroups(),
+            });
+            this.running.add(child);
+            let stdout = '';
+            let stderr = '';
+            const out = lineSplitter(onLine);
+            const err = lineSplitter(onLine);
+            const consumed = consume ? consume(child.stdout, child) : Promise.resolve();
+            if (!consume) {
+                child.stdout.setEncoding('utf8').on('data', (text) => {
+                    stdout += text;
+                    out.push(text);
+                });
+            }
+            child.stderr.setEncoding('utf8').on('data', (text) => {
+                stderr += text;
+                err.push(text);
+            });
+            child.once('error', (error) => {
+                this.running.delete(child);
+                // Only a spawn failure reaches here before 'close'; a running child reports on 'close'.
+                if (child.pid === undefined)
+                    reject(new CommandNotStarted(command, error.code, error));
+            });
+            child.once('exit', () => {
+                const timer = setTimeout(() => {
+                    child.stdout.destroy();
+                    child.stderr.destroy();
+                }, STREAMS_GRACE_MS);
+                child.once('close', () => clearTimeout(timer));
+            });
+            child.once('close', (code, signal) => {
+                this.running.delete(child);
+                out.end();
+                err.end();
+                if (child.pid === undefined)
+                    return;
+                const result = {
+                    exitCode: code ?? 128 + (signal ? (external_node_os_.constants.signals[signal] ?? 0) : 0),
+                    signal: signal ?? undefined,
+                    stdout,
+                    stderr,
+                };
+                consumed.then(() => resolve(result), reject);
+            });
+        });
+    }
+    /** Commands started and not yet ended. */
+    get count() {
+        return this.running.size;
+    }
+    /**
+     * Stops every running command: SIGTERM (the docker CLI then cancels its request, and the
+     * daemon stops the build), SIGKILL after `graceMs`. Resolves once all of them have ended.
+     */
+    async stopAll(graceMs = 5000) {
+        const children = [...this.running];
+        await Promise.all(children.map((child) => new Promise((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null)
+                return resolve();
+            const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
+            child.once('exit', () => {
+                clearTimeout(timer);
+                resolve();
+            });
+            signalGroup(child, 'SIGTERM');
+        })));
+    }
+}
+
+// EXTERNAL MODULE: ./src/docker/docker-errors.ts
+var docker_errors = __webpack_require__(4236);
+// EXTERNAL MODULE: ./src/step/inert-log.ts
+var inert_log = __webpack_require__(3933);
+// EXTERNAL MODULE: ./src/docker/retry.ts
+var retry = __webpack_require__(6298);
+;// CONCATENATED MODULE: ./src/docker/docker.ts
+
+
+
+
+
+/** Keeps the end of a tool's output: that is where apt, pip and docker put the reason. */
+function tail(text, lines = 25) {
+    return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+const PULL_ATTEMPTS = 3;
+class DockerCli {
+    command;
+    commands = new CommandRunner();
+    constructor(command = 'docker') {
+        this.command = command;
+    }
+    exec(args, onLine) {
+        return this.started(() => this.commands.run(this.command, args, onLine));
+    }
+    async started(command) {
+        try {
+            return await command();
+        }
+        catch (error) {
+            if (!(error instanceof CommandNotStarted))
+                throw error;
+            throw new Error(`The docker CLI could not be started (${this.command}: ${error.code ?? error.message}). This action runs docker on a Linux runner: install Docker (GitHub's ubuntu runners have it) or put the docker CLI on PATH`, { cause: error });
+        }
+    }
+    async checked(args, what) {
+        const result = await this.exec(args);
+        if (result.exitCode !== 0) {
+            throw new Error(`${what} failed (docker ${args[0]}, exit ${result.exitCode}):\n${tail(result.stderr || result.stdout)}`);
+        }
+        return result.stdout.trim();
+    }
+    async builder() {
+        // DOCKER_BUILDKIT decides when set, as it does for the CLI itself; otherwise `docker build`
+        // is BuildKit exactly when the buildx plugin is installed (docker 23 and later).
+        const flag = process.env.DOCKER_BUILDKIT;
+        if (flag !== undefined && flag !== '')
+            return ['1', 'true'].includes(flag.toLowerCase()) ? 'buildkit' : 'legacy';
+        const buildx = await this.exec(['buildx', 'version']);
+        return buildx.exitCode === 0 ? 'buildkit' : 'legacy';
+    }
+    async serverVersion() {
+        const result = await this.exec(['version', '--format', '{{.Server.Os}} {{.Server.Version}}']);
+        const [os, version] = result.stdout.trim().split(' ');
+        if (result.exitCode !== 0 || !version) {
+            throw new Error(`The Docker daemon is not reachable: ${tail(result.stderr, 3) || 'no answer'}. Start the Docker engine (or check DOCKER_HOST) and try again`);
+        }
+        // The host may be macOS or Windows (Docker Desktop); what counts is what the engine runs.
+        if (os !== 'linux') {
+            throw new Error(`The Docker engine runs ${os} containers (docker version: Server.Os is ${os}), and Azure ML inference images are Linux images: switch the engine to Linux containers (Docker Desktop: "Switch to Linux containers") and try again`);
+        }
+        return version;
+    }
+    async imageUser(reference) {
+        const inspect = ['image', 'inspect', '--format', '{{.Config.User}}', reference];
+        let result = await this.exec(inspect);
+        if (result.exitCode !== 0) {
+            let attempt = 0;
+            let lastLine = '';
+            await (0,retry/* retry */.L)(async () => {
+                attempt++;
+                const pull = await this.exec(['pull', reference]);
+                if (pull.exitCode === 0)
+                    return;
+                const output = tail(pull.stderr || pull.stdout, 5);
+                lastLine = output.split('\n').pop() ?? '';
+                const kind = (0,docker_errors/* classifyPullFailure */.UK)(output);
+                const error = new Error((0,docker_errors/* pullFailureMessage */.TY)(reference, kind, attempt, output));
+                // Only network and registry trouble may pass; a wrong name or a denial will not.
+                if (kind !== 'transient')
+                    throw Object.assign(error, { final: true });
+                throw error;
+            }, {
+                attempts: PULL_ATTEMPTS,
+                firstDelayMs: 2000,
+                onRetry: (delayMs) => (0,inert_log/* printInert */.C6)(`Pulling ${reference} failed (attempt ${attempt} of ${PULL_ATTEMPTS}: ${lastLine}); retrying in ${delayMs / 1000} s`),
+            });
+            result = await this.exec(inspect);
+            if (result.exitCode !== 0)
+                throw new Error(`Base image ${reference} is not there after pulling it`);
+        }
+        return result.stdout.trim();
+    }
+    async localImage(reference) {
+        const result = await this.exec(['image', 'inspect', '--format', '{{json .}}', reference]);
+        if (result.exitCode !== 0)
+            return undefined;
+        const image = JSON.parse(result.stdout);
+        return {
+            id: image.Id,
+            layers: image.RootFS?.Layers ?? [],
+            user: image.Config?.User ?? '',
+            labels: image.Config?.Labels ?? {},
+            sizeBytes: image.Size ?? 0,
+        };
+    }
+    async save(reference, consume, signal) {
+        const args = ['image', 'save', reference];
+        const { result, value, failure } = await this.started(() => this.commands.pipeOut(this.command, args, consume, signal));
+        // Both are told when both failed: which one broke the other cannot be known for sure.
+        const reasons = [];
+        if (failure !== undefined)
+            reasons.push(failure instanceof Error ? failure.message : String(failure));
+        if (result.exitCode !== 0 && result.signal === undefined)
+            reasons.push(`docker image save exited ${result.exitCode}:\n${tail(result.stderr)}`);
+        if (reasons.length > 0 || result.exitCode !== 0) {
+            throw new Error(`Saving ${reference} failed: ${reasons.join('; ') || `ended by ${result.signal}`}`, {
+                cause: failure,
+            });
+        }
+        return value;
+    }
+    async load(file) {
+        await this.checked(['image', 'load', '--quiet', '--input', file], 'Loading the cached image');
+    }
+    build(request, onLine) {
+        return this.exec(buildArgs(request), onLine);
+    }
+    async run(request) {
+        return this.checked(runArgs(request), 'Starting the container');
+    }
+    async wait(container) {
+        const result = await this.exec(['wait', container]);
+        return result.exitCode === 0 ? Number(result.stdout.trim()) : -1;
+    }
+    async logs(container) {
+        const result = await this.exec(['logs', container]);
+        // The container's stdout and stderr interleave in the log a person reads; keep both.
+        return `${result.stdout}${result.stderr}`;
+    }
+    async remove(container) {
+        const result = await this.exec(['rm', '--force', '--volumes', container]);
+        if (result.exitCode !== 0 && !/No such container/i.test(result.stderr)) {
+            throw new Error(`Removing container ${container} failed: ${tail(result.stderr, 3)}`);
+        }
+    }
+    async untag(references) {
+        if (references.length === 0)
+            return;
+        await this.exec(['image', 'rm', ...references]);
+    }
+    push(reference, onLine) {
+        return this.exec(['push', reference], onLine);
+    }
+    async repoDigests(reference) {
+        const result = await this.exec([
+            'image',
+            'inspect',
+            '--format',
+            '{{json .RepoDigests}}',
+            reference,
+        ]);
+        if (result.exitCode !== 0)
+            return [];
+        return JSON.parse(result.stdout) ?? [];
+    }
+    cancel() {
+        return this.commands.stopAll();
+    }
+}
+
+
+/***/ }),
+
+/***/ 6298:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   L: () => (/* binding */ retry)
+/* harmony export */ });
+/* unused harmony export sleep */
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Retries `action`; an error carrying `final: true` is not retried. */
+async function retry(action, options) {
+    const wait = options.sleep ?? sleep;
+    let delay = options.firstDelayMs;
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await action();
+        }
+        catch (error) {
+            const final = error.final === true;
+            if (final || attempt >= options.attempts)
+                throw error;
+            options.onRetry?.(delay, error);
+            await wait(delay);
+            delay *= 2;
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 7965:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   FK: () => (/* binding */ isInside),
+/* harmony export */   O1: () => (/* binding */ checkNamesUtf8),
+/* harmony export */   W3: () => (/* binding */ checkDirectory),
+/* harmony export */   z1: () => (/* binding */ resolveInWorkspace)
+/* harmony export */ });
+/* harmony import */ var node_buffer__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4573);
+/* harmony import */ var node_buffer__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_buffer__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+// Paths given as inputs must stay inside the workspace once symlinks are resolved, so a pull
+// request cannot make the action read (and bake into an image) files from elsewhere on the runner.
+
+
+
+/**
+ * Whether `candidate` is `root` or below it. Only a first segment that is exactly `..` leaves
+ * the root: `..data` or `..init.py` are names like any other.
+ */
+function isInside(root, candidate) {
+    const relative = node_path__WEBPACK_IMPORTED_MODULE_2__.relative(root, candidate);
+    return relative !== '..' && !relative.startsWith(`..${node_path__WEBPACK_IMPORTED_MODULE_2__.sep}`) && !node_path__WEBPACK_IMPORTED_MODULE_2__.isAbsolute(relative);
+}
+/** Resolves `value` against `root`, follows symlinks, and checks it is inside and of the kind. */
+function resolveInWorkspace(root, inputName, value, kind) {
+    const realRoot = node_fs__WEBPACK_IMPORTED_MODULE_1__.realpathSync(root);
+    const candidate = node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(root, value);
+    let real;
+    try {
+        real = node_fs__WEBPACK_IMPORTED_MODULE_1__.realpathSync(candidate);
+    }
+    catch {
+        throw new Error(`Input '${inputName}': "${value}" does not exist (looked for ${candidate})`);
+    }
+    if (!isInside(realRoot, real)) {
+        throw new Error(`Input '${inputName}': "${value}" resolves outside the workspace (${realRoot})`);
+    }
+    const stat = node_fs__WEBPACK_IMPORTED_MODULE_1__.statSync(real);
+    if (kind === 'file' && !stat.isFile()) {
+        throw new Error(`Input '${inputName}': "${value}" is not a file`);
+    }
+    if (kind === 'dir' && !stat.isDirectory()) {
+        throw new Error(`Input '${inputName}': "${value}" is not a directory`);
+    }
+    return real;
+}
+/**
+ * Refuses a name below `dir` that is not UTF-8. Names are read as bytes: Node would decode such
+ * a name with U+FFFD, and every later open of it would fail with a bare ENOENT. Run before
+ * anything else walks the tree (the code snapshot, staging, the digest).
+ */
+function checkNamesUtf8(inputName, dir) {
+    entriesBelow(inputName, dir);
+}
+/** Every entry below `dir`, depth first, without following directory links; names checked. */
+function entriesBelow(inputName, dir) {
+    const found = [];
+    for (const entry of node_fs__WEBPACK_IMPORTED_MODULE_1__.readdirSync(dir, { withFileTypes: true, encoding: 'buffer' })) {
+        const full = node_path__WEBPACK_IMPORTED_MODULE_2__.join(dir, entry.name.toString('utf8'));
+        if (!(0,node_buffer__WEBPACK_IMPORTED_MODULE_0__.isUtf8)(entry.name)) {
+            throw new Error(`Input '${inputName}': the name ${JSON.stringify(full)} is not UTF-8 (shown with U+FFFD for the bytes that are not); file names must be UTF-8: rename it`);
+        }
+        found.push({ full, entry });
+        if (entry.isDirectory())
+            found.push(...entriesBelow(inputName, full));
+    }
+    return found;
+}
+/** Files and symlinks anywhere under `dir` (a symlink to a directory is not followed). */
+function filesIn(inputName, dir) {
+    return entriesBelow(inputName, dir)
+        .filter(({ entry }) => entry.isFile() || entry.isSymbolicLink())
+        .map(({ full }) => full);
+}
+/**
+ * A directory to bake into the image must hold at least one file, and any symlink in it must
+ * point inside the workspace (file links are copied as the file they point to). `files` (full
+ * paths) narrows the check to what is copied, when that is not every file of `dir`; without it
+ * every name is also checked to be UTF-8.
+ */
+function checkDirectory(workspace, inputName, dir, files = filesIn(inputName, dir)) {
+    const realWorkspace = node_fs__WEBPACK_IMPORTED_MODULE_1__.realpathSync(workspace);
+    for (const full of files) {
+        if (node_fs__WEBPACK_IMPORTED_MODULE_1__.lstatSync(full).isSymbolicLink()) {
+            let target;
+            try {
+                target = node_fs__WEBPACK_IMPORTED_MODULE_1__.realpathSync(full);
+            }
+            catch {
+                throw new Error(`Input '${inputName}': symlink ${full} is broken`);
+            }
+            if (!isInside(realWorkspace, target)) {
+                throw new Error(`Input '${inputName}': symlink ${full} points outside the workspace`);
+            }
+            if (!node_fs__WEBPACK_IMPORTED_MODULE_1__.statSync(target).isFile()) {
+                throw new Error(`Input '${inputName}': symlink ${full} must point to a file`);
+            }
+        }
+    }
+    if (files.length === 0)
+        throw new Error(`Input '${inputName}': directory ${dir} has no files to copy`);
+}
+
+
+/***/ }),
+
+/***/ 856:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $w: () => (/* binding */ BuildFailure),
+/* harmony export */   xf: () => (/* binding */ annotationFor)
+/* harmony export */ });
+/* unused harmony exports pythonAnnotation, normalizeProjectName, requirementsAnnotation, workflowAnnotation */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _step_constants_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9171);
+/* harmony import */ var _inputs_workspace_paths_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7965);
+
+
+
+
+/** A failed `docker build` whose log names the input value at fault. */
+class BuildFailure extends Error {
+    culprit;
+    constructor(message, culprit) {
+        super(message);
+        this.culprit = culprit;
+        this.name = 'BuildFailure';
+    }
+}
+const MODELS_PREFIX = 'azureml-models/';
+/** Annotations take paths relative to the repository root, with forward slashes. */
+function workspaceRelative(workspace, file) {
+    if (!node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(file))
+        return undefined;
+    const root = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(workspace);
+    const real = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(file);
+    if (!(0,_inputs_workspace_paths_js__WEBPACK_IMPORTED_MODULE_3__/* .isInside */ .FK)(root, real))
+        return undefined;
+    return node_path__WEBPACK_IMPORTED_MODULE_1__.relative(root, real).split(node_path__WEBPACK_IMPORTED_MODULE_1__.sep).join('/');
+}
+function pythonTitle(failure) {
+    const exception = failure.exception.split(':')[0];
+    if (/^(SyntaxError|IndentationError|TabError)$/.test(exception)) {
+        return 'The entry script does not compile';
+    }
+    if (failure.functionName && failure.functionName !== '<module>') {
+        return `${failure.functionName}() raised ${exception}`;
+    }
+    return `Importing the entry script raised ${exception}`;
+}
+/** The user's file and line for a traceback, when that file is in code-dir or model-dir. */
+function pythonAnnotation(failure, sources) {
+    if (!failure?.file)
+        return undefined;
+    let local;
+    if (failure.file.startsWith(MODELS_PREFIX) && sources.modelDir) {
+        local = node_path__WEBPACK_IMPORTED_MODULE_1__.join(sources.modelDir, failure.file.slice(MODELS_PREFIX.length));
+    }
+    else if (sources.codeDir) {
+        local = node_path__WEBPACK_IMPORTED_MODULE_1__.join(sources.codeDir, failure.file);
+    }
+    const file = local && workspaceRelative(sources.workspace, local);
+    if (!file)
+        return undefined;
+    return { title: pythonTitle(failure), file, startLine: failure.line };
+}
+/** PEP 503 normalisation: pip treats `Tiny_Linear` and `tiny-linear` as one project. */
+function normalizeProjectName(name) {
+    return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+function projectName(requirement) {
+    return normalizeProjectName(requirement.trim().split(/[\s<>=!~;[@(,]/)[0]);
+}
+/** The line of the requirements file that asks for the project pip could not resolve. */
+function requirementsAnnotation(sources, requirement) {
+    if (!sources.requirements)
+        return undefined;
+    const wanted = projectName(requirement);
+    const lines = node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(sources.requirements, 'utf8').split(/\r?\n/);
+    const index = lines.findIndex((line) => {
+        const text = line.replace(/(^|\s)#.*$/, '').trim();
+        return text !== '' && !text.startsWith('-') && projectName(text) === wanted;
+    });
+    const file = workspaceRelative(sources.workspace, sources.requirements);
+    if (!file)
+        return undefined;
+    return {
+        title: `pip could not resolve ${requirement}`,
+        file,
+        startLine: index >= 0 ? index + 1 : undefined,
+    };
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/**
+ * The line of the running workflow file that names an apt package. GITHUB_WORKFLOW_REF is
+ * `owner/repo/.github/workflows/file.yml@ref`; the file is read from the checkout, and only when
+ * the workflow belongs to the checked-out repository.
+ */
+function workflowAnnotation(value, title, workspace, env = process.env) {
+    const ref = env.GITHUB_WORKFLOW_REF;
+    const repository = env.GITHUB_REPOSITORY;
+    if (!ref || !repository || !ref.startsWith(`${repository}/`))
+        return { title };
+    const relative = ref.slice(repository.length + 1).replace(/@[^@]*$/, '');
+    const file = node_path__WEBPACK_IMPORTED_MODULE_1__.join(workspace, relative);
+    if (!workspaceRelative(workspace, file))
+        return { title };
+    // Package names hold '+', '-' and '.': a match must not be part of a longer name.
+    const word = new RegExp(`(^|[^a-z0-9+.-])${escapeRegExp(value)}($|[^a-z0-9+.-])`);
+    const index = node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(file, 'utf8')
+        .split(/\r?\n/)
+        .findIndex((line) => word.test(line));
+    return index < 0 ? { title, file: relative } : { title, file: relative, startLine: index + 1 };
+}
+/**
+ * The annotation for a failure of the main step, as precise as the failure allows. Never
+ * throws: it runs while the step is failing, and a file it cannot read only costs precision.
+ */
+function annotationFor(error, sources, python) {
+    if (!sources)
+        return undefined;
+    try {
+        if (python)
+            return pythonAnnotation(python, sources);
+        if (!(error instanceof BuildFailure) || !error.culprit)
+            return undefined;
+        const { input, value } = error.culprit;
+        if (input === _step_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Input */ .pd.Requirements)
+            return requirementsAnnotation(sources, value);
+        return workflowAnnotation(value, `apt has no package ${value}`, sources.workspace);
+    }
+    catch {
+        return undefined;
+    }
+}
+
+
+/***/ }),
+
+/***/ 3933:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   C6: () => (/* binding */ printInert),
+/* harmony export */   Kp: () => (/* binding */ showFolded),
+/* harmony export */   Om: () => (/* binding */ endOpenRelays),
+/* harmony export */   sd: () => (/* binding */ startRelay)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3838);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
+// Printing text we do not control (build output, the container's log, a file name, an input's
+// value, a registry's message) into the job log. While it is relayed, workflow commands are
+// switched off with a one-time token, so a line such as "::set-output name=image::evil" printed
+// by user code is shown, not obeyed.
+//
+// How actions/runner reads a line (ActionCommand.cs, ActionCommandManager.cs, OutputManager.cs):
+// a line ends at LF, CR or CR LF; it is a command if, after leading whitespace, it starts
+// `::name...::`, or else if it holds `##[name...]` anywhere (the legacy form). A line with
+// neither `::` nor `##[` is never looked at. The v2 form is tried first, so a valid
+// `::warning::...` line obeys nothing in its data, and @actions/core escapes CR and LF there:
+// text passed to core.warning/error/notice/debug or as a group title needs nothing more (and a
+// stop-commands span would switch the warning itself off). Text on a line of its own does.
+
+
+
+// Relays still open: a signal's warning must end them first, or the runner would show it as
+// plain text instead of obeying it.
+const openRelays = new Set();
+function startRelay() {
+    const token = `extend-azureml-image-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_1__.randomUUID)()}`;
+    process.stdout.write(`::stop-commands::${token}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}`);
+    const relay = {
+        line(text) {
+            // Once ended (by a signal), text we do not control could be obeyed: it is dropped.
+            if (openRelays.has(relay))
+                process.stdout.write(`${text}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}`);
+        },
+        end() {
+            if (!openRelays.delete(relay))
+                return;
+            process.stdout.write(`::${token}::${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}`);
+        },
+    };
+    openRelays.add(relay);
+    return relay;
+}
+/** Ends every open relay, so that workflow commands written next are obeyed again. */
+function endOpenRelays() {
+    for (const relay of [...openRelays])
+        relay.end();
+}
+const LINE_BREAK = /\r\n|\r|\n/;
+function relayLines(lines) {
+    const relay = startRelay();
+    try {
+        for (const line of lines)
+            relay.line(line);
+    }
+    finally {
+        relay.end();
+    }
+}
+/**
+ * The one way to print text that a user, a pull request or a tool controls on lines of its own
+ * (core.info would let the runner obey it): shown as it is, never obeyed. Text that cannot
+ * look like a command is printed plainly, so the log carries no stop-commands noise for it.
+ */
+function printInert(text) {
+    if (text.includes('::') || text.includes('##['))
+        relayLines(text.split(LINE_BREAK));
+    else
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(text);
+}
+/** Prints `text` in a folded group with workflow commands switched off. */
+async function showFolded(title, text) {
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__.group(title, async () => relayLines(text.replace(/\s+$/, '').split(LINE_BREAK)));
+}
+
+
+/***/ })
+
+};
