@@ -14,4 +14,9 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  {
+    // The orchestrator reads like the log, one call per stage: a longer one is doing a stage's work.
+    files: ['src/pipeline.ts'],
+    rules: { 'max-lines-per-function': ['error', { max: 80, skipComments: true }] },
+  },
 )

@@ -2,7 +2,7 @@
 // tags, and every derived name is one the real docker CLI tags with.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { runAction } from '../../scripts/run-action.mjs'
-import { defaultTag } from '../../src/pipeline.js'
+import { defaultTag } from '../../src/plan/default-tag.js'
 import { builderEnvironments } from '../helpers/builders.js'
 import {
   dockerStatus,

@@ -6,7 +6,7 @@ import { stageContexts } from '../../src/plan/build-context.js'
 import { codeSnapshot, modelSnapshot } from '../../src/inputs/code-snapshot.js'
 import { contentHash, treeDigest } from '../../src/plan/content-hash.js'
 import { collectRequirements } from '../../src/inputs/requirements-files.js'
-import { defaultTag } from '../../src/pipeline.js'
+import { defaultTag } from '../../src/plan/default-tag.js'
 
 let dir: string
 beforeEach(() => {

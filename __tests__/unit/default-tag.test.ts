@@ -2,8 +2,7 @@
 // characters, not '.' or '..'.
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { defaultTagName } from '../../src/plan/default-tag.js'
-import { defaultTag } from '../../src/pipeline.js'
+import { defaultTag, defaultTagName } from '../../src/plan/default-tag.js'
 import { parseReference } from '../../src/docker/reference.js'
 
 // Docker's path component (distribution/reference), written out here rather than imported.

@@ -15,7 +15,7 @@ import {
   type DockerfilePlan,
 } from '../../src/plan/dockerfile.js'
 import { checkAptPackage, checkEnv, checkLabels, getInputs } from '../../src/inputs/inputs.js'
-import { baseUserOrDefault } from '../../src/pipeline.js'
+import { baseUserOrDefault } from '../../src/plan/plan.js'
 import { parseReference } from '../../src/docker/reference.js'
 import { asParsed, comments, instructions, lintProblems } from '../helpers/dockerfile-check.js'
 import { clearInputs, setInputs } from '../helpers/inputs-env.js'

@@ -33068,7 +33068,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3822);
+/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(581);
 // Entry point of the command line (`npx extend-azureml-image`, `node dist/cli.js`): the action's
 // pipeline run on this machine. See src/cli/ and the README's "Run it locally (CLI)".
 
@@ -33085,7 +33085,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3822:
+/***/ 581:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35724,8 +35724,8 @@ function setSmokeTestFailureOutputs(failure) {
     setScoreOutputs(failure.result.cases);
 }
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/plan/dockerfile.ts
 // Renders the Dockerfile that extends the prebuilt image. Pure: the same plan gives the same
 // text. User text reaches it only as validated apt entries (and the architectures they name),
@@ -35901,162 +35901,103 @@ function renderApplicationDockerfile(plan, from) {
     return render([[HEADER, `FROM ${from}`], ...user, ...applicationBlocks(plan)]);
 }
 
-;// CONCATENATED MODULE: ./src/plan/build-context.ts
-// Stages the build context: only what the Dockerfile copies, never the whole workspace. Files are
-// hard-linked where the file system allows it (no data copied, so a large model costs nothing),
-// and copied otherwise. Symlinks to files are staged as the file they point to. Code and model
-// are staged as their snapshots take them (code-snapshot.ts): no `.git`, nothing ignored.
+;// CONCATENATED MODULE: ./src/plan/same-build.ts
+// Whether the image under the default tag is already this very build, so that nothing needs
+// building. The tag is a digest of every input (code, model, requirements, apt packages, env,
+// labels, base image name), and the image carries a digest of the Dockerfile it was built from
+// and of the id of the image that Dockerfile starts from: an action version that writes another
+// Dockerfile, or a base or dependencies image that changed, never reuses an older image.
 
 
 
-
-function stageFile(source, target) {
-    external_node_fs_.mkdirSync(external_node_path_.dirname(target), { recursive: true });
-    const real = external_node_fs_.realpathSync(source);
-    try {
-        external_node_fs_.linkSync(real, target);
-    }
-    catch (error) {
-        // Across file systems (EXDEV) or where links are not allowed: fall back to a copy.
-        const code = error.code;
-        if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'EMLINK')
-            throw error;
-        external_node_fs_.copyFileSync(real, target);
-    }
-}
-function stageTree(snapshot, targetDir) {
-    external_node_fs_.mkdirSync(targetDir, { recursive: true });
-    for (const entry of snapshot.entries) {
-        const source = external_node_path_.join(snapshot.root, entry.path);
-        const target = external_node_path_.join(targetDir, entry.path);
-        if (entry.kind === 'dir')
-            external_node_fs_.mkdirSync(target, { recursive: true });
-        else
-            stageFile(source, target);
-    }
-}
 /**
- * The requirements file and what its lines name, each at its workspace path. Folders first: a
- * requirements file inside a staged folder is then replaced by its own staged text (unlinked
- * first, so the workspace's file is never written through the hard link).
+ * `from` is what the Dockerfile's FROM names, and `fromId` that image's id now: a base image
+ * rebuilt under the same name with other settings (env, command) and the same layers is another
+ * recipe.
  */
-function stageRequirements(files, targetDir) {
-    external_node_fs_.mkdirSync(targetDir, { recursive: true });
-    for (const entry of files.entries.filter(({ kind }) => kind === 'dir')) {
-        stageTree(wholeTreeSnapshot(entry.source), external_node_path_.join(targetDir, entry.position));
-    }
-    for (const entry of files.entries.filter(({ kind }) => kind === 'file')) {
-        const target = external_node_path_.join(targetDir, entry.position);
-        external_node_fs_.rmSync(target, { force: true });
-        if (entry.text === undefined)
-            stageFile(entry.source, target);
-        else {
-            external_node_fs_.mkdirSync(external_node_path_.dirname(target), { recursive: true });
-            external_node_fs_.writeFileSync(target, entry.text);
-        }
-    }
-}
-/**
- * Stages the two build contexts under `root`: `dependencies/` (the requirements files) and
- * `application/` (model and code), each holding only what its Dockerfile copies.
- */
-function stageContexts(root, sources) {
-    const staged = {
-        dependencies: external_node_path_.join(root, StagedContext.dependencies),
-        application: external_node_path_.join(root, StagedContext.application),
-    };
-    external_node_fs_.mkdirSync(staged.dependencies, { recursive: true });
-    external_node_fs_.mkdirSync(staged.application, { recursive: true });
-    if (sources.requirementFiles) {
-        stageRequirements(sources.requirementFiles, external_node_path_.join(staged.dependencies, ContextPath.requirements));
-    }
-    if (sources.modelSnapshot) {
-        stageTree(sources.modelSnapshot, external_node_path_.join(staged.application, ContextPath.model));
-    }
-    if (sources.codeSnapshot) {
-        stageTree(sources.codeSnapshot, external_node_path_.join(staged.application, ContextPath.code));
-    }
-    return staged;
-}
-const StagedContext = { dependencies: 'dependencies', application: 'application' };
-/** COPY sources for the standalone Dockerfile, whose context is the root of both. */
-const STANDALONE_SOURCES = {
-    requirements: `${StagedContext.dependencies}/${ContextPath.requirements}`,
-    model: `${StagedContext.application}/${ContextPath.model}`,
-    code: `${StagedContext.application}/${ContextPath.code}`,
-};
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/plan/content-hash.ts
-// A digest of every build input, for the default tag: the same inputs give the same tag, and
-// legs of a matrix with different base images never collide.
-
-
-
-async function fileDigest(file) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of external_node_fs_.createReadStream(file))
-        hash.update(chunk);
-    return hash.digest('hex');
-}
-/**
- * Digest of a directory tree as COPY puts it in the image: sorted relative paths of directories
- * (empty ones are copied too) and files, each file's permission bits and content. Only what the
- * snapshot takes counts (code-snapshot.ts): a file left out changes neither the image nor this.
- * The default tag names an image the action may reuse without building (same-build.ts), so
- * whatever changes the copied tree must change this digest.
- */
-async function treeDigest(snapshot) {
-    const entries = [...snapshot.entries].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for (const entry of entries) {
-        // A staged directory gets the runner's default mode, whatever the source's: only its path
-        // counts. A file is staged as (a link to) the file itself, symlinks followed: its mode counts.
-        if (entry.kind === 'dir')
-            hash.update(`${entry.path}/\0d\n`);
-        else {
-            const full = external_node_path_.join(snapshot.root, entry.path);
-            const mode = (external_node_fs_.statSync(full).mode & 0o7777).toString(8);
-            hash.update(`${entry.path}\0${mode}\0${await fileDigest(full)}\n`);
-        }
-    }
-    return hash.digest('hex');
-}
-/** Hashes a JSON-able description, files given as paths and trees as snapshots to digest. */
-async function contentHash(description, files, trees) {
-    const digests = {};
-    for (const [name, file] of Object.entries(files)) {
-        digests[name] = file ? await fileDigest(file) : null;
-    }
-    for (const [name, snapshot] of Object.entries(trees)) {
-        digests[name] = snapshot ? await treeDigest(snapshot) : null;
-    }
-    return (0,external_node_crypto_.createHash)('sha256')
-        .update(JSON.stringify({ scheme: 2, description, digests }))
+function applicationRecipe(plan, from, fromId) {
+    const digest = (0,external_node_crypto_.createHash)('sha256')
+        .update(JSON.stringify({ dockerfile: renderApplicationDockerfile(plan, from), fromId }))
         .digest('hex');
+    const labels = [...plan.labels, { key: constants/* RECIPE_LABEL */.uP, value: digest }];
+    return { text: renderApplicationDockerfile({ ...plan, labels }, from), digest };
+}
+/** Built from the same recipe, on exactly the layers of the image it starts from. */
+function isSameBuild(image, recipeDigest, from) {
+    return (image !== undefined &&
+        image.labels[constants/* RECIPE_LABEL */.uP] === recipeDigest &&
+        image.layers.length >= from.layers.length &&
+        from.layers.every((layer, index) => image.layers[index] === layer));
 }
 
-;// CONCATENATED MODULE: ./src/plan/default-tag.ts
-// The image name of the default tag, from the repository name. GitHub allows names docker does
-// not (`My..Repo`, `foo_-bar`, `a___b`, `.github`): the name is mapped onto docker's grammar,
-// and checked with the same parser as every other reference, before anything is built.
+// EXTERNAL MODULE: ./src/docker/docker-errors.ts
+var docker_errors = __nccwpck_require__(4236);
+;// CONCATENATED MODULE: ./src/build/build-image.ts
+// One docker build, its log folded and relayed inert (it prints what the user's files and
+// packages print); a failure carries the end of the log. The image id is read from --iidfile.
 
 
-const FALLBACK_NAME = 'extend-azureml-image';
-// What docker allows between two alphanumeric runs of a path component.
-const SEPARATOR = /^(?:[._]|__|-+)$/;
-/** A path component for `owner/name` (or `name`); a name that is already one is kept as it is. */
-function default_tag_defaultTagName(repository) {
-    const name = (repository?.split('/').pop() ?? '')
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, (run) => (SEPARATOR.test(run) ? run : '-'))
-        .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
-    const derived = name || FALLBACK_NAME;
-    if (parseReference(derived)?.name !== derived) {
-        throw new Error(`The repository name ${JSON.stringify(repository)} gives no valid image name for the default tag: set '${constants/* Input */.pd.Tags}'`);
+
+
+
+const BUILD_LOG_LINES_IN_MESSAGE = 30;
+async function buildImage(docker, title, request, workDir) {
+    const iidFile = external_node_path_.join(workDir, `${external_node_path_.basename(request.dockerfile)}.iid`);
+    const recent = [];
+    const build = await core.group(title, async () => {
+        const relay = (0,inert_log/* startRelay */.sd)();
+        try {
+            return await docker.build({ ...request, iidFile }, (line) => {
+                relay.line(line);
+                recent.push(line);
+                if (recent.length > BUILD_LOG_LINES_IN_MESSAGE)
+                    recent.shift();
+            });
+        }
+        finally {
+            relay.end();
+        }
+    });
+    if (build.exitCode !== 0)
+        throw (0,docker_errors/* buildFailure */.He)(title, build, recent);
+    return external_node_fs_.readFileSync(iidFile, 'utf8').trim();
+}
+
+;// CONCATENATED MODULE: ./src/build/build-application.ts
+// The Build stage: the application image on the dependencies (or the base) image, or nothing at
+// all when the default tag already holds this very build (plan/same-build.ts).
+
+
+
+
+
+async function buildApplication(docker, request) {
+    const { plan, from, tags, previous } = request;
+    const application = applicationRecipe(plan, from.reference, from.id);
+    if (from.found && isSameBuild(previous, application.digest, from.found)) {
+        (0,inert_log/* printInert */.C6)(`${tags[0]} already holds this build (${previous.id}): the same inputs and recipe, on ${from.reference}. Nothing to build.`);
+        return { imageId: previous.id, reused: true, inspected: Promise.resolve(previous) };
     }
-    return derived;
+    const dockerfile = external_node_path_.join(request.workDir, 'application.Dockerfile');
+    external_node_fs_.writeFileSync(dockerfile, application.text);
+    const started = Date.now();
+    const imageId = await buildImage(docker, `Build ${tags[0]}`, {
+        builder: request.builder,
+        dockerfile,
+        context: request.contexts.application,
+        tags,
+        secrets: [],
+        buildArgs: [],
+    }, request.workDir);
+    const buildMs = Date.now() - started;
+    (0,inert_log/* printInert */.C6)(`Built ${imageId} as ${tags.join(', ')}`);
+    // Only for the summary's sizes: asked while the smoke test runs.
+    return {
+        imageId,
+        reused: false,
+        buildMs,
+        inspected: docker.localImage(imageId).catch(() => undefined),
+    };
 }
 
 ;// CONCATENATED MODULE: external "node:stream/consumers"
@@ -36235,6 +36176,65 @@ async function checkDependenciesArchive(file, expected) {
     if (config === undefined)
         throw new UnfitArchiveError(`the image config is not in the archive`);
     checkLayers(configName, config, expected.baseLayers);
+}
+
+;// CONCATENATED MODULE: ./src/plan/content-hash.ts
+// A digest of every build input, for the default tag: the same inputs give the same tag, and
+// legs of a matrix with different base images never collide.
+
+
+
+async function fileDigest(file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of external_node_fs_.createReadStream(file))
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+/**
+ * Digest of a directory tree as COPY puts it in the image: sorted relative paths of directories
+ * (empty ones are copied too) and files, each file's permission bits and content. Only what the
+ * snapshot takes counts (code-snapshot.ts): a file left out changes neither the image nor this.
+ * The default tag names an image the action may reuse without building (same-build.ts), so
+ * whatever changes the copied tree must change this digest.
+ */
+async function treeDigest(snapshot) {
+    const entries = [...snapshot.entries].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for (const entry of entries) {
+        // A staged directory gets the runner's default mode, whatever the source's: only its path
+        // counts. A file is staged as (a link to) the file itself, symlinks followed: its mode counts.
+        if (entry.kind === 'dir')
+            hash.update(`${entry.path}/\0d\n`);
+        else {
+            const full = external_node_path_.join(snapshot.root, entry.path);
+            const mode = (external_node_fs_.statSync(full).mode & 0o7777).toString(8);
+            hash.update(`${entry.path}\0${mode}\0${await fileDigest(full)}\n`);
+        }
+    }
+    return hash.digest('hex');
+}
+/** Hashes a JSON-able description, files given as paths and trees as snapshots to digest. */
+async function contentHash(description, files, trees) {
+    const digests = {};
+    for (const [name, file] of Object.entries(files)) {
+        digests[name] = file ? await fileDigest(file) : null;
+    }
+    for (const [name, snapshot] of Object.entries(trees)) {
+        digests[name] = snapshot ? await treeDigest(snapshot) : null;
+    }
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(JSON.stringify({ scheme: 2, description, digests }))
+        .digest('hex');
+}
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./src/step/temp-root.ts
+// Where the step's own files go: the runner's per-job temp dir when there is one (removed with
+// the job), the system's otherwise. One rule, so the work dir and the cache archive agree.
+
+function tempRoot() {
+    return process.env.RUNNER_TEMP || external_node_os_.tmpdir();
 }
 
 // EXTERNAL MODULE: external "node:zlib"
@@ -36427,6 +36427,7 @@ async function writeArchiveWithoutBase(saved, baseLayers, destination) {
 
 
 
+
 const DEPENDENCIES_REPOSITORY = 'extend-azureml-image/dependencies';
 // v2: the key covers every staged requirements file (includes, local packages), not the top one.
 const CACHE_KEY_PREFIX = 'extend-azureml-image-deps-v2-';
@@ -36460,8 +36461,7 @@ function dependenciesTag(key) {
 }
 /** Where the archive lives: a path that is the same on every run, as the cache requires. */
 function archivePath(key) {
-    const root = process.env.RUNNER_TEMP || '/tmp';
-    return external_node_path_.join(root, `extend-azureml-image-cache-${key}`, 'dependencies.tar');
+    return external_node_path_.join(tempRoot(), `extend-azureml-image-cache-${key}`, 'dependencies.tar');
 }
 function message(error) {
     return error instanceof Error ? error.message : String(error);
@@ -36557,8 +36557,42 @@ async function uploadDependencies(imageCache, key, archive) {
     }
 }
 
-// EXTERNAL MODULE: ./src/docker/docker-errors.ts
-var docker_errors = __nccwpck_require__(4236);
+;// CONCATENATED MODULE: ./src/dependencies/cache-save.ts
+// Saving freshly built dependencies to the cache. The archive (`docker save`, without the base
+// layers) is written while the application is built and tested; it is uploaded ("Save the
+// dependencies to the cache") only if that image passes, and stopped and removed otherwise.
+
+
+/**
+ * Starts the archive of the dependencies built now under `key`. Without a cache service (a
+ * local run, a runner without one) there is nothing to save to: no `docker save` either.
+ */
+async function startCacheSave(docker, imageCache, key, base) {
+    if (!key || !imageCache || !(await imageCache.available()))
+        return undefined;
+    const stop = new AbortController();
+    const archiving = archiveDependencies(docker, key, base, stop.signal);
+    return {
+        async save() {
+            core.info('Waiting for the archive of the dependencies (docker save) to end');
+            const archive = await archiving;
+            if (!archive)
+                return undefined;
+            const bytes = await core.group('Save the dependencies to the cache', () => uploadDependencies(imageCache, key, archive));
+            if (bytes !== undefined)
+                core.info(`Saved ${(bytes / 1024 / 1024).toFixed(1)} MiB`);
+            return bytes;
+        },
+        async discard() {
+            // After a failure the archive is not wanted: stop `docker save` (minutes for a multi-GB
+            // base) instead of waiting for it. After a pass it has ended already.
+            stop.abort();
+            await archiving;
+            discardArchive(key);
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/plan/pip-config.ts
 // Private pip indexes: what pip needs (index, extra indexes, trusted plain-http hosts) as a pip
 // config file for a BuildKit secret, or as build args for the legacy builder, which has no
@@ -36610,6 +36644,306 @@ function pipBuildArgs(indexes) {
     if (hosts.length > 0)
         args.push({ key: 'PIP_TRUSTED_HOST', value: hosts.join(' ') });
     return args;
+}
+/** The indexes the inputs name. */
+function pipIndexesOf(inputs) {
+    return { indexUrl: inputs.pipIndexUrl, extraIndexUrls: inputs.pipExtraIndexUrls };
+}
+/** How the indexes reach pip: a BuildKit secret, or build args on the legacy builder. */
+function pipConfigMode(inputs, builder) {
+    if (!inputs.requirements || !hasPipIndexes(pipIndexesOf(inputs)))
+        return 'none';
+    return builder === 'legacy' ? 'build-args' : 'secret';
+}
+function withoutCredentials(url) {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+}
+/** Index URLs without credentials: where packages come from is part of what they are. */
+function publicIndexes(inputs) {
+    return urls(pipIndexesOf(inputs)).map(withoutCredentials);
+}
+
+;// CONCATENATED MODULE: ./src/dependencies/get-dependencies.ts
+// The "Build the dependencies" stage: the dependencies image from the daemon, from the cache, or
+// built now. Pip indexes reach the build as a secret or build args, never ENV.
+
+
+
+
+
+
+
+async function getDependencies(docker, imageCache, request) {
+    const { inputs, plan, base } = request;
+    const started = Date.now();
+    const key = await dependenciesKey(base, {
+        aptPackages: inputs.aptPackages,
+        requirements: request.requirements,
+        pipIndexes: publicIndexes(inputs),
+        pipConfig: plan.pipConfig,
+    });
+    const reference = dependenciesTag(key);
+    const found = await findDependencies(docker, imageCache, key, base);
+    if (found) {
+        core.info(`Dependencies: ${reference}, ${found.source === 'daemon' ? 'already in the daemon' : 'restored from the cache'}`);
+        return {
+            from: { reference, id: found.image.id, found: found.image },
+            source: found.source,
+            ms: Date.now() - started,
+        };
+    }
+    const id = await buildDependencies(docker, request, key);
+    return { from: { reference, id }, source: 'built', builtKey: key, ms: Date.now() - started };
+}
+async function buildDependencies(docker, request, key) {
+    const { inputs, plan, workDir } = request;
+    const dockerfile = external_node_path_.join(workDir, 'dependencies.Dockerfile');
+    external_node_fs_.writeFileSync(dockerfile, renderDependenciesDockerfile(plan));
+    const secretsDir = external_node_path_.join(workDir, 'secrets');
+    const secrets = [];
+    if (plan.pipConfig === 'secret') {
+        external_node_fs_.mkdirSync(secretsDir, { mode: 0o700 });
+        const file = external_node_path_.join(secretsDir, PIP_CONFIG_SECRET_ID);
+        external_node_fs_.writeFileSync(file, renderPipConf(pipIndexesOf(inputs)), { mode: 0o600 });
+        secrets.push({ id: PIP_CONFIG_SECRET_ID, file });
+    }
+    try {
+        return await buildImage(docker, 'Build the dependencies (apt, pip)', {
+            builder: request.builder,
+            dockerfile,
+            context: request.contexts.dependencies,
+            tags: [dependenciesTag(key)],
+            network: inputs.network,
+            secrets,
+            buildArgs: plan.pipConfig === 'build-args' ? pipBuildArgs(pipIndexesOf(inputs)) : [],
+        }, workDir);
+    }
+    finally {
+        external_node_fs_.rmSync(secretsDir, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/plan/build-context.ts
+// Stages the build context: only what the Dockerfile copies, never the whole workspace. Files are
+// hard-linked where the file system allows it (no data copied, so a large model costs nothing),
+// and copied otherwise. Symlinks to files are staged as the file they point to. Code and model
+// are staged as their snapshots take them (code-snapshot.ts): no `.git`, nothing ignored.
+
+
+
+
+function stageFile(source, target) {
+    external_node_fs_.mkdirSync(external_node_path_.dirname(target), { recursive: true });
+    const real = external_node_fs_.realpathSync(source);
+    try {
+        external_node_fs_.linkSync(real, target);
+    }
+    catch (error) {
+        // Across file systems (EXDEV) or where links are not allowed: fall back to a copy.
+        const code = error.code;
+        if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'EMLINK')
+            throw error;
+        external_node_fs_.copyFileSync(real, target);
+    }
+}
+function stageTree(snapshot, targetDir) {
+    external_node_fs_.mkdirSync(targetDir, { recursive: true });
+    for (const entry of snapshot.entries) {
+        const source = external_node_path_.join(snapshot.root, entry.path);
+        const target = external_node_path_.join(targetDir, entry.path);
+        if (entry.kind === 'dir')
+            external_node_fs_.mkdirSync(target, { recursive: true });
+        else
+            stageFile(source, target);
+    }
+}
+/**
+ * The requirements file and what its lines name, each at its workspace path. Folders first: a
+ * requirements file inside a staged folder is then replaced by its own staged text (unlinked
+ * first, so the workspace's file is never written through the hard link).
+ */
+function stageRequirements(files, targetDir) {
+    external_node_fs_.mkdirSync(targetDir, { recursive: true });
+    for (const entry of files.entries.filter(({ kind }) => kind === 'dir')) {
+        stageTree(wholeTreeSnapshot(entry.source), external_node_path_.join(targetDir, entry.position));
+    }
+    for (const entry of files.entries.filter(({ kind }) => kind === 'file')) {
+        const target = external_node_path_.join(targetDir, entry.position);
+        external_node_fs_.rmSync(target, { force: true });
+        if (entry.text === undefined)
+            stageFile(entry.source, target);
+        else {
+            external_node_fs_.mkdirSync(external_node_path_.dirname(target), { recursive: true });
+            external_node_fs_.writeFileSync(target, entry.text);
+        }
+    }
+}
+/**
+ * Stages the two build contexts under `root`: `dependencies/` (the requirements files) and
+ * `application/` (model and code), each holding only what its Dockerfile copies.
+ */
+function stageContexts(root, sources) {
+    const staged = {
+        dependencies: external_node_path_.join(root, StagedContext.dependencies),
+        application: external_node_path_.join(root, StagedContext.application),
+    };
+    external_node_fs_.mkdirSync(staged.dependencies, { recursive: true });
+    external_node_fs_.mkdirSync(staged.application, { recursive: true });
+    if (sources.requirementFiles) {
+        stageRequirements(sources.requirementFiles, external_node_path_.join(staged.dependencies, ContextPath.requirements));
+    }
+    if (sources.modelSnapshot) {
+        stageTree(sources.modelSnapshot, external_node_path_.join(staged.application, ContextPath.model));
+    }
+    if (sources.codeSnapshot) {
+        stageTree(sources.codeSnapshot, external_node_path_.join(staged.application, ContextPath.code));
+    }
+    return staged;
+}
+const StagedContext = { dependencies: 'dependencies', application: 'application' };
+/** COPY sources for the standalone Dockerfile, whose context is the root of both. */
+const STANDALONE_SOURCES = {
+    requirements: `${StagedContext.dependencies}/${ContextPath.requirements}`,
+    model: `${StagedContext.application}/${ContextPath.model}`,
+    code: `${StagedContext.application}/${ContextPath.code}`,
+};
+/** The staged requirements folder and the top file in it, for the digests. */
+function stagedRequirements(inputs, contexts) {
+    if (!inputs.requirementFiles)
+        return undefined;
+    const folder = external_node_path_.join(contexts.dependencies, ContextPath.requirements);
+    return { folder, file: inputs.requirementFiles.top };
+}
+
+;// CONCATENATED MODULE: ./src/plan/plan.ts
+
+// A user as docker prints it: name or uid, optional group. Anything else is not trusted into
+// the Dockerfile's USER line.
+const USER = /^[A-Za-z0-9_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/;
+/** The user the image ends as: the base image's own, never root (`0`, `00`, `root:x` ...). */
+function baseUserOrDefault(user) {
+    if (user === '' || /^(root|0+)(:|$)/.test(user))
+        return constants/* Contract */.NZ.defaultUser;
+    if (!USER.test(user)) {
+        throw new Error(`The base image's user "${user}" is not a user name docker accepts`);
+    }
+    return user;
+}
+/** OCI labels from the GitHub context; the user's labels win on the same key. */
+function imageLabels(inputs, env = process.env) {
+    const labels = new Map();
+    if (env.GITHUB_REPOSITORY) {
+        labels.set('org.opencontainers.image.source', `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}`);
+    }
+    if (env.GITHUB_SHA)
+        labels.set('org.opencontainers.image.revision', env.GITHUB_SHA);
+    labels.set('org.opencontainers.image.base.name', inputs.baseImage);
+    for (const { key, value } of inputs.labels)
+        labels.set(key, value);
+    return [...labels].map(([key, value]) => ({ key, value }));
+}
+function makePlan(inputs, facts) {
+    return {
+        baseImage: inputs.baseImage,
+        user: facts.user,
+        aptPackages: inputs.aptPackages,
+        requirements: inputs.requirements !== undefined,
+        requirementsFile: inputs.requirementFiles?.top,
+        pipConfig: facts.pipConfig,
+        model: inputs.modelDir !== undefined,
+        code: inputs.codeDir !== undefined,
+        entryScript: inputs.entryScript,
+        env: inputs.env,
+        labels: facts.labels,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/plan/default-tag.ts
+
+
+
+
+
+const FALLBACK_NAME = 'extend-azureml-image';
+// What docker allows between two alphanumeric runs of a path component.
+const SEPARATOR = /^(?:[._]|__|-+)$/;
+/** A path component for `owner/name` (or `name`); a name that is already one is kept as it is. */
+function defaultTagName(repository) {
+    const name = (repository?.split('/').pop() ?? '')
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, (run) => (SEPARATOR.test(run) ? run : '-'))
+        .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+    const derived = name || FALLBACK_NAME;
+    if (parseReference(derived)?.name !== derived) {
+        throw new Error(`The repository name ${JSON.stringify(repository)} gives no valid image name for the default tag: set '${constants/* Input */.pd.Tags}'`);
+    }
+    return derived;
+}
+/** name:tag from the repository name and a digest of every build input. */
+function defaultTag(hash, repository = process.env.GITHUB_REPOSITORY) {
+    return `${defaultTagName(repository)}:${hash.slice(0, 16)}`;
+}
+/** The tags to build: the user's, or the default tag, a digest of every build input. */
+async function imageTags(inputs, labels, requirements) {
+    if (inputs.tags.length > 0)
+        return inputs.tags;
+    // Checked before the digest reads every file: a name docker refuses fails here, not later.
+    const name = defaultTagName(process.env.GITHUB_REPOSITORY);
+    const hash = await contentHash({
+        baseImage: inputs.baseImage,
+        aptPackages: inputs.aptPackages,
+        entryScript: inputs.entryScript ?? null,
+        env: inputs.env,
+        labels,
+        pipIndexes: publicIndexes(inputs),
+        requirementsFile: requirements?.file ?? null,
+    }, {}, {
+        requirements: requirements && wholeTreeSnapshot(requirements.folder),
+        code: inputs.codeSnapshot,
+        model: inputs.modelSnapshot,
+    });
+    return [`${name}:${hash.slice(0, 16)}`];
+}
+
+;// CONCATENATED MODULE: ./src/plan/prepare.ts
+// The Prepare stage: stage the contexts, ask the engine what it is and what it holds, digest the
+// inputs for the default tag, all at once; refuse what no daemon state could make right.
+
+
+
+
+
+
+
+async function prepare(inputs, docker, workDir) {
+    return core.group('Prepare', async () => {
+        const labels = imageLabels(inputs);
+        // Staged first: the digests cover the staged requirements (every file their lines name).
+        const contexts = stageContexts(workDir, inputs);
+        const requirements = stagedRequirements(inputs, contexts);
+        // The docker checks, the base image lookup and the input digest do not wait on each other.
+        const [engine, builder, baseInDaemon, tags] = await Promise.all([
+            inputs.build ? docker.serverVersion() : undefined,
+            inputs.build ? docker.builder() : undefined,
+            inputs.build ? docker.localImage(inputs.baseImage) : undefined,
+            imageTags(inputs, labels, requirements),
+        ]);
+        if (engine !== undefined && builder !== undefined) {
+            (0,inert_log/* printInert */.C6)(`Docker engine ${engine}`);
+            core.info(`Builder: ${builder === 'buildkit' ? 'BuildKit' : 'legacy builder'}`);
+        }
+        const pipConfig = pipConfigMode(inputs, builder);
+        // Refused whatever the daemon holds, so the same inputs never pass on one runner and fail
+        // on the next.
+        if (pipConfig === 'build-args')
+            pipBuildArgs(pipIndexesOf(inputs));
+        for (const line of snapshotLog(inputs.codeSnapshot, inputs.modelSnapshot))
+            core.info(line);
+        return { builder, baseInDaemon, tags, labels, pipConfig, contexts, requirements };
+    });
 }
 
 // EXTERNAL MODULE: ./src/docker/retry.ts
@@ -36747,35 +37081,6 @@ async function pushTags(docker, tags, options = {}) {
         pushed.push({ tag, digest });
     }
     return pushed;
-}
-
-;// CONCATENATED MODULE: ./src/plan/same-build.ts
-// Whether the image under the default tag is already this very build, so that nothing needs
-// building. The tag is a digest of every input (code, model, requirements, apt packages, env,
-// labels, base image name), and the image carries a digest of the Dockerfile it was built from
-// and of the id of the image that Dockerfile starts from: an action version that writes another
-// Dockerfile, or a base or dependencies image that changed, never reuses an older image.
-
-
-
-/**
- * `from` is what the Dockerfile's FROM names, and `fromId` that image's id now: a base image
- * rebuilt under the same name with other settings (env, command) and the same layers is another
- * recipe.
- */
-function applicationRecipe(plan, from, fromId) {
-    const digest = (0,external_node_crypto_.createHash)('sha256')
-        .update(JSON.stringify({ dockerfile: renderApplicationDockerfile(plan, from), fromId }))
-        .digest('hex');
-    const labels = [...plan.labels, { key: constants/* RECIPE_LABEL */.uP, value: digest }];
-    return { text: renderApplicationDockerfile({ ...plan, labels }, from), digest };
-}
-/** Built from the same recipe, on exactly the layers of the image it starts from. */
-function isSameBuild(image, recipeDigest, from) {
-    return (image !== undefined &&
-        image.labels[constants/* RECIPE_LABEL */.uP] === recipeDigest &&
-        image.layers.length >= from.layers.length &&
-        from.layers.every((layer, index) => image.layers[index] === layer));
 }
 
 // EXTERNAL MODULE: external "node:http"
@@ -37432,10 +37737,10 @@ function failureMessage(cases, failed) {
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline.ts
-// The whole job of the main step: plan the image from validated inputs, write the Dockerfiles
-// and contexts, get the dependencies image (daemon, cache or build), build the application on
-// it, smoke-test. It returns what later steps may use, and on any failure leaves nothing behind:
-// no container, no tag of an image that did not pass, no temp dir.
+// The whole job of the main step, one call per stage as the log shows them: Prepare, Build the
+// dependencies, Build, Smoke test, Push, Save the dependencies. It returns what later steps may
+// use, and on any failure leaves nothing behind: no container, no tag of an image that did not
+// pass, no temp dir.
 
 
 
@@ -37453,181 +37758,93 @@ function failureMessage(cases, failed) {
 
 
 
-// A user as docker prints it: name or uid, optional group. Anything else is not trusted into
-// the Dockerfile's USER line.
-const USER = /^[A-Za-z0-9_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/;
-const BUILD_LOG_LINES_IN_MESSAGE = 30;
-function baseUserOrDefault(user) {
-    if (user === '' || /^(root|0+)(:|$)/.test(user))
-        return constants/* Contract */.NZ.defaultUser;
-    if (!USER.test(user)) {
-        throw new Error(`The base image's user "${user}" is not a user name docker accepts`);
+async function runPipeline(inputs, docker, registry, imageCache) {
+    const workDir = external_node_fs_.mkdtempSync(external_node_path_.join(tempRoot(), 'extend-azureml-image-'));
+    registry.addDirectory(workDir);
+    const prepared = await prepare(inputs, docker, workDir);
+    const { builder, tags } = prepared;
+    const base = builder && (await localBase(docker, inputs.baseImage, prepared.baseInDaemon));
+    const user = base ? baseUserOrDefault(base.user) : await standaloneUser(docker, inputs);
+    const plan = makePlan(inputs, { user, pipConfig: prepared.pipConfig, labels: prepared.labels });
+    const result = initialResult(inputs, workDir, prepared.tags, builder, user);
+    if (!builder || !base) {
+        writeStandalone(result.dockerfile, plan);
+        registry.keepDirectory(workDir);
+        return result;
     }
-    return user;
-}
-/** name:tag from the repository name and a digest of every build input. */
-function defaultTag(hash, repository = process.env.GITHUB_REPOSITORY) {
-    return `${defaultTagName(repository)}:${hash.slice(0, 16)}`;
-}
-/** OCI labels from the GitHub context; the user's labels win on the same key. */
-function imageLabels(inputs, env = process.env) {
-    const labels = new Map();
-    if (env.GITHUB_REPOSITORY) {
-        labels.set('org.opencontainers.image.source', `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}`);
+    // A default tag is a digest of every input: the daemon may hold this very build under it
+    // already. Looked up while the dependencies are found.
+    const underTag = inputs.tags.length === 0 ? lookUp(docker, tags[0]) : undefined;
+    const stage = { ...prepared, inputs, plan, base, builder, workDir };
+    const dependencies = hasDependencies(plan)
+        ? await getDependencies(docker, imageCache, stage)
+        : undefined;
+    if (dependencies) {
+        result.dependencies = { source: dependencies.source, image: dependencies.from.reference };
+        result.timings.dependenciesMs = dependencies.ms;
     }
-    if (env.GITHUB_SHA)
-        labels.set('org.opencontainers.image.revision', env.GITHUB_SHA);
-    labels.set('org.opencontainers.image.base.name', inputs.baseImage);
-    for (const { key, value } of inputs.labels)
-        labels.set(key, value);
-    return [...labels].map(([key, value]) => ({ key, value }));
-}
-function pipIndexes(inputs) {
-    return { indexUrl: inputs.pipIndexUrl, extraIndexUrls: inputs.pipExtraIndexUrls };
-}
-function pipConfigMode(inputs, builder) {
-    if (!inputs.requirements || !hasPipIndexes(pipIndexes(inputs)))
-        return 'none';
-    return builder === 'legacy' ? 'build-args' : 'secret';
-}
-function withoutCredentials(url) {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-}
-function publicIndexes(inputs) {
-    const urls = [inputs.pipIndexUrl, ...inputs.pipExtraIndexUrls];
-    return urls.filter((url) => Boolean(url)).map(withoutCredentials);
-}
-/** The staged requirements folder and the top file in it, for the digests. */
-function stagedRequirements(inputs, contexts) {
-    if (!inputs.requirementFiles)
-        return undefined;
-    const folder = external_node_path_.join(contexts.dependencies, ContextPath.requirements);
-    return { folder, file: inputs.requirementFiles.top };
-}
-async function computeTags(inputs, labels, requirements) {
-    if (inputs.tags.length > 0)
-        return inputs.tags;
-    // Checked before the digest reads every file: a name docker refuses fails here, not later.
-    const name = default_tag_defaultTagName(process.env.GITHUB_REPOSITORY);
-    const hash = await contentHash({
-        baseImage: inputs.baseImage,
-        aptPackages: inputs.aptPackages,
-        entryScript: inputs.entryScript ?? null,
-        env: inputs.env,
-        labels,
-        pipIndexes: publicIndexes(inputs),
-        requirementsFile: requirements?.file ?? null,
-    }, {}, {
-        requirements: requirements && wholeTreeSnapshot(requirements.folder),
-        code: inputs.codeSnapshot,
-        model: inputs.modelSnapshot,
-    });
-    return [`${name}:${hash.slice(0, 16)}`];
-}
-function workRoot() {
-    return process.env.RUNNER_TEMP || external_node_os_.tmpdir();
-}
-/** Runs one docker build with its log folded and relayed inert; fails with the log's end. */
-async function buildImage(docker, title, request, workDir) {
-    const iidFile = external_node_path_.join(workDir, `${external_node_path_.basename(request.dockerfile)}.iid`);
-    const recent = [];
-    const build = await core.group(title, async () => {
-        const relay = (0,inert_log/* startRelay */.sd)();
-        try {
-            return await docker.build({ ...request, iidFile }, (line) => {
-                relay.line(line);
-                recent.push(line);
-                if (recent.length > BUILD_LOG_LINES_IN_MESSAGE)
-                    recent.shift();
-            });
-        }
-        finally {
-            relay.end();
-        }
-    });
-    if (build.exitCode !== 0)
-        throw (0,docker_errors/* buildFailure */.He)(title, build, recent);
-    return external_node_fs_.readFileSync(iidFile, 'utf8').trim();
-}
-/** Builds the dependencies image; pip indexes go in as a secret or build args, never ENV. */
-async function buildDependencies(docker, inputs, plan, builder, key, workDir, context) {
-    const dockerfile = external_node_path_.join(workDir, 'dependencies.Dockerfile');
-    external_node_fs_.writeFileSync(dockerfile, renderDependenciesDockerfile(plan));
-    const secretsDir = external_node_path_.join(workDir, 'secrets');
-    const secrets = [];
-    if (plan.pipConfig === 'secret') {
-        external_node_fs_.mkdirSync(secretsDir, { mode: 0o700 });
-        const file = external_node_path_.join(secretsDir, PIP_CONFIG_SECRET_ID);
-        external_node_fs_.writeFileSync(file, renderPipConf(pipIndexes(inputs)), { mode: 0o600 });
-        secrets.push({ id: PIP_CONFIG_SECRET_ID, file });
-    }
+    (0,inert_log/* printInert */.C6)(`Base image user: ${plan.user}`);
+    writeStandalone(result.dockerfile, plan);
+    const from = dependencies?.from ?? { reference: inputs.baseImage, id: base.id, found: base };
+    const cacheSave = await startCacheSave(docker, imageCache, dependencies?.builtKey, base);
     try {
-        return await buildImage(docker, 'Build the dependencies (apt, pip)', {
-            builder,
-            dockerfile,
-            context,
-            tags: [dependenciesTag(key)],
-            network: inputs.network,
-            secrets,
-            buildArgs: plan.pipConfig === 'build-args' ? pipBuildArgs(pipIndexes(inputs)) : [],
-        }, workDir);
+        const previous = await underTag;
+        registry.addTags(tags); // pending until the smoke test passes, whether built now or found
+        const application = await buildApplication(docker, { ...stage, from, previous });
+        Object.assign(result, { built: true, imageId: application.imageId });
+        if (application.reused)
+            result.reused = true;
+        if (application.buildMs !== undefined)
+            result.timings.buildMs = application.buildMs;
+        if (inputs.smokeTest) {
+            const request = smokeTestRequest(inputs, application.imageId);
+            const [score, ms] = await timed(() => smokeTest(docker, registry, request));
+            Object.assign(result, { score, smokeTest: 'passed' });
+            result.timings.smokeTestMs = ms;
+        }
+        const sizes = sizesAgainst(await application.inspected, base);
+        if (sizes)
+            result.sizes = sizes;
+        if (inputs.push) {
+            // Only reached after a passing smoke test (inputs refuse push without one). The image
+            // is good whatever the registry does, so its local tags stay even if the push fails.
+            registry.keepTags();
+            [result.pushed, result.timings.pushMs] = await timed(() => pushTags(docker, tags));
+        }
+        const saved = await cacheSave?.save();
+        if (saved !== undefined && result.dependencies)
+            result.dependencies.cacheSavedBytes = saved;
     }
     finally {
-        external_node_fs_.rmSync(secretsDir, { recursive: true, force: true });
+        await cacheSave?.discard();
     }
+    registry.keepTags();
+    registry.keepDirectory(workDir);
+    return result;
 }
-async function runPipeline(inputs, docker, registry, imageCache) {
-    const workDir = external_node_fs_.mkdtempSync(external_node_path_.join(workRoot(), 'extend-azureml-image-'));
-    registry.addDirectory(workDir);
-    const dockerfile = external_node_path_.join(workDir, 'Dockerfile');
-    const prepared = await core.group('Prepare', async () => {
-        const labels = imageLabels(inputs);
-        // Staged first: the digests cover the staged requirements (every file their lines name).
-        const contexts = stageContexts(workDir, inputs);
-        const requirements = stagedRequirements(inputs, contexts);
-        // The docker checks, the base image lookup and the input digest do not wait on each other.
-        const [engine, builder, baseInDaemon, tags] = await Promise.all([
-            inputs.build ? docker.serverVersion() : undefined,
-            inputs.build ? docker.builder() : undefined,
-            inputs.build ? docker.localImage(inputs.baseImage) : undefined,
-            computeTags(inputs, labels, requirements),
-        ]);
-        if (engine !== undefined && builder !== undefined) {
-            (0,inert_log/* printInert */.C6)(`Docker engine ${engine}`);
-            core.info(`Builder: ${builder === 'buildkit' ? 'BuildKit' : 'legacy builder'}`);
-        }
-        // Refused whatever the daemon holds, so the same inputs never pass on one runner and fail
-        // on the next.
-        if (pipConfigMode(inputs, builder) === 'build-args')
-            pipBuildArgs(pipIndexes(inputs));
-        for (const line of snapshotLog(inputs.codeSnapshot, inputs.modelSnapshot))
-            core.info(line);
-        const plan = {
-            baseImage: inputs.baseImage,
-            user: constants/* Contract */.NZ.defaultUser, // settled below, once the base image (or its cache) is known
-            aptPackages: inputs.aptPackages,
-            requirements: inputs.requirements !== undefined,
-            requirementsFile: inputs.requirementFiles?.top,
-            pipConfig: pipConfigMode(inputs, builder),
-            model: inputs.modelDir !== undefined,
-            code: inputs.codeDir !== undefined,
-            entryScript: inputs.entryScript,
-            env: inputs.env,
-            labels,
-        };
-        return { builder, baseInDaemon, tags, contexts, plan, requirements };
-    });
-    const { builder, plan, contexts, requirements } = prepared;
-    const result = {
-        dockerfile,
+/** What `run` returned, and how long it took. */
+async function timed(run) {
+    const started = Date.now();
+    const value = await run();
+    return [value, Date.now() - started];
+}
+function smokeTestRequest(inputs, image) {
+    return {
+        image,
+        containerPort: inputs.containerPort,
+        startupTimeoutSeconds: inputs.startupTimeoutSeconds,
+        cases: inputs.scoringCases,
+        scoreRequests: inputs.scoreRequests,
+    };
+}
+function initialResult(inputs, workDir, tags, builder, baseUser) {
+    return {
+        dockerfile: external_node_path_.join(workDir, 'Dockerfile'),
         context: workDir,
         built: false,
-        tags: prepared.tags,
+        tags,
         builder,
-        baseUser: plan.user,
+        baseUser,
         timings: {},
         smokeTest: 'skipped',
         copies: {
@@ -37635,154 +37852,37 @@ async function runPipeline(inputs, docker, registry, imageCache) {
             model: inputs.modelSnapshot && snapshotReport(inputs.modelSnapshot),
         },
     };
-    const writeStandalone = () => {
-        const text = renderDockerfile({ ...plan, sources: STANDALONE_SOURCES });
-        external_node_fs_.writeFileSync(dockerfile, text);
-        // Env and label values are printed as given: inert, for they may be a pull request's.
-        core.startGroup('Dockerfile');
-        (0,inert_log/* printInert */.C6)(text);
-        core.endGroup();
+}
+/** With `build: false` nothing needs the base image but its user: a failure only warns. */
+async function standaloneUser(docker, inputs) {
+    return docker
+        .imageUser(inputs.baseImage)
+        .then(baseUserOrDefault)
+        .catch((error) => {
+        core.warning(`Could not read the base image's user (${error.message}); using ${constants/* Contract */.NZ.defaultUser}`);
+        return constants/* Contract */.NZ.defaultUser;
+    });
+}
+/** The Dockerfile that builds the image in one go, kept in the work dir and printed. */
+function writeStandalone(file, plan) {
+    const text = renderDockerfile({ ...plan, sources: STANDALONE_SOURCES });
+    external_node_fs_.writeFileSync(file, text);
+    // Env and label values are printed as given: inert, for they may be a pull request's.
+    core.startGroup('Dockerfile');
+    (0,inert_log/* printInert */.C6)(text);
+    core.endGroup();
+}
+function lookUp(docker, reference) {
+    return docker.localImage(reference).catch(() => undefined);
+}
+function sizesAgainst(image, base) {
+    if (!image)
+        return undefined;
+    return {
+        imageBytes: image.sizeBytes,
+        baseBytes: base.sizeBytes,
+        layersAdded: image.layers.length - base.layers.length,
     };
-    if (!inputs.build || builder === undefined) {
-        plan.user = await docker
-            .imageUser(inputs.baseImage)
-            .then(baseUserOrDefault)
-            .catch((error) => {
-            core.warning(`Could not read the base image's user (${error.message}); using ${constants/* Contract */.NZ.defaultUser}`);
-            return constants/* Contract */.NZ.defaultUser;
-        });
-        result.baseUser = plan.user;
-        writeStandalone();
-        registry.keepDirectory(workDir);
-        return result;
-    }
-    const base = await localBase(docker, inputs.baseImage, prepared.baseInDaemon);
-    plan.user = baseUserOrDefault(base.user);
-    // A default tag is a digest of every input: the daemon may hold this very build under it
-    // already. Looked up while the dependencies are found.
-    const underTag = inputs.tags.length === 0
-        ? docker.localImage(prepared.tags[0]).catch(() => undefined)
-        : Promise.resolve(undefined);
-    let from = inputs.baseImage;
-    // What FROM starts from; only an image found, not one built now, may have earlier builds on it.
-    let fromImage = base;
-    let fromId = base.id;
-    let builtKey;
-    if (hasDependencies(plan)) {
-        const started = Date.now();
-        const key = await dependenciesKey(base, {
-            aptPackages: inputs.aptPackages,
-            requirements,
-            pipIndexes: publicIndexes(inputs),
-            pipConfig: plan.pipConfig,
-        });
-        from = dependenciesTag(key);
-        const found = await findDependencies(docker, imageCache, key, base);
-        if (found) {
-            core.info(`Dependencies: ${from}, ${found.source === 'daemon' ? 'already in the daemon' : 'restored from the cache'}`);
-            fromId = found.image.id;
-        }
-        else {
-            fromId = await buildDependencies(docker, inputs, plan, builder, key, workDir, contexts.dependencies);
-            builtKey = key;
-        }
-        fromImage = found?.image;
-        result.dependencies = { source: found?.source ?? 'built', image: from };
-        result.timings.dependenciesMs = Date.now() - started;
-    }
-    result.baseUser = plan.user;
-    (0,inert_log/* printInert */.C6)(`Base image user: ${plan.user}`);
-    writeStandalone();
-    // Freshly built dependencies are archived while the application is built and tested; they
-    // reach the cache only if that image passes.
-    // Without a cache service (a local run, a runner without one) there is nothing to save to:
-    // no `docker save` either.
-    const stopArchiving = new AbortController();
-    const archiving = builtKey && imageCache && (await imageCache.available())
-        ? archiveDependencies(docker, builtKey, base, stopArchiving.signal)
-        : undefined;
-    try {
-        const application = applicationRecipe(plan, from, fromId);
-        const previous = await underTag;
-        // Pending until the smoke test passes, whether built now or found.
-        registry.addTags(prepared.tags);
-        let image;
-        if (fromImage && isSameBuild(previous, application.digest, fromImage)) {
-            (0,inert_log/* printInert */.C6)(`${prepared.tags[0]} already holds this build (${previous.id}): the same inputs and recipe, on ${from}. Nothing to build.`);
-            result.imageId = previous.id;
-            result.reused = true;
-            image = Promise.resolve(previous);
-        }
-        else {
-            const applicationDockerfile = external_node_path_.join(workDir, 'application.Dockerfile');
-            external_node_fs_.writeFileSync(applicationDockerfile, application.text);
-            const buildStarted = Date.now();
-            result.imageId = await buildImage(docker, `Build ${prepared.tags[0]}`, {
-                builder,
-                dockerfile: applicationDockerfile,
-                context: contexts.application,
-                tags: prepared.tags,
-                secrets: [],
-                buildArgs: [],
-            }, workDir);
-            result.timings.buildMs = Date.now() - buildStarted;
-            (0,inert_log/* printInert */.C6)(`Built ${result.imageId} as ${prepared.tags.join(', ')}`);
-            // Only for the summary's sizes: asked while the smoke test runs.
-            image = docker.localImage(result.imageId).catch(() => undefined);
-        }
-        result.built = true;
-        if (inputs.smokeTest) {
-            const started = Date.now();
-            result.score = await smokeTest(docker, registry, {
-                image: result.imageId,
-                containerPort: inputs.containerPort,
-                startupTimeoutSeconds: inputs.startupTimeoutSeconds,
-                cases: inputs.scoringCases,
-                scoreRequests: inputs.scoreRequests,
-            });
-            result.timings.smokeTestMs = Date.now() - started;
-            result.smokeTest = 'passed';
-        }
-        const inspected = await image;
-        if (inspected) {
-            result.sizes = {
-                imageBytes: inspected.sizeBytes,
-                baseBytes: base.sizeBytes,
-                layersAdded: inspected.layers.length - base.layers.length,
-            };
-        }
-        if (inputs.push) {
-            // Only reached after a passing smoke test (inputs refuse push without one). The image
-            // is good whatever the registry does, so its local tags stay even if the push fails.
-            registry.keepTags();
-            const started = Date.now();
-            result.pushed = await pushTags(docker, prepared.tags);
-            result.timings.pushMs = Date.now() - started;
-        }
-        if (archiving)
-            core.info('Waiting for the archive of the dependencies (docker save) to end');
-        const archive = await archiving;
-        if (archive && builtKey && imageCache && result.dependencies) {
-            const key = builtKey;
-            const bytes = await core.group('Save the dependencies to the cache', () => uploadDependencies(imageCache, key, archive));
-            if (bytes !== undefined) {
-                result.dependencies.cacheSavedBytes = bytes;
-                core.info(`Saved ${(bytes / 1024 / 1024).toFixed(1)} MiB`);
-            }
-        }
-    }
-    finally {
-        if (archiving && builtKey) {
-            // After a failure the archive is not wanted: stop `docker save` (minutes for a
-            // multi-GB base) instead of waiting for it. After a pass it has ended already.
-            stopArchiving.abort();
-            await archiving;
-            discardArchive(builtKey);
-        }
-    }
-    registry.keepTags();
-    registry.keepDirectory(workDir);
-    return result;
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts

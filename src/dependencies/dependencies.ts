@@ -10,6 +10,7 @@ import { contentHash } from '../plan/content-hash.js'
 import type { DockerClient, LocalImage } from '../docker/docker.js'
 import type { PipConfigMode } from '../plan/dockerfile.js'
 import { wholeTreeSnapshot } from '../inputs/code-snapshot.js'
+import { tempRoot } from '../step/temp-root.js'
 import type { ImageCache } from './image-cache.js'
 import { writeArchiveWithoutBase } from './layer-archive.js'
 
@@ -74,8 +75,7 @@ export function dependenciesTag(key: string): string {
 
 /** Where the archive lives: a path that is the same on every run, as the cache requires. */
 export function archivePath(key: string): string {
-  const root = process.env.RUNNER_TEMP || '/tmp'
-  return path.join(root, `extend-azureml-image-cache-${key}`, 'dependencies.tar')
+  return path.join(tempRoot(), `extend-azureml-image-cache-${key}`, 'dependencies.tar')
 }
 
 function message(error: unknown): string {

@@ -6,6 +6,8 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { wholeTreeSnapshot, type TreeSnapshot } from '../inputs/code-snapshot.js'
 import { ContextPath } from './dockerfile.js'
+import type { StagedRequirements } from '../dependencies/dependencies.js'
+import type { Inputs } from '../inputs/inputs.js'
 import type { RequirementFiles } from '../inputs/requirements-files.js'
 
 export interface StagingInputs {
@@ -96,4 +98,14 @@ export const STANDALONE_SOURCES = {
   requirements: `${StagedContext.dependencies}/${ContextPath.requirements}`,
   model: `${StagedContext.application}/${ContextPath.model}`,
   code: `${StagedContext.application}/${ContextPath.code}`,
+}
+
+/** The staged requirements folder and the top file in it, for the digests. */
+export function stagedRequirements(
+  inputs: Inputs,
+  contexts: StagedContexts,
+): StagedRequirements | undefined {
+  if (!inputs.requirementFiles) return undefined
+  const folder = path.join(contexts.dependencies, ContextPath.requirements)
+  return { folder, file: inputs.requirementFiles.top }
 }

@@ -1,8 +1,14 @@
-// The image name of the default tag, from the repository name. GitHub allows names docker does
+// The default tag: an image name from the repository name, and a digest of every input. GitHub allows names docker does
 // not (`My..Repo`, `foo_-bar`, `a___b`, `.github`): the name is mapped onto docker's grammar,
 // and checked with the same parser as every other reference, before anything is built.
-import { Input } from '../step/constants.js'
+import type { StagedRequirements } from '../dependencies/dependencies.js'
 import { parseReference } from '../docker/reference.js'
+import { wholeTreeSnapshot } from '../inputs/code-snapshot.js'
+import type { Inputs } from '../inputs/inputs.js'
+import type { KeyValue } from '../inputs/parse.js'
+import { Input } from '../step/constants.js'
+import { contentHash } from './content-hash.js'
+import { publicIndexes } from './pip-config.js'
 
 const FALLBACK_NAME = 'extend-azureml-image'
 // What docker allows between two alphanumeric runs of a path component.
@@ -21,4 +27,38 @@ export function defaultTagName(repository: string | undefined): string {
     )
   }
   return derived
+}
+
+/** name:tag from the repository name and a digest of every build input. */
+export function defaultTag(hash: string, repository = process.env.GITHUB_REPOSITORY): string {
+  return `${defaultTagName(repository)}:${hash.slice(0, 16)}`
+}
+
+/** The tags to build: the user's, or the default tag, a digest of every build input. */
+export async function imageTags(
+  inputs: Inputs,
+  labels: KeyValue[],
+  requirements: StagedRequirements | undefined,
+): Promise<string[]> {
+  if (inputs.tags.length > 0) return inputs.tags
+  // Checked before the digest reads every file: a name docker refuses fails here, not later.
+  const name = defaultTagName(process.env.GITHUB_REPOSITORY)
+  const hash = await contentHash(
+    {
+      baseImage: inputs.baseImage,
+      aptPackages: inputs.aptPackages,
+      entryScript: inputs.entryScript ?? null,
+      env: inputs.env,
+      labels,
+      pipIndexes: publicIndexes(inputs),
+      requirementsFile: requirements?.file ?? null,
+    },
+    {},
+    {
+      requirements: requirements && wholeTreeSnapshot(requirements.folder),
+      code: inputs.codeSnapshot,
+      model: inputs.modelSnapshot,
+    },
+  )
+  return [`${name}:${hash.slice(0, 16)}`]
 }

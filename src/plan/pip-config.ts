@@ -2,7 +2,10 @@
 // config file for a BuildKit secret, or as build args for the legacy builder, which has no
 // secrets and therefore is only allowed URLs without credentials.
 import { Input } from '../step/constants.js'
+import type { Builder } from '../docker/docker-args.js'
+import type { Inputs } from '../inputs/inputs.js'
 import type { KeyValue } from '../inputs/parse.js'
+import type { PipConfigMode } from './dockerfile.js'
 
 export interface PipIndexes {
   indexUrl?: string
@@ -58,4 +61,27 @@ export function pipBuildArgs(indexes: PipIndexes): KeyValue[] {
   const hosts = trustedHosts(indexes)
   if (hosts.length > 0) args.push({ key: 'PIP_TRUSTED_HOST', value: hosts.join(' ') })
   return args
+}
+
+/** The indexes the inputs name. */
+export function pipIndexesOf(inputs: Inputs): PipIndexes {
+  return { indexUrl: inputs.pipIndexUrl, extraIndexUrls: inputs.pipExtraIndexUrls }
+}
+
+/** How the indexes reach pip: a BuildKit secret, or build args on the legacy builder. */
+export function pipConfigMode(inputs: Inputs, builder: Builder | undefined): PipConfigMode {
+  if (!inputs.requirements || !hasPipIndexes(pipIndexesOf(inputs))) return 'none'
+  return builder === 'legacy' ? 'build-args' : 'secret'
+}
+
+function withoutCredentials(url: string): string {
+  const parsed = new URL(url)
+  parsed.username = ''
+  parsed.password = ''
+  return parsed.toString()
+}
+
+/** Index URLs without credentials: where packages come from is part of what they are. */
+export function publicIndexes(inputs: Inputs): string[] {
+  return urls(pipIndexesOf(inputs)).map(withoutCredentials)
 }
