@@ -10,7 +10,7 @@ import { ActionsImageCache } from './dependencies/image-cache.js'
 import { getInputs, type Inputs } from './inputs/inputs.js'
 import { setOutputs, setSmokeTestFailureOutputs } from './report/outputs.js'
 import { runPipeline } from './pipeline.js'
-import { SmokeTestFailure } from './smoke-test/smoke-test.js'
+import { SmokeTestFailure } from './smoke-test/results.js'
 import { writeFailureSummary, writeSummary } from './report/summary.js'
 
 export interface RunOptions {

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import { BuildFailure } from '../../src/docker/docker-errors.js'
 import {
-  BuildFailure,
   annotationFor,
   normalizeProjectName,
   pythonAnnotation,

@@ -8,7 +8,8 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { annotationFor } from '../../src/report/annotations.js'
 import { CleanupRegistry } from '../../src/step/leftovers.js'
-import { smokeTest, SmokeTestFailure } from '../../src/smoke-test/smoke-test.js'
+import { smokeTest } from '../../src/smoke-test/smoke-test.js'
+import { SmokeTestFailure } from '../../src/smoke-test/results.js'
 import { fakeDocker } from '../helpers/fake-docker.js'
 
 const RUN_RAISED = `[2026-11-24 10:00:01 +0000] [9] [INFO] Scoring request

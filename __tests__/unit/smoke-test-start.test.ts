@@ -6,7 +6,8 @@ import * as http from 'node:http'
 import { CleanupRegistry } from '../../src/step/leftovers.js'
 import type { RunRequest } from '../../src/docker/docker-args.js'
 import { isPortTaken } from '../../src/smoke-test/loopback-port.js'
-import { smokeTest, SmokeTestFailure } from '../../src/smoke-test/smoke-test.js'
+import { smokeTest } from '../../src/smoke-test/smoke-test.js'
+import { SmokeTestFailure } from '../../src/smoke-test/results.js'
 import { fakeDocker } from '../helpers/fake-docker.js'
 
 const TAKEN = new Error(

@@ -6,7 +6,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import type { PipelineResult } from '../../src/pipeline.js'
-import { SmokeTestFailure, type CaseResult } from '../../src/smoke-test/smoke-test.js'
+import { SmokeTestFailure, type CaseResult } from '../../src/smoke-test/results.js'
 import { writeFailureSummary, writeSummary } from '../../src/report/summary.js'
 
 // What a hostile or careless run() can answer: it must be shown as text, never rendered.

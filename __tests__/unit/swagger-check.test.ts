@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import type { HttpAnswer } from '../../src/smoke-test/http-client.js'
-import type { CaseResult } from '../../src/smoke-test/smoke-test.js'
+import { type CaseResult } from '../../src/smoke-test/results.js'
 import {
   checkSwagger,
   describeSwagger,

@@ -1,8 +1,24 @@
 // What docker's own words mean for the user: which pull and push failures are worth a retry,
 // and what to try when a pull or a build fails. Pure, so each reading is pinned by a table test.
-import { BuildFailure, type Culprit } from '../report/annotations.js'
 import { Input } from '../step/constants.js'
 import type { CommandResult } from './command.js'
+
+/** The input value a build failure is about. */
+export interface Culprit {
+  input: Input.AptPackages | Input.Requirements
+  value: string
+}
+
+/** A failed `docker build` whose log names the input value at fault. */
+export class BuildFailure extends Error {
+  constructor(
+    message: string,
+    readonly culprit?: Culprit,
+  ) {
+    super(message)
+    this.name = 'BuildFailure'
+  }
+}
 
 export type PullFailure = 'not-found' | 'denied' | 'transient' | 'other'
 

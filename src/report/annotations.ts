@@ -9,23 +9,7 @@ import { Input } from '../step/constants.js'
 import type { Inputs } from '../inputs/inputs.js'
 import type { PythonFailure } from '../smoke-test/traceback.js'
 import { isInside } from '../inputs/workspace-paths.js'
-
-/** The input value a build failure is about. */
-export interface Culprit {
-  input: Input.AptPackages | Input.Requirements
-  value: string
-}
-
-/** A failed `docker build` whose log names the input value at fault. */
-export class BuildFailure extends Error {
-  constructor(
-    message: string,
-    readonly culprit?: Culprit,
-  ) {
-    super(message)
-    this.name = 'BuildFailure'
-  }
-}
+import { BuildFailure } from '../docker/docker-errors.js'
 
 export type SourcePaths = Pick<Inputs, 'workspace' | 'codeDir' | 'modelDir' | 'requirements'>
 

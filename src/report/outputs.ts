@@ -3,7 +3,7 @@
 import * as core from '@actions/core'
 import { Output } from '../step/constants.js'
 import type { PipelineResult } from '../pipeline.js'
-import type { CaseResult, SmokeTestFailure } from '../smoke-test/smoke-test.js'
+import { type CaseResult, type SmokeTestFailure } from '../smoke-test/results.js'
 
 /** Long answers are cut for outputs and the summary; the container log has the rest. */
 export const SCORE_RESPONSE_OUTPUT_LIMIT = 4096

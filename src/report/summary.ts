@@ -6,7 +6,11 @@ import * as core from '@actions/core'
 import { describeReport, type SnapshotReport } from '../inputs/code-snapshot.js'
 import { truncate } from './outputs.js'
 import type { PipelineResult } from '../pipeline.js'
-import type { CaseResult, SmokeTestFailure, SmokeTestResult } from '../smoke-test/smoke-test.js'
+import {
+  type CaseResult,
+  type SmokeTestFailure,
+  type SmokeTestResult,
+} from '../smoke-test/results.js'
 import { describeSwagger } from '../smoke-test/swagger-check.js'
 
 type Table = Parameters<typeof core.summary.addTable>[0]

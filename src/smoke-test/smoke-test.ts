@@ -12,8 +12,9 @@ import { waitUntilLive, type Clock } from './liveness.js'
 import { freeLoopbackPort, isPortTaken } from './loopback-port.js'
 import { printInert, showFolded } from '../step/inert-log.js'
 import type { ScoringCase } from '../inputs/scoring-cases.js'
-import { checkSwagger, describeSwagger, type SwaggerReport } from './swagger-check.js'
-import { describeStartupFailure, lastPythonFailure, type PythonFailure } from './traceback.js'
+import { SmokeTestFailure, type CaseResult, type SmokeTestResult } from './results.js'
+import { checkSwagger, describeSwagger } from './swagger-check.js'
+import { describeStartupFailure, lastPythonFailure } from './traceback.js'
 
 export interface SmokeTestRequest {
   image: string
@@ -26,41 +27,6 @@ export interface SmokeTestRequest {
   /** How often liveness is probed; small, so a live server is noticed quickly. */
   pollIntervalMs?: number
   clock?: Clock
-}
-
-export interface CaseResult {
-  name: string
-  request: string
-  expectedStatus: number
-  status?: number
-  response?: string
-  /** The answer was longer than the client keeps (1 MiB): `response` is its beginning. */
-  responseCut?: boolean
-  ms?: number
-  /** Why the case failed; undefined when it passed. */
-  problem?: string
-  /** The exception run() raised, from the container log, when the server said it raised. */
-  python?: PythonFailure
-}
-
-export interface SmokeTestResult {
-  liveAfterMs: number
-  cases: CaseResult[]
-  latency?: LatencySummary
-  /** What /swagger.json says run() declares, and how the cases fit it. */
-  swagger?: SwaggerReport
-}
-
-/** A failed smoke test; `result` keeps what was measured, `python` the user's exception. */
-export class SmokeTestFailure extends Error {
-  constructor(
-    message: string,
-    readonly result: Partial<SmokeTestResult>,
-    readonly python?: PythonFailure,
-  ) {
-    super(message)
-    this.name = 'SmokeTestFailure'
-  }
 }
 
 const LOG_LINES_IN_MESSAGE = 15

@@ -7,24 +7,11 @@
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv'
 import { isDeepStrictEqual } from 'node:util'
 import { httpRequest, type HttpAnswer } from './http-client.js'
-import type { CaseResult } from './smoke-test.js'
+import type { CaseResult, SwaggerReport } from './results.js'
 
 /** The versions the check asks for: the OpenAPI 2 and 3 documents the server writes. */
 export const SWAGGER_VERSIONS = ['2', '3'] as const
 type SwaggerVersion = (typeof SWAGGER_VERSIONS)[number]
-
-export interface SwaggerReport {
-  /** run() declares a schema; undefined when the server served no document to tell. */
-  declared?: boolean
-  /** The versions answered with an OpenAPI document that has POST /score. */
-  versions: string[]
-  /** Requests and answers checked against the declared schemas. */
-  checked: { requests: number; answers: number }
-  /** Why the documents themselves fail the smoke test (a declared schema needs them). */
-  problem?: string
-  /** What the check could not do, for a warning; it fails nothing. */
-  warning?: string
-}
 
 export interface SwaggerCheckRequest {
   /** http://127.0.0.1:<port> of the container. */
