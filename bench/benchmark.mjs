@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util'
 import { runAction } from './action-runner.mjs'
 import { loadCacheService } from './cache-service.mjs'
 import { startDiskSampler } from './disk.mjs'
-import { startFreshDaemon } from './fresh-daemon.mjs'
+import { startSecondDaemon } from '../scripts/second-daemon.mjs'
 import {
   APT_PACKAGES,
   BASE_IMAGE,
@@ -697,7 +697,16 @@ async function scenarioFreshDaemon(context, results) {
         log(
           `5 fresh daemon, ${repetition + 1}/${options.repetitions}: starting a daemon for the ${kind} run`,
         )
-        const daemon = await startFreshDaemon(path.join(context.tmp, `d${repetition}${kind[0]}`))
+        // No iptables rules there: the builds use the host network, and published ports on
+        // loopback go through docker-proxy. Detached: a Ctrl-C reaches only the benchmark, whose
+        // cleanup list stops the daemon.
+        const daemon = await startSecondDaemon({
+          bridge: 'eai-bench0',
+          cidr: '192.168.231.1/24',
+          dir: path.join(context.tmp, `d${repetition}${kind[0]}`),
+          detached: true,
+          registerCleanup: onCleanup,
+        })
         try {
           await daemon.copyImage(BASE_IMAGE) // the runner's pull of the base image
           const result = await context.action.run({

@@ -19,7 +19,7 @@ import {
 import { EXAMPLE, EXAMPLE_RESPONSE, exampleInputs } from '../helpers/example.js'
 import { obeyedCommands } from '../helpers/workflow-commands.js'
 import { startLocalIndex, type LocalIndex } from '../helpers/local-pypi.js'
-import { startSecondDaemon, type SecondDaemon } from '../helpers/second-daemon.js'
+import { startSecondDaemon, type SecondDaemon } from '../../scripts/second-daemon.mjs'
 
 // A runner's temp dir has the same path on every run; the cache version depends on it.
 const RUNNER_TEMP = path.join(os.tmpdir(), 'eai-cache-test-runner-temp')
@@ -51,7 +51,7 @@ beforeAll(async () => {
     runnerTemp: RUNNER_TEMP,
     env: { ...service.env, DOCKER_BUILDKIT: '0' },
   })
-  fresh = await startSecondDaemon('eai-cachetest0', '192.168.233.1/24')
+  fresh = await startSecondDaemon({ bridge: 'eai-cachetest0', cidr: '192.168.233.1/24' })
   await fresh.copyImage(STANDIN_IMAGE) // the base image, as a pull would bring it
   second = await runAction({
     inputs: inputs('eai-test/cache:second'),

@@ -2,7 +2,7 @@
 // pulled (for good, or for now), a full disk, a build killed or cancelled half-way, two runs at
 // once. Each fault gives one clear error (what failed, docker's own words, what to try), no
 // output naming an image, and leaves no container, image tag, process or temp dir behind.
-// The shared engine is never stopped or filled: a second one (helpers/fault-daemon.ts) is.
+// The shared engine is never stopped or filled: a second one (scripts/second-daemon.mjs) is.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { ChildProcess } from 'node:child_process'
 import * as fs from 'node:fs'
@@ -20,7 +20,7 @@ import {
   runInImage,
   STANDIN_IMAGE,
 } from '../helpers/docker.js'
-import { copyImage, startFaultDaemon, type FaultDaemon } from '../helpers/fault-daemon.js'
+import { startSecondDaemon, type SecondDaemon } from '../../scripts/second-daemon.mjs'
 import {
   startHoldingServer,
   startStubRegistry,
@@ -438,12 +438,17 @@ describe('two invocations at once on one daemon (a matrix on a self-hosted runne
 // ---- a second engine: full disk, then stopped ----------------------------------------------------
 
 describe('a second engine with a small disk', () => {
-  let engine: FaultDaemon | undefined
+  let engine: SecondDaemon | undefined
   let bigModel: string
 
   beforeAll(async () => {
-    engine = await startFaultDaemon(400)
-    await copyImage(STANDIN_IMAGE, engine)
+    engine = await startSecondDaemon({
+      bridge: 'eai-fault0',
+      cidr: '192.168.234.1/24', // on this machine's own bridge only: never a target
+      diskMb: 400,
+      maxSeconds: 900, // gone by itself even if jest is killed
+    })
+    await engine.copyImage(STANDIN_IMAGE)
     // Bigger than what is left of the 400 MB once the stand-in is in.
     bigModel = path.join(workspace, 'big-model')
     fs.mkdirSync(bigModel)
