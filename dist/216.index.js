@@ -6,17 +6,28 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $w: () => (/* binding */ BuildFailure),
 /* harmony export */   He: () => (/* binding */ buildFailure),
 /* harmony export */   TY: () => (/* binding */ pullFailureMessage),
 /* harmony export */   UK: () => (/* binding */ classifyPullFailure),
 /* harmony export */   hN: () => (/* binding */ classifyPushFailure)
 /* harmony export */ });
-/* harmony import */ var _report_annotations_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(856);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7975);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_util__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _step_constants_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9171);
 // What docker's own words mean for the user: which pull and push failures are worth a retry,
 // and what to try when a pull or a build fails. Pure, so each reading is pinned by a table test.
 
 
+/** A failed `docker build` whose log names the input value at fault. */
+class BuildFailure extends Error {
+    culprit;
+    constructor(message, culprit) {
+        super(message);
+        this.culprit = culprit;
+        this.name = 'BuildFailure';
+    }
+}
 const NOT_FOUND = /not found|name unknown|manifest unknown|repository does not exist|no such image/i;
 const DENIED = /denied|unauthorized|authentication required|forbidden/i;
 // Network and registry trouble that may pass: connection-level errors, rate limits, 5xx.
@@ -93,7 +104,9 @@ const BUILD_ADVICE = [
 ];
 /** A failed build as an error that says what to try and names the input value at fault. */
 function buildFailure(title, result, logEnd) {
-    const output = `${result.stdout}\n${result.stderr}`;
+    // The legacy builder colours a RUN step's stderr on some clients: an annotation shows the
+    // escape codes as text, and they split apt's "E: ..." lines.
+    const output = (0,node_util__WEBPACK_IMPORTED_MODULE_0__.stripVTControlCharacters)(`${result.stdout}\n${result.stderr}`);
     let found;
     if (result.signal !== undefined) {
         found = {
@@ -113,7 +126,7 @@ function buildFailure(title, result, logEnd) {
     const exit = result.signal !== undefined
         ? `signal ${result.signal}, exit ${result.exitCode}`
         : `exit ${result.exitCode}`;
-    return new _report_annotations_js__WEBPACK_IMPORTED_MODULE_0__/* .BuildFailure */ .$w(`docker build failed (${title}, ${exit})${found ? `: ${found.advice}` : ''}. End of the build log:\n${logEnd.join('\n')}`, found?.culprit);
+    return new BuildFailure(`docker build failed (${title}, ${exit})${found ? `: ${found.advice}` : ''}. End of the build log:\n${(0,node_util__WEBPACK_IMPORTED_MODULE_0__.stripVTControlCharacters)(logEnd.join('\n'))}`, found?.culprit);
 }
 
 
@@ -515,6 +528,7 @@ class DockerCli {
 /* harmony export */   L: () => (/* binding */ retry)
 /* harmony export */ });
 /* unused harmony export sleep */
+/** @internal (exported for its unit tests) */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Retries `action`; an error carrying `final: true` is not retried. */
 async function retry(action, options) {
@@ -532,256 +546,6 @@ async function retry(action, options) {
             await wait(delay);
             delay *= 2;
         }
-    }
-}
-
-
-/***/ }),
-
-/***/ 7965:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   FK: () => (/* binding */ isInside),
-/* harmony export */   O1: () => (/* binding */ checkNamesUtf8),
-/* harmony export */   W3: () => (/* binding */ checkDirectory),
-/* harmony export */   z1: () => (/* binding */ resolveInWorkspace)
-/* harmony export */ });
-/* harmony import */ var node_buffer__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4573);
-/* harmony import */ var node_buffer__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_buffer__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-// Paths given as inputs must stay inside the workspace once symlinks are resolved, so a pull
-// request cannot make the action read (and bake into an image) files from elsewhere on the runner.
-
-
-
-/**
- * Whether `candidate` is `root` or below it. Only a first segment that is exactly `..` leaves
- * the root: `..data` or `..init.py` are names like any other.
- */
-function isInside(root, candidate) {
-    const relative = node_path__WEBPACK_IMPORTED_MODULE_2__.relative(root, candidate);
-    return relative !== '..' && !relative.startsWith(`..${node_path__WEBPACK_IMPORTED_MODULE_2__.sep}`) && !node_path__WEBPACK_IMPORTED_MODULE_2__.isAbsolute(relative);
-}
-/** Resolves `value` against `root`, follows symlinks, and checks it is inside and of the kind. */
-function resolveInWorkspace(root, inputName, value, kind) {
-    const realRoot = node_fs__WEBPACK_IMPORTED_MODULE_1__.realpathSync(root);
-    const candidate = node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(root, value);
-    let real;
-    try {
-        real = node_fs__WEBPACK_IMPORTED_MODULE_1__.realpathSync(candidate);
-    }
-    catch {
-        throw new Error(`Input '${inputName}': "${value}" does not exist (looked for ${candidate})`);
-    }
-    if (!isInside(realRoot, real)) {
-        throw new Error(`Input '${inputName}': "${value}" resolves outside the workspace (${realRoot})`);
-    }
-    const stat = node_fs__WEBPACK_IMPORTED_MODULE_1__.statSync(real);
-    if (kind === 'file' && !stat.isFile()) {
-        throw new Error(`Input '${inputName}': "${value}" is not a file`);
-    }
-    if (kind === 'dir' && !stat.isDirectory()) {
-        throw new Error(`Input '${inputName}': "${value}" is not a directory`);
-    }
-    return real;
-}
-/**
- * Refuses a name below `dir` that is not UTF-8. Names are read as bytes: Node would decode such
- * a name with U+FFFD, and every later open of it would fail with a bare ENOENT. Run before
- * anything else walks the tree (the code snapshot, staging, the digest).
- */
-function checkNamesUtf8(inputName, dir) {
-    entriesBelow(inputName, dir);
-}
-/** Every entry below `dir`, depth first, without following directory links; names checked. */
-function entriesBelow(inputName, dir) {
-    const found = [];
-    for (const entry of node_fs__WEBPACK_IMPORTED_MODULE_1__.readdirSync(dir, { withFileTypes: true, encoding: 'buffer' })) {
-        const full = node_path__WEBPACK_IMPORTED_MODULE_2__.join(dir, entry.name.toString('utf8'));
-        if (!(0,node_buffer__WEBPACK_IMPORTED_MODULE_0__.isUtf8)(entry.name)) {
-            throw new Error(`Input '${inputName}': the name ${JSON.stringify(full)} is not UTF-8 (shown with U+FFFD for the bytes that are not); file names must be UTF-8: rename it`);
-        }
-        found.push({ full, entry });
-        if (entry.isDirectory())
-            found.push(...entriesBelow(inputName, full));
-    }
-    return found;
-}
-/** Files and symlinks anywhere under `dir` (a symlink to a directory is not followed). */
-function filesIn(inputName, dir) {
-    return entriesBelow(inputName, dir)
-        .filter(({ entry }) => entry.isFile() || entry.isSymbolicLink())
-        .map(({ full }) => full);
-}
-/**
- * A directory to bake into the image must hold at least one file, and any symlink in it must
- * point inside the workspace (file links are copied as the file they point to). `files` (full
- * paths) narrows the check to what is copied, when that is not every file of `dir`; without it
- * every name is also checked to be UTF-8.
- */
-function checkDirectory(workspace, inputName, dir, files = filesIn(inputName, dir)) {
-    const realWorkspace = node_fs__WEBPACK_IMPORTED_MODULE_1__.realpathSync(workspace);
-    for (const full of files) {
-        if (node_fs__WEBPACK_IMPORTED_MODULE_1__.lstatSync(full).isSymbolicLink()) {
-            let target;
-            try {
-                target = node_fs__WEBPACK_IMPORTED_MODULE_1__.realpathSync(full);
-            }
-            catch {
-                throw new Error(`Input '${inputName}': symlink ${full} is broken`);
-            }
-            if (!isInside(realWorkspace, target)) {
-                throw new Error(`Input '${inputName}': symlink ${full} points outside the workspace`);
-            }
-            if (!node_fs__WEBPACK_IMPORTED_MODULE_1__.statSync(target).isFile()) {
-                throw new Error(`Input '${inputName}': symlink ${full} must point to a file`);
-            }
-        }
-    }
-    if (files.length === 0)
-        throw new Error(`Input '${inputName}': directory ${dir} has no files to copy`);
-}
-
-
-/***/ }),
-
-/***/ 856:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   $w: () => (/* binding */ BuildFailure),
-/* harmony export */   xf: () => (/* binding */ annotationFor)
-/* harmony export */ });
-/* unused harmony exports pythonAnnotation, normalizeProjectName, requirementsAnnotation, workflowAnnotation */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _step_constants_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9171);
-/* harmony import */ var _inputs_workspace_paths_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7965);
-
-
-
-
-/** A failed `docker build` whose log names the input value at fault. */
-class BuildFailure extends Error {
-    culprit;
-    constructor(message, culprit) {
-        super(message);
-        this.culprit = culprit;
-        this.name = 'BuildFailure';
-    }
-}
-const MODELS_PREFIX = 'azureml-models/';
-/** Annotations take paths relative to the repository root, with forward slashes. */
-function workspaceRelative(workspace, file) {
-    if (!node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(file))
-        return undefined;
-    const root = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(workspace);
-    const real = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(file);
-    if (!(0,_inputs_workspace_paths_js__WEBPACK_IMPORTED_MODULE_3__/* .isInside */ .FK)(root, real))
-        return undefined;
-    return node_path__WEBPACK_IMPORTED_MODULE_1__.relative(root, real).split(node_path__WEBPACK_IMPORTED_MODULE_1__.sep).join('/');
-}
-function pythonTitle(failure) {
-    const exception = failure.exception.split(':')[0];
-    if (/^(SyntaxError|IndentationError|TabError)$/.test(exception)) {
-        return 'The entry script does not compile';
-    }
-    if (failure.functionName && failure.functionName !== '<module>') {
-        return `${failure.functionName}() raised ${exception}`;
-    }
-    return `Importing the entry script raised ${exception}`;
-}
-/** The user's file and line for a traceback, when that file is in code-dir or model-dir. */
-function pythonAnnotation(failure, sources) {
-    if (!failure?.file)
-        return undefined;
-    let local;
-    if (failure.file.startsWith(MODELS_PREFIX) && sources.modelDir) {
-        local = node_path__WEBPACK_IMPORTED_MODULE_1__.join(sources.modelDir, failure.file.slice(MODELS_PREFIX.length));
-    }
-    else if (sources.codeDir) {
-        local = node_path__WEBPACK_IMPORTED_MODULE_1__.join(sources.codeDir, failure.file);
-    }
-    const file = local && workspaceRelative(sources.workspace, local);
-    if (!file)
-        return undefined;
-    return { title: pythonTitle(failure), file, startLine: failure.line };
-}
-/** PEP 503 normalisation: pip treats `Tiny_Linear` and `tiny-linear` as one project. */
-function normalizeProjectName(name) {
-    return name.toLowerCase().replace(/[-_.]+/g, '-');
-}
-function projectName(requirement) {
-    return normalizeProjectName(requirement.trim().split(/[\s<>=!~;[@(,]/)[0]);
-}
-/** The line of the requirements file that asks for the project pip could not resolve. */
-function requirementsAnnotation(sources, requirement) {
-    if (!sources.requirements)
-        return undefined;
-    const wanted = projectName(requirement);
-    const lines = node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(sources.requirements, 'utf8').split(/\r?\n/);
-    const index = lines.findIndex((line) => {
-        const text = line.replace(/(^|\s)#.*$/, '').trim();
-        return text !== '' && !text.startsWith('-') && projectName(text) === wanted;
-    });
-    const file = workspaceRelative(sources.workspace, sources.requirements);
-    if (!file)
-        return undefined;
-    return {
-        title: `pip could not resolve ${requirement}`,
-        file,
-        startLine: index >= 0 ? index + 1 : undefined,
-    };
-}
-function escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-/**
- * The line of the running workflow file that names an apt package. GITHUB_WORKFLOW_REF is
- * `owner/repo/.github/workflows/file.yml@ref`; the file is read from the checkout, and only when
- * the workflow belongs to the checked-out repository.
- */
-function workflowAnnotation(value, title, workspace, env = process.env) {
-    const ref = env.GITHUB_WORKFLOW_REF;
-    const repository = env.GITHUB_REPOSITORY;
-    if (!ref || !repository || !ref.startsWith(`${repository}/`))
-        return { title };
-    const relative = ref.slice(repository.length + 1).replace(/@[^@]*$/, '');
-    const file = node_path__WEBPACK_IMPORTED_MODULE_1__.join(workspace, relative);
-    if (!workspaceRelative(workspace, file))
-        return { title };
-    // Package names hold '+', '-' and '.': a match must not be part of a longer name.
-    const word = new RegExp(`(^|[^a-z0-9+.-])${escapeRegExp(value)}($|[^a-z0-9+.-])`);
-    const index = node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(file, 'utf8')
-        .split(/\r?\n/)
-        .findIndex((line) => word.test(line));
-    return index < 0 ? { title, file: relative } : { title, file: relative, startLine: index + 1 };
-}
-/**
- * The annotation for a failure of the main step, as precise as the failure allows. Never
- * throws: it runs while the step is failing, and a file it cannot read only costs precision.
- */
-function annotationFor(error, sources, python) {
-    if (!sources)
-        return undefined;
-    try {
-        if (python)
-            return pythonAnnotation(python, sources);
-        if (!(error instanceof BuildFailure) || !error.culprit)
-            return undefined;
-        const { input, value } = error.culprit;
-        if (input === _step_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Input */ .pd.Requirements)
-            return requirementsAnnotation(sources, value);
-        return workflowAnnotation(value, `apt has no package ${value}`, sources.workspace);
-    }
-    catch {
-        return undefined;
     }
 }
 

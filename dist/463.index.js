@@ -3844,7 +3844,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 9380:
+/***/ 6999:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -4142,7 +4142,7 @@ const additionalProperties_1 = __webpack_require__(2431);
 const properties_1 = __webpack_require__(8778);
 const patternProperties_1 = __webpack_require__(664);
 const not_1 = __webpack_require__(8350);
-const anyOf_1 = __webpack_require__(9380);
+const anyOf_1 = __webpack_require__(6999);
 const oneOf_1 = __webpack_require__(2490);
 const allOf_1 = __webpack_require__(9205);
 const if_1 = __webpack_require__(8584);

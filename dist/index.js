@@ -18,7 +18,7 @@ if ((0,_step_step_state_js__WEBPACK_IMPORTED_MODULE_1__/* .readState */ .u)(_ste
     await cleanup();
 }
 else {
-    const [core, { run }] = await Promise.all([__nccwpck_require__.e(/* import() */ 838).then(__nccwpck_require__.bind(__nccwpck_require__, 3838)), Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(319), __nccwpck_require__.e(216), __nccwpck_require__.e(489)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2489))]);
+    const [core, { run }] = await Promise.all([__nccwpck_require__.e(/* import() */ 838).then(__nccwpck_require__.bind(__nccwpck_require__, 3838)), Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(319), __nccwpck_require__.e(216), __nccwpck_require__.e(380)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9380))]);
     core.saveState(_step_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.IsPost, 'true');
     await run();
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command (README): installs what it needs, then lint, format, types, the
-# validation of action.yml and the example workflows, unit tests, the dist check, and the
+# validation of action.yml and the workflows, import cycles (dpdm) and unused code (knip in
+# production mode: a test's import is no use), unit tests, the dist check, and the
 # integration tests against a real Docker engine and the local stand-in image, then the tests
 # that start dist/index.js as the runner does (and the CLI's) again on Node 24, the runtime
 # GitHub gives the action (`using: node24`). Integration tests never skip: without an engine
@@ -34,6 +35,8 @@ step lint && npm run --silent lint
 step format && npm run --silent format:check
 step typecheck && npm run --silent typecheck
 step workflows && npm run --silent validate-workflows
+step 'import cycles' && npm run --silent check-cycles
+step 'unused code' && npm run --silent check-unused
 step unit && NODE_OPTIONS=--experimental-vm-modules npx jest --config jest.config.js --json --outputFile "$results/unit.json"
 step dist && bash scripts/check-dist.sh
 step integration && NODE_OPTIONS=--experimental-vm-modules npx jest --config jest.integration.config.js --json --outputFile "$results/integration.json"

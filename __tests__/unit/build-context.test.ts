@@ -3,7 +3,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { stageContexts } from '../../src/plan/build-context.js'
-import { codeSnapshot, modelSnapshot } from '../../src/inputs/code-snapshot.js'
+import { codeSnapshot, wholeTreeSnapshot } from '../../src/inputs/code-snapshot.js'
 import { contentHash, treeDigest } from '../../src/plan/content-hash.js'
 import { collectRequirements } from '../../src/inputs/requirements-files.js'
 import { defaultTag } from '../../src/plan/default-tag.js'
@@ -28,7 +28,7 @@ describe('stageContexts', () => {
     const staged = stageContexts(path.join(dir, 'context'), {
       requirementFiles: collectRequirements(ws, path.join(ws, 'req.txt')),
       codeSnapshot: codeSnapshot(ws, path.join(ws, 'code')),
-      modelSnapshot: modelSnapshot(path.join(ws, 'model')),
+      modelSnapshot: wholeTreeSnapshot(path.join(ws, 'model')),
     })
     const list = (root: string) => fs.readdirSync(root, { recursive: true }).map(String).sort()
     expect(list(staged.dependencies)).toEqual(['requirements', 'requirements/req.txt'])

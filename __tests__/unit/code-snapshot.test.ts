@@ -7,7 +7,7 @@ import {
   checkEntryScriptCopied,
   codeSnapshot,
   describeReport,
-  modelSnapshot,
+  wholeTreeSnapshot,
   snapshotLog,
   snapshotReport,
   type TreeSnapshot,
@@ -165,7 +165,7 @@ describe('codeSnapshot', () => {
     expect(taken(snapshot)).toContain('models/readme.md')
     expect(leftOut(snapshot)).toEqual([{ path: 'models/m1', reason: 'model-dir', rule: undefined }])
     expect(snapshotReport(snapshot).leftOut.modelDir).toEqual({ files: 1, bytes: 300 })
-    expect(snapshotLog(snapshot, modelSnapshot(model))).toEqual([
+    expect(snapshotLog(snapshot, wholeTreeSnapshot(model))).toEqual([
       'Code copy (code-dir): 3 files, 24 B copied; left out 1 file, 300 B: model-dir 1 file, 300 B',
       'model-dir is inside code-dir: left out of the code copy; the script finds it through AZUREML_MODEL_DIR (/var/azureml-app/azureml-models)',
       'Model copy (model-dir): 1 file, 300 B copied; nothing left out',
@@ -191,7 +191,7 @@ describe('modelSnapshot', () => {
     write('app/.amlignore', '*.bin\n')
     write('model/w.bin', Buffer.alloc(10))
     write('model/.git/lfs/objects/w', Buffer.alloc(10))
-    const snapshot = modelSnapshot(path.join(ws, 'model'))
+    const snapshot = wholeTreeSnapshot(path.join(ws, 'model'))
     expect(taken(snapshot)).toEqual(['w.bin'])
     expect(leftOut(snapshot)).toEqual([{ path: '.git', reason: 'git', rule: undefined }])
   })
@@ -253,7 +253,7 @@ describe('what is left out reaches neither the image context nor the digest', ()
     const { model } = withEverythingToLeaveOut()
     const staged = stageContexts(path.join(ws, 'context'), {
       codeSnapshot: codeSnapshot(ws, code, model),
-      modelSnapshot: modelSnapshot(model),
+      modelSnapshot: wholeTreeSnapshot(model),
     })
     const list = (root: string) => fs.readdirSync(root, { recursive: true }).map(String).sort()
     expect(list(staged.application)).toEqual([
@@ -293,8 +293,8 @@ describe('what is left out reaches neither the image context nor the digest', ()
     write('model/w.bin', Buffer.alloc(10))
     write('model/.git/HEAD', 'a')
     const model = path.join(ws, 'model')
-    const before = await treeDigest(modelSnapshot(model))
+    const before = await treeDigest(wholeTreeSnapshot(model))
     write('model/.git/HEAD', 'b')
-    expect(await treeDigest(modelSnapshot(model))).toBe(before)
+    expect(await treeDigest(wholeTreeSnapshot(model))).toBe(before)
   })
 })

@@ -130,6 +130,18 @@ describe('buildFailure', () => {
     )
   })
 
+  it("shows the build log without the escape codes some clients colour a RUN step's stderr with", () => {
+    const red = (text: string) => `\u001b[91m${text}\u001b[0m`
+    const coloured = `${red('E')}${red(': ')}${red("Release 'jammy-backports' for 'file' was not found")}`
+    const failure = buildFailure('Build x', result(coloured), [
+      'Reading package lists...',
+      coloured,
+    ])
+    expect(failure.message).not.toContain('\u001b')
+    expect(failure.message).toMatch(/\nE: Release 'jammy-backports' for 'file' was not found$/)
+    expect(failure.culprit).toEqual({ input: 'apt-packages', value: 'file/jammy-backports' })
+  })
+
   it.each([
     ['E: Unable to locate package libnope', { input: 'apt-packages', value: 'libnope' }],
     ["E: Version '9.9' for 'curl' was not found", { input: 'apt-packages', value: 'curl' }],

@@ -33068,7 +33068,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(581);
+/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4519);
 // Entry point of the command line (`npx extend-azureml-image`, `node dist/cli.js`): the action's
 // pipeline run on this machine. See src/cli/ and the README's "Run it locally (CLI)".
 
@@ -33085,7 +33085,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 581:
+/***/ 4519:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33104,10 +33104,222 @@ var external_node_path_ = __nccwpck_require__(6760);
 var docker_docker = __nccwpck_require__(1843);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __nccwpck_require__(3838);
-// EXTERNAL MODULE: ./src/report/annotations.ts
-var annotations = __nccwpck_require__(856);
 // EXTERNAL MODULE: ./src/step/constants.ts
 var constants = __nccwpck_require__(9171);
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
+;// CONCATENATED MODULE: ./src/inputs/workspace-paths.ts
+// Paths given as inputs must stay inside the workspace once symlinks are resolved, so a pull
+// request cannot make the action read (and bake into an image) files from elsewhere on the runner.
+
+
+
+/**
+ * Whether `candidate` is `root` or below it. Only a first segment that is exactly `..` leaves
+ * the root: `..data` or `..init.py` are names like any other.
+ */
+function isInside(root, candidate) {
+    const relative = external_node_path_.relative(root, candidate);
+    return relative !== '..' && !relative.startsWith(`..${external_node_path_.sep}`) && !external_node_path_.isAbsolute(relative);
+}
+/** Resolves `value` against `root`, follows symlinks, and checks it is inside and of the kind. */
+function resolveInWorkspace(root, inputName, value, kind) {
+    const realRoot = external_node_fs_.realpathSync(root);
+    const candidate = external_node_path_.resolve(root, value);
+    let real;
+    try {
+        real = external_node_fs_.realpathSync(candidate);
+    }
+    catch {
+        throw new Error(`Input '${inputName}': "${value}" does not exist (looked for ${candidate})`);
+    }
+    if (!isInside(realRoot, real)) {
+        throw new Error(`Input '${inputName}': "${value}" resolves outside the workspace (${realRoot})`);
+    }
+    const stat = external_node_fs_.statSync(real);
+    if (kind === 'file' && !stat.isFile()) {
+        throw new Error(`Input '${inputName}': "${value}" is not a file`);
+    }
+    if (kind === 'dir' && !stat.isDirectory()) {
+        throw new Error(`Input '${inputName}': "${value}" is not a directory`);
+    }
+    return real;
+}
+/**
+ * Refuses a name below `dir` that is not UTF-8. Names are read as bytes: Node would decode such
+ * a name with U+FFFD, and every later open of it would fail with a bare ENOENT. Run before
+ * anything else walks the tree (the code snapshot, staging, the digest).
+ */
+function checkNamesUtf8(inputName, dir) {
+    entriesBelow(inputName, dir);
+}
+/** Every entry below `dir`, depth first, without following directory links; names checked. */
+function entriesBelow(inputName, dir) {
+    const found = [];
+    for (const entry of external_node_fs_.readdirSync(dir, { withFileTypes: true, encoding: 'buffer' })) {
+        const full = external_node_path_.join(dir, entry.name.toString('utf8'));
+        if (!(0,external_node_buffer_.isUtf8)(entry.name)) {
+            throw new Error(`Input '${inputName}': the name ${JSON.stringify(full)} is not UTF-8 (shown with U+FFFD for the bytes that are not); file names must be UTF-8: rename it`);
+        }
+        found.push({ full, entry });
+        if (entry.isDirectory())
+            found.push(...entriesBelow(inputName, full));
+    }
+    return found;
+}
+/** Files and symlinks anywhere under `dir` (a symlink to a directory is not followed). */
+function filesIn(inputName, dir) {
+    return entriesBelow(inputName, dir)
+        .filter(({ entry }) => entry.isFile() || entry.isSymbolicLink())
+        .map(({ full }) => full);
+}
+/**
+ * A directory to bake into the image must hold at least one file, and any symlink in it must
+ * point inside the workspace (file links are copied as the file they point to). `files` (full
+ * paths) narrows the check to what is copied, when that is not every file of `dir`; without it
+ * every name is also checked to be UTF-8.
+ */
+function checkDirectory(workspace, inputName, dir, files = filesIn(inputName, dir)) {
+    const realWorkspace = external_node_fs_.realpathSync(workspace);
+    for (const full of files) {
+        if (external_node_fs_.lstatSync(full).isSymbolicLink()) {
+            let target;
+            try {
+                target = external_node_fs_.realpathSync(full);
+            }
+            catch {
+                throw new Error(`Input '${inputName}': symlink ${full} is broken`);
+            }
+            if (!isInside(realWorkspace, target)) {
+                throw new Error(`Input '${inputName}': symlink ${full} points outside the workspace`);
+            }
+            if (!external_node_fs_.statSync(target).isFile()) {
+                throw new Error(`Input '${inputName}': symlink ${full} must point to a file`);
+            }
+        }
+    }
+    if (files.length === 0)
+        throw new Error(`Input '${inputName}': directory ${dir} has no files to copy`);
+}
+
+// EXTERNAL MODULE: ./src/docker/docker-errors.ts
+var docker_errors = __nccwpck_require__(4236);
+;// CONCATENATED MODULE: ./src/report/annotations.ts
+
+
+
+
+
+const MODELS_PREFIX = 'azureml-models/';
+/** Annotations take paths relative to the repository root, with forward slashes. */
+function workspaceRelative(workspace, file) {
+    if (!external_node_fs_.existsSync(file))
+        return undefined;
+    const root = external_node_fs_.realpathSync(workspace);
+    const real = external_node_fs_.realpathSync(file);
+    if (!isInside(root, real))
+        return undefined;
+    return external_node_path_.relative(root, real).split(external_node_path_.sep).join('/');
+}
+function pythonTitle(failure) {
+    const exception = failure.exception.split(':')[0];
+    if (/^(SyntaxError|IndentationError|TabError)$/.test(exception)) {
+        return 'The entry script does not compile';
+    }
+    if (failure.functionName && failure.functionName !== '<module>') {
+        return `${failure.functionName}() raised ${exception}`;
+    }
+    return `Importing the entry script raised ${exception}`;
+}
+/** The user's file and line for a traceback, when that file is in code-dir or model-dir. @internal (exported for its unit tests) */
+function pythonAnnotation(failure, sources) {
+    if (!failure?.file)
+        return undefined;
+    let local;
+    if (failure.file.startsWith(MODELS_PREFIX) && sources.modelDir) {
+        local = external_node_path_.join(sources.modelDir, failure.file.slice(MODELS_PREFIX.length));
+    }
+    else if (sources.codeDir) {
+        local = external_node_path_.join(sources.codeDir, failure.file);
+    }
+    const file = local && workspaceRelative(sources.workspace, local);
+    if (!file)
+        return undefined;
+    return { title: pythonTitle(failure), file, startLine: failure.line };
+}
+/** PEP 503 normalisation: pip treats `Tiny_Linear` and `tiny-linear` as one project. @internal (exported for its unit tests) */
+function normalizeProjectName(name) {
+    return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+function projectName(requirement) {
+    return normalizeProjectName(requirement.trim().split(/[\s<>=!~;[@(,]/)[0]);
+}
+/** The line of the requirements file that asks for the project pip could not resolve. @internal (exported for its unit tests) */
+function requirementsAnnotation(sources, requirement) {
+    if (!sources.requirements)
+        return undefined;
+    const wanted = projectName(requirement);
+    const lines = external_node_fs_.readFileSync(sources.requirements, 'utf8').split(/\r?\n/);
+    const index = lines.findIndex((line) => {
+        const text = line.replace(/(^|\s)#.*$/, '').trim();
+        return text !== '' && !text.startsWith('-') && projectName(text) === wanted;
+    });
+    const file = workspaceRelative(sources.workspace, sources.requirements);
+    if (!file)
+        return undefined;
+    return {
+        title: `pip could not resolve ${requirement}`,
+        file,
+        startLine: index >= 0 ? index + 1 : undefined,
+    };
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/**
+ * The line of the running workflow file that names an apt package. GITHUB_WORKFLOW_REF is
+ * `owner/repo/.github/workflows/file.yml@ref`; the file is read from the checkout, and only when
+ * the workflow belongs to the checked-out repository.
+ * @internal (exported for its unit tests)
+ */
+function workflowAnnotation(value, title, workspace, env = process.env) {
+    const ref = env.GITHUB_WORKFLOW_REF;
+    const repository = env.GITHUB_REPOSITORY;
+    if (!ref || !repository || !ref.startsWith(`${repository}/`))
+        return { title };
+    const relative = ref.slice(repository.length + 1).replace(/@[^@]*$/, '');
+    const file = external_node_path_.join(workspace, relative);
+    if (!workspaceRelative(workspace, file))
+        return { title };
+    // Package names hold '+', '-' and '.': a match must not be part of a longer name.
+    const word = new RegExp(`(^|[^a-z0-9+.-])${escapeRegExp(value)}($|[^a-z0-9+.-])`);
+    const index = external_node_fs_.readFileSync(file, 'utf8')
+        .split(/\r?\n/)
+        .findIndex((line) => word.test(line));
+    return index < 0 ? { title, file: relative } : { title, file: relative, startLine: index + 1 };
+}
+/**
+ * The annotation for a failure of the main step, as precise as the failure allows. Never
+ * throws: it runs while the step is failing, and a file it cannot read only costs precision.
+ */
+function annotationFor(error, sources, python) {
+    if (!sources)
+        return undefined;
+    try {
+        if (python)
+            return pythonAnnotation(python, sources);
+        if (!(error instanceof docker_errors/* BuildFailure */.$w) || !error.culprit)
+            return undefined;
+        const { input, value } = error.culprit;
+        if (input === constants/* Input */.pd.Requirements)
+            return requirementsAnnotation(sources, value);
+        return workflowAnnotation(value, `apt has no package ${value}`, sources.workspace);
+    }
+    catch {
+        return undefined;
+    }
+}
+
 // EXTERNAL MODULE: ./src/step/inert-log.ts
 var inert_log = __nccwpck_require__(3933);
 ;// CONCATENATED MODULE: ./src/step/leftovers.ts
@@ -33304,8 +33516,6 @@ function foreignArchitectures(entries) {
 // EXTERNAL MODULE: ./node_modules/ignore/index.js
 var ignore = __nccwpck_require__(298);
 var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
-// EXTERNAL MODULE: ./src/inputs/workspace-paths.ts
-var workspace_paths = __nccwpck_require__(7965);
 ;// CONCATENATED MODULE: ./src/inputs/code-snapshot.ts
 // Which files of `code-dir` and `model-dir` go into the image, and which are left out and why.
 // Staging (build-context.ts) copies exactly what a snapshot takes and the input digest
@@ -33383,7 +33593,7 @@ function readIgnoreFile(workspace, codeDir) {
             continue;
         // Read before the directory's links are checked: a link out of the workspace is refused
         // here, or a line of the runner's files could come back in an error as "the rule".
-        const real = (0,workspace_paths/* resolveInWorkspace */.z1)(workspace, constants/* Input */.pd.CodeDir, file, 'any');
+        const real = resolveInWorkspace(workspace, constants/* Input */.pd.CodeDir, file, 'any');
         if (!external_node_fs_.statSync(real).isFile())
             continue;
         // Case-sensitive, as git on Linux and the SDK's pattern matching are.
@@ -33415,8 +33625,6 @@ function wholeTreeSnapshot(dir) {
     walk(dir, dir, {}, snapshot);
     return snapshot;
 }
-/** What of `modelDir` is copied to the model dir. */
-const modelSnapshot = wholeTreeSnapshot;
 /** The left-out entry that holds `relative` (a path inside the root), if any. */
 function leftOutEntryOf(snapshot, relative) {
     return snapshot.leftOut.find((entry) => relative === entry.path || relative.startsWith(`${entry.path}/`));
@@ -34537,11 +34745,12 @@ function parseExpected(raw) {
 /**
  * JSON with every number kept as its decimal text (a LosslessNumber). A repeated key keeps its
  * last value, as JSON.parse does (lossless-json would throw).
+ * @internal (exported for its unit tests)
  */
 function parseJson(text) {
     return parse(text, null, { onDuplicateKey: ({ newValue }) => newValue });
 }
-/** Both values from parseJson. */
+/** Both values from parseJson. @internal (exported for its unit tests) */
 function isDeepSubset(expected, actual) {
     if (isLosslessNumber(expected)) {
         return isLosslessNumber(actual) && compareLosslessNumber(expected, actual) === 0;
@@ -34588,7 +34797,7 @@ function responseMismatch(expected, body) {
 function splitList(text) {
     return unique(text.split(/[\s,]+/).filter((item) => item !== ''));
 }
-/** Splits on newlines and commas only (values such as tags never contain spaces legitimately). */
+/** Splits on newlines and commas only (values such as tags never contain spaces legitimately). @internal (exported for its unit tests) */
 function splitLines(text) {
     return unique(text
         .split(/\r?\n|\r/)
@@ -35244,9 +35453,9 @@ class Collector {
     stage(position, kind, where) {
         let source;
         try {
-            source = (0,workspace_paths/* resolveInWorkspace */.z1)(this.realRoot, constants/* Input */.pd.Requirements, position, kind);
+            source = resolveInWorkspace(this.realRoot, constants/* Input */.pd.Requirements, position, kind);
             if (external_node_fs_.statSync(source).isDirectory()) {
-                (0,workspace_paths/* checkDirectory */.W3)(this.workspace, constants/* Input */.pd.Requirements, source);
+                checkDirectory(this.workspace, constants/* Input */.pd.Requirements, source);
             }
         }
         catch (error) {
@@ -35297,7 +35506,7 @@ function collectRequirements(workspace, top) {
 
 const EXPECTED_SUFFIX = '.expected.json';
 const STATUS_SUFFIX = '.status';
-/** Each case starts a request against one container; more than this is a load test. */
+/** Each case starts a request against one container; more than this is a load test. @internal (exported for its unit tests) */
 const MAX_CASES = 100;
 /** `file` names the request file; without it the input's own value is meant. */
 function checkJson(text, file) {
@@ -35331,7 +35540,7 @@ function isCaseFileName(name) {
     return name.endsWith('.json') || name.endsWith(STATUS_SUFFIX);
 }
 function casesInDirectory(workspace, dir, defaults) {
-    (0,workspace_paths/* checkDirectory */.W3)(workspace, constants/* Input */.pd.SampleRequest, dir);
+    checkDirectory(workspace, constants/* Input */.pd.SampleRequest, dir);
     const entries = external_node_fs_.readdirSync(dir, { withFileTypes: true });
     // A folder named like a case would be read as one (EISDIR): say so instead.
     for (const entry of entries) {
@@ -35379,7 +35588,7 @@ function scoringCases(workspace, raw, defaults) {
     if (/^[[{"]/.test(trimmed)) {
         return [{ name: constants/* Input */.pd.SampleRequest, body: checkJson(trimmed), ...defaults }];
     }
-    const found = (0,workspace_paths/* resolveInWorkspace */.z1)(workspace, constants/* Input */.pd.SampleRequest, trimmed, 'any');
+    const found = resolveInWorkspace(workspace, constants/* Input */.pd.SampleRequest, trimmed, 'any');
     if (external_node_fs_.statSync(found).isDirectory())
         return casesInDirectory(workspace, found, defaults);
     return [
@@ -35453,6 +35662,7 @@ function integerInput(name, fallback, min, max) {
     }
     return Number(raw);
 }
+/** @internal (exported for its unit tests) */
 function checkAptPackage(entry) {
     parseAptPackage(entry);
     return entry;
@@ -35470,6 +35680,7 @@ function checkTag(value) {
     }
     return value;
 }
+/** @internal (exported for its unit tests) */
 function checkEnv(pairs, allowContractKeys) {
     for (const { key } of pairs) {
         if (!ENV_KEY.test(key)) {
@@ -35483,6 +35694,7 @@ function checkEnv(pairs, allowContractKeys) {
 }
 // The action's own labels (the container label, the recipe digest that decides reuse).
 const RESERVED_LABEL_PREFIX = 'io.extend-azureml-image.';
+/** @internal (exported for its unit tests) */
 function checkLabels(pairs) {
     for (const { key } of pairs) {
         if (!LABEL_KEY.test(key)) {
@@ -35548,17 +35760,17 @@ function entryScript(codeDir, raw) {
     }
     const file = external_node_path_.resolve(codeDir, raw);
     const relative = external_node_path_.relative(codeDir, file);
-    if (!(0,workspace_paths/* isInside */.FK)(codeDir, file) || !relative.endsWith('.py')) {
+    if (!isInside(codeDir, file) || !relative.endsWith('.py')) {
         throw new Error(`Input '${constants/* Input */.pd.EntryScript}': "${raw}" must be a .py file inside '${constants/* Input */.pd.CodeDir}'`);
     }
-    (0,workspace_paths/* resolveInWorkspace */.z1)(codeDir, constants/* Input */.pd.EntryScript, relative, 'file');
+    resolveInWorkspace(codeDir, constants/* Input */.pd.EntryScript, relative, 'file');
     return relative.split(external_node_path_.sep).join('/');
 }
 /** The requirements file, and the files its lines name (refused when they leave the workspace). */
 function requirementsInput(workspace, raw) {
     if (raw === undefined)
         return {};
-    const requirements = (0,workspace_paths/* resolveInWorkspace */.z1)(workspace, constants/* Input */.pd.Requirements, raw.trim(), 'file');
+    const requirements = resolveInWorkspace(workspace, constants/* Input */.pd.Requirements, raw.trim(), 'file');
     return { requirements, requirementFiles: collectRequirements(workspace, requirements) };
 }
 function getInputs() {
@@ -35575,8 +35787,8 @@ function getInputs() {
     const requirementsRaw = optionalText(constants/* Input */.pd.Requirements);
     const codeDirRaw = optionalText(constants/* Input */.pd.CodeDir);
     const modelDirRaw = optionalText(constants/* Input */.pd.ModelDir);
-    const codeDir = codeDirRaw && (0,workspace_paths/* resolveInWorkspace */.z1)(workspace, constants/* Input */.pd.CodeDir, codeDirRaw, 'dir');
-    const modelDir = modelDirRaw && (0,workspace_paths/* resolveInWorkspace */.z1)(workspace, constants/* Input */.pd.ModelDir, modelDirRaw, 'dir');
+    const codeDir = codeDirRaw && resolveInWorkspace(workspace, constants/* Input */.pd.CodeDir, codeDirRaw, 'dir');
+    const modelDir = modelDirRaw && resolveInWorkspace(workspace, constants/* Input */.pd.ModelDir, modelDirRaw, 'dir');
     if (codeDir && codeDir === modelDir) {
         throw new Error(`Input '${constants/* Input */.pd.ModelDir}': "${modelDirRaw}" is the same directory as '${constants/* Input */.pd.CodeDir}'; give the model a directory of its own (a model-dir inside code-dir is left out of the code copy)`);
     }
@@ -35585,17 +35797,17 @@ function getInputs() {
         throw new Error(`Input '${constants/* Input */.pd.EntryScript}' is required with '${constants/* Input */.pd.CodeDir}'`);
     }
     if (codeDir)
-        (0,workspace_paths/* checkNamesUtf8 */.O1)(constants/* Input */.pd.CodeDir, codeDir);
+        checkNamesUtf8(constants/* Input */.pd.CodeDir, codeDir);
     if (modelDir)
-        (0,workspace_paths/* checkNamesUtf8 */.O1)(constants/* Input */.pd.ModelDir, modelDir);
+        checkNamesUtf8(constants/* Input */.pd.ModelDir, modelDir);
     const code = codeDir ? codeSnapshot(workspace, codeDir, modelDir) : undefined;
-    const model = modelDir ? modelSnapshot(modelDir) : undefined;
+    const model = modelDir ? wholeTreeSnapshot(modelDir) : undefined;
     if (code && entry)
         checkEntryScriptCopied(code, entry);
     if (code)
-        (0,workspace_paths/* checkDirectory */.W3)(workspace, constants/* Input */.pd.CodeDir, code.root, copiedFiles(code));
+        checkDirectory(workspace, constants/* Input */.pd.CodeDir, code.root, copiedFiles(code));
     if (model)
-        (0,workspace_paths/* checkDirectory */.W3)(workspace, constants/* Input */.pd.ModelDir, model.root, copiedFiles(model));
+        checkDirectory(workspace, constants/* Input */.pd.ModelDir, model.root, copiedFiles(model));
     const network = optionalText(constants/* Input */.pd.Network)?.trim();
     if (network !== undefined && !NETWORK.test(network)) {
         throw new Error(`Input '${constants/* Input */.pd.Network}': "${network}" is not a docker network name`);
@@ -35664,6 +35876,7 @@ function setScoreOutputs(cases) {
     core.setOutput(constants/* Output */.k7.ScoreStatus, String(reported.status));
     core.setOutput(constants/* Output */.k7.ScoreResponse, truncate(reported.response ?? ''));
 }
+/** @internal (exported for its unit tests) */
 function metadata(result, baseImage) {
     return {
         baseImage,
@@ -35747,6 +35960,7 @@ const STAGING = '/tmp/extend-azureml-image';
 /**
  * Double-quotes a value for ENV or LABEL: backslash, quote and '$' are escaped, so it stays
  * literal.
+ * @internal (exported for its unit tests)
  */
 function quoteValue(value) {
     if (/[\r\n]/.test(value))
@@ -35930,8 +36144,6 @@ function isSameBuild(image, recipeDigest, from) {
         from.layers.every((layer, index) => image.layers[index] === layer));
 }
 
-// EXTERNAL MODULE: ./src/docker/docker-errors.ts
-var docker_errors = __nccwpck_require__(4236);
 ;// CONCATENATED MODULE: ./src/build/build-image.ts
 // One docker build, its log folded and relayed inert (it prints what the user's files and
 // packages print); a failure carries the end of the log. The image id is read from --iidfile.
@@ -36196,6 +36408,7 @@ async function fileDigest(file) {
  * snapshot takes counts (code-snapshot.ts): a file left out changes neither the image nor this.
  * The default tag names an image the action may reuse without building (same-build.ts), so
  * whatever changes the copied tree must change this digest.
+ * @internal (exported for its unit tests)
  */
 async function treeDigest(snapshot) {
     const entries = [...snapshot.entries].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
@@ -36430,6 +36643,7 @@ async function writeArchiveWithoutBase(saved, baseLayers, destination) {
 
 const DEPENDENCIES_REPOSITORY = 'extend-azureml-image/dependencies';
 // v2: the key covers every staged requirements file (includes, local packages), not the top one.
+/** @internal (exported for its unit tests) */
 const CACHE_KEY_PREFIX = 'extend-azureml-image-deps-v2-';
 /**
  * The base image as the daemon has it (pulled first when absent): what `docker build` starts
@@ -36459,7 +36673,7 @@ async function dependenciesKey(base, inputs) {
 function dependenciesTag(key) {
     return `${DEPENDENCIES_REPOSITORY}:${key}`;
 }
-/** Where the archive lives: a path that is the same on every run, as the cache requires. */
+/** Where the archive lives: a path that is the same on every run, as the cache requires. @internal (exported for its unit tests) */
 function archivePath(key) {
     return external_node_path_.join(tempRoot(), `extend-azureml-image-cache-${key}`, 'dependencies.tar');
 }
@@ -36604,6 +36818,7 @@ function urls(indexes) {
 function hasPipIndexes(indexes) {
     return urls(indexes).length > 0;
 }
+/** @internal (exported for its unit tests) */
 function hasCredentials(indexes) {
     return urls(indexes).some((url) => {
         const parsed = new URL(url);
@@ -36870,7 +37085,7 @@ function makePlan(inputs, facts) {
 const FALLBACK_NAME = 'extend-azureml-image';
 // What docker allows between two alphanumeric runs of a path component.
 const SEPARATOR = /^(?:[._]|__|-+)$/;
-/** A path component for `owner/name` (or `name`); a name that is already one is kept as it is. */
+/** A path component for `owner/name` (or `name`); a name that is already one is kept as it is. @internal (exported for its unit tests) */
 function defaultTagName(repository) {
     const name = (repository?.split('/').pop() ?? '')
         .toLowerCase()
@@ -36882,7 +37097,7 @@ function defaultTagName(repository) {
     }
     return derived;
 }
-/** name:tag from the repository name and a digest of every build input. */
+/** name:tag from the repository name and a digest of every build input. @internal (exported for its unit tests) */
 function defaultTag(hash, repository = process.env.GITHUB_REPOSITORY) {
     return `${defaultTagName(repository)}:${hash.slice(0, 16)}`;
 }
@@ -36891,7 +37106,7 @@ async function imageTags(inputs, labels, requirements) {
     if (inputs.tags.length > 0)
         return inputs.tags;
     // Checked before the digest reads every file: a name docker refuses fails here, not later.
-    const name = defaultTagName(process.env.GITHUB_REPOSITORY);
+    defaultTagName(process.env.GITHUB_REPOSITORY);
     const hash = await contentHash({
         baseImage: inputs.baseImage,
         aptPackages: inputs.aptPackages,
@@ -36905,7 +37120,7 @@ async function imageTags(inputs, labels, requirements) {
         code: inputs.codeSnapshot,
         model: inputs.modelSnapshot,
     });
-    return [`${name}:${hash.slice(0, 16)}`];
+    return [defaultTag(hash)];
 }
 
 ;// CONCATENATED MODULE: ./src/plan/prepare.ts
@@ -36969,7 +37184,7 @@ function nameOf(reference) {
     const at = reference.lastIndexOf('@');
     return at === -1 ? reference : reference.slice(0, at);
 }
-/** Where docker sends a reference: its host (or Docker Hub) and the full repository name. */
+/** Where docker sends a reference: its host (or Docker Hub) and the full repository name. @internal (exported for its unit tests) */
 function repositoryOf(reference) {
     const name = nameOf(reference);
     const [first, ...rest] = name.split('/');
@@ -36993,6 +37208,7 @@ function digestsIn(repository, repoDigests) {
  * The digest a push of `tag` produced, from the image's RepoDigests after the push. An image
  * pushed to one repository before may carry more than one digest there; then the one the push
  * added is it.
+ * @internal (exported for its unit tests)
  */
 function pushedDigest(tag, after, before = []) {
     const repository = repositoryOf(tag).canonical;
@@ -37128,7 +37344,7 @@ function httpRequest(request) {
 // A small latency probe: N sequential scoring calls, summarised as nearest-rank percentiles.
 // Sequential on purpose: it measures one request's path through nginx, gunicorn and run(),
 // not the container's throughput.
-/** Nearest-rank percentile of already sorted values. */
+/** Nearest-rank percentile of already sorted values. @internal (exported for its unit tests) */
 function percentile(sorted, p) {
     if (sorted.length === 0)
         throw new Error('percentile of no values');
@@ -37212,6 +37428,19 @@ function isPortTaken(error) {
     return /port is already allocated|address already in use/i.test(message);
 }
 
+;// CONCATENATED MODULE: ./src/smoke-test/results.ts
+/** A failed smoke test; `result` keeps what was measured, `python` the user's exception. */
+class SmokeTestFailure extends Error {
+    result;
+    python;
+    constructor(message, result, python) {
+        super(message);
+        this.result = result;
+        this.python = python;
+        this.name = 'SmokeTestFailure';
+    }
+}
+
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./src/smoke-test/swagger-check.ts
@@ -37226,6 +37455,7 @@ const ERRORS_PER_CHECK = 3;
 // document, so the limit is well above the scoring answers' 1 MiB.
 const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 const swagger_check_isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** @internal (exported for its unit tests) */
 function isDeclared(schema) {
     return (schema !== undefined &&
         !UNDECLARED.some((placeholder) => (0,external_node_util_.isDeepStrictEqual)(placeholder, schema)));
@@ -37243,7 +37473,7 @@ function resolvePointer(document, ref) {
     }
     return node;
 }
-/** The schema with every local $ref replaced by what it names (a cycle stops at depth 32). */
+/** The schema with every local $ref replaced by what it names (a cycle stops at depth 32). @internal (exported for its unit tests) */
 function inlineRefs(document, schema, depth = 0) {
     if (depth > 32)
         throw new Error('the schema refers to itself too deeply to be checked');
@@ -37268,7 +37498,7 @@ function scoreOperation(document) {
     const item = key === undefined ? undefined : paths[key];
     return swagger_check_isObject(item) && swagger_check_isObject(item.post) ? item.post : undefined;
 }
-/** run()'s input and output schemas as one document version describes POST /score. */
+/** run()'s input and output schemas as one document version describes POST /score. @internal (exported for its unit tests) */
 function scoreSchemas(version, document) {
     const operation = scoreOperation(document);
     if (!operation)
@@ -37525,17 +37755,7 @@ function describeStartupFailure(failure) {
 
 
 
-/** A failed smoke test; `result` keeps what was measured, `python` the user's exception. */
-class SmokeTestFailure extends Error {
-    result;
-    python;
-    constructor(message, result, python) {
-        super(message);
-        this.result = result;
-        this.python = python;
-        this.name = 'SmokeTestFailure';
-    }
-}
+
 const LOG_LINES_IN_MESSAGE = 15;
 /** The title of the container log's group, then the container's name in parentheses. */
 const CONTAINER_LOG_GROUP = 'Container log';
@@ -38062,7 +38282,7 @@ async function run(docker = new docker_docker.DockerCli(), { requireLinuxRunner 
         const smokeTestFailure = error instanceof SmokeTestFailure ? error : undefined;
         if (smokeTestFailure)
             setSmokeTestFailureOutputs(smokeTestFailure);
-        core.error(message, (0,annotations/* annotationFor */.xf)(error, inputs, smokeTestFailure?.python));
+        core.error(message, annotationFor(error, inputs, smokeTestFailure?.python));
         process.exitCode = core.ExitCode.Failure;
         await writeFailureSummary(message, inputs?.baseImage, smokeTestFailure).catch(warnSummary);
     }
@@ -38215,13 +38435,14 @@ class UsageError extends Error {
         this.name = 'UsageError';
     }
 }
-/** Options that are not action inputs. */
+/** Options that are not action inputs. @internal (exported for its unit tests) */
 const CLI_OPTIONS = {
     workspace: { type: 'string' },
     summary: { type: 'string' },
     verbose: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
 };
+/** @internal (exported for its unit tests) */
 function inputNames() {
     const names = Object.values(constants/* Input */.pd);
     const clash = names.find((name) => Object.hasOwn(CLI_OPTIONS, name));
@@ -38246,6 +38467,7 @@ function distance(a, b) {
     }
     return previous[b.length];
 }
+/** @internal (exported for its unit tests) */
 function closestOption(given, names) {
     const wanted = given.replace(/^-+/, '').toLowerCase().replace(/_/g, '-');
     let best;
@@ -38392,7 +38614,7 @@ function prepareEnvironment(options, env = process.env) {
         env.RUNNER_DEBUG = '1';
     return files;
 }
-/** What @actions/cache's isFeatureAvailable() looks for (service v2, then v1). */
+/** What @actions/cache's isFeatureAvailable() looks for (service v2, then v1). @internal (exported for its unit tests) */
 function cacheServiceReachable(env) {
     return Boolean(env.ACTIONS_RESULTS_URL || env.ACTIONS_CACHE_URL);
 }
@@ -38556,7 +38778,7 @@ function styleFor(enabled) {
 // back until a failure wants them.
 
 
-/** The runner's reading of a command line; core escapes '%', CR and LF (and ':' ',' in properties). */
+/** The runner's reading of a command line; core escapes '%', CR and LF (and ':' ',' in properties). @internal (exported for its unit tests) */
 function parseCommand(line) {
     const match = /^::([A-Za-z][A-Za-z0-9_-]*)(?: ([^:]*))?::(.*)$/.exec(line);
     if (!match)
@@ -38836,6 +39058,7 @@ function passVerdict(outputs) {
 
 
 
+/** @internal (exported for its unit tests) */
 const EXIT = { passed: 0, failed: 1, usage: 2 };
 /** Lines of the build log followed on a terminal, above the status line. */
 const BUILD_TAIL_LINES = 5;
@@ -38956,17 +39179,28 @@ function copySummary(files, target, renderer) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $w: () => (/* binding */ BuildFailure),
 /* harmony export */   He: () => (/* binding */ buildFailure),
 /* harmony export */   TY: () => (/* binding */ pullFailureMessage),
 /* harmony export */   UK: () => (/* binding */ classifyPullFailure),
 /* harmony export */   hN: () => (/* binding */ classifyPushFailure)
 /* harmony export */ });
-/* harmony import */ var _report_annotations_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(856);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7975);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _step_constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9171);
 // What docker's own words mean for the user: which pull and push failures are worth a retry,
 // and what to try when a pull or a build fails. Pure, so each reading is pinned by a table test.
 
 
+/** A failed `docker build` whose log names the input value at fault. */
+class BuildFailure extends Error {
+    culprit;
+    constructor(message, culprit) {
+        super(message);
+        this.culprit = culprit;
+        this.name = 'BuildFailure';
+    }
+}
 const NOT_FOUND = /not found|name unknown|manifest unknown|repository does not exist|no such image/i;
 const DENIED = /denied|unauthorized|authentication required|forbidden/i;
 // Network and registry trouble that may pass: connection-level errors, rate limits, 5xx.
@@ -39043,7 +39277,9 @@ const BUILD_ADVICE = [
 ];
 /** A failed build as an error that says what to try and names the input value at fault. */
 function buildFailure(title, result, logEnd) {
-    const output = `${result.stdout}\n${result.stderr}`;
+    // The legacy builder colours a RUN step's stderr on some clients: an annotation shows the
+    // escape codes as text, and they split apt's "E: ..." lines.
+    const output = (0,node_util__WEBPACK_IMPORTED_MODULE_0__.stripVTControlCharacters)(`${result.stdout}\n${result.stderr}`);
     let found;
     if (result.signal !== undefined) {
         found = {
@@ -39063,7 +39299,7 @@ function buildFailure(title, result, logEnd) {
     const exit = result.signal !== undefined
         ? `signal ${result.signal}, exit ${result.exitCode}`
         : `exit ${result.exitCode}`;
-    return new _report_annotations_js__WEBPACK_IMPORTED_MODULE_0__/* .BuildFailure */ .$w(`docker build failed (${title}, ${exit})${found ? `: ${found.advice}` : ''}. End of the build log:\n${logEnd.join('\n')}`, found?.culprit);
+    return new BuildFailure(`docker build failed (${title}, ${exit})${found ? `: ${found.advice}` : ''}. End of the build log:\n${(0,node_util__WEBPACK_IMPORTED_MODULE_0__.stripVTControlCharacters)(logEnd.join('\n'))}`, found?.culprit);
 }
 
 
@@ -39465,6 +39701,7 @@ class DockerCli {
 /* harmony export */   L: () => (/* binding */ retry)
 /* harmony export */ });
 /* unused harmony export sleep */
+/** @internal (exported for its unit tests) */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Retries `action`; an error carrying `final: true` is not retried. */
 async function retry(action, options) {
@@ -39482,256 +39719,6 @@ async function retry(action, options) {
             await wait(delay);
             delay *= 2;
         }
-    }
-}
-
-
-/***/ }),
-
-/***/ 7965:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   FK: () => (/* binding */ isInside),
-/* harmony export */   O1: () => (/* binding */ checkNamesUtf8),
-/* harmony export */   W3: () => (/* binding */ checkDirectory),
-/* harmony export */   z1: () => (/* binding */ resolveInWorkspace)
-/* harmony export */ });
-/* harmony import */ var node_buffer__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4573);
-/* harmony import */ var node_buffer__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_buffer__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-// Paths given as inputs must stay inside the workspace once symlinks are resolved, so a pull
-// request cannot make the action read (and bake into an image) files from elsewhere on the runner.
-
-
-
-/**
- * Whether `candidate` is `root` or below it. Only a first segment that is exactly `..` leaves
- * the root: `..data` or `..init.py` are names like any other.
- */
-function isInside(root, candidate) {
-    const relative = node_path__WEBPACK_IMPORTED_MODULE_2__.relative(root, candidate);
-    return relative !== '..' && !relative.startsWith(`..${node_path__WEBPACK_IMPORTED_MODULE_2__.sep}`) && !node_path__WEBPACK_IMPORTED_MODULE_2__.isAbsolute(relative);
-}
-/** Resolves `value` against `root`, follows symlinks, and checks it is inside and of the kind. */
-function resolveInWorkspace(root, inputName, value, kind) {
-    const realRoot = node_fs__WEBPACK_IMPORTED_MODULE_1__.realpathSync(root);
-    const candidate = node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(root, value);
-    let real;
-    try {
-        real = node_fs__WEBPACK_IMPORTED_MODULE_1__.realpathSync(candidate);
-    }
-    catch {
-        throw new Error(`Input '${inputName}': "${value}" does not exist (looked for ${candidate})`);
-    }
-    if (!isInside(realRoot, real)) {
-        throw new Error(`Input '${inputName}': "${value}" resolves outside the workspace (${realRoot})`);
-    }
-    const stat = node_fs__WEBPACK_IMPORTED_MODULE_1__.statSync(real);
-    if (kind === 'file' && !stat.isFile()) {
-        throw new Error(`Input '${inputName}': "${value}" is not a file`);
-    }
-    if (kind === 'dir' && !stat.isDirectory()) {
-        throw new Error(`Input '${inputName}': "${value}" is not a directory`);
-    }
-    return real;
-}
-/**
- * Refuses a name below `dir` that is not UTF-8. Names are read as bytes: Node would decode such
- * a name with U+FFFD, and every later open of it would fail with a bare ENOENT. Run before
- * anything else walks the tree (the code snapshot, staging, the digest).
- */
-function checkNamesUtf8(inputName, dir) {
-    entriesBelow(inputName, dir);
-}
-/** Every entry below `dir`, depth first, without following directory links; names checked. */
-function entriesBelow(inputName, dir) {
-    const found = [];
-    for (const entry of node_fs__WEBPACK_IMPORTED_MODULE_1__.readdirSync(dir, { withFileTypes: true, encoding: 'buffer' })) {
-        const full = node_path__WEBPACK_IMPORTED_MODULE_2__.join(dir, entry.name.toString('utf8'));
-        if (!(0,node_buffer__WEBPACK_IMPORTED_MODULE_0__.isUtf8)(entry.name)) {
-            throw new Error(`Input '${inputName}': the name ${JSON.stringify(full)} is not UTF-8 (shown with U+FFFD for the bytes that are not); file names must be UTF-8: rename it`);
-        }
-        found.push({ full, entry });
-        if (entry.isDirectory())
-            found.push(...entriesBelow(inputName, full));
-    }
-    return found;
-}
-/** Files and symlinks anywhere under `dir` (a symlink to a directory is not followed). */
-function filesIn(inputName, dir) {
-    return entriesBelow(inputName, dir)
-        .filter(({ entry }) => entry.isFile() || entry.isSymbolicLink())
-        .map(({ full }) => full);
-}
-/**
- * A directory to bake into the image must hold at least one file, and any symlink in it must
- * point inside the workspace (file links are copied as the file they point to). `files` (full
- * paths) narrows the check to what is copied, when that is not every file of `dir`; without it
- * every name is also checked to be UTF-8.
- */
-function checkDirectory(workspace, inputName, dir, files = filesIn(inputName, dir)) {
-    const realWorkspace = node_fs__WEBPACK_IMPORTED_MODULE_1__.realpathSync(workspace);
-    for (const full of files) {
-        if (node_fs__WEBPACK_IMPORTED_MODULE_1__.lstatSync(full).isSymbolicLink()) {
-            let target;
-            try {
-                target = node_fs__WEBPACK_IMPORTED_MODULE_1__.realpathSync(full);
-            }
-            catch {
-                throw new Error(`Input '${inputName}': symlink ${full} is broken`);
-            }
-            if (!isInside(realWorkspace, target)) {
-                throw new Error(`Input '${inputName}': symlink ${full} points outside the workspace`);
-            }
-            if (!node_fs__WEBPACK_IMPORTED_MODULE_1__.statSync(target).isFile()) {
-                throw new Error(`Input '${inputName}': symlink ${full} must point to a file`);
-            }
-        }
-    }
-    if (files.length === 0)
-        throw new Error(`Input '${inputName}': directory ${dir} has no files to copy`);
-}
-
-
-/***/ }),
-
-/***/ 856:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $w: () => (/* binding */ BuildFailure),
-/* harmony export */   xf: () => (/* binding */ annotationFor)
-/* harmony export */ });
-/* unused harmony exports pythonAnnotation, normalizeProjectName, requirementsAnnotation, workflowAnnotation */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _step_constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9171);
-/* harmony import */ var _inputs_workspace_paths_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7965);
-
-
-
-
-/** A failed `docker build` whose log names the input value at fault. */
-class BuildFailure extends Error {
-    culprit;
-    constructor(message, culprit) {
-        super(message);
-        this.culprit = culprit;
-        this.name = 'BuildFailure';
-    }
-}
-const MODELS_PREFIX = 'azureml-models/';
-/** Annotations take paths relative to the repository root, with forward slashes. */
-function workspaceRelative(workspace, file) {
-    if (!node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(file))
-        return undefined;
-    const root = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(workspace);
-    const real = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(file);
-    if (!(0,_inputs_workspace_paths_js__WEBPACK_IMPORTED_MODULE_3__/* .isInside */ .FK)(root, real))
-        return undefined;
-    return node_path__WEBPACK_IMPORTED_MODULE_1__.relative(root, real).split(node_path__WEBPACK_IMPORTED_MODULE_1__.sep).join('/');
-}
-function pythonTitle(failure) {
-    const exception = failure.exception.split(':')[0];
-    if (/^(SyntaxError|IndentationError|TabError)$/.test(exception)) {
-        return 'The entry script does not compile';
-    }
-    if (failure.functionName && failure.functionName !== '<module>') {
-        return `${failure.functionName}() raised ${exception}`;
-    }
-    return `Importing the entry script raised ${exception}`;
-}
-/** The user's file and line for a traceback, when that file is in code-dir or model-dir. */
-function pythonAnnotation(failure, sources) {
-    if (!failure?.file)
-        return undefined;
-    let local;
-    if (failure.file.startsWith(MODELS_PREFIX) && sources.modelDir) {
-        local = node_path__WEBPACK_IMPORTED_MODULE_1__.join(sources.modelDir, failure.file.slice(MODELS_PREFIX.length));
-    }
-    else if (sources.codeDir) {
-        local = node_path__WEBPACK_IMPORTED_MODULE_1__.join(sources.codeDir, failure.file);
-    }
-    const file = local && workspaceRelative(sources.workspace, local);
-    if (!file)
-        return undefined;
-    return { title: pythonTitle(failure), file, startLine: failure.line };
-}
-/** PEP 503 normalisation: pip treats `Tiny_Linear` and `tiny-linear` as one project. */
-function normalizeProjectName(name) {
-    return name.toLowerCase().replace(/[-_.]+/g, '-');
-}
-function projectName(requirement) {
-    return normalizeProjectName(requirement.trim().split(/[\s<>=!~;[@(,]/)[0]);
-}
-/** The line of the requirements file that asks for the project pip could not resolve. */
-function requirementsAnnotation(sources, requirement) {
-    if (!sources.requirements)
-        return undefined;
-    const wanted = projectName(requirement);
-    const lines = node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(sources.requirements, 'utf8').split(/\r?\n/);
-    const index = lines.findIndex((line) => {
-        const text = line.replace(/(^|\s)#.*$/, '').trim();
-        return text !== '' && !text.startsWith('-') && projectName(text) === wanted;
-    });
-    const file = workspaceRelative(sources.workspace, sources.requirements);
-    if (!file)
-        return undefined;
-    return {
-        title: `pip could not resolve ${requirement}`,
-        file,
-        startLine: index >= 0 ? index + 1 : undefined,
-    };
-}
-function escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-/**
- * The line of the running workflow file that names an apt package. GITHUB_WORKFLOW_REF is
- * `owner/repo/.github/workflows/file.yml@ref`; the file is read from the checkout, and only when
- * the workflow belongs to the checked-out repository.
- */
-function workflowAnnotation(value, title, workspace, env = process.env) {
-    const ref = env.GITHUB_WORKFLOW_REF;
-    const repository = env.GITHUB_REPOSITORY;
-    if (!ref || !repository || !ref.startsWith(`${repository}/`))
-        return { title };
-    const relative = ref.slice(repository.length + 1).replace(/@[^@]*$/, '');
-    const file = node_path__WEBPACK_IMPORTED_MODULE_1__.join(workspace, relative);
-    if (!workspaceRelative(workspace, file))
-        return { title };
-    // Package names hold '+', '-' and '.': a match must not be part of a longer name.
-    const word = new RegExp(`(^|[^a-z0-9+.-])${escapeRegExp(value)}($|[^a-z0-9+.-])`);
-    const index = node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(file, 'utf8')
-        .split(/\r?\n/)
-        .findIndex((line) => word.test(line));
-    return index < 0 ? { title, file: relative } : { title, file: relative, startLine: index + 1 };
-}
-/**
- * The annotation for a failure of the main step, as precise as the failure allows. Never
- * throws: it runs while the step is failing, and a file it cannot read only costs precision.
- */
-function annotationFor(error, sources, python) {
-    if (!sources)
-        return undefined;
-    try {
-        if (python)
-            return pythonAnnotation(python, sources);
-        if (!(error instanceof BuildFailure) || !error.culprit)
-            return undefined;
-        const { input, value } = error.culprit;
-        if (input === _step_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Input */ .pd.Requirements)
-            return requirementsAnnotation(sources, value);
-        return workflowAnnotation(value, `apt has no package ${value}`, sources.workspace);
-    }
-    catch {
-        return undefined;
     }
 }
 

@@ -45,7 +45,7 @@ export function prepareEnvironment(
   return files
 }
 
-/** What @actions/cache's isFeatureAvailable() looks for (service v2, then v1). */
+/** What @actions/cache's isFeatureAvailable() looks for (service v2, then v1). @internal (exported for its unit tests) */
 export function cacheServiceReachable(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.ACTIONS_RESULTS_URL || env.ACTIONS_CACHE_URL)
 }

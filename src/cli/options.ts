@@ -17,7 +17,7 @@ export class UsageError extends Error {
   }
 }
 
-/** Options that are not action inputs. */
+/** Options that are not action inputs. @internal (exported for its unit tests) */
 export const CLI_OPTIONS = {
   workspace: { type: 'string' },
   summary: { type: 'string' },
@@ -27,6 +27,7 @@ export const CLI_OPTIONS = {
 
 type CliOptionName = keyof typeof CLI_OPTIONS
 
+/** @internal (exported for its unit tests) */
 export function inputNames(): string[] {
   const names: string[] = Object.values(Input)
   const clash = names.find((name) => Object.hasOwn(CLI_OPTIONS, name))
@@ -69,6 +70,7 @@ function distance(a: string, b: string): number {
   return previous[b.length]
 }
 
+/** @internal (exported for its unit tests) */
 export function closestOption(given: string, names: string[]): string | undefined {
   const wanted = given.replace(/^-+/, '').toLowerCase().replace(/_/g, '-')
   let best: { name: string; score: number } | undefined

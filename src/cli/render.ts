@@ -44,7 +44,7 @@ interface Command {
   data: string
 }
 
-/** The runner's reading of a command line; core escapes '%', CR and LF (and ':' ',' in properties). */
+/** The runner's reading of a command line; core escapes '%', CR and LF (and ':' ',' in properties). @internal (exported for its unit tests) */
 export function parseCommand(line: string): Command | undefined {
   const match = /^::([A-Za-z][A-Za-z0-9_-]*)(?: ([^:]*))?::(.*)$/.exec(line)
   if (!match) return undefined

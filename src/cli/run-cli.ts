@@ -16,6 +16,7 @@ import { formatDuration, Renderer } from './render.js'
 import { colorEnabled } from './style.js'
 import { passVerdict } from './verdict.js'
 
+/** @internal (exported for its unit tests) */
 export const EXIT = { passed: 0, failed: 1, usage: 2 } as const
 
 /** Lines of the build log followed on a terminal, above the status line. */

@@ -14,8 +14,9 @@ import { tempRoot } from '../step/temp-root.js'
 import type { ImageCache } from './image-cache.js'
 import { writeArchiveWithoutBase } from './layer-archive.js'
 
-export const DEPENDENCIES_REPOSITORY = 'extend-azureml-image/dependencies'
+const DEPENDENCIES_REPOSITORY = 'extend-azureml-image/dependencies'
 // v2: the key covers every staged requirements file (includes, local packages), not the top one.
+/** @internal (exported for its unit tests) */
 export const CACHE_KEY_PREFIX = 'extend-azureml-image-deps-v2-'
 
 export interface StagedRequirements {
@@ -73,7 +74,7 @@ export function dependenciesTag(key: string): string {
   return `${DEPENDENCIES_REPOSITORY}:${key}`
 }
 
-/** Where the archive lives: a path that is the same on every run, as the cache requires. */
+/** Where the archive lives: a path that is the same on every run, as the cache requires. @internal (exported for its unit tests) */
 export function archivePath(key: string): string {
   return path.join(tempRoot(), `extend-azureml-image-cache-${key}`, 'dependencies.tar')
 }

@@ -1,5 +1,6 @@
 // What docker's own words mean for the user: which pull and push failures are worth a retry,
 // and what to try when a pull or a build fails. Pure, so each reading is pinned by a table test.
+import { stripVTControlCharacters } from 'node:util'
 import { Input } from '../step/constants.js'
 import type { CommandResult } from './command.js'
 
@@ -119,7 +120,9 @@ const BUILD_ADVICE: [RegExp, (match: RegExpExecArray) => string | BuildAdvice][]
 
 /** A failed build as an error that says what to try and names the input value at fault. */
 export function buildFailure(title: string, result: CommandResult, logEnd: string[]): BuildFailure {
-  const output = `${result.stdout}\n${result.stderr}`
+  // The legacy builder colours a RUN step's stderr on some clients: an annotation shows the
+  // escape codes as text, and they split apt's "E: ..." lines.
+  const output = stripVTControlCharacters(`${result.stdout}\n${result.stderr}`)
   let found: BuildAdvice | undefined
   if (result.signal !== undefined) {
     found = {
@@ -140,7 +143,7 @@ export function buildFailure(title: string, result: CommandResult, logEnd: strin
       ? `signal ${result.signal}, exit ${result.exitCode}`
       : `exit ${result.exitCode}`
   return new BuildFailure(
-    `docker build failed (${title}, ${exit})${found ? `: ${found.advice}` : ''}. End of the build log:\n${logEnd.join('\n')}`,
+    `docker build failed (${title}, ${exit})${found ? `: ${found.advice}` : ''}. End of the build log:\n${stripVTControlCharacters(logEnd.join('\n'))}`,
     found?.culprit,
   )
 }

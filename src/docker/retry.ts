@@ -7,6 +7,7 @@ export interface RetryOptions {
   onRetry?: (delayMs: number, error: unknown) => void
 }
 
+/** @internal (exported for its unit tests) */
 export const sleep = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms))
 

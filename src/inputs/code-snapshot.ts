@@ -18,15 +18,15 @@ import { Contract, Input } from '../step/constants.js'
 import { resolveInWorkspace } from './workspace-paths.js'
 
 /** Looked for in this order at the root of `code-dir`: the first that exists applies. */
-export const IGNORE_FILES = ['.amlignore', '.gitignore'] as const
-export type IgnoreFileName = (typeof IGNORE_FILES)[number]
+const IGNORE_FILES = ['.amlignore', '.gitignore'] as const
+type IgnoreFileName = (typeof IGNORE_FILES)[number]
 
 const GIT = '.git'
 
-export type LeftOutReason = 'git' | 'model-dir' | 'ignore-file'
+type LeftOutReason = 'git' | 'model-dir' | 'ignore-file'
 
 /** One entry the snapshot does not take, with everything below it. */
-export interface LeftOutEntry {
+interface LeftOutEntry {
   /** Relative to the snapshot's root, with forward slashes. */
   path: string
   reason: LeftOutReason
@@ -36,7 +36,7 @@ export interface LeftOutEntry {
   bytes: number
 }
 
-export interface SnapshotEntry {
+interface SnapshotEntry {
   /** Relative to the snapshot's root, with forward slashes. */
   path: string
   kind: 'dir' | 'file'
@@ -56,7 +56,7 @@ export interface TreeSnapshot {
   modelDirInside?: string
 }
 
-export interface Count {
+interface Count {
   files: number
   bytes: number
 }
@@ -158,11 +158,8 @@ export function wholeTreeSnapshot(dir: string): TreeSnapshot {
   return snapshot
 }
 
-/** What of `modelDir` is copied to the model dir. */
-export const modelSnapshot = wholeTreeSnapshot
-
 /** The left-out entry that holds `relative` (a path inside the root), if any. */
-export function leftOutEntryOf(snapshot: TreeSnapshot, relative: string): LeftOutEntry | undefined {
+function leftOutEntryOf(snapshot: TreeSnapshot, relative: string): LeftOutEntry | undefined {
   return snapshot.leftOut.find(
     (entry) => relative === entry.path || relative.startsWith(`${entry.path}/`),
   )
@@ -190,12 +187,12 @@ export function checkEntryScriptCopied(snapshot: TreeSnapshot, entryScript: stri
   throw new Error(`Input '${Input.EntryScript}': "${entryScript}" ${where}`)
 }
 
-export function takenCount(snapshot: TreeSnapshot): Count {
+function takenCount(snapshot: TreeSnapshot): Count {
   const files = snapshot.entries.filter((entry) => entry.kind === 'file')
   return { files: files.length, bytes: files.reduce((sum, entry) => sum + entry.bytes, 0) }
 }
 
-export function leftOutCount(snapshot: TreeSnapshot, reason?: LeftOutReason): Count {
+function leftOutCount(snapshot: TreeSnapshot, reason?: LeftOutReason): Count {
   const entries = snapshot.leftOut.filter(
     (entry) => reason === undefined || entry.reason === reason,
   )
@@ -237,7 +234,7 @@ function files(count: number): string {
 }
 
 /** "3 files, 1.2 kB": bytes in decimal units, as the summary's sizes. */
-export function describeCount(count: Count): string {
+function describeCount(count: Count): string {
   const bytes =
     count.bytes < 1000
       ? `${count.bytes} B`

@@ -7,7 +7,7 @@ import {
   checkEntryScriptCopied,
   codeSnapshot,
   copiedFiles,
-  modelSnapshot,
+  wholeTreeSnapshot,
   type TreeSnapshot,
 } from './code-snapshot.js'
 import { CONTRACT_ENV_KEYS, Input } from '../step/constants.js'
@@ -17,8 +17,6 @@ import { parseReference, REFERENCE_RULE } from '../docker/reference.js'
 import { collectRequirements, type RequirementFiles } from './requirements-files.js'
 import { scoringCases, type ScoringCase } from './scoring-cases.js'
 import { checkDirectory, checkNamesUtf8, isInside, resolveInWorkspace } from './workspace-paths.js'
-
-export type { ExpectedResponse } from '../smoke-test/expected-response.js'
 
 export interface Inputs {
   workspace: string
@@ -82,12 +80,7 @@ function booleanInput(name: Input, fallback: boolean): boolean {
  * user chose: the default tag names no registry host, so docker would send it to Docker Hub,
  * and only after the whole build and test.
  */
-export function checkPush(
-  push: boolean,
-  build: boolean,
-  smokeTest: boolean,
-  tags: string[],
-): boolean {
+function checkPush(push: boolean, build: boolean, smokeTest: boolean, tags: string[]): boolean {
   if (push && tags.length === 0) {
     throw new Error(
       `Input '${Input.Push}': true needs '${Input.Tags}' with the registry to push to (e.g. ghcr.io/owner/model:1); the default tag names no registry host, so docker would push it to Docker Hub`,
@@ -106,7 +99,7 @@ export function checkPush(
   return push
 }
 
-export function integerInput(name: Input, fallback: number, min: number, max: number): number {
+function integerInput(name: Input, fallback: number, min: number, max: number): number {
   const raw = text(name)
   if (raw === '') return fallback
   if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
@@ -115,6 +108,7 @@ export function integerInput(name: Input, fallback: number, min: number, max: nu
   return Number(raw)
 }
 
+/** @internal (exported for its unit tests) */
 export function checkAptPackage(entry: string): string {
   parseAptPackage(entry)
   return entry
@@ -137,6 +131,7 @@ function checkTag(value: string): string {
   return value
 }
 
+/** @internal (exported for its unit tests) */
 export function checkEnv(pairs: KeyValue[], allowContractKeys: boolean): KeyValue[] {
   for (const { key } of pairs) {
     if (!ENV_KEY.test(key)) {
@@ -154,6 +149,7 @@ export function checkEnv(pairs: KeyValue[], allowContractKeys: boolean): KeyValu
 // The action's own labels (the container label, the recipe digest that decides reuse).
 const RESERVED_LABEL_PREFIX = 'io.extend-azureml-image.'
 
+/** @internal (exported for its unit tests) */
 export function checkLabels(pairs: KeyValue[]): KeyValue[] {
   for (const { key } of pairs) {
     if (!LABEL_KEY.test(key)) {
@@ -199,7 +195,7 @@ function pipIndexUrl(name: Input, value: string): string {
   return value
 }
 
-export function parseExpectedResponse(raw: string): ExpectedResponse {
+function parseExpectedResponse(raw: string): ExpectedResponse {
   try {
     return parseExpected(raw)
   } catch (error) {
@@ -274,7 +270,7 @@ export function getInputs(): Inputs {
   if (codeDir) checkNamesUtf8(Input.CodeDir, codeDir)
   if (modelDir) checkNamesUtf8(Input.ModelDir, modelDir)
   const code = codeDir ? codeSnapshot(workspace, codeDir, modelDir) : undefined
-  const model = modelDir ? modelSnapshot(modelDir) : undefined
+  const model = modelDir ? wholeTreeSnapshot(modelDir) : undefined
   if (code && entry) checkEntryScriptCopied(code, entry)
   if (code) checkDirectory(workspace, Input.CodeDir, code.root, copiedFiles(code))
   if (model) checkDirectory(workspace, Input.ModelDir, model.root, copiedFiles(model))

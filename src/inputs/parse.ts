@@ -6,7 +6,7 @@ export function splitList(text: string): string[] {
   return unique(text.split(/[\s,]+/).filter((item) => item !== ''))
 }
 
-/** Splits on newlines and commas only (values such as tags never contain spaces legitimately). */
+/** Splits on newlines and commas only (values such as tags never contain spaces legitimately). @internal (exported for its unit tests) */
 export function splitLines(text: string): string[] {
   return unique(
     text

@@ -15,7 +15,7 @@ import { Input } from '../step/constants.js'
 import { checkDirectory, resolveInWorkspace } from './workspace-paths.js'
 
 /** A file or folder to stage, at `position` (relative, '/'-separated) in the staged tree. */
-export interface RequirementsEntry {
+interface RequirementsEntry {
   position: string
   /** The real path in the workspace. */
   source: string
@@ -95,7 +95,7 @@ function physicalLines(content: string): PhysicalLine[] {
 }
 
 /** pip's preprocess: join lines ending in '\\' (not comments), drop comments and blank lines. */
-export function logicalLines(physical: PhysicalLine[]): LogicalLine[] {
+function logicalLines(physical: PhysicalLine[]): LogicalLine[] {
   const joined: LogicalLine[] = []
   let pending: LogicalLine | undefined
   physical.forEach(({ text: raw }, index) => {

@@ -23,7 +23,7 @@ export interface CaseDefaults {
 
 const EXPECTED_SUFFIX = '.expected.json'
 const STATUS_SUFFIX = '.status'
-/** Each case starts a request against one container; more than this is a load test. */
+/** Each case starts a request against one container; more than this is a load test. @internal (exported for its unit tests) */
 export const MAX_CASES = 100
 
 /** `file` names the request file; without it the input's own value is meant. */

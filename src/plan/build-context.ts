@@ -86,7 +86,7 @@ export function stageContexts(root: string, sources: StagingInputs): StagedConte
   return staged
 }
 
-export const StagedContext = { dependencies: 'dependencies', application: 'application' } as const
+const StagedContext = { dependencies: 'dependencies', application: 'application' } as const
 
 export interface StagedContexts {
   dependencies: string

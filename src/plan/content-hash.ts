@@ -17,6 +17,7 @@ async function fileDigest(file: string): Promise<string> {
  * snapshot takes counts (code-snapshot.ts): a file left out changes neither the image nor this.
  * The default tag names an image the action may reuse without building (same-build.ts), so
  * whatever changes the copied tree must change this digest.
+ * @internal (exported for its unit tests)
  */
 export async function treeDigest(snapshot: TreeSnapshot): Promise<string> {
   const entries = [...snapshot.entries].sort((a, b) =>

@@ -14,7 +14,7 @@ const FALLBACK_NAME = 'extend-azureml-image'
 // What docker allows between two alphanumeric runs of a path component.
 const SEPARATOR = /^(?:[._]|__|-+)$/
 
-/** A path component for `owner/name` (or `name`); a name that is already one is kept as it is. */
+/** A path component for `owner/name` (or `name`); a name that is already one is kept as it is. @internal (exported for its unit tests) */
 export function defaultTagName(repository: string | undefined): string {
   const name = (repository?.split('/').pop() ?? '')
     .toLowerCase()
@@ -29,7 +29,7 @@ export function defaultTagName(repository: string | undefined): string {
   return derived
 }
 
-/** name:tag from the repository name and a digest of every build input. */
+/** name:tag from the repository name and a digest of every build input. @internal (exported for its unit tests) */
 export function defaultTag(hash: string, repository = process.env.GITHUB_REPOSITORY): string {
   return `${defaultTagName(repository)}:${hash.slice(0, 16)}`
 }
@@ -42,7 +42,7 @@ export async function imageTags(
 ): Promise<string[]> {
   if (inputs.tags.length > 0) return inputs.tags
   // Checked before the digest reads every file: a name docker refuses fails here, not later.
-  const name = defaultTagName(process.env.GITHUB_REPOSITORY)
+  defaultTagName(process.env.GITHUB_REPOSITORY)
   const hash = await contentHash(
     {
       baseImage: inputs.baseImage,
@@ -60,5 +60,5 @@ export async function imageTags(
       model: inputs.modelSnapshot,
     },
   )
-  return [`${name}:${hash.slice(0, 16)}`]
+  return [defaultTag(hash)]
 }

@@ -19,10 +19,10 @@ export const ContextPath = {
 export type PipConfigMode = 'none' | 'secret' | 'build-args'
 
 export const PIP_CONFIG_SECRET_ID = 'pip-config'
-export const PIP_BUILD_ARGS = ['PIP_INDEX_URL', 'PIP_EXTRA_INDEX_URL', 'PIP_TRUSTED_HOST'] as const
+const PIP_BUILD_ARGS = ['PIP_INDEX_URL', 'PIP_EXTRA_INDEX_URL', 'PIP_TRUSTED_HOST'] as const
 
 /** Where COPY finds each input, relative to the build context. */
-export interface CopySources {
+interface CopySources {
   requirements: string
   model: string
   code: string
@@ -52,6 +52,7 @@ const STAGING = '/tmp/extend-azureml-image'
 /**
  * Double-quotes a value for ENV or LABEL: backslash, quote and '$' are escaped, so it stays
  * literal.
+ * @internal (exported for its unit tests)
  */
 export function quoteValue(value: string): string {
   if (/[\r\n]/.test(value)) throw new Error('ENV and LABEL values cannot contain line breaks')
@@ -93,7 +94,7 @@ function sourcesOf(plan: DockerfilePlan): CopySources {
 const PLAIN_WORD = /^[A-Za-z0-9_/][A-Za-z0-9_./+-]*$/
 
 /** One shell word for a path that came from the workspace: data, never shell code. */
-export function shellPath(value: string): string {
+function shellPath(value: string): string {
   if (/[\r\n]/.test(value)) throw new Error('A path in a RUN step cannot contain line breaks')
   if (PLAIN_WORD.test(value)) return value
   const word = value.startsWith('/') ? value : `./${value}`

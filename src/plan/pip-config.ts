@@ -16,10 +16,11 @@ function urls(indexes: PipIndexes): string[] {
   return [...(indexes.indexUrl ? [indexes.indexUrl] : []), ...indexes.extraIndexUrls]
 }
 
-export function hasPipIndexes(indexes: PipIndexes): boolean {
+function hasPipIndexes(indexes: PipIndexes): boolean {
   return urls(indexes).length > 0
 }
 
+/** @internal (exported for its unit tests) */
 export function hasCredentials(indexes: PipIndexes): boolean {
   return urls(indexes).some((url) => {
     const parsed = new URL(url)

@@ -34,7 +34,7 @@ function nameOf(reference: string): string {
   return at === -1 ? reference : reference.slice(0, at)
 }
 
-/** Where docker sends a reference: its host (or Docker Hub) and the full repository name. */
+/** Where docker sends a reference: its host (or Docker Hub) and the full repository name. @internal (exported for its unit tests) */
 export function repositoryOf(reference: string): Repository {
   const name = nameOf(reference)
   const [first, ...rest] = name.split('/')
@@ -58,6 +58,7 @@ function digestsIn(repository: string, repoDigests: string[]): string[] {
  * The digest a push of `tag` produced, from the image's RepoDigests after the push. An image
  * pushed to one repository before may carry more than one digest there; then the one the push
  * added is it.
+ * @internal (exported for its unit tests)
  */
 export function pushedDigest(tag: string, after: string[], before: string[] = []): string {
   const repository = repositoryOf(tag).canonical
@@ -93,7 +94,7 @@ function advice(tag: string, kind: PushFailure): string {
   }
 }
 
-export interface PushFailureContext {
+interface PushFailureContext {
   attempts: number
   /** Every tag of the image: all of them stay in the daemon. */
   localTags: string[]
@@ -101,7 +102,7 @@ export interface PushFailureContext {
   pushed: string[]
 }
 
-export function pushFailureMessage(
+function pushFailureMessage(
   tag: string,
   result: CommandResult,
   context: PushFailureContext,

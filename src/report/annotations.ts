@@ -35,7 +35,7 @@ function pythonTitle(failure: PythonFailure): string {
   return `Importing the entry script raised ${exception}`
 }
 
-/** The user's file and line for a traceback, when that file is in code-dir or model-dir. */
+/** The user's file and line for a traceback, when that file is in code-dir or model-dir. @internal (exported for its unit tests) */
 export function pythonAnnotation(
   failure: PythonFailure | undefined,
   sources: SourcePaths,
@@ -52,7 +52,7 @@ export function pythonAnnotation(
   return { title: pythonTitle(failure), file, startLine: failure.line }
 }
 
-/** PEP 503 normalisation: pip treats `Tiny_Linear` and `tiny-linear` as one project. */
+/** PEP 503 normalisation: pip treats `Tiny_Linear` and `tiny-linear` as one project. @internal (exported for its unit tests) */
 export function normalizeProjectName(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, '-')
 }
@@ -61,7 +61,7 @@ function projectName(requirement: string): string {
   return normalizeProjectName(requirement.trim().split(/[\s<>=!~;[@(,]/)[0])
 }
 
-/** The line of the requirements file that asks for the project pip could not resolve. */
+/** The line of the requirements file that asks for the project pip could not resolve. @internal (exported for its unit tests) */
 export function requirementsAnnotation(
   sources: SourcePaths,
   requirement: string,
@@ -90,6 +90,7 @@ function escapeRegExp(text: string): string {
  * The line of the running workflow file that names an apt package. GITHUB_WORKFLOW_REF is
  * `owner/repo/.github/workflows/file.yml@ref`; the file is read from the checkout, and only when
  * the workflow belongs to the checked-out repository.
+ * @internal (exported for its unit tests)
  */
 export function workflowAnnotation(
   value: string,

@@ -6,7 +6,7 @@ import type { PipelineResult } from '../pipeline.js'
 import { type CaseResult, type SmokeTestFailure } from '../smoke-test/results.js'
 
 /** Long answers are cut for outputs and the summary; the container log has the rest. */
-export const SCORE_RESPONSE_OUTPUT_LIMIT = 4096
+const SCORE_RESPONSE_OUTPUT_LIMIT = 4096
 
 export function truncate(text: string, limit = SCORE_RESPONSE_OUTPUT_LIMIT): string {
   return text.length <= limit
@@ -15,7 +15,7 @@ export function truncate(text: string, limit = SCORE_RESPONSE_OUTPUT_LIMIT): str
 }
 
 /** The case the score outputs describe: the first that failed, else the first. */
-export function reportedCase(cases: CaseResult[] | undefined): CaseResult | undefined {
+function reportedCase(cases: CaseResult[] | undefined): CaseResult | undefined {
   return cases?.find((item) => item.problem !== undefined) ?? cases?.[0]
 }
 
@@ -26,6 +26,7 @@ function setScoreOutputs(cases: CaseResult[] | undefined): void {
   core.setOutput(Output.ScoreResponse, truncate(reported.response ?? ''))
 }
 
+/** @internal (exported for its unit tests) */
 export function metadata(result: PipelineResult, baseImage: string): Record<string, unknown> {
   return {
     baseImage,

@@ -19,7 +19,7 @@ type Row = Table[number]
 /** Bodies shown in the summary are cut shorter than in outputs: it is read, not parsed. */
 const SUMMARY_TEXT_LIMIT = 1000
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
 
@@ -30,7 +30,7 @@ function seconds(ms: number | undefined): string {
   return ms === undefined ? '–' : `${(ms / 1000).toFixed(1)} s`
 }
 
-export function megabytes(bytes: number): string {
+function megabytes(bytes: number): string {
   return `${(bytes / 1000 / 1000).toFixed(1)} MB`
 }
 

@@ -27,12 +27,13 @@ export function parseExpected(raw: string): ExpectedResponse {
 /**
  * JSON with every number kept as its decimal text (a LosslessNumber). A repeated key keeps its
  * last value, as JSON.parse does (lossless-json would throw).
+ * @internal (exported for its unit tests)
  */
 export function parseJson(text: string): unknown {
   return parse(text, null, { onDuplicateKey: ({ newValue }) => newValue })
 }
 
-/** Both values from parseJson. */
+/** Both values from parseJson. @internal (exported for its unit tests) */
 export function isDeepSubset(expected: unknown, actual: unknown): boolean {
   if (isLosslessNumber(expected)) {
     return isLosslessNumber(actual) && compareLosslessNumber(expected, actual) === 0

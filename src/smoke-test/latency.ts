@@ -9,7 +9,7 @@ export interface LatencySummary {
   maxMs: number
 }
 
-/** Nearest-rank percentile of already sorted values. */
+/** Nearest-rank percentile of already sorted values. @internal (exported for its unit tests) */
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) throw new Error('percentile of no values')
   const rank = Math.ceil((p / 100) * sorted.length)

@@ -5,7 +5,7 @@ export interface Clock {
   sleep(ms: number): Promise<void>
 }
 
-export const systemClock: Clock = {
+const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 }

@@ -38,7 +38,7 @@ function lastLines(log: string): string {
   return log.trimEnd().split(/\r?\n/).slice(-LOG_LINES_IN_MESSAGE).join('\n')
 }
 
-export function containerName(): string {
+function containerName(): string {
   return `extend-azureml-image-${process.env.GITHUB_RUN_ID ?? 'local'}-${randomBytes(4).toString('hex')}`
 }
 

@@ -10,7 +10,7 @@ import { httpRequest, type HttpAnswer } from './http-client.js'
 import type { CaseResult, SwaggerReport } from './results.js'
 
 /** The versions the check asks for: the OpenAPI 2 and 3 documents the server writes. */
-export const SWAGGER_VERSIONS = ['2', '3'] as const
+const SWAGGER_VERSIONS = ['2', '3'] as const
 type SwaggerVersion = (typeof SWAGGER_VERSIONS)[number]
 
 export interface SwaggerCheckRequest {
@@ -47,6 +47,7 @@ const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
+/** @internal (exported for its unit tests) */
 export function isDeclared(schema: Json | undefined): boolean {
   return (
     schema !== undefined &&
@@ -66,7 +67,7 @@ function resolvePointer(document: JsonObject, ref: string): Json | undefined {
   return node
 }
 
-/** The schema with every local $ref replaced by what it names (a cycle stops at depth 32). */
+/** The schema with every local $ref replaced by what it names (a cycle stops at depth 32). @internal (exported for its unit tests) */
 export function inlineRefs(document: JsonObject, schema: Json, depth = 0): Json {
   if (depth > 32) throw new Error('the schema refers to itself too deeply to be checked')
   if (Array.isArray(schema)) return schema.map((item) => inlineRefs(document, item, depth))
@@ -90,7 +91,7 @@ function scoreOperation(document: JsonObject): JsonObject | undefined {
   return isObject(item) && isObject(item.post) ? item.post : undefined
 }
 
-/** run()'s input and output schemas as one document version describes POST /score. */
+/** run()'s input and output schemas as one document version describes POST /score. @internal (exported for its unit tests) */
 export function scoreSchemas(
   version: SwaggerVersion,
   document: JsonObject,
