@@ -140,8 +140,7 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  DockerCli: () => (/* binding */ DockerCli),
-  tail: () => (/* binding */ tail)
+  DockerCli: () => (/* binding */ DockerCli)
 });
 
 ;// CONCATENATED MODULE: ./src/docker/docker-args.ts
@@ -348,20 +347,16 @@ class CommandRunner {
 
 // EXTERNAL MODULE: ./src/docker/docker-errors.ts
 var docker_errors = __webpack_require__(4236);
-// EXTERNAL MODULE: ./src/step/inert-log.ts
-var inert_log = __webpack_require__(3933);
 // EXTERNAL MODULE: ./src/docker/retry.ts
 var retry = __webpack_require__(6298);
+// EXTERNAL MODULE: ./src/step/text.ts
+var step_text = __webpack_require__(2687);
 ;// CONCATENATED MODULE: ./src/docker/docker.ts
 
 
 
 
 
-/** Keeps the end of a tool's output: that is where apt, pip and docker put the reason. */
-function tail(text, lines = 25) {
-    return text.trimEnd().split('\n').slice(-lines).join('\n');
-}
 const PULL_ATTEMPTS = 3;
 class DockerCli {
     command;
@@ -385,7 +380,7 @@ class DockerCli {
     async checked(args, what) {
         const result = await this.exec(args);
         if (result.exitCode !== 0) {
-            throw new Error(`${what} failed (docker ${args[0]}, exit ${result.exitCode}):\n${tail(result.stderr || result.stdout)}`);
+            throw new Error(`${what} failed (docker ${args[0]}, exit ${result.exitCode}):\n${(0,step_text/* lastLines */.w$)(result.stderr || result.stdout, 25)}`);
         }
         return result.stdout.trim();
     }
@@ -402,7 +397,7 @@ class DockerCli {
         const result = await this.exec(['version', '--format', '{{.Server.Os}} {{.Server.Version}}']);
         const [os, version] = result.stdout.trim().split(' ');
         if (result.exitCode !== 0 || !version) {
-            throw new Error(`The Docker daemon is not reachable: ${tail(result.stderr, 3) || 'no answer'}. Start the Docker engine (or check DOCKER_HOST) and try again`);
+            throw new Error(`The Docker daemon is not reachable: ${(0,step_text/* lastLines */.w$)(result.stderr, 3) || 'no answer'}. Start the Docker engine (or check DOCKER_HOST) and try again`);
         }
         // The host may be macOS or Windows (Docker Desktop); what counts is what the engine runs.
         if (os !== 'linux') {
@@ -414,25 +409,12 @@ class DockerCli {
         const inspect = ['image', 'inspect', '--format', '{{.Config.User}}', reference];
         let result = await this.exec(inspect);
         if (result.exitCode !== 0) {
-            let attempt = 0;
-            let lastLine = '';
-            await (0,retry/* retry */.L)(async () => {
-                attempt++;
-                const pull = await this.exec(['pull', reference]);
-                if (pull.exitCode === 0)
-                    return;
-                const output = tail(pull.stderr || pull.stdout, 5);
-                lastLine = output.split('\n').pop() ?? '';
-                const kind = (0,docker_errors/* classifyPullFailure */.UK)(output);
-                const error = new Error((0,docker_errors/* pullFailureMessage */.TY)(reference, kind, attempt, output));
-                // Only network and registry trouble may pass; a wrong name or a denial will not.
-                if (kind !== 'transient')
-                    throw Object.assign(error, { final: true });
-                throw error;
-            }, {
+            await (0,retry/* retryRegistryCommand */.H4)({
+                doing: `Pulling ${reference}`,
                 attempts: PULL_ATTEMPTS,
-                firstDelayMs: 2000,
-                onRetry: (delayMs) => (0,inert_log/* printInert */.C6)(`Pulling ${reference} failed (attempt ${attempt} of ${PULL_ATTEMPTS}: ${lastLine}); retrying in ${delayMs / 1000} s`),
+                run: () => this.exec(['pull', reference]),
+                isTransient: (_result, output) => (0,docker_errors/* classifyPullFailure */.UK)(output) === 'transient',
+                failure: (_result, output, attempt) => new Error((0,docker_errors/* pullFailureMessage */.TY)(reference, (0,docker_errors/* classifyPullFailure */.UK)(output), attempt, output)),
             });
             result = await this.exec(inspect);
             if (result.exitCode !== 0)
@@ -459,9 +441,9 @@ class DockerCli {
         // Both are told when both failed: which one broke the other cannot be known for sure.
         const reasons = [];
         if (failure !== undefined)
-            reasons.push(failure instanceof Error ? failure.message : String(failure));
+            reasons.push((0,step_text/* errorMessage */.gJ)(failure));
         if (result.exitCode !== 0 && result.signal === undefined)
-            reasons.push(`docker image save exited ${result.exitCode}:\n${tail(result.stderr)}`);
+            reasons.push(`docker image save exited ${result.exitCode}:\n${(0,step_text/* lastLines */.w$)(result.stderr, 25)}`);
         if (reasons.length > 0 || result.exitCode !== 0) {
             throw new Error(`Saving ${reference} failed: ${reasons.join('; ') || `ended by ${result.signal}`}`, {
                 cause: failure,
@@ -490,7 +472,7 @@ class DockerCli {
     async remove(container) {
         const result = await this.exec(['rm', '--force', '--volumes', container]);
         if (result.exitCode !== 0 && !/No such container/i.test(result.stderr)) {
-            throw new Error(`Removing container ${container} failed: ${tail(result.stderr, 3)}`);
+            throw new Error(`Removing container ${container} failed: ${(0,step_text/* lastLines */.w$)(result.stderr, 3)}`);
         }
     }
     async untag(references) {
@@ -525,12 +507,18 @@ class DockerCli {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   L: () => (/* binding */ retry)
+/* harmony export */   H4: () => (/* binding */ retryRegistryCommand)
 /* harmony export */ });
-/* unused harmony export sleep */
+/* unused harmony exports sleep, retry */
+/* harmony import */ var _step_inert_log_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3933);
+/* harmony import */ var _step_text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2687);
+// Bounded retries with exponential backoff; the sleep is injectable so tests need no real time.
+// Pulls and pushes share one loop: classify the failure, retry what is transient, say so.
+
+
 /** @internal (exported for its unit tests) */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/** Retries `action`; an error carrying `final: true` is not retried. */
+/** Retries `action`; an error carrying `final: true` is not retried. @internal (exported for its unit tests) */
 async function retry(action, options) {
     const wait = options.sleep ?? sleep;
     let delay = options.firstDelayMs;
@@ -547,6 +535,30 @@ async function retry(action, options) {
             delay *= 2;
         }
     }
+}
+/**
+ * Runs a registry command until it succeeds, a failure is not transient, or the attempts are
+ * used. Before each retry it says so with the registry's last line, printed inert: the
+ * registry's words are not the action's.
+ */
+async function retryRegistryCommand(command) {
+    let attempt = 0;
+    let lastLine = '';
+    await retry(async () => {
+        attempt++;
+        const result = await command.run();
+        if (result.exitCode === 0)
+            return;
+        const output = (0,_step_text_js__WEBPACK_IMPORTED_MODULE_1__/* .lastLines */ .w$)(result.stderr || result.stdout, 5);
+        lastLine = output.split('\n').pop() ?? '';
+        const error = command.failure(result, output, attempt);
+        throw command.isTransient(result, output) ? error : Object.assign(error, { final: true });
+    }, {
+        attempts: command.attempts,
+        firstDelayMs: 2000,
+        sleep: command.sleep,
+        onRetry: (delayMs) => (0,_step_inert_log_js__WEBPACK_IMPORTED_MODULE_0__/* .printInert */ .C6)(`${command.doing} failed (attempt ${attempt} of ${command.attempts}: ${lastLine}); retrying in ${delayMs / 1000} s`),
+    });
 }
 
 

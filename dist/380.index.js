@@ -237,11 +237,14 @@ function annotationFor(error, sources, python) {
 
 // EXTERNAL MODULE: ./src/step/inert-log.ts
 var inert_log = __webpack_require__(3933);
+// EXTERNAL MODULE: ./src/step/text.ts
+var step_text = __webpack_require__(2687);
 ;// CONCATENATED MODULE: ./src/step/leftovers.ts
 // What the main step has created and must not leave behind: containers, image tags and its work
 // directory. Saved to the step state as it grows (for the post step if this process is killed),
 // and removed on success, failure, or SIGINT/SIGTERM, whichever comes first. Removal is
 // idempotent, so the post step may repeat it safely.
+
 
 
 
@@ -299,7 +302,7 @@ class CleanupRegistry {
                 await this.removeContainer(name);
             }
             catch (error) {
-                core.warning(error instanceof Error ? error.message : String(error));
+                core.warning((0,step_text/* errorMessage */.gJ)(error));
             }
         }
         if (this.tags.size > 0) {
@@ -1481,13 +1484,9 @@ function getInputs() {
 // an image.
 
 
+
 /** Long answers are cut for outputs and the summary; the container log has the rest. */
 const SCORE_RESPONSE_OUTPUT_LIMIT = 4096;
-function truncate(text, limit = SCORE_RESPONSE_OUTPUT_LIMIT) {
-    return text.length <= limit
-        ? text
-        : `${text.slice(0, limit)}… (${text.length - limit} more characters)`;
-}
 /** The case the score outputs describe: the first that failed, else the first. */
 function reportedCase(cases) {
     return cases?.find((item) => item.problem !== undefined) ?? cases?.[0];
@@ -1497,7 +1496,7 @@ function setScoreOutputs(cases) {
     if (reported?.status === undefined)
         return;
     core.setOutput(constants/* Output */.k7.ScoreStatus, String(reported.status));
-    core.setOutput(constants/* Output */.k7.ScoreResponse, truncate(reported.response ?? ''));
+    core.setOutput(constants/* Output */.k7.ScoreResponse, (0,step_text/* truncate */.xv)(reported.response ?? '', SCORE_RESPONSE_OUTPUT_LIMIT));
 }
 /** @internal (exported for its unit tests) */
 function metadata(result, baseImage) {
@@ -2264,6 +2263,7 @@ async function writeArchiveWithoutBase(saved, baseLayers, destination) {
 
 
 
+
 const DEPENDENCIES_REPOSITORY = 'extend-azureml-image/dependencies';
 // v2: the key covers every staged requirements file (includes, local packages), not the top one.
 /** @internal (exported for its unit tests) */
@@ -2300,9 +2300,6 @@ function dependenciesTag(key) {
 function archivePath(key) {
     return external_node_path_.join(tempRoot(), `extend-azureml-image-cache-${key}`, 'dependencies.tar');
 }
-function message(error) {
-    return error instanceof Error ? error.message : String(error);
-}
 /**
  * A cache entry cannot be overwritten: a bad one stays a miss, on every run, until deleted.
  * Says how, naming the key.
@@ -2331,7 +2328,7 @@ async function findDependencies(docker, imageCache, key, base) {
         // The base image is present (localBase made sure of it): a refusal now most likely means a
         // corrupt entry.
         await docker.load(archive).catch((error) => {
-            throw new UnfitArchiveError(`docker load refused it (${message(error)})`);
+            throw new UnfitArchiveError(`docker load refused it (${(0,step_text/* errorMessage */.gJ)(error)})`);
         });
         const restored = await docker.localImage(tag);
         if (restored)
@@ -2344,7 +2341,7 @@ async function findDependencies(docker, imageCache, key, base) {
             core.warning(`The cached dependencies (cache key ${cacheKey}) were not loaded: ${error.message}. Treated as a cache miss: building them. ${deleteHint(cacheKey)}`);
         }
         else {
-            core.warning(`Could not use the cached dependencies (${message(error)}); building them.`);
+            core.warning(`Could not use the cached dependencies (${(0,step_text/* errorMessage */.gJ)(error)}); building them.`);
         }
         return undefined;
     }
@@ -2374,7 +2371,7 @@ async function archiveDependencies(docker, key, base, signal) {
     catch (error) {
         // Stopped because the image failed: there is nothing to save, and nothing to warn about.
         if (!signal?.aborted)
-            core.warning(`Could not save the dependencies to the cache: ${message(error)}`);
+            core.warning(`Could not save the dependencies to the cache: ${(0,step_text/* errorMessage */.gJ)(error)}`);
         discardArchive(key);
         return undefined;
     }
@@ -2386,7 +2383,7 @@ async function uploadDependencies(imageCache, key, archive) {
         return (await imageCache.save(archive, `${CACHE_KEY_PREFIX}${key}`)) ? size : undefined;
     }
     catch (error) {
-        core.warning(`Could not save the dependencies to the cache: ${message(error)}`);
+        core.warning(`Could not save the dependencies to the cache: ${(0,step_text/* errorMessage */.gJ)(error)}`);
         return undefined;
     }
     finally {
@@ -2866,7 +2863,7 @@ function advice(tag, kind) {
     }
 }
 function pushFailureMessage(tag, result, context) {
-    const output = (0,docker_docker.tail)(result.stderr || result.stdout, 5);
+    const output = (0,step_text/* lastLines */.w$)(result.stderr || result.stdout, 5);
     const tries = context.attempts > 1 ? ` after ${context.attempts} attempts` : '';
     const reason = result.signal !== undefined
         ? `docker push was stopped by ${result.signal} (a cancellation or a timeout)`
@@ -2876,31 +2873,21 @@ function pushFailureMessage(tag, result, context) {
 }
 /** Pushes one tag, retrying network and registry trouble; a refusal fails at once. */
 async function pushOne(docker, tag, context, options) {
-    let attempt = 0;
-    let lastLine = '';
-    await (0,retry/* retry */.L)(async () => {
-        attempt++;
-        const relay = (0,inert_log/* startRelay */.sd)();
-        let result;
-        try {
-            result = await docker.push(tag, (line) => relay.line(line));
-        }
-        finally {
-            relay.end();
-        }
-        if (result.exitCode === 0)
-            return;
-        const output = (0,docker_docker.tail)(result.stderr || result.stdout, 5);
-        lastLine = output.split('\n').pop() ?? '';
-        const error = new Error(pushFailureMessage(tag, result, { ...context, attempts: attempt }));
-        // Only network and registry trouble may pass; a denial, a bad name or a cancellation won't.
-        const retryable = result.signal === undefined && (0,docker_errors/* classifyPushFailure */.hN)(output) === 'transient';
-        throw retryable ? error : Object.assign(error, { final: true });
-    }, {
+    await (0,retry/* retryRegistryCommand */.H4)({
+        doing: `Pushing ${tag}`,
         attempts: PUSH_ATTEMPTS,
-        firstDelayMs: 2000,
+        run: async () => {
+            const relay = (0,inert_log/* startRelay */.sd)();
+            try {
+                return await docker.push(tag, (line) => relay.line(line));
+            }
+            finally {
+                relay.end();
+            }
+        },
+        isTransient: (result, output) => result.signal === undefined && (0,docker_errors/* classifyPushFailure */.hN)(output) === 'transient',
+        failure: (result, _output, attempt) => new Error(pushFailureMessage(tag, result, { ...context, attempts: attempt })),
         sleep: options.sleep,
-        onRetry: (delayMs) => (0,inert_log/* printInert */.C6)(`Pushing ${tag} failed (attempt ${attempt} of ${PUSH_ATTEMPTS}: ${lastLine}); retrying in ${delayMs / 1000} s`),
     });
 }
 /**
@@ -2992,6 +2979,9 @@ async function measureLatency(requests, call, now = () => performance.now()) {
 }
 
 ;// CONCATENATED MODULE: ./src/smoke-test/liveness.ts
+// Waiting for the server to become live while watching the container: a container that exits
+// ends the wait at once, not after the timeout. Clock and sleep are injectable for tests.
+
 const systemClock = {
     now: () => Date.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -3018,7 +3008,7 @@ async function waitUntilLive(wait) {
             lastError = undefined;
         }
         catch (error) {
-            lastError = error instanceof Error ? error.message : String(error);
+            lastError = (0,step_text/* errorMessage */.gJ)(error);
         }
         // Let a just-settled exit promise be seen before deciding to sleep.
         await Promise.resolve();
@@ -3034,6 +3024,7 @@ var external_node_net_ = __webpack_require__(7030);
 // published on it, so the smoke test knows where to probe without asking docker afterwards.
 // Another process may take it before docker binds it; the caller then tries another.
 
+
 function freeLoopbackPort() {
     return new Promise((resolve, reject) => {
         const server = external_node_net_.createServer();
@@ -3047,7 +3038,7 @@ function freeLoopbackPort() {
 }
 /** docker's refusal when the host port is bound by then (the message differs by version). */
 function isPortTaken(error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = (0,step_text/* errorMessage */.gJ)(error);
     return /port is already allocated|address already in use/i.test(message);
 }
 
@@ -3379,13 +3370,11 @@ function describeStartupFailure(failure) {
 
 
 
+
 const LOG_LINES_IN_MESSAGE = 15;
 /** The title of the container log's group, then the container's name in parentheses. */
 const CONTAINER_LOG_GROUP = 'Container log';
 const WAIT_PROGRESS_EVERY_MS = 5000;
-function lastLines(log) {
-    return log.trimEnd().split(/\r?\n/).slice(-LOG_LINES_IN_MESSAGE).join('\n');
-}
 function containerName() {
     return `extend-azureml-image-${process.env.GITHUB_RUN_ID ?? 'local'}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
 }
@@ -3421,7 +3410,7 @@ async function smokeTest(docker, registry, request) {
             const reason = outcome.kind === 'exited'
                 ? `the container exited with code ${outcome.exitCode} during start-up: ${describeStartupFailure(python)}`
                 : `the server was not live after ${request.startupTimeoutSeconds} s (GET / never answered 200${outcome.lastError ? `; last error: ${outcome.lastError}` : ''})`;
-            throw new SmokeTestFailure(`Smoke test failed: ${reason}\nLast lines of the container log:\n${lastLines(log)}`, {}, python);
+            throw new SmokeTestFailure(`Smoke test failed: ${reason}\nLast lines of the container log:\n${(0,step_text/* lastLines */.w$)(log, LOG_LINES_IN_MESSAGE)}`, {}, python);
         }
         core.info(`Live after ${outcome.afterMs} ms`);
         const result = { liveAfterMs: outcome.afterMs, cases: [] };
@@ -3806,16 +3795,16 @@ function casesTable(cases) {
         item.status === undefined ? '–' : String(item.status),
         String(item.expectedStatus),
         item.ms === undefined ? '–' : `${item.ms} ms`,
-        item.problem === undefined ? '✅' : `❌ ${escapeHtml(truncate(item.problem, 300))}`,
+        item.problem === undefined ? '✅' : `❌ ${escapeHtml((0,step_text/* truncate */.xv)(item.problem, 300))}`,
     ]);
     return [header, ...rows];
 }
 function caseDetails(item) {
     const body = [
-        `<p>Request</p><pre>${escapeHtml(truncate(item.request, SUMMARY_TEXT_LIMIT))}</pre>`,
+        `<p>Request</p><pre>${escapeHtml((0,step_text/* truncate */.xv)(item.request, SUMMARY_TEXT_LIMIT))}</pre>`,
         item.response === undefined
             ? ''
-            : `<p>Response (${item.status})</p><pre>${escapeHtml(truncate(item.response, SUMMARY_TEXT_LIMIT))}</pre>`,
+            : `<p>Response (${item.status})</p><pre>${escapeHtml((0,step_text/* truncate */.xv)(item.response, SUMMARY_TEXT_LIMIT))}</pre>`,
     ].join('');
     return [`${escapeHtml(item.name)}: request and response`, body];
 }
@@ -3885,6 +3874,7 @@ async function writeFailureSummary(message, baseImage, failure) {
 
 
 
+
 async function run(docker = new docker_docker.DockerCli(), { requireLinuxRunner = true } = {}) {
     const registry = new CleanupRegistry(docker);
     const stopWatchingSignals = cleanupOnSignals(registry);
@@ -3900,7 +3890,7 @@ async function run(docker = new docker_docker.DockerCli(), { requireLinuxRunner 
         await writeSummary(result, inputs.baseImage).catch(warnSummary);
     }
     catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = (0,step_text/* errorMessage */.gJ)(error);
         await registry.cleanup();
         const smokeTestFailure = error instanceof SmokeTestFailure ? error : undefined;
         if (smokeTestFailure)
@@ -3916,6 +3906,34 @@ async function run(docker = new docker_docker.DockerCli(), { requireLinuxRunner 
 function warnSummary(error) {
     // Outside a runner there is no summary file; that is not the step's failure.
     core.debug(`No job summary written: ${String(error)}`);
+}
+
+
+/***/ }),
+
+/***/ 2687:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   w$: () => (/* binding */ lastLines),
+/* harmony export */   xv: () => (/* binding */ truncate)
+/* harmony export */ });
+// Text helpers every stage uses for messages: the end of a log, a cut value, an error's message.
+// One home each, so a message is cut and worded the same way wherever it comes from.
+/** The last `count` lines of `text` (LF or CRLF), trailing blank space dropped. */
+function lastLines(text, count) {
+    return text.trimEnd().split(/\r?\n/).slice(-count).join('\n');
+}
+/** `text` cut to `limit` characters, saying how much was left out. */
+function truncate(text, limit) {
+    return text.length <= limit
+        ? text
+        : `${text.slice(0, limit)}… (${text.length - limit} more characters)`;
+}
+/** What was thrown, as a message; non-Error throws are not lost. */
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
 }
 
 

@@ -12,6 +12,7 @@ import { setOutputs, setSmokeTestFailureOutputs } from './report/outputs.js'
 import { runPipeline } from './pipeline.js'
 import { SmokeTestFailure } from './smoke-test/results.js'
 import { writeFailureSummary, writeSummary } from './report/summary.js'
+import { errorMessage } from './step/text.js'
 
 export interface RunOptions {
   /**
@@ -41,7 +42,7 @@ export async function run(
     setOutputs(result, inputs.baseImage)
     await writeSummary(result, inputs.baseImage).catch(warnSummary)
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
+    const message = errorMessage(error)
     await registry.cleanup()
     const smokeTestFailure = error instanceof SmokeTestFailure ? error : undefined
     if (smokeTestFailure) setSmokeTestFailureOutputs(smokeTestFailure)

@@ -6,6 +6,7 @@ import * as fs from 'node:fs'
 import { State } from './step/constants.js'
 import type { DockerClient } from './docker/docker.js'
 import { readStateList } from './step/step-state.js'
+import { errorMessage } from './step/text.js'
 
 export async function cleanup(docker?: DockerClient): Promise<void> {
   try {
@@ -21,7 +22,7 @@ export async function cleanup(docker?: DockerClient): Promise<void> {
       fs.rmSync(dir, { recursive: true, force: true })
     }
   } catch (error) {
-    await warn(`Cleanup: ${error instanceof Error ? error.message : String(error)}`)
+    await warn(`Cleanup: ${errorMessage(error)}`)
   }
 }
 

@@ -33322,11 +33322,14 @@ function annotationFor(error, sources, python) {
 
 // EXTERNAL MODULE: ./src/step/inert-log.ts
 var inert_log = __nccwpck_require__(3933);
+// EXTERNAL MODULE: ./src/step/text.ts
+var step_text = __nccwpck_require__(2687);
 ;// CONCATENATED MODULE: ./src/step/leftovers.ts
 // What the main step has created and must not leave behind: containers, image tags and its work
 // directory. Saved to the step state as it grows (for the post step if this process is killed),
 // and removed on success, failure, or SIGINT/SIGTERM, whichever comes first. Removal is
 // idempotent, so the post step may repeat it safely.
+
 
 
 
@@ -33384,7 +33387,7 @@ class CleanupRegistry {
                 await this.removeContainer(name);
             }
             catch (error) {
-                core.warning(error instanceof Error ? error.message : String(error));
+                core.warning((0,step_text/* errorMessage */.gJ)(error));
             }
         }
         if (this.tags.size > 0) {
@@ -35858,13 +35861,9 @@ function getInputs() {
 // an image.
 
 
+
 /** Long answers are cut for outputs and the summary; the container log has the rest. */
 const SCORE_RESPONSE_OUTPUT_LIMIT = 4096;
-function truncate(text, limit = SCORE_RESPONSE_OUTPUT_LIMIT) {
-    return text.length <= limit
-        ? text
-        : `${text.slice(0, limit)}… (${text.length - limit} more characters)`;
-}
 /** The case the score outputs describe: the first that failed, else the first. */
 function reportedCase(cases) {
     return cases?.find((item) => item.problem !== undefined) ?? cases?.[0];
@@ -35874,7 +35873,7 @@ function setScoreOutputs(cases) {
     if (reported?.status === undefined)
         return;
     core.setOutput(constants/* Output */.k7.ScoreStatus, String(reported.status));
-    core.setOutput(constants/* Output */.k7.ScoreResponse, truncate(reported.response ?? ''));
+    core.setOutput(constants/* Output */.k7.ScoreResponse, (0,step_text/* truncate */.xv)(reported.response ?? '', SCORE_RESPONSE_OUTPUT_LIMIT));
 }
 /** @internal (exported for its unit tests) */
 function metadata(result, baseImage) {
@@ -36641,6 +36640,7 @@ async function writeArchiveWithoutBase(saved, baseLayers, destination) {
 
 
 
+
 const DEPENDENCIES_REPOSITORY = 'extend-azureml-image/dependencies';
 // v2: the key covers every staged requirements file (includes, local packages), not the top one.
 /** @internal (exported for its unit tests) */
@@ -36677,9 +36677,6 @@ function dependenciesTag(key) {
 function archivePath(key) {
     return external_node_path_.join(tempRoot(), `extend-azureml-image-cache-${key}`, 'dependencies.tar');
 }
-function message(error) {
-    return error instanceof Error ? error.message : String(error);
-}
 /**
  * A cache entry cannot be overwritten: a bad one stays a miss, on every run, until deleted.
  * Says how, naming the key.
@@ -36708,7 +36705,7 @@ async function findDependencies(docker, imageCache, key, base) {
         // The base image is present (localBase made sure of it): a refusal now most likely means a
         // corrupt entry.
         await docker.load(archive).catch((error) => {
-            throw new UnfitArchiveError(`docker load refused it (${message(error)})`);
+            throw new UnfitArchiveError(`docker load refused it (${(0,step_text/* errorMessage */.gJ)(error)})`);
         });
         const restored = await docker.localImage(tag);
         if (restored)
@@ -36721,7 +36718,7 @@ async function findDependencies(docker, imageCache, key, base) {
             core.warning(`The cached dependencies (cache key ${cacheKey}) were not loaded: ${error.message}. Treated as a cache miss: building them. ${deleteHint(cacheKey)}`);
         }
         else {
-            core.warning(`Could not use the cached dependencies (${message(error)}); building them.`);
+            core.warning(`Could not use the cached dependencies (${(0,step_text/* errorMessage */.gJ)(error)}); building them.`);
         }
         return undefined;
     }
@@ -36751,7 +36748,7 @@ async function archiveDependencies(docker, key, base, signal) {
     catch (error) {
         // Stopped because the image failed: there is nothing to save, and nothing to warn about.
         if (!signal?.aborted)
-            core.warning(`Could not save the dependencies to the cache: ${message(error)}`);
+            core.warning(`Could not save the dependencies to the cache: ${(0,step_text/* errorMessage */.gJ)(error)}`);
         discardArchive(key);
         return undefined;
     }
@@ -36763,7 +36760,7 @@ async function uploadDependencies(imageCache, key, archive) {
         return (await imageCache.save(archive, `${CACHE_KEY_PREFIX}${key}`)) ? size : undefined;
     }
     catch (error) {
-        core.warning(`Could not save the dependencies to the cache: ${message(error)}`);
+        core.warning(`Could not save the dependencies to the cache: ${(0,step_text/* errorMessage */.gJ)(error)}`);
         return undefined;
     }
     finally {
@@ -37243,7 +37240,7 @@ function advice(tag, kind) {
     }
 }
 function pushFailureMessage(tag, result, context) {
-    const output = (0,docker_docker.tail)(result.stderr || result.stdout, 5);
+    const output = (0,step_text/* lastLines */.w$)(result.stderr || result.stdout, 5);
     const tries = context.attempts > 1 ? ` after ${context.attempts} attempts` : '';
     const reason = result.signal !== undefined
         ? `docker push was stopped by ${result.signal} (a cancellation or a timeout)`
@@ -37253,31 +37250,21 @@ function pushFailureMessage(tag, result, context) {
 }
 /** Pushes one tag, retrying network and registry trouble; a refusal fails at once. */
 async function pushOne(docker, tag, context, options) {
-    let attempt = 0;
-    let lastLine = '';
-    await (0,retry/* retry */.L)(async () => {
-        attempt++;
-        const relay = (0,inert_log/* startRelay */.sd)();
-        let result;
-        try {
-            result = await docker.push(tag, (line) => relay.line(line));
-        }
-        finally {
-            relay.end();
-        }
-        if (result.exitCode === 0)
-            return;
-        const output = (0,docker_docker.tail)(result.stderr || result.stdout, 5);
-        lastLine = output.split('\n').pop() ?? '';
-        const error = new Error(pushFailureMessage(tag, result, { ...context, attempts: attempt }));
-        // Only network and registry trouble may pass; a denial, a bad name or a cancellation won't.
-        const retryable = result.signal === undefined && (0,docker_errors/* classifyPushFailure */.hN)(output) === 'transient';
-        throw retryable ? error : Object.assign(error, { final: true });
-    }, {
+    await (0,retry/* retryRegistryCommand */.H4)({
+        doing: `Pushing ${tag}`,
         attempts: PUSH_ATTEMPTS,
-        firstDelayMs: 2000,
+        run: async () => {
+            const relay = (0,inert_log/* startRelay */.sd)();
+            try {
+                return await docker.push(tag, (line) => relay.line(line));
+            }
+            finally {
+                relay.end();
+            }
+        },
+        isTransient: (result, output) => result.signal === undefined && (0,docker_errors/* classifyPushFailure */.hN)(output) === 'transient',
+        failure: (result, _output, attempt) => new Error(pushFailureMessage(tag, result, { ...context, attempts: attempt })),
         sleep: options.sleep,
-        onRetry: (delayMs) => (0,inert_log/* printInert */.C6)(`Pushing ${tag} failed (attempt ${attempt} of ${PUSH_ATTEMPTS}: ${lastLine}); retrying in ${delayMs / 1000} s`),
     });
 }
 /**
@@ -37369,6 +37356,9 @@ async function measureLatency(requests, call, now = () => performance.now()) {
 }
 
 ;// CONCATENATED MODULE: ./src/smoke-test/liveness.ts
+// Waiting for the server to become live while watching the container: a container that exits
+// ends the wait at once, not after the timeout. Clock and sleep are injectable for tests.
+
 const systemClock = {
     now: () => Date.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -37395,7 +37385,7 @@ async function waitUntilLive(wait) {
             lastError = undefined;
         }
         catch (error) {
-            lastError = error instanceof Error ? error.message : String(error);
+            lastError = (0,step_text/* errorMessage */.gJ)(error);
         }
         // Let a just-settled exit promise be seen before deciding to sleep.
         await Promise.resolve();
@@ -37411,6 +37401,7 @@ var external_node_net_ = __nccwpck_require__(7030);
 // published on it, so the smoke test knows where to probe without asking docker afterwards.
 // Another process may take it before docker binds it; the caller then tries another.
 
+
 function freeLoopbackPort() {
     return new Promise((resolve, reject) => {
         const server = external_node_net_.createServer();
@@ -37424,7 +37415,7 @@ function freeLoopbackPort() {
 }
 /** docker's refusal when the host port is bound by then (the message differs by version). */
 function isPortTaken(error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = (0,step_text/* errorMessage */.gJ)(error);
     return /port is already allocated|address already in use/i.test(message);
 }
 
@@ -37756,13 +37747,11 @@ function describeStartupFailure(failure) {
 
 
 
+
 const LOG_LINES_IN_MESSAGE = 15;
 /** The title of the container log's group, then the container's name in parentheses. */
 const CONTAINER_LOG_GROUP = 'Container log';
 const WAIT_PROGRESS_EVERY_MS = 5000;
-function lastLines(log) {
-    return log.trimEnd().split(/\r?\n/).slice(-LOG_LINES_IN_MESSAGE).join('\n');
-}
 function containerName() {
     return `extend-azureml-image-${process.env.GITHUB_RUN_ID ?? 'local'}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
 }
@@ -37798,7 +37787,7 @@ async function smokeTest(docker, registry, request) {
             const reason = outcome.kind === 'exited'
                 ? `the container exited with code ${outcome.exitCode} during start-up: ${describeStartupFailure(python)}`
                 : `the server was not live after ${request.startupTimeoutSeconds} s (GET / never answered 200${outcome.lastError ? `; last error: ${outcome.lastError}` : ''})`;
-            throw new SmokeTestFailure(`Smoke test failed: ${reason}\nLast lines of the container log:\n${lastLines(log)}`, {}, python);
+            throw new SmokeTestFailure(`Smoke test failed: ${reason}\nLast lines of the container log:\n${(0,step_text/* lastLines */.w$)(log, LOG_LINES_IN_MESSAGE)}`, {}, python);
         }
         core.info(`Live after ${outcome.afterMs} ms`);
         const result = { liveAfterMs: outcome.afterMs, cases: [] };
@@ -38183,16 +38172,16 @@ function casesTable(cases) {
         item.status === undefined ? '–' : String(item.status),
         String(item.expectedStatus),
         item.ms === undefined ? '–' : `${item.ms} ms`,
-        item.problem === undefined ? '✅' : `❌ ${escapeHtml(truncate(item.problem, 300))}`,
+        item.problem === undefined ? '✅' : `❌ ${escapeHtml((0,step_text/* truncate */.xv)(item.problem, 300))}`,
     ]);
     return [header, ...rows];
 }
 function caseDetails(item) {
     const body = [
-        `<p>Request</p><pre>${escapeHtml(truncate(item.request, SUMMARY_TEXT_LIMIT))}</pre>`,
+        `<p>Request</p><pre>${escapeHtml((0,step_text/* truncate */.xv)(item.request, SUMMARY_TEXT_LIMIT))}</pre>`,
         item.response === undefined
             ? ''
-            : `<p>Response (${item.status})</p><pre>${escapeHtml(truncate(item.response, SUMMARY_TEXT_LIMIT))}</pre>`,
+            : `<p>Response (${item.status})</p><pre>${escapeHtml((0,step_text/* truncate */.xv)(item.response, SUMMARY_TEXT_LIMIT))}</pre>`,
     ].join('');
     return [`${escapeHtml(item.name)}: request and response`, body];
 }
@@ -38262,6 +38251,7 @@ async function writeFailureSummary(message, baseImage, failure) {
 
 
 
+
 async function run(docker = new docker_docker.DockerCli(), { requireLinuxRunner = true } = {}) {
     const registry = new CleanupRegistry(docker);
     const stopWatchingSignals = cleanupOnSignals(registry);
@@ -38277,7 +38267,7 @@ async function run(docker = new docker_docker.DockerCli(), { requireLinuxRunner 
         await writeSummary(result, inputs.baseImage).catch(warnSummary);
     }
     catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = (0,step_text/* errorMessage */.gJ)(error);
         await registry.cleanup();
         const smokeTestFailure = error instanceof SmokeTestFailure ? error : undefined;
         if (smokeTestFailure)
@@ -38323,6 +38313,7 @@ function readStateList(name) {
 
 
 
+
 async function cleanup(docker) {
     try {
         const containers = readStateList(constants/* State */.Uw.Containers);
@@ -38338,7 +38329,7 @@ async function cleanup(docker) {
         }
     }
     catch (error) {
-        await warn(`Cleanup: ${error instanceof Error ? error.message : String(error)}`);
+        await warn(`Cleanup: ${(0,step_text/* errorMessage */.gJ)(error)}`);
     }
 }
 async function removeFromDocker(docker, left) {
@@ -39313,8 +39304,7 @@ __nccwpck_require__.r(__webpack_exports__);
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  DockerCli: () => (/* binding */ DockerCli),
-  tail: () => (/* binding */ tail)
+  DockerCli: () => (/* binding */ DockerCli)
 });
 
 ;// CONCATENATED MODULE: ./src/docker/docker-args.ts
@@ -39521,20 +39511,16 @@ class CommandRunner {
 
 // EXTERNAL MODULE: ./src/docker/docker-errors.ts
 var docker_errors = __nccwpck_require__(4236);
-// EXTERNAL MODULE: ./src/step/inert-log.ts
-var inert_log = __nccwpck_require__(3933);
 // EXTERNAL MODULE: ./src/docker/retry.ts
 var retry = __nccwpck_require__(6298);
+// EXTERNAL MODULE: ./src/step/text.ts
+var step_text = __nccwpck_require__(2687);
 ;// CONCATENATED MODULE: ./src/docker/docker.ts
 
 
 
 
 
-/** Keeps the end of a tool's output: that is where apt, pip and docker put the reason. */
-function tail(text, lines = 25) {
-    return text.trimEnd().split('\n').slice(-lines).join('\n');
-}
 const PULL_ATTEMPTS = 3;
 class DockerCli {
     command;
@@ -39558,7 +39544,7 @@ class DockerCli {
     async checked(args, what) {
         const result = await this.exec(args);
         if (result.exitCode !== 0) {
-            throw new Error(`${what} failed (docker ${args[0]}, exit ${result.exitCode}):\n${tail(result.stderr || result.stdout)}`);
+            throw new Error(`${what} failed (docker ${args[0]}, exit ${result.exitCode}):\n${(0,step_text/* lastLines */.w$)(result.stderr || result.stdout, 25)}`);
         }
         return result.stdout.trim();
     }
@@ -39575,7 +39561,7 @@ class DockerCli {
         const result = await this.exec(['version', '--format', '{{.Server.Os}} {{.Server.Version}}']);
         const [os, version] = result.stdout.trim().split(' ');
         if (result.exitCode !== 0 || !version) {
-            throw new Error(`The Docker daemon is not reachable: ${tail(result.stderr, 3) || 'no answer'}. Start the Docker engine (or check DOCKER_HOST) and try again`);
+            throw new Error(`The Docker daemon is not reachable: ${(0,step_text/* lastLines */.w$)(result.stderr, 3) || 'no answer'}. Start the Docker engine (or check DOCKER_HOST) and try again`);
         }
         // The host may be macOS or Windows (Docker Desktop); what counts is what the engine runs.
         if (os !== 'linux') {
@@ -39587,25 +39573,12 @@ class DockerCli {
         const inspect = ['image', 'inspect', '--format', '{{.Config.User}}', reference];
         let result = await this.exec(inspect);
         if (result.exitCode !== 0) {
-            let attempt = 0;
-            let lastLine = '';
-            await (0,retry/* retry */.L)(async () => {
-                attempt++;
-                const pull = await this.exec(['pull', reference]);
-                if (pull.exitCode === 0)
-                    return;
-                const output = tail(pull.stderr || pull.stdout, 5);
-                lastLine = output.split('\n').pop() ?? '';
-                const kind = (0,docker_errors/* classifyPullFailure */.UK)(output);
-                const error = new Error((0,docker_errors/* pullFailureMessage */.TY)(reference, kind, attempt, output));
-                // Only network and registry trouble may pass; a wrong name or a denial will not.
-                if (kind !== 'transient')
-                    throw Object.assign(error, { final: true });
-                throw error;
-            }, {
+            await (0,retry/* retryRegistryCommand */.H4)({
+                doing: `Pulling ${reference}`,
                 attempts: PULL_ATTEMPTS,
-                firstDelayMs: 2000,
-                onRetry: (delayMs) => (0,inert_log/* printInert */.C6)(`Pulling ${reference} failed (attempt ${attempt} of ${PULL_ATTEMPTS}: ${lastLine}); retrying in ${delayMs / 1000} s`),
+                run: () => this.exec(['pull', reference]),
+                isTransient: (_result, output) => (0,docker_errors/* classifyPullFailure */.UK)(output) === 'transient',
+                failure: (_result, output, attempt) => new Error((0,docker_errors/* pullFailureMessage */.TY)(reference, (0,docker_errors/* classifyPullFailure */.UK)(output), attempt, output)),
             });
             result = await this.exec(inspect);
             if (result.exitCode !== 0)
@@ -39632,9 +39605,9 @@ class DockerCli {
         // Both are told when both failed: which one broke the other cannot be known for sure.
         const reasons = [];
         if (failure !== undefined)
-            reasons.push(failure instanceof Error ? failure.message : String(failure));
+            reasons.push((0,step_text/* errorMessage */.gJ)(failure));
         if (result.exitCode !== 0 && result.signal === undefined)
-            reasons.push(`docker image save exited ${result.exitCode}:\n${tail(result.stderr)}`);
+            reasons.push(`docker image save exited ${result.exitCode}:\n${(0,step_text/* lastLines */.w$)(result.stderr, 25)}`);
         if (reasons.length > 0 || result.exitCode !== 0) {
             throw new Error(`Saving ${reference} failed: ${reasons.join('; ') || `ended by ${result.signal}`}`, {
                 cause: failure,
@@ -39663,7 +39636,7 @@ class DockerCli {
     async remove(container) {
         const result = await this.exec(['rm', '--force', '--volumes', container]);
         if (result.exitCode !== 0 && !/No such container/i.test(result.stderr)) {
-            throw new Error(`Removing container ${container} failed: ${tail(result.stderr, 3)}`);
+            throw new Error(`Removing container ${container} failed: ${(0,step_text/* lastLines */.w$)(result.stderr, 3)}`);
         }
     }
     async untag(references) {
@@ -39698,12 +39671,18 @@ class DockerCli {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   L: () => (/* binding */ retry)
+/* harmony export */   H4: () => (/* binding */ retryRegistryCommand)
 /* harmony export */ });
-/* unused harmony export sleep */
+/* unused harmony exports sleep, retry */
+/* harmony import */ var _step_inert_log_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3933);
+/* harmony import */ var _step_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2687);
+// Bounded retries with exponential backoff; the sleep is injectable so tests need no real time.
+// Pulls and pushes share one loop: classify the failure, retry what is transient, say so.
+
+
 /** @internal (exported for its unit tests) */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/** Retries `action`; an error carrying `final: true` is not retried. */
+/** Retries `action`; an error carrying `final: true` is not retried. @internal (exported for its unit tests) */
 async function retry(action, options) {
     const wait = options.sleep ?? sleep;
     let delay = options.firstDelayMs;
@@ -39720,6 +39699,30 @@ async function retry(action, options) {
             delay *= 2;
         }
     }
+}
+/**
+ * Runs a registry command until it succeeds, a failure is not transient, or the attempts are
+ * used. Before each retry it says so with the registry's last line, printed inert: the
+ * registry's words are not the action's.
+ */
+async function retryRegistryCommand(command) {
+    let attempt = 0;
+    let lastLine = '';
+    await retry(async () => {
+        attempt++;
+        const result = await command.run();
+        if (result.exitCode === 0)
+            return;
+        const output = (0,_step_text_js__WEBPACK_IMPORTED_MODULE_1__/* .lastLines */ .w$)(result.stderr || result.stdout, 5);
+        lastLine = output.split('\n').pop() ?? '';
+        const error = command.failure(result, output, attempt);
+        throw command.isTransient(result, output) ? error : Object.assign(error, { final: true });
+    }, {
+        attempts: command.attempts,
+        firstDelayMs: 2000,
+        sleep: command.sleep,
+        onRetry: (delayMs) => (0,_step_inert_log_js__WEBPACK_IMPORTED_MODULE_0__/* .printInert */ .C6)(`${command.doing} failed (attempt ${attempt} of ${command.attempts}: ${lastLine}); retrying in ${delayMs / 1000} s`),
+    });
 }
 
 
@@ -39884,6 +39887,34 @@ function printInert(text) {
 /** Prints `text` in a folded group with workflow commands switched off. */
 async function showFolded(title, text) {
     await _actions_core__WEBPACK_IMPORTED_MODULE_0__.group(title, async () => relayLines(text.replace(/\s+$/, '').split(LINE_BREAK)));
+}
+
+
+/***/ }),
+
+/***/ 2687:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   w$: () => (/* binding */ lastLines),
+/* harmony export */   xv: () => (/* binding */ truncate)
+/* harmony export */ });
+// Text helpers every stage uses for messages: the end of a log, a cut value, an error's message.
+// One home each, so a message is cut and worded the same way wherever it comes from.
+/** The last `count` lines of `text` (LF or CRLF), trailing blank space dropped. */
+function lastLines(text, count) {
+    return text.trimEnd().split(/\r?\n/).slice(-count).join('\n');
+}
+/** `text` cut to `limit` characters, saying how much was left out. */
+function truncate(text, limit) {
+    return text.length <= limit
+        ? text
+        : `${text.slice(0, limit)}… (${text.length - limit} more characters)`;
+}
+/** What was thrown, as a message; non-Error throws are not lost. */
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
 }
 
 

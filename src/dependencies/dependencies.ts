@@ -13,6 +13,7 @@ import { wholeTreeSnapshot } from '../inputs/code-snapshot.js'
 import { tempRoot } from '../step/temp-root.js'
 import type { ImageCache } from './image-cache.js'
 import { writeArchiveWithoutBase } from './layer-archive.js'
+import { errorMessage } from '../step/text.js'
 
 const DEPENDENCIES_REPOSITORY = 'extend-azureml-image/dependencies'
 // v2: the key covers every staged requirements file (includes, local packages), not the top one.
@@ -79,10 +80,6 @@ export function archivePath(key: string): string {
   return path.join(tempRoot(), `extend-azureml-image-cache-${key}`, 'dependencies.tar')
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
-
 export interface FoundDependencies {
   source: Exclude<DependenciesSource, 'built'>
   image: LocalImage
@@ -119,7 +116,7 @@ export async function findDependencies(
     // The base image is present (localBase made sure of it): a refusal now most likely means a
     // corrupt entry.
     await docker.load(archive).catch((error: unknown) => {
-      throw new UnfitArchiveError(`docker load refused it (${message(error)})`)
+      throw new UnfitArchiveError(`docker load refused it (${errorMessage(error)})`)
     })
     const restored = await docker.localImage(tag)
     if (restored) return { source: 'cache', image: restored }
@@ -133,7 +130,7 @@ export async function findDependencies(
         `The cached dependencies (cache key ${cacheKey}) were not loaded: ${error.message}. Treated as a cache miss: building them. ${deleteHint(cacheKey)}`,
       )
     } else {
-      core.warning(`Could not use the cached dependencies (${message(error)}); building them.`)
+      core.warning(`Could not use the cached dependencies (${errorMessage(error)}); building them.`)
     }
     return undefined
   } finally {
@@ -174,7 +171,7 @@ export async function archiveDependencies(
   } catch (error) {
     // Stopped because the image failed: there is nothing to save, and nothing to warn about.
     if (!signal?.aborted)
-      core.warning(`Could not save the dependencies to the cache: ${message(error)}`)
+      core.warning(`Could not save the dependencies to the cache: ${errorMessage(error)}`)
     discardArchive(key)
     return undefined
   }
@@ -190,7 +187,7 @@ export async function uploadDependencies(
     const size = fs.statSync(archive).size
     return (await imageCache.save(archive, `${CACHE_KEY_PREFIX}${key}`)) ? size : undefined
   } catch (error) {
-    core.warning(`Could not save the dependencies to the cache: ${message(error)}`)
+    core.warning(`Could not save the dependencies to the cache: ${errorMessage(error)}`)
     return undefined
   } finally {
     discardArchive(key)

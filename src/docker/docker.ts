@@ -10,8 +10,8 @@ import {
 } from './docker-args.js'
 import { CommandNotStarted, CommandRunner, type CommandResult } from './command.js'
 import { classifyPullFailure, pullFailureMessage } from './docker-errors.js'
-import { printInert } from '../step/inert-log.js'
-import { retry } from './retry.js'
+import { retryRegistryCommand } from './retry.js'
+import { errorMessage, lastLines } from '../step/text.js'
 
 export type { CommandResult } from './command.js'
 
@@ -58,11 +58,6 @@ export interface DockerClient {
   cancel(): Promise<void>
 }
 
-/** Keeps the end of a tool's output: that is where apt, pip and docker put the reason. */
-export function tail(text: string, lines = 25): string {
-  return text.trimEnd().split('\n').slice(-lines).join('\n')
-}
-
 const PULL_ATTEMPTS = 3
 
 export class DockerCli implements DockerClient {
@@ -90,7 +85,7 @@ export class DockerCli implements DockerClient {
     const result = await this.exec(args)
     if (result.exitCode !== 0) {
       throw new Error(
-        `${what} failed (docker ${args[0]}, exit ${result.exitCode}):\n${tail(result.stderr || result.stdout)}`,
+        `${what} failed (docker ${args[0]}, exit ${result.exitCode}):\n${lastLines(result.stderr || result.stdout, 25)}`,
       )
     }
     return result.stdout.trim()
@@ -111,7 +106,7 @@ export class DockerCli implements DockerClient {
     const [os, version] = result.stdout.trim().split(' ')
     if (result.exitCode !== 0 || !version) {
       throw new Error(
-        `The Docker daemon is not reachable: ${tail(result.stderr, 3) || 'no answer'}. Start the Docker engine (or check DOCKER_HOST) and try again`,
+        `The Docker daemon is not reachable: ${lastLines(result.stderr, 3) || 'no answer'}. Start the Docker engine (or check DOCKER_HOST) and try again`,
       )
     }
     // The host may be macOS or Windows (Docker Desktop); what counts is what the engine runs.
@@ -127,30 +122,14 @@ export class DockerCli implements DockerClient {
     const inspect = ['image', 'inspect', '--format', '{{.Config.User}}', reference]
     let result = await this.exec(inspect)
     if (result.exitCode !== 0) {
-      let attempt = 0
-      let lastLine = ''
-      await retry(
-        async () => {
-          attempt++
-          const pull = await this.exec(['pull', reference])
-          if (pull.exitCode === 0) return
-          const output = tail(pull.stderr || pull.stdout, 5)
-          lastLine = output.split('\n').pop() ?? ''
-          const kind = classifyPullFailure(output)
-          const error = new Error(pullFailureMessage(reference, kind, attempt, output))
-          // Only network and registry trouble may pass; a wrong name or a denial will not.
-          if (kind !== 'transient') throw Object.assign(error, { final: true })
-          throw error
-        },
-        {
-          attempts: PULL_ATTEMPTS,
-          firstDelayMs: 2000,
-          onRetry: (delayMs) =>
-            printInert(
-              `Pulling ${reference} failed (attempt ${attempt} of ${PULL_ATTEMPTS}: ${lastLine}); retrying in ${delayMs / 1000} s`,
-            ),
-        },
-      )
+      await retryRegistryCommand({
+        doing: `Pulling ${reference}`,
+        attempts: PULL_ATTEMPTS,
+        run: () => this.exec(['pull', reference]),
+        isTransient: (_result, output) => classifyPullFailure(output) === 'transient',
+        failure: (_result, output, attempt) =>
+          new Error(pullFailureMessage(reference, classifyPullFailure(output), attempt, output)),
+      })
       result = await this.exec(inspect)
       if (result.exitCode !== 0)
         throw new Error(`Base image ${reference} is not there after pulling it`)
@@ -187,10 +166,9 @@ export class DockerCli implements DockerClient {
     )
     // Both are told when both failed: which one broke the other cannot be known for sure.
     const reasons: string[] = []
-    if (failure !== undefined)
-      reasons.push(failure instanceof Error ? failure.message : String(failure))
+    if (failure !== undefined) reasons.push(errorMessage(failure))
     if (result.exitCode !== 0 && result.signal === undefined)
-      reasons.push(`docker image save exited ${result.exitCode}:\n${tail(result.stderr)}`)
+      reasons.push(`docker image save exited ${result.exitCode}:\n${lastLines(result.stderr, 25)}`)
     if (reasons.length > 0 || result.exitCode !== 0) {
       throw new Error(
         `Saving ${reference} failed: ${reasons.join('; ') || `ended by ${result.signal}`}`,
@@ -228,7 +206,7 @@ export class DockerCli implements DockerClient {
   async remove(container: string): Promise<void> {
     const result = await this.exec(['rm', '--force', '--volumes', container])
     if (result.exitCode !== 0 && !/No such container/i.test(result.stderr)) {
-      throw new Error(`Removing container ${container} failed: ${tail(result.stderr, 3)}`)
+      throw new Error(`Removing container ${container} failed: ${lastLines(result.stderr, 3)}`)
     }
   }
 

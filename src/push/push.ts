@@ -5,10 +5,11 @@ import * as core from '@actions/core'
 import { Input } from '../step/constants.js'
 import type { CommandResult } from '../docker/command.js'
 import { classifyPushFailure, type PushFailure } from '../docker/docker-errors.js'
-import { tail, type DockerClient } from '../docker/docker.js'
+import { type DockerClient } from '../docker/docker.js'
 import { printInert, startRelay } from '../step/inert-log.js'
 import { parseReference } from '../docker/reference.js'
-import { retry, type RetryOptions } from '../docker/retry.js'
+import { retryRegistryCommand, type RetryOptions } from '../docker/retry.js'
+import { lastLines } from '../step/text.js'
 
 export interface PushedTag {
   tag: string
@@ -107,7 +108,7 @@ function pushFailureMessage(
   result: CommandResult,
   context: PushFailureContext,
 ): string {
-  const output = tail(result.stderr || result.stdout, 5)
+  const output = lastLines(result.stderr || result.stdout, 5)
   const tries = context.attempts > 1 ? ` after ${context.attempts} attempts` : ''
   const reason =
     result.signal !== undefined
@@ -129,36 +130,23 @@ async function pushOne(
   context: Omit<PushFailureContext, 'attempts'>,
   options: PushOptions,
 ): Promise<void> {
-  let attempt = 0
-  let lastLine = ''
-  await retry(
-    async () => {
-      attempt++
+  await retryRegistryCommand({
+    doing: `Pushing ${tag}`,
+    attempts: PUSH_ATTEMPTS,
+    run: async () => {
       const relay = startRelay()
-      let result: CommandResult
       try {
-        result = await docker.push(tag, (line) => relay.line(line))
+        return await docker.push(tag, (line) => relay.line(line))
       } finally {
         relay.end()
       }
-      if (result.exitCode === 0) return
-      const output = tail(result.stderr || result.stdout, 5)
-      lastLine = output.split('\n').pop() ?? ''
-      const error = new Error(pushFailureMessage(tag, result, { ...context, attempts: attempt }))
-      // Only network and registry trouble may pass; a denial, a bad name or a cancellation won't.
-      const retryable = result.signal === undefined && classifyPushFailure(output) === 'transient'
-      throw retryable ? error : Object.assign(error, { final: true })
     },
-    {
-      attempts: PUSH_ATTEMPTS,
-      firstDelayMs: 2000,
-      sleep: options.sleep,
-      onRetry: (delayMs) =>
-        printInert(
-          `Pushing ${tag} failed (attempt ${attempt} of ${PUSH_ATTEMPTS}: ${lastLine}); retrying in ${delayMs / 1000} s`,
-        ),
-    },
-  )
+    isTransient: (result, output) =>
+      result.signal === undefined && classifyPushFailure(output) === 'transient',
+    failure: (result, _output, attempt) =>
+      new Error(pushFailureMessage(tag, result, { ...context, attempts: attempt })),
+    sleep: options.sleep,
+  })
 }
 
 /**

@@ -4,15 +4,10 @@ import * as core from '@actions/core'
 import { Output } from '../step/constants.js'
 import type { PipelineResult } from '../pipeline.js'
 import { type CaseResult, type SmokeTestFailure } from '../smoke-test/results.js'
+import { truncate } from '../step/text.js'
 
 /** Long answers are cut for outputs and the summary; the container log has the rest. */
 const SCORE_RESPONSE_OUTPUT_LIMIT = 4096
-
-export function truncate(text: string, limit = SCORE_RESPONSE_OUTPUT_LIMIT): string {
-  return text.length <= limit
-    ? text
-    : `${text.slice(0, limit)}… (${text.length - limit} more characters)`
-}
 
 /** The case the score outputs describe: the first that failed, else the first. */
 function reportedCase(cases: CaseResult[] | undefined): CaseResult | undefined {
@@ -23,7 +18,10 @@ function setScoreOutputs(cases: CaseResult[] | undefined): void {
   const reported = reportedCase(cases)
   if (reported?.status === undefined) return
   core.setOutput(Output.ScoreStatus, String(reported.status))
-  core.setOutput(Output.ScoreResponse, truncate(reported.response ?? ''))
+  core.setOutput(
+    Output.ScoreResponse,
+    truncate(reported.response ?? '', SCORE_RESPONSE_OUTPUT_LIMIT),
+  )
 }
 
 /** @internal (exported for its unit tests) */

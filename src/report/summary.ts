@@ -4,7 +4,7 @@
 // escaped before it becomes HTML.
 import * as core from '@actions/core'
 import { describeReport, type SnapshotReport } from '../inputs/code-snapshot.js'
-import { truncate } from './outputs.js'
+
 import type { PipelineResult } from '../pipeline.js'
 import {
   type CaseResult,
@@ -12,6 +12,7 @@ import {
   type SmokeTestResult,
 } from '../smoke-test/results.js'
 import { describeSwagger } from '../smoke-test/swagger-check.js'
+import { truncate } from '../step/text.js'
 
 type Table = Parameters<typeof core.summary.addTable>[0]
 type Row = Table[number]

@@ -1,5 +1,6 @@
 // Waiting for the server to become live while watching the container: a container that exits
 // ends the wait at once, not after the timeout. Clock and sleep are injectable for tests.
+import { errorMessage } from '../step/text.js'
 export interface Clock {
   now(): number
   sleep(ms: number): Promise<void>
@@ -44,7 +45,7 @@ export async function waitUntilLive(wait: LivenessWait): Promise<LivenessOutcome
       if (await wait.probe(probeTimeout)) return { kind: 'live', afterMs: clock.now() - start }
       lastError = undefined
     } catch (error) {
-      lastError = error instanceof Error ? error.message : String(error)
+      lastError = errorMessage(error)
     }
     // Let a just-settled exit promise be seen before deciding to sleep.
     await Promise.resolve()

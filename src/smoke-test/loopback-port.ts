@@ -2,6 +2,7 @@
 // published on it, so the smoke test knows where to probe without asking docker afterwards.
 // Another process may take it before docker binds it; the caller then tries another.
 import * as net from 'node:net'
+import { errorMessage } from '../step/text.js'
 
 export function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -17,6 +18,6 @@ export function freeLoopbackPort(): Promise<number> {
 
 /** docker's refusal when the host port is bound by then (the message differs by version). */
 export function isPortTaken(error: unknown): boolean {
-  const message = error instanceof Error ? error.message : String(error)
+  const message = errorMessage(error)
   return /port is already allocated|address already in use/i.test(message)
 }

@@ -15,6 +15,7 @@ import type { ScoringCase } from '../inputs/scoring-cases.js'
 import { SmokeTestFailure, type CaseResult, type SmokeTestResult } from './results.js'
 import { checkSwagger, describeSwagger } from './swagger-check.js'
 import { describeStartupFailure, lastPythonFailure } from './traceback.js'
+import { lastLines } from '../step/text.js'
 
 export interface SmokeTestRequest {
   image: string
@@ -33,10 +34,6 @@ const LOG_LINES_IN_MESSAGE = 15
 /** The title of the container log's group, then the container's name in parentheses. */
 export const CONTAINER_LOG_GROUP = 'Container log'
 const WAIT_PROGRESS_EVERY_MS = 5000
-
-function lastLines(log: string): string {
-  return log.trimEnd().split(/\r?\n/).slice(-LOG_LINES_IN_MESSAGE).join('\n')
-}
 
 function containerName(): string {
   return `extend-azureml-image-${process.env.GITHUB_RUN_ID ?? 'local'}-${randomBytes(4).toString('hex')}`
@@ -83,7 +80,7 @@ export async function smokeTest(
           ? `the container exited with code ${outcome.exitCode} during start-up: ${describeStartupFailure(python)}`
           : `the server was not live after ${request.startupTimeoutSeconds} s (GET / never answered 200${outcome.lastError ? `; last error: ${outcome.lastError}` : ''})`
       throw new SmokeTestFailure(
-        `Smoke test failed: ${reason}\nLast lines of the container log:\n${lastLines(log)}`,
+        `Smoke test failed: ${reason}\nLast lines of the container log:\n${lastLines(log, LOG_LINES_IN_MESSAGE)}`,
         {},
         python,
       )

@@ -7,6 +7,7 @@ import * as fs from 'node:fs'
 import { State } from './constants.js'
 import type { DockerClient } from '../docker/docker.js'
 import { endOpenRelays } from './inert-log.js'
+import { errorMessage } from './text.js'
 
 export class CleanupRegistry {
   private readonly containers = new Set<string>()
@@ -65,7 +66,7 @@ export class CleanupRegistry {
       try {
         await this.removeContainer(name)
       } catch (error) {
-        core.warning(error instanceof Error ? error.message : String(error))
+        core.warning(errorMessage(error))
       }
     }
     if (this.tags.size > 0) {
