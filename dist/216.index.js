@@ -364,21 +364,21 @@ class DockerCli {
     constructor(command = 'docker') {
         this.command = command;
     }
-    exec(args, onLine) {
-        return this.started(() => this.commands.run(this.command, args, onLine));
+    runDocker(args, onLine) {
+        return this.explainingMissingCli(() => this.commands.run(this.command, args, onLine));
     }
-    async started(command) {
+    async explainingMissingCli(command) {
         try {
             return await command();
         }
         catch (error) {
             if (!(error instanceof CommandNotStarted))
                 throw error;
-            throw new Error(`The docker CLI could not be started (${this.command}: ${error.code ?? error.message}). This action runs docker on a Linux runner: install Docker (GitHub's ubuntu runners have it) or put the docker CLI on PATH`, { cause: error });
+            throw new Error(`The docker CLI could not be started (${this.command}: ${error.code ?? error.message}). Install Docker (GitHub's ubuntu runners have it; on a workstation, Docker Engine or Docker Desktop) or put the docker CLI on PATH`, { cause: error });
         }
     }
-    async checked(args, what) {
-        const result = await this.exec(args);
+    async stdoutOrThrow(args, what) {
+        const result = await this.runDocker(args);
         if (result.exitCode !== 0) {
             throw new Error(`${what} failed (docker ${args[0]}, exit ${result.exitCode}):\n${(0,step_text/* lastLines */.w$)(result.stderr || result.stdout, 25)}`);
         }
@@ -390,11 +390,15 @@ class DockerCli {
         const flag = process.env.DOCKER_BUILDKIT;
         if (flag !== undefined && flag !== '')
             return ['1', 'true'].includes(flag.toLowerCase()) ? 'buildkit' : 'legacy';
-        const buildx = await this.exec(['buildx', 'version']);
+        const buildx = await this.runDocker(['buildx', 'version']);
         return buildx.exitCode === 0 ? 'buildkit' : 'legacy';
     }
     async serverVersion() {
-        const result = await this.exec(['version', '--format', '{{.Server.Os}} {{.Server.Version}}']);
+        const result = await this.runDocker([
+            'version',
+            '--format',
+            '{{.Server.Os}} {{.Server.Version}}',
+        ]);
         const [os, version] = result.stdout.trim().split(' ');
         if (result.exitCode !== 0 || !version) {
             throw new Error(`The Docker daemon is not reachable: ${(0,step_text/* lastLines */.w$)(result.stderr, 3) || 'no answer'}. Start the Docker engine (or check DOCKER_HOST) and try again`);
@@ -405,25 +409,25 @@ class DockerCli {
         }
         return version;
     }
-    async imageUser(reference) {
+    async pullIfMissingAndReadUser(reference) {
         const inspect = ['image', 'inspect', '--format', '{{.Config.User}}', reference];
-        let result = await this.exec(inspect);
+        let result = await this.runDocker(inspect);
         if (result.exitCode !== 0) {
             await (0,retry/* retryRegistryCommand */.H4)({
                 doing: `Pulling ${reference}`,
                 attempts: PULL_ATTEMPTS,
-                run: () => this.exec(['pull', reference]),
+                run: () => this.runDocker(['pull', reference]),
                 isTransient: (_result, output) => (0,docker_errors/* classifyPullFailure */.UK)(output) === 'transient',
                 failure: (_result, output, attempt) => new Error((0,docker_errors/* pullFailureMessage */.TY)(reference, (0,docker_errors/* classifyPullFailure */.UK)(output), attempt, output)),
             });
-            result = await this.exec(inspect);
+            result = await this.runDocker(inspect);
             if (result.exitCode !== 0)
                 throw new Error(`Base image ${reference} is not there after pulling it`);
         }
         return result.stdout.trim();
     }
     async localImage(reference) {
-        const result = await this.exec(['image', 'inspect', '--format', '{{json .}}', reference]);
+        const result = await this.runDocker(['image', 'inspect', '--format', '{{json .}}', reference]);
         if (result.exitCode !== 0)
             return undefined;
         const image = JSON.parse(result.stdout);
@@ -437,7 +441,7 @@ class DockerCli {
     }
     async save(reference, consume, signal) {
         const args = ['image', 'save', reference];
-        const { result, value, failure } = await this.started(() => this.commands.pipeOut(this.command, args, consume, signal));
+        const { result, value, failure } = await this.explainingMissingCli(() => this.commands.pipeOut(this.command, args, consume, signal));
         // Both are told when both failed: which one broke the other cannot be known for sure.
         const reasons = [];
         if (failure !== undefined)
@@ -452,25 +456,25 @@ class DockerCli {
         return value;
     }
     async load(file) {
-        await this.checked(['image', 'load', '--quiet', '--input', file], 'Loading the cached image');
+        await this.stdoutOrThrow(['image', 'load', '--quiet', '--input', file], 'Loading the cached image');
     }
     build(request, onLine) {
-        return this.exec(buildArgs(request), onLine);
+        return this.runDocker(buildArgs(request), onLine);
     }
     async run(request) {
-        return this.checked(runArgs(request), 'Starting the container');
+        return this.stdoutOrThrow(runArgs(request), 'Starting the container');
     }
     async wait(container) {
-        const result = await this.exec(['wait', container]);
+        const result = await this.runDocker(['wait', container]);
         return result.exitCode === 0 ? Number(result.stdout.trim()) : -1;
     }
     async logs(container) {
-        const result = await this.exec(['logs', container]);
+        const result = await this.runDocker(['logs', container]);
         // The container's stdout and stderr interleave in the log a person reads; keep both.
         return `${result.stdout}${result.stderr}`;
     }
     async remove(container) {
-        const result = await this.exec(['rm', '--force', '--volumes', container]);
+        const result = await this.runDocker(['rm', '--force', '--volumes', container]);
         if (result.exitCode !== 0 && !/No such container/i.test(result.stderr)) {
             throw new Error(`Removing container ${container} failed: ${(0,step_text/* lastLines */.w$)(result.stderr, 3)}`);
         }
@@ -478,13 +482,13 @@ class DockerCli {
     async untag(references) {
         if (references.length === 0)
             return;
-        await this.exec(['image', 'rm', ...references]);
+        await this.runDocker(['image', 'rm', ...references]);
     }
     push(reference, onLine) {
-        return this.exec(['push', reference], onLine);
+        return this.runDocker(['push', reference], onLine);
     }
     async repoDigests(reference) {
-        const result = await this.exec([
+        const result = await this.runDocker([
             'image',
             'inspect',
             '--format',

@@ -249,7 +249,7 @@ var step_text = __webpack_require__(2687);
 
 
 
-class CleanupRegistry {
+class Leftovers {
     docker;
     containers = new Set();
     directories = new Set();
@@ -267,12 +267,13 @@ class CleanupRegistry {
         core.saveState(constants/* State */.Uw.WorkDirs, JSON.stringify([...this.directories]));
     }
     /** Tags of an image that has not passed yet: removed unless the step succeeds. */
-    addTags(tags) {
+    addPendingTags(tags) {
         for (const tag of tags)
             this.tags.add(tag);
         core.saveState(constants/* State */.Uw.PendingTags, JSON.stringify([...this.tags]));
     }
-    keepTags() {
+    /** The image passed (or is pushed): its tags stay, whatever happens next. */
+    commitPendingTags() {
         this.tags.clear();
         core.saveState(constants/* State */.Uw.PendingTags, '[]');
     }
@@ -307,7 +308,7 @@ class CleanupRegistry {
         }
         if (this.tags.size > 0) {
             await this.docker.untag([...this.tags]);
-            this.keepTags();
+            this.commitPendingTags();
         }
         for (const dir of this.directories)
             external_node_fs_.rmSync(dir, { recursive: true, force: true });
@@ -318,7 +319,7 @@ class CleanupRegistry {
  * On cancellation the runner sends SIGINT, then SIGTERM: clean up once, then end with the first
  * signal. Later signals are ignored so that they cannot cut the cleanup short.
  */
-function cleanupOnSignals(registry) {
+function cleanupOnSignals(leftovers) {
     let cleaning = false;
     const handler = (signal) => {
         if (cleaning)
@@ -326,7 +327,7 @@ function cleanupOnSignals(registry) {
         cleaning = true;
         (0,inert_log/* endOpenRelays */.Om)();
         core.warning(`Received ${signal}: stopping docker and removing what this step created`);
-        void registry.cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+        void leftovers.cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
     };
     process.on('SIGINT', handler);
     process.on('SIGTERM', handler);
@@ -939,8 +940,10 @@ function withoutExtras(text) {
 // pip joins paths as strings, so the staged tree holds each file where that join lands: a join
 // that climbs above the workspace has no place in it, wherever a symlink would lead. What the
 // path then resolves to (symlinks followed) is resolveInWorkspace's check.
+// Any root serves: a position is inside when, joined to it, it stays below it.
+const STAGED_ROOT = external_node_path_.resolve('/staged');
 function isInsidePosition(position) {
-    return position !== '..' && !position.startsWith('../') && !external_node_path_.posix.isAbsolute(position);
+    return !external_node_path_.posix.isAbsolute(position) && isInside(STAGED_ROOT, external_node_path_.join(STAGED_ROOT, position));
 }
 /** Reads the requirements file tree of one top file. */
 class Collector {
@@ -1502,8 +1505,8 @@ function setScoreOutputs(cases) {
 function metadata(result, baseImage) {
     return {
         baseImage,
-        image: result.built ? result.tags[0] : undefined,
-        tags: result.built ? result.tags : [],
+        image: result.hasImage ? result.tags[0] : undefined,
+        tags: result.hasImage ? result.tags : [],
         imageId: result.imageId,
         reused: result.reused ?? false,
         dockerfile: result.dockerfile,
@@ -1511,19 +1514,19 @@ function metadata(result, baseImage) {
         builder: result.builder,
         baseUser: result.baseUser,
         smokeTest: result.smokeTest,
-        scoreStatus: reportedCase(result.score?.cases)?.status,
-        cases: result.score?.cases.map(({ name, status, expectedStatus, ms, problem }) => ({
+        scoreStatus: reportedCase(result.smokeTestResult?.cases)?.status,
+        cases: result.smokeTestResult?.cases.map(({ name, status, expectedStatus, ms, problem }) => ({
             name,
             status,
             expectedStatus,
             ms,
             passed: problem === undefined,
         })),
-        latency: result.score?.latency,
-        swagger: result.score?.swagger && {
-            declared: result.score.swagger.declared,
-            versions: result.score.swagger.versions,
-            checked: result.score.swagger.checked,
+        latency: result.smokeTestResult?.latency,
+        swagger: result.smokeTestResult?.swagger && {
+            declared: result.smokeTestResult.swagger.declared,
+            versions: result.smokeTestResult.swagger.versions,
+            checked: result.smokeTestResult.swagger.checked,
         },
         dependencies: result.dependencies,
         copies: result.copies,
@@ -1533,21 +1536,21 @@ function metadata(result, baseImage) {
             buildMs: result.timings.buildMs,
             smokeTestMs: result.timings.smokeTestMs,
             pushMs: result.timings.pushMs,
-            liveAfterMs: result.score?.liveAfterMs,
-            scoreMs: result.score?.cases[0]?.ms,
+            liveAfterMs: result.smokeTestResult?.liveAfterMs,
+            scoreMs: result.smokeTestResult?.cases[0]?.ms,
         },
     };
 }
 function setOutputs(result, baseImage) {
     core.setOutput(constants/* Output */.k7.Dockerfile, result.dockerfile);
     core.setOutput(constants/* Output */.k7.Context, result.context);
-    if (result.built && result.imageId) {
+    if (result.hasImage && result.imageId) {
         core.setOutput(constants/* Output */.k7.Image, result.tags[0]);
         core.setOutput(constants/* Output */.k7.Tags, result.tags.join('\n'));
         core.setOutput(constants/* Output */.k7.ImageId, result.imageId);
     }
     core.setOutput(constants/* Output */.k7.SmokeTest, result.smokeTest);
-    setScoreOutputs(result.score?.cases);
+    setScoreOutputs(result.smokeTestResult?.cases);
     // The first tag's digest, as the registry serves it; set only when every tag was pushed.
     if (result.pushed?.[0])
         core.setOutput(constants/* Output */.k7.Digest, result.pushed[0].digest);
@@ -2277,7 +2280,7 @@ async function localBase(docker, reference, inDaemon) {
     const local = inDaemon ?? (await docker.localImage(reference));
     if (local)
         return local;
-    await docker.imageUser(reference); // pulls, with retries for transient failures
+    await docker.pullIfMissingAndReadUser(reference); // pulls, with retries for transient failures
     const pulled = await docker.localImage(reference);
     if (!pulled)
         throw new Error(`Base image ${reference} is not there after pulling it`);
@@ -3378,9 +3381,9 @@ const WAIT_PROGRESS_EVERY_MS = 5000;
 function containerName() {
     return `extend-azureml-image-${process.env.GITHUB_RUN_ID ?? 'local'}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
 }
-async function smokeTest(docker, registry, request) {
+async function smokeTest(docker, leftovers, request) {
     const name = containerName();
-    registry.addContainer(name);
+    leftovers.addContainer(name);
     let log;
     core.startGroup('Smoke test');
     try {
@@ -3444,7 +3447,7 @@ async function smokeTest(docker, registry, request) {
         core.endGroup();
         log ??= await docker.logs(name).catch(() => '');
         await (0,inert_log/* showFolded */.Kp)(`${CONTAINER_LOG_GROUP} (${name})`, log);
-        await registry
+        await leftovers
             .removeContainer(name)
             .catch((error) => core.warning(`Could not remove container ${name}: ${error.message}`));
     }
@@ -3590,9 +3593,9 @@ function failureMessage(cases, failed) {
 
 
 
-async function runPipeline(inputs, docker, registry, imageCache) {
+async function runPipeline(inputs, docker, leftovers, imageCache) {
     const workDir = external_node_fs_.mkdtempSync(external_node_path_.join(tempRoot(), 'extend-azureml-image-'));
-    registry.addDirectory(workDir);
+    leftovers.addDirectory(workDir);
     const prepared = await prepare(inputs, docker, workDir);
     const { builder, tags } = prepared;
     const base = builder && (await localBase(docker, inputs.baseImage, prepared.baseInDaemon));
@@ -3601,7 +3604,7 @@ async function runPipeline(inputs, docker, registry, imageCache) {
     const result = initialResult(inputs, workDir, prepared.tags, builder, user);
     if (!builder || !base) {
         writeStandalone(result.dockerfile, plan);
-        registry.keepDirectory(workDir);
+        leftovers.keepDirectory(workDir);
         return result;
     }
     // A default tag is a digest of every input: the daemon may hold this very build under it
@@ -3621,17 +3624,17 @@ async function runPipeline(inputs, docker, registry, imageCache) {
     const cacheSave = await startCacheSave(docker, imageCache, dependencies?.builtKey, base);
     try {
         const previous = await underTag;
-        registry.addTags(tags); // pending until the smoke test passes, whether built now or found
+        leftovers.addPendingTags(tags); // pending until the smoke test passes, whether built now or found
         const application = await buildApplication(docker, { ...stage, from, previous });
-        Object.assign(result, { built: true, imageId: application.imageId });
+        Object.assign(result, { hasImage: true, imageId: application.imageId });
         if (application.reused)
             result.reused = true;
         if (application.buildMs !== undefined)
             result.timings.buildMs = application.buildMs;
         if (inputs.smokeTest) {
             const request = smokeTestRequest(inputs, application.imageId);
-            const [score, ms] = await timed(() => smokeTest(docker, registry, request));
-            Object.assign(result, { score, smokeTest: 'passed' });
+            const [score, ms] = await timed(() => smokeTest(docker, leftovers, request));
+            Object.assign(result, { smokeTestResult: score, smokeTest: 'passed' });
             result.timings.smokeTestMs = ms;
         }
         const sizes = sizesAgainst(await application.inspected, base);
@@ -3640,7 +3643,7 @@ async function runPipeline(inputs, docker, registry, imageCache) {
         if (inputs.push) {
             // Only reached after a passing smoke test (inputs refuse push without one). The image
             // is good whatever the registry does, so its local tags stay even if the push fails.
-            registry.keepTags();
+            leftovers.commitPendingTags();
             [result.pushed, result.timings.pushMs] = await timed(() => pushTags(docker, tags));
         }
         const saved = await cacheSave?.save();
@@ -3650,8 +3653,8 @@ async function runPipeline(inputs, docker, registry, imageCache) {
     finally {
         await cacheSave?.discard();
     }
-    registry.keepTags();
-    registry.keepDirectory(workDir);
+    leftovers.commitPendingTags();
+    leftovers.keepDirectory(workDir);
     return result;
 }
 /** What `run` returned, and how long it took. */
@@ -3673,7 +3676,7 @@ function initialResult(inputs, workDir, tags, builder, baseUser) {
     return {
         dockerfile: external_node_path_.join(workDir, 'Dockerfile'),
         context: workDir,
-        built: false,
+        hasImage: false,
         tags,
         builder,
         baseUser,
@@ -3688,7 +3691,7 @@ function initialResult(inputs, workDir, tags, builder, baseUser) {
 /** With `build: false` nothing needs the base image but its user: a failure only warns. */
 async function standaloneUser(docker, inputs) {
     return docker
-        .imageUser(inputs.baseImage)
+        .pullIfMissingAndReadUser(inputs.baseImage)
         .then(baseUserOrDefault)
         .catch((error) => {
         core.warning(`Could not read the base image's user (${error.message}); using ${constants/* Contract */.NZ.defaultUser}`);
@@ -3773,7 +3776,7 @@ function copyRows(copies) {
 function verdictCell(result) {
     if (result.smokeTest === 'skipped')
         return 'skipped (smoke-test: false)';
-    const cases = result.score?.cases ?? [];
+    const cases = result.smokeTestResult?.cases ?? [];
     if (cases.length === 0)
         return '✅ passed (liveness only: no sample request)';
     return `✅ passed (${cases.length === 1 ? '1 request' : `${cases.length} requests`})`;
@@ -3818,10 +3821,12 @@ function addCases(cases) {
         core.summary.addDetails(...caseDetails(item));
 }
 async function writeSummary(result, baseImage) {
-    const title = result.built ? result.tags[0] : 'Dockerfile only';
+    const title = result.hasImage ? result.tags[0] : 'Dockerfile only';
     const rows = [
         row('Base image', code(baseImage)),
-        row('Tags', result.built ? result.tags.map(code).join('<br>') : 'not built (<code>build: false</code>)'),
+        row('Tags', result.hasImage
+            ? result.tags.map(code).join('<br>')
+            : 'not built (<code>build: false</code>)'),
         row('Image id', result.imageId ? code(result.imageId) : '–'),
         row('Size', sizeCell(result)),
         ...copyRows(result.copies),
@@ -3829,13 +3834,13 @@ async function writeSummary(result, baseImage) {
         row('Build', result.reused
             ? 'nothing to build: the tag already held this build'
             : seconds(result.timings.buildMs)),
-        row('Start-up', result.score ? `live after ${seconds(result.score.liveAfterMs)}` : '–'),
+        row('Start-up', result.smokeTestResult ? `live after ${seconds(result.smokeTestResult.liveAfterMs)}` : '–'),
         row('Smoke test', verdictCell(result)),
     ];
-    const swagger = result.score?.swagger;
+    const swagger = result.smokeTestResult?.swagger;
     if (swagger)
         rows.push(row('Schema (swagger.json)', escapeHtml(describeSwagger(swagger))));
-    const latency = latencyCell(result.score);
+    const latency = latencyCell(result.smokeTestResult);
     if (latency)
         rows.push(row('Latency', latency));
     const pushed = result.pushed ?? [];
@@ -3843,7 +3848,7 @@ async function writeSummary(result, baseImage) {
         rows.push(row('Pushed', pushed.map(({ tag, digest }) => `${code(tag)} ${code(digest)}`).join('<br>')));
     }
     core.summary.addHeading(`✅ ${escapeHtml(title)} on ${escapeHtml(baseImage)}`, 3).addTable(rows);
-    addCases(result.score?.cases);
+    addCases(result.smokeTestResult?.cases);
     await core.summary.write();
 }
 async function writeFailureSummary(message, baseImage, failure) {
@@ -3876,8 +3881,8 @@ async function writeFailureSummary(message, baseImage, failure) {
 
 
 async function run(docker = new docker_docker.DockerCli(), { requireLinuxRunner = true } = {}) {
-    const registry = new CleanupRegistry(docker);
-    const stopWatchingSignals = cleanupOnSignals(registry);
+    const leftovers = new Leftovers(docker);
+    const stopWatchingSignals = cleanupOnSignals(leftovers);
     let inputs;
     try {
         if (requireLinuxRunner && process.platform !== 'linux') {
@@ -3885,13 +3890,13 @@ async function run(docker = new docker_docker.DockerCli(), { requireLinuxRunner 
         }
         inputs = getInputs();
         const imageCache = inputs.cache ? new ActionsImageCache() : undefined;
-        const result = await runPipeline(inputs, docker, registry, imageCache);
+        const result = await runPipeline(inputs, docker, leftovers, imageCache);
         setOutputs(result, inputs.baseImage);
         await writeSummary(result, inputs.baseImage).catch(warnSummary);
     }
     catch (error) {
         const message = (0,step_text/* errorMessage */.gJ)(error);
-        await registry.cleanup();
+        await leftovers.cleanup();
         const smokeTestFailure = error instanceof SmokeTestFailure ? error : undefined;
         if (smokeTestFailure)
             setSmokeTestFailureOutputs(smokeTestFailure);

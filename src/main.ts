@@ -4,7 +4,7 @@
 // with the annotation's properties).
 import * as core from '@actions/core'
 import { annotationFor } from './report/annotations.js'
-import { CleanupRegistry, cleanupOnSignals } from './step/leftovers.js'
+import { Leftovers, cleanupOnSignals } from './step/leftovers.js'
 import { DockerCli, type DockerClient } from './docker/docker.js'
 import { ActionsImageCache } from './dependencies/image-cache.js'
 import { getInputs, type Inputs } from './inputs/inputs.js'
@@ -27,8 +27,8 @@ export async function run(
   docker: DockerClient = new DockerCli(),
   { requireLinuxRunner = true }: RunOptions = {},
 ): Promise<void> {
-  const registry = new CleanupRegistry(docker)
-  const stopWatchingSignals = cleanupOnSignals(registry)
+  const leftovers = new Leftovers(docker)
+  const stopWatchingSignals = cleanupOnSignals(leftovers)
   let inputs: Inputs | undefined
   try {
     if (requireLinuxRunner && process.platform !== 'linux') {
@@ -38,12 +38,12 @@ export async function run(
     }
     inputs = getInputs()
     const imageCache = inputs.cache ? new ActionsImageCache() : undefined
-    const result = await runPipeline(inputs, docker, registry, imageCache)
+    const result = await runPipeline(inputs, docker, leftovers, imageCache)
     setOutputs(result, inputs.baseImage)
     await writeSummary(result, inputs.baseImage).catch(warnSummary)
   } catch (error) {
     const message = errorMessage(error)
-    await registry.cleanup()
+    await leftovers.cleanup()
     const smokeTestFailure = error instanceof SmokeTestFailure ? error : undefined
     if (smokeTestFailure) setSmokeTestFailureOutputs(smokeTestFailure)
     core.error(message, annotationFor(error, inputs, smokeTestFailure?.python))

@@ -23,13 +23,14 @@ import { smokeTest, type SmokeTestRequest } from './smoke-test/smoke-test.js'
 import { type SmokeTestResult } from './smoke-test/results.js'
 import { Contract } from './step/constants.js'
 import { printInert } from './step/inert-log.js'
-import type { CleanupRegistry } from './step/leftovers.js'
+import type { Leftovers } from './step/leftovers.js'
 import { tempRoot } from './step/temp-root.js'
 
 export interface PipelineResult {
   dockerfile: string
   context: string
-  built: boolean
+  /** An image stands under the tags: built now, or reused (`reused`). */
+  hasImage: boolean
   /** The default tag already held this very build: nothing was built (see same-build.ts). */
   reused?: boolean
   tags: string[]
@@ -41,7 +42,7 @@ export interface PipelineResult {
   sizes?: { imageBytes: number; baseBytes: number; layersAdded: number }
   timings: { dependenciesMs?: number; buildMs?: number; smokeTestMs?: number; pushMs?: number }
   smokeTest: 'passed' | 'skipped'
-  score?: SmokeTestResult
+  smokeTestResult?: SmokeTestResult
   /** Every tag pushed after the smoke test passed, with the registry's manifest digest. */
   pushed?: { tag: string; digest: string }[]
   /** What of code-dir and model-dir was copied, and what was left out. */
@@ -51,11 +52,11 @@ export interface PipelineResult {
 export async function runPipeline(
   inputs: Inputs,
   docker: DockerClient,
-  registry: CleanupRegistry,
+  leftovers: Leftovers,
   imageCache?: ImageCache,
 ): Promise<PipelineResult> {
   const workDir = fs.mkdtempSync(path.join(tempRoot(), 'extend-azureml-image-'))
-  registry.addDirectory(workDir)
+  leftovers.addDirectory(workDir)
   const prepared = await prepare(inputs, docker, workDir)
   const { builder, tags } = prepared
   const base = builder && (await localBase(docker, inputs.baseImage, prepared.baseInDaemon))
@@ -64,7 +65,7 @@ export async function runPipeline(
   const result = initialResult(inputs, workDir, prepared.tags, builder, user)
   if (!builder || !base) {
     writeStandalone(result.dockerfile, plan)
-    registry.keepDirectory(workDir)
+    leftovers.keepDirectory(workDir)
     return result
   }
   // A default tag is a digest of every input: the daemon may hold this very build under it
@@ -84,15 +85,15 @@ export async function runPipeline(
   const cacheSave = await startCacheSave(docker, imageCache, dependencies?.builtKey, base)
   try {
     const previous = await underTag
-    registry.addTags(tags) // pending until the smoke test passes, whether built now or found
+    leftovers.addPendingTags(tags) // pending until the smoke test passes, whether built now or found
     const application = await buildApplication(docker, { ...stage, from, previous })
-    Object.assign(result, { built: true, imageId: application.imageId })
+    Object.assign(result, { hasImage: true, imageId: application.imageId })
     if (application.reused) result.reused = true
     if (application.buildMs !== undefined) result.timings.buildMs = application.buildMs
     if (inputs.smokeTest) {
       const request = smokeTestRequest(inputs, application.imageId)
-      const [score, ms] = await timed(() => smokeTest(docker, registry, request))
-      Object.assign(result, { score, smokeTest: 'passed' })
+      const [score, ms] = await timed(() => smokeTest(docker, leftovers, request))
+      Object.assign(result, { smokeTestResult: score, smokeTest: 'passed' })
       result.timings.smokeTestMs = ms
     }
     const sizes = sizesAgainst(await application.inspected, base)
@@ -100,7 +101,7 @@ export async function runPipeline(
     if (inputs.push) {
       // Only reached after a passing smoke test (inputs refuse push without one). The image
       // is good whatever the registry does, so its local tags stay even if the push fails.
-      registry.keepTags()
+      leftovers.commitPendingTags()
       ;[result.pushed, result.timings.pushMs] = await timed(() => pushTags(docker, tags))
     }
     const saved = await cacheSave?.save()
@@ -108,8 +109,8 @@ export async function runPipeline(
   } finally {
     await cacheSave?.discard()
   }
-  registry.keepTags()
-  registry.keepDirectory(workDir)
+  leftovers.commitPendingTags()
+  leftovers.keepDirectory(workDir)
   return result
 }
 
@@ -140,7 +141,7 @@ function initialResult(
   return {
     dockerfile: path.join(workDir, 'Dockerfile'),
     context: workDir,
-    built: false,
+    hasImage: false,
     tags,
     builder,
     baseUser,
@@ -156,7 +157,7 @@ function initialResult(
 /** With `build: false` nothing needs the base image but its user: a failure only warns. */
 async function standaloneUser(docker: DockerClient, inputs: Inputs): Promise<string> {
   return docker
-    .imageUser(inputs.baseImage)
+    .pullIfMissingAndReadUser(inputs.baseImage)
     .then(baseUserOrDefault)
     .catch((error: Error) => {
       core.warning(

@@ -17,7 +17,7 @@ export function fakeDocker(
     calls,
     builder: record('builder', 'legacy' as const),
     serverVersion: record('serverVersion', '20.10'),
-    imageUser: record('imageUser', 'dockeruser'),
+    pullIfMissingAndReadUser: record('imageUser', 'dockeruser'),
     localImage: record('localImage', undefined),
     // Nothing to stream: the consumer is not called, as if the image were empty.
     save: record('save', undefined) as DockerClient['save'],

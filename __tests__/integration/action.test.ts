@@ -38,8 +38,13 @@ afterAll(async () => {
   if (createdTags.length > 0) await dockerStatus(['image', 'rm', ...createdTags])
 })
 
+// The action names its containers after the run id: the check sees this file's runs only, not
+// another job's on the same engine.
+const RUN_ID = `action-${process.pid}`
+process.env.GITHUB_RUN_ID = RUN_ID
+
 afterEach(async () => {
-  expect(await actionContainers()).toEqual([])
+  expect(await actionContainers(RUN_ID)).toEqual([])
 })
 
 function exampleInputs(tag: string, extra: Record<string, string> = {}): Record<string, string> {

@@ -155,7 +155,7 @@ describe('no docker to talk to', () => {
     })
     await expectCleanFailure(
       run,
-      /^The docker CLI could not be started \(docker: ENOENT\)\. This action runs docker on a Linux runner: install Docker .* or put the docker CLI on PATH$/,
+      /^The docker CLI could not be started \(docker: ENOENT\). Install Docker .* or put the docker CLI on PATH$/,
       before,
     )
   })

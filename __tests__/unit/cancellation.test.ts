@@ -2,7 +2,7 @@
 // the cleanup short. (The real thing, signals to the action during a build, is in
 // __tests__/integration/faults.test.ts.)
 import { afterEach, describe, expect, it, jest } from '@jest/globals'
-import { CleanupRegistry, cleanupOnSignals } from '../../src/step/leftovers.js'
+import { Leftovers, cleanupOnSignals } from '../../src/step/leftovers.js'
 import { fakeDocker } from '../helpers/fake-docker.js'
 
 afterEach(() => {
@@ -17,9 +17,9 @@ describe('cancellation', () => {
       remove: async (name) => void order.push(`remove ${name}`),
       untag: async (tags) => void order.push(`untag ${tags.join(',')}`),
     })
-    const registry = new CleanupRegistry(docker)
+    const registry = new Leftovers(docker)
     registry.addContainer('c1')
-    registry.addTags(['a:1'])
+    registry.addPendingTags(['a:1'])
     await registry.cleanup()
     expect(order).toEqual(['cancel', 'remove c1', 'untag a:1'])
   })
@@ -34,8 +34,8 @@ describe('cancellation', () => {
         return new Promise<void>((resolve) => (release = resolve))
       },
     })
-    const registry = new CleanupRegistry(docker)
-    registry.addTags(['a:1'])
+    const registry = new Leftovers(docker)
+    registry.addPendingTags(['a:1'])
     const first = registry.cleanup()
     await new Promise((resolve) => setTimeout(resolve, 10))
     const second = registry.cleanup()
@@ -60,7 +60,7 @@ describe('cancellation', () => {
         return new Promise<void>((resolve) => (release = resolve))
       },
     })
-    const stop = cleanupOnSignals(new CleanupRegistry(docker))
+    const stop = cleanupOnSignals(new Leftovers(docker))
     try {
       process.emit('SIGINT', 'SIGINT')
       process.emit('SIGTERM', 'SIGTERM')

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { CleanupRegistry } from '../../src/step/leftovers.js'
+import { Leftovers } from '../../src/step/leftovers.js'
 import { cleanup } from '../../src/post.js'
 import { fakeDocker } from '../helpers/fake-docker.js'
 
@@ -10,13 +10,13 @@ afterEach(() => {
   for (const key of Object.keys(process.env)) if (key.startsWith('STATE_')) delete process.env[key]
 })
 
-describe('CleanupRegistry', () => {
+describe('Leftovers', () => {
   it('removes containers, pending tags and directories, once', async () => {
     const docker = fakeDocker()
-    const registry = new CleanupRegistry(docker)
+    const registry = new Leftovers(docker)
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reg-'))
     registry.addContainer('c1')
-    registry.addTags(['a:1', 'b:2'])
+    registry.addPendingTags(['a:1', 'b:2'])
     registry.addDirectory(dir)
     await registry.cleanup()
     await registry.cleanup()
@@ -26,11 +26,11 @@ describe('CleanupRegistry', () => {
 
   it('keeps what a successful step hands on', async () => {
     const docker = fakeDocker()
-    const registry = new CleanupRegistry(docker)
+    const registry = new Leftovers(docker)
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reg-'))
-    registry.addTags(['a:1'])
+    registry.addPendingTags(['a:1'])
     registry.addDirectory(dir)
-    registry.keepTags()
+    registry.commitPendingTags()
     registry.keepDirectory(dir)
     await registry.cleanup()
     expect(docker.calls).toEqual([])
@@ -44,7 +44,7 @@ describe('CleanupRegistry', () => {
         if (name === 'bad') throw new Error('daemon gone')
       },
     })
-    const registry = new CleanupRegistry(docker)
+    const registry = new Leftovers(docker)
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reg-'))
     registry.addContainer('bad')
     registry.addDirectory(dir)

@@ -54,7 +54,9 @@ it.each([
   'a retried pull shows the registry line (%s) without obeying it',
   async (name, line, shown) => {
     const docker = new DockerCli(flakyRegistry(name, line))
-    await expect(docker.imageUser('registry.example/model:1')).resolves.toBe('model-user')
+    await expect(docker.pullIfMissingAndReadUser('registry.example/model:1')).resolves.toBe(
+      'model-user',
+    )
     expect(obeyedCommands(printed)).toEqual([])
     expect(printed).toContain(
       `Pulling registry.example/model:1 failed (attempt 1 of 3: ${shown}); retrying in 2 s`,

@@ -7,7 +7,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { parseFileCommands } from '../../scripts/run-action.mjs'
-import { CleanupRegistry } from '../../src/step/leftovers.js'
+import { Leftovers } from '../../src/step/leftovers.js'
 import { setSmokeTestFailureOutputs } from '../../src/report/outputs.js'
 import { smokeTest } from '../../src/smoke-test/smoke-test.js'
 import { SmokeTestFailure } from '../../src/smoke-test/results.js'
@@ -42,7 +42,7 @@ async function smokeTestDropping(dropOn: number, scoreRequests: number) {
     wait: () => new Promise(() => undefined),
   })
   try {
-    const outcome = await smokeTest(docker, new CleanupRegistry(docker), {
+    const outcome = await smokeTest(docker, new Leftovers(docker), {
       image: 'sha256:img',
       containerPort: 5001,
       startupTimeoutSeconds: 5,

@@ -7,7 +7,7 @@ import * as http from 'node:http'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { annotationFor } from '../../src/report/annotations.js'
-import { CleanupRegistry } from '../../src/step/leftovers.js'
+import { Leftovers } from '../../src/step/leftovers.js'
 import { smokeTest } from '../../src/smoke-test/smoke-test.js'
 import { SmokeTestFailure } from '../../src/smoke-test/results.js'
 import { fakeDocker } from '../helpers/fake-docker.js'
@@ -50,7 +50,7 @@ async function failureOf(failedHeader: boolean): Promise<SmokeTestFailure> {
     logs: async () => RUN_RAISED,
   })
   try {
-    await smokeTest(docker, new CleanupRegistry(docker), {
+    await smokeTest(docker, new Leftovers(docker), {
       image: 'sha256:img',
       containerPort: 5001,
       startupTimeoutSeconds: 5,

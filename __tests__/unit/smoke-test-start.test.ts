@@ -3,7 +3,7 @@
 // listener on that port; docker is a fake that records the run requests.
 import { describe, expect, it } from '@jest/globals'
 import * as http from 'node:http'
-import { CleanupRegistry } from '../../src/step/leftovers.js'
+import { Leftovers } from '../../src/step/leftovers.js'
 import type { RunRequest } from '../../src/docker/docker-args.js'
 import { isPortTaken } from '../../src/smoke-test/loopback-port.js'
 import { smokeTest } from '../../src/smoke-test/smoke-test.js'
@@ -45,7 +45,7 @@ describe('starting the container', () => {
       wait: () => new Promise(() => undefined),
     })
     try {
-      await smokeTest(docker, new CleanupRegistry(docker), request())
+      await smokeTest(docker, new Leftovers(docker), request())
     } finally {
       server?.close()
     }
@@ -73,7 +73,7 @@ describe('starting the container', () => {
       wait: () => new Promise(() => undefined),
     })
     try {
-      const result = await smokeTest(docker, new CleanupRegistry(docker), {
+      const result = await smokeTest(docker, new Leftovers(docker), {
         ...request(),
         pollIntervalMs: 250,
         clock,
@@ -99,7 +99,7 @@ describe('starting the container', () => {
       wait: () => new Promise(() => undefined),
     })
     try {
-      await smokeTest(docker, new CleanupRegistry(docker), request())
+      await smokeTest(docker, new Leftovers(docker), request())
     } finally {
       server?.close()
     }
@@ -118,7 +118,7 @@ describe('starting the container', () => {
         throw TAKEN
       },
     })
-    const started = smokeTest(docker, new CleanupRegistry(docker), request())
+    const started = smokeTest(docker, new Leftovers(docker), request())
     await expect(started).rejects.toThrow('port is already allocated')
     await expect(started).rejects.not.toBeInstanceOf(SmokeTestFailure)
     expect(attempts).toBe(3)
@@ -132,7 +132,7 @@ describe('starting the container', () => {
         throw new Error('Starting the container failed (docker run, exit 125): no space left')
       },
     })
-    await expect(smokeTest(docker, new CleanupRegistry(docker), request())).rejects.toThrow(
+    await expect(smokeTest(docker, new Leftovers(docker), request())).rejects.toThrow(
       'no space left',
     )
     expect(attempts).toBe(1)

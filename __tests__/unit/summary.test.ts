@@ -53,13 +53,13 @@ describe('the job summary', () => {
     const result: PipelineResult = {
       dockerfile: '',
       context: dir,
-      built: true,
+      hasImage: true,
       tags: ['me/img:1'],
       imageId: 'sha256:abc',
       baseUser: 'dockeruser',
       timings: {},
       smokeTest: 'passed',
-      score: { liveAfterMs: 1200, cases: [hostileCase] },
+      smokeTestResult: { liveAfterMs: 1200, cases: [hostileCase] },
     }
     await writeSummary(result, 'mcr.microsoft.com/azureml/minimal-py312-inference:latest')
     expectOnlyText(fs.readFileSync(summaryFile, 'utf8'))

@@ -33334,7 +33334,7 @@ var step_text = __nccwpck_require__(2687);
 
 
 
-class CleanupRegistry {
+class Leftovers {
     docker;
     containers = new Set();
     directories = new Set();
@@ -33352,12 +33352,13 @@ class CleanupRegistry {
         core.saveState(constants/* State */.Uw.WorkDirs, JSON.stringify([...this.directories]));
     }
     /** Tags of an image that has not passed yet: removed unless the step succeeds. */
-    addTags(tags) {
+    addPendingTags(tags) {
         for (const tag of tags)
             this.tags.add(tag);
         core.saveState(constants/* State */.Uw.PendingTags, JSON.stringify([...this.tags]));
     }
-    keepTags() {
+    /** The image passed (or is pushed): its tags stay, whatever happens next. */
+    commitPendingTags() {
         this.tags.clear();
         core.saveState(constants/* State */.Uw.PendingTags, '[]');
     }
@@ -33392,7 +33393,7 @@ class CleanupRegistry {
         }
         if (this.tags.size > 0) {
             await this.docker.untag([...this.tags]);
-            this.keepTags();
+            this.commitPendingTags();
         }
         for (const dir of this.directories)
             external_node_fs_.rmSync(dir, { recursive: true, force: true });
@@ -33403,7 +33404,7 @@ class CleanupRegistry {
  * On cancellation the runner sends SIGINT, then SIGTERM: clean up once, then end with the first
  * signal. Later signals are ignored so that they cannot cut the cleanup short.
  */
-function cleanupOnSignals(registry) {
+function cleanupOnSignals(leftovers) {
     let cleaning = false;
     const handler = (signal) => {
         if (cleaning)
@@ -33411,7 +33412,7 @@ function cleanupOnSignals(registry) {
         cleaning = true;
         (0,inert_log/* endOpenRelays */.Om)();
         core.warning(`Received ${signal}: stopping docker and removing what this step created`);
-        void registry.cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+        void leftovers.cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
     };
     process.on('SIGINT', handler);
     process.on('SIGTERM', handler);
@@ -35316,8 +35317,10 @@ function withoutExtras(text) {
 // pip joins paths as strings, so the staged tree holds each file where that join lands: a join
 // that climbs above the workspace has no place in it, wherever a symlink would lead. What the
 // path then resolves to (symlinks followed) is resolveInWorkspace's check.
+// Any root serves: a position is inside when, joined to it, it stays below it.
+const STAGED_ROOT = external_node_path_.resolve('/staged');
 function isInsidePosition(position) {
-    return position !== '..' && !position.startsWith('../') && !external_node_path_.posix.isAbsolute(position);
+    return !external_node_path_.posix.isAbsolute(position) && isInside(STAGED_ROOT, external_node_path_.join(STAGED_ROOT, position));
 }
 /** Reads the requirements file tree of one top file. */
 class Collector {
@@ -35879,8 +35882,8 @@ function setScoreOutputs(cases) {
 function metadata(result, baseImage) {
     return {
         baseImage,
-        image: result.built ? result.tags[0] : undefined,
-        tags: result.built ? result.tags : [],
+        image: result.hasImage ? result.tags[0] : undefined,
+        tags: result.hasImage ? result.tags : [],
         imageId: result.imageId,
         reused: result.reused ?? false,
         dockerfile: result.dockerfile,
@@ -35888,19 +35891,19 @@ function metadata(result, baseImage) {
         builder: result.builder,
         baseUser: result.baseUser,
         smokeTest: result.smokeTest,
-        scoreStatus: reportedCase(result.score?.cases)?.status,
-        cases: result.score?.cases.map(({ name, status, expectedStatus, ms, problem }) => ({
+        scoreStatus: reportedCase(result.smokeTestResult?.cases)?.status,
+        cases: result.smokeTestResult?.cases.map(({ name, status, expectedStatus, ms, problem }) => ({
             name,
             status,
             expectedStatus,
             ms,
             passed: problem === undefined,
         })),
-        latency: result.score?.latency,
-        swagger: result.score?.swagger && {
-            declared: result.score.swagger.declared,
-            versions: result.score.swagger.versions,
-            checked: result.score.swagger.checked,
+        latency: result.smokeTestResult?.latency,
+        swagger: result.smokeTestResult?.swagger && {
+            declared: result.smokeTestResult.swagger.declared,
+            versions: result.smokeTestResult.swagger.versions,
+            checked: result.smokeTestResult.swagger.checked,
         },
         dependencies: result.dependencies,
         copies: result.copies,
@@ -35910,21 +35913,21 @@ function metadata(result, baseImage) {
             buildMs: result.timings.buildMs,
             smokeTestMs: result.timings.smokeTestMs,
             pushMs: result.timings.pushMs,
-            liveAfterMs: result.score?.liveAfterMs,
-            scoreMs: result.score?.cases[0]?.ms,
+            liveAfterMs: result.smokeTestResult?.liveAfterMs,
+            scoreMs: result.smokeTestResult?.cases[0]?.ms,
         },
     };
 }
 function setOutputs(result, baseImage) {
     core.setOutput(constants/* Output */.k7.Dockerfile, result.dockerfile);
     core.setOutput(constants/* Output */.k7.Context, result.context);
-    if (result.built && result.imageId) {
+    if (result.hasImage && result.imageId) {
         core.setOutput(constants/* Output */.k7.Image, result.tags[0]);
         core.setOutput(constants/* Output */.k7.Tags, result.tags.join('\n'));
         core.setOutput(constants/* Output */.k7.ImageId, result.imageId);
     }
     core.setOutput(constants/* Output */.k7.SmokeTest, result.smokeTest);
-    setScoreOutputs(result.score?.cases);
+    setScoreOutputs(result.smokeTestResult?.cases);
     // The first tag's digest, as the registry serves it; set only when every tag was pushed.
     if (result.pushed?.[0])
         core.setOutput(constants/* Output */.k7.Digest, result.pushed[0].digest);
@@ -36654,7 +36657,7 @@ async function localBase(docker, reference, inDaemon) {
     const local = inDaemon ?? (await docker.localImage(reference));
     if (local)
         return local;
-    await docker.imageUser(reference); // pulls, with retries for transient failures
+    await docker.pullIfMissingAndReadUser(reference); // pulls, with retries for transient failures
     const pulled = await docker.localImage(reference);
     if (!pulled)
         throw new Error(`Base image ${reference} is not there after pulling it`);
@@ -37755,9 +37758,9 @@ const WAIT_PROGRESS_EVERY_MS = 5000;
 function containerName() {
     return `extend-azureml-image-${process.env.GITHUB_RUN_ID ?? 'local'}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
 }
-async function smokeTest(docker, registry, request) {
+async function smokeTest(docker, leftovers, request) {
     const name = containerName();
-    registry.addContainer(name);
+    leftovers.addContainer(name);
     let log;
     core.startGroup('Smoke test');
     try {
@@ -37821,7 +37824,7 @@ async function smokeTest(docker, registry, request) {
         core.endGroup();
         log ??= await docker.logs(name).catch(() => '');
         await (0,inert_log/* showFolded */.Kp)(`${CONTAINER_LOG_GROUP} (${name})`, log);
-        await registry
+        await leftovers
             .removeContainer(name)
             .catch((error) => core.warning(`Could not remove container ${name}: ${error.message}`));
     }
@@ -37967,9 +37970,9 @@ function failureMessage(cases, failed) {
 
 
 
-async function runPipeline(inputs, docker, registry, imageCache) {
+async function runPipeline(inputs, docker, leftovers, imageCache) {
     const workDir = external_node_fs_.mkdtempSync(external_node_path_.join(tempRoot(), 'extend-azureml-image-'));
-    registry.addDirectory(workDir);
+    leftovers.addDirectory(workDir);
     const prepared = await prepare(inputs, docker, workDir);
     const { builder, tags } = prepared;
     const base = builder && (await localBase(docker, inputs.baseImage, prepared.baseInDaemon));
@@ -37978,7 +37981,7 @@ async function runPipeline(inputs, docker, registry, imageCache) {
     const result = initialResult(inputs, workDir, prepared.tags, builder, user);
     if (!builder || !base) {
         writeStandalone(result.dockerfile, plan);
-        registry.keepDirectory(workDir);
+        leftovers.keepDirectory(workDir);
         return result;
     }
     // A default tag is a digest of every input: the daemon may hold this very build under it
@@ -37998,17 +38001,17 @@ async function runPipeline(inputs, docker, registry, imageCache) {
     const cacheSave = await startCacheSave(docker, imageCache, dependencies?.builtKey, base);
     try {
         const previous = await underTag;
-        registry.addTags(tags); // pending until the smoke test passes, whether built now or found
+        leftovers.addPendingTags(tags); // pending until the smoke test passes, whether built now or found
         const application = await buildApplication(docker, { ...stage, from, previous });
-        Object.assign(result, { built: true, imageId: application.imageId });
+        Object.assign(result, { hasImage: true, imageId: application.imageId });
         if (application.reused)
             result.reused = true;
         if (application.buildMs !== undefined)
             result.timings.buildMs = application.buildMs;
         if (inputs.smokeTest) {
             const request = smokeTestRequest(inputs, application.imageId);
-            const [score, ms] = await timed(() => smokeTest(docker, registry, request));
-            Object.assign(result, { score, smokeTest: 'passed' });
+            const [score, ms] = await timed(() => smokeTest(docker, leftovers, request));
+            Object.assign(result, { smokeTestResult: score, smokeTest: 'passed' });
             result.timings.smokeTestMs = ms;
         }
         const sizes = sizesAgainst(await application.inspected, base);
@@ -38017,7 +38020,7 @@ async function runPipeline(inputs, docker, registry, imageCache) {
         if (inputs.push) {
             // Only reached after a passing smoke test (inputs refuse push without one). The image
             // is good whatever the registry does, so its local tags stay even if the push fails.
-            registry.keepTags();
+            leftovers.commitPendingTags();
             [result.pushed, result.timings.pushMs] = await timed(() => pushTags(docker, tags));
         }
         const saved = await cacheSave?.save();
@@ -38027,8 +38030,8 @@ async function runPipeline(inputs, docker, registry, imageCache) {
     finally {
         await cacheSave?.discard();
     }
-    registry.keepTags();
-    registry.keepDirectory(workDir);
+    leftovers.commitPendingTags();
+    leftovers.keepDirectory(workDir);
     return result;
 }
 /** What `run` returned, and how long it took. */
@@ -38050,7 +38053,7 @@ function initialResult(inputs, workDir, tags, builder, baseUser) {
     return {
         dockerfile: external_node_path_.join(workDir, 'Dockerfile'),
         context: workDir,
-        built: false,
+        hasImage: false,
         tags,
         builder,
         baseUser,
@@ -38065,7 +38068,7 @@ function initialResult(inputs, workDir, tags, builder, baseUser) {
 /** With `build: false` nothing needs the base image but its user: a failure only warns. */
 async function standaloneUser(docker, inputs) {
     return docker
-        .imageUser(inputs.baseImage)
+        .pullIfMissingAndReadUser(inputs.baseImage)
         .then(baseUserOrDefault)
         .catch((error) => {
         core.warning(`Could not read the base image's user (${error.message}); using ${constants/* Contract */.NZ.defaultUser}`);
@@ -38150,7 +38153,7 @@ function copyRows(copies) {
 function verdictCell(result) {
     if (result.smokeTest === 'skipped')
         return 'skipped (smoke-test: false)';
-    const cases = result.score?.cases ?? [];
+    const cases = result.smokeTestResult?.cases ?? [];
     if (cases.length === 0)
         return '✅ passed (liveness only: no sample request)';
     return `✅ passed (${cases.length === 1 ? '1 request' : `${cases.length} requests`})`;
@@ -38195,10 +38198,12 @@ function addCases(cases) {
         core.summary.addDetails(...caseDetails(item));
 }
 async function writeSummary(result, baseImage) {
-    const title = result.built ? result.tags[0] : 'Dockerfile only';
+    const title = result.hasImage ? result.tags[0] : 'Dockerfile only';
     const rows = [
         row('Base image', code(baseImage)),
-        row('Tags', result.built ? result.tags.map(code).join('<br>') : 'not built (<code>build: false</code>)'),
+        row('Tags', result.hasImage
+            ? result.tags.map(code).join('<br>')
+            : 'not built (<code>build: false</code>)'),
         row('Image id', result.imageId ? code(result.imageId) : '–'),
         row('Size', sizeCell(result)),
         ...copyRows(result.copies),
@@ -38206,13 +38211,13 @@ async function writeSummary(result, baseImage) {
         row('Build', result.reused
             ? 'nothing to build: the tag already held this build'
             : seconds(result.timings.buildMs)),
-        row('Start-up', result.score ? `live after ${seconds(result.score.liveAfterMs)}` : '–'),
+        row('Start-up', result.smokeTestResult ? `live after ${seconds(result.smokeTestResult.liveAfterMs)}` : '–'),
         row('Smoke test', verdictCell(result)),
     ];
-    const swagger = result.score?.swagger;
+    const swagger = result.smokeTestResult?.swagger;
     if (swagger)
         rows.push(row('Schema (swagger.json)', escapeHtml(describeSwagger(swagger))));
-    const latency = latencyCell(result.score);
+    const latency = latencyCell(result.smokeTestResult);
     if (latency)
         rows.push(row('Latency', latency));
     const pushed = result.pushed ?? [];
@@ -38220,7 +38225,7 @@ async function writeSummary(result, baseImage) {
         rows.push(row('Pushed', pushed.map(({ tag, digest }) => `${code(tag)} ${code(digest)}`).join('<br>')));
     }
     core.summary.addHeading(`✅ ${escapeHtml(title)} on ${escapeHtml(baseImage)}`, 3).addTable(rows);
-    addCases(result.score?.cases);
+    addCases(result.smokeTestResult?.cases);
     await core.summary.write();
 }
 async function writeFailureSummary(message, baseImage, failure) {
@@ -38253,8 +38258,8 @@ async function writeFailureSummary(message, baseImage, failure) {
 
 
 async function run(docker = new docker_docker.DockerCli(), { requireLinuxRunner = true } = {}) {
-    const registry = new CleanupRegistry(docker);
-    const stopWatchingSignals = cleanupOnSignals(registry);
+    const leftovers = new Leftovers(docker);
+    const stopWatchingSignals = cleanupOnSignals(leftovers);
     let inputs;
     try {
         if (requireLinuxRunner && process.platform !== 'linux') {
@@ -38262,13 +38267,13 @@ async function run(docker = new docker_docker.DockerCli(), { requireLinuxRunner 
         }
         inputs = getInputs();
         const imageCache = inputs.cache ? new ActionsImageCache() : undefined;
-        const result = await runPipeline(inputs, docker, registry, imageCache);
+        const result = await runPipeline(inputs, docker, leftovers, imageCache);
         setOutputs(result, inputs.baseImage);
         await writeSummary(result, inputs.baseImage).catch(warnSummary);
     }
     catch (error) {
         const message = (0,step_text/* errorMessage */.gJ)(error);
-        await registry.cleanup();
+        await leftovers.cleanup();
         const smokeTestFailure = error instanceof SmokeTestFailure ? error : undefined;
         if (smokeTestFailure)
             setSmokeTestFailureOutputs(smokeTestFailure);
@@ -39528,21 +39533,21 @@ class DockerCli {
     constructor(command = 'docker') {
         this.command = command;
     }
-    exec(args, onLine) {
-        return this.started(() => this.commands.run(this.command, args, onLine));
+    runDocker(args, onLine) {
+        return this.explainingMissingCli(() => this.commands.run(this.command, args, onLine));
     }
-    async started(command) {
+    async explainingMissingCli(command) {
         try {
             return await command();
         }
         catch (error) {
             if (!(error instanceof CommandNotStarted))
                 throw error;
-            throw new Error(`The docker CLI could not be started (${this.command}: ${error.code ?? error.message}). This action runs docker on a Linux runner: install Docker (GitHub's ubuntu runners have it) or put the docker CLI on PATH`, { cause: error });
+            throw new Error(`The docker CLI could not be started (${this.command}: ${error.code ?? error.message}). Install Docker (GitHub's ubuntu runners have it; on a workstation, Docker Engine or Docker Desktop) or put the docker CLI on PATH`, { cause: error });
         }
     }
-    async checked(args, what) {
-        const result = await this.exec(args);
+    async stdoutOrThrow(args, what) {
+        const result = await this.runDocker(args);
         if (result.exitCode !== 0) {
             throw new Error(`${what} failed (docker ${args[0]}, exit ${result.exitCode}):\n${(0,step_text/* lastLines */.w$)(result.stderr || result.stdout, 25)}`);
         }
@@ -39554,11 +39559,15 @@ class DockerCli {
         const flag = process.env.DOCKER_BUILDKIT;
         if (flag !== undefined && flag !== '')
             return ['1', 'true'].includes(flag.toLowerCase()) ? 'buildkit' : 'legacy';
-        const buildx = await this.exec(['buildx', 'version']);
+        const buildx = await this.runDocker(['buildx', 'version']);
         return buildx.exitCode === 0 ? 'buildkit' : 'legacy';
     }
     async serverVersion() {
-        const result = await this.exec(['version', '--format', '{{.Server.Os}} {{.Server.Version}}']);
+        const result = await this.runDocker([
+            'version',
+            '--format',
+            '{{.Server.Os}} {{.Server.Version}}',
+        ]);
         const [os, version] = result.stdout.trim().split(' ');
         if (result.exitCode !== 0 || !version) {
             throw new Error(`The Docker daemon is not reachable: ${(0,step_text/* lastLines */.w$)(result.stderr, 3) || 'no answer'}. Start the Docker engine (or check DOCKER_HOST) and try again`);
@@ -39569,25 +39578,25 @@ class DockerCli {
         }
         return version;
     }
-    async imageUser(reference) {
+    async pullIfMissingAndReadUser(reference) {
         const inspect = ['image', 'inspect', '--format', '{{.Config.User}}', reference];
-        let result = await this.exec(inspect);
+        let result = await this.runDocker(inspect);
         if (result.exitCode !== 0) {
             await (0,retry/* retryRegistryCommand */.H4)({
                 doing: `Pulling ${reference}`,
                 attempts: PULL_ATTEMPTS,
-                run: () => this.exec(['pull', reference]),
+                run: () => this.runDocker(['pull', reference]),
                 isTransient: (_result, output) => (0,docker_errors/* classifyPullFailure */.UK)(output) === 'transient',
                 failure: (_result, output, attempt) => new Error((0,docker_errors/* pullFailureMessage */.TY)(reference, (0,docker_errors/* classifyPullFailure */.UK)(output), attempt, output)),
             });
-            result = await this.exec(inspect);
+            result = await this.runDocker(inspect);
             if (result.exitCode !== 0)
                 throw new Error(`Base image ${reference} is not there after pulling it`);
         }
         return result.stdout.trim();
     }
     async localImage(reference) {
-        const result = await this.exec(['image', 'inspect', '--format', '{{json .}}', reference]);
+        const result = await this.runDocker(['image', 'inspect', '--format', '{{json .}}', reference]);
         if (result.exitCode !== 0)
             return undefined;
         const image = JSON.parse(result.stdout);
@@ -39601,7 +39610,7 @@ class DockerCli {
     }
     async save(reference, consume, signal) {
         const args = ['image', 'save', reference];
-        const { result, value, failure } = await this.started(() => this.commands.pipeOut(this.command, args, consume, signal));
+        const { result, value, failure } = await this.explainingMissingCli(() => this.commands.pipeOut(this.command, args, consume, signal));
         // Both are told when both failed: which one broke the other cannot be known for sure.
         const reasons = [];
         if (failure !== undefined)
@@ -39616,25 +39625,25 @@ class DockerCli {
         return value;
     }
     async load(file) {
-        await this.checked(['image', 'load', '--quiet', '--input', file], 'Loading the cached image');
+        await this.stdoutOrThrow(['image', 'load', '--quiet', '--input', file], 'Loading the cached image');
     }
     build(request, onLine) {
-        return this.exec(buildArgs(request), onLine);
+        return this.runDocker(buildArgs(request), onLine);
     }
     async run(request) {
-        return this.checked(runArgs(request), 'Starting the container');
+        return this.stdoutOrThrow(runArgs(request), 'Starting the container');
     }
     async wait(container) {
-        const result = await this.exec(['wait', container]);
+        const result = await this.runDocker(['wait', container]);
         return result.exitCode === 0 ? Number(result.stdout.trim()) : -1;
     }
     async logs(container) {
-        const result = await this.exec(['logs', container]);
+        const result = await this.runDocker(['logs', container]);
         // The container's stdout and stderr interleave in the log a person reads; keep both.
         return `${result.stdout}${result.stderr}`;
     }
     async remove(container) {
-        const result = await this.exec(['rm', '--force', '--volumes', container]);
+        const result = await this.runDocker(['rm', '--force', '--volumes', container]);
         if (result.exitCode !== 0 && !/No such container/i.test(result.stderr)) {
             throw new Error(`Removing container ${container} failed: ${(0,step_text/* lastLines */.w$)(result.stderr, 3)}`);
         }
@@ -39642,13 +39651,13 @@ class DockerCli {
     async untag(references) {
         if (references.length === 0)
             return;
-        await this.exec(['image', 'rm', ...references]);
+        await this.runDocker(['image', 'rm', ...references]);
     }
     push(reference, onLine) {
-        return this.exec(['push', reference], onLine);
+        return this.runDocker(['push', reference], onLine);
     }
     async repoDigests(reference) {
-        const result = await this.exec([
+        const result = await this.runDocker([
             'image',
             'inspect',
             '--format',

@@ -50,7 +50,7 @@ export async function localBase(
 ): Promise<LocalImage> {
   const local = inDaemon ?? (await docker.localImage(reference))
   if (local) return local
-  await docker.imageUser(reference) // pulls, with retries for transient failures
+  await docker.pullIfMissingAndReadUser(reference) // pulls, with retries for transient failures
   const pulled = await docker.localImage(reference)
   if (!pulled) throw new Error(`Base image ${reference} is not there after pulling it`)
   return pulled

@@ -33,7 +33,7 @@ export interface DockerClient {
   /** The engine's version; refuses an engine that does not run Linux containers. */
   serverVersion(): Promise<string>
   /** The image's configured user, pulling the image first when it is not present. */
-  imageUser(reference: string): Promise<string>
+  pullIfMissingAndReadUser(reference: string): Promise<string>
   /** Id, user and labels of a local image; undefined when the daemon does not have it. */
   localImage(reference: string): Promise<LocalImage | undefined>
   /** `docker image save`, its archive handed to `consume` as it streams out; `signal` stops it. */
@@ -65,24 +65,24 @@ export class DockerCli implements DockerClient {
 
   constructor(private readonly command = 'docker') {}
 
-  private exec(args: string[], onLine?: LineSink): Promise<CommandResult> {
-    return this.started(() => this.commands.run(this.command, args, onLine))
+  private runDocker(args: string[], onLine?: LineSink): Promise<CommandResult> {
+    return this.explainingMissingCli(() => this.commands.run(this.command, args, onLine))
   }
 
-  private async started<T>(command: () => Promise<T>): Promise<T> {
+  private async explainingMissingCli<T>(command: () => Promise<T>): Promise<T> {
     try {
       return await command()
     } catch (error) {
       if (!(error instanceof CommandNotStarted)) throw error
       throw new Error(
-        `The docker CLI could not be started (${this.command}: ${error.code ?? error.message}). This action runs docker on a Linux runner: install Docker (GitHub's ubuntu runners have it) or put the docker CLI on PATH`,
+        `The docker CLI could not be started (${this.command}: ${error.code ?? error.message}). Install Docker (GitHub's ubuntu runners have it; on a workstation, Docker Engine or Docker Desktop) or put the docker CLI on PATH`,
         { cause: error },
       )
     }
   }
 
-  private async checked(args: string[], what: string): Promise<string> {
-    const result = await this.exec(args)
+  private async stdoutOrThrow(args: string[], what: string): Promise<string> {
+    const result = await this.runDocker(args)
     if (result.exitCode !== 0) {
       throw new Error(
         `${what} failed (docker ${args[0]}, exit ${result.exitCode}):\n${lastLines(result.stderr || result.stdout, 25)}`,
@@ -97,12 +97,16 @@ export class DockerCli implements DockerClient {
     const flag = process.env.DOCKER_BUILDKIT
     if (flag !== undefined && flag !== '')
       return ['1', 'true'].includes(flag.toLowerCase()) ? 'buildkit' : 'legacy'
-    const buildx = await this.exec(['buildx', 'version'])
+    const buildx = await this.runDocker(['buildx', 'version'])
     return buildx.exitCode === 0 ? 'buildkit' : 'legacy'
   }
 
   async serverVersion(): Promise<string> {
-    const result = await this.exec(['version', '--format', '{{.Server.Os}} {{.Server.Version}}'])
+    const result = await this.runDocker([
+      'version',
+      '--format',
+      '{{.Server.Os}} {{.Server.Version}}',
+    ])
     const [os, version] = result.stdout.trim().split(' ')
     if (result.exitCode !== 0 || !version) {
       throw new Error(
@@ -118,19 +122,19 @@ export class DockerCli implements DockerClient {
     return version
   }
 
-  async imageUser(reference: string): Promise<string> {
+  async pullIfMissingAndReadUser(reference: string): Promise<string> {
     const inspect = ['image', 'inspect', '--format', '{{.Config.User}}', reference]
-    let result = await this.exec(inspect)
+    let result = await this.runDocker(inspect)
     if (result.exitCode !== 0) {
       await retryRegistryCommand({
         doing: `Pulling ${reference}`,
         attempts: PULL_ATTEMPTS,
-        run: () => this.exec(['pull', reference]),
+        run: () => this.runDocker(['pull', reference]),
         isTransient: (_result, output) => classifyPullFailure(output) === 'transient',
         failure: (_result, output, attempt) =>
           new Error(pullFailureMessage(reference, classifyPullFailure(output), attempt, output)),
       })
-      result = await this.exec(inspect)
+      result = await this.runDocker(inspect)
       if (result.exitCode !== 0)
         throw new Error(`Base image ${reference} is not there after pulling it`)
     }
@@ -138,7 +142,7 @@ export class DockerCli implements DockerClient {
   }
 
   async localImage(reference: string): Promise<LocalImage | undefined> {
-    const result = await this.exec(['image', 'inspect', '--format', '{{json .}}', reference])
+    const result = await this.runDocker(['image', 'inspect', '--format', '{{json .}}', reference])
     if (result.exitCode !== 0) return undefined
     const image = JSON.parse(result.stdout) as {
       Id: string
@@ -161,7 +165,7 @@ export class DockerCli implements DockerClient {
     signal?: AbortSignal,
   ): Promise<T> {
     const args = ['image', 'save', reference]
-    const { result, value, failure } = await this.started(() =>
+    const { result, value, failure } = await this.explainingMissingCli(() =>
       this.commands.pipeOut(this.command, args, consume, signal),
     )
     // Both are told when both failed: which one broke the other cannot be known for sure.
@@ -181,30 +185,33 @@ export class DockerCli implements DockerClient {
   }
 
   async load(file: string): Promise<void> {
-    await this.checked(['image', 'load', '--quiet', '--input', file], 'Loading the cached image')
+    await this.stdoutOrThrow(
+      ['image', 'load', '--quiet', '--input', file],
+      'Loading the cached image',
+    )
   }
 
   build(request: BuildRequest, onLine: LineSink): Promise<CommandResult> {
-    return this.exec(buildArgs(request), onLine)
+    return this.runDocker(buildArgs(request), onLine)
   }
 
   async run(request: RunRequest): Promise<string> {
-    return this.checked(runArgs(request), 'Starting the container')
+    return this.stdoutOrThrow(runArgs(request), 'Starting the container')
   }
 
   async wait(container: string): Promise<number> {
-    const result = await this.exec(['wait', container])
+    const result = await this.runDocker(['wait', container])
     return result.exitCode === 0 ? Number(result.stdout.trim()) : -1
   }
 
   async logs(container: string): Promise<string> {
-    const result = await this.exec(['logs', container])
+    const result = await this.runDocker(['logs', container])
     // The container's stdout and stderr interleave in the log a person reads; keep both.
     return `${result.stdout}${result.stderr}`
   }
 
   async remove(container: string): Promise<void> {
-    const result = await this.exec(['rm', '--force', '--volumes', container])
+    const result = await this.runDocker(['rm', '--force', '--volumes', container])
     if (result.exitCode !== 0 && !/No such container/i.test(result.stderr)) {
       throw new Error(`Removing container ${container} failed: ${lastLines(result.stderr, 3)}`)
     }
@@ -212,15 +219,15 @@ export class DockerCli implements DockerClient {
 
   async untag(references: string[]): Promise<void> {
     if (references.length === 0) return
-    await this.exec(['image', 'rm', ...references])
+    await this.runDocker(['image', 'rm', ...references])
   }
 
   push(reference: string, onLine: LineSink): Promise<CommandResult> {
-    return this.exec(['push', reference], onLine)
+    return this.runDocker(['push', reference], onLine)
   }
 
   async repoDigests(reference: string): Promise<string[]> {
-    const result = await this.exec([
+    const result = await this.runDocker([
       'image',
       'inspect',
       '--format',

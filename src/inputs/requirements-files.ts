@@ -12,7 +12,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { split as shellSplit } from 'shlex'
 import { Input } from '../step/constants.js'
-import { checkDirectory, resolveInWorkspace } from './workspace-paths.js'
+import { checkDirectory, isInside, resolveInWorkspace } from './workspace-paths.js'
 
 /** A file or folder to stage, at `position` (relative, '/'-separated) in the staged tree. */
 interface RequirementsEntry {
@@ -181,8 +181,11 @@ function withoutExtras(text: string): string {
 // pip joins paths as strings, so the staged tree holds each file where that join lands: a join
 // that climbs above the workspace has no place in it, wherever a symlink would lead. What the
 // path then resolves to (symlinks followed) is resolveInWorkspace's check.
+// Any root serves: a position is inside when, joined to it, it stays below it.
+const STAGED_ROOT = path.resolve('/staged')
+
 function isInsidePosition(position: string): boolean {
-  return position !== '..' && !position.startsWith('../') && !path.posix.isAbsolute(position)
+  return !path.posix.isAbsolute(position) && isInside(STAGED_ROOT, path.join(STAGED_ROOT, position))
 }
 
 /** Reads the requirements file tree of one top file. */

@@ -28,8 +28,8 @@ function setScoreOutputs(cases: CaseResult[] | undefined): void {
 export function metadata(result: PipelineResult, baseImage: string): Record<string, unknown> {
   return {
     baseImage,
-    image: result.built ? result.tags[0] : undefined,
-    tags: result.built ? result.tags : [],
+    image: result.hasImage ? result.tags[0] : undefined,
+    tags: result.hasImage ? result.tags : [],
     imageId: result.imageId,
     reused: result.reused ?? false,
     dockerfile: result.dockerfile,
@@ -37,19 +37,19 @@ export function metadata(result: PipelineResult, baseImage: string): Record<stri
     builder: result.builder,
     baseUser: result.baseUser,
     smokeTest: result.smokeTest,
-    scoreStatus: reportedCase(result.score?.cases)?.status,
-    cases: result.score?.cases.map(({ name, status, expectedStatus, ms, problem }) => ({
+    scoreStatus: reportedCase(result.smokeTestResult?.cases)?.status,
+    cases: result.smokeTestResult?.cases.map(({ name, status, expectedStatus, ms, problem }) => ({
       name,
       status,
       expectedStatus,
       ms,
       passed: problem === undefined,
     })),
-    latency: result.score?.latency,
-    swagger: result.score?.swagger && {
-      declared: result.score.swagger.declared,
-      versions: result.score.swagger.versions,
-      checked: result.score.swagger.checked,
+    latency: result.smokeTestResult?.latency,
+    swagger: result.smokeTestResult?.swagger && {
+      declared: result.smokeTestResult.swagger.declared,
+      versions: result.smokeTestResult.swagger.versions,
+      checked: result.smokeTestResult.swagger.checked,
     },
     dependencies: result.dependencies,
     copies: result.copies,
@@ -59,8 +59,8 @@ export function metadata(result: PipelineResult, baseImage: string): Record<stri
       buildMs: result.timings.buildMs,
       smokeTestMs: result.timings.smokeTestMs,
       pushMs: result.timings.pushMs,
-      liveAfterMs: result.score?.liveAfterMs,
-      scoreMs: result.score?.cases[0]?.ms,
+      liveAfterMs: result.smokeTestResult?.liveAfterMs,
+      scoreMs: result.smokeTestResult?.cases[0]?.ms,
     },
   }
 }
@@ -68,13 +68,13 @@ export function metadata(result: PipelineResult, baseImage: string): Record<stri
 export function setOutputs(result: PipelineResult, baseImage: string): void {
   core.setOutput(Output.Dockerfile, result.dockerfile)
   core.setOutput(Output.Context, result.context)
-  if (result.built && result.imageId) {
+  if (result.hasImage && result.imageId) {
     core.setOutput(Output.Image, result.tags[0])
     core.setOutput(Output.Tags, result.tags.join('\n'))
     core.setOutput(Output.ImageId, result.imageId)
   }
   core.setOutput(Output.SmokeTest, result.smokeTest)
-  setScoreOutputs(result.score?.cases)
+  setScoreOutputs(result.smokeTestResult?.cases)
   // The first tag's digest, as the registry serves it; set only when every tag was pushed.
   if (result.pushed?.[0]) core.setOutput(Output.Digest, result.pushed[0].digest)
   core.setOutput(Output.Metadata, JSON.stringify(metadata(result, baseImage)))

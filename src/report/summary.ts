@@ -70,7 +70,7 @@ function copyRows(copies: PipelineResult['copies']): Row[] {
 
 function verdictCell(result: PipelineResult): string {
   if (result.smokeTest === 'skipped') return 'skipped (smoke-test: false)'
-  const cases = result.score?.cases ?? []
+  const cases = result.smokeTestResult?.cases ?? []
   if (cases.length === 0) return '✅ passed (liveness only: no sample request)'
   return `✅ passed (${cases.length === 1 ? '1 request' : `${cases.length} requests`})`
 }
@@ -118,12 +118,14 @@ function addCases(cases: CaseResult[] | undefined): void {
 }
 
 export async function writeSummary(result: PipelineResult, baseImage: string): Promise<void> {
-  const title = result.built ? result.tags[0] : 'Dockerfile only'
+  const title = result.hasImage ? result.tags[0] : 'Dockerfile only'
   const rows: Row[] = [
     row('Base image', code(baseImage)),
     row(
       'Tags',
-      result.built ? result.tags.map(code).join('<br>') : 'not built (<code>build: false</code>)',
+      result.hasImage
+        ? result.tags.map(code).join('<br>')
+        : 'not built (<code>build: false</code>)',
     ),
     row('Image id', result.imageId ? code(result.imageId) : '–'),
     row('Size', sizeCell(result)),
@@ -135,12 +137,15 @@ export async function writeSummary(result: PipelineResult, baseImage: string): P
         ? 'nothing to build: the tag already held this build'
         : seconds(result.timings.buildMs),
     ),
-    row('Start-up', result.score ? `live after ${seconds(result.score.liveAfterMs)}` : '–'),
+    row(
+      'Start-up',
+      result.smokeTestResult ? `live after ${seconds(result.smokeTestResult.liveAfterMs)}` : '–',
+    ),
     row('Smoke test', verdictCell(result)),
   ]
-  const swagger = result.score?.swagger
+  const swagger = result.smokeTestResult?.swagger
   if (swagger) rows.push(row('Schema (swagger.json)', escapeHtml(describeSwagger(swagger))))
-  const latency = latencyCell(result.score)
+  const latency = latencyCell(result.smokeTestResult)
   if (latency) rows.push(row('Latency', latency))
   const pushed = result.pushed ?? []
   if (pushed.length > 0) {
@@ -149,7 +154,7 @@ export async function writeSummary(result: PipelineResult, baseImage: string): P
     )
   }
   core.summary.addHeading(`✅ ${escapeHtml(title)} on ${escapeHtml(baseImage)}`, 3).addTable(rows)
-  addCases(result.score?.cases)
+  addCases(result.smokeTestResult?.cases)
   await core.summary.write()
 }
 

@@ -3,7 +3,7 @@
 import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
 import { CONTAINER_LABEL } from '../step/constants.js'
-import type { CleanupRegistry } from '../step/leftovers.js'
+import type { Leftovers } from '../step/leftovers.js'
 import type { DockerClient } from '../docker/docker.js'
 import { responseMismatch } from './expected-response.js'
 import { httpRequest } from './http-client.js'
@@ -41,11 +41,11 @@ function containerName(): string {
 
 export async function smokeTest(
   docker: DockerClient,
-  registry: CleanupRegistry,
+  leftovers: Leftovers,
   request: SmokeTestRequest,
 ): Promise<SmokeTestResult> {
   const name = containerName()
-  registry.addContainer(name)
+  leftovers.addContainer(name)
   let log: string | undefined
   core.startGroup('Smoke test')
   try {
@@ -119,7 +119,7 @@ export async function smokeTest(
     core.endGroup()
     log ??= await docker.logs(name).catch(() => '')
     await showFolded(`${CONTAINER_LOG_GROUP} (${name})`, log)
-    await registry
+    await leftovers
       .removeContainer(name)
       .catch((error: Error) => core.warning(`Could not remove container ${name}: ${error.message}`))
   }

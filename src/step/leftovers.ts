@@ -9,7 +9,7 @@ import type { DockerClient } from '../docker/docker.js'
 import { endOpenRelays } from './inert-log.js'
 import { errorMessage } from './text.js'
 
-export class CleanupRegistry {
+export class Leftovers {
   private readonly containers = new Set<string>()
   private readonly directories = new Set<string>()
   private readonly tags = new Set<string>()
@@ -28,12 +28,13 @@ export class CleanupRegistry {
   }
 
   /** Tags of an image that has not passed yet: removed unless the step succeeds. */
-  addTags(tags: string[]): void {
+  addPendingTags(tags: string[]): void {
     for (const tag of tags) this.tags.add(tag)
     core.saveState(State.PendingTags, JSON.stringify([...this.tags]))
   }
 
-  keepTags(): void {
+  /** The image passed (or is pushed): its tags stay, whatever happens next. */
+  commitPendingTags(): void {
     this.tags.clear()
     core.saveState(State.PendingTags, '[]')
   }
@@ -71,7 +72,7 @@ export class CleanupRegistry {
     }
     if (this.tags.size > 0) {
       await this.docker.untag([...this.tags])
-      this.keepTags()
+      this.commitPendingTags()
     }
     for (const dir of this.directories) fs.rmSync(dir, { recursive: true, force: true })
     this.directories.clear()
@@ -82,14 +83,14 @@ export class CleanupRegistry {
  * On cancellation the runner sends SIGINT, then SIGTERM: clean up once, then end with the first
  * signal. Later signals are ignored so that they cannot cut the cleanup short.
  */
-export function cleanupOnSignals(registry: CleanupRegistry): () => void {
+export function cleanupOnSignals(leftovers: Leftovers): () => void {
   let cleaning = false
   const handler = (signal: NodeJS.Signals): void => {
     if (cleaning) return
     cleaning = true
     endOpenRelays()
     core.warning(`Received ${signal}: stopping docker and removing what this step created`)
-    void registry.cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
+    void leftovers.cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
   }
   process.on('SIGINT', handler)
   process.on('SIGTERM', handler)
