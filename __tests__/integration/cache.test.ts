@@ -21,6 +21,10 @@ import { obeyedCommands } from '../helpers/workflow-commands.js'
 import { startLocalIndex, type LocalIndex } from '../helpers/local-pypi.js'
 import { startSecondDaemon, type SecondDaemon } from '../../scripts/second-daemon.mjs'
 
+// The action names its containers after the run id: checks see this file's runs only.
+const RUN_ID = `cache-${process.pid}`
+process.env.GITHUB_RUN_ID = RUN_ID
+
 // A runner's temp dir has the same path on every run; the cache version depends on it.
 const RUNNER_TEMP = path.join(os.tmpdir(), 'eai-cache-test-runner-temp')
 
@@ -240,7 +244,7 @@ describe('the dependencies cache across runners', () => {
   })
 
   it('leaves no container on either daemon', async () => {
-    expect(await actionContainers()).toEqual([])
+    expect(await actionContainers(RUN_ID)).toEqual([])
     expect(await fresh.docker(['ps', '--all', '--quiet'])).toBe('')
   })
 })

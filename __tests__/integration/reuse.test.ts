@@ -22,6 +22,10 @@ import { EXAMPLE, exampleInputs } from '../helpers/example.js'
 import { startLocalIndex, type LocalIndex } from '../helpers/local-pypi.js'
 import { expectNothingLeftInTemp } from '../helpers/runner-temp.js'
 
+// The action names its containers after the run id: checks see this file's runs only.
+const RUN_ID = `reuse-${process.pid}`
+process.env.GITHUB_RUN_ID = RUN_ID
+
 const REUSED = / already holds this build \(sha256:[0-9a-f]{64}\)/
 const { dispose: disposeBuilders, ...builders } = builderEnvironments()
 // The default tag is named after the repository: a name of this file's own (one per builder,
@@ -67,7 +71,7 @@ afterAll(async () => {
 })
 
 afterEach(async () => {
-  expect(await actionContainers()).toEqual([])
+  expect(await actionContainers(RUN_ID)).toEqual([])
 })
 
 /** The example with the default tag (no `tags` input), from this file's own copy of it. */

@@ -14,12 +14,16 @@ import {
 import { ROOT } from '../helpers/local-pypi.js'
 import { obeyedCommands } from '../helpers/workflow-commands.js'
 
+// The action names its containers after the run id: checks see this file's runs only.
+const RUN_ID = `smoke-${process.pid}`
+process.env.GITHUB_RUN_ID = RUN_ID
+
 const FIXTURES = path.join(ROOT, '__tests__/fixtures')
 const createdTags: string[] = []
 
 beforeAll(requireEngineAndStandin, 60_000)
 afterEach(async () => {
-  expect(await actionContainers()).toEqual([])
+  expect(await actionContainers(RUN_ID)).toEqual([])
 })
 afterAll(async () => {
   if (createdTags.length > 0) await dockerStatus(['image', 'rm', ...createdTags])
