@@ -27,11 +27,13 @@ function emptyDir(dir) {
 }
 
 /**
- * One run of the action. `runnerTemp` is a fixed folder (the cache version depends on the
- * archive's path, as on a runner); it is emptied afterwards. `inspect(outputs)` runs between main
- * and post and its result is returned as `inspected`.
+ * One run of the action (`entry`: its dist/index.js, this repository's by default). `runnerTemp`
+ * is a fixed folder (the cache version depends on the archive's path, as on a runner); it is
+ * emptied afterwards. `inspect(outputs)` runs between main and post and its result is returned
+ * as `inspected`.
  */
 export async function runAction({
+  entry = ACTION_ENTRY,
   inputs,
   workspace,
   runnerTemp,
@@ -56,7 +58,7 @@ export async function runAction({
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
   }
   try {
-    const main = await run(process.execPath, [ACTION_ENTRY], { env: mainEnv, detached: true })
+    const main = await run(process.execPath, [entry], { env: mainEnv, detached: true })
     const outputs = parseFileCommands(fs.readFileSync(files.GITHUB_OUTPUT, 'utf8'))
     const state = parseFileCommands(fs.readFileSync(files.GITHUB_STATE, 'utf8'))
     const inspected = main.code === 0 && inspect ? await inspect(outputs) : undefined
@@ -65,7 +67,7 @@ export async function runAction({
     if (post === true || (post === 'post-if' && postRuns({ exitCode: main.code, signal }))) {
       fs.writeFileSync(files.GITHUB_STATE, '')
       const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]))
-      postRun = await run(process.execPath, [ACTION_ENTRY], {
+      postRun = await run(process.execPath, [entry], {
         env: { ...mainEnv, ...stateEnv },
         detached: true,
       })

@@ -6,6 +6,10 @@
 //   node bench/benchmark.mjs [--repetitions N] [--model-mib N] [--quick] [--json FILE]
 //                            [--only 1,2,...] [--logs DIR]
 //
+// BENCH_ACTION_DIST=DIR measures the action build in DIR (a whole `dist/` folder, e.g. the one
+// before a change, for an A/B) instead of this repository's dist/; action.yml (post-if) and the
+// rest of the benchmark stay this repository's. The JSON records it as machine.actionDist.
+//
 // Everything it starts (containers, images, a second dockerd and its bridge, the package index,
 // the cache service, temp dirs and the big model file) is removed at the end, also on failure
 // and on Ctrl-C.
@@ -46,7 +50,8 @@ import { divide, gib, median, millis, ratio, seconds, table, verdict } from './r
 
 const BASELINE_SCRIPT = path.join(ROOT, 'bench', 'baseline.sh')
 const FLOOR_SCRIPT = path.join(ROOT, 'bench', 'floor.sh')
-const ACTION_ENTRY = path.join(ROOT, 'dist', 'index.js')
+const ACTION_DIST = path.resolve(process.env.BENCH_ACTION_DIST || path.join(ROOT, 'dist'))
+const ACTION_ENTRY = path.join(ACTION_DIST, 'index.js')
 const TARGETS = { cold: 1.0, unchanged: 0.5, code: 0.5, restored: 0.35, contextFactor: 1.02 }
 const TARGET_LIVE_MS = 100
 const TARGET_OVERHEAD_MS = 150
@@ -227,6 +232,7 @@ class ActionSide {
   async run({ host, cacheEnv, inspectContext = false, label } = {}) {
     const { project } = this.context
     const result = await runAction({
+      entry: ACTION_ENTRY,
       inputs: this.inputs(),
       workspace: project.dir,
       runnerTemp: this.context.runnerTemp,
@@ -325,6 +331,7 @@ class ActionSide {
    */
   async overhead() {
     const result = await runAction({
+      entry: ACTION_ENTRY,
       inputs: this.inputs({ build: 'false' }),
       workspace: this.context.project.dir,
       runnerTemp: this.context.runnerTemp,
@@ -468,6 +475,7 @@ async function machine() {
     dockerClient: await docker(['version', '--format', '{{.Client.Version}}']),
     builder: 'legacy (DOCKER_BUILDKIT unset, no buildx plugin)',
     // Which action was measured: src/ and dist/ change under this benchmark.
+    actionDist: ACTION_DIST,
     distSha256: createHash('sha256')
       .update(fs.readFileSync(ACTION_ENTRY))
       .digest('hex')
@@ -1122,6 +1130,7 @@ async function main() {
       `${options.repetitions} repetition(s), ${results.durationS} s; ` +
       `load average ${m.loadAverageAtStart[0]} at the start, ${m.loadAverageAtEnd[0]} at the end`,
   )
+  if (process.env.BENCH_ACTION_DIST) console.log(`action measured: ${m.actionDist}/index.js`)
   console.log('')
   console.log(text)
   if (detail) console.log(`\n${detail}`)
