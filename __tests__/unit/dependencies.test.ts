@@ -5,6 +5,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { dependenciesKey, type DependencyInputs } from '../../src/dependencies/dependencies.js'
+import { wholeTreeSnapshot } from '../../src/inputs/code-snapshot.js'
 import type { LocalImage } from '../../src/docker/docker.js'
 
 let dir: string
@@ -29,7 +30,11 @@ function inputs(): DependencyInputs {
   return {
     aptPackages: ['libgomp1'],
     // The staged requirements folder, as the pipeline hands it over.
-    requirements: { folder: dir, file: path.basename(requirements) },
+    requirements: {
+      folder: dir,
+      snapshot: wholeTreeSnapshot(dir),
+      file: path.basename(requirements),
+    },
     pipIndexes: ['https://pypi.example/simple'],
     pipConfig: 'secret',
   }

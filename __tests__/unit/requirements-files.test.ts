@@ -4,6 +4,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { stageContexts } from '../../src/plan/build-context.js'
 import { dependenciesKey } from '../../src/dependencies/dependencies.js'
+import { wholeTreeSnapshot } from '../../src/inputs/code-snapshot.js'
 import type { LocalImage } from '../../src/docker/docker.js'
 import { collectRequirements } from '../../src/inputs/requirements-files.js'
 
@@ -165,7 +166,8 @@ describe('staging and the dependencies key', () => {
   function stage(root: string) {
     const files = collect('sub/reqs.txt')
     const staged = stageContexts(root, { requirementFiles: files })
-    return { folder: path.join(staged.dependencies, 'requirements'), file: files.top }
+    const folder = path.join(staged.dependencies, 'requirements')
+    return { folder, snapshot: wholeTreeSnapshot(folder), file: files.top }
   }
 
   it('stages every named file at its workspace path, never writing through to the workspace', () => {

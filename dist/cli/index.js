@@ -36643,7 +36643,6 @@ async function writeArchiveWithoutBase(saved, baseLayers, destination) {
 
 
 
-
 const DEPENDENCIES_REPOSITORY = 'extend-azureml-image/dependencies';
 // v2: the key covers every staged requirements file (includes, local packages), not the top one.
 /** @internal (exported for its unit tests) */
@@ -36670,7 +36669,7 @@ async function dependenciesKey(base, inputs) {
         pipIndexes: inputs.pipIndexes,
         pipConfig: inputs.pipConfig,
         requirementsFile: inputs.requirements?.file ?? null,
-    }, {}, { requirements: inputs.requirements && wholeTreeSnapshot(inputs.requirements.folder) });
+    }, {}, { requirements: inputs.requirements?.snapshot });
     return hash.slice(0, 32);
 }
 function dependenciesTag(key) {
@@ -37030,7 +37029,7 @@ function stagedRequirements(inputs, contexts) {
     if (!inputs.requirementFiles)
         return undefined;
     const folder = external_node_path_.join(contexts.dependencies, ContextPath.requirements);
-    return { folder, file: inputs.requirementFiles.top };
+    return { folder, snapshot: wholeTreeSnapshot(folder), file: inputs.requirementFiles.top };
 }
 
 ;// CONCATENATED MODULE: ./src/plan/plan.ts
@@ -37081,7 +37080,6 @@ function makePlan(inputs, facts) {
 
 
 
-
 const FALLBACK_NAME = 'extend-azureml-image';
 // What docker allows between two alphanumeric runs of a path component.
 const SEPARATOR = /^(?:[._]|__|-+)$/;
@@ -37116,7 +37114,7 @@ async function imageTags(inputs, labels, requirements) {
         pipIndexes: publicIndexes(inputs),
         requirementsFile: requirements?.file ?? null,
     }, {}, {
-        requirements: requirements && wholeTreeSnapshot(requirements.folder),
+        requirements: requirements?.snapshot,
         code: inputs.codeSnapshot,
         model: inputs.modelSnapshot,
     });

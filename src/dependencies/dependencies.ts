@@ -9,7 +9,7 @@ import { checkDependenciesArchive, UnfitArchiveError } from './archive-check.js'
 import { contentHash } from '../plan/content-hash.js'
 import type { DockerClient, LocalImage } from '../docker/docker.js'
 import type { PipConfigMode } from '../plan/dockerfile.js'
-import { wholeTreeSnapshot } from '../inputs/code-snapshot.js'
+import type { TreeSnapshot } from '../inputs/code-snapshot.js'
 import { tempRoot } from '../step/temp-root.js'
 import type { ImageCache } from './image-cache.js'
 import { writeArchiveWithoutBase } from './layer-archive.js'
@@ -22,6 +22,8 @@ export const CACHE_KEY_PREFIX = 'extend-azureml-image-deps-v2-'
 
 export interface StagedRequirements {
   folder: string
+  /** What is staged in the folder, walked once for both digests (default tag and key). */
+  snapshot: TreeSnapshot
   /** The top file's path in the folder: pip runs from its folder. */
   file: string
 }
@@ -66,7 +68,7 @@ export async function dependenciesKey(base: LocalImage, inputs: DependencyInputs
       requirementsFile: inputs.requirements?.file ?? null,
     },
     {},
-    { requirements: inputs.requirements && wholeTreeSnapshot(inputs.requirements.folder) },
+    { requirements: inputs.requirements?.snapshot },
   )
   return hash.slice(0, 32)
 }

@@ -107,5 +107,5 @@ export function stagedRequirements(
 ): StagedRequirements | undefined {
   if (!inputs.requirementFiles) return undefined
   const folder = path.join(contexts.dependencies, ContextPath.requirements)
-  return { folder, file: inputs.requirementFiles.top }
+  return { folder, snapshot: wholeTreeSnapshot(folder), file: inputs.requirementFiles.top }
 }

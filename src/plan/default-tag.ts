@@ -3,7 +3,6 @@
 // and checked with the same parser as every other reference, before anything is built.
 import type { StagedRequirements } from '../dependencies/dependencies.js'
 import { parseReference } from '../docker/reference.js'
-import { wholeTreeSnapshot } from '../inputs/code-snapshot.js'
 import type { Inputs } from '../inputs/inputs.js'
 import type { KeyValue } from '../inputs/parse.js'
 import { Input } from '../step/constants.js'
@@ -55,7 +54,7 @@ export async function imageTags(
     },
     {},
     {
-      requirements: requirements && wholeTreeSnapshot(requirements.folder),
+      requirements: requirements?.snapshot,
       code: inputs.codeSnapshot,
       model: inputs.modelSnapshot,
     },
