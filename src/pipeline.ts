@@ -19,6 +19,7 @@ import { hasDependencies, renderDockerfile, type DockerfilePlan } from './plan/d
 import { baseUserOrDefault, makePlan } from './plan/plan.js'
 import { prepare } from './plan/prepare.js'
 import { pushTags } from './push/push.js'
+import { deploymentRun } from './smoke-test/deployment-run.js'
 import { smokeTest, type SmokeTestRequest } from './smoke-test/smoke-test.js'
 import { type SmokeTestResult } from './smoke-test/results.js'
 import { Contract } from './step/constants.js'
@@ -91,7 +92,7 @@ export async function runPipeline(
     if (application.reused) result.reused = true
     if (application.buildMs !== undefined) result.timings.buildMs = application.buildMs
     if (inputs.smokeTest) {
-      const request = smokeTestRequest(inputs, application.imageId)
+      const request = smokeTestRequest(inputs, application.imageId, workDir)
       const [score, ms] = await timed(() => smokeTest(docker, leftovers, request))
       Object.assign(result, { smokeTestResult: score, smokeTest: 'passed' })
       result.timings.smokeTestMs = ms
@@ -121,9 +122,10 @@ async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
   return [value, Date.now() - started]
 }
 
-function smokeTestRequest(inputs: Inputs, image: string): SmokeTestRequest {
+function smokeTestRequest(inputs: Inputs, image: string, workDir: string): SmokeTestRequest {
   return {
     image,
+    deployment: inputs.deployment && deploymentRun(inputs.deployment, workDir),
     containerPort: inputs.containerPort,
     startupTimeoutSeconds: inputs.startupTimeoutSeconds,
     cases: inputs.scoringCases,

@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import { buildArgs, runArgs, type BuildRequest } from '../../src/docker/docker-args.js'
+import {
+  buildArgs,
+  copyArgs,
+  createArgs,
+  runArgs,
+  type BuildRequest,
+} from '../../src/docker/docker-args.js'
 
 const request: BuildRequest = {
   builder: 'legacy',
@@ -98,6 +104,51 @@ describe('runArgs', () => {
       '--publish',
       '127.0.0.1:40123:5001',
       'sha256:1',
+    ])
+  })
+})
+
+describe('a container run as a deployment runs it', () => {
+  const base = {
+    image: 'sha256:1',
+    name: 'c1',
+    labels: [],
+    containerPort: 5001,
+    hostPort: 40123,
+  }
+
+  it.each<[string, { key: string; value: string }[], string[]]>([
+    ['none', [], []],
+    [
+      'each as one argument, whatever it holds',
+      [
+        { key: 'A', value: '1' },
+        { key: 'B', value: 'x=y; $(id) "q"\nline' },
+        { key: 'EMPTY', value: '' },
+      ],
+      ['--env', 'A=1', '--env', 'B=x=y; $(id) "q"\nline', '--env', 'EMPTY='],
+    ],
+  ])('env: %s', (_case, env, flags) => {
+    expect(runArgs({ ...base, env })).toEqual([
+      'run',
+      '--detach',
+      '--name',
+      'c1',
+      ...flags,
+      '--publish',
+      '127.0.0.1:40123:5001',
+      'sha256:1',
+    ])
+  })
+
+  it('creates with the same flags, then copies a folder’s contents in', () => {
+    const request = { ...base, env: [{ key: 'A', value: '1' }] }
+    expect(createArgs(request)).toEqual(['create', ...runArgs(request).slice(2)])
+    expect(createArgs(request)[0]).toBe('create')
+    expect(copyArgs('c1', { source: '/w/code', target: '/var/azureml-app/code' })).toEqual([
+      'cp',
+      '/w/code/.',
+      'c1:/var/azureml-app/code',
     ])
   })
 })

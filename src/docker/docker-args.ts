@@ -29,6 +29,14 @@ export function buildArgs(request: BuildRequest): string[] {
   return args
 }
 
+/** A folder of the runner copied into the container before it starts. */
+export interface ContainerFiles {
+  /** The folder on the runner; its contents are copied. */
+  source: string
+  /** The folder in the container (created when absent). */
+  target: string
+}
+
 export interface RunRequest {
   image: string
   name: string
@@ -36,12 +44,27 @@ export interface RunRequest {
   containerPort: number
   /** A free loopback port picked by the caller (see loopback-port.ts). */
   hostPort: number
+  /** Set on the container only (not in the image), as a deployment sets them. Argv, never a shell. */
+  env?: KeyValue[]
+  /** Copied in through the engine (docker create, cp, start), so a remote engine works too. */
+  files?: ContainerFiles[]
 }
 
 /** Detached, published on the loopback interface only: parallel runs never collide. */
 export function runArgs(request: RunRequest): string[] {
   const args = ['run', '--detach', '--name', request.name]
   for (const { key, value } of request.labels) args.push('--label', `${key}=${value}`)
+  for (const { key, value } of request.env ?? []) args.push('--env', `${key}=${value}`)
   args.push('--publish', `127.0.0.1:${request.hostPort}:${request.containerPort}`, request.image)
   return args
+}
+
+/** The same container as runArgs, created and not started (files are copied in first). */
+export function createArgs(request: RunRequest): string[] {
+  return ['create', ...runArgs(request).slice(2)]
+}
+
+/** `source/.` copies the folder's contents, into `target` whether it exists or not. */
+export function copyArgs(container: string, files: ContainerFiles): string[] {
+  return ['cp', `${files.source}/.`, `${container}:${files.target}`]
 }

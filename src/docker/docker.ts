@@ -3,6 +3,8 @@
 import type { Readable } from 'node:stream'
 import {
   buildArgs,
+  copyArgs,
+  createArgs,
   runArgs,
   type BuildRequest,
   type Builder,
@@ -44,6 +46,7 @@ export interface DockerClient {
   ): Promise<T>
   load(file: string): Promise<void>
   build(request: BuildRequest, onLine: LineSink): Promise<CommandResult>
+  /** Starts the container; with `files`, creates it, copies them in, then starts it. */
   run(request: RunRequest): Promise<string>
   /** Resolves with the exit code when the container stops. */
   wait(container: string): Promise<number>
@@ -196,7 +199,17 @@ export class DockerCli implements DockerClient {
   }
 
   async run(request: RunRequest): Promise<string> {
-    return this.stdoutOrThrow(runArgs(request), 'Starting the container')
+    if (!request.files?.length)
+      return this.stdoutOrThrow(runArgs(request), 'Starting the container')
+    const id = await this.stdoutOrThrow(createArgs(request), 'Creating the container')
+    for (const files of request.files) {
+      await this.stdoutOrThrow(
+        copyArgs(request.name, files),
+        `Copying ${files.source} into the container`,
+      )
+    }
+    await this.stdoutOrThrow(['start', request.name], 'Starting the container')
+    return id
   }
 
   async wait(container: string): Promise<number> {

@@ -12,6 +12,13 @@ import {
 } from './code-snapshot.js'
 import { CONTRACT_ENV_KEYS, Input } from '../step/constants.js'
 import { parseExpected, type ExpectedResponse } from '../smoke-test/expected-response.js'
+import { startupBudget } from '../smoke-test/probe-budget.js'
+import { readDeployment, type DeploymentSettings } from './deployment-file.js'
+import {
+  deploymentResources,
+  deploymentWarnings,
+  type DeploymentResources,
+} from './deployment-warnings.js'
 import { parseKeyValueLines, splitList, type KeyValue } from './parse.js'
 import { parseReference, REFERENCE_RULE } from '../docker/reference.js'
 import { collectRequirements, type RequirementFiles } from './requirements-files.js'
@@ -45,7 +52,14 @@ export interface Inputs {
   scoringCases: ScoringCase[]
   /** Extra timed POST /score calls after the cases passed (0: none). */
   scoreRequests: number
+  /** startup-timeout, else the deployment's probe budget, else 300 s. */
   startupTimeoutSeconds: number
+  /** startup-timeout was given (it then wins over the deployment's budget). */
+  startupTimeoutGiven: boolean
+  /** The `deployment` file: how the container runs on Azure ML. */
+  deployment?: DeploymentSettings
+  /** The deployment's instance_type's vCPUs and memory, when the table knows it. */
+  deploymentResources?: DeploymentResources
   containerPort: number
   cache: boolean
   /** Push every tag once the smoke test passed. */
@@ -241,6 +255,25 @@ function requirementsInput(
   return { requirements, requirementFiles: collectRequirements(workspace, requirements) }
 }
 
+/** The deployment file, its warnings said now (before anything is built). */
+function deploymentInput(
+  workspace: string,
+  raw: string | undefined,
+  baked: Parameters<typeof deploymentWarnings>[1],
+): Pick<Inputs, 'deployment' | 'deploymentResources'> {
+  if (raw === undefined) return {}
+  const deployment = readDeployment(workspace, raw)
+  for (const warning of deploymentWarnings(deployment, baked)) core.warning(warning)
+  return { deployment, deploymentResources: deploymentResources(deployment) }
+}
+
+/** Given: as given. Otherwise the deployment's probe budget, or 300 s. */
+function startupTimeout(deployment: DeploymentSettings | undefined): number {
+  const given = text(Input.StartupTimeout) !== ''
+  if (given || !deployment) return integerInput(Input.StartupTimeout, 300, 1, 3600)
+  return startupBudget(deployment).seconds
+}
+
 export function getInputs(): Inputs {
   // Mask first: nothing below may log an index URL before it is a secret.
   const pipIndexRaw = optionalText(Input.PipIndexUrl)
@@ -296,6 +329,15 @@ export function getInputs(): Inputs {
   const smokeTest = booleanInput(Input.SmokeTest, true)
   const tags = splitList(text(Input.Tags)).map(checkTag)
   const push = checkPush(booleanInput(Input.Push, false), build, smokeTest, tags)
+  const env = checkEnv(
+    parseKeyValueLines(Input.Env, text(Input.Env)),
+    booleanInput(Input.OverrideContractEnv, false),
+  )
+  const deployment = deploymentInput(workspace, optionalText(Input.Deployment), {
+    env,
+    codeDir,
+    modelDir,
+  })
 
   return {
     workspace,
@@ -307,10 +349,7 @@ export function getInputs(): Inputs {
     modelDir,
     codeSnapshot: code,
     modelSnapshot: model,
-    env: checkEnv(
-      parseKeyValueLines(Input.Env, text(Input.Env)),
-      booleanInput(Input.OverrideContractEnv, false),
-    ),
+    env,
     tags,
     labels: checkLabels(parseKeyValueLines(Input.Labels, text(Input.Labels))),
     build,
@@ -320,7 +359,9 @@ export function getInputs(): Inputs {
     smokeTest,
     scoringCases: cases,
     scoreRequests,
-    startupTimeoutSeconds: integerInput(Input.StartupTimeout, 300, 1, 3600),
+    startupTimeoutSeconds: startupTimeout(deployment.deployment),
+    startupTimeoutGiven: text(Input.StartupTimeout) !== '',
+    ...deployment,
     containerPort: integerInput(Input.ContainerPort, 5001, 1, 65535),
     cache: booleanInput(Input.Cache, true),
     push,

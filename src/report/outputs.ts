@@ -46,6 +46,8 @@ export function metadata(result: PipelineResult, baseImage: string): Record<stri
       passed: problem === undefined,
     })),
     latency: result.smokeTestResult?.latency,
+    concurrent: result.smokeTestResult?.concurrent,
+    startup: result.smokeTestResult?.startup,
     swagger: result.smokeTestResult?.swagger && {
       declared: result.smokeTestResult.swagger.declared,
       versions: result.smokeTestResult.swagger.versions,

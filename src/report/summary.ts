@@ -75,10 +75,23 @@ function verdictCell(result: PipelineResult): string {
   return `✅ passed (${cases.length === 1 ? '1 request' : `${cases.length} requests`})`
 }
 
+/** Time to live, and with a deployment file how much of its probe budget that used. */
+function startupCell(score: SmokeTestResult | undefined): string {
+  if (!score) return '–'
+  const live = `live after ${seconds(score.liveAfterMs)}`
+  const budget = score.startup
+  if (!budget) return live
+  // The arithmetic names the deployment file: a pull request's text, escaped.
+  return `${live}: ${budget.usedPercent}% of the ${budget.probe} probe's budget (${escapeHtml(budget.arithmetic)})`
+}
+
 function latencyCell(score: SmokeTestResult | undefined): string | undefined {
   const latency = score?.latency
   if (!latency) return undefined
-  return `p50 ${latency.p50Ms} ms, p95 ${latency.p95Ms} ms, max ${latency.maxMs} ms over ${latency.requests} sequential calls`
+  const sequential = `p50 ${latency.p50Ms} ms, p95 ${latency.p95Ms} ms, max ${latency.maxMs} ms over ${latency.requests} sequential calls`
+  const burst = score?.concurrent
+  if (!burst) return sequential
+  return `${sequential}; ${burst.requests} calls at once: slowest ${burst.maxMs} ms`
 }
 
 /** One row per request: what it expected, what came back, how long it took. */
@@ -137,10 +150,7 @@ export async function writeSummary(result: PipelineResult, baseImage: string): P
         ? 'nothing to build: the tag already held this build'
         : seconds(result.timings.buildMs),
     ),
-    row(
-      'Start-up',
-      result.smokeTestResult ? `live after ${seconds(result.smokeTestResult.liveAfterMs)}` : '–',
-    ),
+    row('Start-up', startupCell(result.smokeTestResult)),
     row('Smoke test', verdictCell(result)),
   ]
   const swagger = result.smokeTestResult?.swagger

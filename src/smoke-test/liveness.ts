@@ -22,6 +22,8 @@ export interface LivenessWait {
   /** Settles when the container stops, with its exit code. */
   exited: Promise<number>
   timeoutMs: number
+  /** How long one probe may take (default 500 ms); a deployment's probe timeout. */
+  probeTimeoutMs?: number
   intervalMs: number
   clock?: Clock
 }
@@ -41,7 +43,8 @@ export async function waitUntilLive(wait: LivenessWait): Promise<LivenessOutcome
     try {
       // Short probes: one that hangs (nginx waiting on a booting worker) must not hide a server
       // that is live by the next one.
-      const probeTimeout = Math.max(1, Math.min(PROBE_TIMEOUT_MS, wait.timeoutMs - elapsed))
+      const limit = wait.probeTimeoutMs ?? PROBE_TIMEOUT_MS
+      const probeTimeout = Math.max(1, Math.min(limit, wait.timeoutMs - elapsed))
       if (await wait.probe(probeTimeout)) return { kind: 'live', afterMs: clock.now() - start }
       lastError = undefined
     } catch (error) {

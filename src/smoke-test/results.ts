@@ -23,6 +23,18 @@ export interface SmokeTestResult {
   latency?: LatencySummary
   /** What /swagger.json says run() declares, and how the cases fit it. */
   swagger?: SwaggerReport
+  /** With a deployment file: how much of its probe budget the start-up used. */
+  startup?: StartupBudgetUse
+  /** With a deployment's max_concurrent_requests_per_instance: the calls sent at once. */
+  concurrent?: { requests: number; maxMs: number }
+}
+
+interface StartupBudgetUse {
+  probe: 'liveness' | 'readiness'
+  budgetSeconds: number
+  /** "10 s + 30 x 10 s = 310 s (deployment.yml)" */
+  arithmetic: string
+  usedPercent: number
 }
 
 /** A failed smoke test; `result` keeps what was measured, `python` the user's exception. */

@@ -7,12 +7,16 @@ import type { Leftovers } from '../step/leftovers.js'
 import type { DockerClient } from '../docker/docker.js'
 import { responseMismatch } from './expected-response.js'
 import { httpRequest } from './http-client.js'
+import { burstProblem, sendAtOnce } from './concurrent-burst.js'
+import type { DeploymentRun } from './deployment-run.js'
 import { measureLatency, type LatencySummary } from './latency.js'
 import { waitUntilLive, type Clock } from './liveness.js'
 import { freeLoopbackPort, isPortTaken } from './loopback-port.js'
 import { printInert, showFolded } from '../step/inert-log.js'
 import type { ScoringCase } from '../inputs/scoring-cases.js'
 import { SmokeTestFailure, type CaseResult, type SmokeTestResult } from './results.js'
+import { budgetUse, notLive, overBudget } from './probe-budget.js'
+import { lateAnswer, noAnswerNote, scoreCallTimeoutMs, slowP95 } from './request-timeout.js'
 import { checkSwagger, describeSwagger } from './swagger-check.js'
 import { describeStartupFailure, lastPythonFailure } from './traceback.js'
 import { lastLines } from '../step/text.js'
@@ -25,6 +29,8 @@ export interface SmokeTestRequest {
   cases: ScoringCase[]
   /** Timed POST /score calls with the first case's body, after every case passed. */
   scoreRequests: number
+  /** Run as the deployment file says: its env, code, probe budget and request limits. */
+  deployment?: DeploymentRun
   /** How often liveness is probed; small, so a live server is noticed quickly. */
   pollIntervalMs?: number
   clock?: Clock
@@ -69,6 +75,7 @@ export async function smokeTest(
       },
       exited,
       timeoutMs: request.startupTimeoutSeconds * 1000,
+      probeTimeoutMs: request.deployment && request.deployment.budget.requestTimeoutSeconds * 1000,
       intervalMs: request.pollIntervalMs ?? 50,
       clock: request.clock,
     })
@@ -78,7 +85,7 @@ export async function smokeTest(
       const reason =
         outcome.kind === 'exited'
           ? `the container exited with code ${outcome.exitCode} during start-up: ${describeStartupFailure(python)}`
-          : `the server was not live after ${request.startupTimeoutSeconds} s (GET / never answered 200${outcome.lastError ? `; last error: ${outcome.lastError}` : ''})`
+          : notLive(request.startupTimeoutSeconds, outcome.lastError, request.deployment?.budget)
       throw new SmokeTestFailure(
         `Smoke test failed: ${reason}\nLast lines of the container log:\n${lastLines(log, LOG_LINES_IN_MESSAGE)}`,
         {},
@@ -87,6 +94,12 @@ export async function smokeTest(
     }
     core.info(`Live after ${outcome.afterMs} ms`)
     const result: SmokeTestResult = { liveAfterMs: outcome.afterMs, cases: [] }
+    const budget = request.deployment?.budget
+    if (budget) {
+      result.startup = budgetUse(outcome.afterMs, budget)
+      const late = overBudget(outcome.afterMs, budget)
+      if (late) throw new SmokeTestFailure(`Smoke test failed: ${late}`, result)
+    }
     const containerLog = async (): Promise<string> => (log = await docker.logs(name))
 
     for (const scoringCase of request.cases) {
@@ -113,6 +126,7 @@ export async function smokeTest(
       core.info(
         `${request.scoreRequests} scoring calls: p50 ${result.latency.p50Ms} ms, p95 ${result.latency.p95Ms} ms`,
       )
+      await deploymentLoad(`${base}/score`, request, result)
     }
     return result
   } finally {
@@ -146,6 +160,8 @@ async function startContainer(
         labels: [{ key: CONTAINER_LABEL, value: name }],
         containerPort: request.containerPort,
         hostPort,
+        env: request.deployment?.env,
+        files: request.deployment?.files,
       })
       return hostPort
     } catch (error) {
@@ -170,14 +186,47 @@ async function swaggerCheck(
   return report.problem
 }
 
-function postScore(url: string, body: string, timeoutSeconds: number) {
+function postScore(url: string, body: string, request: SmokeTestRequest) {
   return httpRequest({
     url,
     method: 'POST',
     body,
     headers: { 'Content-Type': 'application/json' },
-    timeoutMs: timeoutSeconds * 1000,
+    timeoutMs: scoreCallTimeoutMs(
+      request.startupTimeoutSeconds * 1000,
+      request.deployment?.requestTimeout,
+    ),
   })
+}
+
+/**
+ * With a deployment: the latency probe's p95 within its request timeout, and as many calls at
+ * once as it lets one instance take, each answered in time.
+ */
+async function deploymentLoad(
+  url: string,
+  request: SmokeTestRequest,
+  result: SmokeTestResult,
+): Promise<void> {
+  const deployment = request.deployment
+  if (!deployment || !result.latency) return
+  const slow = slowP95(result.latency, deployment.requestTimeout)
+  if (slow) throw new SmokeTestFailure(`Smoke test failed: ${slow}`, result)
+  if (deployment.maxConcurrentRequests <= 1) return
+  const first = request.cases[0]
+  const answers = await sendAtOnce(deployment.maxConcurrentRequests, async () => {
+    const answer = await postScore(url, first.body, request)
+    return { status: answer.status, body: answer.body }
+  })
+  result.concurrent = { requests: answers.length, maxMs: Math.max(...answers.map((a) => a.ms)) }
+  core.info(`${answers.length} scoring calls at once: slowest ${result.concurrent.maxMs} ms`)
+  const problem = burstProblem(
+    answers,
+    first.expectedStatus,
+    deployment.maxConcurrentRequests,
+    deployment.requestTimeout,
+  )
+  if (problem) throw new SmokeTestFailure(`Smoke test failed: ${problem}`, result)
 }
 
 /**
@@ -197,7 +246,7 @@ function latencyProbe(
     const during = `during the latency probe (score-requests: call ${call} of ${request.scoreRequests}, with the request of ${first.name})`
     let answer
     try {
-      answer = await postScore(url, first.body, request.startupTimeoutSeconds)
+      answer = await postScore(url, first.body, request)
     } catch (error) {
       throw new SmokeTestFailure(
         `Smoke test failed: ${during} POST /score got no answer (${(error as Error).message})`,
@@ -228,9 +277,9 @@ async function scoreCase(
   const started = Date.now()
   let answer
   try {
-    answer = await postScore(url, scoringCase.body, request.startupTimeoutSeconds)
+    answer = await postScore(url, scoringCase.body, request)
   } catch (error) {
-    result.problem = `POST /score got no answer (${(error as Error).message})`
+    result.problem = `POST /score got no answer (${(error as Error).message})${noAnswerNote(request.deployment?.requestTimeout)}`
     return result
   }
   Object.assign(result, {
@@ -241,7 +290,10 @@ async function scoreCase(
   })
   // The case is named after its file: a pull request chooses it.
   printInert(`${scoringCase.name}: POST /score answered ${answer.status} in ${result.ms} ms`)
-  if (answer.status !== scoringCase.expectedStatus) {
+  const late = lateAnswer(scoringCase.name, result.ms ?? 0, request.deployment?.requestTimeout)
+  if (late) {
+    result.problem = late
+  } else if (answer.status !== scoringCase.expectedStatus) {
     const problems = [
       `POST /score answered ${answer.status} (expected ${scoringCase.expectedStatus}): ${answer.body.slice(0, 500)}`,
     ]

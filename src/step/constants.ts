@@ -21,6 +21,7 @@ export enum Input {
   ExpectedStatus = 'expected-status',
   ExpectedResponse = 'expected-response',
   ScoreRequests = 'score-requests',
+  Deployment = 'deployment',
   StartupTimeout = 'startup-timeout',
   ContainerPort = 'container-port',
   Cache = 'cache',
