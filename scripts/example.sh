@@ -34,4 +34,6 @@ node dist/cli.js --workspace examples/minimal \
   --pip-index-url "$index_url" \
   --network host \
   --sample-request sample-request.json \
+  --deployment deployment.yml \
+  --score-requests 5 \
   --expected-response '{"predictions": [4.75, 0.25], "openmp": true}'

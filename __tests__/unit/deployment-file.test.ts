@@ -272,7 +272,7 @@ describe('deploymentWarnings', () => {
         'instance_type: Standard_Nope',
         'model: {name: m, version: 3}',
         'code_configuration: {code: onlinescoring, scoring_script: score.py}',
-        'environment_variables: {GREETING: deployed-s3cret, SAME: x, AZUREML_LOG_LEVEL: debug, PATH: /bin}',
+        'environment_variables: {GREETING: deployed-s3cret, SAME: x, AZUREML_LOG_LEVEL: debug, AZUREML_MODEL_DIR: /m, PATH: /bin}',
       ].join('\n'),
     )
     const warnings = deploymentWarnings(settings, {
@@ -287,7 +287,7 @@ describe('deploymentWarnings', () => {
       expect.stringMatching(
         /^deploy\/deployment.yml: environment_variables sets GREETING to another value than the 'env' input/,
       ),
-      expect.stringMatching(/environment_variables sets AZUREML_LOG_LEVEL, which replaces/),
+      expect.stringMatching(/environment_variables sets AZUREML_MODEL_DIR, which replaces/),
       expect.stringMatching(/environment_variables sets PATH, which replaces/),
       "deploy/deployment.yml: model m is mounted by the deployment, which points AZUREML_MODEL_DIR at /var/azureml-app/azureml-models/m/3: init() will not read the model baked in from 'model-dir'",
       expect.stringMatching(

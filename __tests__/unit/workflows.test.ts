@@ -298,7 +298,7 @@ describe("the project's own workflows (.github/, not yet run on GitHub)", () => 
     expect(Object.keys(flags)).toEqual(expect.arrayContaining(['network', 'expected-response']))
     // The base image (stand-in vs matrix), the index URL and the tag differ by design.
     const differ = ['base-image', 'pip-index-url', 'tags']
-    const workspacePaths = ['requirements', 'code-dir', 'model-dir', 'sample-request']
+    const workspacePaths = ['requirements', 'code-dir', 'model-dir', 'sample-request', 'deployment']
     const kept = (entries: [string, unknown][]) =>
       Object.fromEntries(entries.filter(([name]) => !differ.includes(name)))
     const expected = Object.entries(flags).map(([name, value]): [string, string] => [

@@ -30,6 +30,18 @@ export function deploymentResources(
   return { ...resources, source: `instance_type ${type} (${deployment.file})` }
 }
 
+/**
+ * What the images and the generated Dockerfile set, so a deployment value replaces theirs. Other
+ * AZUREML_* names (AZUREML_LOG_LEVEL, ...) are the server's settings, set nowhere else.
+ */
+const IMAGE_OWNED_KEYS: string[] = [
+  'PATH',
+  'AML_APP_ROOT',
+  Contract.entryScriptEnv,
+  Contract.modelDirEnv,
+  'AZUREML_CONDA_ENVIRONMENT_PATH',
+]
+
 function envWarnings(deployment: DeploymentSettings, env: KeyValue[]): string[] {
   const file = deployment.file
   const warnings: string[] = []
@@ -41,9 +53,9 @@ function envWarnings(deployment: DeploymentSettings, env: KeyValue[]): string[] 
         `${file}: environment_variables sets ${key} to another value than the 'env' input bakes into the image; the deployment's value is what the container gets there, and in the smoke test`,
       )
     }
-    if (key === 'PATH' || key.startsWith('AZUREML_')) {
+    if (IMAGE_OWNED_KEYS.includes(key)) {
       warnings.push(
-        `${file}: environment_variables sets ${key}, which replaces the image's own value (${key === 'PATH' ? "the Python environment's bin folder comes first in it" : 'the image and the server read it'}); the smoke test runs with it, as the deployment will`,
+        `${file}: environment_variables sets ${key}, which replaces the image's own value (${key === 'PATH' ? "the Python environment's bin folder comes first in it" : 'the server finds the code, the model or Python by it'}); the smoke test runs with it, as the deployment will`,
       )
     }
   }
