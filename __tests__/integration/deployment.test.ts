@@ -287,6 +287,8 @@ describe('a malformed deployment file', () => {
 
   it('that is not YAML is refused the same way', async () => {
     const tag = 'eai-deploy/malformed:2'
+    // A tag there beforehand would make its absence afterwards prove nothing.
+    await dockerStatus(['image', 'rm', tag])
     const file = deploymentFile('not-yaml.yml', ['liveness_probe: {initial_delay: 1', 'x'])
     const calls = path.join(recorder, 'not-yaml.calls')
     const result = await run(
