@@ -29,6 +29,14 @@ export function buildArgs(request: BuildRequest): string[] {
   return args
 }
 
+/** What the container may use, as docker takes it (see smoke-test/container-resources.ts). */
+export interface RunResources {
+  memoryBytes?: number
+  cpus?: number
+  /** docker's --gpus value: all, a count, or device=... */
+  gpus?: string
+}
+
 export interface RunRequest {
   image: string
   name: string
@@ -36,12 +44,43 @@ export interface RunRequest {
   containerPort: number
   /** A free loopback port picked by the caller (see loopback-port.ts). */
   hostPort: number
+  resources?: RunResources
+}
+
+/**
+ * A memory limit holds swap too (--memory-swap equal to it): a deployment has no swap, and on a
+ * runner with a swap file a container over its limit would swap instead of being killed.
+ */
+function resourceArgs(resources: RunResources | undefined): string[] {
+  const args: string[] = []
+  const { memoryBytes, cpus, gpus } = resources ?? {}
+  if (memoryBytes !== undefined)
+    args.push('--memory', `${memoryBytes}b`, '--memory-swap', `${memoryBytes}b`)
+  if (cpus !== undefined) args.push('--cpus', String(cpus))
+  if (gpus !== undefined) args.push('--gpus', gpus)
+  return args
 }
 
 /** Detached, published on the loopback interface only: parallel runs never collide. */
 export function runArgs(request: RunRequest): string[] {
   const args = ['run', '--detach', '--name', request.name]
   for (const { key, value } of request.labels) args.push('--label', `${key}=${value}`)
+  args.push(...resourceArgs(request.resources))
   args.push('--publish', `127.0.0.1:${request.hostPort}:${request.containerPort}`, request.image)
   return args
+}
+
+/** The container's oom events, from now on (--since: none is lost while the CLI connects). */
+export function oomEventsArgs(container: string, sinceSeconds: number): string[] {
+  return [
+    'events',
+    '--filter',
+    `container=${container}`,
+    '--filter',
+    'event=oom',
+    '--since',
+    sinceSeconds.toFixed(3),
+    '--format',
+    '{{.Action}} {{.Time}}',
+  ]
 }

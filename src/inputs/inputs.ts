@@ -14,6 +14,8 @@ import { CONTRACT_ENV_KEYS, Input } from '../step/constants.js'
 import { parseExpected, type ExpectedResponse } from '../smoke-test/expected-response.js'
 import { parseKeyValueLines, splitList, type KeyValue } from './parse.js'
 import { parseReference, REFERENCE_RULE } from '../docker/reference.js'
+import { parseCpus, parseGpus, parseMemory } from './resources.js'
+import type { DeploymentResources } from '../smoke-test/container-resources.js'
 import { collectRequirements, type RequirementFiles } from './requirements-files.js'
 import { scoringCases, type ScoringCase } from './scoring-cases.js'
 import { checkDirectory, checkNamesUtf8, isInside, resolveInWorkspace } from './workspace-paths.js'
@@ -47,6 +49,14 @@ export interface Inputs {
   scoreRequests: number
   startupTimeoutSeconds: number
   containerPort: number
+  /** The smoke-test container's memory limit (swap included), from the memory input. */
+  memoryBytes?: number
+  /** The smoke-test container's CPUs, from the cpus input (capped at the engine's count). */
+  cpus?: number
+  /** docker's --gpus value for the smoke-test container. */
+  gpus?: string
+  /** The deployment's instance size; the memory and cpus inputs win over it. */
+  deploymentResources?: DeploymentResources
   cache: boolean
   /** Push every tag once the smoke test passed. */
   push: boolean
@@ -322,6 +332,9 @@ export function getInputs(): Inputs {
     scoreRequests,
     startupTimeoutSeconds: integerInput(Input.StartupTimeout, 300, 1, 3600),
     containerPort: integerInput(Input.ContainerPort, 5001, 1, 65535),
+    memoryBytes: parseMemory(text(Input.Memory)),
+    cpus: parseCpus(text(Input.Cpus)),
+    gpus: parseGpus(text(Input.Gpus)),
     cache: booleanInput(Input.Cache, true),
     push,
   }

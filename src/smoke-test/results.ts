@@ -1,5 +1,7 @@
 // What a smoke test measured and how it failed: the types the stages and the report share.
+import type { ContainerResources } from './container-resources.js'
 import type { LatencySummary } from './latency.js'
+import type { MemoryReport } from './memory-usage.js'
 import type { PythonFailure } from './traceback.js'
 
 export interface CaseResult {
@@ -23,6 +25,12 @@ export interface SmokeTestResult {
   latency?: LatencySummary
   /** What /swagger.json says run() declares, and how the cases fit it. */
   swagger?: SwaggerReport
+  /** The memory limit and CPUs the container ran with, and where they came from. */
+  resources?: ContainerResources
+  /** docker's --gpus value the container ran with. */
+  gpus?: string
+  /** The container's memory when it became live and over the whole smoke test. */
+  memory?: MemoryReport
 }
 
 /** A failed smoke test; `result` keeps what was measured, `python` the user's exception. */

@@ -14,6 +14,14 @@ import { printInert, showFolded } from '../step/inert-log.js'
 import type { ScoringCase } from '../inputs/scoring-cases.js'
 import { SmokeTestFailure, type CaseResult, type SmokeTestResult } from './results.js'
 import { checkSwagger, describeSwagger } from './swagger-check.js'
+import {
+  resolveContainerResources,
+  runResources,
+  type ContainerResources,
+  type ResourceLimits,
+} from './container-resources.js'
+import { describeMemory } from './memory-usage.js'
+import { OomWatch } from './oom-watch.js'
 import { describeStartupFailure, lastPythonFailure } from './traceback.js'
 import { lastLines } from '../step/text.js'
 
@@ -25,6 +33,8 @@ export interface SmokeTestRequest {
   cases: ScoringCase[]
   /** Timed POST /score calls with the first case's body, after every case passed. */
   scoreRequests: number
+  /** Memory, CPUs and GPUs for the container (the inputs', else the deployment's). */
+  limits?: ResourceLimits
   /** How often liveness is probed; small, so a live server is noticed quickly. */
   pollIntervalMs?: number
   clock?: Clock
@@ -48,9 +58,16 @@ export async function smokeTest(
   leftovers.addContainer(name)
   let log: string | undefined
   core.startGroup('Smoke test')
+  const oom = new OomWatch(docker, name)
+  let resources: ContainerResources | undefined
+  let live = false
+  let killedFailure: SmokeTestFailure | undefined
   try {
-    const port = await startContainer(docker, name, request)
-    const exited = docker.wait(name)
+    resources = await resolveContainerResources(docker, request.limits)
+    const port = await startContainer(docker, name, request, resources)
+    oom.started()
+    // A worker killed for memory ends the wait like an exit: gunicorn would only boot another.
+    const exited = oom.exitOrKill(docker.wait(name))
     const base = `http://127.0.0.1:${port}`
     core.info(
       `Container ${name} started; waiting for GET ${base}/ (up to ${request.startupTimeoutSeconds} s)`,
@@ -74,19 +91,22 @@ export async function smokeTest(
     })
     if (outcome.kind !== 'live') {
       log = await docker.logs(name)
+      await oom.recount()
+      const killed = oom.failure('init()', resources)
+      if (killed) throw new SmokeTestFailure(withLog(killed, log), {})
       const python = outcome.kind === 'exited' ? lastPythonFailure(log) : undefined
       const reason =
         outcome.kind === 'exited'
           ? `the container exited with code ${outcome.exitCode} during start-up: ${describeStartupFailure(python)}`
           : `the server was not live after ${request.startupTimeoutSeconds} s (GET / never answered 200${outcome.lastError ? `; last error: ${outcome.lastError}` : ''})`
-      throw new SmokeTestFailure(
-        `Smoke test failed: ${reason}\nLast lines of the container log:\n${lastLines(log, LOG_LINES_IN_MESSAGE)}`,
-        {},
-        python,
-      )
+      throw new SmokeTestFailure(withLog(`Smoke test failed: ${reason}`, log), {}, python)
     }
     core.info(`Live after ${outcome.afterMs} ms`)
+    live = true
     const result: SmokeTestResult = { liveAfterMs: outcome.afterMs, cases: [] }
+    if (resources) result.resources = resources
+    if (request.limits?.gpus !== undefined) result.gpus = request.limits.gpus
+    result.memory = { atLive: await oom.recount() }
     const containerLog = async (): Promise<string> => (log = await docker.logs(name))
 
     for (const scoringCase of request.cases) {
@@ -114,8 +134,22 @@ export async function smokeTest(
         `${request.scoreRequests} scoring calls: p50 ${result.latency.p50Ms} ms, p95 ${result.latency.p95Ms} ms`,
       )
     }
+    result.memory.overall = await oom.recount()
+    const killed = oom.failure('run()', resources)
+    if (killed) throw (killedFailure = new SmokeTestFailure(killed, result))
+    const memory = describeMemory(result.memory)
+    if (memory) core.info(`Memory: ${memory}`)
     return result
+  } catch (error) {
+    // Killed for memory: that is the reason, whatever the request that failed with it saw.
+    if (!live || !(error instanceof SmokeTestFailure) || error === killedFailure) throw error
+    await oom.recount()
+    const killed = oom.failure('run()', resources)
+    if (!killed) throw error
+    const saw = error.message.replace(/^Smoke test failed: /, 'What the smoke test saw: ')
+    throw new SmokeTestFailure(`${killed}\n${saw}`, error.result, error.python)
   } finally {
+    await oom.stop()
     core.endGroup()
     log ??= await docker.logs(name).catch(() => '')
     await showFolded(`${CONTAINER_LOG_GROUP} (${name})`, log)
@@ -136,6 +170,7 @@ async function startContainer(
   docker: DockerClient,
   name: string,
   request: SmokeTestRequest,
+  resources: ContainerResources | undefined,
 ): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     const hostPort = await freeLoopbackPort()
@@ -146,6 +181,7 @@ async function startContainer(
         labels: [{ key: CONTAINER_LABEL, value: name }],
         containerPort: request.containerPort,
         hostPort,
+        resources: runResources(resources, request.limits?.gpus),
       })
       return hostPort
     } catch (error) {
@@ -258,6 +294,10 @@ async function scoreCase(
       result.problem = `POST /score answered ${answer.status} but ${mismatch}; got: ${answer.body.slice(0, 500)}`
   }
   return result
+}
+
+function withLog(message: string, log: string): string {
+  return `${message}\nLast lines of the container log:\n${lastLines(log, LOG_LINES_IN_MESSAGE)}`
 }
 
 /** One case keeps the plain message; several name each failed case. */

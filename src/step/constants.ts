@@ -23,6 +23,9 @@ export enum Input {
   ScoreRequests = 'score-requests',
   StartupTimeout = 'startup-timeout',
   ContainerPort = 'container-port',
+  Memory = 'memory',
+  Cpus = 'cpus',
+  Gpus = 'gpus',
   Cache = 'cache',
   Push = 'push',
 }
