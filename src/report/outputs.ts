@@ -32,14 +32,17 @@ function setScoreOutputs(cases: CaseResult[] | undefined): void {
 function resourcesMetadata(score: SmokeTestResult | undefined): Record<string, unknown> {
   const { resources, memory, gpus } = score ?? {}
   return {
-    resources: (resources || gpus !== undefined) && {
-      memoryBytes: resources?.memory?.bytes,
-      memorySource: resources?.memory?.source,
-      cpus: resources?.cpus?.count,
-      cpusSource: resources?.cpus?.source,
-      cpusRequested: resources?.cpus?.requested,
-      gpus,
-    },
+    resources:
+      resources === undefined && gpus === undefined
+        ? undefined
+        : {
+            memoryBytes: resources?.memory?.bytes,
+            memorySource: resources?.memory?.source,
+            cpus: resources?.cpus?.count,
+            cpusSource: resources?.cpus?.source,
+            cpusRequested: resources?.cpus?.requested,
+            gpus,
+          },
     memory: memory && {
       cgroup: (memory.overall ?? memory.atLive)?.cgroup,
       peakAtLiveBytes: memory.atLive?.peakBytes,
