@@ -259,12 +259,10 @@ def _scoring_timeout_ms():
         return 3600000
 
 
-class _ScoringTimeout(TimeoutError):
-    """SCORING_TIMEOUT_MS passed while run() was running (a TimeoutError, as in the real server)."""
-
-
 def _on_alarm(signum, frame):
-    raise _ScoringTimeout()
+    # A TimeoutError, as the real server raises; like it, a TimeoutError run() raises itself
+    # is answered as a timeout too.
+    raise TimeoutError()
 
 
 def _call_run(arguments, timeout_ms):
@@ -283,7 +281,7 @@ def _call_run(arguments, timeout_ms):
     try:
         value = entry_script.run(**arguments)
         outcome = "ok"
-    except _ScoringTimeout:
+    except TimeoutError:
         value, outcome = traceback.format_exc(), "timeout"
     except Exception:
         value, outcome = traceback.format_exc(), "error"
