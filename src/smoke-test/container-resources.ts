@@ -43,6 +43,10 @@ export function describeMemoryLimit(resources: ContainerResources | undefined): 
     : "the container had no memory limit (the engine host's memory ran out)"
 }
 
+/**
+ * The memory and cpus inputs win over the deployment's size, each on its own.
+ * @internal (exported for its unit tests)
+ */
 export function containerResources(
   memoryBytes: number | undefined,
   cpus: number | undefined,

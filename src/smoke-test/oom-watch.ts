@@ -9,7 +9,7 @@ import { describeMemoryLimit, type ContainerResources } from './container-resour
 import { readMemoryUsage, type MemoryUsage } from './memory-usage.js'
 
 /** What the liveness wait gets instead of an exit code when a process was killed for memory. */
-export const KILLED_FOR_MEMORY = -137
+const KILLED_FOR_MEMORY = -137
 
 export class OomWatch {
   private events = 0
