@@ -22,6 +22,7 @@ import { pushTags } from './push/push.js'
 import { deploymentRun } from './smoke-test/deployment-run.js'
 import { smokeTest, type SmokeTestRequest } from './smoke-test/smoke-test.js'
 import { type SmokeTestResult } from './smoke-test/results.js'
+import { gpuImageHint } from './smoke-test/gpu-hint.js'
 import { Contract } from './step/constants.js'
 import { printInert } from './step/inert-log.js'
 import type { Leftovers } from './step/leftovers.js'
@@ -48,6 +49,8 @@ export interface PipelineResult {
   pushed?: { tag: string; digest: string }[]
   /** What of code-dir and model-dir was copied, and what was left out. */
   copies?: { code?: SnapshotReport; model?: SnapshotReport }
+  /** The base image looks like a GPU image and the smoke test had no GPUs: why, for the summary. */
+  gpuHint?: string
 }
 
 export async function runPipeline(
@@ -93,6 +96,9 @@ export async function runPipeline(
     if (application.buildMs !== undefined) result.timings.buildMs = application.buildMs
     if (inputs.smokeTest) {
       const request = smokeTestRequest(inputs, application.imageId, workDir)
+      result.gpuHint =
+        inputs.gpus === undefined ? gpuImageHint(inputs.baseImage, base.env) : undefined
+      if (result.gpuHint) core.info(result.gpuHint)
       const [score, ms] = await timed(() => smokeTest(docker, leftovers, request))
       Object.assign(result, { smokeTestResult: score, smokeTest: 'passed' })
       result.timings.smokeTestMs = ms
@@ -130,6 +136,12 @@ function smokeTestRequest(inputs: Inputs, image: string, workDir: string): Smoke
     startupTimeoutSeconds: inputs.startupTimeoutSeconds,
     cases: inputs.scoringCases,
     scoreRequests: inputs.scoreRequests,
+    limits: {
+      memoryBytes: inputs.memoryBytes,
+      cpus: inputs.cpus,
+      gpus: inputs.gpus,
+      deployment: inputs.deploymentResources,
+    },
   }
 }
 

@@ -26,6 +26,11 @@ export function fakeDocker(
     run: record('run', 'id'),
     wait: record('wait', 0),
     logs: record('logs', ''),
+    exec: record('exec', { exitCode: 1, stdout: '', stderr: 'fake: no cgroup files' }),
+    engineResources: record('engineResources', { cpus: 2, memoryBytes: 8 * 1024 ** 3 }),
+    // No event ever: the watch ends when it is stopped.
+    watchOomEvents: (_container, _onOom, signal) =>
+      new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve())),
     remove: record('remove', undefined),
     untag: record('untag', undefined),
     push: record('push', { exitCode: 0, stdout: '', stderr: '' }),

@@ -255,6 +255,9 @@ describe('standin image', () => {
   let schema: Container
   let schemaMixed: Container
   let userSwagger: Container
+  let deployEnv: Container
+  let outOfMemory: Container
+  let pastGunicornTimeout: Container
   const failed = {} as Record<FailureCase, Container>
   let wheelDir = ''
 
@@ -316,6 +319,24 @@ describe('standin image', () => {
         }),
         startContainer('schema-user-swagger', { AZUREML_ENTRY_SCRIPT: 'score.py' }).then((c) => {
           userSwagger = c
+        }),
+        startContainer('deploy-env', {
+          AZUREML_ENTRY_SCRIPT: 'score.py',
+          DEPLOY_SETTING: 'from-the-deployment',
+          DEPLOY_OTHER: '42',
+        }).then((c) => {
+          deployEnv = c
+        }),
+        // No swap on top of the limit, as in a deployment.
+        startContainer(
+          'oom-init',
+          { AZUREML_ENTRY_SCRIPT: 'score.py' },
+          { extraArgs: ['--memory', '100m', '--memory-swap', '100m'] },
+        ).then((c) => {
+          outOfMemory = c
+        }),
+        startContainer('init-past-30s', { AZUREML_ENTRY_SCRIPT: 'score.py' }).then((c) => {
+          pastGunicornTimeout = c
         }),
         ...(Object.keys(failures) as FailureCase[]).map((name) =>
           startContainer(failures[name].fixture, failures[name].env, { publish: false }).then(
@@ -468,10 +489,18 @@ describe('standin image', () => {
       expect(log).toContain('ValueError: run() was asked to fail')
     })
 
-    it('run() slower than SCORING_TIMEOUT_MS: 500 Scoring timeout', async () => {
-      const r = await request(serving.port, 'POST', '/score', { body: 'sleep:4' })
+    it('run() slower than SCORING_TIMEOUT_MS: 500 Scoring timeout, run() interrupted', async () => {
+      const started = Date.now()
+      const r = await request(serving.port, 'POST', '/score', { body: 'sleep-then-mark:3' })
       expect(r.status).toBe(500)
       expect(JSON.parse(r.body)).toEqual({ message: 'Scoring timeout after 1500 ms' })
+      // The real server says run() failed, and raises TimeoutError inside it (SIGALRM).
+      expect(r.headers['x-ms-run-function-failed']).toBe('True')
+      expect(Date.now() - started).toBeLessThan(3_000)
+      await sleep(2_500) // past the 3 s run() would have slept
+      const marked = await exec(DOCKER, ['exec', serving.id, 'cat', '/tmp/run-finished'])
+      expect(marked.stderr).toContain('No such file or directory')
+      expect(await logs(serving.id)).toMatch(/SCORING_TIMEOUT_MS=1500[\s\S]*TimeoutError/)
     })
 
     it('serves swagger.json versions 2 (default), 3 and 3.1; unknown version 404', async () => {
@@ -706,6 +735,37 @@ describe('standin image', () => {
       /no answer within 1500 ms/,
     )
   })
+
+  it('environment variables given to docker run reach init() and run()', async () => {
+    await waitLive(deployEnv)
+    const r = await request(deployEnv.port, 'POST', '/score', { body: 'x' })
+    expect(r.status).toBe(200)
+    expect(JSON.parse(r.body)).toEqual({ init: 'from-the-deployment', run: '42' })
+  })
+
+  it('a worker killed for memory: logged as the real gunicorn does, rebooted, container up', async () => {
+    const deadline = Date.now() + 30_000
+    const killed = /\[ERROR\] Worker \(pid:\d+\) was sent SIGKILL! Perhaps out of memory\?/g
+    let log = ''
+    while ((log.match(killed) ?? []).length < 2) {
+      if (Date.now() > deadline) throw new Error(`no second kill for memory within 30 s:\n${log}`)
+      await sleep(500)
+      log = await logs(outOfMemory.id)
+    }
+    expect(log).not.toContain('was terminated due to signal')
+    expect((log.match(/Booting worker with pid/g) ?? []).length).toBeGreaterThanOrEqual(3)
+    expect((await state(outOfMemory.id)).status).toBe('running')
+    // The cgroup counts the kills, v1 or v2 (cat prints whichever file exists).
+    const counters = ['/sys/fs/cgroup/memory/memory.oom_control', '/sys/fs/cgroup/memory.events']
+    const read = await exec(DOCKER, ['exec', outOfMemory.id, 'cat', ...counters])
+    expect(read.stdout).toMatch(/^oom_kill [1-9]/m)
+  })
+
+  it("a slow init() past gunicorn's own 30 s default is not killed: WORKER_TIMEOUT is 300 s", async () => {
+    const ms = await waitLive(pastGunicornTimeout, 90_000)
+    expect(ms).toBeGreaterThan(33_000)
+    expect(await logs(pastGunicornTimeout.id)).not.toContain('WORKER TIMEOUT')
+  }, 120_000)
 
   it('docker stop is prompt', async () => {
     await waitLive(stoppable)

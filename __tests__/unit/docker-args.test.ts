@@ -3,8 +3,10 @@ import {
   buildArgs,
   copyArgs,
   createArgs,
+  oomEventsArgs,
   runArgs,
   type BuildRequest,
+  type RunRequest,
 } from '../../src/docker/docker-args.js'
 
 const request: BuildRequest = {
@@ -104,6 +106,64 @@ describe('runArgs', () => {
       '--publish',
       '127.0.0.1:40123:5001',
       'sha256:1',
+    ])
+  })
+})
+
+describe('runArgs resources', () => {
+  const run: RunRequest = {
+    image: 'sha256:img',
+    name: 'c1',
+    labels: [],
+    containerPort: 5001,
+    hostPort: 40001,
+  }
+  const publish = ['--publish', '127.0.0.1:40001:5001', 'sha256:img']
+  it.each<[string, RunRequest['resources'], string[]]>([
+    ['none', undefined, []],
+    ['nothing set', {}, []],
+    // The limit holds swap too: a deployment has none.
+    [
+      'memory, swap equal to it',
+      { memoryBytes: 157286400 },
+      ['--memory', '157286400b', '--memory-swap', '157286400b'],
+    ],
+    ['cpus', { cpus: 1.5 }, ['--cpus', '1.5']],
+    ['gpus', { gpus: 'all' }, ['--gpus', 'all']],
+    [
+      'gpus with a quoted list, one argv element',
+      { gpus: '"device=0,1"' },
+      ['--gpus', '"device=0,1"'],
+    ],
+    [
+      'all three',
+      { memoryBytes: 2 * 1024 ** 3, cpus: 2, gpus: '2' },
+      ['--memory', '2147483648b', '--memory-swap', '2147483648b', '--cpus', '2', '--gpus', '2'],
+    ],
+  ])('%s', (_case, resources, argv) => {
+    expect(runArgs({ ...run, resources })).toEqual([
+      'run',
+      '--detach',
+      '--name',
+      'c1',
+      ...argv,
+      ...publish,
+    ])
+  })
+})
+
+describe('oomEventsArgs', () => {
+  it("follows the container's oom events from the given time", () => {
+    expect(oomEventsArgs('c1', 1700000000.1234)).toEqual([
+      'events',
+      '--filter',
+      'container=c1',
+      '--filter',
+      'event=oom',
+      '--since',
+      '1700000000.123',
+      '--format',
+      '{{.Action}} {{.Time}}',
     ])
   })
 })

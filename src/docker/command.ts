@@ -71,8 +71,14 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 export class CommandRunner {
   private readonly running = new Set<ChildProcess>()
 
-  run(command: string, args: string[], onLine?: LineListener): Promise<CommandResult> {
-    return this.start(command, args, { onLine })
+  /** `signal` stops it (SIGTERM): for a command that runs until it is no longer wanted. */
+  run(
+    command: string,
+    args: string[],
+    onLine?: LineListener,
+    signal?: AbortSignal,
+  ): Promise<CommandResult> {
+    return this.start(command, args, { onLine, signal })
   }
 
   /**
@@ -90,14 +96,11 @@ export class CommandRunner {
   ): Promise<{ result: CommandResult; value?: T; failure?: unknown }> {
     let value: T | undefined
     let failure: { error: unknown } | undefined
+    // Stopped from outside (its output is no longer wanted): the program ends, its output
+    // with it, and the result says by which signal.
     const result = await this.start(command, args, {
+      signal,
       consume: async (stdout, child) => {
-        // Stopped from outside (its output is no longer wanted): the program ends, its output
-        // with it, and the result says by which signal.
-        const stop = (): void => signalGroup(child, 'SIGTERM')
-        if (signal?.aborted) stop()
-        signal?.addEventListener('abort', stop, { once: true })
-        child.once('exit', () => signal?.removeEventListener('abort', stop))
         try {
           value = await consume(stdout)
         } catch (error) {
@@ -116,9 +119,10 @@ export class CommandRunner {
     how: {
       onLine?: LineListener
       consume?: (stdout: Readable, child: ChildProcess) => Promise<void>
+      signal?: AbortSignal
     },
   ): Promise<CommandResult> {
-    const { onLine, consume } = how
+    const { onLine, consume, signal } = how
     return new Promise((resolve, reject) => {
       // A group of its own, so that stopping it reaches whatever it started (on Windows,
       // detached would mean a console of its own instead).
@@ -128,6 +132,12 @@ export class CommandRunner {
         detached: processGroups(),
       })
       this.running.add(child)
+      if (signal) {
+        const stop = (): void => signalGroup(child, 'SIGTERM')
+        if (signal.aborted) stop()
+        signal.addEventListener('abort', stop, { once: true })
+        child.once('exit', () => signal.removeEventListener('abort', stop))
+      }
       let stdout = ''
       let stderr = ''
       const out = lineSplitter(onLine)

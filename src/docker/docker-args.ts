@@ -37,6 +37,14 @@ export interface ContainerFiles {
   target: string
 }
 
+/** What the container may use, as docker takes it (see smoke-test/container-resources.ts). */
+export interface RunResources {
+  memoryBytes?: number
+  cpus?: number
+  /** docker's --gpus value: all, a count, or device=... */
+  gpus?: string
+}
+
 export interface RunRequest {
   image: string
   name: string
@@ -48,6 +56,21 @@ export interface RunRequest {
   env?: KeyValue[]
   /** Copied in through the engine (docker create, cp, start), so a remote engine works too. */
   files?: ContainerFiles[]
+  resources?: RunResources
+}
+
+/**
+ * A memory limit holds swap too (--memory-swap equal to it): a deployment has no swap, and on a
+ * runner with a swap file a container over its limit would swap instead of being killed.
+ */
+function resourceArgs(resources: RunResources | undefined): string[] {
+  const args: string[] = []
+  const { memoryBytes, cpus, gpus } = resources ?? {}
+  if (memoryBytes !== undefined)
+    args.push('--memory', `${memoryBytes}b`, '--memory-swap', `${memoryBytes}b`)
+  if (cpus !== undefined) args.push('--cpus', String(cpus))
+  if (gpus !== undefined) args.push('--gpus', gpus)
+  return args
 }
 
 /** Detached, published on the loopback interface only: parallel runs never collide. */
@@ -55,6 +78,7 @@ export function runArgs(request: RunRequest): string[] {
   const args = ['run', '--detach', '--name', request.name]
   for (const { key, value } of request.labels) args.push('--label', `${key}=${value}`)
   for (const { key, value } of request.env ?? []) args.push('--env', `${key}=${value}`)
+  args.push(...resourceArgs(request.resources))
   args.push('--publish', `127.0.0.1:${request.hostPort}:${request.containerPort}`, request.image)
   return args
 }
@@ -67,4 +91,19 @@ export function createArgs(request: RunRequest): string[] {
 /** `source/.` copies the folder's contents, into `target` whether it exists or not. */
 export function copyArgs(container: string, files: ContainerFiles): string[] {
   return ['cp', `${files.source}/.`, `${container}:${files.target}`]
+}
+
+/** The container's oom events, from now on (--since: none is lost while the CLI connects). */
+export function oomEventsArgs(container: string, sinceSeconds: number): string[] {
+  return [
+    'events',
+    '--filter',
+    `container=${container}`,
+    '--filter',
+    'event=oom',
+    '--since',
+    sinceSeconds.toFixed(3),
+    '--format',
+    '{{.Action}} {{.Time}}',
+  ]
 }

@@ -5,6 +5,7 @@ import {
   buildArgs,
   copyArgs,
   createArgs,
+  oomEventsArgs,
   runArgs,
   type BuildRequest,
   type Builder,
@@ -24,6 +25,14 @@ export interface LocalImage {
   user: string
   labels: Record<string, string>
   sizeBytes: number
+  /** The configured environment, KEY=VALUE entries (read for the GPU hint). */
+  env?: string[]
+}
+
+/** What the engine's host has (docker info): a remote engine's, not this machine's. */
+export interface EngineResources {
+  cpus: number
+  memoryBytes: number
 }
 
 export interface LineSink {
@@ -51,6 +60,15 @@ export interface DockerClient {
   /** Resolves with the exit code when the container stops. */
   wait(container: string): Promise<number>
   logs(container: string): Promise<string>
+  /** `docker exec` of an argv in a running container, as the image's user. */
+  exec(container: string, argv: string[]): Promise<CommandResult>
+  /** The engine host's CPU count and memory. */
+  engineResources(): Promise<EngineResources>
+  /**
+   * Calls `onOom` for each oom event of the container (one per process the kernel killed for
+   * memory), from the moment of the call until `signal` aborts; resolves when it stopped.
+   */
+  watchOomEvents(container: string, onOom: () => void, signal: AbortSignal): Promise<void>
   remove(container: string): Promise<void>
   untag(references: string[]): Promise<void>
   /** `docker push` of one tag; the caller reads the exit code and relays the log. */
@@ -68,8 +86,12 @@ export class DockerCli implements DockerClient {
 
   constructor(private readonly command = 'docker') {}
 
-  private runDocker(args: string[], onLine?: LineSink): Promise<CommandResult> {
-    return this.explainingMissingCli(() => this.commands.run(this.command, args, onLine))
+  private runDocker(
+    args: string[],
+    onLine?: LineSink,
+    signal?: AbortSignal,
+  ): Promise<CommandResult> {
+    return this.explainingMissingCli(() => this.commands.run(this.command, args, onLine, signal))
   }
 
   private async explainingMissingCli<T>(command: () => Promise<T>): Promise<T> {
@@ -151,7 +173,7 @@ export class DockerCli implements DockerClient {
       Id: string
       Size?: number
       RootFS?: { Layers?: string[] }
-      Config?: { User?: string; Labels?: Record<string, string> | null }
+      Config?: { User?: string; Labels?: Record<string, string> | null; Env?: string[] | null }
     }
     return {
       id: image.Id,
@@ -159,6 +181,7 @@ export class DockerCli implements DockerClient {
       user: image.Config?.User ?? '',
       labels: image.Config?.Labels ?? {},
       sizeBytes: image.Size ?? 0,
+      env: image.Config?.Env ?? [],
     }
   }
 
@@ -221,6 +244,32 @@ export class DockerCli implements DockerClient {
     const result = await this.runDocker(['logs', container])
     // The container's stdout and stderr interleave in the log a person reads; keep both.
     return `${result.stdout}${result.stderr}`
+  }
+
+  exec(container: string, argv: string[]): Promise<CommandResult> {
+    return this.runDocker(['exec', container, ...argv])
+  }
+
+  async engineResources(): Promise<EngineResources> {
+    const text = await this.stdoutOrThrow(
+      ['info', '--format', '{{.NCPU}} {{.MemTotal}}'],
+      "Reading the engine's CPUs and memory",
+    )
+    const [cpus, memoryBytes] = text.split(' ').map(Number)
+    if (!(cpus > 0) || !(memoryBytes > 0))
+      throw new Error(`docker info gave no CPU count and memory size: "${text}"`)
+    return { cpus, memoryBytes }
+  }
+
+  async watchOomEvents(container: string, onOom: () => void, signal: AbortSignal): Promise<void> {
+    const args = oomEventsArgs(container, Date.now() / 1000)
+    await this.runDocker(
+      args,
+      (line) => {
+        if (line.startsWith('oom ')) onOom()
+      },
+      signal,
+    )
   }
 
   async remove(container: string): Promise<void> {

@@ -6,18 +6,12 @@ import type { DeploymentSettings } from './deployment-file.js'
 import { instanceResources } from './instance-types.js'
 import type { KeyValue } from './parse.js'
 import { Contract } from '../step/constants.js'
+import type { DeploymentResources } from '../smoke-test/container-resources.js'
 
 export interface BakedIn {
   env: KeyValue[]
   codeDir?: string
   modelDir?: string
-}
-
-export interface DeploymentResources {
-  memoryBytes: number
-  cpus: number
-  /** What they come from, for messages: "instance_type Standard_DS1_v2 (deployment.yml)". */
-  source: string
 }
 
 /** The instance type's vCPUs and memory (an upper bound for the container), if the table has it. */

@@ -14,13 +14,11 @@ import { CONTRACT_ENV_KEYS, Input } from '../step/constants.js'
 import { parseExpected, type ExpectedResponse } from '../smoke-test/expected-response.js'
 import { startupBudget } from '../smoke-test/probe-budget.js'
 import { readDeployment, type DeploymentSettings } from './deployment-file.js'
-import {
-  deploymentResources,
-  deploymentWarnings,
-  type DeploymentResources,
-} from './deployment-warnings.js'
+import { deploymentResources, deploymentWarnings } from './deployment-warnings.js'
 import { parseKeyValueLines, splitList, type KeyValue } from './parse.js'
 import { parseReference, REFERENCE_RULE } from '../docker/reference.js'
+import { parseCpus, parseGpus, parseMemory } from './resources.js'
+import type { DeploymentResources } from '../smoke-test/container-resources.js'
 import { collectRequirements, type RequirementFiles } from './requirements-files.js'
 import { scoringCases, type ScoringCase } from './scoring-cases.js'
 import { checkDirectory, checkNamesUtf8, isInside, resolveInWorkspace } from './workspace-paths.js'
@@ -58,9 +56,15 @@ export interface Inputs {
   startupTimeoutGiven: boolean
   /** The `deployment` file: how the container runs on Azure ML. */
   deployment?: DeploymentSettings
-  /** The deployment's instance_type's vCPUs and memory, when the table knows it. */
-  deploymentResources?: DeploymentResources
   containerPort: number
+  /** The smoke-test container's memory limit (swap included), from the memory input. */
+  memoryBytes?: number
+  /** The smoke-test container's CPUs, from the cpus input (capped at the engine's count). */
+  cpus?: number
+  /** docker's --gpus value for the smoke-test container. */
+  gpus?: string
+  /** The deployment's instance size; the memory and cpus inputs win over it. */
+  deploymentResources?: DeploymentResources
   cache: boolean
   /** Push every tag once the smoke test passed. */
   push: boolean
@@ -363,6 +367,9 @@ export function getInputs(): Inputs {
     startupTimeoutGiven: text(Input.StartupTimeout) !== '',
     ...deployment,
     containerPort: integerInput(Input.ContainerPort, 5001, 1, 65535),
+    memoryBytes: parseMemory(text(Input.Memory)),
+    cpus: parseCpus(text(Input.Cpus)),
+    gpus: parseGpus(text(Input.Gpus)),
     cache: booleanInput(Input.Cache, true),
     push,
   }

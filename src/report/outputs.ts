@@ -3,7 +3,11 @@
 import * as core from '@actions/core'
 import { Output } from '../step/constants.js'
 import type { PipelineResult } from '../pipeline.js'
-import { type CaseResult, type SmokeTestFailure } from '../smoke-test/results.js'
+import {
+  type CaseResult,
+  type SmokeTestFailure,
+  type SmokeTestResult,
+} from '../smoke-test/results.js'
 import { truncate } from '../step/text.js'
 
 /** Long answers are cut for outputs and the summary; the container log has the rest. */
@@ -22,6 +26,32 @@ function setScoreOutputs(cases: CaseResult[] | undefined): void {
     Output.ScoreResponse,
     truncate(reported.response ?? '', SCORE_RESPONSE_OUTPUT_LIMIT),
   )
+}
+
+/** The limits the container ran with, and the memory it used: to choose an instance size by. */
+function resourcesMetadata(score: SmokeTestResult | undefined): Record<string, unknown> {
+  const { resources, memory, gpus } = score ?? {}
+  return {
+    resources:
+      resources === undefined && gpus === undefined
+        ? undefined
+        : {
+            memoryBytes: resources?.memory?.bytes,
+            memorySource: resources?.memory?.source,
+            cpus: resources?.cpus?.count,
+            cpusSource: resources?.cpus?.source,
+            cpusRequested: resources?.cpus?.requested,
+            gpus,
+          },
+    memory: memory && {
+      cgroup: (memory.overall ?? memory.atLive)?.cgroup,
+      peakAtLiveBytes: memory.atLive?.peakBytes,
+      peakBytes: memory.overall?.peakBytes,
+      // What a kernel without memory.peak (cgroup v2 before Linux 5.19) can tell instead.
+      inUseAtLiveBytes: memory.atLive?.currentBytes,
+      inUseAtEndBytes: memory.overall?.currentBytes,
+    },
+  }
 }
 
 /** @internal (exported for its unit tests) */
@@ -48,6 +78,8 @@ export function metadata(result: PipelineResult, baseImage: string): Record<stri
     latency: result.smokeTestResult?.latency,
     concurrent: result.smokeTestResult?.concurrent,
     startup: result.smokeTestResult?.startup,
+    ...resourcesMetadata(result.smokeTestResult),
+    gpuHint: result.gpuHint,
     swagger: result.smokeTestResult?.swagger && {
       declared: result.smokeTestResult.swagger.declared,
       versions: result.smokeTestResult.swagger.versions,

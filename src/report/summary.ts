@@ -12,6 +12,8 @@ import {
   type SmokeTestResult,
 } from '../smoke-test/results.js'
 import { describeSwagger } from '../smoke-test/swagger-check.js'
+import { describeCpus, formatBytes } from '../smoke-test/container-resources.js'
+import { describeMemory } from '../smoke-test/memory-usage.js'
 import { truncate } from '../step/text.js'
 
 type Table = Parameters<typeof core.summary.addTable>[0]
@@ -94,6 +96,32 @@ function latencyCell(score: SmokeTestResult | undefined): string | undefined {
   return `${sequential}; ${burst.requests} calls at once: slowest ${burst.maxMs} ms`
 }
 
+/** The limits the container ran with; undefined when it had none. */
+function resourcesCell(score: SmokeTestResult | undefined): string | undefined {
+  const { resources, gpus } = score ?? {}
+  const parts: string[] = []
+  if (resources?.memory)
+    parts.push(
+      `memory ${formatBytes(resources.memory.bytes)} (${resources.memory.source}), swap included`,
+    )
+  if (resources?.cpus) parts.push(`CPUs ${describeCpus(resources.cpus)}`)
+  if (gpus !== undefined) parts.push(`GPUs ${gpus}`)
+  if (parts.length === 0) return undefined
+  return [parts.join('; '), ...(resources?.warnings ?? [])].join('. ')
+}
+
+/** Rows for the container's resources, its memory use and the GPU hint, when there are any. */
+function resourceRows(result: PipelineResult): Row[] {
+  const cells: [string, string | undefined][] = [
+    ['Resources', resourcesCell(result.smokeTestResult)],
+    ['Memory', result.smokeTestResult?.memory && describeMemory(result.smokeTestResult.memory)],
+    ['GPU', result.gpuHint],
+  ]
+  return cells
+    .filter((cell): cell is [string, string] => cell[1] !== undefined)
+    .map(([name, text]) => row(name, escapeHtml(text)))
+}
+
 /** One row per request: what it expected, what came back, how long it took. */
 function casesTable(cases: CaseResult[]): Table {
   const header = ['Request', 'Status', 'Expected', 'Time', 'Verdict'].map((data) => ({
@@ -152,6 +180,7 @@ export async function writeSummary(result: PipelineResult, baseImage: string): P
     ),
     row('Start-up', startupCell(result.smokeTestResult)),
     row('Smoke test', verdictCell(result)),
+    ...resourceRows(result),
   ]
   const swagger = result.smokeTestResult?.swagger
   if (swagger) rows.push(row('Schema (swagger.json)', escapeHtml(describeSwagger(swagger))))

@@ -1,5 +1,7 @@
 // What a smoke test measured and how it failed: the types the stages and the report share.
+import type { ContainerResources } from './container-resources.js'
 import type { LatencySummary } from './latency.js'
+import type { MemoryReport } from './memory-usage.js'
 import type { PythonFailure } from './traceback.js'
 
 export interface CaseResult {
@@ -27,6 +29,12 @@ export interface SmokeTestResult {
   startup?: StartupBudgetUse
   /** With a deployment's max_concurrent_requests_per_instance: the calls sent at once. */
   concurrent?: { requests: number; maxMs: number }
+  /** The memory limit and CPUs the container ran with, and where they came from. */
+  resources?: ContainerResources
+  /** docker's --gpus value the container ran with. */
+  gpus?: string
+  /** The container's memory when it became live and over the whole smoke test. */
+  memory?: MemoryReport
 }
 
 interface StartupBudgetUse {

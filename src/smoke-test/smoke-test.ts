@@ -18,6 +18,14 @@ import { SmokeTestFailure, type CaseResult, type SmokeTestResult } from './resul
 import { budgetUse, notLive, overBudget } from './probe-budget.js'
 import { lateAnswer, noAnswerNote, scoreCallTimeoutMs, slowP95 } from './request-timeout.js'
 import { checkSwagger, describeSwagger } from './swagger-check.js'
+import {
+  resolveContainerResources,
+  runResources,
+  type ContainerResources,
+  type ResourceLimits,
+} from './container-resources.js'
+import { describeMemory } from './memory-usage.js'
+import { OomWatch } from './oom-watch.js'
 import { describeStartupFailure, lastPythonFailure } from './traceback.js'
 import { lastLines } from '../step/text.js'
 
@@ -31,6 +39,8 @@ export interface SmokeTestRequest {
   scoreRequests: number
   /** Run as the deployment file says: its env, code, probe budget and request limits. */
   deployment?: DeploymentRun
+  /** Memory, CPUs and GPUs for the container (the inputs', else the deployment's). */
+  limits?: ResourceLimits
   /** How often liveness is probed; small, so a live server is noticed quickly. */
   pollIntervalMs?: number
   clock?: Clock
@@ -54,9 +64,16 @@ export async function smokeTest(
   leftovers.addContainer(name)
   let log: string | undefined
   core.startGroup('Smoke test')
+  const oom = new OomWatch(docker, name)
+  let resources: ContainerResources | undefined
+  let live = false
+  let killedFailure: SmokeTestFailure | undefined
   try {
-    const port = await startContainer(docker, name, request)
-    const exited = docker.wait(name)
+    resources = await resolveContainerResources(docker, request.limits)
+    const port = await startContainer(docker, name, request, resources)
+    oom.started()
+    // A worker killed for memory ends the wait like an exit: gunicorn would only boot another.
+    const exited = oom.exitOrKill(docker.wait(name))
     const base = `http://127.0.0.1:${port}`
     core.info(
       `Container ${name} started; waiting for GET ${base}/ (up to ${request.startupTimeoutSeconds} s)`,
@@ -81,19 +98,22 @@ export async function smokeTest(
     })
     if (outcome.kind !== 'live') {
       log = await docker.logs(name)
+      await oom.recount()
+      const killed = oom.failure('init()', resources)
+      if (killed) throw new SmokeTestFailure(withLog(killed, log), {})
       const python = outcome.kind === 'exited' ? lastPythonFailure(log) : undefined
       const reason =
         outcome.kind === 'exited'
           ? `the container exited with code ${outcome.exitCode} during start-up: ${describeStartupFailure(python)}`
           : notLive(request.startupTimeoutSeconds, outcome.lastError, request.deployment?.budget)
-      throw new SmokeTestFailure(
-        `Smoke test failed: ${reason}\nLast lines of the container log:\n${lastLines(log, LOG_LINES_IN_MESSAGE)}`,
-        {},
-        python,
-      )
+      throw new SmokeTestFailure(withLog(`Smoke test failed: ${reason}`, log), {}, python)
     }
     core.info(`Live after ${outcome.afterMs} ms`)
+    live = true
     const result: SmokeTestResult = { liveAfterMs: outcome.afterMs, cases: [] }
+    if (resources) result.resources = resources
+    if (request.limits?.gpus !== undefined) result.gpus = request.limits.gpus
+    result.memory = { atLive: await oom.recount() }
     const budget = request.deployment?.budget
     if (budget) {
       result.startup = budgetUse(outcome.afterMs, budget)
@@ -128,8 +148,22 @@ export async function smokeTest(
       )
       await deploymentLoad(`${base}/score`, request, result)
     }
+    result.memory.overall = await oom.recount()
+    const killed = oom.failure('run()', resources)
+    if (killed) throw (killedFailure = new SmokeTestFailure(killed, result))
+    const memory = describeMemory(result.memory)
+    if (memory) core.info(`Memory: ${memory}`)
     return result
+  } catch (error) {
+    // Killed for memory: that is the reason, whatever the request that failed with it saw.
+    if (!live || !(error instanceof SmokeTestFailure) || error === killedFailure) throw error
+    await oom.recount()
+    const killed = oom.failure('run()', resources)
+    if (!killed) throw error
+    const saw = error.message.replace(/^Smoke test failed: /, 'What the smoke test saw: ')
+    throw new SmokeTestFailure(`${killed}\n${saw}`, error.result, error.python)
   } finally {
+    await oom.stop()
     core.endGroup()
     log ??= await docker.logs(name).catch(() => '')
     await showFolded(`${CONTAINER_LOG_GROUP} (${name})`, log)
@@ -150,6 +184,7 @@ async function startContainer(
   docker: DockerClient,
   name: string,
   request: SmokeTestRequest,
+  resources: ContainerResources | undefined,
 ): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     const hostPort = await freeLoopbackPort()
@@ -162,6 +197,7 @@ async function startContainer(
         hostPort,
         env: request.deployment?.env,
         files: request.deployment?.files,
+        resources: runResources(resources, request.limits?.gpus),
       })
       return hostPort
     } catch (error) {
@@ -310,6 +346,10 @@ async function scoreCase(
       result.problem = `POST /score answered ${answer.status} but ${mismatch}; got: ${answer.body.slice(0, 500)}`
   }
   return result
+}
+
+function withLog(message: string, log: string): string {
+  return `${message}\nLast lines of the container log:\n${lastLines(log, LOG_LINES_IN_MESSAGE)}`
 }
 
 /** One case keeps the plain message; several name each failed case. */

@@ -24,6 +24,9 @@ export enum Input {
   Deployment = 'deployment',
   StartupTimeout = 'startup-timeout',
   ContainerPort = 'container-port',
+  Memory = 'memory',
+  Cpus = 'cpus',
+  Gpus = 'gpus',
   Cache = 'cache',
   Push = 'push',
 }

@@ -16,6 +16,7 @@ import inspect
 import json
 import logging
 import os
+import signal
 import sys
 import threading
 import time
@@ -258,30 +259,37 @@ def _scoring_timeout_ms():
         return 3600000
 
 
+def _on_alarm(signum, frame):
+    # A TimeoutError, as the real server raises; like it, a TimeoutError run() raises itself
+    # is answered as a timeout too.
+    raise TimeoutError()
+
+
 def _call_run(arguments, timeout_ms):
-    """Calls run(**arguments) in a thread so a slow run() can be answered with a timeout.
+    """Calls run(**arguments), interrupted after timeout_ms as the real server does it: a
+    SIGALRM timer raises inside run() (in the worker's main thread, where gunicorn's sync
+    worker serves requests; elsewhere signals cannot be used and there is no timeout).
 
     Returns (outcome, value, elapsed ms) with outcome "ok", "error" (value: traceback) or
-    "timeout". A run() that timed out keeps going in the background until it returns.
+    "timeout" (value: traceback of where run() was interrupted).
     """
-    box = {}
-
-    def target():
-        try:
-            box["value"] = entry_script.run(**arguments)
-        except BaseException:
-            box["error"] = traceback.format_exc()
-
+    timed = threading.current_thread() is threading.main_thread()
     started = time.perf_counter()
-    worker = threading.Thread(target=target, name="run", daemon=True)
-    worker.start()
-    worker.join(timeout_ms / 1000)
-    elapsed = (time.perf_counter() - started) * 1000
-    if worker.is_alive():
-        return "timeout", None, elapsed
-    if "error" in box:
-        return "error", box["error"], elapsed
-    return "ok", box.get("value"), elapsed
+    previous = signal.signal(signal.SIGALRM, _on_alarm) if timed else None
+    if timed:
+        signal.setitimer(signal.ITIMER_REAL, timeout_ms / 1000)
+    try:
+        value = entry_script.run(**arguments)
+        outcome = "ok"
+    except TimeoutError:
+        value, outcome = traceback.format_exc(), "timeout"
+    except Exception:
+        value, outcome = traceback.format_exc(), "error"
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    return outcome, value, (time.perf_counter() - started) * 1000
 
 
 def _swagger_documents(app_root, run):
@@ -464,8 +472,10 @@ def score():
         arguments["request_headers"] = dict(request.headers)
     outcome, value, elapsed = _call_run(arguments, timeout_ms)
     if outcome == "timeout":
-        logger.error("run() did not finish within SCORING_TIMEOUT_MS=%d", timeout_ms)
-        return _json_response(500, {"message": f"Scoring timeout after {timeout_ms} ms"})
+        logger.error("run() did not finish within SCORING_TIMEOUT_MS=%d:\n%s", timeout_ms, value)
+        response = _json_response(500, {"message": f"Scoring timeout after {timeout_ms} ms"})
+        response.headers["x-ms-run-function-failed"] = "True"
+        return response
 
     if outcome == "error":
         logger.error("run() raised:\n%s", value)
