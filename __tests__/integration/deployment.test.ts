@@ -47,6 +47,27 @@ def run(raw_data):
     return {"greeting": greeting, "debug": os.environ.get("DEBUG_FLAG")}
 `
 
+// What the container was given: its cgroup's memory limit (v1, else v2) and CPU quota.
+const LIMITS_PY = `def read(*paths):
+    for path in paths:
+        try:
+            with open(path) as handle:
+                return handle.read().strip()
+        except OSError:
+            pass
+
+
+def init():
+    pass
+
+
+def run(raw_data):
+    return {
+        "memory": read("/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory.max"),
+        "quota": read("/sys/fs/cgroup/cpu/cpu.cfs_quota_us", "/sys/fs/cgroup/cpu.max"),
+    }
+`
+
 const BAKED_PY = `def init():
     pass
 
@@ -104,6 +125,7 @@ beforeAll(async () => {
   installRecorder()
   write('sleepy/score.py', SLEEPY_PY)
   write('baked/score.py', BAKED_PY)
+  write('limits/score.py', LIMITS_PY)
   write('model/weights.json', '{"w": 1}')
   // Owner-only, as a strict umask leaves a checkout: the container's user is not its owner.
   write('deploy/mounted/score.py', MOUNTED_PY, 0o600)
@@ -238,6 +260,36 @@ describe('request_settings.request_timeout_ms', () => {
       tag,
       /^Smoke test failed: case sample-request: POST \/score answered after 2\.\d s; request_settings.request_timeout_ms is 1000 \(deploy\/slow-run.yml\)$/,
     )
+  })
+})
+
+describe('instance_type', () => {
+  it("runs the container with the size's memory and CPUs, capped at the engine's", async () => {
+    const tag = 'eai-deploy/instance:1'
+    createdTags.push(tag)
+    const engineCpus = Number((await dockerStatus(['info', '--format', '{{.NCPU}}'])).stdout.trim())
+    const file = deploymentFile('instance.yml', [...SHORT_PROBES, 'instance_type: Standard_DS3_v2'])
+    const result = await run({
+      'code-dir': 'limits',
+      'entry-script': 'score.py',
+      deployment: file,
+      tags: tag,
+    })
+    expect(result.main.exitCode).toBe(0)
+    // Standard_DS3_v2: 4 vCPUs, 14 GiB.
+    const source = 'instance_type Standard_DS3_v2 (deploy/instance.yml)'
+    const cpus = Math.min(4, engineCpus)
+    const limits = JSON.parse(result.outputs['score-response'])
+    expect(limits.memory).toBe(String(14 * 1024 ** 3))
+    expect(limits.quota).toMatch(new RegExp(`^${cpus * 100000}( 100000)?$`))
+    expect(JSON.parse(result.outputs.metadata).resources).toMatchObject({
+      memoryBytes: 14 * 1024 ** 3,
+      memorySource: source,
+      cpus,
+      cpusSource: source,
+      ...(engineCpus < 4 ? { cpusRequested: 4 } : {}),
+    })
+    if (engineCpus < 4) expect(result.summary).toContain(`CPUs ${engineCpus}: capped`)
   })
 })
 
