@@ -71,8 +71,14 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 export class CommandRunner {
   private readonly running = new Set<ChildProcess>()
 
-  run(command: string, args: string[], onLine?: LineListener): Promise<CommandResult> {
-    return this.start(command, args, { onLine })
+  /** `env`: the program's whole environment (default: this process's). */
+  run(
+    command: string,
+    args: string[],
+    onLine?: LineListener,
+    env?: NodeJS.ProcessEnv,
+  ): Promise<CommandResult> {
+    return this.start(command, args, { onLine, env })
   }
 
   /**
@@ -116,9 +122,10 @@ export class CommandRunner {
     how: {
       onLine?: LineListener
       consume?: (stdout: Readable, child: ChildProcess) => Promise<void>
+      env?: NodeJS.ProcessEnv
     },
   ): Promise<CommandResult> {
-    const { onLine, consume } = how
+    const { onLine, consume, env } = how
     return new Promise((resolve, reject) => {
       // A group of its own, so that stopping it reaches whatever it started (on Windows,
       // detached would mean a console of its own instead).
@@ -126,6 +133,7 @@ export class CommandRunner {
         stdio: ['ignore', 'pipe', 'pipe'],
         shell: false,
         detached: processGroups(),
+        env: env ?? process.env,
       })
       this.running.add(child)
       let stdout = ''

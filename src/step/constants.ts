@@ -25,6 +25,9 @@ export enum Input {
   ContainerPort = 'container-port',
   Cache = 'cache',
   Push = 'push',
+  Builder = 'builder',
+  AcrName = 'acr-name',
+  AcrResourceGroup = 'acr-resource-group',
 }
 
 export enum Output {
@@ -45,6 +48,8 @@ export enum State {
   WorkDirs = 'workDirs',
   Containers = 'containers',
   PendingTags = 'pendingTags',
+  /** Candidate images in an Azure container registry (JSON list of AcrCandidate). */
+  AcrCandidates = 'acrCandidates',
 }
 
 /** The serving contract of the prebuilt images. */
