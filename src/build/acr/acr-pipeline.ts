@@ -44,10 +44,8 @@ export async function runAcrPipeline(
   const dockerfile = path.join(workDir, 'Dockerfile')
   const result = initialResult(inputs, workDir, tags, plan.user)
   fs.writeFileSync(dockerfile, renderMultiStageDockerfile({ ...plan, sources: STANDALONE_SOURCES }))
-  await showFolded(
-    'Dockerfile (one file, two stages: dependencies, application)',
-    fs.readFileSync(dockerfile, 'utf8'),
-  )
+  // One file, two stages (dependencies, application): what ACR builds, and the dockerfile output.
+  await showFolded('Dockerfile', fs.readFileSync(dockerfile, 'utf8'))
   if (!inputs.build) {
     leftovers.keepDirectory(workDir)
     return result
