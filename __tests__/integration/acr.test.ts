@@ -188,6 +188,7 @@ describe('a passing build', () => {
     expect(await imageExists(`${registry.host}/${repo}:1`)).toBe(false)
     const local = await docker(['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'])
     expect(local).not.toContain(`${registry.host}/${repo}`)
+    expect(result.state.acrCandidates).toBe('[]')
     expect(result.post?.exitCode).toBe(0)
     expectNothingLeftInTemp(result)
   })
@@ -308,6 +309,8 @@ describe('no Docker engine here', () => {
     expect(result.outputs['smoke-test']).toBe('skipped')
     expect(result.outputs.image).toBeUndefined()
     expect(result.main.stdout).toMatch(/::warning::\S+ was built in ACR \(run ca1\) but not tested/)
+    // Deleted by the main step itself, not left to the post step.
+    expect(result.state.acrCandidates).toBe('[]')
     expect(commandsRun()).toEqual([
       'acr show',
       'acr build',

@@ -25,8 +25,7 @@ export function parseBuilder(raw: string): BuilderChoice {
   throw new Error(`Input '${Input.Builder}' must be docker or acr, got "${raw}"`)
 }
 
-/** @internal (exported for its unit tests) */
-export function checkAcrName(raw: string | undefined): string {
+function checkAcrName(raw: string | undefined): string {
   if (raw === undefined || raw.trim() === '') {
     throw new Error(
       `Input '${Input.AcrName}' is required with '${Input.Builder}: acr' (the registry's name, e.g. myregistry for myregistry.azurecr.io)`,
@@ -57,7 +56,6 @@ function checkResourceGroup(raw: string | undefined): string | undefined {
  * `myregistry.azurecr.io/model:1` (the host is dropped: the registry's own login server, which
  * `az acr show` gives, is put back in the outputs). Another registry's host is refused: the image
  * is built and tagged inside the one registry.
- * @internal (exported for its unit tests)
  */
 export function repositoryTag(acrName: string, tag: string): string {
   const reference = parseReference(tag)

@@ -341,9 +341,8 @@ async function streamLog(runId) {
       const lines = pending.split('\n')
       pending = lines.pop()
       for (const line of lines) {
-        // eslint-disable-next-line no-control-regex
         if (
-          /[^\x00-\x7f]/.test(line) &&
+          [...line].some((character) => character.charCodeAt(0) > 127) &&
           (!utf8Output() || env.STANDIN_AZ_FAULT === 'stream-crash')
         ) {
           crash(line)
@@ -462,11 +461,11 @@ function importImage(options) {
   }
   for (const image of options['--image'] ?? [source.slice(loginServer.length + 1)]) {
     const target = splitImage(image)
-    let exists = false
+    let exists
     try {
       exists = repositoryTags(target.repository).some(({ name }) => name === target.tag)
     } catch {
-      exists = false
+      exists = false // no such repository yet
     }
     if (exists && !options['--force']) {
       throw new AzError(`(Conflict) Tag ${image} already exists in target registry.`)

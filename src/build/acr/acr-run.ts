@@ -22,7 +22,7 @@ const CLIENT_VERDICTS: Record<string, string> = {
 const FINISHED = ['Succeeded', 'Failed', 'Canceled', 'Error', 'Timeout']
 const LOG_LINES_IN_MESSAGE = 30
 
-export type StreamOutcome =
+type StreamOutcome =
   | { kind: 'succeeded' }
   | { kind: 'failed'; how: string }
   /** The stream ended without saying how the run ended. */

@@ -19,7 +19,7 @@ export function candidateTag(
   return `${repositoryOf(firstTag)}:candidate-${runId || 'local'}-${random}`
 }
 
-export function repositoryOf(image: string): string {
+function repositoryOf(image: string): string {
   const reference = parseReference(image)
   if (!reference) throw new Error(`"${image}" is not an image reference`)
   return reference.name
