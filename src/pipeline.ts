@@ -5,53 +5,32 @@
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import { runAcrPipeline } from './build/acr/acr-pipeline.js'
 import { buildApplication } from './build/build-application.js'
 import { startCacheSave } from './dependencies/cache-save.js'
-import { localBase, type DependenciesSource } from './dependencies/dependencies.js'
+import { localBase } from './dependencies/dependencies.js'
 import { getDependencies } from './dependencies/get-dependencies.js'
 import type { ImageCache } from './dependencies/image-cache.js'
 import type { Builder } from './docker/docker-args.js'
 import type { DockerClient, LocalImage } from './docker/docker.js'
-import { snapshotReport, type SnapshotReport } from './inputs/code-snapshot.js'
+import { snapshotReport } from './inputs/code-snapshot.js'
 import type { Inputs } from './inputs/inputs.js'
 import { STANDALONE_SOURCES } from './plan/build-context.js'
 import { hasDependencies, renderDockerfile, type DockerfilePlan } from './plan/dockerfile.js'
 import { baseUserOrDefault, makePlan } from './plan/plan.js'
 import { prepare } from './plan/prepare.js'
 import { pushTags } from './push/push.js'
-import { deploymentRun } from './smoke-test/deployment-run.js'
-import { smokeTest, type SmokeTestRequest } from './smoke-test/smoke-test.js'
-import { type SmokeTestResult } from './smoke-test/results.js'
+import { smokeTest } from './smoke-test/smoke-test.js'
+import { smokeTestRequest } from './smoke-test/smoke-test-request.js'
 import { gpuImageHint } from './smoke-test/gpu-hint.js'
 import { Contract } from './step/constants.js'
 import { printInert } from './step/inert-log.js'
 import type { Leftovers } from './step/leftovers.js'
 import { tempRoot } from './step/temp-root.js'
 
-export interface PipelineResult {
-  dockerfile: string
-  context: string
-  /** An image stands under the tags: built now, or reused (`reused`). */
-  hasImage: boolean
-  /** The default tag already held this very build: nothing was built (see same-build.ts). */
-  reused?: boolean
-  tags: string[]
-  imageId?: string
-  builder?: Builder
-  baseUser: string
-  dependencies?: { source: DependenciesSource; image: string; cacheSavedBytes?: number }
-  /** Sizes as the daemon reports them, for the summary: what the image adds to its base. */
-  sizes?: { imageBytes: number; baseBytes: number; layersAdded: number }
-  timings: { dependenciesMs?: number; buildMs?: number; smokeTestMs?: number; pushMs?: number }
-  smokeTest: 'passed' | 'skipped'
-  smokeTestResult?: SmokeTestResult
-  /** Every tag pushed after the smoke test passed, with the registry's manifest digest. */
-  pushed?: { tag: string; digest: string }[]
-  /** What of code-dir and model-dir was copied, and what was left out. */
-  copies?: { code?: SnapshotReport; model?: SnapshotReport }
-  /** The base image looks like a GPU image and the smoke test had no GPUs: why, for the summary. */
-  gpuHint?: string
-}
+import type { PipelineResult } from './pipeline-result.js'
+
+export type { PipelineResult }
 
 export async function runPipeline(
   inputs: Inputs,
@@ -59,6 +38,7 @@ export async function runPipeline(
   leftovers: Leftovers,
   imageCache?: ImageCache,
 ): Promise<PipelineResult> {
+  if (inputs.acr) return runAcrPipeline({ ...inputs, acr: inputs.acr }, docker, leftovers)
   const workDir = fs.mkdtempSync(path.join(tempRoot(), 'extend-azureml-image-'))
   leftovers.addDirectory(workDir)
   const prepared = await prepare(inputs, docker, workDir)
@@ -126,23 +106,6 @@ async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
   const started = Date.now()
   const value = await run()
   return [value, Date.now() - started]
-}
-
-function smokeTestRequest(inputs: Inputs, image: string, workDir: string): SmokeTestRequest {
-  return {
-    image,
-    deployment: inputs.deployment && deploymentRun(inputs.deployment, workDir),
-    containerPort: inputs.containerPort,
-    startupTimeoutSeconds: inputs.startupTimeoutSeconds,
-    cases: inputs.scoringCases,
-    scoreRequests: inputs.scoreRequests,
-    limits: {
-      memoryBytes: inputs.memoryBytes,
-      cpus: inputs.cpus,
-      gpus: inputs.gpus,
-      deployment: inputs.deploymentResources,
-    },
-  }
 }
 
 function initialResult(

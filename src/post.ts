@@ -5,7 +5,8 @@
 import * as fs from 'node:fs'
 import { State } from './step/constants.js'
 import type { DockerClient } from './docker/docker.js'
-import { readStateList } from './step/step-state.js'
+import type { RegistryCandidate } from './step/leftovers.js'
+import { readState, readStateList } from './step/step-state.js'
 import { errorMessage } from './step/text.js'
 
 export async function cleanup(docker?: DockerClient): Promise<void> {
@@ -18,6 +19,7 @@ export async function cleanup(docker?: DockerClient): Promise<void> {
         pendingTags,
       })
     }
+    await discardRegistryCandidates(readCandidates())
     for (const dir of readStateList(State.WorkDirs)) {
       fs.rmSync(dir, { recursive: true, force: true })
     }
@@ -35,6 +37,36 @@ async function removeFromDocker(
   }
   if (left.pendingTags.length > 0) {
     await docker.untag(left.pendingTags).catch((error: Error) => warn(error.message))
+  }
+}
+
+function readCandidates(): RegistryCandidate[] {
+  try {
+    const value: unknown = JSON.parse(readState(State.AcrCandidates) || '[]')
+    if (!Array.isArray(value)) return []
+    return value.filter(
+      (item): item is RegistryCandidate =>
+        typeof item?.registry === 'string' && typeof item?.image === 'string',
+    )
+  } catch {
+    return []
+  }
+}
+
+/** Candidates the main step left in a registry (it was killed): its run canceled, then removed. */
+async function discardRegistryCandidates(candidates: RegistryCandidate[]): Promise<void> {
+  if (candidates.length === 0) return
+  const [{ AzCli }, { discardCandidate }] = await Promise.all([
+    import('./build/acr/az.js'),
+    import('./build/acr/candidate.js'),
+  ])
+  for (const candidate of candidates) {
+    const az = new AzCli({ name: candidate.registry, resourceGroup: candidate.resourceGroup })
+    await discardCandidate(az, candidate).catch((error: Error) =>
+      warn(
+        `Removing the candidate ${candidate.image} from ${candidate.registry}: ${error.message}`,
+      ),
+    )
   }
 }
 

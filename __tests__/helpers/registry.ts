@@ -14,6 +14,8 @@ export const DOCKER_MANIFEST_V2 = 'application/vnd.docker.distribution.manifest.
 export interface LoopbackRegistry {
   /** `127.0.0.1:<port>`, the host part of a tag. */
   host: string
+  /** Its storage root (distribution's filesystem layout), for the stand-in az. */
+  storage: string
   /** The Docker-Content-Digest the registry answers for the tag's manifest, if it has it. */
   manifestDigest(repository: string, tag: string): Promise<string | undefined>
   /** The repository's tags; empty when the registry does not know the repository. */
@@ -118,6 +120,7 @@ export async function startRegistry(): Promise<LoopbackRegistry> {
 
   return {
     host,
+    storage: path.join(dir, 'data'),
     async manifestDigest(repository, tag) {
       const answer = await fetch(`http://${host}/v2/${repository}/manifests/${tag}`, {
         method: 'HEAD',

@@ -11,6 +11,7 @@ import { Contract } from '../../src/step/constants.js'
 import {
   renderApplicationDockerfile,
   renderDependenciesDockerfile,
+  renderMultiStageDockerfile,
   renderDockerfile,
   type DockerfilePlan,
 } from '../../src/plan/dockerfile.js'
@@ -275,6 +276,29 @@ describe('the rendered Dockerfile, for any plan the validators let through', () 
         ])
         expectClean(first)
         expectClean(second)
+      }),
+      RUNS,
+    )
+  })
+
+  it('as the two stages of one file (ACR Tasks), gives the same instructions as the two builds', () => {
+    fc.assert(
+      fc.property(plan, (p) => {
+        const text = renderMultiStageDockerfile(p)
+        const hasDependencies = p.aptPackages.length > 0 || p.requirements
+        // Without dependencies: the application build alone, on the base image.
+        expect(instructions(text)).toEqual(
+          hasDependencies
+            ? [
+                ['FROM', p.baseImage, 'AS', 'dependencies'],
+                ...dependencySteps(p),
+                ['USER', p.user],
+                ['FROM', 'dependencies'],
+                ...applicationSteps(p),
+              ]
+            : instructions(renderApplicationDockerfile(p, p.baseImage)),
+        )
+        expectClean(text)
       }),
       RUNS,
     )

@@ -158,7 +158,8 @@ export function helpText(width = 80): string {
     'Builds an Azure ML inference image the way the GitHub Action does, starts it and',
     'smoke-tests GET / and POST /score, here on your machine: the same pipeline, the same',
     'inputs, the same checks. Needs a Docker engine that runs Linux containers (Docker',
-    'Desktop on macOS and Windows too).',
+    'Desktop on macOS and Windows too). With --builder acr --acr-name NAME the image is',
+    'built in that Azure container registry by ACR Tasks, with your own logged-in az.',
     '',
     "Action inputs (see the Inputs table in the README for each one's meaning and default):",
     ...columns(

@@ -71,14 +71,17 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 export class CommandRunner {
   private readonly running = new Set<ChildProcess>()
 
-  /** `signal` stops it (SIGTERM): for a command that runs until it is no longer wanted. */
+  /**
+   * `signal` stops it (SIGTERM): for a command that runs until it is no longer wanted.
+   * `env`: the program's whole environment (default: this process's).
+   */
   run(
     command: string,
     args: string[],
     onLine?: LineListener,
-    signal?: AbortSignal,
+    options: { signal?: AbortSignal; env?: NodeJS.ProcessEnv } = {},
   ): Promise<CommandResult> {
-    return this.start(command, args, { onLine, signal })
+    return this.start(command, args, { onLine, ...options })
   }
 
   /**
@@ -120,9 +123,10 @@ export class CommandRunner {
       onLine?: LineListener
       consume?: (stdout: Readable, child: ChildProcess) => Promise<void>
       signal?: AbortSignal
+      env?: NodeJS.ProcessEnv
     },
   ): Promise<CommandResult> {
-    const { onLine, consume, signal } = how
+    const { onLine, consume, signal, env } = how
     return new Promise((resolve, reject) => {
       // A group of its own, so that stopping it reaches whatever it started (on Windows,
       // detached would mean a console of its own instead).
@@ -130,6 +134,7 @@ export class CommandRunner {
         stdio: ['ignore', 'pipe', 'pipe'],
         shell: false,
         detached: processGroups(),
+        env: env ?? process.env,
       })
       this.running.add(child)
       if (signal) {

@@ -2,6 +2,13 @@
 // rule it broke; inner modules only ever see an Inputs value that already passed these checks.
 import * as core from '@actions/core'
 import * as path from 'node:path'
+import {
+  acrTarget,
+  checkAcrInputs,
+  parseBuilder,
+  repositoryTag,
+  type AcrTarget,
+} from './acr-inputs.js'
 import { parseAptPackage } from './apt-packages.js'
 import {
   checkEntryScriptCopied,
@@ -68,6 +75,10 @@ export interface Inputs {
   cache: boolean
   /** Push every tag once the smoke test passed. */
   push: boolean
+  /** Set with `builder: acr`: the registry whose ACR Tasks build the image. */
+  acr?: AcrTarget
+  /** `smoke-test: true` given explicitly (not the default): then an untestable image fails. */
+  smokeTestRequired: boolean
 }
 
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/
@@ -331,7 +342,10 @@ export function getInputs(): Inputs {
   }
   const build = booleanInput(Input.Build, true)
   const smokeTest = booleanInput(Input.SmokeTest, true)
-  const tags = splitList(text(Input.Tags)).map(checkTag)
+  const acr = acrInput(pipIndex, pipExtra, network)
+  const tags = splitList(text(Input.Tags))
+    .map(checkTag)
+    .map((tag) => (acr ? repositoryTag(acr.name, tag) : tag))
   const push = checkPush(booleanInput(Input.Push, false), build, smokeTest, tags)
   const env = checkEnv(
     parseKeyValueLines(Input.Env, text(Input.Env)),
@@ -372,5 +386,31 @@ export function getInputs(): Inputs {
     gpus: parseGpus(text(Input.Gpus)),
     cache: booleanInput(Input.Cache, true),
     push,
+    acr,
+    // action.yml gives smoke-test no default, so an empty value is the user's silence.
+    smokeTestRequired: smokeTest && text(Input.SmokeTest) !== '',
   }
+}
+
+/** `builder: acr` and its registry, checked with the rules it sets for other inputs. */
+function acrInput(
+  pipIndex: string | undefined,
+  pipExtra: string[],
+  network: string | undefined,
+): AcrTarget | undefined {
+  if (parseBuilder(text(Input.Builder)) !== 'acr') {
+    for (const name of [Input.AcrName, Input.AcrResourceGroup]) {
+      if (optionalText(name) !== undefined) {
+        throw new Error(`Input '${name}' needs '${Input.Builder}: acr'`)
+      }
+    }
+    return undefined
+  }
+  const target = acrTarget(optionalText(Input.AcrName), optionalText(Input.AcrResourceGroup))
+  checkAcrInputs({
+    push: booleanInput(Input.Push, false),
+    network,
+    pipIndexUrls: [...(pipIndex ? [pipIndex] : []), ...pipExtra],
+  })
+  return target
 }

@@ -215,3 +215,22 @@ export function renderApplicationDockerfile(plan: DockerfilePlan, from: string):
   const user = hasDependencies(plan) ? [] : [userBlock(plan)]
   return render([[HEADER, `FROM ${from}`], ...user, ...applicationBlocks(plan)])
 }
+
+/** The name the application stage builds FROM in the multi-stage file. */
+const DEPENDENCIES_STAGE = 'dependencies'
+
+/**
+ * The two builds as the two stages of one Dockerfile, for a builder that takes one file and one
+ * context (ACR Tasks): the dependencies stage, then the application FROM it, with the same
+ * instructions as the two files above. Without dependencies there is one stage, on the base image.
+ */
+export function renderMultiStageDockerfile(plan: DockerfilePlan): string {
+  if (!hasDependencies(plan)) return renderApplicationDockerfile(plan, plan.baseImage)
+  return render([
+    [HEADER, `FROM ${plan.baseImage} AS ${DEPENDENCIES_STAGE}`],
+    ...dependencyBlocks(plan),
+    userBlock(plan),
+    [`FROM ${DEPENDENCIES_STAGE}`],
+    ...applicationBlocks(plan),
+  ])
+}

@@ -65,6 +65,7 @@ export function metadata(result: PipelineResult, baseImage: string): Record<stri
     dockerfile: result.dockerfile,
     context: result.context,
     builder: result.builder,
+    acr: result.acr,
     baseUser: result.baseUser,
     smokeTest: result.smokeTest,
     scoreStatus: reportedCase(result.smokeTestResult?.cases)?.status,
@@ -102,10 +103,11 @@ export function metadata(result: PipelineResult, baseImage: string): Record<stri
 export function setOutputs(result: PipelineResult, baseImage: string): void {
   core.setOutput(Output.Dockerfile, result.dockerfile)
   core.setOutput(Output.Context, result.context)
-  if (result.hasImage && result.imageId) {
+  if (result.hasImage) {
     core.setOutput(Output.Image, result.tags[0])
     core.setOutput(Output.Tags, result.tags.join('\n'))
-    core.setOutput(Output.ImageId, result.imageId)
+    // Unknown only for an image built in ACR and never pulled here (smoke-test: false).
+    if (result.imageId) core.setOutput(Output.ImageId, result.imageId)
   }
   core.setOutput(Output.SmokeTest, result.smokeTest)
   setScoreOutputs(result.smokeTestResult?.cases)

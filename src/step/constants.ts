@@ -29,6 +29,9 @@ export enum Input {
   Gpus = 'gpus',
   Cache = 'cache',
   Push = 'push',
+  Builder = 'builder',
+  AcrName = 'acr-name',
+  AcrResourceGroup = 'acr-resource-group',
 }
 
 export enum Output {
@@ -49,6 +52,8 @@ export enum State {
   WorkDirs = 'workDirs',
   Containers = 'containers',
   PendingTags = 'pendingTags',
+  /** Candidate images in an Azure container registry (JSON list of AcrCandidate). */
+  AcrCandidates = 'acrCandidates',
 }
 
 /** The serving contract of the prebuilt images. */

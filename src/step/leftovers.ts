@@ -9,7 +9,23 @@ import type { DockerClient } from '../docker/docker.js'
 import { endOpenRelays } from './inert-log.js'
 import { errorMessage } from './text.js'
 
+/** An image built in an Azure container registry that has not passed (yet): never a user's tag. */
+export interface RegistryCandidate {
+  registry: string
+  resourceGroup?: string
+  /** repository:tag inside the registry. */
+  image: string
+  /** Set while its run may still be going: it is canceled before the candidate is removed. */
+  runId?: string
+}
+
+type Discard = (candidate: RegistryCandidate) => Promise<void>
+
 export class Leftovers {
+  private readonly candidates = new Map<
+    string,
+    { candidate: RegistryCandidate; discard: Discard }
+  >()
   private readonly containers = new Set<string>()
   private readonly directories = new Set<string>()
   private readonly tags = new Set<string>()
@@ -39,6 +55,37 @@ export class Leftovers {
     core.saveState(State.PendingTags, '[]')
   }
 
+  /** A candidate in a registry, and how to remove it (the post step does the same from state). */
+  addRegistryCandidate(candidate: RegistryCandidate, discard: Discard): void {
+    this.candidates.set(candidate.image, { candidate, discard })
+    this.saveCandidates()
+  }
+
+  updateRegistryCandidate(image: string, runId: string | undefined): void {
+    const entry = this.candidates.get(image)
+    if (!entry) return
+    entry.candidate = { ...entry.candidate, runId }
+    this.saveCandidates()
+  }
+
+  /** Promoted, or removed already: nothing left to do for it. */
+  forgetRegistryCandidate(image: string): void {
+    this.candidates.delete(image)
+    this.saveCandidates()
+  }
+
+  async discardRegistryCandidate(image: string): Promise<void> {
+    const entry = this.candidates.get(image)
+    if (!entry) return
+    await entry.discard(entry.candidate)
+    this.forgetRegistryCandidate(image)
+  }
+
+  private saveCandidates(): void {
+    const list = [...this.candidates.values()].map(({ candidate }) => candidate)
+    core.saveState(State.AcrCandidates, JSON.stringify(list))
+  }
+
   /** Keeps a directory for later steps of the job (the post step still removes it). */
   keepDirectory(dir: string): void {
     this.directories.delete(dir)
@@ -63,6 +110,11 @@ export class Leftovers {
   private async removeAll(): Promise<void> {
     // First stop what is still running: a build left going would tag its image after the untag.
     await this.docker.cancel().catch((error: unknown) => core.warning(String(error)))
+    for (const image of [...this.candidates.keys()]) {
+      await this.discardRegistryCandidate(image).catch((error: unknown) =>
+        core.warning(errorMessage(error)),
+      )
+    }
     for (const name of [...this.containers]) {
       try {
         await this.removeContainer(name)
