@@ -91,7 +91,9 @@ export class DockerCli implements DockerClient {
     onLine?: LineSink,
     signal?: AbortSignal,
   ): Promise<CommandResult> {
-    return this.explainingMissingCli(() => this.commands.run(this.command, args, onLine, { signal }))
+    return this.explainingMissingCli(() =>
+      this.commands.run(this.command, args, onLine, { signal }),
+    )
   }
 
   private async explainingMissingCli<T>(command: () => Promise<T>): Promise<T> {
