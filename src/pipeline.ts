@@ -12,6 +12,8 @@ import { getDependencies } from './dependencies/get-dependencies.js'
 import type { ImageCache } from './dependencies/image-cache.js'
 import type { Builder } from './docker/docker-args.js'
 import type { DockerClient, LocalImage } from './docker/docker.js'
+import { describeEngine, type Engine } from './docker/engine-endpoint.js'
+import { describeTraffic } from './docker/engine-traffic.js'
 import { snapshotReport, type SnapshotReport } from './inputs/code-snapshot.js'
 import type { Inputs } from './inputs/inputs.js'
 import { STANDALONE_SOURCES } from './plan/build-context.js'
@@ -19,6 +21,7 @@ import { hasDependencies, renderDockerfile, type DockerfilePlan } from './plan/d
 import { baseUserOrDefault, makePlan } from './plan/plan.js'
 import { prepare } from './plan/prepare.js'
 import { pushTags } from './push/push.js'
+import { decideReach } from './smoke-test/reach.js'
 import { smokeTest, type SmokeTestRequest } from './smoke-test/smoke-test.js'
 import { type SmokeTestResult } from './smoke-test/results.js'
 import { Contract } from './step/constants.js'
@@ -45,6 +48,8 @@ export interface PipelineResult {
   smokeTestResult?: SmokeTestResult
   /** Every tag pushed after the smoke test passed, with the registry's manifest digest. */
   pushed?: { tag: string; digest: string }[]
+  /** An engine on another machine: its URL, and what crossed the network to it and back. */
+  engineTraffic?: string
   /** What of code-dir and model-dir was copied, and what was left out. */
   copies?: { code?: SnapshotReport; model?: SnapshotReport }
 }
@@ -58,7 +63,8 @@ export async function runPipeline(
   const workDir = fs.mkdtempSync(path.join(tempRoot(), 'extend-azureml-image-'))
   leftovers.addDirectory(workDir)
   const prepared = await prepare(inputs, docker, workDir)
-  const { builder, tags } = prepared
+  const { builder, tags, engine } = prepared
+  if (engine) leftovers.useEngine(engine)
   const base = builder && (await localBase(docker, inputs.baseImage, prepared.baseInDaemon))
   const user = base ? baseUserOrDefault(base.user) : await standaloneUser(docker, inputs)
   const plan = makePlan(inputs, { user, pipConfig: prepared.pipConfig, labels: prepared.labels })
@@ -91,7 +97,8 @@ export async function runPipeline(
     if (application.reused) result.reused = true
     if (application.buildMs !== undefined) result.timings.buildMs = application.buildMs
     if (inputs.smokeTest) {
-      const request = smokeTestRequest(inputs, application.imageId)
+      const reach = engine && (await decideReach(docker, engine))
+      const request = { ...smokeTestRequest(inputs, application.imageId), reach }
       const [score, ms] = await timed(() => smokeTest(docker, leftovers, request))
       Object.assign(result, { smokeTestResult: score, smokeTest: 'passed' })
       result.timings.smokeTestMs = ms
@@ -111,7 +118,15 @@ export async function runPipeline(
   }
   leftovers.commitPendingTags()
   leftovers.keepDirectory(workDir)
+  if (engine?.remoteHost !== undefined) result.engineTraffic = reportTraffic(engine, docker)
   return result
+}
+
+/** What crossed the network to an engine on another machine, in the log and for the summary. */
+function reportTraffic(engine: Engine, docker: DockerClient): string | undefined {
+  const traffic = describeTraffic(docker.traffic())
+  if (traffic) printInert(`Over the network to the engine at ${describeEngine(engine)}: ${traffic}`)
+  return traffic && `${describeEngine(engine)}: ${traffic}`
 }
 
 /** What `run` returned, and how long it took. */

@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import { buildArgs, runArgs, type BuildRequest } from '../../src/docker/docker-args.js'
+import {
+  buildArgs,
+  runArgs,
+  type BuildRequest,
+  type RunRequest,
+} from '../../src/docker/docker-args.js'
 
 const request: BuildRequest = {
   builder: 'legacy',
@@ -79,25 +84,35 @@ describe('buildArgs', () => {
 })
 
 describe('runArgs', () => {
-  it('publishes on the given loopback port only and labels the container', () => {
-    expect(
-      runArgs({
-        image: 'sha256:1',
-        name: 'c1',
-        labels: [{ key: 'l', value: 'c1' }],
-        containerPort: 5001,
-        hostPort: 40123,
-      }),
-    ).toEqual([
-      'run',
-      '--detach',
-      '--name',
-      'c1',
-      '--label',
-      'l=c1',
-      '--publish',
-      '127.0.0.1:40123:5001',
-      'sha256:1',
-    ])
+  const run = {
+    image: 'sha256:1',
+    name: 'c1',
+    labels: [{ key: 'l', value: 'c1' }],
+    containerPort: 5001,
+  }
+  const start = ['run', '--detach', '--name', 'c1', '--label', 'l=c1']
+  it.each<[string, RunRequest['reach'], string[]]>([
+    [
+      'a loopback port picked here',
+      { kind: 'publish', hostIp: '127.0.0.1', hostPort: 40123 },
+      ['--publish', '127.0.0.1:40123:5001'],
+    ],
+    [
+      "the engine host's address, the port left to the engine",
+      { kind: 'publish', hostIp: '10.1.2.3' },
+      ['--publish', '10.1.2.3::5001'],
+    ],
+    [
+      'an IPv6 address, bracketed',
+      { kind: 'publish', hostIp: 'fd00::7' },
+      ['--publish', '[fd00::7]::5001'],
+    ],
+    [
+      "the job container's network, nothing published",
+      { kind: 'network', network: 'github_network_1' },
+      ['--network', 'github_network_1'],
+    ],
+  ])('%s', (_case, reach, argv) => {
+    expect(runArgs({ ...run, reach })).toEqual([...start, ...argv, 'sha256:1'])
   })
 })

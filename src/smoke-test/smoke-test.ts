@@ -9,7 +9,8 @@ import { responseMismatch } from './expected-response.js'
 import { httpRequest } from './http-client.js'
 import { measureLatency, type LatencySummary } from './latency.js'
 import { waitUntilLive, type Clock } from './liveness.js'
-import { freeLoopbackPort, isPortTaken } from './loopback-port.js'
+import { isPortTaken } from './loopback-port.js'
+import { baseUrl, LOOPBACK, reachForRun, widenedReach, type Reach } from './reach.js'
 import { printInert, showFolded } from '../step/inert-log.js'
 import type { ScoringCase } from '../inputs/scoring-cases.js'
 import { SmokeTestFailure, type CaseResult, type SmokeTestResult } from './results.js'
@@ -25,6 +26,8 @@ export interface SmokeTestRequest {
   cases: ScoringCase[]
   /** Timed POST /score calls with the first case's body, after every case passed. */
   scoreRequests: number
+  /** Where the container can be reached (see reach.ts); loopback by default. */
+  reach?: Reach
   /** How often liveness is probed; small, so a live server is noticed quickly. */
   pollIntervalMs?: number
   clock?: Clock
@@ -49,9 +52,8 @@ export async function smokeTest(
   let log: string | undefined
   core.startGroup('Smoke test')
   try {
-    const port = await startContainer(docker, name, request)
+    const base = await startContainer(docker, name, request)
     const exited = docker.wait(name)
-    const base = `http://127.0.0.1:${port}`
     core.info(
       `Container ${name} started; waiting for GET ${base}/ (up to ${request.startupTimeoutSeconds} s)`,
     )
@@ -128,28 +130,32 @@ export async function smokeTest(
 const PORT_ATTEMPTS = 3
 
 /**
- * Starts the container published on a loopback port picked here, so that probing can begin at
- * once (no `docker port` afterwards). Should another process bind that port first, docker
- * refuses, after creating the container: it is removed and another port tried.
+ * Starts the container where the smoke test can reach it (see reach.ts) and returns the URL to
+ * probe. A published port is picked here, so that probing can begin at once; should another
+ * process bind it first, docker refuses, after creating the container: it is removed and
+ * another port tried.
  */
 async function startContainer(
   docker: DockerClient,
   name: string,
   request: SmokeTestRequest,
-): Promise<number> {
+): Promise<string> {
+  let reach = request.reach ?? LOOPBACK
   for (let attempt = 1; ; attempt++) {
-    const hostPort = await freeLoopbackPort()
+    const run = await reachForRun(reach)
     try {
       await docker.run({
         image: request.image,
         name,
         labels: [{ key: CONTAINER_LABEL, value: name }],
         containerPort: request.containerPort,
-        hostPort,
+        reach: run,
       })
-      return hostPort
+      return await baseUrl(docker, name, reach, run, request.containerPort)
     } catch (error) {
-      if (attempt >= PORT_ATTEMPTS || !isPortTaken(error)) throw error
+      const widened = widenedReach(reach, error)
+      if (!widened && (attempt >= PORT_ATTEMPTS || !isPortTaken(error))) throw error
+      reach = widened ?? reach
       await docker.remove(name)
     }
   }

@@ -45,6 +45,8 @@ export enum State {
   WorkDirs = 'workDirs',
   Containers = 'containers',
   PendingTags = 'pendingTags',
+  /** The engine the main step used ({host, context}), for the post step to reach it again. */
+  Engine = 'engine',
 }
 
 /** The serving contract of the prebuilt images. */
