@@ -5,6 +5,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { Transform, type Readable } from 'node:stream'
+import { humanBytes } from '../step/text.js'
 
 export interface EngineTraffic {
   /** Build contexts sent (the files of the context folder: at most what the CLI sends). */
@@ -43,20 +44,16 @@ export function counting(archive: Readable, count: (bytes: number) => void): Rea
   return archive.pipe(counter)
 }
 
-function megabytes(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`
-}
-
 /** One line for the log and the summary; undefined when nothing crossed. */
 export function describeTraffic(traffic: EngineTraffic): string | undefined {
   const parts: string[] = []
   if (traffic.builds > 0)
     parts.push(
-      `sent ${megabytes(traffic.buildContextBytes)} of build context (${traffic.builds} build${traffic.builds > 1 ? 's' : ''})`,
+      `sent ${humanBytes(traffic.buildContextBytes)} of build context (${traffic.builds} build${traffic.builds > 1 ? 's' : ''})`,
     )
   if (traffic.loadedBytes > 0)
-    parts.push(`sent the cache archive (${megabytes(traffic.loadedBytes)})`)
+    parts.push(`sent the cache archive (${humanBytes(traffic.loadedBytes)})`)
   if (traffic.savedBytes > 0)
-    parts.push(`received the dependencies image for the cache (${megabytes(traffic.savedBytes)})`)
+    parts.push(`received the dependencies image for the cache (${humanBytes(traffic.savedBytes)})`)
   return parts.length > 0 ? parts.join('; ') : undefined
 }
