@@ -79,9 +79,6 @@ beforeAll(async () => {
     workspace: EXAMPLE,
     env: { ...base, DOCKER_HOST: ssh.url, PATH: ssh.path },
   })
-  fs.writeFileSync(
-    tcpRun.main.stdout + '\n=====SSH\n' + sshRun.main.stdout + '\n=====SUMMARY\n' + sshRun.summary,
-  )
 }, 900_000)
 
 afterAll(async () => {
