@@ -3,7 +3,7 @@
 // other command does: DOCKER_HOST, then DOCKER_CONTEXT, then the config's currentContext); this
 // module reads its answer and the URL's form. Pure, so the forms are pinned by table tests.
 
-export type Transport = 'unix' | 'npipe' | 'fd' | 'tcp' | 'ssh'
+type Transport = 'unix' | 'npipe' | 'fd' | 'tcp' | 'ssh'
 
 export interface Engine {
   /** The engine's URL as the CLI uses it: unix:///var/run/docker.sock, tcp://h:2375, ssh://u@h. */
@@ -21,7 +21,7 @@ export interface Engine {
 const LOCAL_NAMES = new Set(['localhost', 'ip6-localhost', 'ip6-loopback'])
 
 /** 127.0.0.0/8, ::1 and localhost: an engine listening there runs on this machine. */
-export function isLoopbackHost(host: string): boolean {
+function isLoopbackHost(host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, '').toLowerCase()
   return LOCAL_NAMES.has(bare) || /^127\.\d+\.\d+\.\d+$/.test(bare) || bare === '::1'
 }
@@ -29,6 +29,7 @@ export function isLoopbackHost(host: string): boolean {
 /**
  * Reads a DOCKER_HOST-style URL. A bare `host:port` is tcp, as the CLI reads it. Throws on a
  * form the CLI would refuse too, naming the variable's rule.
+ * @internal (exported for its unit tests)
  */
 export function parseEngineHost(value: string, context?: string): Engine {
   const trimmed = value.trim()
