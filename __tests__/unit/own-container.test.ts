@@ -22,7 +22,8 @@ describe('ownContainerCandidates', () => {
       [JOB_ID],
     ],
     ['cgroup v2, systemd driver', 'cgroup-v2-systemd.txt', 'mountinfo-host.txt', 'vm', [DOCKER_ID]],
-    // A private cgroup namespace hides the id; the files docker bind-mounts still name it.
+    // A private cgroup namespace hides the id; the files docker bind-mounts still name it (and
+    // another container's log, mounted for a log shipper, does not count).
     [
       'cgroup v2, private namespace',
       'cgroup-v2-private.txt',

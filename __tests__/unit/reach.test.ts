@@ -64,8 +64,12 @@ describe('decideReach', () => {
 
   it("the default bridge of a container started without --network is 'bridge'", async () => {
     const docker = fakeDocker({
+      // Started on the default bridge, connected to another network later: the first one counts.
       inspectContainer: async () =>
-        container({ networkMode: 'default', networks: { bridge: '172.17.0.5' } }),
+        container({
+          networkMode: 'default',
+          networks: { 'a-later': '10.0.9.2', bridge: '172.17.0.5' },
+        }),
     })
     printed()
     expect(await decideReach(docker, LOCAL, IN_CONTAINER, noLookup)).toMatchObject({
@@ -76,10 +80,13 @@ describe('decideReach', () => {
   it.each([
     [
       'a container with host networking shares the machine: loopback',
-      container({ networkMode: 'host' }),
+      container({ networkMode: 'host', networks: { host: '' } }),
     ],
     // inspect also finds containers by name: one named like this hostname is not this one.
-    ['a container merely named like the hostname is not ours', container({ id: 'f'.repeat(64) })],
+    [
+      'a container merely named like the hostname is not ours',
+      container({ id: 'f'.repeat(64), networks: { github_network_1: '172.18.0.9' } }),
+    ],
     ['the engine does not know the container (another engine)', undefined],
   ])('%s', async (_case, found) => {
     const docker = fakeDocker({ inspectContainer: async () => found })

@@ -177,8 +177,15 @@ function yamlBlocks(markdown: string): string[] {
 }
 
 describe('the example workflows', () => {
-  it('are the four the README shows', () => {
-    expect(files).toEqual(['build-and-push.yml', 'matrix.yml', 'pr-check.yml', 'use-outputs.yml'])
+  it('are the six the README shows', () => {
+    expect(files).toEqual([
+      'build-and-push.yml',
+      'container-job.yml',
+      'matrix.yml',
+      'pr-check.yml',
+      'remote-engine.yml',
+      'use-outputs.yml',
+    ])
   })
 
   it.each(files)('%s uses this action in a step with an id', (name) => {
