@@ -13,6 +13,10 @@ export interface SecondDaemonOptions {
   detached?: boolean
   /** Called once it is spawned, with its stop(); the returned function is called once stopped. */
   registerCleanup?: (label: string, stop: () => Promise<void>) => () => void
+  /** An existing network namespace (/run/netns/NAME) to run in; its bridge is made there. */
+  netns?: string
+  /** Also listen on this tcp:// address, without TLS (an engine reached over the network). */
+  tcpHost?: string
 }
 
 export interface SecondDaemon {

@@ -15,7 +15,7 @@ import * as path from 'node:path'
 import { promisify } from 'node:util'
 
 const execFileAsync = promisify(execFile)
-const ip = (args) => execFileAsync('ip', args)
+const ipIn = (netns) => (args) => execFileAsync('ip', netns ? ['-n', netns, ...args] : args)
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 const START_TIMEOUT_MS = 60_000
@@ -30,7 +30,7 @@ function network(cidr) {
 }
 
 /** Refuses to run where the bridge's subnet is someone else's (a leftover bridge of ours isn't). */
-async function checkSubnetFree(bridge, cidr) {
+async function checkSubnetFree(ip, bridge, cidr) {
   const [start, size] = network(cidr)
   const { stdout } = await ip(['-o', '-4', 'addr', 'show'])
   for (const line of stdout.split('\n')) {
@@ -43,7 +43,7 @@ async function checkSubnetFree(bridge, cidr) {
   }
 }
 
-async function removeBridge(bridge) {
+async function removeBridge(ip, bridge) {
   const exists = await ip(['link', 'show', bridge]).then(
     () => true,
     () => false,
@@ -142,7 +142,10 @@ export async function startSecondDaemon({
   maxSeconds,
   detached = false,
   registerCleanup,
+  netns,
+  tcpHost,
 }) {
+  const ip = ipIn(netns)
   fs.mkdirSync(dir, { recursive: true })
   const dataRoot = path.join(dir, 'data')
   const execRoot = path.join(dir, 'x')
@@ -172,7 +175,10 @@ export async function startSecondDaemon({
       await stopEngine()
       await stopLeftoverContainerd(path.join(execRoot, 'containerd', 'containerd.pid'))
       await unmountUnder(dir)
-      await removeBridge(bridge)
+      // In a netns the bridge may be gone with it already.
+      await removeBridge(ip, bridge).catch((error) => {
+        if (!netns) throw error
+      })
       fs.rmSync(dir, { recursive: true, force: true })
       unregister()
     })()
@@ -180,12 +186,12 @@ export async function startSecondDaemon({
   }
 
   try {
-    await checkSubnetFree(bridge, cidr)
+    await checkSubnetFree(ipIn(undefined), bridge, cidr)
     // The disk it may fill: a tmpfs of its own, never the shared engine's.
     if (diskMb) {
       await execFileAsync('mount', ['-t', 'tmpfs', '-o', `size=${diskMb}m`, 'eai-disk', dataRoot])
     }
-    await removeBridge(bridge) // a leftover of an interrupted run: ours by name
+    await removeBridge(ip, bridge) // a leftover of an interrupted run: ours by name
     await ip(['link', 'add', bridge, 'type', 'bridge'])
     await ip(['addr', 'add', cidr, 'dev', bridge])
     await ip(['link', 'set', bridge, 'up'])
@@ -202,9 +208,14 @@ export async function startSecondDaemon({
       `--bridge=${bridge}`,
       '--iptables=false',
       '--ip-masq=false',
+      // Without TLS on tcp, dockerd 20.10 waits 15 s at start unless told --tls=false.
+      ...(tcpHost ? ['--host', tcpHost, '--tls=false'] : []),
     ].flat()
+    // In a network namespace by nsenter, not `ip netns exec`: that one remounts /sys without
+    // the cgroup hierarchies, and dockerd then fails ("Devices cgroup isn't mounted").
+    const inNetns = netns ? ['nsenter', `--net=/run/netns/${netns}`, ...dockerd] : dockerd
     // maxSeconds: it stops by itself even if the process that started it is killed.
-    const [command, ...args] = maxSeconds ? ['timeout', String(maxSeconds), ...dockerd] : dockerd
+    const [command, ...args] = maxSeconds ? ['timeout', String(maxSeconds), ...inNetns] : inNetns
     const log = fs.openSync(logFile, 'a')
     // Detached: a Ctrl-C in the terminal reaches only the caller, which then stops this in order.
     child = spawn(command, args, { stdio: ['ignore', log, log], detached })

@@ -27,6 +27,13 @@ if ! command -v script >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bsdutils >/dev/null
 fi
 
+# The remote-engine test runs Debian's sshd in a network namespace of its own (ssh:// engines);
+# the service the package may start is not used (the test starts its own, in the namespace).
+if [ ! -x /usr/sbin/sshd ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server >/dev/null
+fi
+
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 step() { echo; echo "=== $1"; }

@@ -26,6 +26,8 @@ export interface PipelineResult {
   smokeTestResult?: SmokeTestResult
   /** Every tag pushed after the smoke test passed, with the registry's manifest digest. */
   pushed?: { tag: string; digest: string }[]
+  /** An engine on another machine: its URL, and what crossed the network to it and back. */
+  engineTraffic?: string
   /** What of code-dir and model-dir was copied, and what was left out. */
   copies?: { code?: SnapshotReport; model?: SnapshotReport }
   /** The base image looks like a GPU image and the smoke test had no GPUs: why, for the summary. */

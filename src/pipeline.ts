@@ -13,6 +13,8 @@ import { getDependencies } from './dependencies/get-dependencies.js'
 import type { ImageCache } from './dependencies/image-cache.js'
 import type { Builder } from './docker/docker-args.js'
 import type { DockerClient, LocalImage } from './docker/docker.js'
+import { describeEngine, type Engine } from './docker/engine-endpoint.js'
+import { describeTraffic } from './docker/engine-traffic.js'
 import { snapshotReport } from './inputs/code-snapshot.js'
 import type { Inputs } from './inputs/inputs.js'
 import { STANDALONE_SOURCES } from './plan/build-context.js'
@@ -20,6 +22,7 @@ import { hasDependencies, renderDockerfile, type DockerfilePlan } from './plan/d
 import { baseUserOrDefault, makePlan } from './plan/plan.js'
 import { prepare } from './plan/prepare.js'
 import { pushTags } from './push/push.js'
+import { decideReach } from './smoke-test/reach.js'
 import { smokeTest } from './smoke-test/smoke-test.js'
 import { smokeTestRequest } from './smoke-test/smoke-test-request.js'
 import { gpuImageHint } from './smoke-test/gpu-hint.js'
@@ -42,7 +45,8 @@ export async function runPipeline(
   const workDir = fs.mkdtempSync(path.join(tempRoot(), 'extend-azureml-image-'))
   leftovers.addDirectory(workDir)
   const prepared = await prepare(inputs, docker, workDir)
-  const { builder, tags } = prepared
+  const { builder, tags, engine } = prepared
+  if (engine) leftovers.useEngine(engine)
   const base = builder && (await localBase(docker, inputs.baseImage, prepared.baseInDaemon))
   const user = base ? baseUserOrDefault(base.user) : await standaloneUser(docker, inputs)
   const plan = makePlan(inputs, { user, pipConfig: prepared.pipConfig, labels: prepared.labels })
@@ -75,7 +79,8 @@ export async function runPipeline(
     if (application.reused) result.reused = true
     if (application.buildMs !== undefined) result.timings.buildMs = application.buildMs
     if (inputs.smokeTest) {
-      const request = smokeTestRequest(inputs, application.imageId, workDir)
+      const reach = engine && (await decideReach(docker, engine))
+      const request = { ...smokeTestRequest(inputs, application.imageId, workDir), reach }
       result.gpuHint =
         inputs.gpus === undefined ? gpuImageHint(inputs.baseImage, base.env) : undefined
       if (result.gpuHint) core.info(result.gpuHint)
@@ -98,7 +103,15 @@ export async function runPipeline(
   }
   leftovers.commitPendingTags()
   leftovers.keepDirectory(workDir)
+  if (engine?.remoteHost !== undefined) result.engineTraffic = reportTraffic(engine, docker)
   return result
+}
+
+/** What crossed the network to an engine on another machine, in the log and for the summary. */
+function reportTraffic(engine: Engine, docker: DockerClient): string | undefined {
+  const traffic = describeTraffic(docker.traffic())
+  if (traffic) printInert(`Over the network to the engine at ${describeEngine(engine)}: ${traffic}`)
+  return traffic && `${describeEngine(engine)}: ${traffic}`
 }
 
 /** What `run` returned, and how long it took. */

@@ -6,7 +6,7 @@ import * as fs from 'node:fs'
 import { State } from './step/constants.js'
 import type { DockerClient } from './docker/docker.js'
 import type { RegistryCandidate } from './step/leftovers.js'
-import { readState, readStateList } from './step/step-state.js'
+import { readState, readStateEngine, readStateList } from './step/step-state.js'
 import { errorMessage } from './step/text.js'
 
 export async function cleanup(docker?: DockerClient): Promise<void> {
@@ -14,7 +14,10 @@ export async function cleanup(docker?: DockerClient): Promise<void> {
     const containers = readStateList(State.Containers)
     const pendingTags = readStateList(State.PendingTags)
     if (containers.length > 0 || pendingTags.length > 0) {
-      await removeFromDocker(docker ?? new (await import('./docker/docker.js')).DockerCli(), {
+      // The engine the main step used, whatever DOCKER_HOST or the current context say now.
+      const engine = readStateEngine()
+      docker ??= new (await import('./docker/docker.js')).DockerCli('docker', engine)
+      await removeFromDocker(docker, {
         containers,
         pendingTags,
       })

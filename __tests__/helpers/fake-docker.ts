@@ -1,5 +1,14 @@
 // A plain-object DockerClient that records what it was asked to do.
+import type { RunRequest } from '../../src/docker/docker-args.js'
 import type { DockerClient } from '../../src/docker/docker.js'
+import { noTraffic } from '../../src/docker/engine-traffic.js'
+
+/** The host port a run request publishes on (it must publish one). */
+export function publishedPort(run: RunRequest): number {
+  if (run.reach.kind !== 'publish' || run.reach.hostPort === undefined)
+    throw new Error(`the container was not published on a port: ${JSON.stringify(run.reach)}`)
+  return run.reach.hostPort
+}
 
 export function fakeDocker(
   overrides: Partial<DockerClient> = {},
@@ -15,6 +24,8 @@ export function fakeDocker(
     }
   return {
     calls,
+    // A local engine: not recorded, every build asks for it.
+    engine: async () => ({ host: 'unix:///var/run/docker.sock', transport: 'unix' as const }),
     builder: record('builder', 'legacy' as const),
     serverVersion: record('serverVersion', '20.10'),
     pullIfMissingAndReadUser: record('imageUser', 'dockeruser'),
@@ -24,6 +35,7 @@ export function fakeDocker(
     load: record('load', undefined),
     build: record('build', { exitCode: 0, stdout: '', stderr: '' }),
     run: record('run', 'id'),
+    inspectContainer: record('inspectContainer', undefined),
     wait: record('wait', 0),
     logs: record('logs', ''),
     exec: record('exec', { exitCode: 1, stdout: '', stderr: 'fake: no cgroup files' }),
@@ -35,6 +47,7 @@ export function fakeDocker(
     untag: record('untag', undefined),
     push: record('push', { exitCode: 0, stdout: '', stderr: '' }),
     repoDigests: record('repoDigests', [] as string[]),
+    traffic: noTraffic,
     // Not recorded: every cleanup asks for it, and the tests pin what is removed.
     cancel: async () => undefined,
     ...overrides,

@@ -13,12 +13,17 @@ export const ROOT = path.resolve(
   '../..',
 )
 
+/** `host`: the address it listens on (loopback by default; another engine's builds need theirs). */
 export function startLocalIndex(
   packages = path.join(ROOT, 'examples/packages'),
+  host = '127.0.0.1',
 ): Promise<LocalIndex> {
   const child: ChildProcess = spawn(
     'python3',
-    [path.join(ROOT, 'scripts/local-pypi.py'), '--packages', packages, '--max-seconds', '1800'],
+    [
+      path.join(ROOT, 'scripts/local-pypi.py'),
+      ...['--packages', packages, '--host', host, '--max-seconds', '1800'],
+    ],
     {
       stdio: ['ignore', 'pipe', 'ignore'],
     },

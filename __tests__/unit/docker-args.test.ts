@@ -87,26 +87,36 @@ describe('buildArgs', () => {
 })
 
 describe('runArgs', () => {
-  it('publishes on the given loopback port only and labels the container', () => {
-    expect(
-      runArgs({
-        image: 'sha256:1',
-        name: 'c1',
-        labels: [{ key: 'l', value: 'c1' }],
-        containerPort: 5001,
-        hostPort: 40123,
-      }),
-    ).toEqual([
-      'run',
-      '--detach',
-      '--name',
-      'c1',
-      '--label',
-      'l=c1',
-      '--publish',
-      '127.0.0.1:40123:5001',
-      'sha256:1',
-    ])
+  const run = {
+    image: 'sha256:1',
+    name: 'c1',
+    labels: [{ key: 'l', value: 'c1' }],
+    containerPort: 5001,
+  }
+  const start = ['run', '--detach', '--name', 'c1', '--label', 'l=c1']
+  it.each<[string, RunRequest['reach'], string[]]>([
+    [
+      'a loopback port picked here',
+      { kind: 'publish', hostIp: '127.0.0.1', hostPort: 40123 },
+      ['--publish', '127.0.0.1:40123:5001'],
+    ],
+    [
+      "the engine host's address, the port left to the engine",
+      { kind: 'publish', hostIp: '10.1.2.3' },
+      ['--publish', '10.1.2.3::5001'],
+    ],
+    [
+      'an IPv6 address, bracketed',
+      { kind: 'publish', hostIp: 'fd00::7' },
+      ['--publish', '[fd00::7]::5001'],
+    ],
+    [
+      "the job container's network, nothing published",
+      { kind: 'network', network: 'github_network_1' },
+      ['--network', 'github_network_1'],
+    ],
+  ])('%s', (_case, reach, argv) => {
+    expect(runArgs({ ...run, reach })).toEqual([...start, ...argv, 'sha256:1'])
   })
 })
 
@@ -116,7 +126,7 @@ describe('runArgs resources', () => {
     name: 'c1',
     labels: [],
     containerPort: 5001,
-    hostPort: 40001,
+    reach: { kind: 'publish', hostIp: '127.0.0.1', hostPort: 40001 },
   }
   const publish = ['--publish', '127.0.0.1:40001:5001', 'sha256:img']
   it.each<[string, RunRequest['resources'], string[]]>([
@@ -174,8 +184,8 @@ describe('a container run as a deployment runs it', () => {
     name: 'c1',
     labels: [],
     containerPort: 5001,
-    hostPort: 40123,
-  }
+    reach: { kind: 'publish', hostIp: '127.0.0.1', hostPort: 40123 },
+  } satisfies RunRequest
 
   it.each<[string, { key: string; value: string }[], string[]]>([
     ['none', [], []],

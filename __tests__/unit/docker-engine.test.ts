@@ -91,7 +91,9 @@ describe('the main step with an engine that runs Windows containers', () => {
     // Only look-ups: no build, no container, no pull.
     const verbs = docker.calls().map((call) => call.split(' ')[0])
     expect(verbs).toContain('version')
-    expect(verbs.filter((verb) => !['version', 'buildx', 'image'].includes(verb))).toEqual([])
+    expect(
+      verbs.filter((verb) => !['version', 'context', 'buildx', 'image'].includes(verb)),
+    ).toEqual([])
   })
 
   it('the action on a macOS runner still fails at once, before asking docker anything', async () => {

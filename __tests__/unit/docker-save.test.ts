@@ -27,6 +27,8 @@ describe('DockerCli.save', () => {
   it('hands the archive to the consumer and returns what it returns', async () => {
     const docker = new DockerCli(fakeDocker('ok', 'head -c 5000 /dev/zero'))
     expect(await docker.save('deps:key', readAll)).toBe(5000)
+    // What came back from the engine, for the report when it is on another machine.
+    expect(docker.traffic().savedBytes).toBe(5000)
   })
 
   it("reports docker's own error when docker fails", async () => {

@@ -8,7 +8,7 @@ import { Leftovers } from '../../src/step/leftovers.js'
 import { smokeTest } from '../../src/smoke-test/smoke-test.js'
 import { SmokeTestFailure } from '../../src/smoke-test/results.js'
 import type { DeploymentRun } from '../../src/smoke-test/deployment-run.js'
-import { fakeDocker } from '../helpers/fake-docker.js'
+import { fakeDocker, publishedPort } from '../helpers/fake-docker.js'
 
 interface Worker {
   /** How long one POST /score takes (the first is call 1). */
@@ -61,7 +61,7 @@ async function run(worker: Worker, run: DeploymentRun, scoreRequests = 3) {
   let server: http.Server | undefined
   const docker = fakeDocker({
     run: async (request) => {
-      server = await startWorker(request.hostPort, worker)
+      server = await startWorker(publishedPort(request), worker)
       return 'id'
     },
     wait: () => new Promise(() => undefined),

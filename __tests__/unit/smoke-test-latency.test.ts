@@ -12,7 +12,7 @@ import { setSmokeTestFailureOutputs } from '../../src/report/outputs.js'
 import { smokeTest } from '../../src/smoke-test/smoke-test.js'
 import { SmokeTestFailure } from '../../src/smoke-test/results.js'
 import { writeFailureSummary } from '../../src/report/summary.js'
-import { fakeDocker } from '../helpers/fake-docker.js'
+import { fakeDocker, publishedPort } from '../helpers/fake-docker.js'
 import { startDroppingScoreServer, type DroppingScoreServer } from '../helpers/fault-servers.js'
 
 const CASES = [
@@ -35,7 +35,7 @@ async function smokeTestDropping(dropOn: number, scoreRequests: number) {
   let server: DroppingScoreServer | undefined
   const docker = fakeDocker({
     run: async (run) => {
-      server = await startDroppingScoreServer(run.hostPort, dropOn)
+      server = await startDroppingScoreServer(publishedPort(run), dropOn)
       return 'id'
     },
     // The container stays up until it is removed.

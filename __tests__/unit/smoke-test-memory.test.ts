@@ -8,7 +8,7 @@ import type { RunRequest } from '../../src/docker/docker-args.js'
 import { smokeTest, type SmokeTestRequest } from '../../src/smoke-test/smoke-test.js'
 import { SmokeTestFailure } from '../../src/smoke-test/results.js'
 import { MEMORY_FILES } from '../../src/smoke-test/memory-usage.js'
-import { fakeDocker } from '../helpers/fake-docker.js'
+import { fakeDocker, publishedPort } from '../helpers/fake-docker.js'
 
 const MiB = 1024 * 1024
 const V1_MISSING = MEMORY_FILES.slice(0, 3).map((file) => `cat: ${file}: No such file or directory`)
@@ -54,7 +54,7 @@ describe('a worker killed for memory', () => {
       run: async (run) => {
         runs.push(run)
         // Never live: the worker dies in init(), again and again.
-        server = await listen(run.hostPort, (_req, res) => {
+        server = await listen(publishedPort(run), (_req, res) => {
           res.statusCode = 502
           res.end()
         })
@@ -83,7 +83,7 @@ describe('a worker killed for memory', () => {
     let kills = 0
     const docker = fakeDocker({
       run: async (run) => {
-        server = await listen(run.hostPort, (req, res) => {
+        server = await listen(publishedPort(run), (req, res) => {
           if (req.url === '/score') kills = 1 // no event: only the counter tells
           res.statusCode = req.url === '/score' ? 502 : 200
           res.end()
@@ -113,7 +113,7 @@ describe('a worker killed for memory', () => {
     let peak = 300 * MiB
     const docker = fakeDocker({
       run: async (run) => {
-        server = await listen(run.hostPort, (req, res) => {
+        server = await listen(publishedPort(run), (req, res) => {
           if (req.url === '/score') peak = 320 * MiB // run() takes more than init() did
           res.end('{}')
         })

@@ -10,7 +10,7 @@ import { annotationFor } from '../../src/report/annotations.js'
 import { Leftovers } from '../../src/step/leftovers.js'
 import { smokeTest } from '../../src/smoke-test/smoke-test.js'
 import { SmokeTestFailure } from '../../src/smoke-test/results.js'
-import { fakeDocker } from '../helpers/fake-docker.js'
+import { fakeDocker, publishedPort } from '../helpers/fake-docker.js'
 
 const RUN_RAISED = `[2026-11-24 10:00:01 +0000] [9] [INFO] Scoring request
 Traceback (most recent call last):
@@ -43,7 +43,7 @@ async function failureOf(failedHeader: boolean): Promise<SmokeTestFailure> {
   const docker = fakeDocker({
     run: async (run) => {
       server = serverWhoseRunRaises(failedHeader)
-      await new Promise<void>((resolve) => server?.listen(run.hostPort, '127.0.0.1', resolve))
+      await new Promise<void>((resolve) => server?.listen(publishedPort(run), '127.0.0.1', resolve))
       return 'id'
     },
     wait: () => new Promise(() => undefined),

@@ -8,7 +8,7 @@ import type { RunRequest } from '../../src/docker/docker-args.js'
 import { isPortTaken } from '../../src/smoke-test/loopback-port.js'
 import { smokeTest } from '../../src/smoke-test/smoke-test.js'
 import { SmokeTestFailure } from '../../src/smoke-test/results.js'
-import { fakeDocker } from '../helpers/fake-docker.js'
+import { fakeDocker, publishedPort } from '../helpers/fake-docker.js'
 
 const TAKEN = new Error(
   'Starting the container failed (docker run, exit 125):\ndocker: Error response from daemon: driver failed programming external connectivity on endpoint x: Bind for 127.0.0.1:40001 failed: port is already allocated.',
@@ -38,7 +38,7 @@ describe('starting the container', () => {
     const docker = fakeDocker({
       run: async (run) => {
         runs.push(run)
-        server = await serveOn(run.hostPort)
+        server = await serveOn(publishedPort(run))
         return 'id'
       },
       // The container stays up until it is removed.
@@ -50,7 +50,7 @@ describe('starting the container', () => {
       server?.close()
     }
     expect(runs).toHaveLength(1)
-    expect(runs[0].hostPort).toBeGreaterThan(0)
+    expect(publishedPort(runs[0])).toBeGreaterThan(0)
   })
 
   it('reports how long the server took to become live, by the clock it was given', async () => {
@@ -67,7 +67,9 @@ describe('starting the container', () => {
           response.statusCode = now >= 3000 ? 200 : 502
           response.end()
         })
-        await new Promise<void>((resolve) => server?.listen(run.hostPort, '127.0.0.1', resolve))
+        await new Promise<void>((resolve) =>
+          server?.listen(publishedPort(run), '127.0.0.1', resolve),
+        )
         return 'id'
       },
       wait: () => new Promise(() => undefined),
@@ -93,7 +95,7 @@ describe('starting the container', () => {
       run: async (run) => {
         runs.push(run)
         if (runs.length === 1) throw TAKEN
-        server = await serveOn(run.hostPort)
+        server = await serveOn(publishedPort(run))
         return 'id'
       },
       wait: () => new Promise(() => undefined),

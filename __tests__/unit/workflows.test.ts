@@ -177,12 +177,14 @@ function yamlBlocks(markdown: string): string[] {
 }
 
 describe('the example workflows', () => {
-  it('are the five the README shows', () => {
+  it('are the seven the README shows', () => {
     expect(files).toEqual([
       'acr-build.yml',
       'build-and-push.yml',
+      'container-job.yml',
       'matrix.yml',
       'pr-check.yml',
+      'remote-engine.yml',
       'use-outputs.yml',
     ])
   })

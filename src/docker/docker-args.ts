@@ -45,13 +45,20 @@ export interface RunResources {
   gpus?: string
 }
 
+/**
+ * How the smoke test reaches the container: published on an address of the engine's machine
+ * (`hostPort` unset: the engine picks one, read back with `docker container inspect`), or on
+ * the network of the container the action itself runs in, at the container's own address.
+ */
+export type ContainerReach =
+  { kind: 'publish'; hostIp: string; hostPort?: number } | { kind: 'network'; network: string }
+
 export interface RunRequest {
   image: string
   name: string
   labels: KeyValue[]
   containerPort: number
-  /** A free loopback port picked by the caller (see loopback-port.ts). */
-  hostPort: number
+  reach: ContainerReach
   /** Set on the container only (not in the image), as a deployment sets them. Argv, never a shell. */
   env?: KeyValue[]
   /** Copied in through the engine (docker create, cp, start), so a remote engine works too. */
@@ -73,13 +80,25 @@ function resourceArgs(resources: RunResources | undefined): string[] {
   return args
 }
 
-/** Detached, published on the loopback interface only: parallel runs never collide. */
+/** An IPv6 address is bracketed in --publish, as docker reads it. */
+function publishAddress(ip: string): string {
+  return ip.includes(':') ? `[${ip}]` : ip
+}
+
+/** Detached; published on the one address given (never all interfaces unless asked), or joined. */
 export function runArgs(request: RunRequest): string[] {
   const args = ['run', '--detach', '--name', request.name]
   for (const { key, value } of request.labels) args.push('--label', `${key}=${value}`)
   for (const { key, value } of request.env ?? []) args.push('--env', `${key}=${value}`)
   args.push(...resourceArgs(request.resources))
-  args.push('--publish', `127.0.0.1:${request.hostPort}:${request.containerPort}`, request.image)
+  const { reach } = request
+  if (reach.kind === 'network') args.push('--network', reach.network)
+  else
+    args.push(
+      '--publish',
+      `${publishAddress(reach.hostIp)}:${reach.hostPort ?? ''}:${request.containerPort}`,
+    )
+  args.push(request.image)
   return args
 }
 

@@ -1,5 +1,6 @@
 // The Docker CLI behind a small interface, so that the pipeline can be driven by the real engine
 // in integration tests and by a plain object in unit tests.
+import * as fs from 'node:fs'
 import type { Readable } from 'node:stream'
 import {
   buildArgs,
@@ -12,6 +13,13 @@ import {
   type RunRequest,
 } from './docker-args.js'
 import { CommandNotStarted, CommandRunner, type CommandResult } from './command.js'
+import {
+  engineArgs,
+  engineFromContextInspect,
+  engineFromEnvironment,
+  type Engine,
+} from './engine-endpoint.js'
+import { counting, directoryBytes, noTraffic, type EngineTraffic } from './engine-traffic.js'
 import { classifyPullFailure, pullFailureMessage } from './docker-errors.js'
 import { retryRegistryCommand } from './retry.js'
 import { errorMessage, lastLines } from '../step/text.js'
@@ -35,11 +43,23 @@ export interface EngineResources {
   memoryBytes: number
 }
 
+/** What the smoke test needs to know of a container: where it can be reached. */
+export interface ContainerInfo {
+  id: string
+  hostname: string
+  /** `default`, `host`, `none`, `container:<id>` or a network's name. */
+  networkMode: string
+  /** Each network it is on, with its IPv4 address there ('' when it is not running). */
+  networks: Record<string, string>
+}
+
 export interface LineSink {
   (line: string): void
 }
 
 export interface DockerClient {
+  /** The engine the CLI talks to (DOCKER_HOST, or the current docker context). */
+  engine(): Promise<Engine>
   builder(): Promise<Builder>
   /** The engine's version; refuses an engine that does not run Linux containers. */
   serverVersion(): Promise<string>
@@ -57,6 +77,8 @@ export interface DockerClient {
   build(request: BuildRequest, onLine: LineSink): Promise<CommandResult>
   /** Starts the container; with `files`, creates it, copies them in, then starts it. */
   run(request: RunRequest): Promise<string>
+  /** Undefined when the engine has no such container. */
+  inspectContainer(container: string): Promise<ContainerInfo | undefined>
   /** Resolves with the exit code when the container stops. */
   wait(container: string): Promise<number>
   logs(container: string): Promise<string>
@@ -75,6 +97,8 @@ export interface DockerClient {
   push(reference: string, onLine: LineSink): Promise<CommandResult>
   /** The image's RepoDigests (`repository@sha256:...`); empty when it has none or is absent. */
   repoDigests(reference: string): Promise<string[]>
+  /** What was sent to and received from the engine so far (see engine-traffic.ts). */
+  traffic(): EngineTraffic
   /** Stops any docker command still running (a build, a pull) and resolves once they ended. */
   cancel(): Promise<void>
 }
@@ -83,8 +107,20 @@ const PULL_ATTEMPTS = 3
 
 export class DockerCli implements DockerClient {
   private readonly commands = new CommandRunner()
+  private readonly globalArgs: string[]
+  private resolved: Promise<Engine> | undefined
+  private readonly tally = noTraffic()
 
-  constructor(private readonly command = 'docker') {}
+  /**
+   * `engine`: the one a main step resolved (from its saved state), reached whatever DOCKER_HOST
+   * or the current context say now; by default the CLI's own choice.
+   */
+  constructor(
+    private readonly command = 'docker',
+    engine?: Pick<Engine, 'host' | 'context'>,
+  ) {
+    this.globalArgs = engineArgs(engine)
+  }
 
   private runDocker(
     args: string[],
@@ -92,8 +128,22 @@ export class DockerCli implements DockerClient {
     signal?: AbortSignal,
   ): Promise<CommandResult> {
     return this.explainingMissingCli(() =>
-      this.commands.run(this.command, args, onLine, { signal }),
+      this.commands.run(this.command, [...this.globalArgs, ...args], onLine, { signal }),
     )
+  }
+
+  engine(): Promise<Engine> {
+    // A CLI without contexts (before 19.03) cannot say: then DOCKER_HOST or the socket.
+    this.resolved ??= this.runDocker(['context', 'inspect']).then((result) => {
+      if (result.exitCode !== 0) return engineFromEnvironment(process.env)
+      try {
+        return engineFromContextInspect(result.stdout)
+      } catch (error) {
+        if (error instanceof SyntaxError) return engineFromEnvironment(process.env)
+        throw error
+      }
+    })
+    return this.resolved
   }
 
   private async explainingMissingCli<T>(command: () => Promise<T>): Promise<T> {
@@ -193,8 +243,10 @@ export class DockerCli implements DockerClient {
     signal?: AbortSignal,
   ): Promise<T> {
     const args = ['image', 'save', reference]
+    const counted = (archive: Readable): Promise<T> =>
+      consume(counting(archive, (bytes) => (this.tally.savedBytes += bytes)))
     const { result, value, failure } = await this.explainingMissingCli(() =>
-      this.commands.pipeOut(this.command, args, consume, signal),
+      this.commands.pipeOut(this.command, [...this.globalArgs, ...args], counted, signal),
     )
     // Both are told when both failed: which one broke the other cannot be known for sure.
     const reasons: string[] = []
@@ -213,6 +265,7 @@ export class DockerCli implements DockerClient {
   }
 
   async load(file: string): Promise<void> {
+    this.tally.loadedBytes += fs.statSync(file).size
     await this.stdoutOrThrow(
       ['image', 'load', '--quiet', '--input', file],
       'Loading the cached image',
@@ -220,7 +273,13 @@ export class DockerCli implements DockerClient {
   }
 
   build(request: BuildRequest, onLine: LineSink): Promise<CommandResult> {
+    this.tally.buildContextBytes += directoryBytes(request.context)
+    this.tally.builds++
     return this.runDocker(buildArgs(request), onLine)
+  }
+
+  traffic(): EngineTraffic {
+    return { ...this.tally }
   }
 
   async run(request: RunRequest): Promise<string> {
@@ -235,6 +294,18 @@ export class DockerCli implements DockerClient {
     }
     await this.stdoutOrThrow(['start', request.name], 'Starting the container')
     return id
+  }
+
+  async inspectContainer(container: string): Promise<ContainerInfo | undefined> {
+    const result = await this.runDocker([
+      'container',
+      'inspect',
+      '--format',
+      '{{json .}}',
+      container,
+    ])
+    if (result.exitCode !== 0) return undefined
+    return containerInfo(result.stdout)
   }
 
   async wait(container: string): Promise<number> {
@@ -304,5 +375,27 @@ export class DockerCli implements DockerClient {
 
   cancel(): Promise<void> {
     return this.commands.stopAll()
+  }
+}
+
+interface ContainerInspect {
+  Id: string
+  Config?: { Hostname?: string }
+  HostConfig?: { NetworkMode?: string }
+  NetworkSettings?: {
+    Networks?: Record<string, { IPAddress?: string }> | null
+  }
+}
+
+function containerInfo(json: string): ContainerInfo {
+  const inspected = JSON.parse(json) as ContainerInspect
+  const networks = Object.entries(inspected.NetworkSettings?.Networks ?? {})
+  return {
+    id: inspected.Id,
+    hostname: inspected.Config?.Hostname ?? '',
+    networkMode: inspected.HostConfig?.NetworkMode ?? '',
+    networks: Object.fromEntries(
+      networks.map(([name, network]) => [name, network.IPAddress ?? '']),
+    ),
   }
 }

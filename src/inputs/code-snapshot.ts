@@ -16,6 +16,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { Contract, Input } from '../step/constants.js'
 import { resolveInWorkspace } from './workspace-paths.js'
+import { humanBytes } from '../step/text.js'
 
 /** Looked for in this order at the root of `code-dir`: the first that exists applies. */
 const IGNORE_FILES = ['.amlignore', '.gitignore'] as const
@@ -233,15 +234,9 @@ function files(count: number): string {
   return count === 1 ? '1 file' : `${count} files`
 }
 
-/** "3 files, 1.2 kB": bytes in decimal units, as the summary's sizes. */
+/** "3 files, 1.2 kB". */
 function describeCount(count: Count): string {
-  const bytes =
-    count.bytes < 1000
-      ? `${count.bytes} B`
-      : count.bytes < 1000 * 1000
-        ? `${(count.bytes / 1000).toFixed(1)} kB`
-        : `${(count.bytes / 1000 / 1000).toFixed(1)} MB`
-  return `${files(count.files)}, ${bytes}`
+  return `${files(count.files)}, ${humanBytes(count.bytes)}`
 }
 
 /**

@@ -4,6 +4,7 @@ import * as core from '@actions/core'
 import type { StagedRequirements } from '../dependencies/dependencies.js'
 import type { Builder } from '../docker/docker-args.js'
 import type { DockerClient, LocalImage } from '../docker/docker.js'
+import { describeEngine, type Engine } from '../docker/engine-endpoint.js'
 import { snapshotLog } from '../inputs/code-snapshot.js'
 import type { Inputs } from '../inputs/inputs.js'
 import type { KeyValue } from '../inputs/parse.js'
@@ -17,6 +18,8 @@ import { imageLabels } from './plan.js'
 export interface Prepared {
   /** Set when the image is built (`build: true`). */
   builder?: Builder
+  /** The engine every docker command of the step goes to (set when the image is built). */
+  engine?: Engine
   baseInDaemon?: LocalImage
   tags: string[]
   labels: KeyValue[]
@@ -36,14 +39,15 @@ export async function prepare(
     const contexts = stageContexts(workDir, inputs)
     const requirements = stagedRequirements(inputs, contexts)
     // The docker checks, the base image lookup and the input digest do not wait on each other.
-    const [engine, builder, baseInDaemon, tags] = await Promise.all([
+    const [version, engine, builder, baseInDaemon, tags] = await Promise.all([
       inputs.build ? docker.serverVersion() : undefined,
+      inputs.build ? docker.engine() : undefined,
       inputs.build ? docker.builder() : undefined,
       inputs.build ? docker.localImage(inputs.baseImage) : undefined,
       imageTags(inputs, labels, requirements),
     ])
-    if (engine !== undefined && builder !== undefined) {
-      printInert(`Docker engine ${engine}`)
+    if (version !== undefined && engine !== undefined && builder !== undefined) {
+      printInert(`Docker engine ${version} at ${describeEngine(engine)}`)
       core.info(`Builder: ${builder === 'buildkit' ? 'BuildKit' : 'legacy builder'}`)
     }
     const pipConfig = pipConfigMode(inputs, builder)
@@ -51,6 +55,6 @@ export async function prepare(
     // on the next.
     if (pipConfig === 'build-args') pipBuildArgs(pipIndexesOf(inputs))
     for (const line of snapshotLog(inputs.codeSnapshot, inputs.modelSnapshot)) core.info(line)
-    return { builder, baseInDaemon, tags, labels, pipConfig, contexts, requirements }
+    return { builder, engine, baseInDaemon, tags, labels, pipConfig, contexts, requirements }
   })
 }

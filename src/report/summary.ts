@@ -172,6 +172,7 @@ export async function writeSummary(result: PipelineResult, baseImage: string): P
     row('Size', sizeCell(result)),
     ...copyRows(result.copies),
     row('Dependencies', dependenciesCell(result)),
+    ...(result.engineTraffic ? [row('Remote engine', escapeHtml(result.engineTraffic))] : []),
     row(
       'Build',
       result.reused

@@ -11,7 +11,8 @@ import { burstProblem, sendAtOnce } from './concurrent-burst.js'
 import type { DeploymentRun } from './deployment-run.js'
 import { measureLatency, type LatencySummary } from './latency.js'
 import { waitUntilLive, type Clock } from './liveness.js'
-import { freeLoopbackPort, isPortTaken } from './loopback-port.js'
+import { isPortTaken } from './loopback-port.js'
+import { baseUrl, LOOPBACK, reachForRun, widenedReach, type Reach } from './reach.js'
 import { printInert, showFolded } from '../step/inert-log.js'
 import type { ScoringCase } from '../inputs/scoring-cases.js'
 import { SmokeTestFailure, type CaseResult, type SmokeTestResult } from './results.js'
@@ -41,6 +42,8 @@ export interface SmokeTestRequest {
   deployment?: DeploymentRun
   /** Memory, CPUs and GPUs for the container (the inputs', else the deployment's). */
   limits?: ResourceLimits
+  /** Where the container can be reached (see reach.ts); loopback by default. */
+  reach?: Reach
   /** How often liveness is probed; small, so a live server is noticed quickly. */
   pollIntervalMs?: number
   clock?: Clock
@@ -70,11 +73,10 @@ export async function smokeTest(
   let killedFailure: SmokeTestFailure | undefined
   try {
     resources = await resolveContainerResources(docker, request.limits)
-    const port = await startContainer(docker, name, request, resources)
+    const base = await startContainer(docker, name, request, resources)
     oom.started()
     // A worker killed for memory ends the wait like an exit: gunicorn would only boot another.
     const exited = oom.exitOrKill(docker.wait(name))
-    const base = `http://127.0.0.1:${port}`
     core.info(
       `Container ${name} started; waiting for GET ${base}/ (up to ${request.startupTimeoutSeconds} s)`,
     )
@@ -176,32 +178,36 @@ export async function smokeTest(
 const PORT_ATTEMPTS = 3
 
 /**
- * Starts the container published on a loopback port picked here, so that probing can begin at
- * once (no `docker port` afterwards). Should another process bind that port first, docker
- * refuses, after creating the container: it is removed and another port tried.
+ * Starts the container where the smoke test can reach it (see reach.ts) and returns the URL to
+ * probe. A published port is picked here, so that probing can begin at once; should another
+ * process bind it first, docker refuses, after creating the container: it is removed and
+ * another port tried.
  */
 async function startContainer(
   docker: DockerClient,
   name: string,
   request: SmokeTestRequest,
   resources: ContainerResources | undefined,
-): Promise<number> {
+): Promise<string> {
+  let reach = request.reach ?? LOOPBACK
   for (let attempt = 1; ; attempt++) {
-    const hostPort = await freeLoopbackPort()
+    const run = await reachForRun(reach)
     try {
       await docker.run({
         image: request.image,
         name,
         labels: [{ key: CONTAINER_LABEL, value: name }],
         containerPort: request.containerPort,
-        hostPort,
+        reach: run,
         env: request.deployment?.env,
         files: request.deployment?.files,
         resources: runResources(resources, request.limits?.gpus),
       })
-      return hostPort
+      return await baseUrl(docker, name, reach, run, request.containerPort)
     } catch (error) {
-      if (attempt >= PORT_ATTEMPTS || !isPortTaken(error)) throw error
+      const widened = widenedReach(reach, error)
+      if (!widened && (attempt >= PORT_ATTEMPTS || !isPortTaken(error))) throw error
+      reach = widened ?? reach
       await docker.remove(name)
     }
   }

@@ -54,6 +54,8 @@ export enum State {
   PendingTags = 'pendingTags',
   /** Candidate images in an Azure container registry (JSON list of AcrCandidate). */
   AcrCandidates = 'acrCandidates',
+  /** The engine the main step used ({host, context}), for the post step to reach it again. */
+  Engine = 'engine',
 }
 
 /** The serving contract of the prebuilt images. */

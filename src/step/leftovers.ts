@@ -6,6 +6,7 @@ import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import { State } from './constants.js'
 import type { DockerClient } from '../docker/docker.js'
+import type { Engine } from '../docker/engine-endpoint.js'
 import { endOpenRelays } from './inert-log.js'
 import { errorMessage } from './text.js'
 
@@ -32,6 +33,14 @@ export class Leftovers {
   private cleaning: Promise<void> | undefined
 
   constructor(private readonly docker: DockerClient) {}
+
+  /**
+   * The engine all of it is created on: saved before anything is, so that the post step
+   * removes it from that engine even if DOCKER_HOST or the current context changed meanwhile.
+   */
+  useEngine(engine: Engine): void {
+    core.saveState(State.Engine, JSON.stringify({ host: engine.host, context: engine.context }))
+  }
 
   addContainer(name: string): void {
     this.containers.add(name)

@@ -17,3 +17,10 @@ export function truncate(text: string, limit: number): string {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
+
+/** "782 B", "1.2 kB", "40.1 MB": bytes in decimal units, as the summary's sizes. */
+export function humanBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`
+  if (bytes < 1000 * 1000) return `${(bytes / 1000).toFixed(1)} kB`
+  return `${(bytes / 1000 / 1000).toFixed(1)} MB`
+}

@@ -15,6 +15,7 @@ import { imageTags } from '../../plan/default-tag.js'
 import { renderMultiStageDockerfile, type DockerfilePlan } from '../../plan/dockerfile.js'
 import { pipBuildArgs, pipConfigMode, pipIndexesOf } from '../../plan/pip-config.js'
 import { baseUserOrDefault, imageLabels, makePlan } from '../../plan/plan.js'
+import { decideReach } from '../../smoke-test/reach.js'
 import { smokeTest } from '../../smoke-test/smoke-test.js'
 import { smokeTestRequest } from '../../smoke-test/smoke-test-request.js'
 import { Contract, Input } from '../../step/constants.js'
@@ -100,6 +101,9 @@ async function testCandidate(
   reference: string,
   result: PipelineResult,
 ): Promise<void> {
+  // The engine that tests it may be remote or this job's own: reached there, cleaned up there.
+  const engine = await docker.engine()
+  leftovers.useEngine(engine)
   leftovers.addPendingTags([reference]) // the local copy goes, whatever happens
   await docker.pullIfMissingAndReadUser(reference).catch((error: unknown) => {
     throw new Error(
@@ -110,11 +114,11 @@ async function testCandidate(
   const local = await docker.localImage(reference)
   if (!local) throw new Error(`${reference} is not in the local engine after pulling it`)
   const started = Date.now()
-  result.smokeTestResult = await smokeTest(
-    docker,
-    leftovers,
-    smokeTestRequest(inputs, local.id, result.context),
-  )
+  const request = {
+    ...smokeTestRequest(inputs, local.id, result.context),
+    reach: await decideReach(docker, engine),
+  }
+  result.smokeTestResult = await smokeTest(docker, leftovers, request)
   Object.assign(result, { smokeTest: 'passed', imageId: local.id })
   result.timings.smokeTestMs = Date.now() - started
   await docker.untag([reference])
