@@ -23,15 +23,19 @@ export const modules = {
 
 async function cleanup(docker) {
     try {
-        const containers = (0,_step_step_state_js__WEBPACK_IMPORTED_MODULE_2__/* .readStateList */ .i)(_step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.Containers);
-        const pendingTags = (0,_step_step_state_js__WEBPACK_IMPORTED_MODULE_2__/* .readStateList */ .i)(_step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.PendingTags);
+        const containers = (0,_step_step_state_js__WEBPACK_IMPORTED_MODULE_2__/* .readStateList */ .iv)(_step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.Containers);
+        const pendingTags = (0,_step_step_state_js__WEBPACK_IMPORTED_MODULE_2__/* .readStateList */ .iv)(_step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.PendingTags);
         if (containers.length > 0 || pendingTags.length > 0) {
-            await removeFromDocker(docker ?? new (await Promise.all(/* import() */[__webpack_require__.e(838), __webpack_require__.e(216)]).then(__webpack_require__.bind(__webpack_require__, 216))).DockerCli(), {
+            // The engine the main step used, whatever DOCKER_HOST or the current context say now.
+            const engine = (0,_step_step_state_js__WEBPACK_IMPORTED_MODULE_2__/* .readStateEngine */ .qc)();
+            docker ??= new (await Promise.all(/* import() */[__webpack_require__.e(838), __webpack_require__.e(360)]).then(__webpack_require__.bind(__webpack_require__, 5360))).DockerCli('docker', engine);
+            await removeFromDocker(docker, {
                 containers,
                 pendingTags,
             });
         }
-        for (const dir of (0,_step_step_state_js__WEBPACK_IMPORTED_MODULE_2__/* .readStateList */ .i)(_step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.WorkDirs)) {
+        await discardRegistryCandidates(readCandidates());
+        for (const dir of (0,_step_step_state_js__WEBPACK_IMPORTED_MODULE_2__/* .readStateList */ .iv)(_step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.WorkDirs)) {
             node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(dir, { recursive: true, force: true });
         }
     }
@@ -47,6 +51,30 @@ async function removeFromDocker(docker, left) {
         await docker.untag(left.pendingTags).catch((error) => warn(error.message));
     }
 }
+function readCandidates() {
+    try {
+        const value = JSON.parse((0,_step_step_state_js__WEBPACK_IMPORTED_MODULE_2__/* .readState */ .un)(_step_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.AcrCandidates) || '[]');
+        if (!Array.isArray(value))
+            return [];
+        return value.filter((item) => typeof item?.registry === 'string' && typeof item?.image === 'string');
+    }
+    catch {
+        return [];
+    }
+}
+/** Candidates the main step left in a registry (it was killed): its run canceled, then removed. */
+async function discardRegistryCandidates(candidates) {
+    if (candidates.length === 0)
+        return;
+    const [{ AzCli }, { discardCandidate }] = await Promise.all([
+        __webpack_require__.e(/* import() */ 735).then(__webpack_require__.bind(__webpack_require__, 1735)),
+        Promise.all(/* import() */[__webpack_require__.e(838), __webpack_require__.e(248)]).then(__webpack_require__.bind(__webpack_require__, 7248)),
+    ]);
+    for (const candidate of candidates) {
+        const az = new AzCli({ name: candidate.registry, resourceGroup: candidate.resourceGroup });
+        await discardCandidate(az, candidate).catch((error) => warn(`Removing the candidate ${candidate.image} from ${candidate.registry}: ${error.message}`));
+    }
+}
 async function warn(message) {
     const core = await __webpack_require__.e(/* import() */ 838).then(__webpack_require__.bind(__webpack_require__, 3838));
     core.warning(message);
@@ -60,6 +88,7 @@ async function warn(message) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   p6: () => (/* binding */ humanBytes),
 /* harmony export */   w$: () => (/* binding */ lastLines),
 /* harmony export */   xv: () => (/* binding */ truncate)
 /* harmony export */ });
@@ -78,6 +107,14 @@ function truncate(text, limit) {
 /** What was thrown, as a message; non-Error throws are not lost. */
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
+}
+/** "782 B", "1.2 kB", "40.1 MB": bytes in decimal units, as the summary's sizes. */
+function humanBytes(bytes) {
+    if (bytes < 1000)
+        return `${bytes} B`;
+    if (bytes < 1000 * 1000)
+        return `${(bytes / 1000).toFixed(1)} kB`;
+    return `${(bytes / 1000 / 1000).toFixed(1)} MB`;
 }
 
 

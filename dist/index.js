@@ -13,12 +13,12 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 // time.
 
 
-if ((0,_step_step_state_js__WEBPACK_IMPORTED_MODULE_1__/* .readState */ .u)(_step_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.IsPost) === 'true') {
+if ((0,_step_step_state_js__WEBPACK_IMPORTED_MODULE_1__/* .readState */ .un)(_step_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.IsPost) === 'true') {
     const { cleanup } = await __nccwpck_require__.e(/* import() */ 661).then(__nccwpck_require__.bind(__nccwpck_require__, 6661));
     await cleanup();
 }
 else {
-    const [core, { run }] = await Promise.all([__nccwpck_require__.e(/* import() */ 838).then(__nccwpck_require__.bind(__nccwpck_require__, 3838)), Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(319), __nccwpck_require__.e(216), __nccwpck_require__.e(380)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9380))]);
+    const [core, { run }] = await Promise.all([__nccwpck_require__.e(/* import() */ 838).then(__nccwpck_require__.bind(__nccwpck_require__, 3838)), Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(737), __nccwpck_require__.e(360), __nccwpck_require__.e(584)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4584))]);
     core.saveState(_step_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.IsPost, 'true');
     await run();
 }
@@ -63,10 +63,17 @@ var Input;
     Input["ExpectedStatus"] = "expected-status";
     Input["ExpectedResponse"] = "expected-response";
     Input["ScoreRequests"] = "score-requests";
+    Input["Deployment"] = "deployment";
     Input["StartupTimeout"] = "startup-timeout";
     Input["ContainerPort"] = "container-port";
+    Input["Memory"] = "memory";
+    Input["Cpus"] = "cpus";
+    Input["Gpus"] = "gpus";
     Input["Cache"] = "cache";
     Input["Push"] = "push";
+    Input["Builder"] = "builder";
+    Input["AcrName"] = "acr-name";
+    Input["AcrResourceGroup"] = "acr-resource-group";
 })(Input || (Input = {}));
 var Output;
 (function (Output) {
@@ -87,6 +94,10 @@ var State;
     State["WorkDirs"] = "workDirs";
     State["Containers"] = "containers";
     State["PendingTags"] = "pendingTags";
+    /** Candidate images in an Azure container registry (JSON list of AcrCandidate). */
+    State["AcrCandidates"] = "acrCandidates";
+    /** The engine the main step used ({host, context}), for the post step to reach it again. */
+    State["Engine"] = "engine";
 })(State || (State = {}));
 /** The serving contract of the prebuilt images. */
 const Contract = {
@@ -111,9 +122,14 @@ const RECIPE_LABEL = 'io.extend-azureml-image.recipe';
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   i: () => (/* binding */ readStateList),
-/* harmony export */   u: () => (/* binding */ readState)
+/* harmony export */   iv: () => (/* binding */ readStateList),
+/* harmony export */   qc: () => (/* binding */ readStateEngine),
+/* harmony export */   un: () => (/* binding */ readState)
 /* harmony export */ });
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9171);
+// Reads what the main step saved with core.saveState. The runner hands it to the post step as
+// STATE_<name> variables; this is what core.getState reads, without loading the toolkit.
+
 function readState(name) {
     return process.env[`STATE_${name}`] ?? '';
 }
@@ -130,6 +146,20 @@ function readStateList(name) {
     }
     catch {
         return [];
+    }
+}
+/** The engine the main step saved: its URL and the context it came from; undefined if none. */
+function readStateEngine() {
+    try {
+        const value = JSON.parse(readState(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.Engine));
+        if (typeof value.host !== 'string' || value.host === '')
+            return undefined;
+        return typeof value.context === 'string'
+            ? { host: value.host, context: value.context }
+            : { host: value.host };
+    }
+    catch {
+        return undefined;
     }
 }
 
@@ -252,6 +282,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnos
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 1553:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns/promises");
 
 /***/ }),
 
@@ -413,6 +450,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
+/***/ 932:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 
 /***/ }),
 

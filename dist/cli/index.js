@@ -33064,11 +33064,291 @@ module.exports = {
 
 /***/ }),
 
+/***/ 1735:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+// ESM COMPAT FLAG
+__nccwpck_require__.r(__webpack_exports__);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  AzCli: () => (/* binding */ AzCli),
+  azEnvironment: () => (/* binding */ azEnvironment)
+});
+
+// EXTERNAL MODULE: ./src/docker/command.ts + 1 modules
+var command = __nccwpck_require__(9131);
+// EXTERNAL MODULE: ./src/step/text.ts
+var step_text = __nccwpck_require__(2687);
+;// CONCATENATED MODULE: ./src/build/acr/az-args.ts
+function resourceGroup(target) {
+    return target.resourceGroup ? ['--resource-group', target.resourceGroup] : [];
+}
+/** The registry's login server (myregistry.azurecr.io in Azure's public cloud). */
+function loginServerArgs(target) {
+    return [
+        'acr',
+        'show',
+        '--name',
+        target.name,
+        ...resourceGroup(target),
+        '--query',
+        'loginServer',
+        '--output',
+        'tsv',
+    ];
+}
+/** A quick run: the context uploaded, the image built and pushed, the log streamed. */
+function buildArgs(target, request) {
+    return [
+        'acr',
+        'build',
+        '--registry',
+        target.name,
+        ...resourceGroup(target),
+        '--image',
+        request.image,
+        '--file',
+        request.file,
+        ...request.buildArgs.flatMap(({ key, value }) => ['--build-arg', `${key}=${value}`]),
+        request.context,
+    ];
+}
+/** The run's status alone: Queued, Started, Running, Succeeded, Failed, Canceled, Error, Timeout. */
+function runStatusArgs(target, runId) {
+    return [
+        'acr',
+        'task',
+        'show-run',
+        '--registry',
+        target.name,
+        ...resourceGroup(target),
+        '--run-id',
+        runId,
+        '--query',
+        'status',
+        '--output',
+        'tsv',
+    ];
+}
+function runLogsArgs(target, runId) {
+    return [
+        'acr',
+        'task',
+        'logs',
+        '--registry',
+        target.name,
+        ...resourceGroup(target),
+        '--run-id',
+        runId,
+    ];
+}
+function cancelRunArgs(target, runId) {
+    return [
+        'acr',
+        'task',
+        'cancel-run',
+        '--registry',
+        target.name,
+        ...resourceGroup(target),
+        '--run-id',
+        runId,
+    ];
+}
+/** Gives `source` (login server/repository:tag) the tag `image`, inside the registry. */
+function importArgs(target, source, image) {
+    return [
+        'acr',
+        'import',
+        '--name',
+        target.name,
+        ...resourceGroup(target),
+        '--source',
+        source,
+        '--image',
+        image,
+        '--force',
+    ];
+}
+/** Removes a tag only: the manifest, and every other tag on it, stay. */
+function untagArgs(target, image) {
+    return ['acr', 'repository', 'untag', '--name', target.name, '--image', image];
+}
+/** Every tag of the repository with the digest it names (JSON). */
+function tagsArgs(target, repository) {
+    return [
+        'acr',
+        'repository',
+        'show-tags',
+        '--name',
+        target.name,
+        '--repository',
+        repository,
+        '--detail',
+        '--output',
+        'json',
+    ];
+}
+/** Deletes the manifest the tag names, and with it every tag on that manifest. */
+function deleteArgs(target, image) {
+    return ['acr', 'repository', 'delete', '--name', target.name, '--image', image, '--yes'];
+}
+
+;// CONCATENATED MODULE: ./src/build/acr/az.ts
+// The Azure CLI behind a small interface. `az` is the user's: installed on the runner and logged
+// in (azure/login) before this step; it runs as a child process from an argv array, never
+// through a shell. Python's stdout is set to UTF-8: with an ASCII locale the CLI's log stream
+// would crash on the first non-ASCII character a build prints, while the run goes on in Azure.
+
+
+
+/** @internal (exported for its unit tests) */
+function azEnvironment(env = process.env) {
+    return { ...env, PYTHONIOENCODING: 'utf-8' };
+}
+class AzCli {
+    target;
+    command;
+    commands = new command/* CommandRunner */.Z();
+    constructor(target, command = 'az') {
+        this.target = target;
+        this.command = command;
+    }
+    async runAz(args, onLine) {
+        try {
+            return await this.commands.run(this.command, args, onLine, { env: azEnvironment() });
+        }
+        catch (error) {
+            if (!(error instanceof command/* CommandNotStarted */.q))
+                throw error;
+            throw new Error(`The Azure CLI could not be started (${this.command}: ${error.code ?? error.message}). builder: acr needs az on PATH, logged in before this step (azure/login)`, { cause: error });
+        }
+    }
+    async stdoutOrThrow(args, what) {
+        const result = await this.runAz(args);
+        if (result.exitCode !== 0) {
+            throw new Error(`${what} failed (az ${args.slice(0, 3).join(' ')}, exit ${result.exitCode}):\n${(0,step_text/* lastLines */.w$)(result.stderr || result.stdout, 15)}`);
+        }
+        return result.stdout.trim();
+    }
+    async loginServer() {
+        const server = await this.stdoutOrThrow(loginServerArgs(this.target), `Looking up the registry ${this.target.name}`);
+        if (server === '')
+            throw new Error(`az acr show gave no login server for ${this.target.name}`);
+        return server;
+    }
+    build(request, onLine) {
+        return this.runAz(buildArgs(this.target, request), onLine);
+    }
+    runStatus(runId) {
+        return this.stdoutOrThrow(runStatusArgs(this.target, runId), `Reading the status of run ${runId}`);
+    }
+    runLogs(runId) {
+        return this.stdoutOrThrow(runLogsArgs(this.target, runId), `Reading the log of run ${runId}`);
+    }
+    async cancelRun(runId) {
+        await this.stdoutOrThrow(cancelRunArgs(this.target, runId), `Canceling run ${runId}`);
+    }
+    async importImage(source, image) {
+        await this.stdoutOrThrow(importArgs(this.target, source, image), `Tagging ${image}`);
+    }
+    async untag(image) {
+        await this.stdoutOrThrow(untagArgs(this.target, image), `Untagging ${image}`);
+    }
+    async tags(repository) {
+        const text = await this.stdoutOrThrow(tagsArgs(this.target, repository), `Listing the tags of ${repository}`);
+        const tags = JSON.parse(text || '[]');
+        return tags.flatMap(({ name, digest }) => (name && digest ? [{ name, digest }] : []));
+    }
+    async deleteImage(image) {
+        await this.stdoutOrThrow(deleteArgs(this.target, image), `Deleting ${image}`);
+    }
+    stop() {
+        return this.commands.stopAll();
+    }
+}
+
+
+/***/ }),
+
+/***/ 7248:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.r(__webpack_exports__);
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   candidateTag: () => (/* binding */ candidateTag),
+/* harmony export */   discardCandidate: () => (/* binding */ discardCandidate),
+/* harmony export */   promote: () => (/* binding */ promote)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _docker_reference_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2977);
+/* harmony import */ var _step_text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2687);
+// The candidate: the image ACR built, under a tag of its own, until the smoke test passed. Then
+// it is given the requested tags (`az acr import` inside the registry, no data leaves Azure) and
+// its own tag is removed. A failed candidate is deleted, unless its manifest is also under
+// another tag (an identical image a user already tagged): `az acr repository delete --image`
+// deletes the manifest and every tag on it, so then only the candidate's tag is removed.
+
+
+
+
+/** `repository:candidate-<run id>-<random>`, in the repository of the first tag. */
+function candidateTag(firstTag, runId = process.env.GITHUB_RUN_ID, random = (0,node_crypto__WEBPACK_IMPORTED_MODULE_1__.randomBytes)(4).toString('hex')) {
+    return `${repositoryOf(firstTag)}:candidate-${runId || 'local'}-${random}`;
+}
+function repositoryOf(image) {
+    const reference = (0,_docker_reference_js__WEBPACK_IMPORTED_MODULE_2__/* .parseReference */ .F)(image);
+    if (!reference)
+        throw new Error(`"${image}" is not an image reference`);
+    return reference.name;
+}
+function tagOf(image) {
+    return (0,_docker_reference_js__WEBPACK_IMPORTED_MODULE_2__/* .parseReference */ .F)(image)?.tag ?? 'latest';
+}
+/** The candidate passed: every requested tag now names it, and its own tag is gone. */
+async function promote(az, loginServer, candidate, tags) {
+    for (const tag of tags)
+        await az.importImage(`${loginServer}/${candidate}`, tag);
+    await az.untag(candidate);
+}
+// How az says that a repository is not there (nothing was pushed): nothing to remove.
+const NOT_THERE = /NAME_UNKNOWN|not found|not known/i;
+/** Removes a candidate that did not pass: its run canceled first, if it may still be going. */
+async function discardCandidate(az, candidate) {
+    if (candidate.runId !== undefined) {
+        await az
+            .cancelRun(candidate.runId)
+            .catch((error) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.debug(`cancel-run: ${(0,_step_text_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error)}`));
+    }
+    let tags;
+    try {
+        tags = await az.tags(repositoryOf(candidate.image));
+    }
+    catch (error) {
+        if (NOT_THERE.test((0,_step_text_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error)))
+            return;
+        throw error;
+    }
+    const own = tags.find(({ name }) => name === tagOf(candidate.image));
+    if (!own)
+        return;
+    const shared = tags.some(({ name, digest }) => name !== own.name && digest === own.digest);
+    if (shared)
+        await az.untag(candidate.image);
+    else
+        await az.deleteImage(candidate.image);
+}
+
+
+/***/ }),
+
 /***/ 5581:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4519);
+/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2211);
 // Entry point of the command line (`npx extend-azureml-image`, `node dist/cli.js`): the action's
 // pipeline run on this machine. See src/cli/ and the README's "Run it locally (CLI)".
 
@@ -33085,7 +33365,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4519:
+/***/ 2211:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33100,8 +33380,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./src/docker/docker.ts + 3 modules
-var docker_docker = __nccwpck_require__(1843);
+// EXTERNAL MODULE: ./src/docker/docker.ts + 1 modules
+var docker_docker = __nccwpck_require__(5360);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __nccwpck_require__(3838);
 // EXTERNAL MODULE: ./src/step/constants.ts
@@ -33336,12 +33616,20 @@ var step_text = __nccwpck_require__(2687);
 
 class Leftovers {
     docker;
+    candidates = new Map();
     containers = new Set();
     directories = new Set();
     tags = new Set();
     cleaning;
     constructor(docker) {
         this.docker = docker;
+    }
+    /**
+     * The engine all of it is created on: saved before anything is, so that the post step
+     * removes it from that engine even if DOCKER_HOST or the current context changed meanwhile.
+     */
+    useEngine(engine) {
+        core.saveState(constants/* State */.Uw.Engine, JSON.stringify({ host: engine.host, context: engine.context }));
     }
     addContainer(name) {
         this.containers.add(name);
@@ -33361,6 +33649,34 @@ class Leftovers {
     commitPendingTags() {
         this.tags.clear();
         core.saveState(constants/* State */.Uw.PendingTags, '[]');
+    }
+    /** A candidate in a registry, and how to remove it (the post step does the same from state). */
+    addRegistryCandidate(candidate, discard) {
+        this.candidates.set(candidate.image, { candidate, discard });
+        this.saveCandidates();
+    }
+    updateRegistryCandidate(image, runId) {
+        const entry = this.candidates.get(image);
+        if (!entry)
+            return;
+        entry.candidate = { ...entry.candidate, runId };
+        this.saveCandidates();
+    }
+    /** Promoted, or removed already: nothing left to do for it. */
+    forgetRegistryCandidate(image) {
+        this.candidates.delete(image);
+        this.saveCandidates();
+    }
+    async discardRegistryCandidate(image) {
+        const entry = this.candidates.get(image);
+        if (!entry)
+            return;
+        await entry.discard(entry.candidate);
+        this.forgetRegistryCandidate(image);
+    }
+    saveCandidates() {
+        const list = [...this.candidates.values()].map(({ candidate }) => candidate);
+        core.saveState(constants/* State */.Uw.AcrCandidates, JSON.stringify(list));
     }
     /** Keeps a directory for later steps of the job (the post step still removes it). */
     keepDirectory(dir) {
@@ -33383,6 +33699,9 @@ class Leftovers {
     async removeAll() {
         // First stop what is still running: a build left going would tag its image after the untag.
         await this.docker.cancel().catch((error) => core.warning(String(error)));
+        for (const image of [...this.candidates.keys()]) {
+            await this.discardRegistryCandidate(image).catch((error) => core.warning((0,step_text/* errorMessage */.gJ)(error)));
+        }
         for (const name of [...this.containers]) {
             try {
                 await this.removeContainer(name);
@@ -33474,6 +33793,87 @@ class ActionsImageCache {
     }
 }
 
+// EXTERNAL MODULE: ./src/docker/reference.ts
+var docker_reference = __nccwpck_require__(2977);
+;// CONCATENATED MODULE: ./src/inputs/acr-inputs.ts
+// The inputs of `builder: acr` (the image is built in an Azure container registry by ACR Tasks),
+// and the rules the other inputs must follow there. All checked before anything is built.
+
+
+// Azure's rule for a registry's resource name: 5 to 50 alphanumerics. `az` wants it in lower
+// case ("It should be specified in lower case"), as the login server has it: lower-cased here.
+const ACR_NAME = /^[A-Za-z0-9]{5,50}$/;
+// Azure's rule for a resource group name: 1 to 90 of letters, digits, '_', '-', '.', '(' and
+// ')', not ending in '.'.
+const RESOURCE_GROUP = /^[\p{L}\p{N}_().-]{0,89}[\p{L}\p{N}_()-]$/u;
+function parseBuilder(raw) {
+    const value = raw.trim().toLowerCase();
+    if (value === '' || value === 'docker')
+        return 'docker';
+    if (value === 'acr')
+        return 'acr';
+    throw new Error(`Input '${constants/* Input */.pd.Builder}' must be docker or acr, got "${raw}"`);
+}
+function checkAcrName(raw) {
+    if (raw === undefined || raw.trim() === '') {
+        throw new Error(`Input '${constants/* Input */.pd.AcrName}' is required with '${constants/* Input */.pd.Builder}: acr' (the registry's name, e.g. myregistry for myregistry.azurecr.io)`);
+    }
+    const name = raw.trim();
+    if (!ACR_NAME.test(name)) {
+        throw new Error(`Input '${constants/* Input */.pd.AcrName}': "${name}" is not a registry name: 5 to 50 letters and digits (the name, not the login server: myregistry, not myregistry.azurecr.io)`);
+    }
+    return name.toLowerCase();
+}
+function checkResourceGroup(raw) {
+    const value = raw?.trim();
+    if (value === undefined || value === '')
+        return undefined;
+    if (!RESOURCE_GROUP.test(value)) {
+        throw new Error(`Input '${constants/* Input */.pd.AcrResourceGroup}': "${value}" is not a resource group name: 1 to 90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'`);
+    }
+    return value;
+}
+/**
+ * With `builder: acr` a tag names a repository in that registry: `model:1`, or in full
+ * `myregistry.azurecr.io/model:1` (the host is dropped: the registry's own login server, which
+ * `az acr show` gives, is put back in the outputs). Another registry's host is refused: the image
+ * is built and tagged inside the one registry.
+ */
+function repositoryTag(acrName, tag) {
+    const reference = (0,docker_reference/* parseReference */.F)(tag);
+    const [first, ...rest] = tag.split('/');
+    const hasHost = rest.length > 0 && (/[.:]/.test(first) || first === 'localhost');
+    if (!reference || !hasHost)
+        return tag;
+    if (first.toLowerCase() === `${acrName}.azurecr.io`)
+        return rest.join('/');
+    throw new Error(`Input '${constants/* Input */.pd.Tags}': "${tag}" names the registry ${first}; with '${constants/* Input */.pd.Builder}: acr' a tag names a repository in '${constants/* Input */.pd.AcrName}' ${acrName} (model:1, or ${acrName}.azurecr.io/model:1)`);
+}
+/**
+ * The rules of `builder: acr` for the other inputs. Credentials in an index URL are refused: the
+ * only way `az acr build` hands a value to the build is a build argument, and build arguments
+ * (`--secret-build-arg` too: it only hides the value from the run's API) are written into the
+ * image history of the step that uses them.
+ */
+function checkAcrInputs(checks) {
+    if (checks.push) {
+        throw new Error(`Input '${constants/* Input */.pd.Push}': with '${constants/* Input */.pd.Builder}: acr' the image is built in the registry and given its tags there after the smoke test; leave '${constants/* Input */.pd.Push}' off`);
+    }
+    if (checks.network !== undefined) {
+        throw new Error(`Input '${constants/* Input */.pd.Network}' names a network of the local Docker engine; with '${constants/* Input */.pd.Builder}: acr' the build runs in Azure, which has no such network`);
+    }
+    const credentials = checks.pipIndexUrls.some((url) => {
+        const parsed = new URL(url);
+        return parsed.username !== '' || parsed.password !== '';
+    });
+    if (credentials) {
+        throw new Error(`Inputs '${constants/* Input */.pd.PipIndexUrl}'/'${constants/* Input */.pd.PipExtraIndexUrl}' carry credentials, and with '${constants/* Input */.pd.Builder}: acr' they could only reach pip as a build argument, which is stored in the image history (az acr build --secret-build-arg too). Use an index without credentials, or '${constants/* Input */.pd.Builder}: docker' with BuildKit (a build secret)`);
+    }
+}
+function acrTarget(name, resourceGroup) {
+    return { name: checkAcrName(name), resourceGroup: checkResourceGroup(resourceGroup) };
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/apt-packages.ts
 // One entry of 'apt-packages' in apt-get install's own syntax: name[:arch][=version] or
 // name[:arch]/release. Each part has a closed alphabet, so an entry is one plain shell word that
@@ -33534,6 +33934,7 @@ var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
 // root of the code directory only, so ignore files in subfolders have no effect here either.
 // `model-dir` is copied whole. A `.git` entry (the directory, or the file of a worktree or
 // submodule) is never copied from either: it is repository history, not code or model.
+
 
 
 
@@ -33684,14 +34085,9 @@ function snapshotReport(snapshot) {
 function files(count) {
     return count === 1 ? '1 file' : `${count} files`;
 }
-/** "3 files, 1.2 kB": bytes in decimal units, as the summary's sizes. */
+/** "3 files, 1.2 kB". */
 function describeCount(count) {
-    const bytes = count.bytes < 1000
-        ? `${count.bytes} B`
-        : count.bytes < 1000 * 1000
-            ? `${(count.bytes / 1000).toFixed(1)} kB`
-            : `${(count.bytes / 1000 / 1000).toFixed(1)} MB`;
-    return `${files(count.files)}, ${bytes}`;
+    return `${files(count.files)}, ${(0,step_text/* humanBytes */.p6)(count.bytes)}`;
 }
 /**
  * One line on what was copied and left out, e.g. "12 files, 40.1 kB copied; left out
@@ -34794,6 +35190,487 @@ function responseMismatch(expected, body) {
         : `the body does not contain the expected JSON ${stringify(expected.value)}`;
 }
 
+;// CONCATENATED MODULE: ./src/smoke-test/probe-budget.ts
+/** @internal (exported for its unit tests) */
+function budgetSeconds(probe) {
+    return probe.initialDelay + probe.failureThreshold * probe.period;
+}
+function budgetOf(kind, probe, deployment) {
+    const seconds = budgetSeconds(probe);
+    return {
+        probe: kind,
+        seconds,
+        arithmetic: `${probe.initialDelay} s + ${probe.failureThreshold} x ${probe.period} s = ${seconds} s (${deployment.file})`,
+        requestTimeoutSeconds: Math.min(deployment.livenessProbe.timeout, deployment.readinessProbe.timeout),
+    };
+}
+/** The budget that ends first (liveness on a tie: the restart is the worse outcome). */
+function startupBudget(deployment) {
+    const liveness = budgetOf('liveness', deployment.livenessProbe, deployment);
+    const readiness = budgetOf('readiness', deployment.readinessProbe, deployment);
+    return readiness.seconds < liveness.seconds ? readiness : liveness;
+}
+const secondsText = (ms) => `${(ms / 1000).toFixed(1)} s`;
+function consequence(budget) {
+    return budget.probe === 'liveness'
+        ? 'the platform restarts a container that is not live by then'
+        : 'a container not ready by then never gets traffic';
+}
+/** Why a server live after `liveAfterMs` fails its deployment; undefined when it is in time. */
+function overBudget(liveAfterMs, budget) {
+    if (liveAfterMs <= budget.seconds * 1000)
+        return undefined;
+    const state = budget.probe === 'liveness' ? 'live' : 'ready';
+    return `${state} after ${secondsText(liveAfterMs)}; the ${budget.probe} probe allows ${budget.arithmetic}: ${consequence(budget)}`;
+}
+/** The wait for GET / ended after `waitedSeconds` without a 200. */
+function notLive(waitedSeconds, lastError, budget) {
+    const detail = `GET / never answered 200${lastError ? `; last error: ${lastError}` : ''}`;
+    const reason = `the server was not live after ${waitedSeconds} s (${detail})`;
+    // A startup-timeout shorter than the budget ended the wait, not the deployment's probe.
+    if (!budget || waitedSeconds < budget.seconds)
+        return reason;
+    return `${reason}; the ${budget.probe} probe allows ${budget.arithmetic}: ${consequence(budget)}`;
+}
+/** How much of the budget the start-up used, for the summary and metadata. */
+function budgetUse(liveAfterMs, budget) {
+    return {
+        probe: budget.probe,
+        budgetSeconds: budget.seconds,
+        arithmetic: budget.arithmetic,
+        usedPercent: Math.round((liveAfterMs / (budget.seconds * 1000)) * 100),
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/inputs/deployment-env.ts
+// The text a deployment's environment variable has in the container. `az ml online-deployment
+// create` reads the file with PyYAML (YAML 1.1: yes/no/on/off are booleans, 010 is octal) and
+// sends the values as the REST API's strings, which its client makes with Python's str(): so
+// `DEBUG: true` arrives as "True", `RATE: 1.0` as "1.0", `COUNT: 010` as "8". The smoke test
+// sets them the same way, so init() sees what it will see deployed.
+
+/** Python's repr of a float: the shortest digits that round-trip, exponent outside 1e-4..1e16. */
+function pythonFloat(value) {
+    if (Number.isNaN(value))
+        return 'nan';
+    if (!Number.isFinite(value))
+        return value > 0 ? 'inf' : '-inf';
+    if (value === 0)
+        return Object.is(value, -0) ? '-0.0' : '0.0';
+    const [mantissa, exponentText] = value.toExponential().split('e');
+    const exponent = Number(exponentText);
+    if (exponent < -4 || exponent >= 16) {
+        const sign = exponent < 0 ? '-' : '+';
+        return `${mantissa}e${sign}${String(Math.abs(exponent)).padStart(2, '0')}`;
+    }
+    const text = String(value);
+    return /[.e]/.test(text) ? text : `${text}.0`;
+}
+/**
+ * The string for a scalar node the parser resolved (YAML 1.1 schema); undefined for a null or a
+ * value that is not a scalar, which the caller refuses.
+ */
+function environmentValue(node) {
+    if (!(0,dist/* isScalar */.jn)(node) || node.value === null || node.value === undefined)
+        return undefined;
+    const { value } = node;
+    if (typeof value === 'string')
+        return value;
+    if (typeof value === 'boolean')
+        return value ? 'True' : 'False';
+    if (typeof value === 'bigint')
+        return value.toString();
+    if (typeof value !== 'number')
+        return undefined;
+    const source = node.source ?? String(value);
+    const unsigned = source.replace(/^[-+]/, '');
+    // PyYAML's float needs a '.': `1e3` is a string to it, though the yaml package reads a number.
+    if (/^[0-9][0-9_]*[eE]/.test(unsigned))
+        return source;
+    const isFloat = !/^0x/i.test(unsigned) && /[.eE]|^\.?(inf|nan)$/i.test(unsigned);
+    return isFloat ? pythonFloat(value) : String(value);
+}
+
+;// CONCATENATED MODULE: ./src/inputs/deployment-file.ts
+// The `deployment` input: the Azure ML managed online deployment YAML (the file of
+// `az ml online-deployment create -f`), read for what changes how the container runs there.
+// Keys and defaults: "CLI (v2) managed online deployment YAML schema",
+// learn.microsoft.com/azure/machine-learning/reference-yaml-deployment-managed-online
+// (RequestSettings: request_timeout_ms 5000, at most 180000; max_concurrent_requests_per_instance
+// 1. ProbeSettings: initial_delay 10, period 10, timeout 2, success_threshold 1 (fixed at 1 for
+// the liveness probe), failure_threshold 30). Keys the smoke test has no use for are ignored; a
+// key it uses with a wrong type or value is refused, naming the key and the rule.
+
+
+
+
+
+
+const DEFAULTS = {
+    initialDelay: 10,
+    period: 10,
+    timeout: 2,
+    failureThreshold: 30,
+    successThreshold: 1,
+};
+const REQUEST_TIMEOUT_DEFAULT_MS = 5000;
+const REQUEST_TIMEOUT_MAX_MS = 180_000;
+const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+class DeploymentReader {
+    file;
+    document;
+    notes = [];
+    constructor(file, document) {
+        this.file = file;
+        this.document = document;
+    }
+    fail(key, rule, cause) {
+        return new Error(`Input '${constants/* Input */.pd.Deployment}': ${this.file}: ${key} ${rule}`, { cause });
+    }
+    map(value, key) {
+        if (value === undefined || value === null)
+            return undefined;
+        if (typeof value !== 'object' || Array.isArray(value)) {
+            throw this.fail(key, `must be a mapping of keys to values, got ${describe(value)}`);
+        }
+        return value;
+    }
+    text(value, key) {
+        if (value === undefined || value === null)
+            return undefined;
+        if (typeof value !== 'string' || value.trim() === '' || /\p{Cc}/u.test(value)) {
+            throw this.fail(key, `must be a non-empty string on one line, got ${describe(value)}`);
+        }
+        return value.trim();
+    }
+    /** A whole number (the CLI also takes one written as a string), at least `min`. */
+    integer(value, key, fallback, min, max) {
+        if (value === undefined || value === null)
+            return fallback;
+        const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+        if (typeof number !== 'number' || !Number.isInteger(number) || number < min) {
+            throw this.fail(key, `must be a whole number of at least ${min}, got ${describe(value)}`);
+        }
+        if (max !== undefined && number > max) {
+            throw this.fail(key, `must be at most ${max} (Azure ML's limit), got ${number}`);
+        }
+        return number;
+    }
+    probe(value, key) {
+        const probe = this.map(value, key) ?? {};
+        const settings = {
+            initialDelay: this.integer(probe.initial_delay, `${key}.initial_delay`, DEFAULTS.initialDelay, 1),
+            period: this.integer(probe.period, `${key}.period`, DEFAULTS.period, 1),
+            timeout: this.integer(probe.timeout, `${key}.timeout`, DEFAULTS.timeout, 1),
+            failureThreshold: this.integer(probe.failure_threshold, `${key}.failure_threshold`, DEFAULTS.failureThreshold, 1),
+            successThreshold: this.integer(probe.success_threshold, `${key}.success_threshold`, DEFAULTS.successThreshold, 1),
+        };
+        if (key === 'liveness_probe' && settings.successThreshold !== 1) {
+            this.notes.push(`${this.file}: liveness_probe.success_threshold is fixed at 1 by Azure ML; ${settings.successThreshold} is not used`);
+            settings.successThreshold = 1;
+        }
+        return settings;
+    }
+    environment() {
+        const node = this.document.get('environment_variables', true);
+        if (node === undefined || node === null)
+            return [];
+        if (!(0,dist/* isMap */.jh)(node)) {
+            throw this.fail('environment_variables', 'must be a mapping of names to values');
+        }
+        return node.items.map((pair) => {
+            const key = String(pair.key?.value ?? pair.key);
+            if (!ENV_KEY.test(key)) {
+                throw this.fail(`environment_variables: key "${key}"`, `must match ${ENV_KEY.source}`);
+            }
+            const raw = (0,dist/* isAlias */.Vj)(pair.value) ? pair.value.resolve(this.document) : pair.value;
+            const value = environmentValue((raw ?? null));
+            if (value === undefined) {
+                throw this.fail(`environment_variables.${key}`, 'must be a string, a number or a boolean (an empty value or a nested one has no text to set)');
+            }
+            return { key, value };
+        });
+    }
+    model(value) {
+        if (value === undefined || value === null)
+            return undefined;
+        if (typeof value === 'string')
+            return modelReference(this.text(value, 'model'));
+        const model = this.map(value, 'model');
+        const name = this.text(model.name, 'model.name');
+        const version = typeof model.version === 'number'
+            ? String(model.version)
+            : this.text(model.version, 'model.version');
+        const modelPath = this.text(model.path, 'model.path');
+        if (name === undefined && modelPath === undefined) {
+            throw this.fail('model', 'needs a name or a path');
+        }
+        return { reference: name ?? modelPath, name, version };
+    }
+    code(value, workspace) {
+        const config = this.map(value, 'code_configuration');
+        if (config === undefined)
+            return undefined;
+        const code = this.text(config.code, 'code_configuration.code');
+        const script = this.text(config.scoring_script, 'code_configuration.scoring_script');
+        if (code === undefined || script === undefined) {
+            throw this.fail('code_configuration', 'needs both code and scoring_script');
+        }
+        if (/^(azureml:|[a-z][a-z0-9+.-]*:\/\/)/i.test(code)) {
+            this.notes.push(`${this.file}: code_configuration.code is ${code}, not a folder here: the smoke test cannot fetch it and runs the code in the image`);
+            return undefined;
+        }
+        const fileDir = external_node_path_.dirname(external_node_path_.resolve(workspace, this.file));
+        const dir = this.inWorkspace(workspace, external_node_path_.resolve(fileDir, code), 'code_configuration.code', 'dir');
+        checkNamesUtf8(constants/* Input */.pd.Deployment, dir);
+        checkDirectory(workspace, constants/* Input */.pd.Deployment, dir);
+        const scriptFile = external_node_path_.resolve(dir, script);
+        const scoringScript = external_node_path_.relative(dir, scriptFile);
+        if (!isInside(dir, scriptFile) || !scoringScript.endsWith('.py')) {
+            throw this.fail('code_configuration.scoring_script', `"${script}" must be a .py file inside the code folder`);
+        }
+        this.inWorkspace(workspace, scriptFile, 'code_configuration.scoring_script', 'file');
+        return {
+            dir,
+            folderName: external_node_path_.basename(dir),
+            scoringScript: scoringScript.split(external_node_path_.sep).join('/'),
+        };
+    }
+    inWorkspace(workspace, absolute, key, kind) {
+        try {
+            return resolveInWorkspace(workspace, constants/* Input */.pd.Deployment, external_node_path_.relative(workspace, absolute), kind);
+        }
+        catch (error) {
+            throw this.fail(key, error.message.replace(/^Input '[^']+': /, ''), error);
+        }
+    }
+}
+function describe(value) {
+    if (Array.isArray(value))
+        return 'a list';
+    if (value !== null && typeof value === 'object')
+        return 'a mapping';
+    return JSON.stringify(value);
+}
+/** `azureml:name:version`, `azureml:name@label`, or an asset id ending `models/name/versions/v`. */
+function modelReference(reference) {
+    const asset = /\/models\/([^/]+)\/versions\/([^/]+)$/.exec(reference);
+    if (asset)
+        return { reference, name: asset[1], version: asset[2] };
+    const short = /^azureml:([^:@/]+)(?::([^:@/]+)|@[^:@/]+)?$/.exec(reference);
+    if (short)
+        return { reference, name: short[1], version: short[2] };
+    return { reference };
+}
+/** Reads and checks the file; throws naming the input, the file, the key and the rule. */
+function readDeployment(workspace, raw) {
+    const absolute = resolveInWorkspace(workspace, constants/* Input */.pd.Deployment, raw.trim(), 'file');
+    const realWorkspace = external_node_fs_.realpathSync(workspace);
+    const file = external_node_path_.relative(realWorkspace, absolute).split(external_node_path_.sep).join('/');
+    // YAML 1.1, as PyYAML (which the az CLI uses) reads it.
+    const document = (0,dist/* parseDocument */.Tp)(external_node_fs_.readFileSync(absolute, 'utf8'), { version: '1.1' });
+    const problem = document.errors[0];
+    if (problem) {
+        throw new Error(`Input '${constants/* Input */.pd.Deployment}': ${file} is not valid YAML: ${problem.message.split('\n')[0]}`);
+    }
+    const reader = new DeploymentReader(file, document);
+    let top;
+    try {
+        top = document.toJS({ maxAliasCount: 100 });
+    }
+    catch (error) {
+        throw new Error(`Input '${constants/* Input */.pd.Deployment}': ${file} is not valid YAML: ${error.message}`, { cause: error });
+    }
+    if (top === null || typeof top !== 'object' || Array.isArray(top)) {
+        throw reader.fail('the file', `must be a mapping of deployment keys (as for az ml online-deployment create -f), got ${describe(top)}`);
+    }
+    const settings = top;
+    const requests = reader.map(settings.request_settings, 'request_settings') ?? {};
+    return {
+        file,
+        environmentVariables: reader.environment(),
+        livenessProbe: reader.probe(settings.liveness_probe, 'liveness_probe'),
+        readinessProbe: reader.probe(settings.readiness_probe, 'readiness_probe'),
+        requestTimeoutMs: reader.integer(requests.request_timeout_ms, 'request_settings.request_timeout_ms', REQUEST_TIMEOUT_DEFAULT_MS, 1, REQUEST_TIMEOUT_MAX_MS),
+        maxConcurrentRequestsPerInstance: reader.integer(requests.max_concurrent_requests_per_instance, 'request_settings.max_concurrent_requests_per_instance', 1, 1),
+        instanceType: reader.text(settings.instance_type, 'instance_type'),
+        model: reader.model(settings.model),
+        codeConfiguration: reader.code(settings.code_configuration, realWorkspace),
+        notes: reader.notes,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/inputs/instance-types.ts
+// The VM sizes a managed online deployment may run on, with each size's vCPUs and memory, so the
+// smoke test can run the container with what the deployment's `instance_type` gets.
+//
+// Sizes: "Managed online endpoints SKU list", learn.microsoft.com/azure/machine-learning/
+// reference-managed-online-endpoints-vm-sku-list (MicrosoftDocs/azure-ai-docs, 2023-10).
+// vCPUs and memory (GiB): the VM-size pages, learn.microsoft.com/azure/virtual-machines/sizes/
+// (general-purpose/dasv4-series, dav4-series, dsv2-series; memory-optimized/esv3-series;
+// compute-optimized/fsv2-series, fxmdsv2-series; storage-optimized/lasv3-, lsv2-, lsv3-series;
+// gpu-accelerated/nc-a100-v4-, ncast4v3-, ncv2-, ncv3-, ncadsh100v5-, ndma100v4-, nda100v4-,
+// ndv2-, nd-h100-v5-, nvadsa10v5-series).
+//
+// The VM's memory is an upper bound for the container: the node's OS, the platform's own agents
+// and the 20% some sizes keep for upgrades take their share, so the container gets less.
+const GIB = 1024 ** 3;
+/** [name as the SKU list writes it, vCPUs, memory in GiB] */
+const SIZES = [
+    ['Standard_D2as_v4', 2, 8],
+    ['Standard_D4as_v4', 4, 16],
+    ['Standard_D8as_v4', 8, 32],
+    ['Standard_D16as_v4', 16, 64],
+    ['Standard_D32as_v4', 32, 128],
+    ['Standard_D48as_v4', 48, 192],
+    ['Standard_D64as_v4', 64, 256],
+    ['Standard_D96as_v4', 96, 384],
+    ['Standard_D2a_v4', 2, 8],
+    ['Standard_D4a_v4', 4, 16],
+    ['Standard_D8a_v4', 8, 32],
+    ['Standard_D16a_v4', 16, 64],
+    ['Standard_D32a_v4', 32, 128],
+    ['Standard_D48a_v4', 48, 192],
+    ['Standard_D64a_v4', 64, 256],
+    ['Standard_D96a_v4', 96, 384],
+    ['Standard_DS1_v2', 1, 3.5],
+    ['Standard_DS2_v2', 2, 7],
+    ['Standard_DS3_v2', 4, 14],
+    ['Standard_DS4_v2', 8, 28],
+    ['Standard_DS5_v2', 16, 56],
+    ['Standard_E2s_v3', 2, 16],
+    ['Standard_E4s_v3', 4, 32],
+    ['Standard_E8s_v3', 8, 64],
+    ['Standard_E16s_v3', 16, 128],
+    ['Standard_E32s_v3', 32, 256],
+    ['Standard_E48s_v3', 48, 384],
+    ['Standard_E64s_v3', 64, 432],
+    ['Standard_F2s_v2', 2, 4],
+    ['Standard_F4s_v2', 4, 8],
+    ['Standard_F8s_v2', 8, 16],
+    ['Standard_F16s_v2', 16, 32],
+    ['Standard_F32s_v2', 32, 64],
+    ['Standard_F48s_v2', 48, 96],
+    ['Standard_F64s_v2', 64, 128],
+    ['Standard_F72s_v2', 72, 144],
+    ['Standard_FX4mds', 4, 84],
+    ['Standard_FX12mds', 12, 252],
+    ['Standard_FX24mds', 24, 504],
+    ['Standard_FX36mds', 36, 756],
+    ['Standard_FX48mds', 48, 1008],
+    ['Standard_L8as_v3', 8, 64],
+    ['Standard_L16as_v3', 16, 128],
+    ['Standard_L32as_v3', 32, 256],
+    ['Standard_L48as_v3', 48, 384],
+    ['Standard_L64as_v3', 64, 512],
+    ['Standard_L80as_v3', 80, 640],
+    ['Standard_L8s_v2', 8, 64],
+    ['Standard_L16s_v2', 16, 128],
+    ['Standard_L32s_v2', 32, 256],
+    ['Standard_L48s_v2', 48, 384],
+    ['Standard_L64s_v2', 64, 512],
+    ['Standard_L80s_v2', 80, 640],
+    ['Standard_L8s_v3', 8, 64],
+    ['Standard_L16s_v3', 16, 128],
+    ['Standard_L32s_v3', 32, 256],
+    ['Standard_L48s_v3', 48, 384],
+    ['Standard_L64s_v3', 64, 512],
+    ['Standard_L80s_v3', 80, 640],
+    ['Standard_NC24ads_A100_v4', 24, 220],
+    ['Standard_NC48ads_A100_v4', 48, 440],
+    ['Standard_NC96ads_A100_v4', 96, 880],
+    ['Standard_NC4as_T4_v3', 4, 28],
+    ['Standard_NC8as_T4_v3', 8, 56],
+    ['Standard_NC16as_T4_v3', 16, 110],
+    ['Standard_NC64as_T4_v3', 64, 440],
+    ['Standard_NC6s_v2', 6, 112],
+    ['Standard_NC12s_v2', 12, 224],
+    ['Standard_NC24s_v2', 24, 448],
+    ['Standard_NC6s_v3', 6, 112],
+    ['Standard_NC12s_v3', 12, 224],
+    ['Standard_NC24s_v3', 24, 448],
+    ['Standard_NC40ads_H100_v5', 40, 320],
+    ['Standard_NC80adis_H100_v5', 80, 640],
+    ['Standard_ND96amsr_A100_v4', 96, 1900],
+    ['Standard_ND96asr_v4', 96, 900],
+    ['Standard_ND40rs_v2', 40, 672],
+    ['Standard_ND96is_H100_v5', 96, 1900],
+    ['Standard_ND96isr_H100_v5', 96, 1900],
+    ['Standard_NV6ads_A10_v5', 6, 55],
+    ['Standard_NV12ads_A10_v5', 12, 110],
+    ['Standard_NV18ads_A10_v5', 18, 220],
+    ['Standard_NV36ads_A10_v5', 36, 440],
+    ['Standard_NV36adms_A10_v5', 36, 880],
+    ['Standard_NV72ads_A10_v5', 72, 880],
+];
+// Azure matches size names without regard to case (the SKU list itself writes them in capitals).
+const BY_NAME = new Map(SIZES.map(([name, cpus, gib]) => [
+    name.toLowerCase(),
+    { cpus, memoryBytes: Math.round(gib * GIB) },
+]));
+/** The size's vCPUs and memory; undefined for a size the table does not hold (never a guess). */
+function instanceResources(instanceType) {
+    return BY_NAME.get(instanceType.trim().toLowerCase());
+}
+
+;// CONCATENATED MODULE: ./src/inputs/deployment-warnings.ts
+
+
+/** The instance type's vCPUs and memory (an upper bound for the container), if the table has it. */
+function deploymentResources(deployment) {
+    const type = deployment.instanceType;
+    const resources = type === undefined ? undefined : instanceResources(type);
+    if (!type || !resources)
+        return undefined;
+    return { ...resources, source: `instance_type ${type} (${deployment.file})` };
+}
+/**
+ * What the images and the generated Dockerfile set, so a deployment value replaces theirs. Other
+ * AZUREML_* names (AZUREML_LOG_LEVEL, ...) are the server's settings, set nowhere else.
+ */
+const IMAGE_OWNED_KEYS = [
+    'PATH',
+    'AML_APP_ROOT',
+    constants/* Contract */.NZ.entryScriptEnv,
+    constants/* Contract */.NZ.modelDirEnv,
+    'AZUREML_CONDA_ENVIRONMENT_PATH',
+];
+function envWarnings(deployment, env) {
+    const file = deployment.file;
+    const warnings = [];
+    for (const { key, value } of deployment.environmentVariables) {
+        const baked = env.find((pair) => pair.key === key);
+        // Values stay out of the message: either may be a secret.
+        if (baked && baked.value !== value) {
+            warnings.push(`${file}: environment_variables sets ${key} to another value than the 'env' input bakes into the image; the deployment's value is what the container gets there, and in the smoke test`);
+        }
+        if (IMAGE_OWNED_KEYS.includes(key)) {
+            warnings.push(`${file}: environment_variables sets ${key}, which replaces the image's own value (${key === 'PATH' ? "the Python environment's bin folder comes first in it" : 'the server finds the code, the model or Python by it'}); the smoke test runs with it, as the deployment will`);
+        }
+    }
+    return warnings;
+}
+function deploymentWarnings(deployment, baked) {
+    const file = deployment.file;
+    const warnings = [...deployment.notes, ...envWarnings(deployment, baked.env)];
+    const model = deployment.model;
+    if (model && baked.modelDir) {
+        const where = `${constants/* Contract */.NZ.modelDir}/${model.name ?? '<name>'}/${model.version ?? '<version>'}`;
+        warnings.push(`${file}: model ${model.reference} is mounted by the deployment, which points ${constants/* Contract */.NZ.modelDirEnv} at ${where}: init() will not read the model baked in from 'model-dir'`);
+    }
+    const code = deployment.codeConfiguration;
+    if (code && baked.codeDir) {
+        warnings.push(`${file}: code_configuration mounts ${code.folderName} at ${constants/* Contract */.NZ.appRoot}/${code.folderName} and sets AML_APP_ROOT there and ${constants/* Contract */.NZ.entryScriptEnv}=${code.scoringScript}: the code baked in from 'code-dir' does not run; the smoke test runs the deployment's code, as the platform will`);
+    }
+    const type = deployment.instanceType;
+    if (type && !instanceResources(type)) {
+        warnings.push(`${file}: instance_type ${type} is not in the action's table of managed online endpoint sizes: the smoke test does not know its memory and CPUs`);
+    }
+    return warnings;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/parse.ts
 // Pure parsers for the text of multi-value inputs. Whitespace, CRLF line ends, blank lines and
 // exact duplicates are normalised here; every rule a value must follow is checked in inputs.ts.
@@ -34833,34 +35710,103 @@ function unique(items) {
     return [...new Set(items)];
 }
 
-;// CONCATENATED MODULE: ./src/docker/reference.ts
-// Image references, checked against the grammar of distribution/reference (the one docker uses),
-// so that a bad base-image or tag is refused before anything runs.
-const alphaNumeric = '[a-z0-9]+';
-const separator = '(?:[._]|__|-+)';
-const pathComponent = `${alphaNumeric}(?:${separator}${alphaNumeric})*`;
-const domainComponent = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
-const domain = `(?:${domainComponent}(?:\\.${domainComponent})*|\\[[0-9a-fA-F:.]+\\])(?::[0-9]+)?`;
-const tag = '[\\w][\\w.-]{0,127}';
-const digest = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
-const referencePattern = new RegExp(`^(?<name>(?:${domain}/)?${pathComponent}(?:/${pathComponent})*)(?::(?<tag>${tag}))?(?:@(?<digest>${digest}))?$`);
-const MAX_NAME_LENGTH = 255;
-/** Parses a reference or returns undefined when it does not follow the grammar. */
-function parseReference(text) {
-    const match = referencePattern.exec(text);
-    if (!match?.groups)
+;// CONCATENATED MODULE: ./src/inputs/resources.ts
+// The smoke-test container's resources as the user writes them, in docker's own syntax:
+// memory (`2g`, `512m`), cpus (`1.5`), gpus (`all`, `2`, `"device=0,1"`). Each rule is checked
+// here, before anything is built, rather than by `docker run` after the whole build.
+
+const MEMORY = /^(\d+(?:\.\d+)?) ?([bkmgt])?(i?b)?$/i;
+const UNIT_POWER = { b: 0, k: 1, m: 2, g: 3, t: 4 };
+/** docker refuses a smaller limit ("Minimum memory limit allowed is 6MB"). */
+const MIN_MEMORY_BYTES = 6 * 1024 ** 2;
+const MEMORY_RULE = "a size in docker's syntax: a number with an optional unit b, k, m, g or t (powers of 1024), e.g. 512m, 2g or 1.5g, at least 6m";
+/** Bytes of a docker memory size; undefined for an empty input. */
+function parseMemory(raw) {
+    const text = raw.trim();
+    if (text === '')
         return undefined;
-    const { name, tag: tagPart, digest: digestPart } = match.groups;
-    // A first component that looks like a host must really be one: 'Foo/bar' is not valid.
-    if (name.length > MAX_NAME_LENGTH)
-        return undefined;
-    const [first, ...rest] = name.split('/');
-    const firstIsDomain = rest.length > 0 && (/[.:]/.test(first) || first === 'localhost');
-    if (!firstIsDomain && /[A-Z]/.test(first))
-        return undefined;
-    return { name, tag: tagPart, digest: digestPart };
+    const match = MEMORY.exec(text);
+    const bytes = match
+        ? Math.floor(Number(match[1]) * 1024 ** UNIT_POWER[(match[2] ?? 'b').toLowerCase()])
+        : NaN;
+    if (!(bytes >= MIN_MEMORY_BYTES)) {
+        throw new Error(`Input '${constants/* Input */.pd.Memory}' must be ${MEMORY_RULE}; got "${raw}"`);
+    }
+    return bytes;
 }
-const REFERENCE_RULE = 'an image reference: lowercase [registry/]path components, optional :tag ([\\w][\\w.-]{0,127}) and optional @digest';
+// docker turns --cpus into nano-CPUs: more than 9 decimals is "too precise"; the kernel's CFS
+// quota cannot go below a hundredth of a CPU.
+const CPUS = /^\d+(\.\d{1,9})?$/;
+const MIN_CPUS = 0.01;
+/** A docker --cpus value; undefined for an empty input. */
+function parseCpus(raw) {
+    const text = raw.trim();
+    if (text === '')
+        return undefined;
+    if (!CPUS.test(text) || Number(text) < MIN_CPUS) {
+        throw new Error(`Input '${constants/* Input */.pd.Cpus}' must be a number of CPUs as docker's --cpus takes it, e.g. 1, 0.5 or 1.5 (at least ${MIN_CPUS}, at most 9 decimals); got "${raw}"`);
+    }
+    return Number(text);
+}
+const GPU_KEYS = new Set(['count', 'device', 'driver', 'capabilities', 'options']);
+const GPUS_RULE = 'all, a GPU count (2), or docker\'s key=value fields: count=, device=, driver=, capabilities=, options= (a list inside a field in double quotes: "device=0,1")';
+/** Fields of a CSV line, as docker reads --gpus: double quotes keep commas inside a field. */
+function csvFields(text) {
+    const fields = [];
+    let field = '';
+    let quoted = false;
+    for (const char of text) {
+        if (char === '"')
+            quoted = !quoted;
+        else if (char === ',' && !quoted) {
+            fields.push(field);
+            field = '';
+        }
+        else
+            field += char;
+    }
+    if (quoted)
+        return undefined;
+    fields.push(field);
+    return fields;
+}
+const isCount = (value) => value === 'all' || /^\d+$/.test(value);
+/** Why a --gpus value would be refused by docker; undefined when it is fine. */
+function gpusProblem(text) {
+    const fields = csvFields(text);
+    if (!fields)
+        return 'a double quote is not closed';
+    const seen = new Set();
+    for (const field of fields) {
+        const equals = field.indexOf('=');
+        const key = equals < 0 ? 'count' : field.slice(0, equals);
+        const value = equals < 0 ? field : field.slice(equals + 1);
+        if (!GPU_KEYS.has(key))
+            return `unknown field "${field}"`;
+        if (seen.has(key))
+            return `${key} is given twice`;
+        seen.add(key);
+        if (key === 'count' && !isCount(value))
+            return `count must be all or a whole number`;
+        if (value === '')
+            return `${key} has no value`;
+    }
+    if (seen.has('count') && seen.has('device'))
+        return 'count and device cannot both be given';
+    return undefined;
+}
+/** A docker --gpus value; undefined for an empty input. */
+function parseGpus(raw) {
+    const text = raw.trim();
+    if (text === '')
+        return undefined;
+    // It is one argv element, never shell text; still, a line break has no place in it.
+    const problem = /\p{Cc}/u.test(text) ? 'it contains a control character' : gpusProblem(text);
+    if (problem) {
+        throw new Error(`Input '${constants/* Input */.pd.Gpus}' must be ${GPUS_RULE}; ${problem} in ${JSON.stringify(raw)}`);
+    }
+    return text;
+}
 
 ;// CONCATENATED MODULE: ./node_modules/shlex/shlex.js
 
@@ -35620,7 +36566,12 @@ function scoringCases(workspace, raw, defaults) {
 
 
 
-const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+
+
+
+
+const inputs_ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const LABEL_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const NETWORK = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 /** Enough for a stable p95; the probe runs inside a pull request check. */
@@ -35674,13 +36625,13 @@ function checkAptPackage(entry) {
     return entry;
 }
 function checkImageReference(name, value) {
-    if (parseReference(value) === undefined) {
-        throw new Error(`Input '${name}': "${value}" is not ${REFERENCE_RULE}`);
+    if ((0,docker_reference/* parseReference */.F)(value) === undefined) {
+        throw new Error(`Input '${name}': "${value}" is not ${docker_reference/* REFERENCE_RULE */.v}`);
     }
     return value;
 }
 function checkTag(value) {
-    const reference = parseReference(value);
+    const reference = (0,docker_reference/* parseReference */.F)(value);
     if (reference === undefined || reference.digest !== undefined) {
         throw new Error(`Input '${constants/* Input */.pd.Tags}': "${value}" is not a tag reference (name[:tag], no @digest)`);
     }
@@ -35689,8 +36640,8 @@ function checkTag(value) {
 /** @internal (exported for its unit tests) */
 function checkEnv(pairs, allowContractKeys) {
     for (const { key } of pairs) {
-        if (!ENV_KEY.test(key)) {
-            throw new Error(`Input '${constants/* Input */.pd.Env}': key "${key}" must match ${ENV_KEY.source}`);
+        if (!inputs_ENV_KEY.test(key)) {
+            throw new Error(`Input '${constants/* Input */.pd.Env}': key "${key}" must match ${inputs_ENV_KEY.source}`);
         }
         if (!allowContractKeys && constants/* CONTRACT_ENV_KEYS */.qi.includes(key)) {
             throw new Error(`Input '${constants/* Input */.pd.Env}': ${key} is set by the action from the serving contract; set '${constants/* Input */.pd.OverrideContractEnv}: true' to override it`);
@@ -35779,6 +36730,22 @@ function requirementsInput(workspace, raw) {
     const requirements = resolveInWorkspace(workspace, constants/* Input */.pd.Requirements, raw.trim(), 'file');
     return { requirements, requirementFiles: collectRequirements(workspace, requirements) };
 }
+/** The deployment file, its warnings said now (before anything is built). */
+function deploymentInput(workspace, raw, baked) {
+    if (raw === undefined)
+        return {};
+    const deployment = readDeployment(workspace, raw);
+    for (const warning of deploymentWarnings(deployment, baked))
+        core.warning(warning);
+    return { deployment, deploymentResources: deploymentResources(deployment) };
+}
+/** Given: as given. Otherwise the deployment's probe budget, or 300 s. */
+function startupTimeout(deployment) {
+    const given = inputs_text(constants/* Input */.pd.StartupTimeout) !== '';
+    if (given || !deployment)
+        return integerInput(constants/* Input */.pd.StartupTimeout, 300, 1, 3600);
+    return startupBudget(deployment).seconds;
+}
 function getInputs() {
     // Mask first: nothing below may log an index URL before it is a secret.
     const pipIndexRaw = optionalText(constants/* Input */.pd.PipIndexUrl);
@@ -35830,8 +36797,17 @@ function getInputs() {
     }
     const build = booleanInput(constants/* Input */.pd.Build, true);
     const smokeTest = booleanInput(constants/* Input */.pd.SmokeTest, true);
-    const tags = splitList(inputs_text(constants/* Input */.pd.Tags)).map(checkTag);
+    const acr = acrInput(pipIndex, pipExtra, network);
+    const tags = splitList(inputs_text(constants/* Input */.pd.Tags))
+        .map(checkTag)
+        .map((tag) => (acr ? repositoryTag(acr.name, tag) : tag));
     const push = checkPush(booleanInput(constants/* Input */.pd.Push, false), build, smokeTest, tags);
+    const env = checkEnv(parseKeyValueLines(constants/* Input */.pd.Env, inputs_text(constants/* Input */.pd.Env)), booleanInput(constants/* Input */.pd.OverrideContractEnv, false));
+    const deployment = deploymentInput(workspace, optionalText(constants/* Input */.pd.Deployment), {
+        env,
+        codeDir,
+        modelDir,
+    });
     return {
         workspace,
         baseImage,
@@ -35842,7 +36818,7 @@ function getInputs() {
         modelDir,
         codeSnapshot: code,
         modelSnapshot: model,
-        env: checkEnv(parseKeyValueLines(constants/* Input */.pd.Env, inputs_text(constants/* Input */.pd.Env)), booleanInput(constants/* Input */.pd.OverrideContractEnv, false)),
+        env,
         tags,
         labels: checkLabels(parseKeyValueLines(constants/* Input */.pd.Labels, inputs_text(constants/* Input */.pd.Labels))),
         build,
@@ -35852,11 +36828,37 @@ function getInputs() {
         smokeTest,
         scoringCases: cases,
         scoreRequests,
-        startupTimeoutSeconds: integerInput(constants/* Input */.pd.StartupTimeout, 300, 1, 3600),
+        startupTimeoutSeconds: startupTimeout(deployment.deployment),
+        startupTimeoutGiven: inputs_text(constants/* Input */.pd.StartupTimeout) !== '',
+        ...deployment,
         containerPort: integerInput(constants/* Input */.pd.ContainerPort, 5001, 1, 65535),
+        memoryBytes: parseMemory(inputs_text(constants/* Input */.pd.Memory)),
+        cpus: parseCpus(inputs_text(constants/* Input */.pd.Cpus)),
+        gpus: parseGpus(inputs_text(constants/* Input */.pd.Gpus)),
         cache: booleanInput(constants/* Input */.pd.Cache, true),
         push,
+        acr,
+        // action.yml gives smoke-test no default, so an empty value is the user's silence.
+        smokeTestRequired: smokeTest && inputs_text(constants/* Input */.pd.SmokeTest) !== '',
     };
+}
+/** `builder: acr` and its registry, checked with the rules it sets for other inputs. */
+function acrInput(pipIndex, pipExtra, network) {
+    if (parseBuilder(inputs_text(constants/* Input */.pd.Builder)) !== 'acr') {
+        for (const name of [constants/* Input */.pd.AcrName, constants/* Input */.pd.AcrResourceGroup]) {
+            if (optionalText(name) !== undefined) {
+                throw new Error(`Input '${name}' needs '${constants/* Input */.pd.Builder}: acr'`);
+            }
+        }
+        return undefined;
+    }
+    const target = acrTarget(optionalText(constants/* Input */.pd.AcrName), optionalText(constants/* Input */.pd.AcrResourceGroup));
+    checkAcrInputs({
+        push: booleanInput(constants/* Input */.pd.Push, false),
+        network,
+        pipIndexUrls: [...(pipIndex ? [pipIndex] : []), ...pipExtra],
+    });
+    return target;
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
@@ -35878,6 +36880,30 @@ function setScoreOutputs(cases) {
     core.setOutput(constants/* Output */.k7.ScoreStatus, String(reported.status));
     core.setOutput(constants/* Output */.k7.ScoreResponse, (0,step_text/* truncate */.xv)(reported.response ?? '', SCORE_RESPONSE_OUTPUT_LIMIT));
 }
+/** The limits the container ran with, and the memory it used: to choose an instance size by. */
+function resourcesMetadata(score) {
+    const { resources, memory, gpus } = score ?? {};
+    return {
+        resources: resources === undefined && gpus === undefined
+            ? undefined
+            : {
+                memoryBytes: resources?.memory?.bytes,
+                memorySource: resources?.memory?.source,
+                cpus: resources?.cpus?.count,
+                cpusSource: resources?.cpus?.source,
+                cpusRequested: resources?.cpus?.requested,
+                gpus,
+            },
+        memory: memory && {
+            cgroup: (memory.overall ?? memory.atLive)?.cgroup,
+            peakAtLiveBytes: memory.atLive?.peakBytes,
+            peakBytes: memory.overall?.peakBytes,
+            // What a kernel without memory.peak (cgroup v2 before Linux 5.19) can tell instead.
+            inUseAtLiveBytes: memory.atLive?.currentBytes,
+            inUseAtEndBytes: memory.overall?.currentBytes,
+        },
+    };
+}
 /** @internal (exported for its unit tests) */
 function metadata(result, baseImage) {
     return {
@@ -35889,6 +36915,7 @@ function metadata(result, baseImage) {
         dockerfile: result.dockerfile,
         context: result.context,
         builder: result.builder,
+        acr: result.acr,
         baseUser: result.baseUser,
         smokeTest: result.smokeTest,
         scoreStatus: reportedCase(result.smokeTestResult?.cases)?.status,
@@ -35900,6 +36927,10 @@ function metadata(result, baseImage) {
             passed: problem === undefined,
         })),
         latency: result.smokeTestResult?.latency,
+        concurrent: result.smokeTestResult?.concurrent,
+        startup: result.smokeTestResult?.startup,
+        ...resourcesMetadata(result.smokeTestResult),
+        gpuHint: result.gpuHint,
         swagger: result.smokeTestResult?.swagger && {
             declared: result.smokeTestResult.swagger.declared,
             versions: result.smokeTestResult.swagger.versions,
@@ -35921,10 +36952,12 @@ function metadata(result, baseImage) {
 function setOutputs(result, baseImage) {
     core.setOutput(constants/* Output */.k7.Dockerfile, result.dockerfile);
     core.setOutput(constants/* Output */.k7.Context, result.context);
-    if (result.hasImage && result.imageId) {
+    if (result.hasImage) {
         core.setOutput(constants/* Output */.k7.Image, result.tags[0]);
         core.setOutput(constants/* Output */.k7.Tags, result.tags.join('\n'));
-        core.setOutput(constants/* Output */.k7.ImageId, result.imageId);
+        // Unknown only for an image built in ACR and never pulled here (smoke-test: false).
+        if (result.imageId)
+            core.setOutput(constants/* Output */.k7.ImageId, result.imageId);
     }
     core.setOutput(constants/* Output */.k7.SmokeTest, result.smokeTest);
     setScoreOutputs(result.smokeTestResult?.cases);
@@ -35939,8 +36972,6 @@ function setSmokeTestFailureOutputs(failure) {
     setScoreOutputs(failure.result.cases);
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/plan/dockerfile.ts
 // Renders the Dockerfile that extends the prebuilt image. Pure: the same plan gives the same
 // text. User text reaches it only as validated apt entries (and the architectures they name),
@@ -36116,828 +37147,23 @@ function renderApplicationDockerfile(plan, from) {
     const user = hasDependencies(plan) ? [] : [userBlock(plan)];
     return render([[HEADER, `FROM ${from}`], ...user, ...applicationBlocks(plan)]);
 }
-
-;// CONCATENATED MODULE: ./src/plan/same-build.ts
-// Whether the image under the default tag is already this very build, so that nothing needs
-// building. The tag is a digest of every input (code, model, requirements, apt packages, env,
-// labels, base image name), and the image carries a digest of the Dockerfile it was built from
-// and of the id of the image that Dockerfile starts from: an action version that writes another
-// Dockerfile, or a base or dependencies image that changed, never reuses an older image.
-
-
-
+/** The name the application stage builds FROM in the multi-stage file. */
+const DEPENDENCIES_STAGE = 'dependencies';
 /**
- * `from` is what the Dockerfile's FROM names, and `fromId` that image's id now: a base image
- * rebuilt under the same name with other settings (env, command) and the same layers is another
- * recipe.
+ * The two builds as the two stages of one Dockerfile, for a builder that takes one file and one
+ * context (ACR Tasks): the dependencies stage, then the application FROM it, with the same
+ * instructions as the two files above. Without dependencies there is one stage, on the base image.
  */
-function applicationRecipe(plan, from, fromId) {
-    const digest = (0,external_node_crypto_.createHash)('sha256')
-        .update(JSON.stringify({ dockerfile: renderApplicationDockerfile(plan, from), fromId }))
-        .digest('hex');
-    const labels = [...plan.labels, { key: constants/* RECIPE_LABEL */.uP, value: digest }];
-    return { text: renderApplicationDockerfile({ ...plan, labels }, from), digest };
-}
-/** Built from the same recipe, on exactly the layers of the image it starts from. */
-function isSameBuild(image, recipeDigest, from) {
-    return (image !== undefined &&
-        image.labels[constants/* RECIPE_LABEL */.uP] === recipeDigest &&
-        image.layers.length >= from.layers.length &&
-        from.layers.every((layer, index) => image.layers[index] === layer));
-}
-
-;// CONCATENATED MODULE: ./src/build/build-image.ts
-// One docker build, its log folded and relayed inert (it prints what the user's files and
-// packages print); a failure carries the end of the log. The image id is read from --iidfile.
-
-
-
-
-
-const BUILD_LOG_LINES_IN_MESSAGE = 30;
-async function buildImage(docker, title, request, workDir) {
-    const iidFile = external_node_path_.join(workDir, `${external_node_path_.basename(request.dockerfile)}.iid`);
-    const recent = [];
-    const build = await core.group(title, async () => {
-        const relay = (0,inert_log/* startRelay */.sd)();
-        try {
-            return await docker.build({ ...request, iidFile }, (line) => {
-                relay.line(line);
-                recent.push(line);
-                if (recent.length > BUILD_LOG_LINES_IN_MESSAGE)
-                    recent.shift();
-            });
-        }
-        finally {
-            relay.end();
-        }
-    });
-    if (build.exitCode !== 0)
-        throw (0,docker_errors/* buildFailure */.He)(title, build, recent);
-    return external_node_fs_.readFileSync(iidFile, 'utf8').trim();
-}
-
-;// CONCATENATED MODULE: ./src/build/build-application.ts
-// The Build stage: the application image on the dependencies (or the base) image, or nothing at
-// all when the default tag already holds this very build (plan/same-build.ts).
-
-
-
-
-
-async function buildApplication(docker, request) {
-    const { plan, from, tags, previous } = request;
-    const application = applicationRecipe(plan, from.reference, from.id);
-    if (from.found && isSameBuild(previous, application.digest, from.found)) {
-        (0,inert_log/* printInert */.C6)(`${tags[0]} already holds this build (${previous.id}): the same inputs and recipe, on ${from.reference}. Nothing to build.`);
-        return { imageId: previous.id, reused: true, inspected: Promise.resolve(previous) };
-    }
-    const dockerfile = external_node_path_.join(request.workDir, 'application.Dockerfile');
-    external_node_fs_.writeFileSync(dockerfile, application.text);
-    const started = Date.now();
-    const imageId = await buildImage(docker, `Build ${tags[0]}`, {
-        builder: request.builder,
-        dockerfile,
-        context: request.contexts.application,
-        tags,
-        secrets: [],
-        buildArgs: [],
-    }, request.workDir);
-    const buildMs = Date.now() - started;
-    (0,inert_log/* printInert */.C6)(`Built ${imageId} as ${tags.join(', ')}`);
-    // Only for the summary's sizes: asked while the smoke test runs.
-    return {
-        imageId,
-        reused: false,
-        buildMs,
-        inspected: docker.localImage(imageId).catch(() => undefined),
-    };
-}
-
-;// CONCATENATED MODULE: external "node:stream/consumers"
-const consumers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/consumers");
-;// CONCATENATED MODULE: external "node:stream/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-// EXTERNAL MODULE: ./node_modules/tar-stream/index.js
-var tar_stream = __nccwpck_require__(6118);
-;// CONCATENATED MODULE: ./src/dependencies/archive-check.ts
-// Checks a dependencies archive restored from the cache before `docker load` sees it.
-// `docker load` applies whatever tags an archive names (manifest.json's RepoTags, the legacy
-// `repositories` file, and for an OCI layout the name annotations of index.json), so a poisoned
-// or corrupt cache entry could re-tag any image, the base included. Only an archive that holds
-// exactly one image, tagged with nothing but the dependencies tag of its key, whose layers start
-// with the base image's, is loaded.
-
-
-
-
-
-/** Metadata is kilobytes; anything larger is not what docker save writes. */
-const METADATA_LIMIT = 8 * 1024 * 1024;
-const MANIFEST = 'manifest.json';
-const REPOSITORIES = 'repositories';
-const OCI_INDEX = 'index.json';
-const CONTAINERD_NAME = 'io.containerd.image.name';
-const OCI_REF_NAME = 'org.opencontainers.image.ref.name';
-/** The archive is not one to load; the message says which rule it breaks. */
-class UnfitArchiveError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'UnfitArchiveError';
-    }
-}
-/** A name as docker's extraction sees it: `./a`, `/a` and `a/` are all `a`. */
-function entryName(name) {
-    return external_node_path_.posix
-        .normalize(name)
-        .replace(/^(?:\.?\/)+/, '')
-        .replace(/\/+$/, '');
-}
-/**
- * Names taken from the archive go into a warning: shown only when they look like image
- * references, so that no text from a poisoned entry reaches the log as it is.
- */
-function shown(value) {
-    return typeof value === 'string' && /^[\w][\w.:/@+-]{0,255}$/.test(value)
-        ? `"${value}"`
-        : '(a name that is not an image reference)';
-}
-/** The contents of the entries `wanted` names, each required to be one regular file. */
-async function readEntries(file, wanted) {
-    try {
-        return await readTar(file, wanted);
-    }
-    catch (error) {
-        if (error instanceof UnfitArchiveError)
-            throw error;
-        throw new UnfitArchiveError(`it is not a readable tar archive (${error.message})`);
-    }
-}
-async function readTar(file, wanted) {
-    const found = new Map();
-    const extract = tar_stream.extract();
-    const reading = (0,promises_namespaceObject.pipeline)(external_node_fs_.createReadStream(file), extract);
-    reading.catch(() => undefined); // awaited below; the loop sees the same failure first
-    for await (const entry of extract) {
-        const name = entryName(entry.header.name);
-        if (!wanted.has(name)) {
-            entry.resume();
-            continue;
-        }
-        // A link or a folder would make docker read something other than what is checked here.
-        if (entry.header.type !== 'file')
-            throw new UnfitArchiveError(`${name} is not a regular file (a ${entry.header.type})`);
-        if ((entry.header.size ?? 0) > METADATA_LIMIT)
-            throw new UnfitArchiveError(`${name} is larger than ${METADATA_LIMIT} bytes`);
-        found.set(name, [...(found.get(name) ?? []), await (0,consumers_namespaceObject.buffer)(entry)]);
-    }
-    await reading;
-    const contents = new Map();
-    for (const [name, copies] of found) {
-        // Extracted in order, a later copy would replace the one read first.
-        if (copies.length > 1)
-            throw new UnfitArchiveError(`${name} appears ${copies.length} times`);
-        contents.set(name, copies[0]);
-    }
-    return contents;
-}
-function parsed(name, data) {
-    try {
-        return JSON.parse(data.toString('utf8'));
-    }
-    catch {
-        throw new UnfitArchiveError(`${name} is not JSON`);
-    }
-}
-const isRecord = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
-function checkRepoTags(entry, tag) {
-    const tags = entry.RepoTags;
-    if (!Array.isArray(tags) || tags.length !== 1 || tags[0] !== tag) {
-        const named = Array.isArray(tags) ? tags.map(shown).join(', ') || 'no tag' : 'no tag list';
-        throw new UnfitArchiveError(`${MANIFEST} tags the image ${named}; the only tag allowed is "${tag}"`);
-    }
-}
-/** `{"repo": {"tag": "id"}}`: legacy docker load applies every tag it lists. */
-function checkRepositories(data, tag) {
-    if (data === undefined)
-        return;
-    const repositories = parsed(REPOSITORIES, data);
-    const colon = tag.lastIndexOf(':');
-    const [repository, version] = [tag.slice(0, colon), tag.slice(colon + 1)];
-    if (!isRecord(repositories))
-        throw new UnfitArchiveError(`${REPOSITORIES} is not a JSON object`);
-    for (const [name, versions] of Object.entries(repositories)) {
-        const others = isRecord(versions)
-            ? Object.keys(versions).filter((key) => name !== repository || key !== version)
-            : ['(not an object)'];
-        if (others.length > 0) {
-            throw new UnfitArchiveError(`${REPOSITORIES} names ${others.map((key) => shown(`${name}:${key}`)).join(', ')}; the only tag allowed is "${tag}"`);
-        }
-    }
-}
-/** An OCI layout's index: the containerd image store names images from its annotations. */
-function checkIndex(data, tag) {
-    if (data === undefined)
-        return;
-    const index = parsed(OCI_INDEX, data);
-    const manifests = isRecord(index) ? index.manifests : undefined;
-    if (!Array.isArray(manifests) || manifests.length !== 1) {
-        throw new UnfitArchiveError(`${OCI_INDEX} must list exactly one image, it lists ${Array.isArray(manifests) ? manifests.length : 'none'}`);
-    }
-    const annotations = isRecord(manifests[0]) ? manifests[0].annotations : undefined;
-    if (annotations === undefined)
-        return;
-    const allowed = {
-        [CONTAINERD_NAME]: [tag, `docker.io/${tag}`],
-        [OCI_REF_NAME]: [tag.slice(tag.lastIndexOf(':') + 1), tag, `docker.io/${tag}`],
-    };
-    for (const [annotation, names] of Object.entries(allowed)) {
-        const value = isRecord(annotations) ? annotations[annotation] : '(not an object)';
-        if (value !== undefined && !names.includes(value)) {
-            throw new UnfitArchiveError(`${OCI_INDEX} names the image ${shown(value)} (${annotation}); the only tag allowed is "${tag}"`);
-        }
-    }
-}
-function checkLayers(configName, data, baseLayers) {
-    const config = parsed(configName, data);
-    const rootfs = isRecord(config) ? config.rootfs : undefined;
-    const diffIds = isRecord(rootfs) ? rootfs.diff_ids : undefined;
-    if (!Array.isArray(diffIds))
-        throw new UnfitArchiveError(`the image config has no layer list`);
-    const differs = baseLayers.findIndex((layer, index) => diffIds[index] !== layer);
-    if (differs !== -1) {
-        throw new UnfitArchiveError(`its layers do not start with the base image's ${baseLayers.length} layers (layer ${differs + 1} differs)`);
-    }
-}
-/** Throws UnfitArchiveError unless `file` is a dependencies archive that is safe to load. */
-async function checkDependenciesArchive(file, expected) {
-    const metadata = await readEntries(file, new Set([MANIFEST, REPOSITORIES, OCI_INDEX]));
-    const manifestData = metadata.get(MANIFEST);
-    if (manifestData === undefined)
-        throw new UnfitArchiveError(`it has no ${MANIFEST}`);
-    const manifest = parsed(MANIFEST, manifestData);
-    if (!Array.isArray(manifest) || manifest.length !== 1 || !isRecord(manifest[0])) {
-        throw new UnfitArchiveError(`${MANIFEST} must list exactly one image, it lists ${Array.isArray(manifest) ? manifest.length : 'none'}`);
-    }
-    checkRepoTags(manifest[0], expected.tag);
-    checkRepositories(metadata.get(REPOSITORIES), expected.tag);
-    checkIndex(metadata.get(OCI_INDEX), expected.tag);
-    const configPath = manifest[0].Config;
-    if (typeof configPath !== 'string')
-        throw new UnfitArchiveError(`${MANIFEST} names no config`);
-    const configName = entryName(configPath);
-    const config = (await readEntries(file, new Set([configName]))).get(configName);
-    if (config === undefined)
-        throw new UnfitArchiveError(`the image config is not in the archive`);
-    checkLayers(configName, config, expected.baseLayers);
-}
-
-;// CONCATENATED MODULE: ./src/plan/content-hash.ts
-// A digest of every build input, for the default tag: the same inputs give the same tag, and
-// legs of a matrix with different base images never collide.
-
-
-
-async function fileDigest(file) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of external_node_fs_.createReadStream(file))
-        hash.update(chunk);
-    return hash.digest('hex');
-}
-/**
- * Digest of a directory tree as COPY puts it in the image: sorted relative paths of directories
- * (empty ones are copied too) and files, each file's permission bits and content. Only what the
- * snapshot takes counts (code-snapshot.ts): a file left out changes neither the image nor this.
- * The default tag names an image the action may reuse without building (same-build.ts), so
- * whatever changes the copied tree must change this digest.
- * @internal (exported for its unit tests)
- */
-async function treeDigest(snapshot) {
-    const entries = [...snapshot.entries].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for (const entry of entries) {
-        // A staged directory gets the runner's default mode, whatever the source's: only its path
-        // counts. A file is staged as (a link to) the file itself, symlinks followed: its mode counts.
-        if (entry.kind === 'dir')
-            hash.update(`${entry.path}/\0d\n`);
-        else {
-            const full = external_node_path_.join(snapshot.root, entry.path);
-            const mode = (external_node_fs_.statSync(full).mode & 0o7777).toString(8);
-            hash.update(`${entry.path}\0${mode}\0${await fileDigest(full)}\n`);
-        }
-    }
-    return hash.digest('hex');
-}
-/** Hashes a JSON-able description, files given as paths and trees as snapshots to digest. */
-async function contentHash(description, files, trees) {
-    const digests = {};
-    for (const [name, file] of Object.entries(files)) {
-        digests[name] = file ? await fileDigest(file) : null;
-    }
-    for (const [name, snapshot] of Object.entries(trees)) {
-        digests[name] = snapshot ? await treeDigest(snapshot) : null;
-    }
-    return (0,external_node_crypto_.createHash)('sha256')
-        .update(JSON.stringify({ scheme: 2, description, digests }))
-        .digest('hex');
-}
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: ./src/step/temp-root.ts
-// Where the step's own files go: the runner's per-job temp dir when there is one (removed with
-// the job), the system's otherwise. One rule, so the work dir and the cache archive agree.
-
-function tempRoot() {
-    return process.env.RUNNER_TEMP || external_node_os_.tmpdir();
-}
-
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: ./src/dependencies/layer-archive.ts
-// Writes the archive the cache holds: `docker save` of the dependencies image, read as it streams
-// out, without the base image's layers. The cache then holds only what apt and pip added
-// (megabytes), not the base image (gigabytes for the real ones), which the runner pulls anyway;
-// `docker load` skips layers the daemon already has, so it accepts the archive once the base
-// image is present. No full copy of the saved image is ever written; at most one layer at a time
-// is spooled to a file next to the archive while it is recognised.
-//
-// A layer is recognised by its diff id, the SHA-256 of its uncompressed tar:
-// - OCI layout (docker 25 and later): `blobs/sha256/<hex>` is named by it, so a base layer is
-//   skipped unread; with the containerd image store a pulled layer may be kept gzip-compressed
-//   (named by the digest of the gzip stream), so other blobs are spooled and a gzip one is
-//   recognised by the digest of what it unpacks to;
-// - the older layout (`<id>/VERSION`, `<id>/json`, `<id>/layer.tar`): the name says nothing, so
-//   `layer.tar` is hashed while it is spooled, and the folder's entries are written out (or
-//   dropped) once the hash is known.
-// tar-stream is used because GNU `tar --delete` was seen to corrupt the archives docker writes.
-
-
-
-
-
-
-
-const OCI_BLOB = /^blobs\/sha256\/([0-9a-f]{64})$/;
-/** `<64 hex>/...`: a folder of the older layout (its config `<hex>.json` does not match). */
-const LEGACY_FOLDER = /^([0-9a-f]{64})(?:\/(.*))?$/;
-const BLOB_LINK = /blobs\/sha256\/([0-9a-f]{64})$/;
-/** Copies the chunks to `file` and resolves with their diff id (`sha256:<hex>`). */
-async function spoolAndHash(chunks, file) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    const hashing = new external_node_stream_.Transform({
-        transform(chunk, _encoding, callback) {
-            hash.update(chunk);
-            callback(null, chunk);
-        },
-    });
-    await (0,promises_namespaceObject.pipeline)(chunks, hashing, external_node_fs_.createWriteStream(file));
-    return `sha256:${hash.digest('hex')}`;
-}
-function isGzip(file) {
-    const magic = Buffer.alloc(2);
-    const fd = external_node_fs_.openSync(file, 'r');
-    try {
-        return external_node_fs_.readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
-    }
-    finally {
-        external_node_fs_.closeSync(fd);
-    }
-}
-/** The diff id of a gzip-compressed layer: the digest of what it unpacks to. */
-async function gunzippedDigest(file) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of external_node_fs_.createReadStream(file).pipe((0,external_node_zlib_.createGunzip)()))
-        hash.update(chunk);
-    return `sha256:${hash.digest('hex')}`;
-}
-/** Adds one entry to the archive, its data streamed (a layer may be gigabytes). */
-async function addEntry(pack, header, chunks) {
-    let failure;
-    const done = new Promise((resolve, reject) => {
-        const sink = pack.entry(header, (error) => (error ? reject(error) : resolve()));
-        // Its failure comes back through the callback above; unheard, the event would be thrown.
-        sink.on('error', () => undefined);
-        const feed = async () => {
-            if (Buffer.isBuffer(chunks))
-                sink.write(chunks);
-            else
-                for await (const chunk of chunks) {
-                    if (!sink.write(chunk))
-                        await new Promise((drained) => sink.once('drain', () => drained()));
-                }
-            sink.end(undefined);
-        };
-        feed().catch((error) => {
-            failure = error;
-            sink.destroy(error);
-        });
-    });
-    await done.catch((error) => {
-        throw failure ?? error;
-    });
-}
-/**
- * Reads a `docker save` stream and writes `destination`: the same archive without the layers
- * whose diff id is in `baseLayers`. Returns how many layers it dropped.
- */
-async function writeArchiveWithoutBase(saved, baseLayers, destination) {
-    const isBase = (diffId) => baseLayers.includes(diffId);
-    const spool = `${destination}.layer`;
-    const folders = new Map();
-    const pack = tar_stream.pack();
-    // The write's own failure (no space, no folder) is the one to report, not what it causes.
-    let writeFailure;
-    const writing = (0,promises_namespaceObject.pipeline)(pack, external_node_fs_.createWriteStream(destination)).catch((error) => {
-        writeFailure = error;
-    });
-    let dropped = 0;
-    const decide = async (folder, keep) => {
-        folder.keep = keep;
-        if (keep)
-            for (const { header, data } of folder.held)
-                await addEntry(pack, header, data);
-        else
-            dropped++;
-        folder.held = [];
-    };
-    async function onEntry(header, chunks) {
-        const blob = OCI_BLOB.exec(header.name);
-        if (blob && isBase(`sha256:${blob[1]}`)) {
-            dropped++;
-            for await (const chunk of chunks)
-                void chunk; // skipped: read past, kept nowhere
-            return;
-        }
-        if (blob && header.type === 'file') {
-            await (0,promises_namespaceObject.pipeline)(chunks, external_node_fs_.createWriteStream(spool));
-            if (isGzip(spool) && isBase(await gunzippedDigest(spool)))
-                dropped++;
-            else
-                await addEntry(pack, header, external_node_fs_.createReadStream(spool));
-            external_node_fs_.rmSync(spool, { force: true });
-            return;
-        }
-        const legacy = LEGACY_FOLDER.exec(header.name);
-        if (!legacy)
-            return addEntry(pack, header, chunks);
-        const folder = folders.get(legacy[1]) ?? { held: [] };
-        folders.set(legacy[1], folder);
-        if (legacy[2] === 'layer.tar' && header.type === 'file') {
-            const diffId = await spoolAndHash(chunks, spool);
-            await decide(folder, !isBase(diffId));
-            if (folder.keep)
-                await addEntry(pack, header, external_node_fs_.createReadStream(spool));
-            external_node_fs_.rmSync(spool, { force: true });
-            return;
-        }
-        const data = await (0,consumers_namespaceObject.buffer)(chunks);
-        // Docker 25+ may keep the old folders with layer.tar as a link to the blob.
-        const link = legacy[2] === 'layer.tar' ? BLOB_LINK.exec(header.linkname ?? '') : null;
-        if (folder.keep === undefined)
-            folder.held.push({ header, data });
-        else if (folder.keep)
-            await addEntry(pack, header, data);
-        if (link && folder.keep === undefined)
-            await decide(folder, !isBase(`sha256:${link[1]}`));
-    }
-    const extract = tar_stream.extract();
-    const reading = (0,promises_namespaceObject.pipeline)(saved, extract);
-    reading.catch(() => undefined); // awaited below; the loop sees the same failure first
-    try {
-        for await (const entry of extract)
-            await onEntry(entry.header, entry);
-        await reading;
-        // A folder without a layer.tar is not a layer: it is written as it came.
-        for (const folder of folders.values())
-            if (folder.keep === undefined)
-                await decide(folder, true);
-        pack.finalize();
-        await writing;
-        if (writeFailure !== undefined)
-            throw writeFailure;
-    }
-    catch (error) {
-        pack.destroy();
-        await writing;
-        throw writeFailure ?? error;
-    }
-    finally {
-        external_node_fs_.rmSync(spool, { force: true });
-    }
-    return dropped;
-}
-
-;// CONCATENATED MODULE: ./src/dependencies/dependencies.ts
-// The dependencies image: the base image plus apt and pip packages, the slow and rarely
-// changing part. It is named by a key over everything that goes into it, so a run reuses it
-// from the daemon, or restores it from the Actions cache on a fresh runner, and builds it only
-// when neither has it. Both builders simply build FROM it: no builder-specific cache import.
-
-
-
-
-
-
-
-
-const DEPENDENCIES_REPOSITORY = 'extend-azureml-image/dependencies';
-// v2: the key covers every staged requirements file (includes, local packages), not the top one.
-/** @internal (exported for its unit tests) */
-const CACHE_KEY_PREFIX = 'extend-azureml-image-deps-v2-';
-/**
- * The base image as the daemon has it (pulled first when absent): what `docker build` starts
- * from, so the key follows the base image the build really uses. `inDaemon` is a lookup the
- * caller already made.
- */
-async function localBase(docker, reference, inDaemon) {
-    const local = inDaemon ?? (await docker.localImage(reference));
-    if (local)
-        return local;
-    await docker.pullIfMissingAndReadUser(reference); // pulls, with retries for transient failures
-    const pulled = await docker.localImage(reference);
-    if (!pulled)
-        throw new Error(`Base image ${reference} is not there after pulling it`);
-    return pulled;
-}
-async function dependenciesKey(base, inputs) {
-    const hash = await contentHash({
-        baseId: base.id,
-        aptPackages: inputs.aptPackages,
-        pipIndexes: inputs.pipIndexes,
-        pipConfig: inputs.pipConfig,
-        requirementsFile: inputs.requirements?.file ?? null,
-    }, {}, { requirements: inputs.requirements?.snapshot });
-    return hash.slice(0, 32);
-}
-function dependenciesTag(key) {
-    return `${DEPENDENCIES_REPOSITORY}:${key}`;
-}
-/** Where the archive lives: a path that is the same on every run, as the cache requires. @internal (exported for its unit tests) */
-function archivePath(key) {
-    return external_node_path_.join(tempRoot(), `extend-azureml-image-cache-${key}`, 'dependencies.tar');
-}
-/**
- * A cache entry cannot be overwritten: a bad one stays a miss, on every run, until deleted.
- * Says how, naming the key.
- */
-function deleteHint(cacheKey) {
-    return `Cache entries cannot be overwritten, so this one stays a miss until it is deleted: \`gh cache delete ${cacheKey}\`, or the repository's Actions > Caches page.`;
-}
-/**
- * Finds the dependencies image in the daemon or the cache; undefined when it must be built.
- * A restored archive is checked before `docker load` (see archive-check.ts): the base's layers
- * are what its chain must start with.
- */
-async function findDependencies(docker, imageCache, key, base) {
-    const tag = dependenciesTag(key);
-    const inDaemon = await docker.localImage(tag);
-    if (inDaemon)
-        return { source: 'daemon', image: inDaemon };
-    if (!imageCache)
-        return undefined;
-    const archive = archivePath(key);
-    const cacheKey = `${CACHE_KEY_PREFIX}${key}`;
-    try {
-        if (!(await imageCache.restore(archive, cacheKey)))
-            return undefined;
-        await checkDependenciesArchive(archive, { tag, baseLayers: base.layers });
-        // The base image is present (localBase made sure of it): a refusal now most likely means a
-        // corrupt entry.
-        await docker.load(archive).catch((error) => {
-            throw new UnfitArchiveError(`docker load refused it (${(0,step_text/* errorMessage */.gJ)(error)})`);
-        });
-        const restored = await docker.localImage(tag);
-        if (restored)
-            return { source: 'cache', image: restored };
-        core.warning(`The cached archive (cache key ${cacheKey}) did not hold ${tag}; building the dependencies. ${deleteHint(cacheKey)}`);
-        return undefined;
-    }
-    catch (error) {
-        if (error instanceof UnfitArchiveError) {
-            core.warning(`The cached dependencies (cache key ${cacheKey}) were not loaded: ${error.message}. Treated as a cache miss: building them. ${deleteHint(cacheKey)}`);
-        }
-        else {
-            core.warning(`Could not use the cached dependencies (${(0,step_text/* errorMessage */.gJ)(error)}); building them.`);
-        }
-        return undefined;
-    }
-    finally {
-        external_node_fs_.rmSync(external_node_path_.dirname(archive), { recursive: true, force: true });
-    }
-}
-/** Removes the archive folder (and the cache client's scratch files in it). */
-function discardArchive(key) {
-    external_node_fs_.rmSync(external_node_path_.dirname(archivePath(key)), { recursive: true, force: true });
-}
-/**
- * Writes the archive of what apt and pip added. Started as soon as the dependencies are built,
- * it runs alongside the application build and the smoke test instead of after them.
- */
-async function archiveDependencies(docker, key, base, signal) {
-    const archive = archivePath(key);
-    try {
-        external_node_fs_.mkdirSync(external_node_path_.dirname(archive), { recursive: true });
-        const dropped = await docker.save(dependenciesTag(key), (saved) => writeArchiveWithoutBase(saved, base.layers, archive), signal);
-        // The dependencies image is built on the base: none of its layers found means another base.
-        if (dropped === 0 && base.layers.length > 0) {
-            throw new Error("none of the base image's layers was recognised in the saved image (by diff id; a layer compressed other than with gzip is not recognised)");
-        }
-        return archive;
-    }
-    catch (error) {
-        // Stopped because the image failed: there is nothing to save, and nothing to warn about.
-        if (!signal?.aborted)
-            core.warning(`Could not save the dependencies to the cache: ${(0,step_text/* errorMessage */.gJ)(error)}`);
-        discardArchive(key);
-        return undefined;
-    }
-}
-/** After a passing smoke test: uploads the archive; it is removed either way. */
-async function uploadDependencies(imageCache, key, archive) {
-    try {
-        const size = external_node_fs_.statSync(archive).size;
-        return (await imageCache.save(archive, `${CACHE_KEY_PREFIX}${key}`)) ? size : undefined;
-    }
-    catch (error) {
-        core.warning(`Could not save the dependencies to the cache: ${(0,step_text/* errorMessage */.gJ)(error)}`);
-        return undefined;
-    }
-    finally {
-        discardArchive(key);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/dependencies/cache-save.ts
-// Saving freshly built dependencies to the cache. The archive (`docker save`, without the base
-// layers) is written while the application is built and tested; it is uploaded ("Save the
-// dependencies to the cache") only if that image passes, and stopped and removed otherwise.
-
-
-/**
- * Starts the archive of the dependencies built now under `key`. Without a cache service (a
- * local run, a runner without one) there is nothing to save to: no `docker save` either.
- */
-async function startCacheSave(docker, imageCache, key, base) {
-    if (!key || !imageCache || !(await imageCache.available()))
-        return undefined;
-    const stop = new AbortController();
-    const archiving = archiveDependencies(docker, key, base, stop.signal);
-    return {
-        async save() {
-            core.info('Waiting for the archive of the dependencies (docker save) to end');
-            const archive = await archiving;
-            if (!archive)
-                return undefined;
-            const bytes = await core.group('Save the dependencies to the cache', () => uploadDependencies(imageCache, key, archive));
-            if (bytes !== undefined)
-                core.info(`Saved ${(bytes / 1024 / 1024).toFixed(1)} MiB`);
-            return bytes;
-        },
-        async discard() {
-            // After a failure the archive is not wanted: stop `docker save` (minutes for a multi-GB
-            // base) instead of waiting for it. After a pass it has ended already.
-            stop.abort();
-            await archiving;
-            discardArchive(key);
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/plan/pip-config.ts
-// Private pip indexes: what pip needs (index, extra indexes, trusted plain-http hosts) as a pip
-// config file for a BuildKit secret, or as build args for the legacy builder, which has no
-// secrets and therefore is only allowed URLs without credentials.
-
-function urls(indexes) {
-    return [...(indexes.indexUrl ? [indexes.indexUrl] : []), ...indexes.extraIndexUrls];
-}
-function hasPipIndexes(indexes) {
-    return urls(indexes).length > 0;
-}
-/** @internal (exported for its unit tests) */
-function hasCredentials(indexes) {
-    return urls(indexes).some((url) => {
-        const parsed = new URL(url);
-        return parsed.username !== '' || parsed.password !== '';
-    });
-}
-/** pip refuses plain-http indexes unless their host is trusted. */
-function trustedHosts(indexes) {
-    const hosts = urls(indexes)
-        .map((url) => new URL(url))
-        .filter((url) => url.protocol === 'http:')
-        .map((url) => url.host);
-    return [...new Set(hosts)];
-}
-function renderPipConf(indexes) {
-    const lines = ['[global]'];
-    if (indexes.indexUrl)
-        lines.push(`index-url = ${indexes.indexUrl}`);
-    if (indexes.extraIndexUrls.length > 0) {
-        lines.push(`extra-index-url = ${indexes.extraIndexUrls.join('\n    ')}`);
-    }
-    const hosts = trustedHosts(indexes);
-    if (hosts.length > 0)
-        lines.push(`trusted-host = ${hosts.join('\n    ')}`);
-    return lines.join('\n') + '\n';
-}
-function pipBuildArgs(indexes) {
-    if (hasCredentials(indexes)) {
-        throw new Error(`Inputs '${constants/* Input */.pd.PipIndexUrl}'/'${constants/* Input */.pd.PipExtraIndexUrl}' carry credentials, and the legacy Docker builder has no build secrets: they would be stored in the image history. Use BuildKit (docker buildx, or DOCKER_BUILDKIT=1) or an index without credentials`);
-    }
-    const args = [];
-    if (indexes.indexUrl)
-        args.push({ key: 'PIP_INDEX_URL', value: indexes.indexUrl });
-    if (indexes.extraIndexUrls.length > 0) {
-        args.push({ key: 'PIP_EXTRA_INDEX_URL', value: indexes.extraIndexUrls.join(' ') });
-    }
-    const hosts = trustedHosts(indexes);
-    if (hosts.length > 0)
-        args.push({ key: 'PIP_TRUSTED_HOST', value: hosts.join(' ') });
-    return args;
-}
-/** The indexes the inputs name. */
-function pipIndexesOf(inputs) {
-    return { indexUrl: inputs.pipIndexUrl, extraIndexUrls: inputs.pipExtraIndexUrls };
-}
-/** How the indexes reach pip: a BuildKit secret, or build args on the legacy builder. */
-function pipConfigMode(inputs, builder) {
-    if (!inputs.requirements || !hasPipIndexes(pipIndexesOf(inputs)))
-        return 'none';
-    return builder === 'legacy' ? 'build-args' : 'secret';
-}
-function withoutCredentials(url) {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-}
-/** Index URLs without credentials: where packages come from is part of what they are. */
-function publicIndexes(inputs) {
-    return urls(pipIndexesOf(inputs)).map(withoutCredentials);
-}
-
-;// CONCATENATED MODULE: ./src/dependencies/get-dependencies.ts
-// The "Build the dependencies" stage: the dependencies image from the daemon, from the cache, or
-// built now. Pip indexes reach the build as a secret or build args, never ENV.
-
-
-
-
-
-
-
-async function getDependencies(docker, imageCache, request) {
-    const { inputs, plan, base } = request;
-    const started = Date.now();
-    const key = await dependenciesKey(base, {
-        aptPackages: inputs.aptPackages,
-        requirements: request.requirements,
-        pipIndexes: publicIndexes(inputs),
-        pipConfig: plan.pipConfig,
-    });
-    const reference = dependenciesTag(key);
-    const found = await findDependencies(docker, imageCache, key, base);
-    if (found) {
-        core.info(`Dependencies: ${reference}, ${found.source === 'daemon' ? 'already in the daemon' : 'restored from the cache'}`);
-        return {
-            from: { reference, id: found.image.id, found: found.image },
-            source: found.source,
-            ms: Date.now() - started,
-        };
-    }
-    const id = await buildDependencies(docker, request, key);
-    return { from: { reference, id }, source: 'built', builtKey: key, ms: Date.now() - started };
-}
-async function buildDependencies(docker, request, key) {
-    const { inputs, plan, workDir } = request;
-    const dockerfile = external_node_path_.join(workDir, 'dependencies.Dockerfile');
-    external_node_fs_.writeFileSync(dockerfile, renderDependenciesDockerfile(plan));
-    const secretsDir = external_node_path_.join(workDir, 'secrets');
-    const secrets = [];
-    if (plan.pipConfig === 'secret') {
-        external_node_fs_.mkdirSync(secretsDir, { mode: 0o700 });
-        const file = external_node_path_.join(secretsDir, PIP_CONFIG_SECRET_ID);
-        external_node_fs_.writeFileSync(file, renderPipConf(pipIndexesOf(inputs)), { mode: 0o600 });
-        secrets.push({ id: PIP_CONFIG_SECRET_ID, file });
-    }
-    try {
-        return await buildImage(docker, 'Build the dependencies (apt, pip)', {
-            builder: request.builder,
-            dockerfile,
-            context: request.contexts.dependencies,
-            tags: [dependenciesTag(key)],
-            network: inputs.network,
-            secrets,
-            buildArgs: plan.pipConfig === 'build-args' ? pipBuildArgs(pipIndexesOf(inputs)) : [],
-        }, workDir);
-    }
-    finally {
-        external_node_fs_.rmSync(secretsDir, { recursive: true, force: true });
-    }
+function renderMultiStageDockerfile(plan) {
+    if (!hasDependencies(plan))
+        return renderApplicationDockerfile(plan, plan.baseImage);
+    return render([
+        [HEADER, `FROM ${plan.baseImage} AS ${DEPENDENCIES_STAGE}`],
+        ...dependencyBlocks(plan),
+        userBlock(plan),
+        [`FROM ${DEPENDENCIES_STAGE}`],
+        ...applicationBlocks(plan),
+    ]);
 }
 
 ;// CONCATENATED MODULE: ./src/plan/build-context.ts
@@ -37032,6 +37258,178 @@ function stagedRequirements(inputs, contexts) {
     return { folder, snapshot: wholeTreeSnapshot(folder), file: inputs.requirementFiles.top };
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/plan/content-hash.ts
+// A digest of every build input, for the default tag: the same inputs give the same tag, and
+// legs of a matrix with different base images never collide.
+
+
+
+async function fileDigest(file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of external_node_fs_.createReadStream(file))
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+/**
+ * Digest of a directory tree as COPY puts it in the image: sorted relative paths of directories
+ * (empty ones are copied too) and files, each file's permission bits and content. Only what the
+ * snapshot takes counts (code-snapshot.ts): a file left out changes neither the image nor this.
+ * The default tag names an image the action may reuse without building (same-build.ts), so
+ * whatever changes the copied tree must change this digest.
+ * @internal (exported for its unit tests)
+ */
+async function treeDigest(snapshot) {
+    const entries = [...snapshot.entries].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for (const entry of entries) {
+        // A staged directory gets the runner's default mode, whatever the source's: only its path
+        // counts. A file is staged as (a link to) the file itself, symlinks followed: its mode counts.
+        if (entry.kind === 'dir')
+            hash.update(`${entry.path}/\0d\n`);
+        else {
+            const full = external_node_path_.join(snapshot.root, entry.path);
+            const mode = (external_node_fs_.statSync(full).mode & 0o7777).toString(8);
+            hash.update(`${entry.path}\0${mode}\0${await fileDigest(full)}\n`);
+        }
+    }
+    return hash.digest('hex');
+}
+/** Hashes a JSON-able description, files given as paths and trees as snapshots to digest. */
+async function contentHash(description, files, trees) {
+    const digests = {};
+    for (const [name, file] of Object.entries(files)) {
+        digests[name] = file ? await fileDigest(file) : null;
+    }
+    for (const [name, snapshot] of Object.entries(trees)) {
+        digests[name] = snapshot ? await treeDigest(snapshot) : null;
+    }
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(JSON.stringify({ scheme: 2, description, digests }))
+        .digest('hex');
+}
+
+;// CONCATENATED MODULE: ./src/plan/pip-config.ts
+// Private pip indexes: what pip needs (index, extra indexes, trusted plain-http hosts) as a pip
+// config file for a BuildKit secret, or as build args for the legacy builder, which has no
+// secrets and therefore is only allowed URLs without credentials.
+
+function urls(indexes) {
+    return [...(indexes.indexUrl ? [indexes.indexUrl] : []), ...indexes.extraIndexUrls];
+}
+function hasPipIndexes(indexes) {
+    return urls(indexes).length > 0;
+}
+/** @internal (exported for its unit tests) */
+function hasCredentials(indexes) {
+    return urls(indexes).some((url) => {
+        const parsed = new URL(url);
+        return parsed.username !== '' || parsed.password !== '';
+    });
+}
+/** pip refuses plain-http indexes unless their host is trusted. */
+function trustedHosts(indexes) {
+    const hosts = urls(indexes)
+        .map((url) => new URL(url))
+        .filter((url) => url.protocol === 'http:')
+        .map((url) => url.host);
+    return [...new Set(hosts)];
+}
+function renderPipConf(indexes) {
+    const lines = ['[global]'];
+    if (indexes.indexUrl)
+        lines.push(`index-url = ${indexes.indexUrl}`);
+    if (indexes.extraIndexUrls.length > 0) {
+        lines.push(`extra-index-url = ${indexes.extraIndexUrls.join('\n    ')}`);
+    }
+    const hosts = trustedHosts(indexes);
+    if (hosts.length > 0)
+        lines.push(`trusted-host = ${hosts.join('\n    ')}`);
+    return lines.join('\n') + '\n';
+}
+function pipBuildArgs(indexes) {
+    if (hasCredentials(indexes)) {
+        throw new Error(`Inputs '${constants/* Input */.pd.PipIndexUrl}'/'${constants/* Input */.pd.PipExtraIndexUrl}' carry credentials, and the legacy Docker builder has no build secrets: they would be stored in the image history. Use BuildKit (docker buildx, or DOCKER_BUILDKIT=1) or an index without credentials`);
+    }
+    const args = [];
+    if (indexes.indexUrl)
+        args.push({ key: 'PIP_INDEX_URL', value: indexes.indexUrl });
+    if (indexes.extraIndexUrls.length > 0) {
+        args.push({ key: 'PIP_EXTRA_INDEX_URL', value: indexes.extraIndexUrls.join(' ') });
+    }
+    const hosts = trustedHosts(indexes);
+    if (hosts.length > 0)
+        args.push({ key: 'PIP_TRUSTED_HOST', value: hosts.join(' ') });
+    return args;
+}
+/** The indexes the inputs name. */
+function pipIndexesOf(inputs) {
+    return { indexUrl: inputs.pipIndexUrl, extraIndexUrls: inputs.pipExtraIndexUrls };
+}
+/** How the indexes reach pip: a BuildKit secret, or build args on the legacy builder. */
+function pipConfigMode(inputs, builder) {
+    if (!inputs.requirements || !hasPipIndexes(pipIndexesOf(inputs)))
+        return 'none';
+    return builder === 'legacy' ? 'build-args' : 'secret';
+}
+function withoutCredentials(url) {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+}
+/** Index URLs without credentials: where packages come from is part of what they are. */
+function publicIndexes(inputs) {
+    return urls(pipIndexesOf(inputs)).map(withoutCredentials);
+}
+
+;// CONCATENATED MODULE: ./src/plan/default-tag.ts
+
+
+
+
+const FALLBACK_NAME = 'extend-azureml-image';
+// What docker allows between two alphanumeric runs of a path component.
+const SEPARATOR = /^(?:[._]|__|-+)$/;
+/** A path component for `owner/name` (or `name`); a name that is already one is kept as it is. @internal (exported for its unit tests) */
+function defaultTagName(repository) {
+    const name = (repository?.split('/').pop() ?? '')
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, (run) => (SEPARATOR.test(run) ? run : '-'))
+        .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+    const derived = name || FALLBACK_NAME;
+    if ((0,docker_reference/* parseReference */.F)(derived)?.name !== derived) {
+        throw new Error(`The repository name ${JSON.stringify(repository)} gives no valid image name for the default tag: set '${constants/* Input */.pd.Tags}'`);
+    }
+    return derived;
+}
+/** name:tag from the repository name and a digest of every build input. @internal (exported for its unit tests) */
+function defaultTag(hash, repository = process.env.GITHUB_REPOSITORY) {
+    return `${defaultTagName(repository)}:${hash.slice(0, 16)}`;
+}
+/** The tags to build: the user's, or the default tag, a digest of every build input. */
+async function imageTags(inputs, labels, requirements) {
+    if (inputs.tags.length > 0)
+        return inputs.tags;
+    // Checked before the digest reads every file: a name docker refuses fails here, not later.
+    defaultTagName(process.env.GITHUB_REPOSITORY);
+    const hash = await contentHash({
+        baseImage: inputs.baseImage,
+        aptPackages: inputs.aptPackages,
+        entryScript: inputs.entryScript ?? null,
+        env: inputs.env,
+        labels,
+        pipIndexes: publicIndexes(inputs),
+        requirementsFile: requirements?.file ?? null,
+    }, {}, {
+        requirements: requirements?.snapshot,
+        code: inputs.codeSnapshot,
+        model: inputs.modelSnapshot,
+    });
+    return [defaultTag(hash)];
+}
+
 ;// CONCATENATED MODULE: ./src/plan/plan.ts
 
 // A user as docker prints it: name or uid, optional group. Anything else is not trusted into
@@ -37075,216 +37473,206 @@ function makePlan(inputs, facts) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/plan/default-tag.ts
+;// CONCATENATED MODULE: external "node:dns/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns/promises");
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+// EXTERNAL MODULE: ./src/docker/engine-endpoint.ts
+var engine_endpoint = __nccwpck_require__(9056);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./src/docker/own-container.ts
+// Whether this process runs in a container, and which one: the ids it may have, read from what
+// the kernel and docker leave in it. A job GitHub runs in a container (`jobs.<id>.container`)
+// talks to the host's engine through the mounted socket; that engine knows the container by
+// these ids. Every id is only a candidate: the engine's `docker container inspect` confirms it
+// (a machine may look like a container, and a container's id may be unknown to the engine).
 
 
-
-
-const FALLBACK_NAME = 'extend-azureml-image';
-// What docker allows between two alphanumeric runs of a path component.
-const SEPARATOR = /^(?:[._]|__|-+)$/;
-/** A path component for `owner/name` (or `name`); a name that is already one is kept as it is. @internal (exported for its unit tests) */
-function defaultTagName(repository) {
-    const name = (repository?.split('/').pop() ?? '')
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, (run) => (SEPARATOR.test(run) ? run : '-'))
-        .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
-    const derived = name || FALLBACK_NAME;
-    if (parseReference(derived)?.name !== derived) {
-        throw new Error(`The repository name ${JSON.stringify(repository)} gives no valid image name for the default tag: set '${constants/* Input */.pd.Tags}'`);
+const FULL_ID = /[0-9a-f]{64}/;
+// docker's default hostname is the first 12 characters of the container's id.
+const SHORT_ID = /^[0-9a-f]{12}$/;
+/**
+ * cgroup v1 (and v2 without a cgroup namespace) puts the id in the path: /docker/<id>,
+ * /actions_job/<id> (GitHub's runner), /system.slice/docker-<id>.scope (systemd driver),
+ * /kubepods/.../<id>. The last 64-hex segment of any line counts.
+ */
+function idFromCgroup(cgroup) {
+    for (const line of cgroup.split('\n')) {
+        const path = line.split(':').slice(2).join(':');
+        const segment = path
+            .split('/')
+            .reverse()
+            .find((part) => FULL_ID.test(part));
+        const id = segment?.match(FULL_ID)?.[0];
+        if (id)
+            return id;
     }
-    return derived;
-}
-/** name:tag from the repository name and a digest of every build input. @internal (exported for its unit tests) */
-function defaultTag(hash, repository = process.env.GITHUB_REPOSITORY) {
-    return `${defaultTagName(repository)}:${hash.slice(0, 16)}`;
-}
-/** The tags to build: the user's, or the default tag, a digest of every build input. */
-async function imageTags(inputs, labels, requirements) {
-    if (inputs.tags.length > 0)
-        return inputs.tags;
-    // Checked before the digest reads every file: a name docker refuses fails here, not later.
-    defaultTagName(process.env.GITHUB_REPOSITORY);
-    const hash = await contentHash({
-        baseImage: inputs.baseImage,
-        aptPackages: inputs.aptPackages,
-        entryScript: inputs.entryScript ?? null,
-        env: inputs.env,
-        labels,
-        pipIndexes: publicIndexes(inputs),
-        requirementsFile: requirements?.file ?? null,
-    }, {}, {
-        requirements: requirements?.snapshot,
-        code: inputs.codeSnapshot,
-        model: inputs.modelSnapshot,
-    });
-    return [defaultTag(hash)];
-}
-
-;// CONCATENATED MODULE: ./src/plan/prepare.ts
-// The Prepare stage: stage the contexts, ask the engine what it is and what it holds, digest the
-// inputs for the default tag, all at once; refuse what no daemon state could make right.
-
-
-
-
-
-
-
-async function prepare(inputs, docker, workDir) {
-    return core.group('Prepare', async () => {
-        const labels = imageLabels(inputs);
-        // Staged first: the digests cover the staged requirements (every file their lines name).
-        const contexts = stageContexts(workDir, inputs);
-        const requirements = stagedRequirements(inputs, contexts);
-        // The docker checks, the base image lookup and the input digest do not wait on each other.
-        const [engine, builder, baseInDaemon, tags] = await Promise.all([
-            inputs.build ? docker.serverVersion() : undefined,
-            inputs.build ? docker.builder() : undefined,
-            inputs.build ? docker.localImage(inputs.baseImage) : undefined,
-            imageTags(inputs, labels, requirements),
-        ]);
-        if (engine !== undefined && builder !== undefined) {
-            (0,inert_log/* printInert */.C6)(`Docker engine ${engine}`);
-            core.info(`Builder: ${builder === 'buildkit' ? 'BuildKit' : 'legacy builder'}`);
-        }
-        const pipConfig = pipConfigMode(inputs, builder);
-        // Refused whatever the daemon holds, so the same inputs never pass on one runner and fail
-        // on the next.
-        if (pipConfig === 'build-args')
-            pipBuildArgs(pipIndexesOf(inputs));
-        for (const line of snapshotLog(inputs.codeSnapshot, inputs.modelSnapshot))
-            core.info(line);
-        return { builder, baseInDaemon, tags, labels, pipConfig, contexts, requirements };
-    });
-}
-
-// EXTERNAL MODULE: ./src/docker/retry.ts
-var retry = __nccwpck_require__(6298);
-;// CONCATENATED MODULE: ./src/push/push.ts
-// Pushes the tags of an image that passed its smoke test, and reads back the digest each
-// registry now serves under them. Login is not this action's business: docker/login-action
-// before this step writes the credentials docker push uses.
-
-
-
-
-
-
-
-const PUSH_ATTEMPTS = 3;
-const DOCKER_HUB = 'docker.io';
-function nameOf(reference) {
-    const parsed = parseReference(reference);
-    if (parsed)
-        return parsed.name;
-    // A RepoDigests entry docker printed: name@digest.
-    const at = reference.lastIndexOf('@');
-    return at === -1 ? reference : reference.slice(0, at);
-}
-/** Where docker sends a reference: its host (or Docker Hub) and the full repository name. @internal (exported for its unit tests) */
-function repositoryOf(reference) {
-    const name = nameOf(reference);
-    const [first, ...rest] = name.split('/');
-    const host = rest.length > 0 && (/[.:]/.test(first) || first === 'localhost') ? first : undefined;
-    let domain = host ?? DOCKER_HUB;
-    let path = host === undefined ? name : rest.join('/');
-    if (domain === 'index.docker.io')
-        domain = DOCKER_HUB;
-    if (domain === DOCKER_HUB && !path.includes('/'))
-        path = `library/${path}`;
-    return { host, canonical: `${domain}/${path}` };
-}
-function digestsIn(repository, repoDigests) {
-    const found = repoDigests
-        .filter((entry) => entry.includes('@'))
-        .filter((entry) => repositoryOf(entry).canonical === repository)
-        .map((entry) => entry.slice(entry.lastIndexOf('@') + 1));
-    return [...new Set(found)];
+    return undefined;
 }
 /**
- * The digest a push of `tag` produced, from the image's RepoDigests after the push. An image
- * pushed to one repository before may carry more than one digest there; then the one the push
- * added is it.
- * @internal (exported for its unit tests)
+ * cgroup v2 with a private namespace shows only `0::/`; the files docker bind-mounts into every
+ * container still name it: /var/lib/docker/containers/<id>/hostname on /etc/hostname. Only
+ * those mount points count: the host's own mountinfo lists other containers' shm mounts.
  */
-function pushedDigest(tag, after, before = []) {
-    const repository = repositoryOf(tag).canonical;
-    const candidates = digestsIn(repository, after);
-    if (candidates.length === 1)
-        return candidates[0];
-    const earlier = new Set(digestsIn(repository, before));
-    const added = candidates.filter((digest) => !earlier.has(digest));
-    if (added.length === 1)
-        return added[0];
-    const seen = after.length > 0 ? after.join(', ') : 'none';
-    throw new Error(candidates.length === 0
-        ? `docker push ${tag} succeeded, but the image has no digest for ${repository} (RepoDigests: ${seen})`
-        : `docker push ${tag} succeeded, but the image has several digests for ${repository} and none is new (${candidates.join(', ')}); cannot tell which one the registry serves`);
+function idFromMountinfo(mountinfo) {
+    for (const line of mountinfo.split('\n')) {
+        const fields = line.split(' ');
+        const [root, mountPoint] = [fields[3], fields[4]];
+        if (!['/etc/hostname', '/etc/hosts', '/etc/resolv.conf'].includes(mountPoint))
+            continue;
+        const id = root?.match(/\/containers\/([0-9a-f]{64})\//)?.[1];
+        if (id)
+            return id;
+    }
+    return undefined;
 }
-/** Where the push went, in words: a tag without a host goes to Docker Hub. */
-function destination(tag) {
-    const { host, canonical } = repositoryOf(tag);
-    if (host !== undefined)
-        return `registry ${host}`;
-    return `Docker Hub (the tag names no registry host, so docker pushes it to ${canonical}; to push elsewhere, start the tag in '${constants/* Input */.pd.Tags}' with the registry, e.g. ghcr.io/owner/name:1)`;
+/** The ids (full, or the 12-character hostname) this process's container may have, best first. */
+function ownContainerCandidates(hints) {
+    const ids = [idFromCgroup(hints.cgroup), idFromMountinfo(hints.mountinfo)];
+    if (SHORT_ID.test(hints.hostname))
+        ids.push(hints.hostname);
+    return [...new Set(ids.filter((id) => id !== undefined))];
 }
-function advice(tag, kind) {
-    const { host } = repositoryOf(tag);
-    switch (kind) {
-        case 'denied':
-            return `${destination(tag)} refused the push. Log in to ${host ?? DOCKER_HUB} with docker/login-action before this step, and check that the account may push to ${repositoryOf(tag).canonical}`;
-        case 'transient':
-            return `${destination(tag)} could not be reached or answered with a server error. Check the registry address, the runner's network, proxy and DNS, or try again later`;
-        case 'other':
-            return `check the tag in '${constants/* Input */.pd.Tags}' and ${destination(tag)}`;
+function readOr(file) {
+    try {
+        return external_node_fs_.readFileSync(file, 'utf8');
+    }
+    catch {
+        return '';
     }
 }
-function pushFailureMessage(tag, result, context) {
-    const output = (0,step_text/* lastLines */.w$)(result.stderr || result.stdout, 5);
-    const tries = context.attempts > 1 ? ` after ${context.attempts} attempts` : '';
-    const reason = result.signal !== undefined
-        ? `docker push was stopped by ${result.signal} (a cancellation or a timeout)`
-        : advice(tag, (0,docker_errors/* classifyPushFailure */.hN)(output));
-    const already = context.pushed.length > 0 ? ` Already pushed: ${context.pushed.join(', ')}.` : '';
-    return `Pushing ${tag} failed${tries}: ${reason}. The image passed its smoke test, so its local tags stay (${context.localTags.join(', ')}).${already} docker said:\n${output}`;
+function readOwnContainerHints() {
+    return {
+        cgroup: readOr('/proc/self/cgroup'),
+        mountinfo: readOr('/proc/self/mountinfo'),
+        hostname: external_node_os_.hostname(),
+    };
 }
-/** Pushes one tag, retrying network and registry trouble; a refusal fails at once. */
-async function pushOne(docker, tag, context, options) {
-    await (0,retry/* retryRegistryCommand */.H4)({
-        doing: `Pushing ${tag}`,
-        attempts: PUSH_ATTEMPTS,
-        run: async () => {
-            const relay = (0,inert_log/* startRelay */.sd)();
-            try {
-                return await docker.push(tag, (line) => relay.line(line));
-            }
-            finally {
-                relay.end();
-            }
-        },
-        isTransient: (result, output) => result.signal === undefined && (0,docker_errors/* classifyPushFailure */.hN)(output) === 'transient',
-        failure: (result, _output, attempt) => new Error(pushFailureMessage(tag, result, { ...context, attempts: attempt })),
-        sleep: options.sleep,
-    });
-}
-/**
- * Pushes every tag in order, each in a folded group with its log relayed inert, and returns the
- * digest each registry serves for it, read from the image's RepoDigests (not from the push log).
- */
-async function pushTags(docker, tags, options = {}) {
-    const pushed = [];
-    for (const tag of tags) {
-        const digest = await core.group(`Push ${tag}`, async () => {
-            const before = await docker.repoDigests(tag);
-            await pushOne(docker, tag, { localTags: tags, pushed: pushed.map((item) => item.tag) }, options);
-            const found = pushedDigest(tag, await docker.repoDigests(tag), before);
-            (0,inert_log/* printInert */.C6)(`Pushed ${tag}: ${found}`);
-            return found;
+
+;// CONCATENATED MODULE: ./src/smoke-test/loopback-port.ts
+// A free TCP port on the loopback interface, as the kernel hands one out: the container is
+// published on it, so the smoke test knows where to probe without asking docker afterwards.
+// Another process may take it before docker binds it; the caller then tries another.
+
+
+function freeLoopbackPort() {
+    return new Promise((resolve, reject) => {
+        const server = external_node_net_.createServer();
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => {
+            const address = server.address();
+            const port = typeof address === 'object' && address !== null ? address.port : 0;
+            server.close(() => (port > 0 ? resolve(port) : reject(new Error('No loopback port'))));
         });
-        pushed.push({ tag, digest });
+    });
+}
+/** docker's refusal when the host port is bound by then (the message differs by version). */
+function isPortTaken(error) {
+    const message = (0,step_text/* errorMessage */.gJ)(error);
+    return /port is already allocated|address already in use/i.test(message);
+}
+
+;// CONCATENATED MODULE: ./src/smoke-test/reach.ts
+// Where the smoke test can reach the container, from where the engine runs and where the action
+// itself runs:
+// - the engine here, the action not in a container: published on this machine's loopback;
+// - the engine on another machine (tcp://, ssh://): published on that machine's address, the one
+//   this machine reaches it at; on all its interfaces only when that address is not one of its
+//   own (a NAT in between), and then a warning says so;
+// - the action in a container of that engine (a GitHub container job, the host's socket
+//   mounted): the smoke-test container joins the job container's network and is reached at its
+//   own address there; nothing is published.
+
+
+
+
+
+
+
+
+const LOOPBACK = { kind: 'loopback' };
+/** The network to join: the one the job container was started on, else the first it is on. */
+function networkToJoin(container) {
+    const mode = container.networkMode;
+    // Host mode shares the engine machine's network: publishing on loopback reaches it there.
+    if (mode === 'host' || mode === 'none' || mode.startsWith('container:'))
+        return undefined;
+    const name = mode === 'default' ? 'bridge' : mode;
+    if (name in container.networks)
+        return name;
+    return Object.keys(container.networks).find((network) => !['host', 'none'].includes(network));
+}
+/** The container this process runs in, as the engine knows it; undefined when not one of its. */
+async function ownContainer(docker, hints) {
+    for (const candidate of ownContainerCandidates(hints)) {
+        const found = await docker.inspectContainer(candidate).catch(() => undefined);
+        // inspect also takes names: only a container whose id starts with the candidate is ours.
+        if (found?.id.startsWith(candidate))
+            return found;
     }
-    return pushed;
+    return undefined;
+}
+async function decideReach(docker, engine, hints = readOwnContainerHints(), resolve = async (host) => (await (0,promises_namespaceObject.lookup)(host)).address) {
+    const own = await ownContainer(docker, hints);
+    const network = own && networkToJoin(own);
+    if (own && network) {
+        (0,inert_log/* printInert */.C6)(`The action runs in container ${own.id.slice(0, 12)} of the engine: the smoke-test container joins its network ${network}`);
+        return { kind: 'network', network, jobContainer: own.id };
+    }
+    if (engine.remoteHost === undefined)
+        return LOOPBACK;
+    let address;
+    try {
+        address = (0,external_node_net_.isIP)(engine.remoteHost) ? engine.remoteHost : await resolve(engine.remoteHost);
+    }
+    catch (error) {
+        throw new Error(`The Docker engine ${(0,engine_endpoint/* describeEngine */.sk)(engine)} runs on ${engine.remoteHost}, whose address could not be found (${(0,step_text/* errorMessage */.gJ)(error)}): the smoke test must reach the container there`, { cause: error });
+    }
+    (0,inert_log/* printInert */.C6)(`The Docker engine runs on another machine (${(0,engine_endpoint/* describeEngine */.sk)(engine)}): the container is published on ${address}`);
+    return { kind: 'engine-host', address };
+}
+// Below Linux's ephemeral range (32768-60999) and docker's own picks: rarely someone's already.
+const REMOTE_PORTS = { first: 20000, count: 12768 };
+/** What `docker run` is asked for, one attempt: a loopback port picked here, or a port there. */
+async function reachForRun(reach) {
+    switch (reach.kind) {
+        case 'loopback':
+            return { kind: 'publish', hostIp: '127.0.0.1', hostPort: await freeLoopbackPort() };
+        case 'engine-host':
+            // A free port of another machine cannot be known from here: one is tried, then another.
+            return {
+                kind: 'publish',
+                hostIp: reach.allInterfaces ? '0.0.0.0' : reach.address,
+                hostPort: REMOTE_PORTS.first + Math.floor(Math.random() * REMOTE_PORTS.count),
+            };
+        case 'network':
+            return { kind: 'network', network: reach.network };
+    }
+}
+/** The URL the smoke test probes, once `docker run` started the container. */
+async function baseUrl(docker, container, reach, run, containerPort) {
+    if (run.kind === 'publish') {
+        const host = reach.kind === 'engine-host' ? reach.address : run.hostIp;
+        return `http://${host.includes(':') ? `[${host}]` : host}:${run.hostPort}`;
+    }
+    const info = await docker.inspectContainer(container);
+    // Gone already (it failed at once): its name still tells the wait where to look, and the
+    // wait then reports the exit.
+    const address = info?.networks[run.network] || container;
+    return `http://${address}:${containerPort}`;
+}
+/**
+ * docker could not bind the engine host's address as this machine sees it (a NAT or a proxy in
+ * between): the only way left is all of that machine's interfaces.
+ */
+function widenedReach(reach, error) {
+    if (reach.kind !== 'engine-host' || reach.allInterfaces)
+        return undefined;
+    if (!/cannot assign requested address/i.test((0,step_text/* errorMessage */.gJ)(error)))
+        return undefined;
+    core.warning(`The engine's machine does not have the address ${reach.address} this machine reaches it at: the smoke-test container is published on all of its interfaces (0.0.0.0) for the length of the test`);
+    return { ...reach, allInterfaces: true };
 }
 
 // EXTERNAL MODULE: external "node:http"
@@ -37326,6 +37714,40 @@ function httpRequest(request) {
         req.on('error', fail);
         req.end(request.body);
     });
+}
+
+;// CONCATENATED MODULE: ./src/smoke-test/concurrent-burst.ts
+/** A burst is capped here: it checks concurrency, it is not a load test. */
+const MAX_BURST = 64;
+async function sendAtOnce(count, call, now = () => performance.now()) {
+    return Promise.all(Array.from({ length: Math.min(count, MAX_BURST) }, async () => {
+        const started = now();
+        const answer = await call().catch((error) => ({ error: error.message }));
+        return { ...answer, ms: Math.round(now() - started) };
+    }));
+}
+/** Why the burst fails the deployment; undefined when every call answered in time. */
+function burstProblem(answers, expectedStatus, concurrency, limit) {
+    const setting = `request_settings.max_concurrent_requests_per_instance is ${concurrency} (${limit.file})`;
+    const failed = answers
+        .map((answer, index) => ({ ...answer, call: index + 1 }))
+        .map((answer) => ({ answer, problem: answerProblem(answer, expectedStatus, limit) }))
+        .filter((item) => item.problem !== undefined);
+    if (failed.length === 0)
+        return undefined;
+    const first = failed[0];
+    return `${setting}, and of ${answers.length} POST /score sent at once, ${failed.length} failed (first: call ${first.answer.call} ${first.problem}): the server must serve that many at once; set WORKER_COUNT in environment_variables (the server runs WORKER_COUNT workers, 1 by default)`;
+}
+function answerProblem(answer, expectedStatus, limit) {
+    if (answer.status === undefined)
+        return `got no answer (${answer.error ?? 'unknown error'})`;
+    if (answer.status !== expectedStatus) {
+        return `answered ${answer.status}, expected ${expectedStatus}: ${(answer.body ?? '').slice(0, 200)}`;
+    }
+    if (answer.ms > limit.ms) {
+        return `answered after ${(answer.ms / 1000).toFixed(1)} s; request_settings.request_timeout_ms is ${limit.ms}`;
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/smoke-test/latency.ts
@@ -37380,7 +37802,8 @@ async function waitUntilLive(wait) {
         try {
             // Short probes: one that hangs (nginx waiting on a booting worker) must not hide a server
             // that is live by the next one.
-            const probeTimeout = Math.max(1, Math.min(PROBE_TIMEOUT_MS, wait.timeoutMs - elapsed));
+            const limit = wait.probeTimeoutMs ?? PROBE_TIMEOUT_MS;
+            const probeTimeout = Math.max(1, Math.min(limit, wait.timeoutMs - elapsed));
             if (await wait.probe(probeTimeout))
                 return { kind: 'live', afterMs: clock.now() - start };
             lastError = undefined;
@@ -37395,31 +37818,6 @@ async function waitUntilLive(wait) {
     }
 }
 
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./src/smoke-test/loopback-port.ts
-// A free TCP port on the loopback interface, as the kernel hands one out: the container is
-// published on it, so the smoke test knows where to probe without asking docker afterwards.
-// Another process may take it before docker binds it; the caller then tries another.
-
-
-function freeLoopbackPort() {
-    return new Promise((resolve, reject) => {
-        const server = external_node_net_.createServer();
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => {
-            const address = server.address();
-            const port = typeof address === 'object' && address !== null ? address.port : 0;
-            server.close(() => (port > 0 ? resolve(port) : reject(new Error('No loopback port'))));
-        });
-    });
-}
-/** docker's refusal when the host port is bound by then (the message differs by version). */
-function isPortTaken(error) {
-    const message = (0,step_text/* errorMessage */.gJ)(error);
-    return /port is already allocated|address already in use/i.test(message);
-}
-
 ;// CONCATENATED MODULE: ./src/smoke-test/results.ts
 /** A failed smoke test; `result` keeps what was measured, `python` the user's exception. */
 class SmokeTestFailure extends Error {
@@ -37431,6 +37829,33 @@ class SmokeTestFailure extends Error {
         this.python = python;
         this.name = 'SmokeTestFailure';
     }
+}
+
+;// CONCATENATED MODULE: ./src/smoke-test/request-timeout.ts
+const SETTING = 'request_settings.request_timeout_ms';
+function setting(limit) {
+    return `${SETTING} is ${limit.ms} (${limit.file})`;
+}
+/** How long the client waits for an answer: well past the limit, to tell how late it is. */
+function scoreCallTimeoutMs(fallbackMs, limit) {
+    if (!limit)
+        return fallbackMs;
+    return Math.max(2 * limit.ms, limit.ms + 10_000);
+}
+/** Why a call that answered after `ms` fails the deployment; undefined when in time. */
+function lateAnswer(caseName, ms, limit) {
+    if (!limit || ms <= limit.ms)
+        return undefined;
+    return `case ${caseName}: POST /score answered after ${(ms / 1000).toFixed(1)} s; ${setting(limit)}`;
+}
+/** What to add to "got no answer" when a deployment limits the call. */
+function noAnswerNote(limit) {
+    return limit ? `; ${setting(limit)}` : '';
+}
+function slowP95(latency, limit) {
+    if (!limit || latency.p95Ms <= limit.ms)
+        return undefined;
+    return `the latency probe's p95 is ${latency.p95Ms} ms over ${latency.requests} calls; ${setting(limit)}`;
 }
 
 // EXTERNAL MODULE: external "node:util"
@@ -37679,6 +38104,233 @@ async function checkSwagger(request) {
     return report;
 }
 
+;// CONCATENATED MODULE: ./src/smoke-test/container-resources.ts
+// How much memory and CPU the smoke-test container gets, and from where: the memory and cpus
+// inputs win over the deployment's instance size. The engine's host bounds both: docker refuses
+// --cpus above its CPU count (capped here, and said), and a memory limit above its memory is
+// never reached (warned: the smoke test then cannot show that init() fits).
+
+
+/** Bytes as a person reads a memory size: 150 MiB, 3.5 GiB. */
+function formatBytes(bytes) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    const rounded = unit === 0 ? String(value) : value.toFixed(1).replace(/\.0$/, '');
+    return `${rounded} ${units[unit]}`;
+}
+/** What the container's memory limit is, in the words of a failure: "3.5 GiB (memory input)". */
+function describeMemoryLimit(resources) {
+    const memory = resources?.memory;
+    return memory
+        ? `the limit is ${formatBytes(memory.bytes)} (${memory.source})`
+        : "the container had no memory limit (the engine host's memory ran out)";
+}
+/**
+ * The memory and cpus inputs win over the deployment's size, each on its own.
+ * @internal (exported for its unit tests)
+ */
+function containerResources(memoryBytes, cpus, deployment, engine) {
+    const resources = { warnings: [] };
+    const memory = memoryBytes !== undefined
+        ? { bytes: memoryBytes, source: `${constants/* Input */.pd.Memory} input` }
+        : deployment && { bytes: deployment.memoryBytes, source: deployment.source };
+    if (memory) {
+        resources.memory = memory;
+        if (memory.bytes > engine.memoryBytes) {
+            resources.warnings.push(`The memory limit ${formatBytes(memory.bytes)} (${memory.source}) is more than the engine host has (${formatBytes(engine.memoryBytes)}): the container cannot reach it here, so the smoke test does not show that init() and run() fit in it`);
+        }
+    }
+    const wanted = cpus !== undefined
+        ? { count: cpus, source: `${constants/* Input */.pd.Cpus} input` }
+        : deployment && { count: deployment.cpus, source: deployment.source };
+    if (wanted) {
+        resources.cpus =
+            wanted.count > engine.cpus
+                ? { count: engine.cpus, source: wanted.source, requested: wanted.count }
+                : wanted;
+    }
+    return resources;
+}
+/** The CPU line of the summary and the log: "2 (cpus input asks for 64; the engine has 2)". */
+function describeCpus(cpus) {
+    return cpus.requested === undefined
+        ? `${cpus.count} (${cpus.source})`
+        : `${cpus.count}: capped, ${cpus.source} asks for ${cpus.requested} and the engine has ${cpus.count} (docker refuses more)`;
+}
+/**
+ * The container's memory and CPUs against the engine's host; undefined when nothing limits
+ * them (the engine is then not asked). Warnings are given here, once.
+ */
+async function resolveContainerResources(docker, limits) {
+    const { memoryBytes, cpus, deployment } = limits ?? {};
+    if (memoryBytes === undefined && cpus === undefined && deployment === undefined)
+        return undefined;
+    const resources = containerResources(memoryBytes, cpus, deployment, await docker.engineResources());
+    for (const warning of resources.warnings)
+        core.warning(warning);
+    if (resources.memory)
+        core.info(`Memory limit: ${formatBytes(resources.memory.bytes)} (${resources.memory.source}), swap included`);
+    if (resources.cpus)
+        core.info(`CPUs: ${describeCpus(resources.cpus)}`);
+    return resources;
+}
+function runResources(resources, gpus) {
+    if (!resources && gpus === undefined)
+        return undefined;
+    return { memoryBytes: resources?.memory?.bytes, cpus: resources?.cpus?.count, gpus };
+}
+
+;// CONCATENATED MODULE: ./src/smoke-test/memory-usage.ts
+
+/** Single-number files first in each version: the parser relies on that order. */
+const FILES = [
+    { path: '/sys/fs/cgroup/memory.peak', version: 'v2', holds: 'peakBytes' },
+    { path: '/sys/fs/cgroup/memory.current', version: 'v2', holds: 'currentBytes' },
+    { path: '/sys/fs/cgroup/memory.events', version: 'v2', holds: 'counters' },
+    { path: '/sys/fs/cgroup/memory/memory.max_usage_in_bytes', version: 'v1', holds: 'peakBytes' },
+    { path: '/sys/fs/cgroup/memory/memory.usage_in_bytes', version: 'v1', holds: 'currentBytes' },
+    { path: '/sys/fs/cgroup/memory/memory.oom_control', version: 'v1', holds: 'counters' },
+];
+/** @internal (exported for its unit tests) */
+const MEMORY_FILES = FILES.map((file) => file.path);
+/**
+ * What `cat MEMORY_FILES` printed; undefined when neither version's files were there. A file
+ * is missing when stderr names it (GNU and busybox cat both do).
+ * @internal (exported for its unit tests)
+ */
+function parseMemoryUsage(stdout, stderr) {
+    const present = FILES.filter((file) => !stderr.includes(file.path));
+    const version = present.find((file) => file.version === 'v2') ? 'v2' : 'v1';
+    const files = present.filter((file) => file.version === version);
+    if (files.length === 0)
+        return undefined;
+    const lines = stdout.split('\n').map((line) => line.trim());
+    const numbers = lines.filter((line) => /^\d+$/.test(line)).map(Number);
+    const counters = new Map(lines
+        .map((line) => /^(\w+) (\d+)$/.exec(line))
+        .filter((match) => match !== null)
+        .map((match) => [match[1], Number(match[2])]));
+    const usage = { cgroup: version };
+    for (const file of files) {
+        if (file.holds === 'counters') {
+            const kills = counters.get('oom_kill');
+            if (kills !== undefined)
+                usage.oomKills = kills;
+        }
+        else {
+            const value = numbers.shift();
+            if (value !== undefined)
+                usage[file.holds] = value;
+        }
+    }
+    // Nothing read (the exec itself failed, e.g. the container is gone): no usage, not zeros.
+    return Object.keys(usage).length > 1 ? usage : undefined;
+}
+/** The container's memory now; undefined when it cannot be read (the container is gone). */
+async function readMemoryUsage(docker, container) {
+    try {
+        const result = await docker.exec(container, ['cat', ...MEMORY_FILES]);
+        return parseMemoryUsage(result.stdout, result.stderr);
+    }
+    catch {
+        return undefined;
+    }
+}
+const NO_PEAK = "no peak: the engine's kernel has no memory.peak (cgroup v2 before Linux 5.19), so this is the use at that moment";
+/** For the summary and the log: "peak 312 MiB when live, 318 MiB over the smoke test (cgroup v1)". */
+function describeMemory(report) {
+    const { atLive, overall } = report;
+    const usage = overall ?? atLive;
+    if (!usage)
+        return undefined;
+    const show = (item) => formatBytes((item?.peakBytes ?? item?.currentBytes));
+    const parts = [];
+    if (atLive && (atLive.peakBytes ?? atLive.currentBytes) !== undefined)
+        parts.push(`${show(atLive)} when live`);
+    if (overall && (overall.peakBytes ?? overall.currentBytes) !== undefined)
+        parts.push(`${show(overall)} over the smoke test`);
+    if (parts.length === 0)
+        return undefined;
+    const peak = usage.peakBytes !== undefined;
+    return `${peak ? 'peak ' : 'in use '}${parts.join(', ')} (cgroup ${usage.cgroup}, page cache included${peak ? '' : `; ${NO_PEAK}`})`;
+}
+
+;// CONCATENATED MODULE: ./src/smoke-test/oom-watch.ts
+
+
+/** What the liveness wait gets instead of an exit code when a process was killed for memory. */
+const KILLED_FOR_MEMORY = -137;
+class OomWatch {
+    docker;
+    container;
+    events = 0;
+    counted = 0;
+    stopping = new AbortController();
+    watching;
+    startedAt = Date.now();
+    /** Settles at the first kill seen in docker's events. */
+    firstEvent;
+    constructor(docker, container) {
+        this.docker = docker;
+        this.container = container;
+        let seen = () => undefined;
+        this.firstEvent = new Promise((resolve) => (seen = resolve));
+        const onOom = () => {
+            this.events++;
+            seen();
+        };
+        // A watch that cannot run (an engine without events) leaves the cgroup counter to tell.
+        this.watching = docker
+            .watchOomEvents(container, onOom, this.stopping.signal)
+            .catch(() => undefined);
+    }
+    /** Marks the start of the container: the time a failure gives is counted from here. */
+    started() {
+        this.startedAt = Date.now();
+    }
+    get kills() {
+        return Math.max(this.events, this.counted);
+    }
+    /** The container's exit code, or KILLED_FOR_MEMORY at the first kill, whichever comes first. */
+    exitOrKill(exited) {
+        return Promise.race([exited, this.firstEvent.then(() => KILLED_FOR_MEMORY)]);
+    }
+    /** Reads the container's memory now, counting the kills its cgroup has seen. */
+    async recount() {
+        const usage = await readMemoryUsage(this.docker, this.container);
+        if (usage?.oomKills !== undefined)
+            this.counted = Math.max(this.counted, usage.oomKills);
+        return usage;
+    }
+    /**
+     * Why the smoke test failed when a process was killed for memory; undefined when none was.
+     * The reason comes first: it is what the user must change.
+     */
+    failure(phase, resources) {
+        if (this.kills === 0)
+            return undefined;
+        const seconds = ((Date.now() - this.startedAt) / 1000).toFixed(1);
+        const times = this.kills === 1 ? 'once' : `${this.kills} times`;
+        const consequence = phase === 'init()'
+            ? 'gunicorn boots another worker, whose init() is killed again, so the server never becomes live'
+            : 'the request it served got no answer, and gunicorn boots another worker, which runs init() again';
+        return [
+            `Smoke test failed: ${phase} was killed for memory: ${describeMemoryLimit(resources)}.`,
+            `The kernel killed a process of the container for memory (${times} in ${seconds} s since it started): ${consequence}.`,
+            `Give the container more memory (the memory input, or a larger instance_type) or make ${phase} use less.`,
+        ].join(' ');
+    }
+    async stop() {
+        this.stopping.abort();
+        await this.watching;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/smoke-test/traceback.ts
 // Turns the container log of a server that failed to start into the user's terms: which of
 // their functions raised what, in which file and line of their code.
@@ -37749,6 +38401,13 @@ function describeStartupFailure(failure) {
 
 
 
+
+
+
+
+
+
+
 const LOG_LINES_IN_MESSAGE = 15;
 /** The title of the container log's group, then the container's name in parentheses. */
 const CONTAINER_LOG_GROUP = 'Container log';
@@ -37761,10 +38420,16 @@ async function smokeTest(docker, leftovers, request) {
     leftovers.addContainer(name);
     let log;
     core.startGroup('Smoke test');
+    const oom = new OomWatch(docker, name);
+    let resources;
+    let live = false;
+    let killedFailure;
     try {
-        const port = await startContainer(docker, name, request);
-        const exited = docker.wait(name);
-        const base = `http://127.0.0.1:${port}`;
+        resources = await resolveContainerResources(docker, request.limits);
+        const base = await startContainer(docker, name, request, resources);
+        oom.started();
+        // A worker killed for memory ends the wait like an exit: gunicorn would only boot another.
+        const exited = oom.exitOrKill(docker.wait(name));
         core.info(`Container ${name} started; waiting for GET ${base}/ (up to ${request.startupTimeoutSeconds} s)`);
         // A line every few seconds, so a slow init() shows progress rather than silence.
         const waitStarted = Date.now();
@@ -37779,19 +38444,37 @@ async function smokeTest(docker, leftovers, request) {
             },
             exited,
             timeoutMs: request.startupTimeoutSeconds * 1000,
+            probeTimeoutMs: request.deployment && request.deployment.budget.requestTimeoutSeconds * 1000,
             intervalMs: request.pollIntervalMs ?? 50,
             clock: request.clock,
         });
         if (outcome.kind !== 'live') {
             log = await docker.logs(name);
+            await oom.recount();
+            const killed = oom.failure('init()', resources);
+            if (killed)
+                throw new SmokeTestFailure(withLog(killed, log), {});
             const python = outcome.kind === 'exited' ? lastPythonFailure(log) : undefined;
             const reason = outcome.kind === 'exited'
                 ? `the container exited with code ${outcome.exitCode} during start-up: ${describeStartupFailure(python)}`
-                : `the server was not live after ${request.startupTimeoutSeconds} s (GET / never answered 200${outcome.lastError ? `; last error: ${outcome.lastError}` : ''})`;
-            throw new SmokeTestFailure(`Smoke test failed: ${reason}\nLast lines of the container log:\n${(0,step_text/* lastLines */.w$)(log, LOG_LINES_IN_MESSAGE)}`, {}, python);
+                : notLive(request.startupTimeoutSeconds, outcome.lastError, request.deployment?.budget);
+            throw new SmokeTestFailure(withLog(`Smoke test failed: ${reason}`, log), {}, python);
         }
         core.info(`Live after ${outcome.afterMs} ms`);
+        live = true;
         const result = { liveAfterMs: outcome.afterMs, cases: [] };
+        if (resources)
+            result.resources = resources;
+        if (request.limits?.gpus !== undefined)
+            result.gpus = request.limits.gpus;
+        result.memory = { atLive: await oom.recount() };
+        const budget = request.deployment?.budget;
+        if (budget) {
+            result.startup = budgetUse(outcome.afterMs, budget);
+            const late = overBudget(outcome.afterMs, budget);
+            if (late)
+                throw new SmokeTestFailure(`Smoke test failed: ${late}`, result);
+        }
         const containerLog = async () => (log = await docker.logs(name));
         for (const scoringCase of request.cases) {
             result.cases.push(await scoreCase(`${base}/score`, scoringCase, request, containerLog));
@@ -37815,10 +38498,30 @@ async function smokeTest(docker, leftovers, request) {
         if (request.scoreRequests > 0) {
             result.latency = await latencyProbe(`${base}/score`, request, result);
             core.info(`${request.scoreRequests} scoring calls: p50 ${result.latency.p50Ms} ms, p95 ${result.latency.p95Ms} ms`);
+            await deploymentLoad(`${base}/score`, request, result);
         }
+        result.memory.overall = await oom.recount();
+        const killed = oom.failure('run()', resources);
+        if (killed)
+            throw (killedFailure = new SmokeTestFailure(killed, result));
+        const memory = describeMemory(result.memory);
+        if (memory)
+            core.info(`Memory: ${memory}`);
         return result;
     }
+    catch (error) {
+        // Killed for memory: that is the reason, whatever the request that failed with it saw.
+        if (!live || !(error instanceof SmokeTestFailure) || error === killedFailure)
+            throw error;
+        await oom.recount();
+        const killed = oom.failure('run()', resources);
+        if (!killed)
+            throw error;
+        const saw = error.message.replace(/^Smoke test failed: /, 'What the smoke test saw: ');
+        throw new SmokeTestFailure(`${killed}\n${saw}`, error.result, error.python);
+    }
     finally {
+        await oom.stop();
         core.endGroup();
         log ??= await docker.logs(name).catch(() => '');
         await (0,inert_log/* showFolded */.Kp)(`${CONTAINER_LOG_GROUP} (${name})`, log);
@@ -37829,26 +38532,33 @@ async function smokeTest(docker, leftovers, request) {
 }
 const PORT_ATTEMPTS = 3;
 /**
- * Starts the container published on a loopback port picked here, so that probing can begin at
- * once (no `docker port` afterwards). Should another process bind that port first, docker
- * refuses, after creating the container: it is removed and another port tried.
+ * Starts the container where the smoke test can reach it (see reach.ts) and returns the URL to
+ * probe. A published port is picked here, so that probing can begin at once; should another
+ * process bind it first, docker refuses, after creating the container: it is removed and
+ * another port tried.
  */
-async function startContainer(docker, name, request) {
+async function startContainer(docker, name, request, resources) {
+    let reach = request.reach ?? LOOPBACK;
     for (let attempt = 1;; attempt++) {
-        const hostPort = await freeLoopbackPort();
+        const run = await reachForRun(reach);
         try {
             await docker.run({
                 image: request.image,
                 name,
                 labels: [{ key: constants/* CONTAINER_LABEL */.Fu, value: name }],
                 containerPort: request.containerPort,
-                hostPort,
+                reach: run,
+                env: request.deployment?.env,
+                files: request.deployment?.files,
+                resources: runResources(resources, request.limits?.gpus),
             });
-            return hostPort;
+            return await baseUrl(docker, name, reach, run, request.containerPort);
         }
         catch (error) {
-            if (attempt >= PORT_ATTEMPTS || !isPortTaken(error))
+            const widened = widenedReach(reach, error);
+            if (!widened && (attempt >= PORT_ATTEMPTS || !isPortTaken(error)))
                 throw error;
+            reach = widened ?? reach;
             await docker.remove(name);
         }
     }
@@ -37865,14 +38575,38 @@ async function swaggerCheck(base, result, timeoutMs) {
         core.info(describeSwagger(report));
     return report.problem;
 }
-function postScore(url, body, timeoutSeconds) {
+function postScore(url, body, request) {
     return httpRequest({
         url,
         method: 'POST',
         body,
         headers: { 'Content-Type': 'application/json' },
-        timeoutMs: timeoutSeconds * 1000,
+        timeoutMs: scoreCallTimeoutMs(request.startupTimeoutSeconds * 1000, request.deployment?.requestTimeout),
     });
+}
+/**
+ * With a deployment: the latency probe's p95 within its request timeout, and as many calls at
+ * once as it lets one instance take, each answered in time.
+ */
+async function deploymentLoad(url, request, result) {
+    const deployment = request.deployment;
+    if (!deployment || !result.latency)
+        return;
+    const slow = slowP95(result.latency, deployment.requestTimeout);
+    if (slow)
+        throw new SmokeTestFailure(`Smoke test failed: ${slow}`, result);
+    if (deployment.maxConcurrentRequests <= 1)
+        return;
+    const first = request.cases[0];
+    const answers = await sendAtOnce(deployment.maxConcurrentRequests, async () => {
+        const answer = await postScore(url, first.body, request);
+        return { status: answer.status, body: answer.body };
+    });
+    result.concurrent = { requests: answers.length, maxMs: Math.max(...answers.map((a) => a.ms)) };
+    core.info(`${answers.length} scoring calls at once: slowest ${result.concurrent.maxMs} ms`);
+    const problem = burstProblem(answers, first.expectedStatus, deployment.maxConcurrentRequests, deployment.requestTimeout);
+    if (problem)
+        throw new SmokeTestFailure(`Smoke test failed: ${problem}`, result);
 }
 /**
  * The timed calls with the first case's body. A call that is refused or gets no answer (a
@@ -37887,7 +38621,7 @@ function latencyProbe(url, request, result) {
         const during = `during the latency probe (score-requests: call ${call} of ${request.scoreRequests}, with the request of ${first.name})`;
         let answer;
         try {
-            answer = await postScore(url, first.body, request.startupTimeoutSeconds);
+            answer = await postScore(url, first.body, request);
         }
         catch (error) {
             throw new SmokeTestFailure(`Smoke test failed: ${during} POST /score got no answer (${error.message})`, result);
@@ -37907,10 +38641,10 @@ async function scoreCase(url, scoringCase, request, containerLog) {
     const started = Date.now();
     let answer;
     try {
-        answer = await postScore(url, scoringCase.body, request.startupTimeoutSeconds);
+        answer = await postScore(url, scoringCase.body, request);
     }
     catch (error) {
-        result.problem = `POST /score got no answer (${error.message})`;
+        result.problem = `POST /score got no answer (${error.message})${noAnswerNote(request.deployment?.requestTimeout)}`;
         return result;
     }
     Object.assign(result, {
@@ -37921,7 +38655,11 @@ async function scoreCase(url, scoringCase, request, containerLog) {
     });
     // The case is named after its file: a pull request chooses it.
     (0,inert_log/* printInert */.C6)(`${scoringCase.name}: POST /score answered ${answer.status} in ${result.ms} ms`);
-    if (answer.status !== scoringCase.expectedStatus) {
+    const late = lateAnswer(scoringCase.name, result.ms ?? 0, request.deployment?.requestTimeout);
+    if (late) {
+        result.problem = late;
+    }
+    else if (answer.status !== scoringCase.expectedStatus) {
         const problems = [
             `POST /score answered ${answer.status} (expected ${scoringCase.expectedStatus}): ${answer.body.slice(0, 500)}`,
         ];
@@ -37938,12 +38676,1217 @@ async function scoreCase(url, scoringCase, request, containerLog) {
     }
     return result;
 }
+function withLog(message, log) {
+    return `${message}\nLast lines of the container log:\n${(0,step_text/* lastLines */.w$)(log, LOG_LINES_IN_MESSAGE)}`;
+}
 /** One case keeps the plain message; several name each failed case. */
 function failureMessage(cases, failed) {
     if (cases.length === 1)
         return `Smoke test failed: ${failed[0].problem}`;
     const lines = failed.map((item) => `- ${item.name}: ${item.problem?.replace(/\n/g, '\n  ')}`);
     return `Smoke test failed: ${failed.length} of ${cases.length} scoring requests failed:\n${lines.join('\n')}`;
+}
+
+;// CONCATENATED MODULE: ./src/smoke-test/deployment-run.ts
+// What the smoke test changes to run the container the way the `deployment` file will: its
+// environment variables on the container (not in the image), its code folder where the platform
+// mounts it, and the budgets it is held to.
+
+
+
+
+/** Where the platform mounts code_configuration.code, and AML_APP_ROOT with it. */
+function mountedCodeRoot(folderName) {
+    return `${constants/* Contract */.NZ.appRoot}/${folderName}`;
+}
+/**
+ * A copy of the code folder whose every file and folder anyone may read: `docker cp` makes
+ * them root's in the container, keeping their modes, and the image's user is not root. Links
+ * (checked to stay inside the workspace) are copied as what they point to; .git is left out.
+ */
+function stageReadable(source, target) {
+    external_node_fs_.cpSync(source, target, {
+        recursive: true,
+        dereference: true,
+        filter: (from) => external_node_path_.basename(from) !== '.git',
+    });
+    const walk = (dir) => {
+        external_node_fs_.chmodSync(dir, 0o755);
+        for (const entry of external_node_fs_.readdirSync(dir, { withFileTypes: true })) {
+            const full = external_node_path_.join(dir, entry.name);
+            if (entry.isDirectory())
+                walk(full);
+            else
+                external_node_fs_.chmodSync(full, external_node_fs_.statSync(full).mode & 0o100 ? 0o755 : 0o644);
+        }
+    };
+    walk(target);
+}
+function deploymentRun(deployment, workDir) {
+    const code = deployment.codeConfiguration;
+    const owned = code ? ['AML_APP_ROOT', constants/* Contract */.NZ.entryScriptEnv] : [];
+    const env = deployment.environmentVariables.filter(({ key }) => !owned.includes(key));
+    const files = [];
+    if (code) {
+        const staged = external_node_path_.join(workDir, 'deployment-code', code.folderName);
+        stageReadable(code.dir, staged);
+        const root = mountedCodeRoot(code.folderName);
+        files.push({ source: staged, target: root });
+        // The platform sets these itself for code_configuration, over the file's own.
+        env.push({ key: 'AML_APP_ROOT', value: root }, { key: constants/* Contract */.NZ.entryScriptEnv, value: code.scoringScript });
+    }
+    return {
+        file: deployment.file,
+        env,
+        files,
+        budget: startupBudget(deployment),
+        requestTimeout: { ms: deployment.requestTimeoutMs, file: deployment.file },
+        maxConcurrentRequests: deployment.maxConcurrentRequestsPerInstance,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/smoke-test/smoke-test-request.ts
+
+/** `workDir` holds what the container is given (the deployment's code, staged readable). */
+function smokeTestRequest(inputs, image, workDir) {
+    return {
+        image,
+        deployment: inputs.deployment && deploymentRun(inputs.deployment, workDir),
+        containerPort: inputs.containerPort,
+        startupTimeoutSeconds: inputs.startupTimeoutSeconds,
+        cases: inputs.scoringCases,
+        scoreRequests: inputs.scoreRequests,
+        limits: {
+            memoryBytes: inputs.memoryBytes,
+            cpus: inputs.cpus,
+            gpus: inputs.gpus,
+            deployment: inputs.deploymentResources,
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/step/temp-root.ts
+// Where the step's own files go: the runner's per-job temp dir when there is one (removed with
+// the job), the system's otherwise. One rule, so the work dir and the cache archive agree.
+
+function tempRoot() {
+    return process.env.RUNNER_TEMP || external_node_os_.tmpdir();
+}
+
+;// CONCATENATED MODULE: ./src/build/acr/acr-run.ts
+// Builds the candidate in the registry (`az acr build`) and settles how the run ended. The
+// client's log stream is not the run: it can crash (a non-ASCII character under an ASCII locale)
+// while the run goes on, and it gives up after 30 minutes without a new log line and exits 0
+// without saying how the run ended. So only the run's own success line means success, the
+// client's final "Run failed" / "Run timed out" / "Run was canceled" means failure, and anything
+// else, once the run's id is known, is settled by asking for the run's status until it ends.
+
+
+
+const RUN_QUEUED = /Queued a build with ID: (\S+)/;
+const RUN_SUCCEEDED = /^Run ID: (\S+) was successful after /;
+const CLIENT_VERDICTS = {
+    'Run failed': 'failed',
+    'Run timed out': 'timed out (the run reached its timeout in ACR)',
+    'Run was canceled': 'was canceled',
+};
+/** A run in any other status is still going (Queued, Started, Running). */
+const FINISHED = ['Succeeded', 'Failed', 'Canceled', 'Error', 'Timeout'];
+const acr_run_LOG_LINES_IN_MESSAGE = 30;
+/** What the client's output says of the run. @internal (exported for its unit tests) */
+function streamOutcome(result, lines) {
+    if (result.exitCode === 0 && lines.some((line) => RUN_SUCCEEDED.test(line.trim()))) {
+        return { kind: 'succeeded' };
+    }
+    // az prints its error last, on stderr ("Run failed", with or without "ERROR: ").
+    const last = result.stderr
+        .split(/\r?\n/)
+        .map((line) => line.trim().replace(/^ERROR: /, ''))
+        .filter((line) => line !== '')
+        .pop();
+    const how = last === undefined ? undefined : CLIENT_VERDICTS[last];
+    if (result.exitCode !== 0 && how !== undefined)
+        return { kind: 'failed', how };
+    return { kind: 'unsettled' };
+}
+const DEFAULT_WATCH = {
+    pollMs: 5000,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+async function buildInRegistry(az, build, watch = DEFAULT_WATCH) {
+    const recent = [];
+    const all = [];
+    let runId;
+    const title = `Build ${build.request.image} in ${build.registry} (ACR Tasks)`;
+    const result = await core.group(title, async () => {
+        const relay = (0,inert_log/* startRelay */.sd)();
+        try {
+            return await az.build(build.request, (line) => {
+                relay.line(line);
+                all.push(line);
+                recent.push(line);
+                if (recent.length > acr_run_LOG_LINES_IN_MESSAGE)
+                    recent.shift();
+                const queued = runId === undefined ? RUN_QUEUED.exec(line) : null;
+                if (queued) {
+                    runId = queued[1];
+                    build.onRunId(runId);
+                }
+            });
+        }
+        finally {
+            relay.end();
+        }
+    });
+    const outcome = streamOutcome(result, all);
+    if (outcome.kind === 'succeeded' && runId !== undefined)
+        return runId;
+    if (runId === undefined) {
+        throw new Error(`az acr build failed before a run was queued in ${build.registry} (exit ${result.exitCode}):\n${(0,step_text/* lastLines */.w$)(result.stderr || result.stdout, 15)}`);
+    }
+    if (outcome.kind === 'failed') {
+        throw new Error(`The build of ${build.request.image} in ACR ${outcome.how} (run ${runId}; az acr task logs --registry ${build.registry} --run-id ${runId}). The end of its log:\n${recent.join('\n')}`);
+    }
+    core.warning(`The log stream of run ${runId} ended without its result (az exited ${result.exitCode}); following the run by its status every ${watch.pollMs / 1000} s`);
+    return followRun(az, build, runId, watch);
+}
+/** Polls the run until it ends; then shows its whole log, which the stream may have cut short. */
+async function followRun(az, build, runId, watch) {
+    let status = await az.runStatus(runId);
+    while (!FINISHED.includes(status)) {
+        await watch.sleep(watch.pollMs);
+        status = await az.runStatus(runId);
+    }
+    const log = await az.runLogs(runId).catch((error) => `(no log: ${error.message})`);
+    await (0,inert_log/* showFolded */.Kp)(`Log of run ${runId} (az acr task logs)`, log);
+    if (status === 'Succeeded')
+        return runId;
+    throw new Error(`The build of ${build.request.image} in ACR ended with status ${status} (run ${runId}; az acr task logs --registry ${build.registry} --run-id ${runId}). The end of its log:\n${(0,step_text/* lastLines */.w$)(log, acr_run_LOG_LINES_IN_MESSAGE)}`);
+}
+
+// EXTERNAL MODULE: ./src/build/acr/az.ts + 1 modules
+var acr_az = __nccwpck_require__(1735);
+// EXTERNAL MODULE: ./src/build/acr/candidate.ts
+var acr_candidate = __nccwpck_require__(7248);
+;// CONCATENATED MODULE: ./src/build/acr/acr-pipeline.ts
+// The pipeline with `builder: acr`: the image is built in an Azure container registry by ACR
+// Tasks from one multi-stage Dockerfile, under a candidate tag; pulled into the local engine
+// and smoke-tested there as usual; and only then given the requested tags, inside the registry.
+// Without a local engine it is built and not tested: then nothing is promoted.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+async function runAcrPipeline(inputs, docker, leftovers, az = new acr_az.AzCli(inputs.acr)) {
+    const workDir = external_node_fs_.mkdtempSync(external_node_path_.join(tempRoot(), 'extend-azureml-image-'));
+    leftovers.addDirectory(workDir);
+    const { plan, tags, engine } = await prepareAcr(inputs, docker, workDir);
+    const dockerfile = external_node_path_.join(workDir, 'Dockerfile');
+    const result = initialResult(inputs, workDir, tags, plan.user);
+    external_node_fs_.writeFileSync(dockerfile, renderMultiStageDockerfile({ ...plan, sources: STANDALONE_SOURCES }));
+    // One file, two stages (dependencies, application): what ACR builds, and the dockerfile output.
+    await (0,inert_log/* showFolded */.Kp)('Dockerfile', external_node_fs_.readFileSync(dockerfile, 'utf8'));
+    if (!inputs.build) {
+        leftovers.keepDirectory(workDir);
+        return result;
+    }
+    const loginServer = await az.loginServer();
+    const candidate = (0,acr_candidate.candidateTag)(tags[0]);
+    const registry = inputs.acr.name;
+    leftovers.addRegistryCandidate({ registry, resourceGroup: inputs.acr.resourceGroup, image: candidate }, (left) => az.stop().then(() => (0,acr_candidate.discardCandidate)(az, left)));
+    const started = Date.now();
+    const runId = await buildInRegistry(az, {
+        registry,
+        request: {
+            image: candidate,
+            file: dockerfile,
+            context: workDir,
+            buildArgs: plan.pipConfig === 'build-args' ? pipBuildArgs(pipIndexesOf(inputs)) : [],
+        },
+        onRunId: (id) => leftovers.updateRegistryCandidate(candidate, id),
+    });
+    leftovers.updateRegistryCandidate(candidate, undefined); // the run has ended
+    result.timings.buildMs = Date.now() - started;
+    result.acr = { registry, loginServer, runId };
+    const candidateReference = `${loginServer}/${candidate}`;
+    (0,inert_log/* printInert */.C6)(`Built ${candidateReference} in ACR (run ${runId})`);
+    if (inputs.smokeTest && !engine) {
+        core.warning(`${candidateReference} was built in ACR (run ${runId}) but not tested: there is no Docker engine here to run it. It is not given the requested tags (${tags.join(', ')}), and is deleted.`);
+        await leftovers.discardRegistryCandidate(candidate);
+        leftovers.keepDirectory(workDir);
+        return result;
+    }
+    if (inputs.smokeTest)
+        await testCandidate(inputs, docker, leftovers, candidateReference, result);
+    await core.group(`Tag ${tags.join(', ')} in ${registry}`, () => (0,acr_candidate.promote)(az, loginServer, candidate, tags));
+    leftovers.forgetRegistryCandidate(candidate);
+    Object.assign(result, { hasImage: true, tags: tags.map((tag) => `${loginServer}/${tag}`) });
+    leftovers.keepDirectory(workDir);
+    return result;
+}
+/** Pulls the candidate into the local engine, smoke-tests it, and removes the local copy. */
+async function testCandidate(inputs, docker, leftovers, reference, result) {
+    // The engine that tests it may be remote or this job's own: reached there, cleaned up there.
+    const engine = await docker.engine();
+    leftovers.useEngine(engine);
+    leftovers.addPendingTags([reference]); // the local copy goes, whatever happens
+    await docker.pullIfMissingAndReadUser(reference).catch((error) => {
+        throw new Error(`Pulling the candidate ${reference} to smoke-test it failed: ${(0,step_text/* errorMessage */.gJ)(error)}. Log docker in to the registry before this step (az acr login --name ${inputs.acr?.name ?? ''})`, { cause: error });
+    });
+    const local = await docker.localImage(reference);
+    if (!local)
+        throw new Error(`${reference} is not in the local engine after pulling it`);
+    const started = Date.now();
+    const request = {
+        ...smokeTestRequest(inputs, local.id, result.context),
+        reach: await decideReach(docker, engine),
+    };
+    result.smokeTestResult = await smokeTest(docker, leftovers, request);
+    Object.assign(result, { smokeTest: 'passed', imageId: local.id });
+    result.timings.smokeTestMs = Date.now() - started;
+    await docker.untag([reference]);
+    leftovers.commitPendingTags();
+}
+/** Prepare, for ACR: the contexts staged, the tags, whether an engine answers, the base user. */
+async function prepareAcr(inputs, docker, workDir) {
+    return core.group('Prepare', async () => {
+        const labels = imageLabels(inputs);
+        const contexts = stageContexts(workDir, inputs);
+        const requirements = stagedRequirements(inputs, contexts);
+        const [engine, tags] = await Promise.all([
+            docker.serverVersion().then((version) => version, () => undefined),
+            imageTags(inputs, labels, requirements),
+        ]);
+        if (engine === undefined && inputs.build && inputs.smokeTestRequired) {
+            throw new Error(`Input '${constants/* Input */.pd.SmokeTest}': true, and no Docker engine answers here to run the image built in ACR: it cannot be tested. Run the step where an engine answers, or leave '${constants/* Input */.pd.SmokeTest}' unset (the image is then built, not tested, and not given the tags)`);
+        }
+        (0,inert_log/* printInert */.C6)(engine === undefined ? 'No Docker engine here' : `Docker engine ${engine}`);
+        const user = engine === undefined ? noEngineUser() : await baseUser(docker, inputs.baseImage);
+        // ACR's build takes values as build arguments only: index URLs without credentials (inputs
+        // refused any with), passed as the legacy builder gets them.
+        const pipConfig = pipConfigMode(inputs, 'legacy');
+        for (const line of snapshotLog(inputs.codeSnapshot, inputs.modelSnapshot))
+            core.info(line);
+        return {
+            plan: makePlan(inputs, { user, pipConfig, labels }),
+            tags,
+            engine: engine !== undefined,
+        };
+    });
+}
+/** The base image's own user, read from the local engine (which pulls it when missing). */
+async function baseUser(docker, baseImage) {
+    return baseUserOrDefault(await docker.pullIfMissingAndReadUser(baseImage));
+}
+function noEngineUser() {
+    core.warning(`No Docker engine here to read the base image's user: the Dockerfile switches back to ${constants/* Contract */.NZ.defaultUser}, the user of Azure ML's prebuilt images`);
+    return constants/* Contract */.NZ.defaultUser;
+}
+function initialResult(inputs, workDir, tags, baseUser) {
+    return {
+        dockerfile: external_node_path_.join(workDir, 'Dockerfile'),
+        context: workDir,
+        hasImage: false,
+        tags,
+        builder: 'acr',
+        baseUser,
+        timings: {},
+        smokeTest: 'skipped',
+        copies: {
+            code: inputs.codeSnapshot && snapshotReport(inputs.codeSnapshot),
+            model: inputs.modelSnapshot && snapshotReport(inputs.modelSnapshot),
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/plan/same-build.ts
+// Whether the image under the default tag is already this very build, so that nothing needs
+// building. The tag is a digest of every input (code, model, requirements, apt packages, env,
+// labels, base image name), and the image carries a digest of the Dockerfile it was built from
+// and of the id of the image that Dockerfile starts from: an action version that writes another
+// Dockerfile, or a base or dependencies image that changed, never reuses an older image.
+
+
+
+/**
+ * `from` is what the Dockerfile's FROM names, and `fromId` that image's id now: a base image
+ * rebuilt under the same name with other settings (env, command) and the same layers is another
+ * recipe.
+ */
+function applicationRecipe(plan, from, fromId) {
+    const digest = (0,external_node_crypto_.createHash)('sha256')
+        .update(JSON.stringify({ dockerfile: renderApplicationDockerfile(plan, from), fromId }))
+        .digest('hex');
+    const labels = [...plan.labels, { key: constants/* RECIPE_LABEL */.uP, value: digest }];
+    return { text: renderApplicationDockerfile({ ...plan, labels }, from), digest };
+}
+/** Built from the same recipe, on exactly the layers of the image it starts from. */
+function isSameBuild(image, recipeDigest, from) {
+    return (image !== undefined &&
+        image.labels[constants/* RECIPE_LABEL */.uP] === recipeDigest &&
+        image.layers.length >= from.layers.length &&
+        from.layers.every((layer, index) => image.layers[index] === layer));
+}
+
+;// CONCATENATED MODULE: ./src/build/build-image.ts
+// One docker build, its log folded and relayed inert (it prints what the user's files and
+// packages print); a failure carries the end of the log. The image id is read from --iidfile.
+
+
+
+
+
+const BUILD_LOG_LINES_IN_MESSAGE = 30;
+async function buildImage(docker, title, request, workDir) {
+    const iidFile = external_node_path_.join(workDir, `${external_node_path_.basename(request.dockerfile)}.iid`);
+    const recent = [];
+    const build = await core.group(title, async () => {
+        const relay = (0,inert_log/* startRelay */.sd)();
+        try {
+            return await docker.build({ ...request, iidFile }, (line) => {
+                relay.line(line);
+                recent.push(line);
+                if (recent.length > BUILD_LOG_LINES_IN_MESSAGE)
+                    recent.shift();
+            });
+        }
+        finally {
+            relay.end();
+        }
+    });
+    if (build.exitCode !== 0)
+        throw (0,docker_errors/* buildFailure */.He)(title, build, recent);
+    return external_node_fs_.readFileSync(iidFile, 'utf8').trim();
+}
+
+;// CONCATENATED MODULE: ./src/build/build-application.ts
+// The Build stage: the application image on the dependencies (or the base) image, or nothing at
+// all when the default tag already holds this very build (plan/same-build.ts).
+
+
+
+
+
+async function buildApplication(docker, request) {
+    const { plan, from, tags, previous } = request;
+    const application = applicationRecipe(plan, from.reference, from.id);
+    if (from.found && isSameBuild(previous, application.digest, from.found)) {
+        (0,inert_log/* printInert */.C6)(`${tags[0]} already holds this build (${previous.id}): the same inputs and recipe, on ${from.reference}. Nothing to build.`);
+        return { imageId: previous.id, reused: true, inspected: Promise.resolve(previous) };
+    }
+    const dockerfile = external_node_path_.join(request.workDir, 'application.Dockerfile');
+    external_node_fs_.writeFileSync(dockerfile, application.text);
+    const started = Date.now();
+    const imageId = await buildImage(docker, `Build ${tags[0]}`, {
+        builder: request.builder,
+        dockerfile,
+        context: request.contexts.application,
+        tags,
+        secrets: [],
+        buildArgs: [],
+    }, request.workDir);
+    const buildMs = Date.now() - started;
+    (0,inert_log/* printInert */.C6)(`Built ${imageId} as ${tags.join(', ')}`);
+    // Only for the summary's sizes: asked while the smoke test runs.
+    return {
+        imageId,
+        reused: false,
+        buildMs,
+        inspected: docker.localImage(imageId).catch(() => undefined),
+    };
+}
+
+;// CONCATENATED MODULE: external "node:stream/consumers"
+const consumers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/consumers");
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: ./node_modules/tar-stream/index.js
+var tar_stream = __nccwpck_require__(6118);
+;// CONCATENATED MODULE: ./src/dependencies/archive-check.ts
+// Checks a dependencies archive restored from the cache before `docker load` sees it.
+// `docker load` applies whatever tags an archive names (manifest.json's RepoTags, the legacy
+// `repositories` file, and for an OCI layout the name annotations of index.json), so a poisoned
+// or corrupt cache entry could re-tag any image, the base included. Only an archive that holds
+// exactly one image, tagged with nothing but the dependencies tag of its key, whose layers start
+// with the base image's, is loaded.
+
+
+
+
+
+/** Metadata is kilobytes; anything larger is not what docker save writes. */
+const METADATA_LIMIT = 8 * 1024 * 1024;
+const MANIFEST = 'manifest.json';
+const REPOSITORIES = 'repositories';
+const OCI_INDEX = 'index.json';
+const CONTAINERD_NAME = 'io.containerd.image.name';
+const OCI_REF_NAME = 'org.opencontainers.image.ref.name';
+/** The archive is not one to load; the message says which rule it breaks. */
+class UnfitArchiveError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'UnfitArchiveError';
+    }
+}
+/** A name as docker's extraction sees it: `./a`, `/a` and `a/` are all `a`. */
+function entryName(name) {
+    return external_node_path_.posix
+        .normalize(name)
+        .replace(/^(?:\.?\/)+/, '')
+        .replace(/\/+$/, '');
+}
+/**
+ * Names taken from the archive go into a warning: shown only when they look like image
+ * references, so that no text from a poisoned entry reaches the log as it is.
+ */
+function shown(value) {
+    return typeof value === 'string' && /^[\w][\w.:/@+-]{0,255}$/.test(value)
+        ? `"${value}"`
+        : '(a name that is not an image reference)';
+}
+/** The contents of the entries `wanted` names, each required to be one regular file. */
+async function readEntries(file, wanted) {
+    try {
+        return await readTar(file, wanted);
+    }
+    catch (error) {
+        if (error instanceof UnfitArchiveError)
+            throw error;
+        throw new UnfitArchiveError(`it is not a readable tar archive (${error.message})`);
+    }
+}
+async function readTar(file, wanted) {
+    const found = new Map();
+    const extract = tar_stream.extract();
+    const reading = (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_fs_.createReadStream(file), extract);
+    reading.catch(() => undefined); // awaited below; the loop sees the same failure first
+    for await (const entry of extract) {
+        const name = entryName(entry.header.name);
+        if (!wanted.has(name)) {
+            entry.resume();
+            continue;
+        }
+        // A link or a folder would make docker read something other than what is checked here.
+        if (entry.header.type !== 'file')
+            throw new UnfitArchiveError(`${name} is not a regular file (a ${entry.header.type})`);
+        if ((entry.header.size ?? 0) > METADATA_LIMIT)
+            throw new UnfitArchiveError(`${name} is larger than ${METADATA_LIMIT} bytes`);
+        found.set(name, [...(found.get(name) ?? []), await (0,consumers_namespaceObject.buffer)(entry)]);
+    }
+    await reading;
+    const contents = new Map();
+    for (const [name, copies] of found) {
+        // Extracted in order, a later copy would replace the one read first.
+        if (copies.length > 1)
+            throw new UnfitArchiveError(`${name} appears ${copies.length} times`);
+        contents.set(name, copies[0]);
+    }
+    return contents;
+}
+function parsed(name, data) {
+    try {
+        return JSON.parse(data.toString('utf8'));
+    }
+    catch {
+        throw new UnfitArchiveError(`${name} is not JSON`);
+    }
+}
+const isRecord = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+function checkRepoTags(entry, tag) {
+    const tags = entry.RepoTags;
+    if (!Array.isArray(tags) || tags.length !== 1 || tags[0] !== tag) {
+        const named = Array.isArray(tags) ? tags.map(shown).join(', ') || 'no tag' : 'no tag list';
+        throw new UnfitArchiveError(`${MANIFEST} tags the image ${named}; the only tag allowed is "${tag}"`);
+    }
+}
+/** `{"repo": {"tag": "id"}}`: legacy docker load applies every tag it lists. */
+function checkRepositories(data, tag) {
+    if (data === undefined)
+        return;
+    const repositories = parsed(REPOSITORIES, data);
+    const colon = tag.lastIndexOf(':');
+    const [repository, version] = [tag.slice(0, colon), tag.slice(colon + 1)];
+    if (!isRecord(repositories))
+        throw new UnfitArchiveError(`${REPOSITORIES} is not a JSON object`);
+    for (const [name, versions] of Object.entries(repositories)) {
+        const others = isRecord(versions)
+            ? Object.keys(versions).filter((key) => name !== repository || key !== version)
+            : ['(not an object)'];
+        if (others.length > 0) {
+            throw new UnfitArchiveError(`${REPOSITORIES} names ${others.map((key) => shown(`${name}:${key}`)).join(', ')}; the only tag allowed is "${tag}"`);
+        }
+    }
+}
+/** An OCI layout's index: the containerd image store names images from its annotations. */
+function checkIndex(data, tag) {
+    if (data === undefined)
+        return;
+    const index = parsed(OCI_INDEX, data);
+    const manifests = isRecord(index) ? index.manifests : undefined;
+    if (!Array.isArray(manifests) || manifests.length !== 1) {
+        throw new UnfitArchiveError(`${OCI_INDEX} must list exactly one image, it lists ${Array.isArray(manifests) ? manifests.length : 'none'}`);
+    }
+    const annotations = isRecord(manifests[0]) ? manifests[0].annotations : undefined;
+    if (annotations === undefined)
+        return;
+    const allowed = {
+        [CONTAINERD_NAME]: [tag, `docker.io/${tag}`],
+        [OCI_REF_NAME]: [tag.slice(tag.lastIndexOf(':') + 1), tag, `docker.io/${tag}`],
+    };
+    for (const [annotation, names] of Object.entries(allowed)) {
+        const value = isRecord(annotations) ? annotations[annotation] : '(not an object)';
+        if (value !== undefined && !names.includes(value)) {
+            throw new UnfitArchiveError(`${OCI_INDEX} names the image ${shown(value)} (${annotation}); the only tag allowed is "${tag}"`);
+        }
+    }
+}
+function checkLayers(configName, data, baseLayers) {
+    const config = parsed(configName, data);
+    const rootfs = isRecord(config) ? config.rootfs : undefined;
+    const diffIds = isRecord(rootfs) ? rootfs.diff_ids : undefined;
+    if (!Array.isArray(diffIds))
+        throw new UnfitArchiveError(`the image config has no layer list`);
+    const differs = baseLayers.findIndex((layer, index) => diffIds[index] !== layer);
+    if (differs !== -1) {
+        throw new UnfitArchiveError(`its layers do not start with the base image's ${baseLayers.length} layers (layer ${differs + 1} differs)`);
+    }
+}
+/** Throws UnfitArchiveError unless `file` is a dependencies archive that is safe to load. */
+async function checkDependenciesArchive(file, expected) {
+    const metadata = await readEntries(file, new Set([MANIFEST, REPOSITORIES, OCI_INDEX]));
+    const manifestData = metadata.get(MANIFEST);
+    if (manifestData === undefined)
+        throw new UnfitArchiveError(`it has no ${MANIFEST}`);
+    const manifest = parsed(MANIFEST, manifestData);
+    if (!Array.isArray(manifest) || manifest.length !== 1 || !isRecord(manifest[0])) {
+        throw new UnfitArchiveError(`${MANIFEST} must list exactly one image, it lists ${Array.isArray(manifest) ? manifest.length : 'none'}`);
+    }
+    checkRepoTags(manifest[0], expected.tag);
+    checkRepositories(metadata.get(REPOSITORIES), expected.tag);
+    checkIndex(metadata.get(OCI_INDEX), expected.tag);
+    const configPath = manifest[0].Config;
+    if (typeof configPath !== 'string')
+        throw new UnfitArchiveError(`${MANIFEST} names no config`);
+    const configName = entryName(configPath);
+    const config = (await readEntries(file, new Set([configName]))).get(configName);
+    if (config === undefined)
+        throw new UnfitArchiveError(`the image config is not in the archive`);
+    checkLayers(configName, config, expected.baseLayers);
+}
+
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/dependencies/layer-archive.ts
+// Writes the archive the cache holds: `docker save` of the dependencies image, read as it streams
+// out, without the base image's layers. The cache then holds only what apt and pip added
+// (megabytes), not the base image (gigabytes for the real ones), which the runner pulls anyway;
+// `docker load` skips layers the daemon already has, so it accepts the archive once the base
+// image is present. No full copy of the saved image is ever written; at most one layer at a time
+// is spooled to a file next to the archive while it is recognised.
+//
+// A layer is recognised by its diff id, the SHA-256 of its uncompressed tar:
+// - OCI layout (docker 25 and later): `blobs/sha256/<hex>` is named by it, so a base layer is
+//   skipped unread; with the containerd image store a pulled layer may be kept gzip-compressed
+//   (named by the digest of the gzip stream), so other blobs are spooled and a gzip one is
+//   recognised by the digest of what it unpacks to;
+// - the older layout (`<id>/VERSION`, `<id>/json`, `<id>/layer.tar`): the name says nothing, so
+//   `layer.tar` is hashed while it is spooled, and the folder's entries are written out (or
+//   dropped) once the hash is known.
+// tar-stream is used because GNU `tar --delete` was seen to corrupt the archives docker writes.
+
+
+
+
+
+
+
+const OCI_BLOB = /^blobs\/sha256\/([0-9a-f]{64})$/;
+/** `<64 hex>/...`: a folder of the older layout (its config `<hex>.json` does not match). */
+const LEGACY_FOLDER = /^([0-9a-f]{64})(?:\/(.*))?$/;
+const BLOB_LINK = /blobs\/sha256\/([0-9a-f]{64})$/;
+/** Copies the chunks to `file` and resolves with their diff id (`sha256:<hex>`). */
+async function spoolAndHash(chunks, file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    const hashing = new external_node_stream_.Transform({
+        transform(chunk, _encoding, callback) {
+            hash.update(chunk);
+            callback(null, chunk);
+        },
+    });
+    await (0,external_node_stream_promises_namespaceObject.pipeline)(chunks, hashing, external_node_fs_.createWriteStream(file));
+    return `sha256:${hash.digest('hex')}`;
+}
+function isGzip(file) {
+    const magic = Buffer.alloc(2);
+    const fd = external_node_fs_.openSync(file, 'r');
+    try {
+        return external_node_fs_.readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+    }
+    finally {
+        external_node_fs_.closeSync(fd);
+    }
+}
+/** The diff id of a gzip-compressed layer: the digest of what it unpacks to. */
+async function gunzippedDigest(file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of external_node_fs_.createReadStream(file).pipe((0,external_node_zlib_.createGunzip)()))
+        hash.update(chunk);
+    return `sha256:${hash.digest('hex')}`;
+}
+/** Adds one entry to the archive, its data streamed (a layer may be gigabytes). */
+async function addEntry(pack, header, chunks) {
+    let failure;
+    const done = new Promise((resolve, reject) => {
+        const sink = pack.entry(header, (error) => (error ? reject(error) : resolve()));
+        // Its failure comes back through the callback above; unheard, the event would be thrown.
+        sink.on('error', () => undefined);
+        const feed = async () => {
+            if (Buffer.isBuffer(chunks))
+                sink.write(chunks);
+            else
+                for await (const chunk of chunks) {
+                    if (!sink.write(chunk))
+                        await new Promise((drained) => sink.once('drain', () => drained()));
+                }
+            sink.end(undefined);
+        };
+        feed().catch((error) => {
+            failure = error;
+            sink.destroy(error);
+        });
+    });
+    await done.catch((error) => {
+        throw failure ?? error;
+    });
+}
+/**
+ * Reads a `docker save` stream and writes `destination`: the same archive without the layers
+ * whose diff id is in `baseLayers`. Returns how many layers it dropped.
+ */
+async function writeArchiveWithoutBase(saved, baseLayers, destination) {
+    const isBase = (diffId) => baseLayers.includes(diffId);
+    const spool = `${destination}.layer`;
+    const folders = new Map();
+    const pack = tar_stream.pack();
+    // The write's own failure (no space, no folder) is the one to report, not what it causes.
+    let writeFailure;
+    const writing = (0,external_node_stream_promises_namespaceObject.pipeline)(pack, external_node_fs_.createWriteStream(destination)).catch((error) => {
+        writeFailure = error;
+    });
+    let dropped = 0;
+    const decide = async (folder, keep) => {
+        folder.keep = keep;
+        if (keep)
+            for (const { header, data } of folder.held)
+                await addEntry(pack, header, data);
+        else
+            dropped++;
+        folder.held = [];
+    };
+    async function onEntry(header, chunks) {
+        const blob = OCI_BLOB.exec(header.name);
+        if (blob && isBase(`sha256:${blob[1]}`)) {
+            dropped++;
+            for await (const chunk of chunks)
+                void chunk; // skipped: read past, kept nowhere
+            return;
+        }
+        if (blob && header.type === 'file') {
+            await (0,external_node_stream_promises_namespaceObject.pipeline)(chunks, external_node_fs_.createWriteStream(spool));
+            if (isGzip(spool) && isBase(await gunzippedDigest(spool)))
+                dropped++;
+            else
+                await addEntry(pack, header, external_node_fs_.createReadStream(spool));
+            external_node_fs_.rmSync(spool, { force: true });
+            return;
+        }
+        const legacy = LEGACY_FOLDER.exec(header.name);
+        if (!legacy)
+            return addEntry(pack, header, chunks);
+        const folder = folders.get(legacy[1]) ?? { held: [] };
+        folders.set(legacy[1], folder);
+        if (legacy[2] === 'layer.tar' && header.type === 'file') {
+            const diffId = await spoolAndHash(chunks, spool);
+            await decide(folder, !isBase(diffId));
+            if (folder.keep)
+                await addEntry(pack, header, external_node_fs_.createReadStream(spool));
+            external_node_fs_.rmSync(spool, { force: true });
+            return;
+        }
+        const data = await (0,consumers_namespaceObject.buffer)(chunks);
+        // Docker 25+ may keep the old folders with layer.tar as a link to the blob.
+        const link = legacy[2] === 'layer.tar' ? BLOB_LINK.exec(header.linkname ?? '') : null;
+        if (folder.keep === undefined)
+            folder.held.push({ header, data });
+        else if (folder.keep)
+            await addEntry(pack, header, data);
+        if (link && folder.keep === undefined)
+            await decide(folder, !isBase(`sha256:${link[1]}`));
+    }
+    const extract = tar_stream.extract();
+    const reading = (0,external_node_stream_promises_namespaceObject.pipeline)(saved, extract);
+    reading.catch(() => undefined); // awaited below; the loop sees the same failure first
+    try {
+        for await (const entry of extract)
+            await onEntry(entry.header, entry);
+        await reading;
+        // A folder without a layer.tar is not a layer: it is written as it came.
+        for (const folder of folders.values())
+            if (folder.keep === undefined)
+                await decide(folder, true);
+        pack.finalize();
+        await writing;
+        if (writeFailure !== undefined)
+            throw writeFailure;
+    }
+    catch (error) {
+        pack.destroy();
+        await writing;
+        throw writeFailure ?? error;
+    }
+    finally {
+        external_node_fs_.rmSync(spool, { force: true });
+    }
+    return dropped;
+}
+
+;// CONCATENATED MODULE: ./src/dependencies/dependencies.ts
+// The dependencies image: the base image plus apt and pip packages, the slow and rarely
+// changing part. It is named by a key over everything that goes into it, so a run reuses it
+// from the daemon, or restores it from the Actions cache on a fresh runner, and builds it only
+// when neither has it. Both builders simply build FROM it: no builder-specific cache import.
+
+
+
+
+
+
+
+
+const DEPENDENCIES_REPOSITORY = 'extend-azureml-image/dependencies';
+// v2: the key covers every staged requirements file (includes, local packages), not the top one.
+/** @internal (exported for its unit tests) */
+const CACHE_KEY_PREFIX = 'extend-azureml-image-deps-v2-';
+/**
+ * The base image as the daemon has it (pulled first when absent): what `docker build` starts
+ * from, so the key follows the base image the build really uses. `inDaemon` is a lookup the
+ * caller already made.
+ */
+async function localBase(docker, reference, inDaemon) {
+    const local = inDaemon ?? (await docker.localImage(reference));
+    if (local)
+        return local;
+    await docker.pullIfMissingAndReadUser(reference); // pulls, with retries for transient failures
+    const pulled = await docker.localImage(reference);
+    if (!pulled)
+        throw new Error(`Base image ${reference} is not there after pulling it`);
+    return pulled;
+}
+async function dependenciesKey(base, inputs) {
+    const hash = await contentHash({
+        baseId: base.id,
+        aptPackages: inputs.aptPackages,
+        pipIndexes: inputs.pipIndexes,
+        pipConfig: inputs.pipConfig,
+        requirementsFile: inputs.requirements?.file ?? null,
+    }, {}, { requirements: inputs.requirements?.snapshot });
+    return hash.slice(0, 32);
+}
+function dependenciesTag(key) {
+    return `${DEPENDENCIES_REPOSITORY}:${key}`;
+}
+/** Where the archive lives: a path that is the same on every run, as the cache requires. @internal (exported for its unit tests) */
+function archivePath(key) {
+    return external_node_path_.join(tempRoot(), `extend-azureml-image-cache-${key}`, 'dependencies.tar');
+}
+/**
+ * A cache entry cannot be overwritten: a bad one stays a miss, on every run, until deleted.
+ * Says how, naming the key.
+ */
+function deleteHint(cacheKey) {
+    return `Cache entries cannot be overwritten, so this one stays a miss until it is deleted: \`gh cache delete ${cacheKey}\`, or the repository's Actions > Caches page.`;
+}
+/**
+ * Finds the dependencies image in the daemon or the cache; undefined when it must be built.
+ * A restored archive is checked before `docker load` (see archive-check.ts): the base's layers
+ * are what its chain must start with.
+ */
+async function findDependencies(docker, imageCache, key, base) {
+    const tag = dependenciesTag(key);
+    const inDaemon = await docker.localImage(tag);
+    if (inDaemon)
+        return { source: 'daemon', image: inDaemon };
+    if (!imageCache)
+        return undefined;
+    const archive = archivePath(key);
+    const cacheKey = `${CACHE_KEY_PREFIX}${key}`;
+    try {
+        if (!(await imageCache.restore(archive, cacheKey)))
+            return undefined;
+        await checkDependenciesArchive(archive, { tag, baseLayers: base.layers });
+        // The base image is present (localBase made sure of it): a refusal now most likely means a
+        // corrupt entry.
+        await docker.load(archive).catch((error) => {
+            throw new UnfitArchiveError(`docker load refused it (${(0,step_text/* errorMessage */.gJ)(error)})`);
+        });
+        const restored = await docker.localImage(tag);
+        if (restored)
+            return { source: 'cache', image: restored };
+        core.warning(`The cached archive (cache key ${cacheKey}) did not hold ${tag}; building the dependencies. ${deleteHint(cacheKey)}`);
+        return undefined;
+    }
+    catch (error) {
+        if (error instanceof UnfitArchiveError) {
+            core.warning(`The cached dependencies (cache key ${cacheKey}) were not loaded: ${error.message}. Treated as a cache miss: building them. ${deleteHint(cacheKey)}`);
+        }
+        else {
+            core.warning(`Could not use the cached dependencies (${(0,step_text/* errorMessage */.gJ)(error)}); building them.`);
+        }
+        return undefined;
+    }
+    finally {
+        external_node_fs_.rmSync(external_node_path_.dirname(archive), { recursive: true, force: true });
+    }
+}
+/** Removes the archive folder (and the cache client's scratch files in it). */
+function discardArchive(key) {
+    external_node_fs_.rmSync(external_node_path_.dirname(archivePath(key)), { recursive: true, force: true });
+}
+/**
+ * Writes the archive of what apt and pip added. Started as soon as the dependencies are built,
+ * it runs alongside the application build and the smoke test instead of after them.
+ */
+async function archiveDependencies(docker, key, base, signal) {
+    const archive = archivePath(key);
+    try {
+        external_node_fs_.mkdirSync(external_node_path_.dirname(archive), { recursive: true });
+        const dropped = await docker.save(dependenciesTag(key), (saved) => writeArchiveWithoutBase(saved, base.layers, archive), signal);
+        // The dependencies image is built on the base: none of its layers found means another base.
+        if (dropped === 0 && base.layers.length > 0) {
+            throw new Error("none of the base image's layers was recognised in the saved image (by diff id; a layer compressed other than with gzip is not recognised)");
+        }
+        return archive;
+    }
+    catch (error) {
+        // Stopped because the image failed: there is nothing to save, and nothing to warn about.
+        if (!signal?.aborted)
+            core.warning(`Could not save the dependencies to the cache: ${(0,step_text/* errorMessage */.gJ)(error)}`);
+        discardArchive(key);
+        return undefined;
+    }
+}
+/** After a passing smoke test: uploads the archive; it is removed either way. */
+async function uploadDependencies(imageCache, key, archive) {
+    try {
+        const size = external_node_fs_.statSync(archive).size;
+        return (await imageCache.save(archive, `${CACHE_KEY_PREFIX}${key}`)) ? size : undefined;
+    }
+    catch (error) {
+        core.warning(`Could not save the dependencies to the cache: ${(0,step_text/* errorMessage */.gJ)(error)}`);
+        return undefined;
+    }
+    finally {
+        discardArchive(key);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/dependencies/cache-save.ts
+// Saving freshly built dependencies to the cache. The archive (`docker save`, without the base
+// layers) is written while the application is built and tested; it is uploaded ("Save the
+// dependencies to the cache") only if that image passes, and stopped and removed otherwise.
+
+
+/**
+ * Starts the archive of the dependencies built now under `key`. Without a cache service (a
+ * local run, a runner without one) there is nothing to save to: no `docker save` either.
+ */
+async function startCacheSave(docker, imageCache, key, base) {
+    if (!key || !imageCache || !(await imageCache.available()))
+        return undefined;
+    const stop = new AbortController();
+    const archiving = archiveDependencies(docker, key, base, stop.signal);
+    return {
+        async save() {
+            core.info('Waiting for the archive of the dependencies (docker save) to end');
+            const archive = await archiving;
+            if (!archive)
+                return undefined;
+            const bytes = await core.group('Save the dependencies to the cache', () => uploadDependencies(imageCache, key, archive));
+            if (bytes !== undefined)
+                core.info(`Saved ${(bytes / 1024 / 1024).toFixed(1)} MiB`);
+            return bytes;
+        },
+        async discard() {
+            // After a failure the archive is not wanted: stop `docker save` (minutes for a multi-GB
+            // base) instead of waiting for it. After a pass it has ended already.
+            stop.abort();
+            await archiving;
+            discardArchive(key);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/dependencies/get-dependencies.ts
+// The "Build the dependencies" stage: the dependencies image from the daemon, from the cache, or
+// built now. Pip indexes reach the build as a secret or build args, never ENV.
+
+
+
+
+
+
+
+async function getDependencies(docker, imageCache, request) {
+    const { inputs, plan, base } = request;
+    const started = Date.now();
+    const key = await dependenciesKey(base, {
+        aptPackages: inputs.aptPackages,
+        requirements: request.requirements,
+        pipIndexes: publicIndexes(inputs),
+        pipConfig: plan.pipConfig,
+    });
+    const reference = dependenciesTag(key);
+    const found = await findDependencies(docker, imageCache, key, base);
+    if (found) {
+        core.info(`Dependencies: ${reference}, ${found.source === 'daemon' ? 'already in the daemon' : 'restored from the cache'}`);
+        return {
+            from: { reference, id: found.image.id, found: found.image },
+            source: found.source,
+            ms: Date.now() - started,
+        };
+    }
+    const id = await buildDependencies(docker, request, key);
+    return { from: { reference, id }, source: 'built', builtKey: key, ms: Date.now() - started };
+}
+async function buildDependencies(docker, request, key) {
+    const { inputs, plan, workDir } = request;
+    const dockerfile = external_node_path_.join(workDir, 'dependencies.Dockerfile');
+    external_node_fs_.writeFileSync(dockerfile, renderDependenciesDockerfile(plan));
+    const secretsDir = external_node_path_.join(workDir, 'secrets');
+    const secrets = [];
+    if (plan.pipConfig === 'secret') {
+        external_node_fs_.mkdirSync(secretsDir, { mode: 0o700 });
+        const file = external_node_path_.join(secretsDir, PIP_CONFIG_SECRET_ID);
+        external_node_fs_.writeFileSync(file, renderPipConf(pipIndexesOf(inputs)), { mode: 0o600 });
+        secrets.push({ id: PIP_CONFIG_SECRET_ID, file });
+    }
+    try {
+        return await buildImage(docker, 'Build the dependencies (apt, pip)', {
+            builder: request.builder,
+            dockerfile,
+            context: request.contexts.dependencies,
+            tags: [dependenciesTag(key)],
+            network: inputs.network,
+            secrets,
+            buildArgs: plan.pipConfig === 'build-args' ? pipBuildArgs(pipIndexesOf(inputs)) : [],
+        }, workDir);
+    }
+    finally {
+        external_node_fs_.rmSync(secretsDir, { recursive: true, force: true });
+    }
+}
+
+// EXTERNAL MODULE: ./src/docker/engine-traffic.ts
+var engine_traffic = __nccwpck_require__(6696);
+;// CONCATENATED MODULE: ./src/plan/prepare.ts
+// The Prepare stage: stage the contexts, ask the engine what it is and what it holds, digest the
+// inputs for the default tag, all at once; refuse what no daemon state could make right.
+
+
+
+
+
+
+
+
+async function prepare(inputs, docker, workDir) {
+    return core.group('Prepare', async () => {
+        const labels = imageLabels(inputs);
+        // Staged first: the digests cover the staged requirements (every file their lines name).
+        const contexts = stageContexts(workDir, inputs);
+        const requirements = stagedRequirements(inputs, contexts);
+        // The docker checks, the base image lookup and the input digest do not wait on each other.
+        const [version, engine, builder, baseInDaemon, tags] = await Promise.all([
+            inputs.build ? docker.serverVersion() : undefined,
+            inputs.build ? docker.engine() : undefined,
+            inputs.build ? docker.builder() : undefined,
+            inputs.build ? docker.localImage(inputs.baseImage) : undefined,
+            imageTags(inputs, labels, requirements),
+        ]);
+        if (version !== undefined && engine !== undefined && builder !== undefined) {
+            (0,inert_log/* printInert */.C6)(`Docker engine ${version} at ${(0,engine_endpoint/* describeEngine */.sk)(engine)}`);
+            core.info(`Builder: ${builder === 'buildkit' ? 'BuildKit' : 'legacy builder'}`);
+        }
+        const pipConfig = pipConfigMode(inputs, builder);
+        // Refused whatever the daemon holds, so the same inputs never pass on one runner and fail
+        // on the next.
+        if (pipConfig === 'build-args')
+            pipBuildArgs(pipIndexesOf(inputs));
+        for (const line of snapshotLog(inputs.codeSnapshot, inputs.modelSnapshot))
+            core.info(line);
+        return { builder, engine, baseInDaemon, tags, labels, pipConfig, contexts, requirements };
+    });
+}
+
+// EXTERNAL MODULE: ./src/docker/retry.ts
+var retry = __nccwpck_require__(6298);
+;// CONCATENATED MODULE: ./src/push/push.ts
+// Pushes the tags of an image that passed its smoke test, and reads back the digest each
+// registry now serves under them. Login is not this action's business: docker/login-action
+// before this step writes the credentials docker push uses.
+
+
+
+
+
+
+
+const PUSH_ATTEMPTS = 3;
+const DOCKER_HUB = 'docker.io';
+function nameOf(reference) {
+    const parsed = (0,docker_reference/* parseReference */.F)(reference);
+    if (parsed)
+        return parsed.name;
+    // A RepoDigests entry docker printed: name@digest.
+    const at = reference.lastIndexOf('@');
+    return at === -1 ? reference : reference.slice(0, at);
+}
+/** Where docker sends a reference: its host (or Docker Hub) and the full repository name. @internal (exported for its unit tests) */
+function repositoryOf(reference) {
+    const name = nameOf(reference);
+    const [first, ...rest] = name.split('/');
+    const host = rest.length > 0 && (/[.:]/.test(first) || first === 'localhost') ? first : undefined;
+    let domain = host ?? DOCKER_HUB;
+    let path = host === undefined ? name : rest.join('/');
+    if (domain === 'index.docker.io')
+        domain = DOCKER_HUB;
+    if (domain === DOCKER_HUB && !path.includes('/'))
+        path = `library/${path}`;
+    return { host, canonical: `${domain}/${path}` };
+}
+function digestsIn(repository, repoDigests) {
+    const found = repoDigests
+        .filter((entry) => entry.includes('@'))
+        .filter((entry) => repositoryOf(entry).canonical === repository)
+        .map((entry) => entry.slice(entry.lastIndexOf('@') + 1));
+    return [...new Set(found)];
+}
+/**
+ * The digest a push of `tag` produced, from the image's RepoDigests after the push. An image
+ * pushed to one repository before may carry more than one digest there; then the one the push
+ * added is it.
+ * @internal (exported for its unit tests)
+ */
+function pushedDigest(tag, after, before = []) {
+    const repository = repositoryOf(tag).canonical;
+    const candidates = digestsIn(repository, after);
+    if (candidates.length === 1)
+        return candidates[0];
+    const earlier = new Set(digestsIn(repository, before));
+    const added = candidates.filter((digest) => !earlier.has(digest));
+    if (added.length === 1)
+        return added[0];
+    const seen = after.length > 0 ? after.join(', ') : 'none';
+    throw new Error(candidates.length === 0
+        ? `docker push ${tag} succeeded, but the image has no digest for ${repository} (RepoDigests: ${seen})`
+        : `docker push ${tag} succeeded, but the image has several digests for ${repository} and none is new (${candidates.join(', ')}); cannot tell which one the registry serves`);
+}
+/** Where the push went, in words: a tag without a host goes to Docker Hub. */
+function destination(tag) {
+    const { host, canonical } = repositoryOf(tag);
+    if (host !== undefined)
+        return `registry ${host}`;
+    return `Docker Hub (the tag names no registry host, so docker pushes it to ${canonical}; to push elsewhere, start the tag in '${constants/* Input */.pd.Tags}' with the registry, e.g. ghcr.io/owner/name:1)`;
+}
+function advice(tag, kind) {
+    const { host } = repositoryOf(tag);
+    switch (kind) {
+        case 'denied':
+            return `${destination(tag)} refused the push. Log in to ${host ?? DOCKER_HUB} with docker/login-action before this step, and check that the account may push to ${repositoryOf(tag).canonical}`;
+        case 'transient':
+            return `${destination(tag)} could not be reached or answered with a server error. Check the registry address, the runner's network, proxy and DNS, or try again later`;
+        case 'other':
+            return `check the tag in '${constants/* Input */.pd.Tags}' and ${destination(tag)}`;
+    }
+}
+function pushFailureMessage(tag, result, context) {
+    const output = (0,step_text/* lastLines */.w$)(result.stderr || result.stdout, 5);
+    const tries = context.attempts > 1 ? ` after ${context.attempts} attempts` : '';
+    const reason = result.signal !== undefined
+        ? `docker push was stopped by ${result.signal} (a cancellation or a timeout)`
+        : advice(tag, (0,docker_errors/* classifyPushFailure */.hN)(output));
+    const already = context.pushed.length > 0 ? ` Already pushed: ${context.pushed.join(', ')}.` : '';
+    return `Pushing ${tag} failed${tries}: ${reason}. The image passed its smoke test, so its local tags stay (${context.localTags.join(', ')}).${already} docker said:\n${output}`;
+}
+/** Pushes one tag, retrying network and registry trouble; a refusal fails at once. */
+async function pushOne(docker, tag, context, options) {
+    await (0,retry/* retryRegistryCommand */.H4)({
+        doing: `Pushing ${tag}`,
+        attempts: PUSH_ATTEMPTS,
+        run: async () => {
+            const relay = (0,inert_log/* startRelay */.sd)();
+            try {
+                return await docker.push(tag, (line) => relay.line(line));
+            }
+            finally {
+                relay.end();
+            }
+        },
+        isTransient: (result, output) => result.signal === undefined && (0,docker_errors/* classifyPushFailure */.hN)(output) === 'transient',
+        failure: (result, _output, attempt) => new Error(pushFailureMessage(tag, result, { ...context, attempts: attempt })),
+        sleep: options.sleep,
+    });
+}
+/**
+ * Pushes every tag in order, each in a folded group with its log relayed inert, and returns the
+ * digest each registry serves for it, read from the image's RepoDigests (not from the push log).
+ */
+async function pushTags(docker, tags, options = {}) {
+    const pushed = [];
+    for (const tag of tags) {
+        const digest = await core.group(`Push ${tag}`, async () => {
+            const before = await docker.repoDigests(tag);
+            await pushOne(docker, tag, { localTags: tags, pushed: pushed.map((item) => item.tag) }, options);
+            const found = pushedDigest(tag, await docker.repoDigests(tag), before);
+            (0,inert_log/* printInert */.C6)(`Pushed ${tag}: ${found}`);
+            return found;
+        });
+        pushed.push({ tag, digest });
+    }
+    return pushed;
+}
+
+;// CONCATENATED MODULE: ./src/smoke-test/gpu-hint.ts
+// A GPU image smoke-tested without a GPU: what it proves is limited, and on a GPU runner the
+// gpus input gives the container the GPUs. The base image tells by its name or its environment.
+
+const GPU_NAME = /gpu|cuda/i;
+const GPU_ENV = ['CUDA_VERSION', 'NVIDIA_VISIBLE_DEVICES'];
+/** Why the base image looks like a GPU image; undefined when it does not. */
+function gpuImageHint(baseImage, env) {
+    const why = GPU_NAME.test(baseImage)
+        ? `its name has ${GPU_NAME.exec(baseImage)?.[0].toLowerCase()}`
+        : GPU_ENV.filter((key) => (env ?? []).some((entry) => entry.startsWith(`${key}=`))).map((key) => `its config sets ${key}`)[0];
+    if (!why)
+        return undefined;
+    return `The base image looks like a GPU image (${why}), and the smoke test ran without a GPU: on a GPU runner, set '${constants/* Input */.pd.Gpus}: all' to give the container its GPUs`;
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline.ts
@@ -37968,15 +39911,25 @@ function failureMessage(cases, failed) {
 
 
 
+
+
+
+
+
+
 async function runPipeline(inputs, docker, leftovers, imageCache) {
+    if (inputs.acr)
+        return runAcrPipeline({ ...inputs, acr: inputs.acr }, docker, leftovers);
     const workDir = external_node_fs_.mkdtempSync(external_node_path_.join(tempRoot(), 'extend-azureml-image-'));
     leftovers.addDirectory(workDir);
     const prepared = await prepare(inputs, docker, workDir);
-    const { builder, tags } = prepared;
+    const { builder, tags, engine } = prepared;
+    if (engine)
+        leftovers.useEngine(engine);
     const base = builder && (await localBase(docker, inputs.baseImage, prepared.baseInDaemon));
     const user = base ? baseUserOrDefault(base.user) : await standaloneUser(docker, inputs);
     const plan = makePlan(inputs, { user, pipConfig: prepared.pipConfig, labels: prepared.labels });
-    const result = initialResult(inputs, workDir, prepared.tags, builder, user);
+    const result = pipeline_initialResult(inputs, workDir, prepared.tags, builder, user);
     if (!builder || !base) {
         writeStandalone(result.dockerfile, plan);
         leftovers.keepDirectory(workDir);
@@ -38007,7 +39960,12 @@ async function runPipeline(inputs, docker, leftovers, imageCache) {
         if (application.buildMs !== undefined)
             result.timings.buildMs = application.buildMs;
         if (inputs.smokeTest) {
-            const request = smokeTestRequest(inputs, application.imageId);
+            const reach = engine && (await decideReach(docker, engine));
+            const request = { ...smokeTestRequest(inputs, application.imageId, workDir), reach };
+            result.gpuHint =
+                inputs.gpus === undefined ? gpuImageHint(inputs.baseImage, base.env) : undefined;
+            if (result.gpuHint)
+                core.info(result.gpuHint);
             const [score, ms] = await timed(() => smokeTest(docker, leftovers, request));
             Object.assign(result, { smokeTestResult: score, smokeTest: 'passed' });
             result.timings.smokeTestMs = ms;
@@ -38030,7 +39988,16 @@ async function runPipeline(inputs, docker, leftovers, imageCache) {
     }
     leftovers.commitPendingTags();
     leftovers.keepDirectory(workDir);
+    if (engine?.remoteHost !== undefined)
+        result.engineTraffic = reportTraffic(engine, docker);
     return result;
+}
+/** What crossed the network to an engine on another machine, in the log and for the summary. */
+function reportTraffic(engine, docker) {
+    const traffic = (0,engine_traffic/* describeTraffic */.hA)(docker.traffic());
+    if (traffic)
+        (0,inert_log/* printInert */.C6)(`Over the network to the engine at ${(0,engine_endpoint/* describeEngine */.sk)(engine)}: ${traffic}`);
+    return traffic && `${(0,engine_endpoint/* describeEngine */.sk)(engine)}: ${traffic}`;
 }
 /** What `run` returned, and how long it took. */
 async function timed(run) {
@@ -38038,16 +40005,7 @@ async function timed(run) {
     const value = await run();
     return [value, Date.now() - started];
 }
-function smokeTestRequest(inputs, image) {
-    return {
-        image,
-        containerPort: inputs.containerPort,
-        startupTimeoutSeconds: inputs.startupTimeoutSeconds,
-        cases: inputs.scoringCases,
-        scoreRequests: inputs.scoreRequests,
-    };
-}
-function initialResult(inputs, workDir, tags, builder, baseUser) {
+function pipeline_initialResult(inputs, workDir, tags, builder, baseUser) {
     return {
         dockerfile: external_node_path_.join(workDir, 'Dockerfile'),
         context: workDir,
@@ -38104,6 +40062,8 @@ function sizesAgainst(image, base) {
 
 
 
+
+
 /** Bodies shown in the summary are cut shorter than in outputs: it is read, not parsed. */
 const SUMMARY_TEXT_LIMIT = 1000;
 function escapeHtml(text) {
@@ -38156,11 +40116,51 @@ function verdictCell(result) {
         return '✅ passed (liveness only: no sample request)';
     return `✅ passed (${cases.length === 1 ? '1 request' : `${cases.length} requests`})`;
 }
+/** Time to live, and with a deployment file how much of its probe budget that used. */
+function startupCell(score) {
+    if (!score)
+        return '–';
+    const live = `live after ${seconds(score.liveAfterMs)}`;
+    const budget = score.startup;
+    if (!budget)
+        return live;
+    // The arithmetic names the deployment file: a pull request's text, escaped.
+    return `${live}: ${budget.usedPercent}% of the ${budget.probe} probe's budget (${escapeHtml(budget.arithmetic)})`;
+}
 function latencyCell(score) {
     const latency = score?.latency;
     if (!latency)
         return undefined;
-    return `p50 ${latency.p50Ms} ms, p95 ${latency.p95Ms} ms, max ${latency.maxMs} ms over ${latency.requests} sequential calls`;
+    const sequential = `p50 ${latency.p50Ms} ms, p95 ${latency.p95Ms} ms, max ${latency.maxMs} ms over ${latency.requests} sequential calls`;
+    const burst = score?.concurrent;
+    if (!burst)
+        return sequential;
+    return `${sequential}; ${burst.requests} calls at once: slowest ${burst.maxMs} ms`;
+}
+/** The limits the container ran with; undefined when it had none. */
+function resourcesCell(score) {
+    const { resources, gpus } = score ?? {};
+    const parts = [];
+    if (resources?.memory)
+        parts.push(`memory ${formatBytes(resources.memory.bytes)} (${resources.memory.source}), swap included`);
+    if (resources?.cpus)
+        parts.push(`CPUs ${describeCpus(resources.cpus)}`);
+    if (gpus !== undefined)
+        parts.push(`GPUs ${gpus}`);
+    if (parts.length === 0)
+        return undefined;
+    return [parts.join('; '), ...(resources?.warnings ?? [])].join('. ');
+}
+/** Rows for the container's resources, its memory use and the GPU hint, when there are any. */
+function resourceRows(result) {
+    const cells = [
+        ['Resources', resourcesCell(result.smokeTestResult)],
+        ['Memory', result.smokeTestResult?.memory && describeMemory(result.smokeTestResult.memory)],
+        ['GPU', result.gpuHint],
+    ];
+    return cells
+        .filter((cell) => cell[1] !== undefined)
+        .map(([name, text]) => row(name, escapeHtml(text)));
 }
 /** One row per request: what it expected, what came back, how long it took. */
 function casesTable(cases) {
@@ -38206,11 +40206,13 @@ async function writeSummary(result, baseImage) {
         row('Size', sizeCell(result)),
         ...copyRows(result.copies),
         row('Dependencies', dependenciesCell(result)),
+        ...(result.engineTraffic ? [row('Remote engine', escapeHtml(result.engineTraffic))] : []),
         row('Build', result.reused
             ? 'nothing to build: the tag already held this build'
             : seconds(result.timings.buildMs)),
-        row('Start-up', result.smokeTestResult ? `live after ${seconds(result.smokeTestResult.liveAfterMs)}` : '–'),
+        row('Start-up', startupCell(result.smokeTestResult)),
         row('Smoke test', verdictCell(result)),
+        ...resourceRows(result),
     ];
     const swagger = result.smokeTestResult?.swagger;
     if (swagger)
@@ -38289,6 +40291,9 @@ function warnSummary(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/step/step-state.ts
+// Reads what the main step saved with core.saveState. The runner hands it to the post step as
+// STATE_<name> variables; this is what core.getState reads, without loading the toolkit.
+
 function readState(name) {
     return process.env[`STATE_${name}`] ?? '';
 }
@@ -38307,6 +40312,20 @@ function readStateList(name) {
         return [];
     }
 }
+/** The engine the main step saved: its URL and the context it came from; undefined if none. */
+function readStateEngine() {
+    try {
+        const value = JSON.parse(readState(constants/* State */.Uw.Engine));
+        if (typeof value.host !== 'string' || value.host === '')
+            return undefined;
+        return typeof value.context === 'string'
+            ? { host: value.host, context: value.context }
+            : { host: value.host };
+    }
+    catch {
+        return undefined;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/post.ts
 // The post step: removes whatever the main step saved in its state and did not remove itself
@@ -38322,11 +40341,15 @@ async function cleanup(docker) {
         const containers = readStateList(constants/* State */.Uw.Containers);
         const pendingTags = readStateList(constants/* State */.Uw.PendingTags);
         if (containers.length > 0 || pendingTags.length > 0) {
-            await removeFromDocker(docker ?? new (await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 1843))).DockerCli(), {
+            // The engine the main step used, whatever DOCKER_HOST or the current context say now.
+            const engine = readStateEngine();
+            docker ??= new (await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 5360))).DockerCli('docker', engine);
+            await removeFromDocker(docker, {
                 containers,
                 pendingTags,
             });
         }
+        await discardRegistryCandidates(readCandidates());
         for (const dir of readStateList(constants/* State */.Uw.WorkDirs)) {
             external_node_fs_.rmSync(dir, { recursive: true, force: true });
         }
@@ -38341,6 +40364,30 @@ async function removeFromDocker(docker, left) {
     }
     if (left.pendingTags.length > 0) {
         await docker.untag(left.pendingTags).catch((error) => warn(error.message));
+    }
+}
+function readCandidates() {
+    try {
+        const value = JSON.parse(readState(constants/* State */.Uw.AcrCandidates) || '[]');
+        if (!Array.isArray(value))
+            return [];
+        return value.filter((item) => typeof item?.registry === 'string' && typeof item?.image === 'string');
+    }
+    catch {
+        return [];
+    }
+}
+/** Candidates the main step left in a registry (it was killed): its run canceled, then removed. */
+async function discardRegistryCandidates(candidates) {
+    if (candidates.length === 0)
+        return;
+    const [{ AzCli }, { discardCandidate }] = await Promise.all([
+        Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 1735)),
+        Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 7248)),
+    ]);
+    for (const candidate of candidates) {
+        const az = new AzCli({ name: candidate.registry, resourceGroup: candidate.resourceGroup });
+        await discardCandidate(az, candidate).catch((error) => warn(`Removing the candidate ${candidate.image} from ${candidate.registry}: ${error.message}`));
     }
 }
 async function warn(message) {
@@ -38544,7 +40591,8 @@ function helpText(width = 80) {
         'Builds an Azure ML inference image the way the GitHub Action does, starts it and',
         'smoke-tests GET / and POST /score, here on your machine: the same pipeline, the same',
         'inputs, the same checks. Needs a Docker engine that runs Linux containers (Docker',
-        'Desktop on macOS and Windows too).',
+        'Desktop on macOS and Windows too). With --builder acr --acr-name NAME the image is',
+        'built in that Azure container registry by ACR Tasks, with your own logged-in az.',
         '',
         "Action inputs (see the Inputs table in the README for each one's meaning and default):",
         ...columns(inputNames().map((name) => `--${name}`), width),
@@ -39169,6 +41217,203 @@ function copySummary(files, target, renderer) {
 
 /***/ }),
 
+/***/ 9131:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  q: () => (/* binding */ CommandNotStarted),
+  Z: () => (/* binding */ CommandRunner)
+});
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./src/docker/command.ts
+// Runs a program from an argv array (never through a shell), collects its output and hands each
+// line to a listener. Commands still running can be stopped together: on cancellation a
+// `docker build` must not outlive the step, or it would finish and tag an image afterwards.
+
+
+/** The program could not be started at all (not installed, not on PATH, not executable). */
+class CommandNotStarted extends Error {
+    command;
+    code;
+    constructor(command, code, cause) {
+        super(`${command} could not be started (${code ?? String(cause)})`, { cause });
+        this.command = command;
+        this.code = code;
+        this.name = 'CommandNotStarted';
+    }
+}
+function lineSplitter(onLine) {
+    let pending = '';
+    return {
+        push(text) {
+            if (!onLine)
+                return;
+            pending += text;
+            const lines = pending.split(/\r?\n/);
+            pending = lines.pop() ?? '';
+            for (const line of lines)
+                onLine(line);
+        },
+        end() {
+            if (onLine && pending !== '')
+                onLine(pending);
+            pending = '';
+        },
+    };
+}
+// After the process exits, how long its output may stay open (a helper it started may hold it).
+const STREAMS_GRACE_MS = 2000;
+/**
+ * Process groups are POSIX (Linux, macOS). On Windows (the CLI with Docker Desktop) a program is
+ * started and signalled alone: there is no group to give it, and `kill -pid` means nothing.
+ */
+function processGroups() {
+    return process.platform !== 'win32';
+}
+/** Signals the process and its own children (a CLI plugin such as buildx), as one group. */
+function signalGroup(child, signal) {
+    if (!processGroups() || child.pid === undefined) {
+        child.kill(signal);
+        return;
+    }
+    try {
+        process.kill(-child.pid, signal);
+    }
+    catch {
+        child.kill(signal); // the group is already gone, or was never formed
+    }
+}
+class CommandRunner {
+    running = new Set();
+    /**
+     * `signal` stops it (SIGTERM): for a command that runs until it is no longer wanted.
+     * `env`: the program's whole environment (default: this process's).
+     */
+    run(command, args, onLine, options = {}) {
+        return this.start(command, args, { onLine, ...options });
+    }
+    /**
+     * Runs a program whose standard output is data (`docker save`): `consume` reads it as a
+     * stream, nothing of it is kept in memory here. If `consume` fails, the program is stopped;
+     * its failure is returned with the program's result, for the caller to tell which came first
+     * (a program that fails cuts its output short; a reader that fails breaks the program's pipe).
+     * `signal` stops the program when its output is no longer wanted.
+     */
+    async pipeOut(command, args, consume, signal) {
+        let value;
+        let failure;
+        // Stopped from outside (its output is no longer wanted): the program ends, its output
+        // with it, and the result says by which signal.
+        const result = await this.start(command, args, {
+            signal,
+            consume: async (stdout, child) => {
+                try {
+                    value = await consume(stdout);
+                }
+                catch (error) {
+                    failure = { error };
+                    signalGroup(child, 'SIGTERM');
+                    stdout.resume(); // let it end even if the program ignores the signal for a while
+                }
+            },
+        });
+        return failure ? { result, failure: failure.error } : { result, value };
+    }
+    start(command, args, how) {
+        const { onLine, consume, signal, env } = how;
+        return new Promise((resolve, reject) => {
+            // A group of its own, so that stopping it reaches whatever it started (on Windows,
+            // detached would mean a console of its own instead).
+            const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
+                stdio: ['ignore', 'pipe', 'pipe'],
+                shell: false,
+                detached: processGroups(),
+                env: env ?? process.env,
+            });
+            this.running.add(child);
+            if (signal) {
+                const stop = () => signalGroup(child, 'SIGTERM');
+                if (signal.aborted)
+                    stop();
+                signal.addEventListener('abort', stop, { once: true });
+                child.once('exit', () => signal.removeEventListener('abort', stop));
+            }
+            let stdout = '';
+            let stderr = '';
+            const out = lineSplitter(onLine);
+            const err = lineSplitter(onLine);
+            const consumed = consume ? consume(child.stdout, child) : Promise.resolve();
+            if (!consume) {
+                child.stdout.setEncoding('utf8').on('data', (text) => {
+                    stdout += text;
+                    out.push(text);
+                });
+            }
+            child.stderr.setEncoding('utf8').on('data', (text) => {
+                stderr += text;
+                err.push(text);
+            });
+            child.once('error', (error) => {
+                this.running.delete(child);
+                // Only a spawn failure reaches here before 'close'; a running child reports on 'close'.
+                if (child.pid === undefined)
+                    reject(new CommandNotStarted(command, error.code, error));
+            });
+            child.once('exit', () => {
+                const timer = setTimeout(() => {
+                    child.stdout.destroy();
+                    child.stderr.destroy();
+                }, STREAMS_GRACE_MS);
+                child.once('close', () => clearTimeout(timer));
+            });
+            child.once('close', (code, signal) => {
+                this.running.delete(child);
+                out.end();
+                err.end();
+                if (child.pid === undefined)
+                    return;
+                const result = {
+                    exitCode: code ?? 128 + (signal ? (external_node_os_.constants.signals[signal] ?? 0) : 0),
+                    signal: signal ?? undefined,
+                    stdout,
+                    stderr,
+                };
+                consumed.then(() => resolve(result), reject);
+            });
+        });
+    }
+    /** Commands started and not yet ended. */
+    get count() {
+        return this.running.size;
+    }
+    /**
+     * Stops every running command: SIGTERM (the docker CLI then cancels its request, and the
+     * daemon stops the build), SIGKILL after `graceMs`. Resolves once all of them have ended.
+     */
+    async stopAll(graceMs = 5000) {
+        const children = [...this.running];
+        await Promise.all(children.map((child) => new Promise((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null)
+                return resolve();
+            const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
+            child.once('exit', () => {
+                clearTimeout(timer);
+                resolve();
+            });
+            signalGroup(child, 'SIGTERM');
+        })));
+    }
+}
+
+
+/***/ }),
+
 /***/ 4236:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -39299,7 +41544,7 @@ function buildFailure(title, result, logEnd) {
 
 /***/ }),
 
-/***/ 1843:
+/***/ 5360:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 // ESM COMPAT FLAG
@@ -39310,6 +41555,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   DockerCli: () => (/* binding */ DockerCli)
 });
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/docker/docker-args.ts
 function buildArgs(request) {
     const args = ['build', '--file', request.dockerfile, '--iidfile', request.iidFile];
@@ -39327,191 +41574,70 @@ function buildArgs(request) {
     args.push(request.context);
     return args;
 }
-/** Detached, published on the loopback interface only: parallel runs never collide. */
+/**
+ * A memory limit holds swap too (--memory-swap equal to it): a deployment has no swap, and on a
+ * runner with a swap file a container over its limit would swap instead of being killed.
+ */
+function resourceArgs(resources) {
+    const args = [];
+    const { memoryBytes, cpus, gpus } = resources ?? {};
+    if (memoryBytes !== undefined)
+        args.push('--memory', `${memoryBytes}b`, '--memory-swap', `${memoryBytes}b`);
+    if (cpus !== undefined)
+        args.push('--cpus', String(cpus));
+    if (gpus !== undefined)
+        args.push('--gpus', gpus);
+    return args;
+}
+/** An IPv6 address is bracketed in --publish, as docker reads it. */
+function publishAddress(ip) {
+    return ip.includes(':') ? `[${ip}]` : ip;
+}
+/** Detached; published on the one address given (never all interfaces unless asked), or joined. */
 function runArgs(request) {
     const args = ['run', '--detach', '--name', request.name];
     for (const { key, value } of request.labels)
         args.push('--label', `${key}=${value}`);
-    args.push('--publish', `127.0.0.1:${request.hostPort}:${request.containerPort}`, request.image);
+    for (const { key, value } of request.env ?? [])
+        args.push('--env', `${key}=${value}`);
+    args.push(...resourceArgs(request.resources));
+    const { reach } = request;
+    if (reach.kind === 'network')
+        args.push('--network', reach.network);
+    else
+        args.push('--publish', `${publishAddress(reach.hostIp)}:${reach.hostPort ?? ''}:${request.containerPort}`);
+    args.push(request.image);
     return args;
 }
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: ./src/docker/command.ts
-// Runs a program from an argv array (never through a shell), collects its output and hands each
-// line to a listener. Commands still running can be stopped together: on cancellation a
-// `docker build` must not outlive the step, or it would finish and tag an image afterwards.
-
-
-/** The program could not be started at all (not installed, not on PATH, not executable). */
-class CommandNotStarted extends Error {
-    command;
-    code;
-    constructor(command, code, cause) {
-        super(`${command} could not be started (${code ?? String(cause)})`, { cause });
-        this.command = command;
-        this.code = code;
-        this.name = 'CommandNotStarted';
-    }
+/** The same container as runArgs, created and not started (files are copied in first). */
+function createArgs(request) {
+    return ['create', ...runArgs(request).slice(2)];
 }
-function lineSplitter(onLine) {
-    let pending = '';
-    return {
-        push(text) {
-            if (!onLine)
-                return;
-            pending += text;
-            const lines = pending.split(/\r?\n/);
-            pending = lines.pop() ?? '';
-            for (const line of lines)
-                onLine(line);
-        },
-        end() {
-            if (onLine && pending !== '')
-                onLine(pending);
-            pending = '';
-        },
-    };
+/** `source/.` copies the folder's contents, into `target` whether it exists or not. */
+function copyArgs(container, files) {
+    return ['cp', `${files.source}/.`, `${container}:${files.target}`];
 }
-// After the process exits, how long its output may stay open (a helper it started may hold it).
-const STREAMS_GRACE_MS = 2000;
-/**
- * Process groups are POSIX (Linux, macOS). On Windows (the CLI with Docker Desktop) a program is
- * started and signalled alone: there is no group to give it, and `kill -pid` means nothing.
- */
-function processGroups() {
-    return process.platform !== 'win32';
-}
-/** Signals the process and its own children (a CLI plugin such as buildx), as one group. */
-function signalGroup(child, signal) {
-    if (!processGroups() || child.pid === undefined) {
-        child.kill(signal);
-        return;
-    }
-    try {
-        process.kill(-child.pid, signal);
-    }
-    catch {
-        child.kill(signal); // the group is already gone, or was never formed
-    }
-}
-class CommandRunner {
-    running = new Set();
-    run(command, args, onLine) {
-        return this.start(command, args, { onLine });
-    }
-    /**
-     * Runs a program whose standard output is data (`docker save`): `consume` reads it as a
-     * stream, nothing of it is kept in memory here. If `consume` fails, the program is stopped;
-     * its failure is returned with the program's result, for the caller to tell which came first
-     * (a program that fails cuts its output short; a reader that fails breaks the program's pipe).
-     * `signal` stops the program when its output is no longer wanted.
-     */
-    async pipeOut(command, args, consume, signal) {
-        let value;
-        let failure;
-        const result = await this.start(command, args, {
-            consume: async (stdout, child) => {
-                // Stopped from outside (its output is no longer wanted): the program ends, its output
-                // with it, and the result says by which signal.
-                const stop = () => signalGroup(child, 'SIGTERM');
-                if (signal?.aborted)
-                    stop();
-                signal?.addEventListener('abort', stop, { once: true });
-                child.once('exit', () => signal?.removeEventListener('abort', stop));
-                try {
-                    value = await consume(stdout);
-                }
-                catch (error) {
-                    failure = { error };
-                    signalGroup(child, 'SIGTERM');
-                    stdout.resume(); // let it end even if the program ignores the signal for a while
-                }
-            },
-        });
-        return failure ? { result, failure: failure.error } : { result, value };
-    }
-    start(command, args, how) {
-        const { onLine, consume } = how;
-        return new Promise((resolve, reject) => {
-            // A group of its own, so that stopping it reaches whatever it started (on Windows,
-            // detached would mean a console of its own instead).
-            const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
-                stdio: ['ignore', 'pipe', 'pipe'],
-                shell: false,
-                detached: processGroups(),
-            });
-            this.running.add(child);
-            let stdout = '';
-            let stderr = '';
-            const out = lineSplitter(onLine);
-            const err = lineSplitter(onLine);
-            const consumed = consume ? consume(child.stdout, child) : Promise.resolve();
-            if (!consume) {
-                child.stdout.setEncoding('utf8').on('data', (text) => {
-                    stdout += text;
-                    out.push(text);
-                });
-            }
-            child.stderr.setEncoding('utf8').on('data', (text) => {
-                stderr += text;
-                err.push(text);
-            });
-            child.once('error', (error) => {
-                this.running.delete(child);
-                // Only a spawn failure reaches here before 'close'; a running child reports on 'close'.
-                if (child.pid === undefined)
-                    reject(new CommandNotStarted(command, error.code, error));
-            });
-            child.once('exit', () => {
-                const timer = setTimeout(() => {
-                    child.stdout.destroy();
-                    child.stderr.destroy();
-                }, STREAMS_GRACE_MS);
-                child.once('close', () => clearTimeout(timer));
-            });
-            child.once('close', (code, signal) => {
-                this.running.delete(child);
-                out.end();
-                err.end();
-                if (child.pid === undefined)
-                    return;
-                const result = {
-                    exitCode: code ?? 128 + (signal ? (external_node_os_.constants.signals[signal] ?? 0) : 0),
-                    signal: signal ?? undefined,
-                    stdout,
-                    stderr,
-                };
-                consumed.then(() => resolve(result), reject);
-            });
-        });
-    }
-    /** Commands started and not yet ended. */
-    get count() {
-        return this.running.size;
-    }
-    /**
-     * Stops every running command: SIGTERM (the docker CLI then cancels its request, and the
-     * daemon stops the build), SIGKILL after `graceMs`. Resolves once all of them have ended.
-     */
-    async stopAll(graceMs = 5000) {
-        const children = [...this.running];
-        await Promise.all(children.map((child) => new Promise((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null)
-                return resolve();
-            const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
-            child.once('exit', () => {
-                clearTimeout(timer);
-                resolve();
-            });
-            signalGroup(child, 'SIGTERM');
-        })));
-    }
+/** The container's oom events, from now on (--since: none is lost while the CLI connects). */
+function oomEventsArgs(container, sinceSeconds) {
+    return [
+        'events',
+        '--filter',
+        `container=${container}`,
+        '--filter',
+        'event=oom',
+        '--since',
+        sinceSeconds.toFixed(3),
+        '--format',
+        '{{.Action}} {{.Time}}',
+    ];
 }
 
+// EXTERNAL MODULE: ./src/docker/command.ts + 1 modules
+var docker_command = __nccwpck_require__(9131);
+// EXTERNAL MODULE: ./src/docker/engine-endpoint.ts
+var engine_endpoint = __nccwpck_require__(9056);
+// EXTERNAL MODULE: ./src/docker/engine-traffic.ts
+var engine_traffic = __nccwpck_require__(6696);
 // EXTERNAL MODULE: ./src/docker/docker-errors.ts
 var docker_errors = __nccwpck_require__(4236);
 // EXTERNAL MODULE: ./src/docker/retry.ts
@@ -39519,6 +41645,11 @@ var retry = __nccwpck_require__(6298);
 // EXTERNAL MODULE: ./src/step/text.ts
 var step_text = __nccwpck_require__(2687);
 ;// CONCATENATED MODULE: ./src/docker/docker.ts
+// The Docker CLI behind a small interface, so that the pipeline can be driven by the real engine
+// in integration tests and by a plain object in unit tests.
+
+
+
 
 
 
@@ -39527,19 +41658,43 @@ var step_text = __nccwpck_require__(2687);
 const PULL_ATTEMPTS = 3;
 class DockerCli {
     command;
-    commands = new CommandRunner();
-    constructor(command = 'docker') {
+    commands = new docker_command/* CommandRunner */.Z();
+    globalArgs;
+    resolved;
+    tally = (0,engine_traffic/* noTraffic */.Ps)();
+    /**
+     * `engine`: the one a main step resolved (from its saved state), reached whatever DOCKER_HOST
+     * or the current context say now; by default the CLI's own choice.
+     */
+    constructor(command = 'docker', engine) {
         this.command = command;
+        this.globalArgs = (0,engine_endpoint/* engineArgs */.Ek)(engine);
     }
-    runDocker(args, onLine) {
-        return this.explainingMissingCli(() => this.commands.run(this.command, args, onLine));
+    runDocker(args, onLine, signal) {
+        return this.explainingMissingCli(() => this.commands.run(this.command, [...this.globalArgs, ...args], onLine, { signal }));
+    }
+    engine() {
+        // A CLI without contexts (before 19.03) cannot say: then DOCKER_HOST or the socket.
+        this.resolved ??= this.runDocker(['context', 'inspect']).then((result) => {
+            if (result.exitCode !== 0)
+                return (0,engine_endpoint/* engineFromEnvironment */.kb)(process.env);
+            try {
+                return (0,engine_endpoint/* engineFromContextInspect */.I_)(result.stdout);
+            }
+            catch (error) {
+                if (error instanceof SyntaxError)
+                    return (0,engine_endpoint/* engineFromEnvironment */.kb)(process.env);
+                throw error;
+            }
+        });
+        return this.resolved;
     }
     async explainingMissingCli(command) {
         try {
             return await command();
         }
         catch (error) {
-            if (!(error instanceof CommandNotStarted))
+            if (!(error instanceof docker_command/* CommandNotStarted */.q))
                 throw error;
             throw new Error(`The docker CLI could not be started (${this.command}: ${error.code ?? error.message}). Install Docker (GitHub's ubuntu runners have it; on a workstation, Docker Engine or Docker Desktop) or put the docker CLI on PATH`, { cause: error });
         }
@@ -39604,11 +41759,13 @@ class DockerCli {
             user: image.Config?.User ?? '',
             labels: image.Config?.Labels ?? {},
             sizeBytes: image.Size ?? 0,
+            env: image.Config?.Env ?? [],
         };
     }
     async save(reference, consume, signal) {
         const args = ['image', 'save', reference];
-        const { result, value, failure } = await this.explainingMissingCli(() => this.commands.pipeOut(this.command, args, consume, signal));
+        const counted = (archive) => consume((0,engine_traffic/* counting */.Mr)(archive, (bytes) => (this.tally.savedBytes += bytes)));
+        const { result, value, failure } = await this.explainingMissingCli(() => this.commands.pipeOut(this.command, [...this.globalArgs, ...args], counted, signal));
         // Both are told when both failed: which one broke the other cannot be known for sure.
         const reasons = [];
         if (failure !== undefined)
@@ -39623,13 +41780,38 @@ class DockerCli {
         return value;
     }
     async load(file) {
+        this.tally.loadedBytes += external_node_fs_.statSync(file).size;
         await this.stdoutOrThrow(['image', 'load', '--quiet', '--input', file], 'Loading the cached image');
     }
     build(request, onLine) {
+        this.tally.buildContextBytes += (0,engine_traffic/* directoryBytes */.pF)(request.context);
+        this.tally.builds++;
         return this.runDocker(buildArgs(request), onLine);
     }
+    traffic() {
+        return { ...this.tally };
+    }
     async run(request) {
-        return this.stdoutOrThrow(runArgs(request), 'Starting the container');
+        if (!request.files?.length)
+            return this.stdoutOrThrow(runArgs(request), 'Starting the container');
+        const id = await this.stdoutOrThrow(createArgs(request), 'Creating the container');
+        for (const files of request.files) {
+            await this.stdoutOrThrow(copyArgs(request.name, files), `Copying ${files.source} into the container`);
+        }
+        await this.stdoutOrThrow(['start', request.name], 'Starting the container');
+        return id;
+    }
+    async inspectContainer(container) {
+        const result = await this.runDocker([
+            'container',
+            'inspect',
+            '--format',
+            '{{json .}}',
+            container,
+        ]);
+        if (result.exitCode !== 0)
+            return undefined;
+        return containerInfo(result.stdout);
     }
     async wait(container) {
         const result = await this.runDocker(['wait', container]);
@@ -39639,6 +41821,23 @@ class DockerCli {
         const result = await this.runDocker(['logs', container]);
         // The container's stdout and stderr interleave in the log a person reads; keep both.
         return `${result.stdout}${result.stderr}`;
+    }
+    exec(container, argv) {
+        return this.runDocker(['exec', container, ...argv]);
+    }
+    async engineResources() {
+        const text = await this.stdoutOrThrow(['info', '--format', '{{.NCPU}} {{.MemTotal}}'], "Reading the engine's CPUs and memory");
+        const [cpus, memoryBytes] = text.split(' ').map(Number);
+        if (!(cpus > 0) || !(memoryBytes > 0))
+            throw new Error(`docker info gave no CPU count and memory size: "${text}"`);
+        return { cpus, memoryBytes };
+    }
+    async watchOomEvents(container, onOom, signal) {
+        const args = oomEventsArgs(container, Date.now() / 1000);
+        await this.runDocker(args, (line) => {
+            if (line.startsWith('oom '))
+                onOom();
+        }, signal);
     }
     async remove(container) {
         const result = await this.runDocker(['rm', '--force', '--volumes', container]);
@@ -39670,6 +41869,207 @@ class DockerCli {
         return this.commands.stopAll();
     }
 }
+function containerInfo(json) {
+    const inspected = JSON.parse(json);
+    const networks = Object.entries(inspected.NetworkSettings?.Networks ?? {});
+    return {
+        id: inspected.Id,
+        hostname: inspected.Config?.Hostname ?? '',
+        networkMode: inspected.HostConfig?.NetworkMode ?? '',
+        networks: Object.fromEntries(networks.map(([name, network]) => [name, network.IPAddress ?? ''])),
+    };
+}
+
+
+/***/ }),
+
+/***/ 9056:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ek: () => (/* binding */ engineArgs),
+/* harmony export */   I_: () => (/* binding */ engineFromContextInspect),
+/* harmony export */   kb: () => (/* binding */ engineFromEnvironment),
+/* harmony export */   sk: () => (/* binding */ describeEngine)
+/* harmony export */ });
+/* unused harmony export parseEngineHost */
+// Which Docker engine the CLI talks to, and whether it runs on this machine. The CLI itself
+// decides (`docker context inspect` with no name resolves the current context the way every
+// other command does: DOCKER_HOST, then DOCKER_CONTEXT, then the config's currentContext); this
+// module reads its answer and the URL's form. Pure, so the forms are pinned by table tests.
+const LOCAL_NAMES = new Set(['localhost', 'ip6-localhost', 'ip6-loopback']);
+/** 127.0.0.0/8, ::1 and localhost: an engine listening there runs on this machine. */
+function isLoopbackHost(host) {
+    const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+    return LOCAL_NAMES.has(bare) || /^127\.\d+\.\d+\.\d+$/.test(bare) || bare === '::1';
+}
+/**
+ * Reads a DOCKER_HOST-style URL. A bare `host:port` is tcp, as the CLI reads it. Throws on a
+ * form the CLI would refuse too, naming the variable's rule.
+ * @internal (exported for its unit tests)
+ */
+function parseEngineHost(value, context) {
+    const trimmed = value.trim();
+    const withScheme = trimmed.includes('://') ? trimmed : `tcp://${trimmed}`;
+    const scheme = withScheme.slice(0, withScheme.indexOf('://')).toLowerCase();
+    const named = context !== undefined && context !== 'default' ? { context } : {};
+    if (scheme === 'unix' || scheme === 'npipe' || scheme === 'fd') {
+        return { host: trimmed, transport: scheme, ...named };
+    }
+    if (scheme !== 'tcp' && scheme !== 'ssh') {
+        throw new Error(`The Docker engine's address ${trimmed} has the scheme ${scheme}://, which the docker CLI does not know: use unix://, tcp:// or ssh://`);
+    }
+    let url;
+    try {
+        url = new URL(withScheme);
+    }
+    catch {
+        throw new Error(`The Docker engine's address ${trimmed} is not a URL: write tcp://host:port or ssh://user@host`);
+    }
+    if (url.hostname === '') {
+        throw new Error(`The Docker engine's address ${trimmed} names no host`);
+    }
+    const hostname = url.hostname.replace(/^\[|\]$/g, '');
+    // tcp on loopback is an engine here; ssh to loopback still runs the engine's side here too.
+    const remote = isLoopbackHost(hostname) ? {} : { remoteHost: hostname };
+    return { host: trimmed, transport: scheme, ...named, ...remote };
+}
+/** The engine of `docker context inspect`'s answer (a JSON list of one context). */
+function engineFromContextInspect(json) {
+    const parsed = JSON.parse(json);
+    const context = Array.isArray(parsed) ? parsed[0] : parsed;
+    const host = context?.Endpoints?.docker?.Host;
+    if (typeof host !== 'string' || host === '') {
+        throw new Error(`docker context inspect named no engine for context ${context?.Name ?? '?'}`);
+    }
+    return parseEngineHost(host, context.Name);
+}
+/** The engine when the CLI cannot say (a CLI without contexts): DOCKER_HOST, else the socket. */
+function engineFromEnvironment(env) {
+    const host = env.DOCKER_HOST;
+    if (host !== undefined && host.trim() !== '')
+        return parseEngineHost(host);
+    return process.platform === 'win32'
+        ? { host: 'npipe:////./pipe/docker_engine', transport: 'npipe' }
+        : { host: 'unix:///var/run/docker.sock', transport: 'unix' };
+}
+/**
+ * The docker CLI's global options that reach this engine again from another process (the post
+ * step), whatever DOCKER_HOST or the current context say by then. A named context keeps its
+ * TLS material, so it is named rather than its URL.
+ */
+function engineArgs(engine) {
+    if (engine === undefined)
+        return [];
+    return engine.context !== undefined ? ['--context', engine.context] : ['--host', engine.host];
+}
+/** How the log names the engine: its URL, and the context it came from. */
+function describeEngine(engine) {
+    return engine.context !== undefined ? `${engine.host} (context ${engine.context})` : engine.host;
+}
+
+
+/***/ }),
+
+/***/ 6696:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Mr: () => (/* binding */ counting),
+/* harmony export */   Ps: () => (/* binding */ noTraffic),
+/* harmony export */   hA: () => (/* binding */ describeTraffic),
+/* harmony export */   pF: () => (/* binding */ directoryBytes)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7075);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _step_text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2687);
+// What crosses the network to an engine on another machine: the CLI sends every build context
+// and every `docker load` archive to it, and `docker save` streams the whole image back (base
+// layers too, even those the cache then drops). Counted where the CLI is driven, reported by
+// the pipeline when the engine is remote.
+
+
+
+
+function noTraffic() {
+    return { buildContextBytes: 0, builds: 0, loadedBytes: 0, savedBytes: 0 };
+}
+/** The size of the files under `dir` (links not followed). */
+function directoryBytes(dir) {
+    let total = 0;
+    for (const entry of node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync(dir, { withFileTypes: true })) {
+        const full = node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, entry.name);
+        if (entry.isDirectory())
+            total += directoryBytes(full);
+        else
+            total += node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync(full).size;
+    }
+    return total;
+}
+/** `archive` passed on unchanged, its bytes counted into `count` as they flow. */
+function counting(archive, count) {
+    const counter = new node_stream__WEBPACK_IMPORTED_MODULE_2__.Transform({
+        transform(chunk, _encoding, done) {
+            count(chunk.length);
+            done(null, chunk);
+        },
+    });
+    archive.once('error', (error) => counter.destroy(error));
+    return archive.pipe(counter);
+}
+/** One line for the log and the summary; undefined when nothing crossed. */
+function describeTraffic(traffic) {
+    const parts = [];
+    if (traffic.builds > 0)
+        parts.push(`sent ${(0,_step_text_js__WEBPACK_IMPORTED_MODULE_3__/* .humanBytes */ .p6)(traffic.buildContextBytes)} of build context (${traffic.builds} build${traffic.builds > 1 ? 's' : ''})`);
+    if (traffic.loadedBytes > 0)
+        parts.push(`sent the cache archive (${(0,_step_text_js__WEBPACK_IMPORTED_MODULE_3__/* .humanBytes */ .p6)(traffic.loadedBytes)})`);
+    if (traffic.savedBytes > 0)
+        parts.push(`received the dependencies image for the cache (${(0,_step_text_js__WEBPACK_IMPORTED_MODULE_3__/* .humanBytes */ .p6)(traffic.savedBytes)})`);
+    return parts.length > 0 ? parts.join('; ') : undefined;
+}
+
+
+/***/ }),
+
+/***/ 2977:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ parseReference),
+/* harmony export */   v: () => (/* binding */ REFERENCE_RULE)
+/* harmony export */ });
+// Image references, checked against the grammar of distribution/reference (the one docker uses),
+// so that a bad base-image or tag is refused before anything runs.
+const alphaNumeric = '[a-z0-9]+';
+const separator = '(?:[._]|__|-+)';
+const pathComponent = `${alphaNumeric}(?:${separator}${alphaNumeric})*`;
+const domainComponent = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const domain = `(?:${domainComponent}(?:\\.${domainComponent})*|\\[[0-9a-fA-F:.]+\\])(?::[0-9]+)?`;
+const tag = '[\\w][\\w.-]{0,127}';
+const digest = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
+const referencePattern = new RegExp(`^(?<name>(?:${domain}/)?${pathComponent}(?:/${pathComponent})*)(?::(?<tag>${tag}))?(?:@(?<digest>${digest}))?$`);
+const MAX_NAME_LENGTH = 255;
+/** Parses a reference or returns undefined when it does not follow the grammar. */
+function parseReference(text) {
+    const match = referencePattern.exec(text);
+    if (!match?.groups)
+        return undefined;
+    const { name, tag: tagPart, digest: digestPart } = match.groups;
+    // A first component that looks like a host must really be one: 'Foo/bar' is not valid.
+    if (name.length > MAX_NAME_LENGTH)
+        return undefined;
+    const [first, ...rest] = name.split('/');
+    const firstIsDomain = rest.length > 0 && (/[.:]/.test(first) || first === 'localhost');
+    if (!firstIsDomain && /[A-Z]/.test(first))
+        return undefined;
+    return { name, tag: tagPart, digest: digestPart };
+}
+const REFERENCE_RULE = 'an image reference: lowercase [registry/]path components, optional :tag ([\\w][\\w.-]{0,127}) and optional @digest';
 
 
 /***/ }),
@@ -39770,10 +42170,17 @@ var Input;
     Input["ExpectedStatus"] = "expected-status";
     Input["ExpectedResponse"] = "expected-response";
     Input["ScoreRequests"] = "score-requests";
+    Input["Deployment"] = "deployment";
     Input["StartupTimeout"] = "startup-timeout";
     Input["ContainerPort"] = "container-port";
+    Input["Memory"] = "memory";
+    Input["Cpus"] = "cpus";
+    Input["Gpus"] = "gpus";
     Input["Cache"] = "cache";
     Input["Push"] = "push";
+    Input["Builder"] = "builder";
+    Input["AcrName"] = "acr-name";
+    Input["AcrResourceGroup"] = "acr-resource-group";
 })(Input || (Input = {}));
 var Output;
 (function (Output) {
@@ -39794,6 +42201,10 @@ var State;
     State["WorkDirs"] = "workDirs";
     State["Containers"] = "containers";
     State["PendingTags"] = "pendingTags";
+    /** Candidate images in an Azure container registry (JSON list of AcrCandidate). */
+    State["AcrCandidates"] = "acrCandidates";
+    /** The engine the main step used ({host, context}), for the post step to reach it again. */
+    State["Engine"] = "engine";
 })(State || (State = {}));
 /** The serving contract of the prebuilt images. */
 const Contract = {
@@ -39904,6 +42315,7 @@ async function showFolded(title, text) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   p6: () => (/* binding */ humanBytes),
 /* harmony export */   w$: () => (/* binding */ lastLines),
 /* harmony export */   xv: () => (/* binding */ truncate)
 /* harmony export */ });
@@ -39922,6 +42334,14 @@ function truncate(text, limit) {
 /** What was thrown, as a message; non-Error throws are not lost. */
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
+}
+/** "782 B", "1.2 kB", "40.1 MB": bytes in decimal units, as the summary's sizes. */
+function humanBytes(bytes) {
+    if (bytes < 1000)
+        return `${bytes} B`;
+    if (bytes < 1000 * 1000)
+        return `${(bytes / 1000).toFixed(1)} kB`;
+    return `${(bytes / 1000 / 1000).toFixed(1)} MB`;
 }
 
 
@@ -40179,6 +42599,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 
 /***/ }),
 
+/***/ 932:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
+
+/***/ }),
+
 /***/ 2203:
 /***/ ((module) => {
 
@@ -40218,6 +42645,8573 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 7349:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveBlockMap = __nccwpck_require__(7103);
+var resolveBlockSeq = __nccwpck_require__(334);
+var resolveFlowCollection = __nccwpck_require__(3142);
+
+function resolveCollection(CN, ctx, token, onError, tagName, tag) {
+    const coll = token.type === 'block-map'
+        ? resolveBlockMap.resolveBlockMap(CN, ctx, token, onError, tag)
+        : token.type === 'block-seq'
+            ? resolveBlockSeq.resolveBlockSeq(CN, ctx, token, onError, tag)
+            : resolveFlowCollection.resolveFlowCollection(CN, ctx, token, onError, tag);
+    const Coll = coll.constructor;
+    // If we got a tagName matching the class, or the tag name is '!',
+    // then use the tagName from the node class used to create it.
+    if (tagName === '!' || tagName === Coll.tagName) {
+        coll.tag = Coll.tagName;
+        return coll;
+    }
+    if (tagName)
+        coll.tag = tagName;
+    return coll;
+}
+function composeCollection(CN, ctx, token, props, onError) {
+    const tagToken = props.tag;
+    const tagName = !tagToken
+        ? null
+        : ctx.directives.tagName(tagToken.source, msg => onError(tagToken, 'TAG_RESOLVE_FAILED', msg));
+    if (token.type === 'block-seq') {
+        const { anchor, newlineAfterProp: nl } = props;
+        const lastProp = anchor && tagToken
+            ? anchor.offset > tagToken.offset
+                ? anchor
+                : tagToken
+            : (anchor ?? tagToken);
+        if (lastProp && (!nl || nl.offset < lastProp.offset)) {
+            const message = 'Missing newline after block sequence props';
+            onError(lastProp, 'MISSING_CHAR', message);
+        }
+    }
+    const expType = token.type === 'block-map'
+        ? 'map'
+        : token.type === 'block-seq'
+            ? 'seq'
+            : token.start.source === '{'
+                ? 'map'
+                : 'seq';
+    // shortcut: check if it's a generic YAMLMap or YAMLSeq
+    // before jumping into the custom tag logic.
+    if (!tagToken ||
+        !tagName ||
+        tagName === '!' ||
+        (tagName === YAMLMap.YAMLMap.tagName && expType === 'map') ||
+        (tagName === YAMLSeq.YAMLSeq.tagName && expType === 'seq')) {
+        return resolveCollection(CN, ctx, token, onError, tagName);
+    }
+    let tag = ctx.schema.tags.find(t => t.tag === tagName && t.collection === expType);
+    if (!tag) {
+        const kt = ctx.schema.knownTags[tagName];
+        if (kt?.collection === expType) {
+            ctx.schema.tags.push(Object.assign({}, kt, { default: false }));
+            tag = kt;
+        }
+        else {
+            if (kt) {
+                onError(tagToken, 'BAD_COLLECTION_TYPE', `${kt.tag} used for ${expType} collection, but expects ${kt.collection ?? 'scalar'}`, true);
+            }
+            else {
+                onError(tagToken, 'TAG_RESOLVE_FAILED', `Unresolved tag: ${tagName}`, true);
+            }
+            return resolveCollection(CN, ctx, token, onError, tagName);
+        }
+    }
+    const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
+    const res = tag.resolve?.(coll, msg => onError(tagToken, 'TAG_RESOLVE_FAILED', msg), ctx.options) ?? coll;
+    const node = identity.isNode(res)
+        ? res
+        : new Scalar.Scalar(res);
+    node.range = coll.range;
+    node.tag = tagName;
+    if (tag?.format)
+        node.format = tag.format;
+    return node;
+}
+
+exports.composeCollection = composeCollection;
+
+
+/***/ }),
+
+/***/ 3683:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Document = __nccwpck_require__(3021);
+var composeNode = __nccwpck_require__(5937);
+var resolveEnd = __nccwpck_require__(7788);
+var resolveProps = __nccwpck_require__(4631);
+
+function composeDoc(options, directives, { offset, start, value, end }, onError) {
+    const opts = Object.assign({ _directives: directives }, options);
+    const doc = new Document.Document(undefined, opts);
+    const ctx = {
+        atKey: false,
+        atRoot: true,
+        directives: doc.directives,
+        options: doc.options,
+        schema: doc.schema
+    };
+    const props = resolveProps.resolveProps(start, {
+        indicator: 'doc-start',
+        next: value ?? end?.[0],
+        offset,
+        onError,
+        parentIndent: 0,
+        startOnNewline: true
+    });
+    if (props.found) {
+        doc.directives.docStart = true;
+        if (value &&
+            (value.type === 'block-map' || value.type === 'block-seq') &&
+            !props.hasNewline)
+            onError(props.end, 'MISSING_CHAR', 'Block collection cannot start on same line with directives-end marker');
+    }
+    // @ts-expect-error If Contents is set, let's trust the user
+    doc.contents = value
+        ? composeNode.composeNode(ctx, value, props, onError)
+        : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
+    const contentEnd = doc.contents.range[2];
+    const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
+    if (re.comment)
+        doc.comment = re.comment;
+    doc.range = [offset, contentEnd, re.offset];
+    return doc;
+}
+
+exports.composeDoc = composeDoc;
+
+
+/***/ }),
+
+/***/ 5937:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var composeCollection = __nccwpck_require__(7349);
+var composeScalar = __nccwpck_require__(5413);
+var resolveEnd = __nccwpck_require__(7788);
+var utilEmptyScalarPosition = __nccwpck_require__(2599);
+
+const CN = { composeNode, composeEmptyNode };
+function composeNode(ctx, token, props, onError) {
+    const atKey = ctx.atKey;
+    const { spaceBefore, comment, anchor, tag } = props;
+    let node;
+    let isSrcToken = true;
+    switch (token.type) {
+        case 'alias':
+            node = composeAlias(ctx, token, onError);
+            if (anchor || tag)
+                onError(token, 'ALIAS_PROPS', 'An alias node must not specify any properties');
+            break;
+        case 'scalar':
+        case 'single-quoted-scalar':
+        case 'double-quoted-scalar':
+        case 'block-scalar':
+            node = composeScalar.composeScalar(ctx, token, tag, onError);
+            if (anchor)
+                node.anchor = anchor.source.substring(1);
+            break;
+        case 'block-map':
+        case 'block-seq':
+        case 'flow-collection':
+            try {
+                node = composeCollection.composeCollection(CN, ctx, token, props, onError);
+                if (anchor)
+                    node.anchor = anchor.source.substring(1);
+            }
+            catch (error) {
+                // Almost certainly here due to a stack overflow
+                const message = error instanceof Error ? error.message : String(error);
+                onError(token, 'RESOURCE_EXHAUSTION', message);
+            }
+            break;
+        default: {
+            const message = token.type === 'error'
+                ? token.message
+                : `Unsupported token (type: ${token.type})`;
+            onError(token, 'UNEXPECTED_TOKEN', message);
+            isSrcToken = false;
+        }
+    }
+    node ?? (node = composeEmptyNode(ctx, token.offset, undefined, null, props, onError));
+    if (anchor && node.anchor === '')
+        onError(anchor, 'BAD_ALIAS', 'Anchor cannot be an empty string');
+    if (atKey &&
+        ctx.options.stringKeys &&
+        (!identity.isScalar(node) ||
+            typeof node.value !== 'string' ||
+            (node.tag && node.tag !== 'tag:yaml.org,2002:str'))) {
+        const msg = 'With stringKeys, all keys must be strings';
+        onError(tag ?? token, 'NON_STRING_KEY', msg);
+    }
+    if (spaceBefore)
+        node.spaceBefore = true;
+    if (comment) {
+        if (token.type === 'scalar' && token.source === '')
+            node.comment = comment;
+        else
+            node.commentBefore = comment;
+    }
+    // @ts-expect-error Type checking misses meaning of isSrcToken
+    if (ctx.options.keepSourceTokens && isSrcToken)
+        node.srcToken = token;
+    return node;
+}
+function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor, tag, end }, onError) {
+    const token = {
+        type: 'scalar',
+        offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before, pos),
+        indent: -1,
+        source: ''
+    };
+    const node = composeScalar.composeScalar(ctx, token, tag, onError);
+    if (anchor) {
+        node.anchor = anchor.source.substring(1);
+        if (node.anchor === '')
+            onError(anchor, 'BAD_ALIAS', 'Anchor cannot be an empty string');
+    }
+    if (spaceBefore)
+        node.spaceBefore = true;
+    if (comment) {
+        node.comment = comment;
+        node.range[2] = end;
+    }
+    return node;
+}
+function composeAlias({ options }, { offset, source, end }, onError) {
+    const alias = new Alias.Alias(source.substring(1));
+    if (alias.source === '')
+        onError(offset, 'BAD_ALIAS', 'Alias cannot be an empty string');
+    if (alias.source.endsWith(':'))
+        onError(offset + source.length - 1, 'BAD_ALIAS', 'Alias ending in : is ambiguous', true);
+    const valueEnd = offset + source.length;
+    const re = resolveEnd.resolveEnd(end, valueEnd, options.strict, onError);
+    alias.range = [offset, valueEnd, re.offset];
+    if (re.comment)
+        alias.comment = re.comment;
+    return alias;
+}
+
+exports.composeEmptyNode = composeEmptyNode;
+exports.composeNode = composeNode;
+
+
+/***/ }),
+
+/***/ 5413:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var resolveBlockScalar = __nccwpck_require__(8913);
+var resolveFlowScalar = __nccwpck_require__(6842);
+
+function composeScalar(ctx, token, tagToken, onError) {
+    const { value, type, comment, range } = token.type === 'block-scalar'
+        ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError)
+        : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+    const tagName = tagToken
+        ? ctx.directives.tagName(tagToken.source, msg => onError(tagToken, 'TAG_RESOLVE_FAILED', msg))
+        : null;
+    let tag;
+    if (ctx.options.stringKeys && ctx.atKey) {
+        tag = ctx.schema[identity.SCALAR];
+    }
+    else if (tagName)
+        tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
+    else if (token.type === 'scalar')
+        tag = findScalarTagByTest(ctx, value, token, onError);
+    else
+        tag = ctx.schema[identity.SCALAR];
+    let scalar;
+    try {
+        const res = tag.resolve(value, msg => onError(tagToken ?? token, 'TAG_RESOLVE_FAILED', msg), ctx.options);
+        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+    }
+    catch (error) {
+        const msg = error instanceof Error ? error.message : String(error);
+        onError(tagToken ?? token, 'TAG_RESOLVE_FAILED', msg);
+        scalar = new Scalar.Scalar(value);
+    }
+    scalar.range = range;
+    scalar.source = value;
+    if (type)
+        scalar.type = type;
+    if (tagName)
+        scalar.tag = tagName;
+    if (tag.format)
+        scalar.format = tag.format;
+    if (comment)
+        scalar.comment = comment;
+    return scalar;
+}
+function findScalarTagByName(schema, value, tagName, tagToken, onError) {
+    if (tagName === '!')
+        return schema[identity.SCALAR]; // non-specific tag
+    const matchWithTest = [];
+    for (const tag of schema.tags) {
+        if (!tag.collection && tag.tag === tagName) {
+            if (tag.default && tag.test)
+                matchWithTest.push(tag);
+            else
+                return tag;
+        }
+    }
+    for (const tag of matchWithTest)
+        if (tag.test?.test(value))
+            return tag;
+    const kt = schema.knownTags[tagName];
+    if (kt && !kt.collection) {
+        // Ensure that the known tag is available for stringifying,
+        // but does not get used by default.
+        schema.tags.push(Object.assign({}, kt, { default: false, test: undefined }));
+        return kt;
+    }
+    onError(tagToken, 'TAG_RESOLVE_FAILED', `Unresolved tag: ${tagName}`, tagName !== 'tag:yaml.org,2002:str');
+    return schema[identity.SCALAR];
+}
+function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
+    const tag = schema.tags.find(tag => (tag.default === true || (atKey && tag.default === 'key')) &&
+        tag.test?.test(value)) || schema[identity.SCALAR];
+    if (schema.compat) {
+        const compat = schema.compat.find(tag => tag.default && tag.test?.test(value)) ??
+            schema[identity.SCALAR];
+        if (tag.tag !== compat.tag) {
+            const ts = directives.tagString(tag.tag);
+            const cs = directives.tagString(compat.tag);
+            const msg = `Value may be parsed as either ${ts} or ${cs}`;
+            onError(token, 'TAG_RESOLVE_FAILED', msg, true);
+        }
+    }
+    return tag;
+}
+
+exports.composeScalar = composeScalar;
+
+
+/***/ }),
+
+/***/ 9984:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var node_process = __nccwpck_require__(932);
+var directives = __nccwpck_require__(1342);
+var Document = __nccwpck_require__(3021);
+var errors = __nccwpck_require__(1464);
+var identity = __nccwpck_require__(1127);
+var composeDoc = __nccwpck_require__(3683);
+var resolveEnd = __nccwpck_require__(7788);
+
+function getErrorPos(src) {
+    if (typeof src === 'number')
+        return [src, src + 1];
+    if (Array.isArray(src))
+        return src.length === 2 ? src : [src[0], src[1]];
+    const { offset, source } = src;
+    return [offset, offset + (typeof source === 'string' ? source.length : 1)];
+}
+function parsePrelude(prelude) {
+    let comment = '';
+    let atComment = false;
+    let afterEmptyLine = false;
+    for (let i = 0; i < prelude.length; ++i) {
+        const source = prelude[i];
+        switch (source[0]) {
+            case '#':
+                comment +=
+                    (comment === '' ? '' : afterEmptyLine ? '\n\n' : '\n') +
+                        (source.substring(1) || ' ');
+                atComment = true;
+                afterEmptyLine = false;
+                break;
+            case '%':
+                if (prelude[i + 1]?.[0] !== '#')
+                    i += 1;
+                atComment = false;
+                break;
+            default:
+                // This may be wrong after doc-end, but in that case it doesn't matter
+                if (!atComment)
+                    afterEmptyLine = true;
+                atComment = false;
+        }
+    }
+    return { comment, afterEmptyLine };
+}
+/**
+ * Compose a stream of CST nodes into a stream of YAML Documents.
+ *
+ * ```ts
+ * import { Composer, Parser } from 'yaml'
+ *
+ * const src: string = ...
+ * const tokens = new Parser().parse(src)
+ * const docs = new Composer().compose(tokens)
+ * ```
+ */
+class Composer {
+    constructor(options = {}) {
+        this.doc = null;
+        this.atDirectives = false;
+        this.prelude = [];
+        this.errors = [];
+        this.warnings = [];
+        this.onError = (source, code, message, warning) => {
+            const pos = getErrorPos(source);
+            if (warning)
+                this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            else
+                this.errors.push(new errors.YAMLParseError(pos, code, message));
+        };
+        // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
+        this.directives = new directives.Directives({ version: options.version || '1.2' });
+        this.options = options;
+    }
+    decorate(doc, afterDoc) {
+        const { comment, afterEmptyLine } = parsePrelude(this.prelude);
+        //console.log({ dc: doc.comment, prelude, comment })
+        if (comment) {
+            const dc = doc.contents;
+            if (afterDoc) {
+                doc.comment = doc.comment ? `${doc.comment}\n${comment}` : comment;
+            }
+            else if (afterEmptyLine || doc.directives.docStart || !dc) {
+                doc.commentBefore = comment;
+            }
+            else if (identity.isCollection(dc) && !dc.flow && dc.items.length > 0) {
+                let it = dc.items[0];
+                if (identity.isPair(it))
+                    it = it.key;
+                const cb = it.commentBefore;
+                it.commentBefore = cb ? `${comment}\n${cb}` : comment;
+            }
+            else {
+                const cb = dc.commentBefore;
+                dc.commentBefore = cb ? `${comment}\n${cb}` : comment;
+            }
+        }
+        if (afterDoc) {
+            for (let i = 0; i < this.errors.length; ++i)
+                doc.errors.push(this.errors[i]);
+            for (let i = 0; i < this.warnings.length; ++i)
+                doc.warnings.push(this.warnings[i]);
+        }
+        else {
+            doc.errors = this.errors;
+            doc.warnings = this.warnings;
+        }
+        this.prelude = [];
+        this.errors = [];
+        this.warnings = [];
+    }
+    /**
+     * Current stream status information.
+     *
+     * Mostly useful at the end of input for an empty stream.
+     */
+    streamInfo() {
+        return {
+            comment: parsePrelude(this.prelude).comment,
+            directives: this.directives,
+            errors: this.errors,
+            warnings: this.warnings
+        };
+    }
+    /**
+     * Compose tokens into documents.
+     *
+     * @param forceDoc - If the stream contains no document, still emit a final document including any comments and directives that would be applied to a subsequent document.
+     * @param endOffset - Should be set if `forceDoc` is also set, to set the document range end and to indicate errors correctly.
+     */
+    *compose(tokens, forceDoc = false, endOffset = -1) {
+        for (const token of tokens)
+            yield* this.next(token);
+        yield* this.end(forceDoc, endOffset);
+    }
+    /** Advance the composer by one CST token. */
+    *next(token) {
+        if (node_process.env.LOG_STREAM)
+            console.dir(token, { depth: null });
+        switch (token.type) {
+            case 'directive':
+                this.directives.add(token.source, (offset, message, warning) => {
+                    const pos = getErrorPos(token);
+                    pos[0] += offset;
+                    this.onError(pos, 'BAD_DIRECTIVE', message, warning);
+                });
+                this.prelude.push(token.source);
+                this.atDirectives = true;
+                break;
+            case 'document': {
+                const doc = composeDoc.composeDoc(this.options, this.directives, token, this.onError);
+                if (this.atDirectives && !doc.directives.docStart)
+                    this.onError(token, 'MISSING_CHAR', 'Missing directives-end/doc-start indicator line');
+                this.decorate(doc, false);
+                if (this.doc)
+                    yield this.doc;
+                this.doc = doc;
+                this.atDirectives = false;
+                break;
+            }
+            case 'byte-order-mark':
+            case 'space':
+                break;
+            case 'comment':
+            case 'newline':
+                this.prelude.push(token.source);
+                break;
+            case 'error': {
+                const msg = token.source
+                    ? `${token.message}: ${JSON.stringify(token.source)}`
+                    : token.message;
+                const error = new errors.YAMLParseError(getErrorPos(token), 'UNEXPECTED_TOKEN', msg);
+                if (this.atDirectives || !this.doc)
+                    this.errors.push(error);
+                else
+                    this.doc.errors.push(error);
+                break;
+            }
+            case 'doc-end': {
+                if (!this.doc) {
+                    const msg = 'Unexpected doc-end without preceding document';
+                    this.errors.push(new errors.YAMLParseError(getErrorPos(token), 'UNEXPECTED_TOKEN', msg));
+                    break;
+                }
+                this.doc.directives.docEnd = true;
+                const end = resolveEnd.resolveEnd(token.end, token.offset + token.source.length, this.doc.options.strict, this.onError);
+                this.decorate(this.doc, true);
+                if (end.comment) {
+                    const dc = this.doc.comment;
+                    this.doc.comment = dc ? `${dc}\n${end.comment}` : end.comment;
+                }
+                this.doc.range[2] = end.offset;
+                break;
+            }
+            default:
+                this.errors.push(new errors.YAMLParseError(getErrorPos(token), 'UNEXPECTED_TOKEN', `Unsupported token ${token.type}`));
+        }
+    }
+    /**
+     * Call at end of input to yield any remaining document.
+     *
+     * @param forceDoc - If the stream contains no document, still emit a final document including any comments and directives that would be applied to a subsequent document.
+     * @param endOffset - Should be set if `forceDoc` is also set, to set the document range end and to indicate errors correctly.
+     */
+    *end(forceDoc = false, endOffset = -1) {
+        if (this.doc) {
+            this.decorate(this.doc, true);
+            yield this.doc;
+            this.doc = null;
+        }
+        else if (forceDoc) {
+            const opts = Object.assign({ _directives: this.directives }, this.options);
+            const doc = new Document.Document(undefined, opts);
+            if (this.atDirectives)
+                this.onError(endOffset, 'MISSING_CHAR', 'Missing directives-end indicator line');
+            doc.range = [0, endOffset, endOffset];
+            this.decorate(doc, false);
+            yield doc;
+        }
+    }
+}
+
+exports.Composer = Composer;
+
+
+/***/ }),
+
+/***/ 7103:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
+var resolveProps = __nccwpck_require__(4631);
+var utilContainsNewline = __nccwpck_require__(9499);
+var utilFlowIndentCheck = __nccwpck_require__(4051);
+var utilMapIncludes = __nccwpck_require__(1187);
+
+const startColMsg = 'All mapping items must start at the same column';
+function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
+    const NodeClass = tag?.nodeClass ?? YAMLMap.YAMLMap;
+    const map = new NodeClass(ctx.schema);
+    if (ctx.atRoot)
+        ctx.atRoot = false;
+    let offset = bm.offset;
+    let commentEnd = null;
+    for (const collItem of bm.items) {
+        const { start, key, sep, value } = collItem;
+        // key properties
+        const keyProps = resolveProps.resolveProps(start, {
+            indicator: 'explicit-key-ind',
+            next: key ?? sep?.[0],
+            offset,
+            onError,
+            parentIndent: bm.indent,
+            startOnNewline: true
+        });
+        const implicitKey = !keyProps.found;
+        if (implicitKey) {
+            if (key) {
+                if (key.type === 'block-seq')
+                    onError(offset, 'BLOCK_AS_IMPLICIT_KEY', 'A block sequence may not be used as an implicit map key');
+                else if ('indent' in key && key.indent !== bm.indent)
+                    onError(offset, 'BAD_INDENT', startColMsg);
+            }
+            if (!keyProps.anchor && !keyProps.tag && !sep) {
+                commentEnd = keyProps.end;
+                if (keyProps.comment) {
+                    if (map.comment)
+                        map.comment += '\n' + keyProps.comment;
+                    else
+                        map.comment = keyProps.comment;
+                }
+                continue;
+            }
+            if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key)) {
+                onError(key ?? start[start.length - 1], 'MULTILINE_IMPLICIT_KEY', 'Implicit keys need to be on a single line');
+            }
+        }
+        else if (keyProps.found?.indent !== bm.indent) {
+            onError(offset, 'BAD_INDENT', startColMsg);
+        }
+        // key value
+        ctx.atKey = true;
+        const keyStart = keyProps.end;
+        const keyNode = key
+            ? composeNode(ctx, key, keyProps, onError)
+            : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
+        if (ctx.schema.compat)
+            utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError);
+        ctx.atKey = false;
+        if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
+            onError(keyStart, 'DUPLICATE_KEY', 'Map keys must be unique');
+        // value properties
+        const valueProps = resolveProps.resolveProps(sep ?? [], {
+            indicator: 'map-value-ind',
+            next: value,
+            offset: keyNode.range[2],
+            onError,
+            parentIndent: bm.indent,
+            startOnNewline: !key || key.type === 'block-scalar'
+        });
+        offset = valueProps.end;
+        if (valueProps.found) {
+            if (implicitKey) {
+                if (value?.type === 'block-map' && !valueProps.hasNewline)
+                    onError(offset, 'BLOCK_AS_IMPLICIT_KEY', 'Nested mappings are not allowed in compact mappings');
+                if (ctx.options.strict &&
+                    keyProps.start < valueProps.found.offset - 1024)
+                    onError(keyNode.range, 'KEY_OVER_1024_CHARS', 'The : indicator must be at most 1024 chars after the start of an implicit block mapping key');
+            }
+            // value value
+            const valueNode = value
+                ? composeNode(ctx, value, valueProps, onError)
+                : composeEmptyNode(ctx, offset, sep, null, valueProps, onError);
+            if (ctx.schema.compat)
+                utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
+            offset = valueNode.range[2];
+            const pair = new Pair.Pair(keyNode, valueNode);
+            if (ctx.options.keepSourceTokens)
+                pair.srcToken = collItem;
+            map.items.push(pair);
+        }
+        else {
+            // key with no value
+            if (implicitKey)
+                onError(keyNode.range, 'MISSING_CHAR', 'Implicit map keys need to be followed by map values');
+            if (valueProps.comment) {
+                if (keyNode.comment)
+                    keyNode.comment += '\n' + valueProps.comment;
+                else
+                    keyNode.comment = valueProps.comment;
+            }
+            const pair = new Pair.Pair(keyNode);
+            if (ctx.options.keepSourceTokens)
+                pair.srcToken = collItem;
+            map.items.push(pair);
+        }
+    }
+    if (commentEnd && commentEnd < offset)
+        onError(commentEnd, 'IMPOSSIBLE', 'Map comment with trailing content');
+    map.range = [bm.offset, offset, commentEnd ?? offset];
+    return map;
+}
+
+exports.resolveBlockMap = resolveBlockMap;
+
+
+/***/ }),
+
+/***/ 8913:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+
+function resolveBlockScalar(ctx, scalar, onError) {
+    const start = scalar.offset;
+    const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+    if (!header)
+        return { value: '', type: null, comment: '', range: [start, start, start] };
+    const type = header.mode === '>' ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+    const lines = scalar.source ? splitLines(scalar.source) : [];
+    // determine the end of content & start of chomping
+    let chompStart = lines.length;
+    for (let i = lines.length - 1; i >= 0; --i) {
+        const content = lines[i][1];
+        if (content === '' || content === '\r')
+            chompStart = i;
+        else
+            break;
+    }
+    // shortcut for empty contents
+    if (chompStart === 0) {
+        const value = header.chomp === '+' && lines.length > 0
+            ? '\n'.repeat(Math.max(1, lines.length - 1))
+            : '';
+        let end = start + header.length;
+        if (scalar.source)
+            end += scalar.source.length;
+        return { value, type, comment: header.comment, range: [start, end, end] };
+    }
+    // find the indentation level to trim from start
+    let trimIndent = scalar.indent + header.indent;
+    let offset = scalar.offset + header.length;
+    let contentStart = 0;
+    for (let i = 0; i < chompStart; ++i) {
+        const [indent, content] = lines[i];
+        if (content === '' || content === '\r') {
+            if (header.indent === 0 && indent.length > trimIndent)
+                trimIndent = indent.length;
+        }
+        else {
+            if (indent.length < trimIndent) {
+                const message = 'Block scalars with more-indented leading empty lines must use an explicit indentation indicator';
+                onError(offset + indent.length, 'MISSING_CHAR', message);
+            }
+            if (header.indent === 0)
+                trimIndent = indent.length;
+            contentStart = i;
+            if (trimIndent === 0 && !ctx.atRoot) {
+                const message = 'Block scalar values in collections must be indented';
+                onError(offset, 'BAD_INDENT', message);
+            }
+            break;
+        }
+        offset += indent.length + content.length + 1;
+    }
+    // include trailing more-indented empty lines in content
+    for (let i = lines.length - 1; i >= chompStart; --i) {
+        if (lines[i][0].length > trimIndent)
+            chompStart = i + 1;
+    }
+    let value = '';
+    let sep = '';
+    let prevMoreIndented = false;
+    // leading whitespace is kept intact
+    for (let i = 0; i < contentStart; ++i)
+        value += lines[i][0].slice(trimIndent) + '\n';
+    for (let i = contentStart; i < chompStart; ++i) {
+        let [indent, content] = lines[i];
+        offset += indent.length + content.length + 1;
+        const crlf = content[content.length - 1] === '\r';
+        if (crlf)
+            content = content.slice(0, -1);
+        /* istanbul ignore if already caught in lexer */
+        if (content && indent.length < trimIndent) {
+            const src = header.indent
+                ? 'explicit indentation indicator'
+                : 'first line';
+            const message = `Block scalar lines must not be less indented than their ${src}`;
+            onError(offset - content.length - (crlf ? 2 : 1), 'BAD_INDENT', message);
+            indent = '';
+        }
+        if (type === Scalar.Scalar.BLOCK_LITERAL) {
+            value += sep + indent.slice(trimIndent) + content;
+            sep = '\n';
+        }
+        else if (indent.length > trimIndent || content[0] === '\t') {
+            // more-indented content within a folded block
+            if (sep === ' ')
+                sep = '\n';
+            else if (!prevMoreIndented && sep === '\n')
+                sep = '\n\n';
+            value += sep + indent.slice(trimIndent) + content;
+            sep = '\n';
+            prevMoreIndented = true;
+        }
+        else if (content === '') {
+            // empty line
+            if (sep === '\n')
+                value += '\n';
+            else
+                sep = '\n';
+        }
+        else {
+            value += sep + content;
+            sep = ' ';
+            prevMoreIndented = false;
+        }
+    }
+    switch (header.chomp) {
+        case '-':
+            break;
+        case '+':
+            for (let i = chompStart; i < lines.length; ++i)
+                value += '\n' + lines[i][0].slice(trimIndent);
+            if (value[value.length - 1] !== '\n')
+                value += '\n';
+            break;
+        default:
+            value += '\n';
+    }
+    const end = start + header.length + scalar.source.length;
+    return { value, type, comment: header.comment, range: [start, end, end] };
+}
+function parseBlockScalarHeader({ offset, props }, strict, onError) {
+    /* istanbul ignore if should not happen */
+    if (props[0].type !== 'block-scalar-header') {
+        onError(props[0], 'IMPOSSIBLE', 'Block scalar header not found');
+        return null;
+    }
+    const { source } = props[0];
+    const mode = source[0];
+    let indent = 0;
+    let chomp = '';
+    let error = -1;
+    for (let i = 1; i < source.length; ++i) {
+        const ch = source[i];
+        if (!chomp && (ch === '-' || ch === '+'))
+            chomp = ch;
+        else {
+            const n = Number(ch);
+            if (!indent && n)
+                indent = n;
+            else if (error === -1)
+                error = offset + i;
+        }
+    }
+    if (error !== -1)
+        onError(error, 'UNEXPECTED_TOKEN', `Block scalar header includes extra characters: ${source}`);
+    let hasSpace = false;
+    let comment = '';
+    let length = source.length;
+    for (let i = 1; i < props.length; ++i) {
+        const token = props[i];
+        switch (token.type) {
+            case 'space':
+                hasSpace = true;
+            // fallthrough
+            case 'newline':
+                length += token.source.length;
+                break;
+            case 'comment':
+                if (strict && !hasSpace) {
+                    const message = 'Comments must be separated from other tokens by white space characters';
+                    onError(token, 'MISSING_CHAR', message);
+                }
+                length += token.source.length;
+                comment = token.source.substring(1);
+                break;
+            case 'error':
+                onError(token, 'UNEXPECTED_TOKEN', token.message);
+                length += token.source.length;
+                break;
+            /* istanbul ignore next should not happen */
+            default: {
+                const message = `Unexpected token in block scalar header: ${token.type}`;
+                onError(token, 'UNEXPECTED_TOKEN', message);
+                const ts = token.source;
+                if (ts && typeof ts === 'string')
+                    length += ts.length;
+            }
+        }
+    }
+    return { mode, indent, chomp, comment, length };
+}
+/** @returns Array of lines split up as `[indent, content]` */
+function splitLines(source) {
+    const split = source.split(/\n( *)/);
+    const first = split[0];
+    const m = first.match(/^( *)/);
+    const line0 = m?.[1]
+        ? [m[1], first.slice(m[1].length)]
+        : ['', first];
+    const lines = [line0];
+    for (let i = 1; i < split.length; i += 2)
+        lines.push([split[i], split[i + 1]]);
+    return lines;
+}
+
+exports.resolveBlockScalar = resolveBlockScalar;
+
+
+/***/ }),
+
+/***/ 334:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveProps = __nccwpck_require__(4631);
+var utilFlowIndentCheck = __nccwpck_require__(4051);
+
+function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
+    const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
+    const seq = new NodeClass(ctx.schema);
+    if (ctx.atRoot)
+        ctx.atRoot = false;
+    if (ctx.atKey)
+        ctx.atKey = false;
+    let offset = bs.offset;
+    let commentEnd = null;
+    for (const { start, value } of bs.items) {
+        const props = resolveProps.resolveProps(start, {
+            indicator: 'seq-item-ind',
+            next: value,
+            offset,
+            onError,
+            parentIndent: bs.indent,
+            startOnNewline: true
+        });
+        if (!props.found) {
+            if (props.anchor || props.tag || value) {
+                if (value?.type === 'block-seq')
+                    onError(props.end, 'BAD_INDENT', 'All sequence items must start at the same column');
+                else
+                    onError(offset, 'MISSING_CHAR', 'Sequence item without - indicator');
+            }
+            else {
+                commentEnd = props.end;
+                if (props.comment)
+                    seq.comment = props.comment;
+                continue;
+            }
+        }
+        const node = value
+            ? composeNode(ctx, value, props, onError)
+            : composeEmptyNode(ctx, props.end, start, null, props, onError);
+        if (ctx.schema.compat)
+            utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
+        offset = node.range[2];
+        seq.items.push(node);
+    }
+    seq.range = [bs.offset, offset, commentEnd ?? offset];
+    return seq;
+}
+
+exports.resolveBlockSeq = resolveBlockSeq;
+
+
+/***/ }),
+
+/***/ 7788:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+function resolveEnd(end, offset, reqSpace, onError) {
+    let comment = '';
+    if (end) {
+        let hasSpace = false;
+        let sep = '';
+        for (const token of end) {
+            const { source, type } = token;
+            switch (type) {
+                case 'space':
+                    hasSpace = true;
+                    break;
+                case 'comment': {
+                    if (reqSpace && !hasSpace)
+                        onError(token, 'MISSING_CHAR', 'Comments must be separated from other tokens by white space characters');
+                    const cb = source.substring(1) || ' ';
+                    if (!comment)
+                        comment = cb;
+                    else
+                        comment += sep + cb;
+                    sep = '';
+                    break;
+                }
+                case 'newline':
+                    if (comment)
+                        sep += source;
+                    hasSpace = true;
+                    break;
+                default:
+                    onError(token, 'UNEXPECTED_TOKEN', `Unexpected ${type} at node end`);
+            }
+            offset += source.length;
+        }
+    }
+    return { comment, offset };
+}
+
+exports.resolveEnd = resolveEnd;
+
+
+/***/ }),
+
+/***/ 3142:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveEnd = __nccwpck_require__(7788);
+var resolveProps = __nccwpck_require__(4631);
+var utilContainsNewline = __nccwpck_require__(9499);
+var utilMapIncludes = __nccwpck_require__(1187);
+
+const blockMsg = 'Block collections are not allowed within flow collections';
+const isBlock = (token) => token && (token.type === 'block-map' || token.type === 'block-seq');
+function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
+    const isMap = fc.start.source === '{';
+    const fcName = isMap ? 'flow map' : 'flow sequence';
+    const NodeClass = (tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq));
+    const coll = new NodeClass(ctx.schema);
+    coll.flow = true;
+    const atRoot = ctx.atRoot;
+    if (atRoot)
+        ctx.atRoot = false;
+    if (ctx.atKey)
+        ctx.atKey = false;
+    let offset = fc.offset + fc.start.source.length;
+    for (let i = 0; i < fc.items.length; ++i) {
+        const collItem = fc.items[i];
+        const { start, key, sep, value } = collItem;
+        const props = resolveProps.resolveProps(start, {
+            flow: fcName,
+            indicator: 'explicit-key-ind',
+            next: key ?? sep?.[0],
+            offset,
+            onError,
+            parentIndent: fc.indent,
+            startOnNewline: false
+        });
+        if (!props.found) {
+            if (!props.anchor && !props.tag && !sep && !value) {
+                if (i === 0 && props.comma)
+                    onError(props.comma, 'UNEXPECTED_TOKEN', `Unexpected , in ${fcName}`);
+                else if (i < fc.items.length - 1)
+                    onError(props.start, 'UNEXPECTED_TOKEN', `Unexpected empty item in ${fcName}`);
+                if (props.comment) {
+                    if (coll.comment)
+                        coll.comment += '\n' + props.comment;
+                    else
+                        coll.comment = props.comment;
+                }
+                offset = props.end;
+                continue;
+            }
+            if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key))
+                onError(key, // checked by containsNewline()
+                'MULTILINE_IMPLICIT_KEY', 'Implicit keys of flow sequence pairs need to be on a single line');
+        }
+        if (i === 0) {
+            if (props.comma)
+                onError(props.comma, 'UNEXPECTED_TOKEN', `Unexpected , in ${fcName}`);
+        }
+        else {
+            if (!props.comma)
+                onError(props.start, 'MISSING_CHAR', `Missing , between ${fcName} items`);
+            if (props.comment) {
+                let prevItemComment = '';
+                loop: for (const st of start) {
+                    switch (st.type) {
+                        case 'comma':
+                        case 'space':
+                            break;
+                        case 'comment':
+                            prevItemComment = st.source.substring(1);
+                            break loop;
+                        default:
+                            break loop;
+                    }
+                }
+                if (prevItemComment) {
+                    let prev = coll.items[coll.items.length - 1];
+                    if (identity.isPair(prev))
+                        prev = prev.value ?? prev.key;
+                    if (prev.comment)
+                        prev.comment += '\n' + prevItemComment;
+                    else
+                        prev.comment = prevItemComment;
+                    props.comment = props.comment.substring(prevItemComment.length + 1);
+                }
+            }
+        }
+        if (!isMap && !sep && !props.found) {
+            // item is a value in a seq
+            // → key & sep are empty, start does not include ? or :
+            const valueNode = value
+                ? composeNode(ctx, value, props, onError)
+                : composeEmptyNode(ctx, props.end, sep, null, props, onError);
+            coll.items.push(valueNode);
+            offset = valueNode.range[2];
+            if (isBlock(value))
+                onError(valueNode.range, 'BLOCK_IN_FLOW', blockMsg);
+        }
+        else {
+            // item is a key+value pair
+            // key value
+            ctx.atKey = true;
+            const keyStart = props.end;
+            const keyNode = key
+                ? composeNode(ctx, key, props, onError)
+                : composeEmptyNode(ctx, keyStart, start, null, props, onError);
+            if (isBlock(key))
+                onError(keyNode.range, 'BLOCK_IN_FLOW', blockMsg);
+            ctx.atKey = false;
+            // value properties
+            const valueProps = resolveProps.resolveProps(sep ?? [], {
+                flow: fcName,
+                indicator: 'map-value-ind',
+                next: value,
+                offset: keyNode.range[2],
+                onError,
+                parentIndent: fc.indent,
+                startOnNewline: false
+            });
+            if (valueProps.found) {
+                if (!isMap && !props.found && ctx.options.strict) {
+                    if (sep)
+                        for (const st of sep) {
+                            if (st === valueProps.found)
+                                break;
+                            if (st.type === 'newline') {
+                                onError(st, 'MULTILINE_IMPLICIT_KEY', 'Implicit keys of flow sequence pairs need to be on a single line');
+                                break;
+                            }
+                        }
+                    if (props.start < valueProps.found.offset - 1024)
+                        onError(valueProps.found, 'KEY_OVER_1024_CHARS', 'The : indicator must be at most 1024 chars after the start of an implicit flow sequence key');
+                }
+            }
+            else if (value) {
+                if ('source' in value && value.source?.[0] === ':')
+                    onError(value, 'MISSING_CHAR', `Missing space after : in ${fcName}`);
+                else
+                    onError(valueProps.start, 'MISSING_CHAR', `Missing , or : between ${fcName} items`);
+            }
+            // value value
+            const valueNode = value
+                ? composeNode(ctx, value, valueProps, onError)
+                : valueProps.found
+                    ? composeEmptyNode(ctx, valueProps.end, sep, null, valueProps, onError)
+                    : null;
+            if (valueNode) {
+                if (isBlock(value))
+                    onError(valueNode.range, 'BLOCK_IN_FLOW', blockMsg);
+            }
+            else if (valueProps.comment) {
+                if (keyNode.comment)
+                    keyNode.comment += '\n' + valueProps.comment;
+                else
+                    keyNode.comment = valueProps.comment;
+            }
+            const pair = new Pair.Pair(keyNode, valueNode);
+            if (ctx.options.keepSourceTokens)
+                pair.srcToken = collItem;
+            if (isMap) {
+                const map = coll;
+                if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
+                    onError(keyStart, 'DUPLICATE_KEY', 'Map keys must be unique');
+                map.items.push(pair);
+            }
+            else {
+                const map = new YAMLMap.YAMLMap(ctx.schema);
+                map.flow = true;
+                map.items.push(pair);
+                const endRange = (valueNode ?? keyNode).range;
+                map.range = [keyNode.range[0], endRange[1], endRange[2]];
+                coll.items.push(map);
+            }
+            offset = valueNode ? valueNode.range[2] : valueProps.end;
+        }
+    }
+    const expectedEnd = isMap ? '}' : ']';
+    const [ce, ...ee] = fc.end;
+    let cePos = offset;
+    if (ce?.source === expectedEnd)
+        cePos = ce.offset + ce.source.length;
+    else {
+        const name = fcName[0].toUpperCase() + fcName.substring(1);
+        const msg = atRoot
+            ? `${name} must end with a ${expectedEnd}`
+            : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
+        onError(offset, atRoot ? 'MISSING_CHAR' : 'BAD_INDENT', msg);
+        if (ce && ce.source.length !== 1)
+            ee.unshift(ce);
+    }
+    if (ee.length > 0) {
+        const end = resolveEnd.resolveEnd(ee, cePos, ctx.options.strict, onError);
+        if (end.comment) {
+            if (coll.comment)
+                coll.comment += '\n' + end.comment;
+            else
+                coll.comment = end.comment;
+        }
+        coll.range = [fc.offset, cePos, end.offset];
+    }
+    else {
+        coll.range = [fc.offset, cePos, cePos];
+    }
+    return coll;
+}
+
+exports.resolveFlowCollection = resolveFlowCollection;
+
+
+/***/ }),
+
+/***/ 6842:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+var resolveEnd = __nccwpck_require__(7788);
+
+function resolveFlowScalar(scalar, strict, onError) {
+    const { offset, type, source, end } = scalar;
+    let _type;
+    let value;
+    const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+    switch (type) {
+        case 'scalar':
+            _type = Scalar.Scalar.PLAIN;
+            value = plainValue(source, _onError);
+            break;
+        case 'single-quoted-scalar':
+            _type = Scalar.Scalar.QUOTE_SINGLE;
+            value = singleQuotedValue(source, _onError);
+            break;
+        case 'double-quoted-scalar':
+            _type = Scalar.Scalar.QUOTE_DOUBLE;
+            value = doubleQuotedValue(source, _onError);
+            break;
+        /* istanbul ignore next should not happen */
+        default:
+            onError(scalar, 'UNEXPECTED_TOKEN', `Expected a flow scalar value, but found: ${type}`);
+            return {
+                value: '',
+                type: null,
+                comment: '',
+                range: [offset, offset + source.length, offset + source.length]
+            };
+    }
+    const valueEnd = offset + source.length;
+    const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
+    return {
+        value,
+        type: _type,
+        comment: re.comment,
+        range: [offset, valueEnd, re.offset]
+    };
+}
+function plainValue(source, onError) {
+    let badChar = '';
+    switch (source[0]) {
+        /* istanbul ignore next should not happen */
+        case '\t':
+            badChar = 'a tab character';
+            break;
+        case ',':
+            badChar = 'flow indicator character ,';
+            break;
+        case '%':
+            badChar = 'directive indicator character %';
+            break;
+        case '|':
+        case '>': {
+            badChar = `block scalar indicator ${source[0]}`;
+            break;
+        }
+        case '@':
+        case '`': {
+            badChar = `reserved character ${source[0]}`;
+            break;
+        }
+    }
+    if (badChar)
+        onError(0, 'BAD_SCALAR_START', `Plain value cannot start with ${badChar}`);
+    return unfoldLines(source);
+}
+function singleQuotedValue(source, onError) {
+    if (source[source.length - 1] !== "'" || source.length === 1)
+        onError(source.length, 'MISSING_CHAR', "Missing closing 'quote");
+    return unfoldLines(source.slice(1, -1)).replace(/''/g, "'");
+}
+function unfoldLines(source) {
+    const line = /(.*?)\r?\n/sy;
+    let match = line.exec(source);
+    if (!match)
+        return source;
+    /**
+     * The negative lookbehinds in these RegExps are to
+     * prevent causing a polynomial search time in certain cases.
+     *
+     * The try-catch is for Safari < 16.4 and other old browsers:
+     * https://caniuse.com/js-regexp-lookbehind
+     */
+    let trimEnd, trimBoth;
+    try {
+        trimEnd = new RegExp('(?<![ \t])[ \t]+$');
+        trimBoth = new RegExp('^[ \t]+|(?<![ \t])[ \t]+$', 'g');
+    }
+    catch {
+        trimEnd = /[ \t]+$/;
+        trimBoth = /^[ \t]+|[ \t]+$/g;
+    }
+    let res = match[1].replace(trimEnd, '');
+    let sep = ' ';
+    let pos = line.lastIndex;
+    while ((match = line.exec(source))) {
+        const lm = match[1].replace(trimBoth, '');
+        if (lm === '') {
+            if (sep === '\n')
+                res += sep;
+            else
+                sep = '\n';
+        }
+        else {
+            res += sep + lm;
+            sep = ' ';
+        }
+        pos = line.lastIndex;
+    }
+    const last = /[ \t]*(.*)/sy;
+    last.lastIndex = pos;
+    match = last.exec(source);
+    return res + sep + (match?.[1] ?? '');
+}
+function doubleQuotedValue(source, onError) {
+    let res = '';
+    for (let i = 1; i < source.length - 1; ++i) {
+        const ch = source[i];
+        if (ch === '\r' && source[i + 1] === '\n')
+            continue;
+        if (ch === '\n') {
+            const { fold, offset } = foldNewline(source, i);
+            res += fold;
+            i = offset;
+        }
+        else if (ch === '\\') {
+            let next = source[++i];
+            const cc = escapeCodes[next];
+            if (cc)
+                res += cc;
+            else if (next === '\n') {
+                // skip escaped newlines, but still trim the following line
+                next = source[i + 1];
+                while (next === ' ' || next === '\t')
+                    next = source[++i + 1];
+            }
+            else if (next === '\r' && source[i + 1] === '\n') {
+                // skip escaped CRLF newlines, but still trim the following line
+                next = source[++i + 1];
+                while (next === ' ' || next === '\t')
+                    next = source[++i + 1];
+            }
+            else if (next === 'x' || next === 'u' || next === 'U') {
+                const length = next === 'x' ? 2 : next === 'u' ? 4 : 8;
+                res += parseCharCode(source, i + 1, length, onError);
+                i += length;
+            }
+            else {
+                const raw = source.substr(i - 1, 2);
+                onError(i - 1, 'BAD_DQ_ESCAPE', `Invalid escape sequence ${raw}`);
+                res += raw;
+            }
+        }
+        else if (ch === ' ' || ch === '\t') {
+            // trim trailing whitespace
+            const wsStart = i;
+            let next = source[i + 1];
+            while (next === ' ' || next === '\t')
+                next = source[++i + 1];
+            if (next !== '\n' && !(next === '\r' && source[i + 2] === '\n'))
+                res += i > wsStart ? source.slice(wsStart, i + 1) : ch;
+        }
+        else {
+            res += ch;
+        }
+    }
+    if (source[source.length - 1] !== '"' || source.length === 1)
+        onError(source.length, 'MISSING_CHAR', 'Missing closing "quote');
+    return res;
+}
+/**
+ * Fold a single newline into a space, multiple newlines to N - 1 newlines.
+ * Presumes `source[offset] === '\n'`
+ */
+function foldNewline(source, offset) {
+    let fold = '';
+    let ch = source[offset + 1];
+    while (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r') {
+        if (ch === '\r' && source[offset + 2] !== '\n')
+            break;
+        if (ch === '\n')
+            fold += '\n';
+        offset += 1;
+        ch = source[offset + 1];
+    }
+    if (!fold)
+        fold = ' ';
+    return { fold, offset };
+}
+const escapeCodes = {
+    '0': '\0', // null character
+    a: '\x07', // bell character
+    b: '\b', // backspace
+    e: '\x1b', // escape character
+    f: '\f', // form feed
+    n: '\n', // line feed
+    r: '\r', // carriage return
+    t: '\t', // horizontal tab
+    v: '\v', // vertical tab
+    N: '\u0085', // Unicode next line
+    _: '\u00a0', // Unicode non-breaking space
+    L: '\u2028', // Unicode line separator
+    P: '\u2029', // Unicode paragraph separator
+    ' ': ' ',
+    '"': '"',
+    '/': '/',
+    '\\': '\\',
+    '\t': '\t'
+};
+function parseCharCode(source, offset, length, onError) {
+    const cc = source.substr(offset, length);
+    const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
+    const code = ok ? parseInt(cc, 16) : NaN;
+    try {
+        return String.fromCodePoint(code);
+    }
+    catch {
+        const raw = source.substr(offset - 2, length + 2);
+        onError(offset - 2, 'BAD_DQ_ESCAPE', `Invalid escape sequence ${raw}`);
+        return raw;
+    }
+}
+
+exports.resolveFlowScalar = resolveFlowScalar;
+
+
+/***/ }),
+
+/***/ 4631:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
+    let spaceBefore = false;
+    let atNewline = startOnNewline;
+    let hasSpace = startOnNewline;
+    let comment = '';
+    let commentSep = '';
+    let hasNewline = false;
+    let reqSpace = false;
+    let tab = null;
+    let anchor = null;
+    let tag = null;
+    let newlineAfterProp = null;
+    let comma = null;
+    let found = null;
+    let start = null;
+    for (const token of tokens) {
+        if (reqSpace) {
+            if (token.type !== 'space' &&
+                token.type !== 'newline' &&
+                token.type !== 'comma')
+                onError(token.offset, 'MISSING_CHAR', 'Tags and anchors must be separated from the next token by white space');
+            reqSpace = false;
+        }
+        if (tab) {
+            if (atNewline && token.type !== 'comment' && token.type !== 'newline') {
+                onError(tab, 'TAB_AS_INDENT', 'Tabs are not allowed as indentation');
+            }
+            tab = null;
+        }
+        switch (token.type) {
+            case 'space':
+                // At the doc level, tabs at line start may be parsed
+                // as leading white space rather than indentation.
+                // In a flow collection, only the parser handles indent.
+                if (!flow &&
+                    (indicator !== 'doc-start' || next?.type !== 'flow-collection') &&
+                    token.source.includes('\t')) {
+                    tab = token;
+                }
+                hasSpace = true;
+                break;
+            case 'comment': {
+                if (!hasSpace)
+                    onError(token, 'MISSING_CHAR', 'Comments must be separated from other tokens by white space characters');
+                const cb = token.source.substring(1) || ' ';
+                if (!comment)
+                    comment = cb;
+                else
+                    comment += commentSep + cb;
+                commentSep = '';
+                atNewline = false;
+                break;
+            }
+            case 'newline':
+                if (atNewline) {
+                    if (comment)
+                        comment += token.source;
+                    else if (!found || indicator !== 'seq-item-ind')
+                        spaceBefore = true;
+                }
+                else
+                    commentSep += token.source;
+                atNewline = true;
+                hasNewline = true;
+                if (anchor || tag)
+                    newlineAfterProp = token;
+                hasSpace = true;
+                break;
+            case 'anchor':
+                if (anchor)
+                    onError(token, 'MULTIPLE_ANCHORS', 'A node can have at most one anchor');
+                if (token.source.endsWith(':'))
+                    onError(token.offset + token.source.length - 1, 'BAD_ALIAS', 'Anchor ending in : is ambiguous', true);
+                anchor = token;
+                start ?? (start = token.offset);
+                atNewline = false;
+                hasSpace = false;
+                reqSpace = true;
+                break;
+            case 'tag': {
+                if (tag)
+                    onError(token, 'MULTIPLE_TAGS', 'A node can have at most one tag');
+                tag = token;
+                start ?? (start = token.offset);
+                atNewline = false;
+                hasSpace = false;
+                reqSpace = true;
+                break;
+            }
+            case indicator:
+                // Could here handle preceding comments differently
+                if (anchor || tag)
+                    onError(token, 'BAD_PROP_ORDER', `Anchors and tags must be after the ${token.source} indicator`);
+                if (found)
+                    onError(token, 'UNEXPECTED_TOKEN', `Unexpected ${token.source} in ${flow ?? 'collection'}`);
+                found = token;
+                atNewline =
+                    indicator === 'seq-item-ind' || indicator === 'explicit-key-ind';
+                hasSpace = false;
+                break;
+            case 'comma':
+                if (flow) {
+                    if (comma)
+                        onError(token, 'UNEXPECTED_TOKEN', `Unexpected , in ${flow}`);
+                    comma = token;
+                    atNewline = false;
+                    hasSpace = false;
+                    break;
+                }
+            // else fallthrough
+            default:
+                onError(token, 'UNEXPECTED_TOKEN', `Unexpected ${token.type} token`);
+                atNewline = false;
+                hasSpace = false;
+        }
+    }
+    const last = tokens[tokens.length - 1];
+    const end = last ? last.offset + last.source.length : offset;
+    if (reqSpace &&
+        next &&
+        next.type !== 'space' &&
+        next.type !== 'newline' &&
+        next.type !== 'comma' &&
+        (next.type !== 'scalar' || next.source !== '')) {
+        onError(next.offset, 'MISSING_CHAR', 'Tags and anchors must be separated from the next token by white space');
+    }
+    if (tab &&
+        ((atNewline && tab.indent <= parentIndent) ||
+            next?.type === 'block-map' ||
+            next?.type === 'block-seq'))
+        onError(tab, 'TAB_AS_INDENT', 'Tabs are not allowed as indentation');
+    return {
+        comma,
+        found,
+        spaceBefore,
+        comment,
+        hasNewline,
+        anchor,
+        tag,
+        newlineAfterProp,
+        end,
+        start: start ?? end
+    };
+}
+
+exports.resolveProps = resolveProps;
+
+
+/***/ }),
+
+/***/ 9499:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+function containsNewline(key) {
+    if (!key)
+        return null;
+    switch (key.type) {
+        case 'alias':
+        case 'scalar':
+        case 'double-quoted-scalar':
+        case 'single-quoted-scalar':
+            if (key.source.includes('\n'))
+                return true;
+            if (key.end)
+                for (const st of key.end)
+                    if (st.type === 'newline')
+                        return true;
+            return false;
+        case 'flow-collection':
+            for (const it of key.items) {
+                for (const st of it.start)
+                    if (st.type === 'newline')
+                        return true;
+                if (it.sep)
+                    for (const st of it.sep)
+                        if (st.type === 'newline')
+                            return true;
+                if (containsNewline(it.key) || containsNewline(it.value))
+                    return true;
+            }
+            return false;
+        default:
+            return true;
+    }
+}
+
+exports.containsNewline = containsNewline;
+
+
+/***/ }),
+
+/***/ 2599:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+function emptyScalarPosition(offset, before, pos) {
+    if (before) {
+        pos ?? (pos = before.length);
+        for (let i = pos - 1; i >= 0; --i) {
+            let st = before[i];
+            switch (st.type) {
+                case 'space':
+                case 'comment':
+                case 'newline':
+                    offset -= st.source.length;
+                    continue;
+            }
+            // Technically, an empty scalar is immediately after the last non-empty
+            // node, but it's more useful to place it after any whitespace.
+            st = before[++i];
+            while (st?.type === 'space') {
+                offset += st.source.length;
+                st = before[++i];
+            }
+            break;
+        }
+    }
+    return offset;
+}
+
+exports.emptyScalarPosition = emptyScalarPosition;
+
+
+/***/ }),
+
+/***/ 4051:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var utilContainsNewline = __nccwpck_require__(9499);
+
+function flowIndentCheck(indent, fc, onError) {
+    if (fc?.type === 'flow-collection') {
+        const end = fc.end[0];
+        if (end.indent === indent &&
+            (end.source === ']' || end.source === '}') &&
+            utilContainsNewline.containsNewline(fc)) {
+            const msg = 'Flow end indicator should be more indented than parent';
+            onError(end, 'BAD_INDENT', msg, true);
+        }
+    }
+}
+
+exports.flowIndentCheck = flowIndentCheck;
+
+
+/***/ }),
+
+/***/ 1187:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+
+function mapIncludes(ctx, items, search) {
+    const { uniqueKeys } = ctx.options;
+    if (uniqueKeys === false)
+        return false;
+    const isEqual = typeof uniqueKeys === 'function'
+        ? uniqueKeys
+        : (a, b) => a === b || (identity.isScalar(a) && identity.isScalar(b) && a.value === b.value);
+    return items.some(pair => isEqual(pair.key, search));
+}
+
+exports.mapIncludes = mapIncludes;
+
+
+/***/ }),
+
+/***/ 3021:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Alias = __nccwpck_require__(4065);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var toJS = __nccwpck_require__(6424);
+var Schema = __nccwpck_require__(5840);
+var stringifyDocument = __nccwpck_require__(6829);
+var anchors = __nccwpck_require__(1596);
+var applyReviver = __nccwpck_require__(3661);
+var createNode = __nccwpck_require__(2404);
+var directives = __nccwpck_require__(1342);
+
+class Document {
+    constructor(value, replacer, options) {
+        /** A comment before this Document */
+        this.commentBefore = null;
+        /** A comment immediately after this Document */
+        this.comment = null;
+        /** Errors encountered during parsing. */
+        this.errors = [];
+        /** Warnings encountered during parsing. */
+        this.warnings = [];
+        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.DOC });
+        let _replacer = null;
+        if (typeof replacer === 'function' || Array.isArray(replacer)) {
+            _replacer = replacer;
+        }
+        else if (options === undefined && replacer) {
+            options = replacer;
+            replacer = undefined;
+        }
+        const opt = Object.assign({
+            intAsBigInt: false,
+            keepSourceTokens: false,
+            logLevel: 'warn',
+            prettyErrors: true,
+            strict: true,
+            stringKeys: false,
+            uniqueKeys: true,
+            version: '1.2'
+        }, options);
+        this.options = opt;
+        let { version } = opt;
+        if (options?._directives) {
+            this.directives = options._directives.atDocument();
+            if (this.directives.yaml.explicit)
+                version = this.directives.yaml.version;
+        }
+        else
+            this.directives = new directives.Directives({ version });
+        this.setSchema(version, options);
+        // @ts-expect-error We can't really know that this matches Contents.
+        this.contents =
+            value === undefined ? null : this.createNode(value, _replacer, options);
+    }
+    /**
+     * Create a deep copy of this Document and its contents.
+     *
+     * Custom Node values that inherit from `Object` still refer to their original instances.
+     */
+    clone() {
+        const copy = Object.create(Document.prototype, {
+            [identity.NODE_TYPE]: { value: identity.DOC }
+        });
+        copy.commentBefore = this.commentBefore;
+        copy.comment = this.comment;
+        copy.errors = this.errors.slice();
+        copy.warnings = this.warnings.slice();
+        copy.options = Object.assign({}, this.options);
+        if (this.directives)
+            copy.directives = this.directives.clone();
+        copy.schema = this.schema.clone();
+        // @ts-expect-error We can't really know that this matches Contents.
+        copy.contents = identity.isNode(this.contents)
+            ? this.contents.clone(copy.schema)
+            : this.contents;
+        if (this.range)
+            copy.range = this.range.slice();
+        return copy;
+    }
+    /** Adds a value to the document. */
+    add(value) {
+        if (assertCollection(this.contents))
+            this.contents.add(value);
+    }
+    /** Adds a value to the document. */
+    addIn(path, value) {
+        if (assertCollection(this.contents))
+            this.contents.addIn(path, value);
+    }
+    /**
+     * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
+     *
+     * If `node` already has an anchor, `name` is ignored.
+     * Otherwise, the `node.anchor` value will be set to `name`,
+     * or if an anchor with that name is already present in the document,
+     * `name` will be used as a prefix for a new unique anchor.
+     * If `name` is undefined, the generated anchor will use 'a' as a prefix.
+     */
+    createAlias(node, name) {
+        if (!node.anchor) {
+            const prev = anchors.anchorNames(this);
+            node.anchor =
+                // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
+                !name || prev.has(name) ? anchors.findNewAnchor(name || 'a', prev) : name;
+        }
+        return new Alias.Alias(node.anchor);
+    }
+    createNode(value, replacer, options) {
+        let _replacer = undefined;
+        if (typeof replacer === 'function') {
+            value = replacer.call({ '': value }, '', value);
+            _replacer = replacer;
+        }
+        else if (Array.isArray(replacer)) {
+            const keyToStr = (v) => typeof v === 'number' || v instanceof String || v instanceof Number;
+            const asStr = replacer.filter(keyToStr).map(String);
+            if (asStr.length > 0)
+                replacer = replacer.concat(asStr);
+            _replacer = replacer;
+        }
+        else if (options === undefined && replacer) {
+            options = replacer;
+            replacer = undefined;
+        }
+        const { aliasDuplicateObjects, anchorPrefix, flow, keepUndefined, onTagObj, tag } = options ?? {};
+        const { onAnchor, setAnchors, sourceObjects } = anchors.createNodeAnchors(this, 
+        // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
+        anchorPrefix || 'a');
+        const ctx = {
+            aliasDuplicateObjects: aliasDuplicateObjects ?? true,
+            keepUndefined: keepUndefined ?? false,
+            onAnchor,
+            onTagObj,
+            replacer: _replacer,
+            schema: this.schema,
+            sourceObjects
+        };
+        const node = createNode.createNode(value, tag, ctx);
+        if (flow && identity.isCollection(node))
+            node.flow = true;
+        setAnchors();
+        return node;
+    }
+    /**
+     * Convert a key and a value into a `Pair` using the current schema,
+     * recursively wrapping all values as `Scalar` or `Collection` nodes.
+     */
+    createPair(key, value, options = {}) {
+        const k = this.createNode(key, null, options);
+        const v = this.createNode(value, null, options);
+        return new Pair.Pair(k, v);
+    }
+    /**
+     * Removes a value from the document.
+     * @returns `true` if the item was found and removed.
+     */
+    delete(key) {
+        return assertCollection(this.contents) ? this.contents.delete(key) : false;
+    }
+    /**
+     * Removes a value from the document.
+     * @returns `true` if the item was found and removed.
+     */
+    deleteIn(path) {
+        if (Collection.isEmptyPath(path)) {
+            if (this.contents == null)
+                return false;
+            // @ts-expect-error Presumed impossible if Strict extends false
+            this.contents = null;
+            return true;
+        }
+        return assertCollection(this.contents)
+            ? this.contents.deleteIn(path)
+            : false;
+    }
+    /**
+     * Returns item at `key`, or `undefined` if not found. By default unwraps
+     * scalar values from their surrounding node; to disable set `keepScalar` to
+     * `true` (collections are always returned intact).
+     */
+    get(key, keepScalar) {
+        return identity.isCollection(this.contents)
+            ? this.contents.get(key, keepScalar)
+            : undefined;
+    }
+    /**
+     * Returns item at `path`, or `undefined` if not found. By default unwraps
+     * scalar values from their surrounding node; to disable set `keepScalar` to
+     * `true` (collections are always returned intact).
+     */
+    getIn(path, keepScalar) {
+        if (Collection.isEmptyPath(path))
+            return !keepScalar && identity.isScalar(this.contents)
+                ? this.contents.value
+                : this.contents;
+        return identity.isCollection(this.contents)
+            ? this.contents.getIn(path, keepScalar)
+            : undefined;
+    }
+    /**
+     * Checks if the document includes a value with the key `key`.
+     */
+    has(key) {
+        return identity.isCollection(this.contents) ? this.contents.has(key) : false;
+    }
+    /**
+     * Checks if the document includes a value at `path`.
+     */
+    hasIn(path) {
+        if (Collection.isEmptyPath(path))
+            return this.contents !== undefined;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path) : false;
+    }
+    /**
+     * Sets a value in this document. For `!!set`, `value` needs to be a
+     * boolean to add/remove the item from the set.
+     */
+    set(key, value) {
+        if (this.contents == null) {
+            // @ts-expect-error We can't really know that this matches Contents.
+            this.contents = Collection.collectionFromPath(this.schema, [key], value);
+        }
+        else if (assertCollection(this.contents)) {
+            this.contents.set(key, value);
+        }
+    }
+    /**
+     * Sets a value in this document. For `!!set`, `value` needs to be a
+     * boolean to add/remove the item from the set.
+     */
+    setIn(path, value) {
+        if (Collection.isEmptyPath(path)) {
+            // @ts-expect-error We can't really know that this matches Contents.
+            this.contents = value;
+        }
+        else if (this.contents == null) {
+            // @ts-expect-error We can't really know that this matches Contents.
+            this.contents = Collection.collectionFromPath(this.schema, Array.from(path), value);
+        }
+        else if (assertCollection(this.contents)) {
+            this.contents.setIn(path, value);
+        }
+    }
+    /**
+     * Change the YAML version and schema used by the document.
+     * A `null` version disables support for directives, explicit tags, anchors, and aliases.
+     * It also requires the `schema` option to be given as a `Schema` instance value.
+     *
+     * Overrides all previously set schema options.
+     */
+    setSchema(version, options = {}) {
+        if (typeof version === 'number')
+            version = String(version);
+        let opt;
+        switch (version) {
+            case '1.1':
+                if (this.directives)
+                    this.directives.yaml.version = '1.1';
+                else
+                    this.directives = new directives.Directives({ version: '1.1' });
+                opt = { resolveKnownTags: false, schema: 'yaml-1.1' };
+                break;
+            case '1.2':
+            case 'next':
+                if (this.directives)
+                    this.directives.yaml.version = version;
+                else
+                    this.directives = new directives.Directives({ version });
+                opt = { resolveKnownTags: true, schema: 'core' };
+                break;
+            case null:
+                if (this.directives)
+                    delete this.directives;
+                opt = null;
+                break;
+            default: {
+                const sv = JSON.stringify(version);
+                throw new Error(`Expected '1.1', '1.2' or null as first argument, but found: ${sv}`);
+            }
+        }
+        // Not using `instanceof Schema` to allow for duck typing
+        if (options.schema instanceof Object)
+            this.schema = options.schema;
+        else if (opt)
+            this.schema = new Schema.Schema(Object.assign(opt, options));
+        else
+            throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
+    }
+    // json & jsonArg are only used from toJSON()
+    toJS({ json, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
+        const ctx = {
+            anchors: new Map(),
+            doc: this,
+            keep: !json,
+            mapAsMap: mapAsMap === true,
+            mapKeyWarned: false,
+            maxAliasCount: typeof maxAliasCount === 'number' ? maxAliasCount : 100
+        };
+        const res = toJS.toJS(this.contents, jsonArg ?? '', ctx);
+        if (typeof onAnchor === 'function')
+            for (const { count, res } of ctx.anchors.values())
+                onAnchor(res, count);
+        return typeof reviver === 'function'
+            ? applyReviver.applyReviver(reviver, { '': res }, '', res)
+            : res;
+    }
+    /**
+     * A JSON representation of the document `contents`.
+     *
+     * @param jsonArg Used by `JSON.stringify` to indicate the array index or
+     *   property name.
+     */
+    toJSON(jsonArg, onAnchor) {
+        return this.toJS({ json: true, jsonArg, mapAsMap: false, onAnchor });
+    }
+    /** A YAML representation of the document. */
+    toString(options = {}) {
+        if (this.errors.length > 0)
+            throw new Error('Document with errors cannot be stringified');
+        if ('indent' in options &&
+            (!Number.isInteger(options.indent) || Number(options.indent) <= 0)) {
+            const s = JSON.stringify(options.indent);
+            throw new Error(`"indent" option must be a positive integer, not ${s}`);
+        }
+        return stringifyDocument.stringifyDocument(this, options);
+    }
+}
+function assertCollection(contents) {
+    if (identity.isCollection(contents))
+        return true;
+    throw new Error('Expected a YAML collection as document contents');
+}
+
+exports.Document = Document;
+
+
+/***/ }),
+
+/***/ 1596:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var visit = __nccwpck_require__(204);
+
+/**
+ * Verify that the input string is a valid anchor.
+ *
+ * Will throw on errors.
+ */
+function anchorIsValid(anchor) {
+    if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
+        const sa = JSON.stringify(anchor);
+        const msg = `Anchor must not contain whitespace or control characters: ${sa}`;
+        throw new Error(msg);
+    }
+    return true;
+}
+function anchorNames(root) {
+    const anchors = new Set();
+    visit.visit(root, {
+        Value(_key, node) {
+            if (node.anchor)
+                anchors.add(node.anchor);
+        }
+    });
+    return anchors;
+}
+/** Find a new anchor name with the given `prefix` and a one-indexed suffix. */
+function findNewAnchor(prefix, exclude) {
+    for (let i = 1; true; ++i) {
+        const name = `${prefix}${i}`;
+        if (!exclude.has(name))
+            return name;
+    }
+}
+function createNodeAnchors(doc, prefix) {
+    const aliasObjects = [];
+    const sourceObjects = new Map();
+    let prevAnchors = null;
+    return {
+        onAnchor: (source) => {
+            aliasObjects.push(source);
+            prevAnchors ?? (prevAnchors = anchorNames(doc));
+            const anchor = findNewAnchor(prefix, prevAnchors);
+            prevAnchors.add(anchor);
+            return anchor;
+        },
+        /**
+         * With circular references, the source node is only resolved after all
+         * of its child nodes are. This is why anchors are set only after all of
+         * the nodes have been created.
+         */
+        setAnchors: () => {
+            for (const source of aliasObjects) {
+                const ref = sourceObjects.get(source);
+                if (typeof ref === 'object' &&
+                    ref.anchor &&
+                    (identity.isScalar(ref.node) || identity.isCollection(ref.node))) {
+                    ref.node.anchor = ref.anchor;
+                }
+                else {
+                    const error = new Error('Failed to resolve repeated object (this should not happen)');
+                    error.source = source;
+                    throw error;
+                }
+            }
+        },
+        sourceObjects
+    };
+}
+
+exports.anchorIsValid = anchorIsValid;
+exports.anchorNames = anchorNames;
+exports.createNodeAnchors = createNodeAnchors;
+exports.findNewAnchor = findNewAnchor;
+
+
+/***/ }),
+
+/***/ 3661:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+/**
+ * Applies the JSON.parse reviver algorithm as defined in the ECMA-262 spec,
+ * in section 24.5.1.1 "Runtime Semantics: InternalizeJSONProperty" of the
+ * 2021 edition: https://tc39.es/ecma262/#sec-json.parse
+ *
+ * Includes extensions for handling Map and Set objects.
+ */
+function applyReviver(reviver, obj, key, val) {
+    if (val && typeof val === 'object') {
+        if (Array.isArray(val)) {
+            for (let i = 0, len = val.length; i < len; ++i) {
+                const v0 = val[i];
+                const v1 = applyReviver(reviver, val, String(i), v0);
+                // eslint-disable-next-line @typescript-eslint/no-array-delete
+                if (v1 === undefined)
+                    delete val[i];
+                else if (v1 !== v0)
+                    val[i] = v1;
+            }
+        }
+        else if (val instanceof Map) {
+            for (const k of Array.from(val.keys())) {
+                const v0 = val.get(k);
+                const v1 = applyReviver(reviver, val, k, v0);
+                if (v1 === undefined)
+                    val.delete(k);
+                else if (v1 !== v0)
+                    val.set(k, v1);
+            }
+        }
+        else if (val instanceof Set) {
+            for (const v0 of Array.from(val)) {
+                const v1 = applyReviver(reviver, val, v0, v0);
+                if (v1 === undefined)
+                    val.delete(v0);
+                else if (v1 !== v0) {
+                    val.delete(v0);
+                    val.add(v1);
+                }
+            }
+        }
+        else {
+            for (const [k, v0] of Object.entries(val)) {
+                const v1 = applyReviver(reviver, val, k, v0);
+                if (v1 === undefined)
+                    delete val[k];
+                else if (v1 !== v0)
+                    val[k] = v1;
+            }
+        }
+    }
+    return reviver.call(obj, key, val);
+}
+
+exports.applyReviver = applyReviver;
+
+
+/***/ }),
+
+/***/ 2404:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+
+const defaultTagPrefix = 'tag:yaml.org,2002:';
+function findTagObject(value, tagName, tags) {
+    if (tagName) {
+        const match = tags.filter(t => t.tag === tagName);
+        const tagObj = match.find(t => !t.format) ?? match[0];
+        if (!tagObj)
+            throw new Error(`Tag ${tagName} not found`);
+        return tagObj;
+    }
+    return tags.find(t => t.identify?.(value) && !t.format);
+}
+function createNode(value, tagName, ctx) {
+    if (identity.isDocument(value))
+        value = value.contents;
+    if (identity.isNode(value))
+        return value;
+    if (identity.isPair(value)) {
+        const map = ctx.schema[identity.MAP].createNode?.(ctx.schema, null, ctx);
+        map.items.push(value);
+        return map;
+    }
+    if (value instanceof String ||
+        value instanceof Number ||
+        value instanceof Boolean ||
+        (typeof BigInt !== 'undefined' && value instanceof BigInt) // not supported everywhere
+    ) {
+        // https://tc39.es/ecma262/#sec-serializejsonproperty
+        value = value.valueOf();
+    }
+    const { aliasDuplicateObjects, onAnchor, onTagObj, schema, sourceObjects } = ctx;
+    // Detect duplicate references to the same object & use Alias nodes for all
+    // after first. The `ref` wrapper allows for circular references to resolve.
+    let ref = undefined;
+    if (aliasDuplicateObjects && value && typeof value === 'object') {
+        ref = sourceObjects.get(value);
+        if (ref) {
+            ref.anchor ?? (ref.anchor = onAnchor(value));
+            return new Alias.Alias(ref.anchor);
+        }
+        else {
+            ref = { anchor: null, node: null };
+            sourceObjects.set(value, ref);
+        }
+    }
+    if (tagName?.startsWith('!!'))
+        tagName = defaultTagPrefix + tagName.slice(2);
+    let tagObj = findTagObject(value, tagName, schema.tags);
+    if (!tagObj) {
+        if (value && typeof value.toJSON === 'function') {
+            // eslint-disable-next-line @typescript-eslint/no-unsafe-call
+            value = value.toJSON();
+        }
+        if (!value || typeof value !== 'object') {
+            const node = new Scalar.Scalar(value);
+            if (ref)
+                ref.node = node;
+            return node;
+        }
+        tagObj =
+            value instanceof Map
+                ? schema[identity.MAP]
+                : Symbol.iterator in Object(value)
+                    ? schema[identity.SEQ]
+                    : schema[identity.MAP];
+    }
+    if (onTagObj) {
+        onTagObj(tagObj);
+        delete ctx.onTagObj;
+    }
+    const node = tagObj?.createNode
+        ? tagObj.createNode(ctx.schema, value, ctx)
+        : typeof tagObj?.nodeClass?.from === 'function'
+            ? tagObj.nodeClass.from(ctx.schema, value, ctx)
+            : new Scalar.Scalar(value);
+    if (tagName)
+        node.tag = tagName;
+    else if (!tagObj.default)
+        node.tag = tagObj.tag;
+    if (ref)
+        ref.node = node;
+    return node;
+}
+
+exports.createNode = createNode;
+
+
+/***/ }),
+
+/***/ 1342:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var visit = __nccwpck_require__(204);
+
+const escapeChars = {
+    '!': '%21',
+    ',': '%2C',
+    '[': '%5B',
+    ']': '%5D',
+    '{': '%7B',
+    '}': '%7D'
+};
+const escapeTagName = (tn) => tn.replace(/[!,[\]{}]/g, ch => escapeChars[ch]);
+class Directives {
+    constructor(yaml, tags) {
+        /**
+         * The directives-end/doc-start marker `---`. If `null`, a marker may still be
+         * included in the document's stringified representation.
+         */
+        this.docStart = null;
+        /** The doc-end marker `...`.  */
+        this.docEnd = false;
+        this.yaml = Object.assign({}, Directives.defaultYaml, yaml);
+        this.tags = Object.assign({}, Directives.defaultTags, tags);
+    }
+    clone() {
+        const copy = new Directives(this.yaml, this.tags);
+        copy.docStart = this.docStart;
+        return copy;
+    }
+    /**
+     * During parsing, get a Directives instance for the current document and
+     * update the stream state according to the current version's spec.
+     */
+    atDocument() {
+        const res = new Directives(this.yaml, this.tags);
+        switch (this.yaml.version) {
+            case '1.1':
+                this.atNextDocument = true;
+                break;
+            case '1.2':
+                this.atNextDocument = false;
+                this.yaml = {
+                    explicit: Directives.defaultYaml.explicit,
+                    version: '1.2'
+                };
+                this.tags = Object.assign({}, Directives.defaultTags);
+                break;
+        }
+        return res;
+    }
+    /**
+     * @param onError - May be called even if the action was successful
+     * @returns `true` on success
+     */
+    add(line, onError) {
+        if (this.atNextDocument) {
+            this.yaml = { explicit: Directives.defaultYaml.explicit, version: '1.1' };
+            this.tags = Object.assign({}, Directives.defaultTags);
+            this.atNextDocument = false;
+        }
+        const parts = line.trim().split(/[ \t]+/);
+        const name = parts.shift();
+        switch (name) {
+            case '%TAG': {
+                if (parts.length !== 2) {
+                    onError(0, '%TAG directive should contain exactly two parts');
+                    if (parts.length < 2)
+                        return false;
+                }
+                const [handle, prefix] = parts;
+                this.tags[handle] = prefix;
+                return true;
+            }
+            case '%YAML': {
+                this.yaml.explicit = true;
+                if (parts.length !== 1) {
+                    onError(0, '%YAML directive should contain exactly one part');
+                    return false;
+                }
+                const [version] = parts;
+                if (version === '1.1' || version === '1.2') {
+                    this.yaml.version = version;
+                    return true;
+                }
+                else {
+                    const isValid = /^\d+\.\d+$/.test(version);
+                    onError(6, `Unsupported YAML version ${version}`, isValid);
+                    return false;
+                }
+            }
+            default:
+                onError(0, `Unknown directive ${name}`, true);
+                return false;
+        }
+    }
+    /**
+     * Resolves a tag, matching handles to those defined in %TAG directives.
+     *
+     * @returns Resolved tag, which may also be the non-specific tag `'!'` or a
+     *   `'!local'` tag, or `null` if unresolvable.
+     */
+    tagName(source, onError) {
+        if (source === '!')
+            return '!'; // non-specific tag
+        if (source[0] !== '!') {
+            onError(`Not a valid tag: ${source}`);
+            return null;
+        }
+        if (source[1] === '<') {
+            const verbatim = source.slice(2, -1);
+            if (verbatim === '!' || verbatim === '!!') {
+                onError(`Verbatim tags aren't resolved, so ${source} is invalid.`);
+                return null;
+            }
+            if (source[source.length - 1] !== '>')
+                onError('Verbatim tags must end with a >');
+            return verbatim;
+        }
+        const [, handle, suffix] = source.match(/^(.*!)([^!]*)$/s);
+        if (!suffix)
+            onError(`The ${source} tag has no suffix`);
+        const prefix = this.tags[handle];
+        if (prefix) {
+            try {
+                return prefix + decodeURIComponent(suffix);
+            }
+            catch (error) {
+                onError(String(error));
+                return null;
+            }
+        }
+        if (handle === '!')
+            return source; // local tag
+        onError(`Could not resolve tag: ${source}`);
+        return null;
+    }
+    /**
+     * Given a fully resolved tag, returns its printable string form,
+     * taking into account current tag prefixes and defaults.
+     */
+    tagString(tag) {
+        for (const [handle, prefix] of Object.entries(this.tags)) {
+            if (tag.startsWith(prefix))
+                return handle + escapeTagName(tag.substring(prefix.length));
+        }
+        return tag[0] === '!' ? tag : `!<${tag}>`;
+    }
+    toString(doc) {
+        const lines = this.yaml.explicit
+            ? [`%YAML ${this.yaml.version || '1.2'}`]
+            : [];
+        const tagEntries = Object.entries(this.tags);
+        let tagNames;
+        if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
+            const tags = {};
+            visit.visit(doc.contents, (_key, node) => {
+                if (identity.isNode(node) && node.tag)
+                    tags[node.tag] = true;
+            });
+            tagNames = Object.keys(tags);
+        }
+        else
+            tagNames = [];
+        for (const [handle, prefix] of tagEntries) {
+            if (handle === '!!' && prefix === 'tag:yaml.org,2002:')
+                continue;
+            if (!doc || tagNames.some(tn => tn.startsWith(prefix)))
+                lines.push(`%TAG ${handle} ${prefix}`);
+        }
+        return lines.join('\n');
+    }
+}
+Directives.defaultYaml = { explicit: false, version: '1.2' };
+Directives.defaultTags = { '!!': 'tag:yaml.org,2002:' };
+
+exports.Directives = Directives;
+
+
+/***/ }),
+
+/***/ 1464:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+class YAMLError extends Error {
+    constructor(name, pos, code, message) {
+        super();
+        this.name = name;
+        this.code = code;
+        this.message = message;
+        this.pos = pos;
+    }
+}
+class YAMLParseError extends YAMLError {
+    constructor(pos, code, message) {
+        super('YAMLParseError', pos, code, message);
+    }
+}
+class YAMLWarning extends YAMLError {
+    constructor(pos, code, message) {
+        super('YAMLWarning', pos, code, message);
+    }
+}
+const prettifyError = (src, lc) => (error) => {
+    if (error.pos[0] === -1)
+        return;
+    error.linePos = error.pos.map(pos => lc.linePos(pos));
+    const { line, col } = error.linePos[0];
+    error.message += ` at line ${line}, column ${col}`;
+    let ci = col - 1;
+    let lineStr = src
+        .substring(lc.lineStarts[line - 1], lc.lineStarts[line])
+        .replace(/[\n\r]+$/, '');
+    // Trim to max 80 chars, keeping col position near the middle
+    if (ci >= 60 && lineStr.length > 80) {
+        const trimStart = Math.min(ci - 39, lineStr.length - 79);
+        lineStr = '…' + lineStr.substring(trimStart);
+        ci -= trimStart - 1;
+    }
+    if (lineStr.length > 80)
+        lineStr = lineStr.substring(0, 79) + '…';
+    // Include previous line in context if pointing at line start
+    if (line > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
+        // Regexp won't match if start is trimmed
+        let prev = src.substring(lc.lineStarts[line - 2], lc.lineStarts[line - 1]);
+        if (prev.length > 80)
+            prev = prev.substring(0, 79) + '…\n';
+        lineStr = prev + lineStr;
+    }
+    if (/[^ ]/.test(lineStr)) {
+        let count = 1;
+        const end = error.linePos[1];
+        if (end?.line === line && end.col > col) {
+            count = Math.max(1, Math.min(end.col - col, 80 - ci));
+        }
+        const pointer = ' '.repeat(ci) + '^'.repeat(count);
+        error.message += `:\n\n${lineStr}\n${pointer}\n`;
+    }
+};
+
+exports.YAMLError = YAMLError;
+exports.YAMLParseError = YAMLParseError;
+exports.YAMLWarning = YAMLWarning;
+exports.prettifyError = prettifyError;
+
+
+/***/ }),
+
+/***/ 8815:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var __webpack_unused_export__;
+
+
+var composer = __nccwpck_require__(9984);
+var Document = __nccwpck_require__(3021);
+var Schema = __nccwpck_require__(5840);
+var errors = __nccwpck_require__(1464);
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var cst = __nccwpck_require__(3461);
+var lexer = __nccwpck_require__(361);
+var lineCounter = __nccwpck_require__(6628);
+var parser = __nccwpck_require__(3456);
+var publicApi = __nccwpck_require__(4047);
+var visit = __nccwpck_require__(204);
+
+
+
+__webpack_unused_export__ = composer.Composer;
+__webpack_unused_export__ = Document.Document;
+__webpack_unused_export__ = Schema.Schema;
+__webpack_unused_export__ = errors.YAMLError;
+__webpack_unused_export__ = errors.YAMLParseError;
+__webpack_unused_export__ = errors.YAMLWarning;
+__webpack_unused_export__ = Alias.Alias;
+exports.Vj = identity.isAlias;
+__webpack_unused_export__ = identity.isCollection;
+__webpack_unused_export__ = identity.isDocument;
+exports.jh = identity.isMap;
+__webpack_unused_export__ = identity.isNode;
+__webpack_unused_export__ = identity.isPair;
+exports.jn = identity.isScalar;
+__webpack_unused_export__ = identity.isSeq;
+__webpack_unused_export__ = Pair.Pair;
+__webpack_unused_export__ = Scalar.Scalar;
+__webpack_unused_export__ = YAMLMap.YAMLMap;
+__webpack_unused_export__ = YAMLSeq.YAMLSeq;
+__webpack_unused_export__ = cst;
+__webpack_unused_export__ = lexer.Lexer;
+__webpack_unused_export__ = lineCounter.LineCounter;
+__webpack_unused_export__ = parser.Parser;
+__webpack_unused_export__ = publicApi.parse;
+__webpack_unused_export__ = publicApi.parseAllDocuments;
+exports.Tp = publicApi.parseDocument;
+__webpack_unused_export__ = publicApi.stringify;
+__webpack_unused_export__ = visit.visit;
+__webpack_unused_export__ = visit.visitAsync;
+
+
+/***/ }),
+
+/***/ 7249:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var node_process = __nccwpck_require__(932);
+
+function debug(logLevel, ...messages) {
+    if (logLevel === 'debug')
+        console.log(...messages);
+}
+function warn(logLevel, warning) {
+    if (logLevel === 'debug' || logLevel === 'warn') {
+        if (typeof node_process.emitWarning === 'function')
+            node_process.emitWarning(warning);
+        else
+            console.warn(warning);
+    }
+}
+
+exports.debug = debug;
+exports.warn = warn;
+
+
+/***/ }),
+
+/***/ 4065:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var anchors = __nccwpck_require__(1596);
+var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
+var toJS = __nccwpck_require__(6424);
+
+class Alias extends Node.NodeBase {
+    constructor(source) {
+        super(identity.ALIAS);
+        this.source = source;
+        Object.defineProperty(this, 'tag', {
+            set() {
+                throw new Error('Alias nodes cannot have tags');
+            }
+        });
+    }
+    /**
+     * Resolve the value of this alias within `doc`, finding the last
+     * instance of the `source` anchor before this node.
+     */
+    resolve(doc, ctx) {
+        if (ctx?.maxAliasCount === 0)
+            throw new ReferenceError('Alias resolution is disabled');
+        let nodes;
+        if (ctx?.aliasResolveCache) {
+            nodes = ctx.aliasResolveCache;
+        }
+        else {
+            nodes = [];
+            visit.visit(doc, {
+                Node: (_key, node) => {
+                    if (identity.isAlias(node) || identity.hasAnchor(node))
+                        nodes.push(node);
+                }
+            });
+            if (ctx)
+                ctx.aliasResolveCache = nodes;
+        }
+        let found = undefined;
+        for (const node of nodes) {
+            if (node === this)
+                break;
+            if (node.anchor === this.source)
+                found = node;
+        }
+        if (found && ctx) {
+            const { anchors, doc, maxAliasCount } = ctx;
+            let data = anchors.get(found);
+            if (!data) {
+                // Resolve anchors for Node.prototype.toJS()
+                toJS.toJS(found, null, ctx);
+                data = anchors.get(found);
+            }
+            /* istanbul ignore if */
+            if (data?.res === undefined) {
+                const msg = 'This should not happen: Alias anchor was not resolved?';
+                throw new ReferenceError(msg);
+            }
+            if (maxAliasCount >= 0) {
+                data.count += 1;
+                if (data.aliasCount === 0)
+                    data.aliasCount = getAliasCount(doc, found, anchors);
+                if (data.count * data.aliasCount > maxAliasCount) {
+                    const msg = 'Excessive alias count indicates a resource exhaustion attack';
+                    throw new ReferenceError(msg);
+                }
+            }
+        }
+        return found;
+    }
+    toJSON(_arg, ctx) {
+        if (!ctx)
+            return { source: this.source };
+        const source = this.resolve(ctx.doc, ctx);
+        if (!source) {
+            const msg = `Unresolved alias (the anchor must be set before the alias): ${this.source}`;
+            throw new ReferenceError(msg);
+        }
+        return ctx.anchors.get(source).res;
+    }
+    toString(ctx, _onComment, _onChompKeep) {
+        const src = `*${this.source}`;
+        if (ctx) {
+            anchors.anchorIsValid(this.source);
+            if (ctx.options.verifyAliasOrder && !ctx.anchors.has(this.source)) {
+                const msg = `Unresolved alias (the anchor must be set before the alias): ${this.source}`;
+                throw new Error(msg);
+            }
+            if (ctx.implicitKey)
+                return `${src} `;
+        }
+        return src;
+    }
+}
+function getAliasCount(doc, node, anchors) {
+    if (identity.isAlias(node)) {
+        const source = node.resolve(doc);
+        const anchor = anchors && source && anchors.get(source);
+        return anchor ? anchor.count * anchor.aliasCount : 0;
+    }
+    else if (identity.isCollection(node)) {
+        let count = 0;
+        for (const item of node.items) {
+            const c = getAliasCount(doc, item, anchors);
+            if (c > count)
+                count = c;
+        }
+        return count;
+    }
+    else if (identity.isPair(node)) {
+        const kc = getAliasCount(doc, node.key, anchors);
+        const vc = getAliasCount(doc, node.value, anchors);
+        return Math.max(kc, vc);
+    }
+    return 1;
+}
+
+exports.Alias = Alias;
+
+
+/***/ }),
+
+/***/ 101:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var createNode = __nccwpck_require__(2404);
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
+
+function collectionFromPath(schema, path, value) {
+    let v = value;
+    for (let i = path.length - 1; i >= 0; --i) {
+        const k = path[i];
+        if (typeof k === 'number' && Number.isInteger(k) && k >= 0) {
+            const a = [];
+            a[k] = v;
+            v = a;
+        }
+        else {
+            v = new Map([[k, v]]);
+        }
+    }
+    return createNode.createNode(v, undefined, {
+        aliasDuplicateObjects: false,
+        keepUndefined: false,
+        onAnchor: () => {
+            throw new Error('This should not happen, please report a bug.');
+        },
+        schema,
+        sourceObjects: new Map()
+    });
+}
+// Type guard is intentionally a little wrong so as to be more useful,
+// as it does not cover untypable empty non-string iterables (e.g. []).
+const isEmptyPath = (path) => path == null ||
+    (typeof path === 'object' && !!path[Symbol.iterator]().next().done);
+class Collection extends Node.NodeBase {
+    constructor(type, schema) {
+        super(type);
+        Object.defineProperty(this, 'schema', {
+            value: schema,
+            configurable: true,
+            enumerable: false,
+            writable: true
+        });
+    }
+    /**
+     * Create a copy of this collection.
+     *
+     * @param schema - If defined, overwrites the original's schema
+     */
+    clone(schema) {
+        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+        if (schema)
+            copy.schema = schema;
+        copy.items = copy.items.map(it => identity.isNode(it) || identity.isPair(it) ? it.clone(schema) : it);
+        if (this.range)
+            copy.range = this.range.slice();
+        return copy;
+    }
+    /**
+     * Adds a value to the collection. For `!!map` and `!!omap` the value must
+     * be a Pair instance or a `{ key, value }` object, which may not have a key
+     * that already exists in the map.
+     */
+    addIn(path, value) {
+        if (isEmptyPath(path))
+            this.add(value);
+        else {
+            const [key, ...rest] = path;
+            const node = this.get(key, true);
+            if (identity.isCollection(node))
+                node.addIn(rest, value);
+            else if (node === undefined && this.schema)
+                this.set(key, collectionFromPath(this.schema, rest, value));
+            else
+                throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+        }
+    }
+    /**
+     * Removes a value from the collection.
+     * @returns `true` if the item was found and removed.
+     */
+    deleteIn(path) {
+        const [key, ...rest] = path;
+        if (rest.length === 0)
+            return this.delete(key);
+        const node = this.get(key, true);
+        if (identity.isCollection(node))
+            return node.deleteIn(rest);
+        else
+            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+    }
+    /**
+     * Returns item at `key`, or `undefined` if not found. By default unwraps
+     * scalar values from their surrounding node; to disable set `keepScalar` to
+     * `true` (collections are always returned intact).
+     */
+    getIn(path, keepScalar) {
+        const [key, ...rest] = path;
+        const node = this.get(key, true);
+        if (rest.length === 0)
+            return !keepScalar && identity.isScalar(node) ? node.value : node;
+        else
+            return identity.isCollection(node) ? node.getIn(rest, keepScalar) : undefined;
+    }
+    hasAllNullValues(allowScalar) {
+        return this.items.every(node => {
+            if (!identity.isPair(node))
+                return false;
+            const n = node.value;
+            return (n == null ||
+                (allowScalar &&
+                    identity.isScalar(n) &&
+                    n.value == null &&
+                    !n.commentBefore &&
+                    !n.comment &&
+                    !n.tag));
+        });
+    }
+    /**
+     * Checks if the collection includes a value with the key `key`.
+     */
+    hasIn(path) {
+        const [key, ...rest] = path;
+        if (rest.length === 0)
+            return this.has(key);
+        const node = this.get(key, true);
+        return identity.isCollection(node) ? node.hasIn(rest) : false;
+    }
+    /**
+     * Sets a value in this collection. For `!!set`, `value` needs to be a
+     * boolean to add/remove the item from the set.
+     */
+    setIn(path, value) {
+        const [key, ...rest] = path;
+        if (rest.length === 0) {
+            this.set(key, value);
+        }
+        else {
+            const node = this.get(key, true);
+            if (identity.isCollection(node))
+                node.setIn(rest, value);
+            else if (node === undefined && this.schema)
+                this.set(key, collectionFromPath(this.schema, rest, value));
+            else
+                throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+        }
+    }
+}
+
+exports.Collection = Collection;
+exports.collectionFromPath = collectionFromPath;
+exports.isEmptyPath = isEmptyPath;
+
+
+/***/ }),
+
+/***/ 6673:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var applyReviver = __nccwpck_require__(3661);
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(6424);
+
+class NodeBase {
+    constructor(type) {
+        Object.defineProperty(this, identity.NODE_TYPE, { value: type });
+    }
+    /** Create a copy of this node.  */
+    clone() {
+        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+        if (this.range)
+            copy.range = this.range.slice();
+        return copy;
+    }
+    /** A plain JavaScript representation of this node. */
+    toJS(doc, { mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
+        if (!identity.isDocument(doc))
+            throw new TypeError('A document argument is required');
+        const ctx = {
+            anchors: new Map(),
+            doc,
+            keep: true,
+            mapAsMap: mapAsMap === true,
+            mapKeyWarned: false,
+            maxAliasCount: typeof maxAliasCount === 'number' ? maxAliasCount : 100
+        };
+        const res = toJS.toJS(this, '', ctx);
+        if (typeof onAnchor === 'function')
+            for (const { count, res } of ctx.anchors.values())
+                onAnchor(res, count);
+        return typeof reviver === 'function'
+            ? applyReviver.applyReviver(reviver, { '': res }, '', res)
+            : res;
+    }
+}
+
+exports.NodeBase = NodeBase;
+
+
+/***/ }),
+
+/***/ 7165:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var createNode = __nccwpck_require__(2404);
+var stringifyPair = __nccwpck_require__(9748);
+var addPairToJSMap = __nccwpck_require__(7104);
+var identity = __nccwpck_require__(1127);
+
+function createPair(key, value, ctx) {
+    const k = createNode.createNode(key, undefined, ctx);
+    const v = createNode.createNode(value, undefined, ctx);
+    return new Pair(k, v);
+}
+class Pair {
+    constructor(key, value = null) {
+        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
+        this.key = key;
+        this.value = value;
+    }
+    clone(schema) {
+        let { key, value } = this;
+        if (identity.isNode(key))
+            key = key.clone(schema);
+        if (identity.isNode(value))
+            value = value.clone(schema);
+        return new Pair(key, value);
+    }
+    toJSON(_, ctx) {
+        const pair = ctx?.mapAsMap ? new Map() : {};
+        return addPairToJSMap.addPairToJSMap(ctx, pair, this);
+    }
+    toString(ctx, onComment, onChompKeep) {
+        return ctx?.doc
+            ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep)
+            : JSON.stringify(this);
+    }
+}
+
+exports.Pair = Pair;
+exports.createPair = createPair;
+
+
+/***/ }),
+
+/***/ 3301:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
+var toJS = __nccwpck_require__(6424);
+
+const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
+class Scalar extends Node.NodeBase {
+    constructor(value) {
+        super(identity.SCALAR);
+        this.value = value;
+    }
+    toJSON(arg, ctx) {
+        return ctx?.keep ? this.value : toJS.toJS(this.value, arg, ctx);
+    }
+    toString() {
+        return String(this.value);
+    }
+}
+Scalar.BLOCK_FOLDED = 'BLOCK_FOLDED';
+Scalar.BLOCK_LITERAL = 'BLOCK_LITERAL';
+Scalar.PLAIN = 'PLAIN';
+Scalar.QUOTE_DOUBLE = 'QUOTE_DOUBLE';
+Scalar.QUOTE_SINGLE = 'QUOTE_SINGLE';
+
+exports.Scalar = Scalar;
+exports.isScalarValue = isScalarValue;
+
+
+/***/ }),
+
+/***/ 4454:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var stringifyCollection = __nccwpck_require__(1212);
+var addPairToJSMap = __nccwpck_require__(7104);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
+
+function findPair(items, key) {
+    const k = identity.isScalar(key) ? key.value : key;
+    for (const it of items) {
+        if (identity.isPair(it)) {
+            if (it.key === key || it.key === k)
+                return it;
+            if (identity.isScalar(it.key) && it.key.value === k)
+                return it;
+        }
+    }
+    return undefined;
+}
+class YAMLMap extends Collection.Collection {
+    static get tagName() {
+        return 'tag:yaml.org,2002:map';
+    }
+    constructor(schema) {
+        super(identity.MAP, schema);
+        this.items = [];
+    }
+    /**
+     * A generic collection parsing method that can be extended
+     * to other node classes that inherit from YAMLMap
+     */
+    static from(schema, obj, ctx) {
+        const { keepUndefined, replacer } = ctx;
+        const map = new this(schema);
+        const add = (key, value) => {
+            if (typeof replacer === 'function')
+                value = replacer.call(obj, key, value);
+            else if (Array.isArray(replacer) && !replacer.includes(key))
+                return;
+            if (value !== undefined || keepUndefined)
+                map.items.push(Pair.createPair(key, value, ctx));
+        };
+        if (obj instanceof Map) {
+            for (const [key, value] of obj)
+                add(key, value);
+        }
+        else if (obj && typeof obj === 'object') {
+            for (const key of Object.keys(obj))
+                add(key, obj[key]);
+        }
+        if (typeof schema.sortMapEntries === 'function') {
+            map.items.sort(schema.sortMapEntries);
+        }
+        return map;
+    }
+    /**
+     * Adds a value to the collection.
+     *
+     * @param overwrite - If not set `true`, using a key that is already in the
+     *   collection will throw. Otherwise, overwrites the previous value.
+     */
+    add(pair, overwrite) {
+        let _pair;
+        if (identity.isPair(pair))
+            _pair = pair;
+        else if (!pair || typeof pair !== 'object' || !('key' in pair)) {
+            // In TypeScript, this never happens.
+            _pair = new Pair.Pair(pair, pair?.value);
+        }
+        else
+            _pair = new Pair.Pair(pair.key, pair.value);
+        const prev = findPair(this.items, _pair.key);
+        const sortEntries = this.schema?.sortMapEntries;
+        if (prev) {
+            if (!overwrite)
+                throw new Error(`Key ${_pair.key} already set`);
+            // For scalars, keep the old node & its comments and anchors
+            if (identity.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
+                prev.value.value = _pair.value;
+            else
+                prev.value = _pair.value;
+        }
+        else if (sortEntries) {
+            const i = this.items.findIndex(item => sortEntries(_pair, item) < 0);
+            if (i === -1)
+                this.items.push(_pair);
+            else
+                this.items.splice(i, 0, _pair);
+        }
+        else {
+            this.items.push(_pair);
+        }
+    }
+    delete(key) {
+        const it = findPair(this.items, key);
+        if (!it)
+            return false;
+        const del = this.items.splice(this.items.indexOf(it), 1);
+        return del.length > 0;
+    }
+    get(key, keepScalar) {
+        const it = findPair(this.items, key);
+        const node = it?.value;
+        return (!keepScalar && identity.isScalar(node) ? node.value : node) ?? undefined;
+    }
+    has(key) {
+        return !!findPair(this.items, key);
+    }
+    set(key, value) {
+        this.add(new Pair.Pair(key, value), true);
+    }
+    /**
+     * @param ctx - Conversion context, originally set in Document#toJS()
+     * @param {Class} Type - If set, forces the returned collection type
+     * @returns Instance of Type, Map, or Object
+     */
+    toJSON(_, ctx, Type) {
+        const map = Type ? new Type() : ctx?.mapAsMap ? new Map() : {};
+        if (ctx?.onCreate)
+            ctx.onCreate(map);
+        for (const item of this.items)
+            addPairToJSMap.addPairToJSMap(ctx, map, item);
+        return map;
+    }
+    toString(ctx, onComment, onChompKeep) {
+        if (!ctx)
+            return JSON.stringify(this);
+        for (const item of this.items) {
+            if (!identity.isPair(item))
+                throw new Error(`Map items must all be pairs; found ${JSON.stringify(item)} instead`);
+        }
+        if (!ctx.allNullValues && this.hasAllNullValues(false))
+            ctx = Object.assign({}, ctx, { allNullValues: true });
+        return stringifyCollection.stringifyCollection(this, ctx, {
+            blockItemPrefix: '',
+            flowChars: { start: '{', end: '}' },
+            itemIndent: ctx.indent || '',
+            onChompKeep,
+            onComment
+        });
+    }
+}
+
+exports.YAMLMap = YAMLMap;
+exports.findPair = findPair;
+
+
+/***/ }),
+
+/***/ 2223:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var createNode = __nccwpck_require__(2404);
+var stringifyCollection = __nccwpck_require__(1212);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var toJS = __nccwpck_require__(6424);
+
+class YAMLSeq extends Collection.Collection {
+    static get tagName() {
+        return 'tag:yaml.org,2002:seq';
+    }
+    constructor(schema) {
+        super(identity.SEQ, schema);
+        this.items = [];
+    }
+    add(value) {
+        this.items.push(value);
+    }
+    /**
+     * Removes a value from the collection.
+     *
+     * `key` must contain a representation of an integer for this to succeed.
+     * It may be wrapped in a `Scalar`.
+     *
+     * @returns `true` if the item was found and removed.
+     */
+    delete(key) {
+        const idx = asItemIndex(key);
+        if (typeof idx !== 'number')
+            return false;
+        const del = this.items.splice(idx, 1);
+        return del.length > 0;
+    }
+    get(key, keepScalar) {
+        const idx = asItemIndex(key);
+        if (typeof idx !== 'number')
+            return undefined;
+        const it = this.items[idx];
+        return !keepScalar && identity.isScalar(it) ? it.value : it;
+    }
+    /**
+     * Checks if the collection includes a value with the key `key`.
+     *
+     * `key` must contain a representation of an integer for this to succeed.
+     * It may be wrapped in a `Scalar`.
+     */
+    has(key) {
+        const idx = asItemIndex(key);
+        return typeof idx === 'number' && idx < this.items.length;
+    }
+    /**
+     * Sets a value in this collection. For `!!set`, `value` needs to be a
+     * boolean to add/remove the item from the set.
+     *
+     * If `key` does not contain a representation of an integer, this will throw.
+     * It may be wrapped in a `Scalar`.
+     */
+    set(key, value) {
+        const idx = asItemIndex(key);
+        if (typeof idx !== 'number')
+            throw new Error(`Expected a valid index, not ${key}.`);
+        const prev = this.items[idx];
+        if (identity.isScalar(prev) && Scalar.isScalarValue(value))
+            prev.value = value;
+        else
+            this.items[idx] = value;
+    }
+    toJSON(_, ctx) {
+        const seq = [];
+        if (ctx?.onCreate)
+            ctx.onCreate(seq);
+        let i = 0;
+        for (const item of this.items)
+            seq.push(toJS.toJS(item, String(i++), ctx));
+        return seq;
+    }
+    toString(ctx, onComment, onChompKeep) {
+        if (!ctx)
+            return JSON.stringify(this);
+        return stringifyCollection.stringifyCollection(this, ctx, {
+            blockItemPrefix: '- ',
+            flowChars: { start: '[', end: ']' },
+            itemIndent: (ctx.indent || '') + '  ',
+            onChompKeep,
+            onComment
+        });
+    }
+    static from(schema, obj, ctx) {
+        const { replacer } = ctx;
+        const seq = new this(schema);
+        if (obj && Symbol.iterator in Object(obj)) {
+            let i = 0;
+            for (let it of obj) {
+                if (typeof replacer === 'function') {
+                    const key = obj instanceof Set ? it : String(i++);
+                    it = replacer.call(obj, key, it);
+                }
+                seq.items.push(createNode.createNode(it, undefined, ctx));
+            }
+        }
+        return seq;
+    }
+}
+function asItemIndex(key) {
+    let idx = identity.isScalar(key) ? key.value : key;
+    if (idx && typeof idx === 'string')
+        idx = Number(idx);
+    return typeof idx === 'number' && Number.isInteger(idx) && idx >= 0
+        ? idx
+        : null;
+}
+
+exports.YAMLSeq = YAMLSeq;
+
+
+/***/ }),
+
+/***/ 7104:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var log = __nccwpck_require__(7249);
+var merge = __nccwpck_require__(452);
+var stringify = __nccwpck_require__(2148);
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(6424);
+
+function addPairToJSMap(ctx, map, { key, value }) {
+    if (identity.isNode(key) && key.addToJSMap)
+        key.addToJSMap(ctx, map, value);
+    // TODO: Should drop this special case for bare << handling
+    else if (merge.isMergeKey(ctx, key))
+        merge.addMergeToJSMap(ctx, map, value);
+    else {
+        const jsKey = toJS.toJS(key, '', ctx);
+        if (map instanceof Map) {
+            map.set(jsKey, toJS.toJS(value, jsKey, ctx));
+        }
+        else if (map instanceof Set) {
+            map.add(jsKey);
+        }
+        else {
+            const stringKey = stringifyKey(key, jsKey, ctx);
+            const jsValue = toJS.toJS(value, stringKey, ctx);
+            if (stringKey in map)
+                Object.defineProperty(map, stringKey, {
+                    value: jsValue,
+                    writable: true,
+                    enumerable: true,
+                    configurable: true
+                });
+            else
+                map[stringKey] = jsValue;
+        }
+    }
+    return map;
+}
+function stringifyKey(key, jsKey, ctx) {
+    if (jsKey === null)
+        return '';
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
+    if (typeof jsKey !== 'object')
+        return String(jsKey);
+    if (identity.isNode(key) && ctx?.doc) {
+        const strCtx = stringify.createStringifyContext(ctx.doc, {});
+        strCtx.anchors = new Set();
+        for (const node of ctx.anchors.keys())
+            strCtx.anchors.add(node.anchor);
+        strCtx.inFlow = true;
+        strCtx.inStringifyKey = true;
+        const strKey = key.toString(strCtx);
+        if (!ctx.mapKeyWarned) {
+            let jsonStr = JSON.stringify(strKey);
+            if (jsonStr.length > 40)
+                jsonStr = jsonStr.substring(0, 36) + '..."';
+            log.warn(ctx.doc.options.logLevel, `Keys with collection values will be stringified due to JS Object restrictions: ${jsonStr}. Set mapAsMap: true to use object keys.`);
+            ctx.mapKeyWarned = true;
+        }
+        return strKey;
+    }
+    return JSON.stringify(jsKey);
+}
+
+exports.addPairToJSMap = addPairToJSMap;
+
+
+/***/ }),
+
+/***/ 1127:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+const ALIAS = Symbol.for('yaml.alias');
+const DOC = Symbol.for('yaml.document');
+const MAP = Symbol.for('yaml.map');
+const PAIR = Symbol.for('yaml.pair');
+const SCALAR = Symbol.for('yaml.scalar');
+const SEQ = Symbol.for('yaml.seq');
+const NODE_TYPE = Symbol.for('yaml.node.type');
+const isAlias = (node) => !!node && typeof node === 'object' && node[NODE_TYPE] === ALIAS;
+const isDocument = (node) => !!node && typeof node === 'object' && node[NODE_TYPE] === DOC;
+const isMap = (node) => !!node && typeof node === 'object' && node[NODE_TYPE] === MAP;
+const isPair = (node) => !!node && typeof node === 'object' && node[NODE_TYPE] === PAIR;
+const isScalar = (node) => !!node && typeof node === 'object' && node[NODE_TYPE] === SCALAR;
+const isSeq = (node) => !!node && typeof node === 'object' && node[NODE_TYPE] === SEQ;
+function isCollection(node) {
+    if (node && typeof node === 'object')
+        switch (node[NODE_TYPE]) {
+            case MAP:
+            case SEQ:
+                return true;
+        }
+    return false;
+}
+function isNode(node) {
+    if (node && typeof node === 'object')
+        switch (node[NODE_TYPE]) {
+            case ALIAS:
+            case MAP:
+            case SCALAR:
+            case SEQ:
+                return true;
+        }
+    return false;
+}
+const hasAnchor = (node) => (isScalar(node) || isCollection(node)) && !!node.anchor;
+
+exports.ALIAS = ALIAS;
+exports.DOC = DOC;
+exports.MAP = MAP;
+exports.NODE_TYPE = NODE_TYPE;
+exports.PAIR = PAIR;
+exports.SCALAR = SCALAR;
+exports.SEQ = SEQ;
+exports.hasAnchor = hasAnchor;
+exports.isAlias = isAlias;
+exports.isCollection = isCollection;
+exports.isDocument = isDocument;
+exports.isMap = isMap;
+exports.isNode = isNode;
+exports.isPair = isPair;
+exports.isScalar = isScalar;
+exports.isSeq = isSeq;
+
+
+/***/ }),
+
+/***/ 6424:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+
+/**
+ * Recursively convert any node or its contents to native JavaScript
+ *
+ * @param value - The input value
+ * @param arg - If `value` defines a `toJSON()` method, use this
+ *   as its first argument
+ * @param ctx - Conversion context, originally set in Document#toJS(). If
+ *   `{ keep: true }` is not set, output should be suitable for JSON
+ *   stringification.
+ */
+function toJS(value, arg, ctx) {
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-return
+    if (Array.isArray(value))
+        return value.map((v, i) => toJS(v, String(i), ctx));
+    if (value && typeof value.toJSON === 'function') {
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-call
+        if (!ctx || !identity.hasAnchor(value))
+            return value.toJSON(arg, ctx);
+        const data = { aliasCount: 0, count: 1, res: undefined };
+        ctx.anchors.set(value, data);
+        ctx.onCreate = res => {
+            data.res = res;
+            delete ctx.onCreate;
+        };
+        const res = value.toJSON(arg, ctx);
+        if (ctx.onCreate)
+            ctx.onCreate(res);
+        return res;
+    }
+    if (typeof value === 'bigint' && !ctx?.keep)
+        return Number(value);
+    return value;
+}
+
+exports.toJS = toJS;
+
+
+/***/ }),
+
+/***/ 110:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var resolveBlockScalar = __nccwpck_require__(8913);
+var resolveFlowScalar = __nccwpck_require__(6842);
+var errors = __nccwpck_require__(1464);
+var stringifyString = __nccwpck_require__(3069);
+
+function resolveAsScalar(token, strict = true, onError) {
+    if (token) {
+        const _onError = (pos, code, message) => {
+            const offset = typeof pos === 'number' ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
+            if (onError)
+                onError(offset, code, message);
+            else
+                throw new errors.YAMLParseError([offset, offset + 1], code, message);
+        };
+        switch (token.type) {
+            case 'scalar':
+            case 'single-quoted-scalar':
+            case 'double-quoted-scalar':
+                return resolveFlowScalar.resolveFlowScalar(token, strict, _onError);
+            case 'block-scalar':
+                return resolveBlockScalar.resolveBlockScalar({ options: { strict } }, token, _onError);
+        }
+    }
+    return null;
+}
+/**
+ * Create a new scalar token with `value`
+ *
+ * Values that represent an actual string but may be parsed as a different type should use a `type` other than `'PLAIN'`,
+ * as this function does not support any schema operations and won't check for such conflicts.
+ *
+ * @param value The string representation of the value, which will have its content properly indented.
+ * @param context.end Comments and whitespace after the end of the value, or after the block scalar header. If undefined, a newline will be added.
+ * @param context.implicitKey Being within an implicit key may affect the resolved type of the token's value.
+ * @param context.indent The indent level of the token.
+ * @param context.inFlow Is this scalar within a flow collection? This may affect the resolved type of the token's value.
+ * @param context.offset The offset position of the token.
+ * @param context.type The preferred type of the scalar token. If undefined, the previous type of the `token` will be used, defaulting to `'PLAIN'`.
+ */
+function createScalarToken(value, context) {
+    const { implicitKey = false, indent, inFlow = false, offset = -1, type = 'PLAIN' } = context;
+    const source = stringifyString.stringifyString({ type, value }, {
+        implicitKey,
+        indent: indent > 0 ? ' '.repeat(indent) : '',
+        inFlow,
+        options: { blockQuote: true, lineWidth: -1 }
+    });
+    const end = context.end ?? [
+        { type: 'newline', offset: -1, indent, source: '\n' }
+    ];
+    switch (source[0]) {
+        case '|':
+        case '>': {
+            const he = source.indexOf('\n');
+            const head = source.substring(0, he);
+            const body = source.substring(he + 1) + '\n';
+            const props = [
+                { type: 'block-scalar-header', offset, indent, source: head }
+            ];
+            if (!addEndtoBlockProps(props, end))
+                props.push({ type: 'newline', offset: -1, indent, source: '\n' });
+            return { type: 'block-scalar', offset, indent, props, source: body };
+        }
+        case '"':
+            return { type: 'double-quoted-scalar', offset, indent, source, end };
+        case "'":
+            return { type: 'single-quoted-scalar', offset, indent, source, end };
+        default:
+            return { type: 'scalar', offset, indent, source, end };
+    }
+}
+/**
+ * Set the value of `token` to the given string `value`, overwriting any previous contents and type that it may have.
+ *
+ * Best efforts are made to retain any comments previously associated with the `token`,
+ * though all contents within a collection's `items` will be overwritten.
+ *
+ * Values that represent an actual string but may be parsed as a different type should use a `type` other than `'PLAIN'`,
+ * as this function does not support any schema operations and won't check for such conflicts.
+ *
+ * @param token Any token. If it does not include an `indent` value, the value will be stringified as if it were an implicit key.
+ * @param value The string representation of the value, which will have its content properly indented.
+ * @param context.afterKey In most cases, values after a key should have an additional level of indentation.
+ * @param context.implicitKey Being within an implicit key may affect the resolved type of the token's value.
+ * @param context.inFlow Being within a flow collection may affect the resolved type of the token's value.
+ * @param context.type The preferred type of the scalar token. If undefined, the previous type of the `token` will be used, defaulting to `'PLAIN'`.
+ */
+function setScalarValue(token, value, context = {}) {
+    let { afterKey = false, implicitKey = false, inFlow = false, type } = context;
+    let indent = 'indent' in token ? token.indent : null;
+    if (afterKey && typeof indent === 'number')
+        indent += 2;
+    if (!type)
+        switch (token.type) {
+            case 'single-quoted-scalar':
+                type = 'QUOTE_SINGLE';
+                break;
+            case 'double-quoted-scalar':
+                type = 'QUOTE_DOUBLE';
+                break;
+            case 'block-scalar': {
+                const header = token.props[0];
+                if (header.type !== 'block-scalar-header')
+                    throw new Error('Invalid block scalar header');
+                type = header.source[0] === '>' ? 'BLOCK_FOLDED' : 'BLOCK_LITERAL';
+                break;
+            }
+            default:
+                type = 'PLAIN';
+        }
+    const source = stringifyString.stringifyString({ type, value }, {
+        implicitKey: implicitKey || indent === null,
+        indent: indent !== null && indent > 0 ? ' '.repeat(indent) : '',
+        inFlow,
+        options: { blockQuote: true, lineWidth: -1 }
+    });
+    switch (source[0]) {
+        case '|':
+        case '>':
+            setBlockScalarValue(token, source);
+            break;
+        case '"':
+            setFlowScalarValue(token, source, 'double-quoted-scalar');
+            break;
+        case "'":
+            setFlowScalarValue(token, source, 'single-quoted-scalar');
+            break;
+        default:
+            setFlowScalarValue(token, source, 'scalar');
+    }
+}
+function setBlockScalarValue(token, source) {
+    const he = source.indexOf('\n');
+    const head = source.substring(0, he);
+    const body = source.substring(he + 1) + '\n';
+    if (token.type === 'block-scalar') {
+        const header = token.props[0];
+        if (header.type !== 'block-scalar-header')
+            throw new Error('Invalid block scalar header');
+        header.source = head;
+        token.source = body;
+    }
+    else {
+        const { offset } = token;
+        const indent = 'indent' in token ? token.indent : -1;
+        const props = [
+            { type: 'block-scalar-header', offset, indent, source: head }
+        ];
+        if (!addEndtoBlockProps(props, 'end' in token ? token.end : undefined))
+            props.push({ type: 'newline', offset: -1, indent, source: '\n' });
+        for (const key of Object.keys(token))
+            if (key !== 'type' && key !== 'offset')
+                delete token[key];
+        Object.assign(token, { type: 'block-scalar', indent, props, source: body });
+    }
+}
+/** @returns `true` if last token is a newline */
+function addEndtoBlockProps(props, end) {
+    if (end)
+        for (const st of end)
+            switch (st.type) {
+                case 'space':
+                case 'comment':
+                    props.push(st);
+                    break;
+                case 'newline':
+                    props.push(st);
+                    return true;
+            }
+    return false;
+}
+function setFlowScalarValue(token, source, type) {
+    switch (token.type) {
+        case 'scalar':
+        case 'double-quoted-scalar':
+        case 'single-quoted-scalar':
+            token.type = type;
+            token.source = source;
+            break;
+        case 'block-scalar': {
+            const end = token.props.slice(1);
+            let oa = source.length;
+            if (token.props[0].type === 'block-scalar-header')
+                oa -= token.props[0].source.length;
+            for (const tok of end)
+                tok.offset += oa;
+            delete token.props;
+            Object.assign(token, { type, source, end });
+            break;
+        }
+        case 'block-map':
+        case 'block-seq': {
+            const offset = token.offset + source.length;
+            const nl = { type: 'newline', offset, indent: token.indent, source: '\n' };
+            delete token.items;
+            Object.assign(token, { type, source, end: [nl] });
+            break;
+        }
+        default: {
+            const indent = 'indent' in token ? token.indent : -1;
+            const end = 'end' in token && Array.isArray(token.end)
+                ? token.end.filter(st => st.type === 'space' ||
+                    st.type === 'comment' ||
+                    st.type === 'newline')
+                : [];
+            for (const key of Object.keys(token))
+                if (key !== 'type' && key !== 'offset')
+                    delete token[key];
+            Object.assign(token, { type, indent, source, end });
+        }
+    }
+}
+
+exports.createScalarToken = createScalarToken;
+exports.resolveAsScalar = resolveAsScalar;
+exports.setScalarValue = setScalarValue;
+
+
+/***/ }),
+
+/***/ 1733:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+/**
+ * Stringify a CST document, token, or collection item
+ *
+ * Fair warning: This applies no validation whatsoever, and
+ * simply concatenates the sources in their logical order.
+ */
+const stringify = (cst) => 'type' in cst ? stringifyToken(cst) : stringifyItem(cst);
+function stringifyToken(token) {
+    switch (token.type) {
+        case 'block-scalar': {
+            let res = '';
+            for (const tok of token.props)
+                res += stringifyToken(tok);
+            return res + token.source;
+        }
+        case 'block-map':
+        case 'block-seq': {
+            let res = '';
+            for (const item of token.items)
+                res += stringifyItem(item);
+            return res;
+        }
+        case 'flow-collection': {
+            let res = token.start.source;
+            for (const item of token.items)
+                res += stringifyItem(item);
+            for (const st of token.end)
+                res += st.source;
+            return res;
+        }
+        case 'document': {
+            let res = stringifyItem(token);
+            if (token.end)
+                for (const st of token.end)
+                    res += st.source;
+            return res;
+        }
+        default: {
+            let res = token.source;
+            if ('end' in token && token.end)
+                for (const st of token.end)
+                    res += st.source;
+            return res;
+        }
+    }
+}
+function stringifyItem({ start, key, sep, value }) {
+    let res = '';
+    for (const st of start)
+        res += st.source;
+    if (key)
+        res += stringifyToken(key);
+    if (sep)
+        for (const st of sep)
+            res += st.source;
+    if (value)
+        res += stringifyToken(value);
+    return res;
+}
+
+exports.stringify = stringify;
+
+
+/***/ }),
+
+/***/ 7715:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+const BREAK = Symbol('break visit');
+const SKIP = Symbol('skip children');
+const REMOVE = Symbol('remove item');
+/**
+ * Apply a visitor to a CST document or item.
+ *
+ * Walks through the tree (depth-first) starting from the root, calling a
+ * `visitor` function with two arguments when entering each item:
+ *   - `item`: The current item, which included the following members:
+ *     - `start: SourceToken[]` – Source tokens before the key or value,
+ *       possibly including its anchor or tag.
+ *     - `key?: Token | null` – Set for pair values. May then be `null`, if
+ *       the key before the `:` separator is empty.
+ *     - `sep?: SourceToken[]` – Source tokens between the key and the value,
+ *       which should include the `:` map value indicator if `value` is set.
+ *     - `value?: Token` – The value of a sequence item, or of a map pair.
+ *   - `path`: The steps from the root to the current node, as an array of
+ *     `['key' | 'value', number]` tuples.
+ *
+ * The return value of the visitor may be used to control the traversal:
+ *   - `undefined` (default): Do nothing and continue
+ *   - `visit.SKIP`: Do not visit the children of this token, continue with
+ *      next sibling
+ *   - `visit.BREAK`: Terminate traversal completely
+ *   - `visit.REMOVE`: Remove the current item, then continue with the next one
+ *   - `number`: Set the index of the next step. This is useful especially if
+ *     the index of the current token has changed.
+ *   - `function`: Define the next visitor for this item. After the original
+ *     visitor is called on item entry, next visitors are called after handling
+ *     a non-empty `key` and when exiting the item.
+ */
+function visit(cst, visitor) {
+    if ('type' in cst && cst.type === 'document')
+        cst = { start: cst.start, value: cst.value };
+    _visit(Object.freeze([]), cst, visitor);
+}
+// Without the `as symbol` casts, TS declares these in the `visit`
+// namespace using `var`, but then complains about that because
+// `unique symbol` must be `const`.
+/** Terminate visit traversal completely */
+visit.BREAK = BREAK;
+/** Do not visit the children of the current item */
+visit.SKIP = SKIP;
+/** Remove the current item */
+visit.REMOVE = REMOVE;
+/** Find the item at `path` from `cst` as the root */
+visit.itemAtPath = (cst, path) => {
+    let item = cst;
+    for (const [field, index] of path) {
+        const tok = item?.[field];
+        if (tok && 'items' in tok) {
+            item = tok.items[index];
+        }
+        else
+            return undefined;
+    }
+    return item;
+};
+/**
+ * Get the immediate parent collection of the item at `path` from `cst` as the root.
+ *
+ * Throws an error if the collection is not found, which should never happen if the item itself exists.
+ */
+visit.parentCollection = (cst, path) => {
+    const parent = visit.itemAtPath(cst, path.slice(0, -1));
+    const field = path[path.length - 1][0];
+    const coll = parent?.[field];
+    if (coll && 'items' in coll)
+        return coll;
+    throw new Error('Parent collection not found');
+};
+function _visit(path, item, visitor) {
+    let ctrl = visitor(item, path);
+    if (typeof ctrl === 'symbol')
+        return ctrl;
+    for (const field of ['key', 'value']) {
+        const token = item[field];
+        if (token && 'items' in token) {
+            for (let i = 0; i < token.items.length; ++i) {
+                const ci = _visit(Object.freeze(path.concat([[field, i]])), token.items[i], visitor);
+                if (typeof ci === 'number')
+                    i = ci - 1;
+                else if (ci === BREAK)
+                    return BREAK;
+                else if (ci === REMOVE) {
+                    token.items.splice(i, 1);
+                    i -= 1;
+                }
+            }
+            if (typeof ctrl === 'function' && field === 'key')
+                ctrl = ctrl(item, path);
+        }
+    }
+    return typeof ctrl === 'function' ? ctrl(item, path) : ctrl;
+}
+
+exports.visit = visit;
+
+
+/***/ }),
+
+/***/ 3461:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var cstScalar = __nccwpck_require__(110);
+var cstStringify = __nccwpck_require__(1733);
+var cstVisit = __nccwpck_require__(7715);
+
+/** The byte order mark */
+const BOM = '\u{FEFF}';
+/** Start of doc-mode */
+const DOCUMENT = '\x02'; // C0: Start of Text
+/** Unexpected end of flow-mode */
+const FLOW_END = '\x18'; // C0: Cancel
+/** Next token is a scalar value */
+const SCALAR = '\x1f'; // C0: Unit Separator
+/** @returns `true` if `token` is a flow or block collection */
+const isCollection = (token) => !!token && 'items' in token;
+/** @returns `true` if `token` is a flow or block scalar; not an alias */
+const isScalar = (token) => !!token &&
+    (token.type === 'scalar' ||
+        token.type === 'single-quoted-scalar' ||
+        token.type === 'double-quoted-scalar' ||
+        token.type === 'block-scalar');
+/* istanbul ignore next */
+/** Get a printable representation of a lexer token */
+function prettyToken(token) {
+    switch (token) {
+        case BOM:
+            return '<BOM>';
+        case DOCUMENT:
+            return '<DOC>';
+        case FLOW_END:
+            return '<FLOW_END>';
+        case SCALAR:
+            return '<SCALAR>';
+        default:
+            return JSON.stringify(token);
+    }
+}
+/** Identify the type of a lexer token. May return `null` for unknown tokens. */
+function tokenType(source) {
+    switch (source) {
+        case BOM:
+            return 'byte-order-mark';
+        case DOCUMENT:
+            return 'doc-mode';
+        case FLOW_END:
+            return 'flow-error-end';
+        case SCALAR:
+            return 'scalar';
+        case '---':
+            return 'doc-start';
+        case '...':
+            return 'doc-end';
+        case '':
+        case '\n':
+        case '\r\n':
+            return 'newline';
+        case '-':
+            return 'seq-item-ind';
+        case '?':
+            return 'explicit-key-ind';
+        case ':':
+            return 'map-value-ind';
+        case '{':
+            return 'flow-map-start';
+        case '}':
+            return 'flow-map-end';
+        case '[':
+            return 'flow-seq-start';
+        case ']':
+            return 'flow-seq-end';
+        case ',':
+            return 'comma';
+    }
+    switch (source[0]) {
+        case ' ':
+        case '\t':
+            return 'space';
+        case '#':
+            return 'comment';
+        case '%':
+            return 'directive-line';
+        case '*':
+            return 'alias';
+        case '&':
+            return 'anchor';
+        case '!':
+            return 'tag';
+        case "'":
+            return 'single-quoted-scalar';
+        case '"':
+            return 'double-quoted-scalar';
+        case '|':
+        case '>':
+            return 'block-scalar-header';
+    }
+    return null;
+}
+
+exports.createScalarToken = cstScalar.createScalarToken;
+exports.resolveAsScalar = cstScalar.resolveAsScalar;
+exports.setScalarValue = cstScalar.setScalarValue;
+exports.stringify = cstStringify.stringify;
+exports.visit = cstVisit.visit;
+exports.BOM = BOM;
+exports.DOCUMENT = DOCUMENT;
+exports.FLOW_END = FLOW_END;
+exports.SCALAR = SCALAR;
+exports.isCollection = isCollection;
+exports.isScalar = isScalar;
+exports.prettyToken = prettyToken;
+exports.tokenType = tokenType;
+
+
+/***/ }),
+
+/***/ 361:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var cst = __nccwpck_require__(3461);
+
+/*
+START -> stream
+
+stream
+  directive -> line-end -> stream
+  indent + line-end -> stream
+  [else] -> line-start
+
+line-end
+  comment -> line-end
+  newline -> .
+  input-end -> END
+
+line-start
+  doc-start -> doc
+  doc-end -> stream
+  [else] -> indent -> block-start
+
+block-start
+  seq-item-start -> block-start
+  explicit-key-start -> block-start
+  map-value-start -> block-start
+  [else] -> doc
+
+doc
+  line-end -> line-start
+  spaces -> doc
+  anchor -> doc
+  tag -> doc
+  flow-start -> flow -> doc
+  flow-end -> error -> doc
+  seq-item-start -> error -> doc
+  explicit-key-start -> error -> doc
+  map-value-start -> doc
+  alias -> doc
+  quote-start -> quoted-scalar -> doc
+  block-scalar-header -> line-end -> block-scalar(min) -> line-start
+  [else] -> plain-scalar(false, min) -> doc
+
+flow
+  line-end -> flow
+  spaces -> flow
+  anchor -> flow
+  tag -> flow
+  flow-start -> flow -> flow
+  flow-end -> .
+  seq-item-start -> error -> flow
+  explicit-key-start -> flow
+  map-value-start -> flow
+  alias -> flow
+  quote-start -> quoted-scalar -> flow
+  comma -> flow
+  [else] -> plain-scalar(true, 0) -> flow
+
+quoted-scalar
+  quote-end -> .
+  [else] -> quoted-scalar
+
+block-scalar(min)
+  newline + peek(indent < min) -> .
+  [else] -> block-scalar(min)
+
+plain-scalar(is-flow, min)
+  scalar-end(is-flow) -> .
+  peek(newline + (indent < min)) -> .
+  [else] -> plain-scalar(min)
+*/
+function isEmpty(ch) {
+    switch (ch) {
+        case undefined:
+        case ' ':
+        case '\n':
+        case '\r':
+        case '\t':
+            return true;
+        default:
+            return false;
+    }
+}
+const hexDigits = new Set('0123456789ABCDEFabcdef');
+const tagChars = new Set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-#;/?:@&=+$_.!~*'()");
+const flowIndicatorChars = new Set(',[]{}');
+const invalidAnchorChars = new Set(' ,[]{}\n\r\t');
+const isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
+/**
+ * Splits an input string into lexical tokens, i.e. smaller strings that are
+ * easily identifiable by `tokens.tokenType()`.
+ *
+ * Lexing starts always in a "stream" context. Incomplete input may be buffered
+ * until a complete token can be emitted.
+ *
+ * In addition to slices of the original input, the following control characters
+ * may also be emitted:
+ *
+ * - `\x02` (Start of Text): A document starts with the next token
+ * - `\x18` (Cancel): Unexpected end of flow-mode (indicates an error)
+ * - `\x1f` (Unit Separator): Next token is a scalar value
+ * - `\u{FEFF}` (Byte order mark): Emitted separately outside documents
+ */
+class Lexer {
+    constructor() {
+        /**
+         * Flag indicating whether the end of the current buffer marks the end of
+         * all input
+         */
+        this.atEnd = false;
+        /**
+         * Explicit indent set in block scalar header, as an offset from the current
+         * minimum indent, so e.g. set to 1 from a header `|2+`. Set to -1 if not
+         * explicitly set.
+         */
+        this.blockScalarIndent = -1;
+        /**
+         * Block scalars that include a + (keep) chomping indicator in their header
+         * include trailing empty lines, which are otherwise excluded from the
+         * scalar's contents.
+         */
+        this.blockScalarKeep = false;
+        /** Current input */
+        this.buffer = '';
+        /**
+         * Flag noting whether the map value indicator : can immediately follow this
+         * node within a flow context.
+         */
+        this.flowKey = false;
+        /** Count of surrounding flow collection levels. */
+        this.flowLevel = 0;
+        /**
+         * Minimum level of indentation required for next lines to be parsed as a
+         * part of the current scalar value.
+         */
+        this.indentNext = 0;
+        /** Indentation level of the current line. */
+        this.indentValue = 0;
+        /** Position of the next \n character. */
+        this.lineEndPos = null;
+        /** Stores the state of the lexer if reaching the end of incpomplete input */
+        this.next = null;
+        /** A pointer to `buffer`; the current position of the lexer. */
+        this.pos = 0;
+    }
+    /**
+     * Generate YAML tokens from the `source` string. If `incomplete`,
+     * a part of the last line may be left as a buffer for the next call.
+     *
+     * @returns A generator of lexical tokens
+     */
+    *lex(source, incomplete = false) {
+        if (source) {
+            if (typeof source !== 'string')
+                throw TypeError('source is not a string');
+            this.buffer = this.buffer ? this.buffer + source : source;
+            this.lineEndPos = null;
+        }
+        this.atEnd = !incomplete;
+        let next = this.next ?? 'stream';
+        while (next && (incomplete || this.hasChars(1)))
+            next = yield* this.parseNext(next);
+    }
+    atLineEnd() {
+        let i = this.pos;
+        let ch = this.buffer[i];
+        while (ch === ' ' || ch === '\t')
+            ch = this.buffer[++i];
+        if (!ch || ch === '#' || ch === '\n')
+            return true;
+        if (ch === '\r')
+            return this.buffer[i + 1] === '\n';
+        return false;
+    }
+    charAt(n) {
+        return this.buffer[this.pos + n];
+    }
+    continueScalar(offset) {
+        let ch = this.buffer[offset];
+        if (this.indentNext > 0) {
+            let indent = 0;
+            while (ch === ' ')
+                ch = this.buffer[++indent + offset];
+            if (ch === '\r') {
+                const next = this.buffer[indent + offset + 1];
+                if (next === '\n' || (!next && !this.atEnd))
+                    return offset + indent + 1;
+            }
+            return ch === '\n' || indent >= this.indentNext || (!ch && !this.atEnd)
+                ? offset + indent
+                : -1;
+        }
+        if (ch === '-' || ch === '.') {
+            const dt = this.buffer.substr(offset, 3);
+            if ((dt === '---' || dt === '...') && isEmpty(this.buffer[offset + 3]))
+                return -1;
+        }
+        return offset;
+    }
+    getLine() {
+        let end = this.lineEndPos;
+        if (typeof end !== 'number' || (end !== -1 && end < this.pos)) {
+            end = this.buffer.indexOf('\n', this.pos);
+            this.lineEndPos = end;
+        }
+        if (end === -1)
+            return this.atEnd ? this.buffer.substring(this.pos) : null;
+        if (this.buffer[end - 1] === '\r')
+            end -= 1;
+        return this.buffer.substring(this.pos, end);
+    }
+    hasChars(n) {
+        return this.pos + n <= this.buffer.length;
+    }
+    setNext(state) {
+        this.buffer = this.buffer.substring(this.pos);
+        this.pos = 0;
+        this.lineEndPos = null;
+        this.next = state;
+        return null;
+    }
+    peek(n) {
+        return this.buffer.substr(this.pos, n);
+    }
+    *parseNext(next) {
+        switch (next) {
+            case 'stream':
+                return yield* this.parseStream();
+            case 'line-start':
+                return yield* this.parseLineStart();
+            case 'block-start':
+                return yield* this.parseBlockStart();
+            case 'doc':
+                return yield* this.parseDocument();
+            case 'flow':
+                return yield* this.parseFlowCollection();
+            case 'quoted-scalar':
+                return yield* this.parseQuotedScalar();
+            case 'block-scalar':
+                return yield* this.parseBlockScalar();
+            case 'plain-scalar':
+                return yield* this.parsePlainScalar();
+        }
+    }
+    *parseStream() {
+        let line = this.getLine();
+        if (line === null)
+            return this.setNext('stream');
+        if (line[0] === cst.BOM) {
+            yield* this.pushCount(1);
+            line = line.substring(1);
+        }
+        if (line[0] === '%') {
+            let dirEnd = line.length;
+            let cs = line.indexOf('#');
+            while (cs !== -1) {
+                const ch = line[cs - 1];
+                if (ch === ' ' || ch === '\t') {
+                    dirEnd = cs - 1;
+                    break;
+                }
+                else {
+                    cs = line.indexOf('#', cs + 1);
+                }
+            }
+            while (true) {
+                const ch = line[dirEnd - 1];
+                if (ch === ' ' || ch === '\t')
+                    dirEnd -= 1;
+                else
+                    break;
+            }
+            const n = (yield* this.pushCount(dirEnd)) + (yield* this.pushSpaces(true));
+            yield* this.pushCount(line.length - n); // possible comment
+            this.pushNewline();
+            return 'stream';
+        }
+        if (this.atLineEnd()) {
+            const sp = yield* this.pushSpaces(true);
+            yield* this.pushCount(line.length - sp);
+            yield* this.pushNewline();
+            return 'stream';
+        }
+        yield cst.DOCUMENT;
+        return yield* this.parseLineStart();
+    }
+    *parseLineStart() {
+        const ch = this.charAt(0);
+        if (!ch && !this.atEnd)
+            return this.setNext('line-start');
+        if (ch === '-' || ch === '.') {
+            if (!this.atEnd && !this.hasChars(4))
+                return this.setNext('line-start');
+            const s = this.peek(3);
+            if ((s === '---' || s === '...') && isEmpty(this.charAt(3))) {
+                yield* this.pushCount(3);
+                this.indentValue = 0;
+                this.indentNext = 0;
+                return s === '---' ? 'doc' : 'stream';
+            }
+        }
+        this.indentValue = yield* this.pushSpaces(false);
+        if (this.indentNext > this.indentValue && !isEmpty(this.charAt(1)))
+            this.indentNext = this.indentValue;
+        return yield* this.parseBlockStart();
+    }
+    *parseBlockStart() {
+        const [ch0, ch1] = this.peek(2);
+        if (!ch1 && !this.atEnd)
+            return this.setNext('block-start');
+        if ((ch0 === '-' || ch0 === '?' || ch0 === ':') && isEmpty(ch1)) {
+            const n = (yield* this.pushCount(1)) + (yield* this.pushSpaces(true));
+            this.indentNext = this.indentValue + 1;
+            this.indentValue += n;
+            return 'block-start';
+        }
+        return 'doc';
+    }
+    *parseDocument() {
+        yield* this.pushSpaces(true);
+        const line = this.getLine();
+        if (line === null)
+            return this.setNext('doc');
+        let n = yield* this.pushIndicators();
+        switch (line[n]) {
+            case '#':
+                yield* this.pushCount(line.length - n);
+            // fallthrough
+            case undefined:
+                yield* this.pushNewline();
+                return yield* this.parseLineStart();
+            case '{':
+            case '[':
+                yield* this.pushCount(1);
+                this.flowKey = false;
+                this.flowLevel = 1;
+                return 'flow';
+            case '}':
+            case ']':
+                // this is an error
+                yield* this.pushCount(1);
+                return 'doc';
+            case '*':
+                yield* this.pushUntil(isNotAnchorChar);
+                return 'doc';
+            case '"':
+            case "'":
+                return yield* this.parseQuotedScalar();
+            case '|':
+            case '>':
+                n += yield* this.parseBlockScalarHeader();
+                n += yield* this.pushSpaces(true);
+                yield* this.pushCount(line.length - n);
+                yield* this.pushNewline();
+                return yield* this.parseBlockScalar();
+            default:
+                return yield* this.parsePlainScalar();
+        }
+    }
+    *parseFlowCollection() {
+        let nl, sp;
+        let indent = -1;
+        do {
+            nl = yield* this.pushNewline();
+            if (nl > 0) {
+                sp = yield* this.pushSpaces(false);
+                this.indentValue = indent = sp;
+            }
+            else {
+                sp = 0;
+            }
+            sp += yield* this.pushSpaces(true);
+        } while (nl + sp > 0);
+        const line = this.getLine();
+        if (line === null)
+            return this.setNext('flow');
+        if ((indent !== -1 && indent < this.indentNext && line[0] !== '#') ||
+            (indent === 0 &&
+                (line.startsWith('---') || line.startsWith('...')) &&
+                isEmpty(line[3]))) {
+            // Allowing for the terminal ] or } at the same (rather than greater)
+            // indent level as the initial [ or { is technically invalid, but
+            // failing here would be surprising to users.
+            const atFlowEndMarker = indent === this.indentNext - 1 &&
+                this.flowLevel === 1 &&
+                (line[0] === ']' || line[0] === '}');
+            if (!atFlowEndMarker) {
+                // this is an error
+                this.flowLevel = 0;
+                yield cst.FLOW_END;
+                return yield* this.parseLineStart();
+            }
+        }
+        let n = 0;
+        while (line[n] === ',') {
+            n += yield* this.pushCount(1);
+            n += yield* this.pushSpaces(true);
+            this.flowKey = false;
+        }
+        n += yield* this.pushIndicators();
+        switch (line[n]) {
+            case undefined:
+                return 'flow';
+            case '#':
+                yield* this.pushCount(line.length - n);
+                return 'flow';
+            case '{':
+            case '[':
+                yield* this.pushCount(1);
+                this.flowKey = false;
+                this.flowLevel += 1;
+                return 'flow';
+            case '}':
+            case ']':
+                yield* this.pushCount(1);
+                this.flowKey = true;
+                this.flowLevel -= 1;
+                return this.flowLevel ? 'flow' : 'doc';
+            case '*':
+                yield* this.pushUntil(isNotAnchorChar);
+                return 'flow';
+            case '"':
+            case "'":
+                this.flowKey = true;
+                return yield* this.parseQuotedScalar();
+            case ':': {
+                const next = this.charAt(1);
+                if (this.flowKey || isEmpty(next) || next === ',') {
+                    this.flowKey = false;
+                    yield* this.pushCount(1);
+                    yield* this.pushSpaces(true);
+                    return 'flow';
+                }
+            }
+            // fallthrough
+            default:
+                this.flowKey = false;
+                return yield* this.parsePlainScalar();
+        }
+    }
+    *parseQuotedScalar() {
+        const quote = this.charAt(0);
+        let end = this.buffer.indexOf(quote, this.pos + 1);
+        if (quote === "'") {
+            while (end !== -1 && this.buffer[end + 1] === "'")
+                end = this.buffer.indexOf("'", end + 2);
+        }
+        else {
+            // double-quote
+            while (end !== -1) {
+                let n = 0;
+                while (this.buffer[end - 1 - n] === '\\')
+                    n += 1;
+                if (n % 2 === 0)
+                    break;
+                end = this.buffer.indexOf('"', end + 1);
+            }
+        }
+        // Only looking for newlines within the quotes
+        const qb = this.buffer.substring(0, end);
+        let nl = qb.indexOf('\n', this.pos);
+        if (nl !== -1) {
+            while (nl !== -1) {
+                const cs = this.continueScalar(nl + 1);
+                if (cs === -1)
+                    break;
+                nl = qb.indexOf('\n', cs);
+            }
+            if (nl !== -1) {
+                // this is an error caused by an unexpected unindent
+                end = nl - (qb[nl - 1] === '\r' ? 2 : 1);
+            }
+        }
+        if (end === -1) {
+            if (!this.atEnd)
+                return this.setNext('quoted-scalar');
+            end = this.buffer.length;
+        }
+        yield* this.pushToIndex(end + 1, false);
+        return this.flowLevel ? 'flow' : 'doc';
+    }
+    *parseBlockScalarHeader() {
+        this.blockScalarIndent = -1;
+        this.blockScalarKeep = false;
+        let i = this.pos;
+        while (true) {
+            const ch = this.buffer[++i];
+            if (ch === '+')
+                this.blockScalarKeep = true;
+            else if (ch > '0' && ch <= '9')
+                this.blockScalarIndent = Number(ch) - 1;
+            else if (ch !== '-')
+                break;
+        }
+        return yield* this.pushUntil(ch => isEmpty(ch) || ch === '#');
+    }
+    *parseBlockScalar() {
+        let nl = this.pos - 1; // may be -1 if this.pos === 0
+        let indent = 0;
+        let ch;
+        loop: for (let i = this.pos; (ch = this.buffer[i]); ++i) {
+            switch (ch) {
+                case ' ':
+                    indent += 1;
+                    break;
+                case '\n':
+                    nl = i;
+                    indent = 0;
+                    break;
+                case '\r': {
+                    const next = this.buffer[i + 1];
+                    if (!next && !this.atEnd)
+                        return this.setNext('block-scalar');
+                    if (next === '\n')
+                        break;
+                } // fallthrough
+                default:
+                    break loop;
+            }
+        }
+        if (!ch && !this.atEnd)
+            return this.setNext('block-scalar');
+        if (indent >= this.indentNext) {
+            if (this.blockScalarIndent === -1)
+                this.indentNext = indent;
+            else {
+                this.indentNext =
+                    this.blockScalarIndent + (this.indentNext === 0 ? 1 : this.indentNext);
+            }
+            do {
+                const cs = this.continueScalar(nl + 1);
+                if (cs === -1)
+                    break;
+                nl = this.buffer.indexOf('\n', cs);
+            } while (nl !== -1);
+            if (nl === -1) {
+                if (!this.atEnd)
+                    return this.setNext('block-scalar');
+                nl = this.buffer.length;
+            }
+        }
+        // Trailing insufficiently indented tabs are invalid.
+        // To catch that during parsing, we include them in the block scalar value.
+        let i = nl + 1;
+        ch = this.buffer[i];
+        while (ch === ' ')
+            ch = this.buffer[++i];
+        if (ch === '\t') {
+            while (ch === '\t' || ch === ' ' || ch === '\r' || ch === '\n')
+                ch = this.buffer[++i];
+            nl = i - 1;
+        }
+        else if (!this.blockScalarKeep) {
+            do {
+                let i = nl - 1;
+                let ch = this.buffer[i];
+                if (ch === '\r')
+                    ch = this.buffer[--i];
+                const lastChar = i; // Drop the line if last char not more indented
+                while (ch === ' ')
+                    ch = this.buffer[--i];
+                if (ch === '\n' && i >= this.pos && i + 1 + indent > lastChar)
+                    nl = i;
+                else
+                    break;
+            } while (true);
+        }
+        yield cst.SCALAR;
+        yield* this.pushToIndex(nl + 1, true);
+        return yield* this.parseLineStart();
+    }
+    *parsePlainScalar() {
+        const inFlow = this.flowLevel > 0;
+        let end = this.pos - 1;
+        let i = this.pos - 1;
+        let ch;
+        while ((ch = this.buffer[++i])) {
+            if (ch === ':') {
+                const next = this.buffer[i + 1];
+                if (isEmpty(next) || (inFlow && flowIndicatorChars.has(next)))
+                    break;
+                end = i;
+            }
+            else if (isEmpty(ch)) {
+                let next = this.buffer[i + 1];
+                if (ch === '\r') {
+                    if (next === '\n') {
+                        i += 1;
+                        ch = '\n';
+                        next = this.buffer[i + 1];
+                    }
+                    else
+                        end = i;
+                }
+                if (next === '#' || (inFlow && flowIndicatorChars.has(next)))
+                    break;
+                if (ch === '\n') {
+                    const cs = this.continueScalar(i + 1);
+                    if (cs === -1)
+                        break;
+                    i = Math.max(i, cs - 2); // to advance, but still account for ' #'
+                }
+            }
+            else {
+                if (inFlow && flowIndicatorChars.has(ch))
+                    break;
+                end = i;
+            }
+        }
+        if (!ch && !this.atEnd)
+            return this.setNext('plain-scalar');
+        yield cst.SCALAR;
+        yield* this.pushToIndex(end + 1, true);
+        return inFlow ? 'flow' : 'doc';
+    }
+    *pushCount(n) {
+        if (n > 0) {
+            yield this.buffer.substr(this.pos, n);
+            this.pos += n;
+            return n;
+        }
+        return 0;
+    }
+    *pushToIndex(i, allowEmpty) {
+        const s = this.buffer.slice(this.pos, i);
+        if (s) {
+            yield s;
+            this.pos += s.length;
+            return s.length;
+        }
+        else if (allowEmpty)
+            yield '';
+        return 0;
+    }
+    *pushIndicators() {
+        let n = 0;
+        loop: while (true) {
+            switch (this.charAt(0)) {
+                case '!':
+                    n += yield* this.pushTag();
+                    n += yield* this.pushSpaces(true);
+                    continue loop;
+                case '&':
+                    n += yield* this.pushUntil(isNotAnchorChar);
+                    n += yield* this.pushSpaces(true);
+                    continue loop;
+                case '-': // this is an error
+                case '?': // this is an error outside flow collections
+                case ':': {
+                    const inFlow = this.flowLevel > 0;
+                    const ch1 = this.charAt(1);
+                    if (isEmpty(ch1) || (inFlow && flowIndicatorChars.has(ch1))) {
+                        if (!inFlow)
+                            this.indentNext = this.indentValue + 1;
+                        else if (this.flowKey)
+                            this.flowKey = false;
+                        n += yield* this.pushCount(1);
+                        n += yield* this.pushSpaces(true);
+                        continue loop;
+                    }
+                }
+            }
+            break loop;
+        }
+        return n;
+    }
+    *pushTag() {
+        if (this.charAt(1) === '<') {
+            let i = this.pos + 2;
+            let ch = this.buffer[i];
+            while (!isEmpty(ch) && ch !== '>')
+                ch = this.buffer[++i];
+            return yield* this.pushToIndex(ch === '>' ? i + 1 : i, false);
+        }
+        else {
+            let i = this.pos + 1;
+            let ch = this.buffer[i];
+            while (ch) {
+                if (tagChars.has(ch))
+                    ch = this.buffer[++i];
+                else if (ch === '%' &&
+                    hexDigits.has(this.buffer[i + 1]) &&
+                    hexDigits.has(this.buffer[i + 2])) {
+                    ch = this.buffer[(i += 3)];
+                }
+                else
+                    break;
+            }
+            return yield* this.pushToIndex(i, false);
+        }
+    }
+    *pushNewline() {
+        const ch = this.buffer[this.pos];
+        if (ch === '\n')
+            return yield* this.pushCount(1);
+        else if (ch === '\r' && this.charAt(1) === '\n')
+            return yield* this.pushCount(2);
+        else
+            return 0;
+    }
+    *pushSpaces(allowTabs) {
+        let i = this.pos - 1;
+        let ch;
+        do {
+            ch = this.buffer[++i];
+        } while (ch === ' ' || (allowTabs && ch === '\t'));
+        const n = i - this.pos;
+        if (n > 0) {
+            yield this.buffer.substr(this.pos, n);
+            this.pos = i;
+        }
+        return n;
+    }
+    *pushUntil(test) {
+        let i = this.pos;
+        let ch = this.buffer[i];
+        while (!test(ch))
+            ch = this.buffer[++i];
+        return yield* this.pushToIndex(i, false);
+    }
+}
+
+exports.Lexer = Lexer;
+
+
+/***/ }),
+
+/***/ 6628:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+/**
+ * Tracks newlines during parsing in order to provide an efficient API for
+ * determining the one-indexed `{ line, col }` position for any offset
+ * within the input.
+ */
+class LineCounter {
+    constructor() {
+        this.lineStarts = [];
+        /**
+         * Should be called in ascending order. Otherwise, call
+         * `lineCounter.lineStarts.sort()` before calling `linePos()`.
+         */
+        this.addNewLine = (offset) => this.lineStarts.push(offset);
+        /**
+         * Performs a binary search and returns the 1-indexed { line, col }
+         * position of `offset`. If `line === 0`, `addNewLine` has never been
+         * called or `offset` is before the first known newline.
+         */
+        this.linePos = (offset) => {
+            let low = 0;
+            let high = this.lineStarts.length;
+            while (low < high) {
+                const mid = (low + high) >> 1; // Math.floor((low + high) / 2)
+                if (this.lineStarts[mid] < offset)
+                    low = mid + 1;
+                else
+                    high = mid;
+            }
+            if (this.lineStarts[low] === offset)
+                return { line: low + 1, col: 1 };
+            if (low === 0)
+                return { line: 0, col: offset };
+            const start = this.lineStarts[low - 1];
+            return { line: low, col: offset - start + 1 };
+        };
+    }
+}
+
+exports.LineCounter = LineCounter;
+
+
+/***/ }),
+
+/***/ 3456:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var node_process = __nccwpck_require__(932);
+var cst = __nccwpck_require__(3461);
+var lexer = __nccwpck_require__(361);
+
+function includesToken(list, type) {
+    for (let i = 0; i < list.length; ++i)
+        if (list[i].type === type)
+            return true;
+    return false;
+}
+function findNonEmptyIndex(list) {
+    for (let i = 0; i < list.length; ++i) {
+        switch (list[i].type) {
+            case 'space':
+            case 'comment':
+            case 'newline':
+                break;
+            default:
+                return i;
+        }
+    }
+    return -1;
+}
+function isFlowToken(token) {
+    switch (token?.type) {
+        case 'alias':
+        case 'scalar':
+        case 'single-quoted-scalar':
+        case 'double-quoted-scalar':
+        case 'flow-collection':
+            return true;
+        default:
+            return false;
+    }
+}
+function getPrevProps(parent) {
+    switch (parent.type) {
+        case 'document':
+            return parent.start;
+        case 'block-map': {
+            const it = parent.items[parent.items.length - 1];
+            return it.sep ?? it.start;
+        }
+        case 'block-seq':
+            return parent.items[parent.items.length - 1].start;
+        /* istanbul ignore next should not happen */
+        default:
+            return [];
+    }
+}
+/** Note: May modify input array */
+function getFirstKeyStartProps(prev) {
+    if (prev.length === 0)
+        return [];
+    let i = prev.length;
+    loop: while (--i >= 0) {
+        switch (prev[i].type) {
+            case 'doc-start':
+            case 'explicit-key-ind':
+            case 'map-value-ind':
+            case 'seq-item-ind':
+            case 'newline':
+                break loop;
+        }
+    }
+    while (prev[++i]?.type === 'space') {
+        /* loop */
+    }
+    return prev.splice(i, prev.length);
+}
+function arrayPushArray(target, source) {
+    // May exhaust call stack with large `source` array
+    if (source.length < 1e5)
+        Array.prototype.push.apply(target, source);
+    else
+        for (let i = 0; i < source.length; ++i)
+            target.push(source[i]);
+}
+function fixFlowSeqItems(fc) {
+    if (fc.start.type === 'flow-seq-start') {
+        for (const it of fc.items) {
+            if (it.sep &&
+                !it.value &&
+                !includesToken(it.start, 'explicit-key-ind') &&
+                !includesToken(it.sep, 'map-value-ind')) {
+                if (it.key)
+                    it.value = it.key;
+                delete it.key;
+                if (isFlowToken(it.value)) {
+                    if (it.value.end)
+                        arrayPushArray(it.value.end, it.sep);
+                    else
+                        it.value.end = it.sep;
+                }
+                else
+                    arrayPushArray(it.start, it.sep);
+                delete it.sep;
+            }
+        }
+    }
+}
+/**
+ * A YAML concrete syntax tree (CST) parser
+ *
+ * ```ts
+ * const src: string = ...
+ * for (const token of new Parser().parse(src)) {
+ *   // token: Token
+ * }
+ * ```
+ *
+ * To use the parser with a user-provided lexer:
+ *
+ * ```ts
+ * function* parse(source: string, lexer: Lexer) {
+ *   const parser = new Parser()
+ *   for (const lexeme of lexer.lex(source))
+ *     yield* parser.next(lexeme)
+ *   yield* parser.end()
+ * }
+ *
+ * const src: string = ...
+ * const lexer = new Lexer()
+ * for (const token of parse(src, lexer)) {
+ *   // token: Token
+ * }
+ * ```
+ */
+class Parser {
+    /**
+     * @param onNewLine - If defined, called separately with the start position of
+     *   each new line (in `parse()`, including the start of input).
+     */
+    constructor(onNewLine) {
+        /** If true, space and sequence indicators count as indentation */
+        this.atNewLine = true;
+        /** If true, next token is a scalar value */
+        this.atScalar = false;
+        /** Current indentation level */
+        this.indent = 0;
+        /** Current offset since the start of parsing */
+        this.offset = 0;
+        /** On the same line with a block map key */
+        this.onKeyLine = false;
+        /** Top indicates the node that's currently being built */
+        this.stack = [];
+        /** The source of the current token, set in parse() */
+        this.source = '';
+        /** The type of the current token, set in parse() */
+        this.type = '';
+        // Must be defined after `next()`
+        this.lexer = new lexer.Lexer();
+        this.onNewLine = onNewLine;
+    }
+    /**
+     * Parse `source` as a YAML stream.
+     * If `incomplete`, a part of the last line may be left as a buffer for the next call.
+     *
+     * Errors are not thrown, but yielded as `{ type: 'error', message }` tokens.
+     *
+     * @returns A generator of tokens representing each directive, document, and other structure.
+     */
+    *parse(source, incomplete = false) {
+        if (this.onNewLine && this.offset === 0)
+            this.onNewLine(0);
+        for (const lexeme of this.lexer.lex(source, incomplete))
+            yield* this.next(lexeme);
+        if (!incomplete)
+            yield* this.end();
+    }
+    /**
+     * Advance the parser by the `source` of one lexical token.
+     */
+    *next(source) {
+        this.source = source;
+        if (node_process.env.LOG_TOKENS)
+            console.log('|', cst.prettyToken(source));
+        if (this.atScalar) {
+            this.atScalar = false;
+            yield* this.step();
+            this.offset += source.length;
+            return;
+        }
+        const type = cst.tokenType(source);
+        if (!type) {
+            const message = `Not a YAML token: ${source}`;
+            yield* this.pop({ type: 'error', offset: this.offset, message, source });
+            this.offset += source.length;
+        }
+        else if (type === 'scalar') {
+            this.atNewLine = false;
+            this.atScalar = true;
+            this.type = 'scalar';
+        }
+        else {
+            this.type = type;
+            yield* this.step();
+            switch (type) {
+                case 'newline':
+                    this.atNewLine = true;
+                    this.indent = 0;
+                    if (this.onNewLine)
+                        this.onNewLine(this.offset + source.length);
+                    break;
+                case 'space':
+                    if (this.atNewLine && source[0] === ' ')
+                        this.indent += source.length;
+                    break;
+                case 'explicit-key-ind':
+                case 'map-value-ind':
+                case 'seq-item-ind':
+                    if (this.atNewLine)
+                        this.indent += source.length;
+                    break;
+                case 'doc-mode':
+                case 'flow-error-end':
+                    return;
+                default:
+                    this.atNewLine = false;
+            }
+            this.offset += source.length;
+        }
+    }
+    /** Call at end of input to push out any remaining constructions */
+    *end() {
+        while (this.stack.length > 0)
+            yield* this.pop();
+    }
+    get sourceToken() {
+        const st = {
+            type: this.type,
+            offset: this.offset,
+            indent: this.indent,
+            source: this.source
+        };
+        return st;
+    }
+    *step() {
+        const top = this.peek(1);
+        if (this.type === 'doc-end' && top?.type !== 'doc-end') {
+            while (this.stack.length > 0)
+                yield* this.pop();
+            this.stack.push({
+                type: 'doc-end',
+                offset: this.offset,
+                source: this.source
+            });
+            return;
+        }
+        if (!top)
+            return yield* this.stream();
+        switch (top.type) {
+            case 'document':
+                return yield* this.document(top);
+            case 'alias':
+            case 'scalar':
+            case 'single-quoted-scalar':
+            case 'double-quoted-scalar':
+                return yield* this.scalar(top);
+            case 'block-scalar':
+                return yield* this.blockScalar(top);
+            case 'block-map':
+                return yield* this.blockMap(top);
+            case 'block-seq':
+                return yield* this.blockSequence(top);
+            case 'flow-collection':
+                return yield* this.flowCollection(top);
+            case 'doc-end':
+                return yield* this.documentEnd(top);
+        }
+        /* istanbul ignore next should not happen */
+        yield* this.pop();
+    }
+    peek(n) {
+        return this.stack[this.stack.length - n];
+    }
+    *pop(error) {
+        const token = error ?? this.stack.pop();
+        /* istanbul ignore if should not happen */
+        if (!token) {
+            const message = 'Tried to pop an empty stack';
+            yield { type: 'error', offset: this.offset, source: '', message };
+        }
+        else if (this.stack.length === 0) {
+            yield token;
+        }
+        else {
+            const top = this.peek(1);
+            if (token.type === 'block-scalar') {
+                // Block scalars use their parent rather than header indent
+                token.indent = 'indent' in top ? top.indent : 0;
+            }
+            else if (token.type === 'flow-collection' && top.type === 'document') {
+                // Ignore all indent for top-level flow collections
+                token.indent = 0;
+            }
+            if (token.type === 'flow-collection')
+                fixFlowSeqItems(token);
+            switch (top.type) {
+                case 'document':
+                    top.value = token;
+                    break;
+                case 'block-scalar':
+                    top.props.push(token); // error
+                    break;
+                case 'block-map': {
+                    const it = top.items[top.items.length - 1];
+                    if (it.value) {
+                        top.items.push({ start: [], key: token, sep: [] });
+                        this.onKeyLine = true;
+                        return;
+                    }
+                    else if (it.sep) {
+                        it.value = token;
+                    }
+                    else {
+                        Object.assign(it, { key: token, sep: [] });
+                        this.onKeyLine = !it.explicitKey;
+                        return;
+                    }
+                    break;
+                }
+                case 'block-seq': {
+                    const it = top.items[top.items.length - 1];
+                    if (it.value)
+                        top.items.push({ start: [], value: token });
+                    else
+                        it.value = token;
+                    break;
+                }
+                case 'flow-collection': {
+                    const it = top.items[top.items.length - 1];
+                    if (!it || it.value)
+                        top.items.push({ start: [], key: token, sep: [] });
+                    else if (it.sep)
+                        it.value = token;
+                    else
+                        Object.assign(it, { key: token, sep: [] });
+                    return;
+                }
+                /* istanbul ignore next should not happen */
+                default:
+                    yield* this.pop();
+                    yield* this.pop(token);
+            }
+            if ((top.type === 'document' ||
+                top.type === 'block-map' ||
+                top.type === 'block-seq') &&
+                (token.type === 'block-map' || token.type === 'block-seq')) {
+                const last = token.items[token.items.length - 1];
+                if (last &&
+                    !last.sep &&
+                    !last.value &&
+                    last.start.length > 0 &&
+                    findNonEmptyIndex(last.start) === -1 &&
+                    (token.indent === 0 ||
+                        last.start.every(st => st.type !== 'comment' || st.indent < token.indent))) {
+                    if (top.type === 'document')
+                        top.end = last.start;
+                    else
+                        top.items.push({ start: last.start });
+                    token.items.splice(-1, 1);
+                }
+            }
+        }
+    }
+    *stream() {
+        switch (this.type) {
+            case 'directive-line':
+                yield { type: 'directive', offset: this.offset, source: this.source };
+                return;
+            case 'byte-order-mark':
+            case 'space':
+            case 'comment':
+            case 'newline':
+                yield this.sourceToken;
+                return;
+            case 'doc-mode':
+            case 'doc-start': {
+                const doc = {
+                    type: 'document',
+                    offset: this.offset,
+                    start: []
+                };
+                if (this.type === 'doc-start')
+                    doc.start.push(this.sourceToken);
+                this.stack.push(doc);
+                return;
+            }
+        }
+        yield {
+            type: 'error',
+            offset: this.offset,
+            message: `Unexpected ${this.type} token in YAML stream`,
+            source: this.source
+        };
+    }
+    *document(doc) {
+        if (doc.value)
+            return yield* this.lineEnd(doc);
+        switch (this.type) {
+            case 'doc-start': {
+                if (findNonEmptyIndex(doc.start) !== -1) {
+                    yield* this.pop();
+                    yield* this.step();
+                }
+                else
+                    doc.start.push(this.sourceToken);
+                return;
+            }
+            case 'anchor':
+            case 'tag':
+            case 'space':
+            case 'comment':
+            case 'newline':
+                doc.start.push(this.sourceToken);
+                return;
+        }
+        const bv = this.startBlockValue(doc);
+        if (bv)
+            this.stack.push(bv);
+        else {
+            yield {
+                type: 'error',
+                offset: this.offset,
+                message: `Unexpected ${this.type} token in YAML document`,
+                source: this.source
+            };
+        }
+    }
+    *scalar(scalar) {
+        if (this.type === 'map-value-ind') {
+            const prev = getPrevProps(this.peek(2));
+            const start = getFirstKeyStartProps(prev);
+            let sep;
+            if (scalar.end) {
+                sep = scalar.end;
+                sep.push(this.sourceToken);
+                delete scalar.end;
+            }
+            else
+                sep = [this.sourceToken];
+            const map = {
+                type: 'block-map',
+                offset: scalar.offset,
+                indent: scalar.indent,
+                items: [{ start, key: scalar, sep }]
+            };
+            this.onKeyLine = true;
+            this.stack[this.stack.length - 1] = map;
+        }
+        else
+            yield* this.lineEnd(scalar);
+    }
+    *blockScalar(scalar) {
+        switch (this.type) {
+            case 'space':
+            case 'comment':
+            case 'newline':
+                scalar.props.push(this.sourceToken);
+                return;
+            case 'scalar':
+                scalar.source = this.source;
+                // block-scalar source includes trailing newline
+                this.atNewLine = true;
+                this.indent = 0;
+                if (this.onNewLine) {
+                    let nl = this.source.indexOf('\n') + 1;
+                    while (nl !== 0) {
+                        this.onNewLine(this.offset + nl);
+                        nl = this.source.indexOf('\n', nl) + 1;
+                    }
+                }
+                yield* this.pop();
+                break;
+            /* istanbul ignore next should not happen */
+            default:
+                yield* this.pop();
+                yield* this.step();
+        }
+    }
+    *blockMap(map) {
+        const it = map.items[map.items.length - 1];
+        // it.sep is true-ish if pair already has key or : separator
+        switch (this.type) {
+            case 'newline':
+                this.onKeyLine = false;
+                if (it.value) {
+                    const end = 'end' in it.value ? it.value.end : undefined;
+                    const last = Array.isArray(end) ? end[end.length - 1] : undefined;
+                    if (last?.type === 'comment')
+                        end?.push(this.sourceToken);
+                    else
+                        map.items.push({ start: [this.sourceToken] });
+                }
+                else if (it.sep) {
+                    it.sep.push(this.sourceToken);
+                }
+                else {
+                    it.start.push(this.sourceToken);
+                }
+                return;
+            case 'space':
+            case 'comment':
+                if (it.value) {
+                    map.items.push({ start: [this.sourceToken] });
+                }
+                else if (it.sep) {
+                    it.sep.push(this.sourceToken);
+                }
+                else {
+                    if (this.atIndentedComment(it.start, map.indent)) {
+                        const prev = map.items[map.items.length - 2];
+                        const end = prev?.value?.end;
+                        if (Array.isArray(end)) {
+                            arrayPushArray(end, it.start);
+                            end.push(this.sourceToken);
+                            map.items.pop();
+                            return;
+                        }
+                    }
+                    it.start.push(this.sourceToken);
+                }
+                return;
+        }
+        if (this.indent >= map.indent) {
+            const atMapIndent = !this.onKeyLine && this.indent === map.indent;
+            const atNextItem = atMapIndent &&
+                (it.sep || it.explicitKey) &&
+                this.type !== 'seq-item-ind';
+            // For empty nodes, assign newline-separated not indented empty tokens to following node
+            let start = [];
+            if (atNextItem && it.sep && !it.value) {
+                const nl = [];
+                for (let i = 0; i < it.sep.length; ++i) {
+                    const st = it.sep[i];
+                    switch (st.type) {
+                        case 'newline':
+                            nl.push(i);
+                            break;
+                        case 'space':
+                            break;
+                        case 'comment':
+                            if (st.indent > map.indent)
+                                nl.length = 0;
+                            break;
+                        default:
+                            nl.length = 0;
+                    }
+                }
+                if (nl.length >= 2)
+                    start = it.sep.splice(nl[1]);
+            }
+            switch (this.type) {
+                case 'anchor':
+                case 'tag':
+                    if (atNextItem || it.value) {
+                        start.push(this.sourceToken);
+                        map.items.push({ start });
+                        this.onKeyLine = true;
+                    }
+                    else if (it.sep) {
+                        it.sep.push(this.sourceToken);
+                    }
+                    else {
+                        it.start.push(this.sourceToken);
+                    }
+                    return;
+                case 'explicit-key-ind':
+                    if (!it.sep && !it.explicitKey) {
+                        it.start.push(this.sourceToken);
+                        it.explicitKey = true;
+                    }
+                    else if (atNextItem || it.value) {
+                        start.push(this.sourceToken);
+                        map.items.push({ start, explicitKey: true });
+                    }
+                    else {
+                        this.stack.push({
+                            type: 'block-map',
+                            offset: this.offset,
+                            indent: this.indent,
+                            items: [{ start: [this.sourceToken], explicitKey: true }]
+                        });
+                    }
+                    this.onKeyLine = true;
+                    return;
+                case 'map-value-ind':
+                    if (it.explicitKey) {
+                        if (!it.sep) {
+                            if (includesToken(it.start, 'newline')) {
+                                Object.assign(it, { key: null, sep: [this.sourceToken] });
+                            }
+                            else {
+                                const start = getFirstKeyStartProps(it.start);
+                                this.stack.push({
+                                    type: 'block-map',
+                                    offset: this.offset,
+                                    indent: this.indent,
+                                    items: [{ start, key: null, sep: [this.sourceToken] }]
+                                });
+                            }
+                        }
+                        else if (it.value) {
+                            map.items.push({ start: [], key: null, sep: [this.sourceToken] });
+                        }
+                        else if (includesToken(it.sep, 'map-value-ind')) {
+                            this.stack.push({
+                                type: 'block-map',
+                                offset: this.offset,
+                                indent: this.indent,
+                                items: [{ start, key: null, sep: [this.sourceToken] }]
+                            });
+                        }
+                        else if (isFlowToken(it.key) &&
+                            !includesToken(it.sep, 'newline')) {
+                            const start = getFirstKeyStartProps(it.start);
+                            const key = it.key;
+                            const sep = it.sep;
+                            sep.push(this.sourceToken);
+                            // @ts-expect-error type guard is wrong here
+                            delete it.key;
+                            // @ts-expect-error type guard is wrong here
+                            delete it.sep;
+                            this.stack.push({
+                                type: 'block-map',
+                                offset: this.offset,
+                                indent: this.indent,
+                                items: [{ start, key, sep }]
+                            });
+                        }
+                        else if (start.length > 0) {
+                            // Not actually at next item
+                            it.sep = it.sep.concat(start, this.sourceToken);
+                        }
+                        else {
+                            it.sep.push(this.sourceToken);
+                        }
+                    }
+                    else {
+                        if (!it.sep) {
+                            Object.assign(it, { key: null, sep: [this.sourceToken] });
+                        }
+                        else if (it.value || atNextItem) {
+                            map.items.push({ start, key: null, sep: [this.sourceToken] });
+                        }
+                        else if (includesToken(it.sep, 'map-value-ind')) {
+                            this.stack.push({
+                                type: 'block-map',
+                                offset: this.offset,
+                                indent: this.indent,
+                                items: [{ start: [], key: null, sep: [this.sourceToken] }]
+                            });
+                        }
+                        else {
+                            it.sep.push(this.sourceToken);
+                        }
+                    }
+                    this.onKeyLine = true;
+                    return;
+                case 'alias':
+                case 'scalar':
+                case 'single-quoted-scalar':
+                case 'double-quoted-scalar': {
+                    const fs = this.flowScalar(this.type);
+                    if (atNextItem || it.value) {
+                        map.items.push({ start, key: fs, sep: [] });
+                        this.onKeyLine = true;
+                    }
+                    else if (it.sep) {
+                        this.stack.push(fs);
+                    }
+                    else {
+                        Object.assign(it, { key: fs, sep: [] });
+                        this.onKeyLine = true;
+                    }
+                    return;
+                }
+                default: {
+                    const bv = this.startBlockValue(map);
+                    if (bv) {
+                        if (bv.type === 'block-seq') {
+                            if (!it.explicitKey &&
+                                it.sep &&
+                                !includesToken(it.sep, 'newline')) {
+                                yield* this.pop({
+                                    type: 'error',
+                                    offset: this.offset,
+                                    message: 'Unexpected block-seq-ind on same line with key',
+                                    source: this.source
+                                });
+                                return;
+                            }
+                        }
+                        else if (atMapIndent) {
+                            map.items.push({ start });
+                        }
+                        this.stack.push(bv);
+                        return;
+                    }
+                }
+            }
+        }
+        yield* this.pop();
+        yield* this.step();
+    }
+    *blockSequence(seq) {
+        const it = seq.items[seq.items.length - 1];
+        switch (this.type) {
+            case 'newline':
+                if (it.value) {
+                    const end = 'end' in it.value ? it.value.end : undefined;
+                    const last = Array.isArray(end) ? end[end.length - 1] : undefined;
+                    if (last?.type === 'comment')
+                        end?.push(this.sourceToken);
+                    else
+                        seq.items.push({ start: [this.sourceToken] });
+                }
+                else
+                    it.start.push(this.sourceToken);
+                return;
+            case 'space':
+            case 'comment':
+                if (it.value)
+                    seq.items.push({ start: [this.sourceToken] });
+                else {
+                    if (this.atIndentedComment(it.start, seq.indent)) {
+                        const prev = seq.items[seq.items.length - 2];
+                        const end = prev?.value?.end;
+                        if (Array.isArray(end)) {
+                            arrayPushArray(end, it.start);
+                            end.push(this.sourceToken);
+                            seq.items.pop();
+                            return;
+                        }
+                    }
+                    it.start.push(this.sourceToken);
+                }
+                return;
+            case 'anchor':
+            case 'tag':
+                if (it.value || this.indent <= seq.indent)
+                    break;
+                it.start.push(this.sourceToken);
+                return;
+            case 'seq-item-ind':
+                if (this.indent !== seq.indent)
+                    break;
+                if (it.value || includesToken(it.start, 'seq-item-ind'))
+                    seq.items.push({ start: [this.sourceToken] });
+                else
+                    it.start.push(this.sourceToken);
+                return;
+        }
+        if (this.indent > seq.indent) {
+            const bv = this.startBlockValue(seq);
+            if (bv) {
+                this.stack.push(bv);
+                return;
+            }
+        }
+        yield* this.pop();
+        yield* this.step();
+    }
+    *flowCollection(fc) {
+        const it = fc.items[fc.items.length - 1];
+        if (this.type === 'flow-error-end') {
+            let top;
+            do {
+                yield* this.pop();
+                top = this.peek(1);
+            } while (top?.type === 'flow-collection');
+        }
+        else if (fc.end.length === 0) {
+            switch (this.type) {
+                case 'comma':
+                case 'explicit-key-ind':
+                    if (!it || it.sep)
+                        fc.items.push({ start: [this.sourceToken] });
+                    else
+                        it.start.push(this.sourceToken);
+                    return;
+                case 'map-value-ind':
+                    if (!it || it.value)
+                        fc.items.push({ start: [], key: null, sep: [this.sourceToken] });
+                    else if (it.sep)
+                        it.sep.push(this.sourceToken);
+                    else
+                        Object.assign(it, { key: null, sep: [this.sourceToken] });
+                    return;
+                case 'space':
+                case 'comment':
+                case 'newline':
+                case 'anchor':
+                case 'tag':
+                    if (!it || it.value)
+                        fc.items.push({ start: [this.sourceToken] });
+                    else if (it.sep)
+                        it.sep.push(this.sourceToken);
+                    else
+                        it.start.push(this.sourceToken);
+                    return;
+                case 'alias':
+                case 'scalar':
+                case 'single-quoted-scalar':
+                case 'double-quoted-scalar': {
+                    const fs = this.flowScalar(this.type);
+                    if (!it || it.value)
+                        fc.items.push({ start: [], key: fs, sep: [] });
+                    else if (it.sep)
+                        this.stack.push(fs);
+                    else
+                        Object.assign(it, { key: fs, sep: [] });
+                    return;
+                }
+                case 'flow-map-end':
+                case 'flow-seq-end':
+                    fc.end.push(this.sourceToken);
+                    return;
+            }
+            const bv = this.startBlockValue(fc);
+            /* istanbul ignore else should not happen */
+            if (bv)
+                this.stack.push(bv);
+            else {
+                yield* this.pop();
+                yield* this.step();
+            }
+        }
+        else {
+            const parent = this.peek(2);
+            if (parent.type === 'block-map' &&
+                ((this.type === 'map-value-ind' && parent.indent === fc.indent) ||
+                    (this.type === 'newline' &&
+                        !parent.items[parent.items.length - 1].sep))) {
+                yield* this.pop();
+                yield* this.step();
+            }
+            else if (this.type === 'map-value-ind' &&
+                parent.type !== 'flow-collection') {
+                const prev = getPrevProps(parent);
+                const start = getFirstKeyStartProps(prev);
+                fixFlowSeqItems(fc);
+                const sep = fc.end.splice(1, fc.end.length);
+                sep.push(this.sourceToken);
+                const map = {
+                    type: 'block-map',
+                    offset: fc.offset,
+                    indent: fc.indent,
+                    items: [{ start, key: fc, sep }]
+                };
+                this.onKeyLine = true;
+                this.stack[this.stack.length - 1] = map;
+            }
+            else {
+                yield* this.lineEnd(fc);
+            }
+        }
+    }
+    flowScalar(type) {
+        if (this.onNewLine) {
+            let nl = this.source.indexOf('\n') + 1;
+            while (nl !== 0) {
+                this.onNewLine(this.offset + nl);
+                nl = this.source.indexOf('\n', nl) + 1;
+            }
+        }
+        return {
+            type,
+            offset: this.offset,
+            indent: this.indent,
+            source: this.source
+        };
+    }
+    startBlockValue(parent) {
+        switch (this.type) {
+            case 'alias':
+            case 'scalar':
+            case 'single-quoted-scalar':
+            case 'double-quoted-scalar':
+                return this.flowScalar(this.type);
+            case 'block-scalar-header':
+                return {
+                    type: 'block-scalar',
+                    offset: this.offset,
+                    indent: this.indent,
+                    props: [this.sourceToken],
+                    source: ''
+                };
+            case 'flow-map-start':
+            case 'flow-seq-start':
+                return {
+                    type: 'flow-collection',
+                    offset: this.offset,
+                    indent: this.indent,
+                    start: this.sourceToken,
+                    items: [],
+                    end: []
+                };
+            case 'seq-item-ind':
+                return {
+                    type: 'block-seq',
+                    offset: this.offset,
+                    indent: this.indent,
+                    items: [{ start: [this.sourceToken] }]
+                };
+            case 'explicit-key-ind': {
+                this.onKeyLine = true;
+                const prev = getPrevProps(parent);
+                const start = getFirstKeyStartProps(prev);
+                start.push(this.sourceToken);
+                return {
+                    type: 'block-map',
+                    offset: this.offset,
+                    indent: this.indent,
+                    items: [{ start, explicitKey: true }]
+                };
+            }
+            case 'map-value-ind': {
+                this.onKeyLine = true;
+                const prev = getPrevProps(parent);
+                const start = getFirstKeyStartProps(prev);
+                return {
+                    type: 'block-map',
+                    offset: this.offset,
+                    indent: this.indent,
+                    items: [{ start, key: null, sep: [this.sourceToken] }]
+                };
+            }
+        }
+        return null;
+    }
+    atIndentedComment(start, indent) {
+        if (this.type !== 'comment')
+            return false;
+        if (this.indent <= indent)
+            return false;
+        return start.every(st => st.type === 'newline' || st.type === 'space');
+    }
+    *documentEnd(docEnd) {
+        if (this.type !== 'doc-mode') {
+            if (docEnd.end)
+                docEnd.end.push(this.sourceToken);
+            else
+                docEnd.end = [this.sourceToken];
+            if (this.type === 'newline')
+                yield* this.pop();
+        }
+    }
+    *lineEnd(token) {
+        switch (this.type) {
+            case 'comma':
+            case 'doc-start':
+            case 'doc-end':
+            case 'flow-seq-end':
+            case 'flow-map-end':
+            case 'map-value-ind':
+                yield* this.pop();
+                yield* this.step();
+                break;
+            case 'newline':
+                this.onKeyLine = false;
+            // fallthrough
+            case 'space':
+            case 'comment':
+            default:
+                // all other values are errors
+                if (token.end)
+                    token.end.push(this.sourceToken);
+                else
+                    token.end = [this.sourceToken];
+                if (this.type === 'newline')
+                    yield* this.pop();
+        }
+    }
+}
+
+exports.Parser = Parser;
+
+
+/***/ }),
+
+/***/ 4047:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var composer = __nccwpck_require__(9984);
+var Document = __nccwpck_require__(3021);
+var errors = __nccwpck_require__(1464);
+var log = __nccwpck_require__(7249);
+var identity = __nccwpck_require__(1127);
+var lineCounter = __nccwpck_require__(6628);
+var parser = __nccwpck_require__(3456);
+
+function parseOptions(options) {
+    const prettyErrors = options.prettyErrors !== false;
+    const lineCounter$1 = options.lineCounter || (prettyErrors && new lineCounter.LineCounter()) || null;
+    return { lineCounter: lineCounter$1, prettyErrors };
+}
+/**
+ * Parse the input as a stream of YAML documents.
+ *
+ * Documents should be separated from each other by `...` or `---` marker lines.
+ *
+ * @returns If an empty `docs` array is returned, it will be of type
+ *   EmptyStream and contain additional stream information. In
+ *   TypeScript, you should use `'empty' in docs` as a type guard for it.
+ */
+function parseAllDocuments(source, options = {}) {
+    const { lineCounter, prettyErrors } = parseOptions(options);
+    const parser$1 = new parser.Parser(lineCounter?.addNewLine);
+    const composer$1 = new composer.Composer(options);
+    const docs = Array.from(composer$1.compose(parser$1.parse(source)));
+    if (prettyErrors && lineCounter)
+        for (const doc of docs) {
+            doc.errors.forEach(errors.prettifyError(source, lineCounter));
+            doc.warnings.forEach(errors.prettifyError(source, lineCounter));
+        }
+    if (docs.length > 0)
+        return docs;
+    return Object.assign([], { empty: true }, composer$1.streamInfo());
+}
+/** Parse an input string into a single YAML.Document */
+function parseDocument(source, options = {}) {
+    const { lineCounter, prettyErrors } = parseOptions(options);
+    const parser$1 = new parser.Parser(lineCounter?.addNewLine);
+    const composer$1 = new composer.Composer(options);
+    // `doc` is always set by compose.end(true) at the very latest
+    let doc = null;
+    for (const _doc of composer$1.compose(parser$1.parse(source), true, source.length)) {
+        if (!doc)
+            doc = _doc;
+        else if (doc.options.logLevel !== 'silent') {
+            doc.errors.push(new errors.YAMLParseError(_doc.range.slice(0, 2), 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+            break;
+        }
+    }
+    if (prettyErrors && lineCounter) {
+        doc.errors.forEach(errors.prettifyError(source, lineCounter));
+        doc.warnings.forEach(errors.prettifyError(source, lineCounter));
+    }
+    return doc;
+}
+function parse(src, reviver, options) {
+    let _reviver = undefined;
+    if (typeof reviver === 'function') {
+        _reviver = reviver;
+    }
+    else if (options === undefined && reviver && typeof reviver === 'object') {
+        options = reviver;
+    }
+    const doc = parseDocument(src, options);
+    if (!doc)
+        return null;
+    doc.warnings.forEach(warning => log.warn(doc.options.logLevel, warning));
+    if (doc.errors.length > 0) {
+        if (doc.options.logLevel !== 'silent')
+            throw doc.errors[0];
+        else
+            doc.errors = [];
+    }
+    return doc.toJS(Object.assign({ reviver: _reviver }, options));
+}
+function stringify(value, replacer, options) {
+    let _replacer = null;
+    if (typeof replacer === 'function' || Array.isArray(replacer)) {
+        _replacer = replacer;
+    }
+    else if (options === undefined && replacer) {
+        options = replacer;
+    }
+    if (typeof options === 'string')
+        options = options.length;
+    if (typeof options === 'number') {
+        const indent = Math.round(options);
+        options = indent < 1 ? undefined : indent > 8 ? { indent: 8 } : { indent };
+    }
+    if (value === undefined) {
+        const { keepUndefined } = options ?? replacer ?? {};
+        if (!keepUndefined)
+            return undefined;
+    }
+    if (identity.isDocument(value) && !_replacer)
+        return value.toString(options);
+    return new Document.Document(value, _replacer, options).toString(options);
+}
+
+exports.parse = parse;
+exports.parseAllDocuments = parseAllDocuments;
+exports.parseDocument = parseDocument;
+exports.stringify = stringify;
+
+
+/***/ }),
+
+/***/ 5840:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var map = __nccwpck_require__(7451);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var tags = __nccwpck_require__(18);
+
+const sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+class Schema {
+    constructor({ compat, customTags, merge, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
+        this.compat = Array.isArray(compat)
+            ? tags.getTags(compat, 'compat')
+            : compat
+                ? tags.getTags(null, compat)
+                : null;
+        this.name = (typeof schema === 'string' && schema) || 'core';
+        this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
+        this.tags = tags.getTags(customTags, this.name, merge);
+        this.toStringOptions = toStringDefaults ?? null;
+        Object.defineProperty(this, identity.MAP, { value: map.map });
+        Object.defineProperty(this, identity.SCALAR, { value: string.string });
+        Object.defineProperty(this, identity.SEQ, { value: seq.seq });
+        // Used by createMap()
+        this.sortMapEntries =
+            typeof sortMapEntries === 'function'
+                ? sortMapEntries
+                : sortMapEntries === true
+                    ? sortMapEntriesByKey
+                    : null;
+    }
+    clone() {
+        const copy = Object.create(Schema.prototype, Object.getOwnPropertyDescriptors(this));
+        copy.tags = this.tags.slice();
+        return copy;
+    }
+}
+
+exports.Schema = Schema;
+
+
+/***/ }),
+
+/***/ 7451:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var YAMLMap = __nccwpck_require__(4454);
+
+const map = {
+    collection: 'map',
+    default: true,
+    nodeClass: YAMLMap.YAMLMap,
+    tag: 'tag:yaml.org,2002:map',
+    resolve(map, onError) {
+        if (!identity.isMap(map))
+            onError('Expected a mapping for this tag');
+        return map;
+    },
+    createNode: (schema, obj, ctx) => YAMLMap.YAMLMap.from(schema, obj, ctx)
+};
+
+exports.map = map;
+
+
+/***/ }),
+
+/***/ 3632:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+
+const nullTag = {
+    identify: value => value == null,
+    createNode: () => new Scalar.Scalar(null),
+    default: true,
+    tag: 'tag:yaml.org,2002:null',
+    test: /^(?:~|[Nn]ull|NULL)?$/,
+    resolve: () => new Scalar.Scalar(null),
+    stringify: ({ source }, ctx) => typeof source === 'string' && nullTag.test.test(source)
+        ? source
+        : ctx.options.nullStr
+};
+
+exports.nullTag = nullTag;
+
+
+/***/ }),
+
+/***/ 1706:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var YAMLSeq = __nccwpck_require__(2223);
+
+const seq = {
+    collection: 'seq',
+    default: true,
+    nodeClass: YAMLSeq.YAMLSeq,
+    tag: 'tag:yaml.org,2002:seq',
+    resolve(seq, onError) {
+        if (!identity.isSeq(seq))
+            onError('Expected a sequence for this tag');
+        return seq;
+    },
+    createNode: (schema, obj, ctx) => YAMLSeq.YAMLSeq.from(schema, obj, ctx)
+};
+
+exports.seq = seq;
+
+
+/***/ }),
+
+/***/ 6464:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var stringifyString = __nccwpck_require__(3069);
+
+const string = {
+    identify: value => typeof value === 'string',
+    default: true,
+    tag: 'tag:yaml.org,2002:str',
+    resolve: str => str,
+    stringify(item, ctx, onComment, onChompKeep) {
+        ctx = Object.assign({ actualString: true }, ctx);
+        return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
+    }
+};
+
+exports.string = string;
+
+
+/***/ }),
+
+/***/ 3959:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+
+const boolTag = {
+    identify: value => typeof value === 'boolean',
+    default: true,
+    tag: 'tag:yaml.org,2002:bool',
+    test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
+    resolve: str => new Scalar.Scalar(str[0] === 't' || str[0] === 'T'),
+    stringify({ source, value }, ctx) {
+        if (source && boolTag.test.test(source)) {
+            const sv = source[0] === 't' || source[0] === 'T';
+            if (value === sv)
+                return source;
+        }
+        return value ? ctx.options.trueStr : ctx.options.falseStr;
+    }
+};
+
+exports.boolTag = boolTag;
+
+
+/***/ }),
+
+/***/ 8405:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+var stringifyNumber = __nccwpck_require__(8689);
+
+const floatNaN = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+    resolve: str => str.slice(-3).toLowerCase() === 'nan'
+        ? NaN
+        : str[0] === '-'
+            ? Number.NEGATIVE_INFINITY
+            : Number.POSITIVE_INFINITY,
+    stringify: stringifyNumber.stringifyNumber
+};
+const floatExp = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    format: 'EXP',
+    test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
+    resolve: str => parseFloat(str),
+    stringify(node) {
+        const num = Number(node.value);
+        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
+    }
+};
+const float = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
+    resolve(str) {
+        const node = new Scalar.Scalar(parseFloat(str));
+        const dot = str.indexOf('.');
+        if (dot !== -1 && str[str.length - 1] === '0')
+            node.minFractionDigits = str.length - dot - 1;
+        return node;
+    },
+    stringify: stringifyNumber.stringifyNumber
+};
+
+exports.float = float;
+exports.floatExp = floatExp;
+exports.floatNaN = floatNaN;
+
+
+/***/ }),
+
+/***/ 9874:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var stringifyNumber = __nccwpck_require__(8689);
+
+const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
+const intResolve = (str, offset, radix, { intAsBigInt }) => (intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix));
+function intStringify(node, radix, prefix) {
+    const { value } = node;
+    if (intIdentify(value) && value >= 0)
+        return prefix + value.toString(radix);
+    return stringifyNumber.stringifyNumber(node);
+}
+const intOct = {
+    identify: value => intIdentify(value) && value >= 0,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: 'OCT',
+    test: /^0o[0-7]+$/,
+    resolve: (str, _onError, opt) => intResolve(str, 2, 8, opt),
+    stringify: node => intStringify(node, 8, '0o')
+};
+const int = {
+    identify: intIdentify,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    test: /^[-+]?[0-9]+$/,
+    resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+    stringify: stringifyNumber.stringifyNumber
+};
+const intHex = {
+    identify: value => intIdentify(value) && value >= 0,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: 'HEX',
+    test: /^0x[0-9a-fA-F]+$/,
+    resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+    stringify: node => intStringify(node, 16, '0x')
+};
+
+exports.int = int;
+exports.intHex = intHex;
+exports.intOct = intOct;
+
+
+/***/ }),
+
+/***/ 896:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var bool = __nccwpck_require__(3959);
+var float = __nccwpck_require__(8405);
+var int = __nccwpck_require__(9874);
+
+const schema = [
+    map.map,
+    seq.seq,
+    string.string,
+    _null.nullTag,
+    bool.boolTag,
+    int.intOct,
+    int.int,
+    int.intHex,
+    float.floatNaN,
+    float.floatExp,
+    float.float
+];
+
+exports.schema = schema;
+
+
+/***/ }),
+
+/***/ 3559:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+var map = __nccwpck_require__(7451);
+var seq = __nccwpck_require__(1706);
+
+function intIdentify(value) {
+    return typeof value === 'bigint' || Number.isInteger(value);
+}
+const stringifyJSON = ({ value }) => JSON.stringify(value);
+const jsonScalars = [
+    {
+        identify: value => typeof value === 'string',
+        default: true,
+        tag: 'tag:yaml.org,2002:str',
+        resolve: str => str,
+        stringify: stringifyJSON
+    },
+    {
+        identify: value => value == null,
+        createNode: () => new Scalar.Scalar(null),
+        default: true,
+        tag: 'tag:yaml.org,2002:null',
+        test: /^null$/,
+        resolve: () => null,
+        stringify: stringifyJSON
+    },
+    {
+        identify: value => typeof value === 'boolean',
+        default: true,
+        tag: 'tag:yaml.org,2002:bool',
+        test: /^true$|^false$/,
+        resolve: str => str === 'true',
+        stringify: stringifyJSON
+    },
+    {
+        identify: intIdentify,
+        default: true,
+        tag: 'tag:yaml.org,2002:int',
+        test: /^-?(?:0|[1-9][0-9]*)$/,
+        resolve: (str, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str, 10),
+        stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
+    },
+    {
+        identify: value => typeof value === 'number',
+        default: true,
+        tag: 'tag:yaml.org,2002:float',
+        test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
+        resolve: str => parseFloat(str),
+        stringify: stringifyJSON
+    }
+];
+const jsonError = {
+    default: true,
+    tag: '',
+    test: /^/,
+    resolve(str, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str)}`);
+        return str;
+    }
+};
+const schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
+
+exports.schema = schema;
+
+
+/***/ }),
+
+/***/ 18:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var bool = __nccwpck_require__(3959);
+var float = __nccwpck_require__(8405);
+var int = __nccwpck_require__(9874);
+var schema = __nccwpck_require__(896);
+var schema$1 = __nccwpck_require__(3559);
+var binary = __nccwpck_require__(6083);
+var merge = __nccwpck_require__(452);
+var omap = __nccwpck_require__(303);
+var pairs = __nccwpck_require__(8385);
+var schema$2 = __nccwpck_require__(5913);
+var set = __nccwpck_require__(1528);
+var timestamp = __nccwpck_require__(4371);
+
+const schemas = new Map([
+    ['core', schema.schema],
+    ['failsafe', [map.map, seq.seq, string.string]],
+    ['json', schema$1.schema],
+    ['yaml11', schema$2.schema],
+    ['yaml-1.1', schema$2.schema]
+]);
+const tagsByName = {
+    binary: binary.binary,
+    bool: bool.boolTag,
+    float: float.float,
+    floatExp: float.floatExp,
+    floatNaN: float.floatNaN,
+    floatTime: timestamp.floatTime,
+    int: int.int,
+    intHex: int.intHex,
+    intOct: int.intOct,
+    intTime: timestamp.intTime,
+    map: map.map,
+    merge: merge.merge,
+    null: _null.nullTag,
+    omap: omap.omap,
+    pairs: pairs.pairs,
+    seq: seq.seq,
+    set: set.set,
+    timestamp: timestamp.timestamp
+};
+const coreKnownTags = {
+    'tag:yaml.org,2002:binary': binary.binary,
+    'tag:yaml.org,2002:merge': merge.merge,
+    'tag:yaml.org,2002:omap': omap.omap,
+    'tag:yaml.org,2002:pairs': pairs.pairs,
+    'tag:yaml.org,2002:set': set.set,
+    'tag:yaml.org,2002:timestamp': timestamp.timestamp
+};
+function getTags(customTags, schemaName, addMergeTag) {
+    const schemaTags = schemas.get(schemaName);
+    if (schemaTags && !customTags) {
+        return addMergeTag && !schemaTags.includes(merge.merge)
+            ? schemaTags.concat(merge.merge)
+            : schemaTags.slice();
+    }
+    let tags = schemaTags;
+    if (!tags) {
+        if (Array.isArray(customTags))
+            tags = [];
+        else {
+            const keys = Array.from(schemas.keys())
+                .filter(key => key !== 'yaml11')
+                .map(key => JSON.stringify(key))
+                .join(', ');
+            throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
+        }
+    }
+    if (Array.isArray(customTags)) {
+        for (const tag of customTags)
+            tags = tags.concat(tag);
+    }
+    else if (typeof customTags === 'function') {
+        tags = customTags(tags.slice());
+    }
+    if (addMergeTag)
+        tags = tags.concat(merge.merge);
+    return tags.reduce((tags, tag) => {
+        const tagObj = typeof tag === 'string' ? tagsByName[tag] : tag;
+        if (!tagObj) {
+            const tagName = JSON.stringify(tag);
+            const keys = Object.keys(tagsByName)
+                .map(key => JSON.stringify(key))
+                .join(', ');
+            throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
+        }
+        if (!tags.includes(tagObj))
+            tags.push(tagObj);
+        return tags;
+    }, []);
+}
+
+exports.coreKnownTags = coreKnownTags;
+exports.getTags = getTags;
+
+
+/***/ }),
+
+/***/ 6083:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var node_buffer = __nccwpck_require__(181);
+var Scalar = __nccwpck_require__(3301);
+var stringifyString = __nccwpck_require__(3069);
+
+const binary = {
+    identify: value => value instanceof Uint8Array, // Buffer inherits from Uint8Array
+    default: false,
+    tag: 'tag:yaml.org,2002:binary',
+    /**
+     * Returns a Buffer in node and an Uint8Array in browsers
+     *
+     * To use the resulting buffer as an image, you'll want to do something like:
+     *
+     *   const blob = new Blob([buffer], { type: 'image/jpeg' })
+     *   document.querySelector('#photo').src = URL.createObjectURL(blob)
+     */
+    resolve(src, onError) {
+        if (typeof node_buffer.Buffer === 'function') {
+            return node_buffer.Buffer.from(src, 'base64');
+        }
+        else if (typeof atob === 'function') {
+            // On IE 11, atob() can't handle newlines
+            const str = atob(src.replace(/[\n\r]/g, ''));
+            const buffer = new Uint8Array(str.length);
+            for (let i = 0; i < str.length; ++i)
+                buffer[i] = str.charCodeAt(i);
+            return buffer;
+        }
+        else {
+            onError('This environment does not support reading binary tags; either Buffer or atob is required');
+            return src;
+        }
+    },
+    stringify({ comment, type, value }, ctx, onComment, onChompKeep) {
+        if (!value)
+            return '';
+        const buf = value; // checked earlier by binary.identify()
+        let str;
+        if (typeof node_buffer.Buffer === 'function') {
+            str =
+                buf instanceof node_buffer.Buffer
+                    ? buf.toString('base64')
+                    : node_buffer.Buffer.from(buf.buffer).toString('base64');
+        }
+        else if (typeof btoa === 'function') {
+            let s = '';
+            for (let i = 0; i < buf.length; ++i)
+                s += String.fromCharCode(buf[i]);
+            str = btoa(s);
+        }
+        else {
+            throw new Error('This environment does not support writing binary tags; either Buffer or btoa is required');
+        }
+        type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
+        if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
+            const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
+            const n = Math.ceil(str.length / lineWidth);
+            const lines = new Array(n);
+            for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
+                lines[i] = str.substr(o, lineWidth);
+            }
+            str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? '\n' : ' ');
+        }
+        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
+    }
+};
+
+exports.binary = binary;
+
+
+/***/ }),
+
+/***/ 8398:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+
+function boolStringify({ value, source }, ctx) {
+    const boolObj = value ? trueTag : falseTag;
+    if (source && boolObj.test.test(source))
+        return source;
+    return value ? ctx.options.trueStr : ctx.options.falseStr;
+}
+const trueTag = {
+    identify: value => value === true,
+    default: true,
+    tag: 'tag:yaml.org,2002:bool',
+    test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
+    resolve: () => new Scalar.Scalar(true),
+    stringify: boolStringify
+};
+const falseTag = {
+    identify: value => value === false,
+    default: true,
+    tag: 'tag:yaml.org,2002:bool',
+    test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
+    resolve: () => new Scalar.Scalar(false),
+    stringify: boolStringify
+};
+
+exports.falseTag = falseTag;
+exports.trueTag = trueTag;
+
+
+/***/ }),
+
+/***/ 5782:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+var stringifyNumber = __nccwpck_require__(8689);
+
+const floatNaN = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+    resolve: (str) => str.slice(-3).toLowerCase() === 'nan'
+        ? NaN
+        : str[0] === '-'
+            ? Number.NEGATIVE_INFINITY
+            : Number.POSITIVE_INFINITY,
+    stringify: stringifyNumber.stringifyNumber
+};
+const floatExp = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    format: 'EXP',
+    test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
+    resolve: (str) => parseFloat(str.replace(/_/g, '')),
+    stringify(node) {
+        const num = Number(node.value);
+        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
+    }
+};
+const float = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
+    resolve(str) {
+        const node = new Scalar.Scalar(parseFloat(str.replace(/_/g, '')));
+        const dot = str.indexOf('.');
+        if (dot !== -1) {
+            const f = str.substring(dot + 1).replace(/_/g, '');
+            if (f[f.length - 1] === '0')
+                node.minFractionDigits = f.length;
+        }
+        return node;
+    },
+    stringify: stringifyNumber.stringifyNumber
+};
+
+exports.float = float;
+exports.floatExp = floatExp;
+exports.floatNaN = floatNaN;
+
+
+/***/ }),
+
+/***/ 873:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var stringifyNumber = __nccwpck_require__(8689);
+
+const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
+function intResolve(str, offset, radix, { intAsBigInt }) {
+    const sign = str[0];
+    if (sign === '-' || sign === '+')
+        offset += 1;
+    str = str.substring(offset).replace(/_/g, '');
+    if (intAsBigInt) {
+        switch (radix) {
+            case 2:
+                str = `0b${str}`;
+                break;
+            case 8:
+                str = `0o${str}`;
+                break;
+            case 16:
+                str = `0x${str}`;
+                break;
+        }
+        const n = BigInt(str);
+        return sign === '-' ? BigInt(-1) * n : n;
+    }
+    const n = parseInt(str, radix);
+    return sign === '-' ? -1 * n : n;
+}
+function intStringify(node, radix, prefix) {
+    const { value } = node;
+    if (intIdentify(value)) {
+        const str = value.toString(radix);
+        return value < 0 ? '-' + prefix + str.substr(1) : prefix + str;
+    }
+    return stringifyNumber.stringifyNumber(node);
+}
+const intBin = {
+    identify: intIdentify,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: 'BIN',
+    test: /^[-+]?0b[0-1_]+$/,
+    resolve: (str, _onError, opt) => intResolve(str, 2, 2, opt),
+    stringify: node => intStringify(node, 2, '0b')
+};
+const intOct = {
+    identify: intIdentify,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: 'OCT',
+    test: /^[-+]?0[0-7_]+$/,
+    resolve: (str, _onError, opt) => intResolve(str, 1, 8, opt),
+    stringify: node => intStringify(node, 8, '0')
+};
+const int = {
+    identify: intIdentify,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    test: /^[-+]?[0-9][0-9_]*$/,
+    resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+    stringify: stringifyNumber.stringifyNumber
+};
+const intHex = {
+    identify: intIdentify,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: 'HEX',
+    test: /^[-+]?0x[0-9a-fA-F_]+$/,
+    resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+    stringify: node => intStringify(node, 16, '0x')
+};
+
+exports.int = int;
+exports.intBin = intBin;
+exports.intHex = intHex;
+exports.intOct = intOct;
+
+
+/***/ }),
+
+/***/ 452:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+
+// If the value associated with a merge key is a single mapping node, each of
+// its key/value pairs is inserted into the current mapping, unless the key
+// already exists in it. If the value associated with the merge key is a
+// sequence, then this sequence is expected to contain mapping nodes and each
+// of these nodes is merged in turn according to its order in the sequence.
+// Keys in mapping nodes earlier in the sequence override keys specified in
+// later mapping nodes. -- http://yaml.org/type/merge.html
+const MERGE_KEY = '<<';
+const merge = {
+    identify: value => value === MERGE_KEY ||
+        (typeof value === 'symbol' && value.description === MERGE_KEY),
+    default: 'key',
+    tag: 'tag:yaml.org,2002:merge',
+    test: /^<<$/,
+    resolve: () => Object.assign(new Scalar.Scalar(Symbol(MERGE_KEY)), {
+        addToJSMap: addMergeToJSMap
+    }),
+    stringify: () => MERGE_KEY
+};
+const isMergeKey = (ctx, key) => (merge.identify(key) ||
+    (identity.isScalar(key) &&
+        (!key.type || key.type === Scalar.Scalar.PLAIN) &&
+        merge.identify(key.value))) &&
+    ctx?.doc.schema.tags.some(tag => tag.tag === merge.tag && tag.default);
+function addMergeToJSMap(ctx, map, value) {
+    const source = resolveAliasValue(ctx, value);
+    if (identity.isSeq(source))
+        for (const it of source.items)
+            mergeValue(ctx, map, it);
+    else if (Array.isArray(source))
+        for (const it of source)
+            mergeValue(ctx, map, it);
+    else
+        mergeValue(ctx, map, source);
+}
+function mergeValue(ctx, map, value) {
+    const source = resolveAliasValue(ctx, value);
+    if (!identity.isMap(source))
+        throw new Error('Merge sources must be maps or map aliases');
+    const srcMap = source.toJSON(null, ctx, Map);
+    for (const [key, value] of srcMap) {
+        if (map instanceof Map) {
+            if (!map.has(key))
+                map.set(key, value);
+        }
+        else if (map instanceof Set) {
+            map.add(key);
+        }
+        else if (!Object.prototype.hasOwnProperty.call(map, key)) {
+            Object.defineProperty(map, key, {
+                value,
+                writable: true,
+                enumerable: true,
+                configurable: true
+            });
+        }
+    }
+    return map;
+}
+function resolveAliasValue(ctx, value) {
+    return ctx && identity.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
+}
+
+exports.addMergeToJSMap = addMergeToJSMap;
+exports.isMergeKey = isMergeKey;
+exports.merge = merge;
+
+
+/***/ }),
+
+/***/ 303:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(6424);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var pairs = __nccwpck_require__(8385);
+
+class YAMLOMap extends YAMLSeq.YAMLSeq {
+    constructor() {
+        super();
+        this.add = YAMLMap.YAMLMap.prototype.add.bind(this);
+        this.delete = YAMLMap.YAMLMap.prototype.delete.bind(this);
+        this.get = YAMLMap.YAMLMap.prototype.get.bind(this);
+        this.has = YAMLMap.YAMLMap.prototype.has.bind(this);
+        this.set = YAMLMap.YAMLMap.prototype.set.bind(this);
+        this.tag = YAMLOMap.tag;
+    }
+    /**
+     * If `ctx` is given, the return type is actually `Map<unknown, unknown>`,
+     * but TypeScript won't allow widening the signature of a child method.
+     */
+    toJSON(_, ctx) {
+        if (!ctx)
+            return super.toJSON(_);
+        const map = new Map();
+        if (ctx?.onCreate)
+            ctx.onCreate(map);
+        for (const pair of this.items) {
+            let key, value;
+            if (identity.isPair(pair)) {
+                key = toJS.toJS(pair.key, '', ctx);
+                value = toJS.toJS(pair.value, key, ctx);
+            }
+            else {
+                key = toJS.toJS(pair, '', ctx);
+            }
+            if (map.has(key))
+                throw new Error('Ordered maps must not include duplicate keys');
+            map.set(key, value);
+        }
+        return map;
+    }
+    static from(schema, iterable, ctx) {
+        const pairs$1 = pairs.createPairs(schema, iterable, ctx);
+        const omap = new this();
+        omap.items = pairs$1.items;
+        return omap;
+    }
+}
+YAMLOMap.tag = 'tag:yaml.org,2002:omap';
+const omap = {
+    collection: 'seq',
+    identify: value => value instanceof Map,
+    nodeClass: YAMLOMap,
+    default: false,
+    tag: 'tag:yaml.org,2002:omap',
+    resolve(seq, onError) {
+        const pairs$1 = pairs.resolvePairs(seq, onError);
+        const seenKeys = [];
+        for (const { key } of pairs$1.items) {
+            if (identity.isScalar(key)) {
+                if (seenKeys.includes(key.value)) {
+                    onError(`Ordered maps must not include duplicate keys: ${key.value}`);
+                }
+                else {
+                    seenKeys.push(key.value);
+                }
+            }
+        }
+        return Object.assign(new YAMLOMap(), pairs$1);
+    },
+    createNode: (schema, iterable, ctx) => YAMLOMap.from(schema, iterable, ctx)
+};
+
+exports.YAMLOMap = YAMLOMap;
+exports.omap = omap;
+
+
+/***/ }),
+
+/***/ 8385:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
+var YAMLSeq = __nccwpck_require__(2223);
+
+function resolvePairs(seq, onError) {
+    if (identity.isSeq(seq)) {
+        for (let i = 0; i < seq.items.length; ++i) {
+            let item = seq.items[i];
+            if (identity.isPair(item))
+                continue;
+            else if (identity.isMap(item)) {
+                if (item.items.length > 1)
+                    onError('Each pair must have its own sequence indicator');
+                const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
+                if (item.commentBefore)
+                    pair.key.commentBefore = pair.key.commentBefore
+                        ? `${item.commentBefore}\n${pair.key.commentBefore}`
+                        : item.commentBefore;
+                if (item.comment) {
+                    const cn = pair.value ?? pair.key;
+                    cn.comment = cn.comment
+                        ? `${item.comment}\n${cn.comment}`
+                        : item.comment;
+                }
+                item = pair;
+            }
+            seq.items[i] = identity.isPair(item) ? item : new Pair.Pair(item);
+        }
+    }
+    else
+        onError('Expected a sequence for this tag');
+    return seq;
+}
+function createPairs(schema, iterable, ctx) {
+    const { replacer } = ctx;
+    const pairs = new YAMLSeq.YAMLSeq(schema);
+    pairs.tag = 'tag:yaml.org,2002:pairs';
+    let i = 0;
+    if (iterable && Symbol.iterator in Object(iterable))
+        for (let it of iterable) {
+            if (typeof replacer === 'function')
+                it = replacer.call(iterable, String(i++), it);
+            let key, value;
+            if (Array.isArray(it)) {
+                if (it.length === 2) {
+                    key = it[0];
+                    value = it[1];
+                }
+                else
+                    throw new TypeError(`Expected [key, value] tuple: ${it}`);
+            }
+            else if (it && it instanceof Object) {
+                const keys = Object.keys(it);
+                if (keys.length === 1) {
+                    key = keys[0];
+                    value = it[key];
+                }
+                else {
+                    throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
+                }
+            }
+            else {
+                key = it;
+            }
+            pairs.items.push(Pair.createPair(key, value, ctx));
+        }
+    return pairs;
+}
+const pairs = {
+    collection: 'seq',
+    default: false,
+    tag: 'tag:yaml.org,2002:pairs',
+    resolve: resolvePairs,
+    createNode: createPairs
+};
+
+exports.createPairs = createPairs;
+exports.pairs = pairs;
+exports.resolvePairs = resolvePairs;
+
+
+/***/ }),
+
+/***/ 5913:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var binary = __nccwpck_require__(6083);
+var bool = __nccwpck_require__(8398);
+var float = __nccwpck_require__(5782);
+var int = __nccwpck_require__(873);
+var merge = __nccwpck_require__(452);
+var omap = __nccwpck_require__(303);
+var pairs = __nccwpck_require__(8385);
+var set = __nccwpck_require__(1528);
+var timestamp = __nccwpck_require__(4371);
+
+const schema = [
+    map.map,
+    seq.seq,
+    string.string,
+    _null.nullTag,
+    bool.trueTag,
+    bool.falseTag,
+    int.intBin,
+    int.intOct,
+    int.int,
+    int.intHex,
+    float.floatNaN,
+    float.floatExp,
+    float.float,
+    binary.binary,
+    merge.merge,
+    omap.omap,
+    pairs.pairs,
+    set.set,
+    timestamp.intTime,
+    timestamp.floatTime,
+    timestamp.timestamp
+];
+
+exports.schema = schema;
+
+
+/***/ }),
+
+/***/ 1528:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
+
+class YAMLSet extends YAMLMap.YAMLMap {
+    constructor(schema) {
+        super(schema);
+        this.tag = YAMLSet.tag;
+    }
+    add(key) {
+        let pair;
+        if (identity.isPair(key))
+            pair = key;
+        else if (key &&
+            typeof key === 'object' &&
+            'key' in key &&
+            'value' in key &&
+            key.value === null)
+            pair = new Pair.Pair(key.key, null);
+        else
+            pair = new Pair.Pair(key, null);
+        const prev = YAMLMap.findPair(this.items, pair.key);
+        if (!prev)
+            this.items.push(pair);
+    }
+    /**
+     * If `keepPair` is `true`, returns the Pair matching `key`.
+     * Otherwise, returns the value of that Pair's key.
+     */
+    get(key, keepPair) {
+        const pair = YAMLMap.findPair(this.items, key);
+        return !keepPair && identity.isPair(pair)
+            ? identity.isScalar(pair.key)
+                ? pair.key.value
+                : pair.key
+            : pair;
+    }
+    set(key, value) {
+        if (typeof value !== 'boolean')
+            throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
+        const prev = YAMLMap.findPair(this.items, key);
+        if (prev && !value) {
+            this.items.splice(this.items.indexOf(prev), 1);
+        }
+        else if (!prev && value) {
+            this.items.push(new Pair.Pair(key));
+        }
+    }
+    toJSON(_, ctx) {
+        return super.toJSON(_, ctx, Set);
+    }
+    toString(ctx, onComment, onChompKeep) {
+        if (!ctx)
+            return JSON.stringify(this);
+        if (this.hasAllNullValues(true))
+            return super.toString(Object.assign({}, ctx, { allNullValues: true }), onComment, onChompKeep);
+        else
+            throw new Error('Set items must all have null values');
+    }
+    static from(schema, iterable, ctx) {
+        const { replacer } = ctx;
+        const set = new this(schema);
+        if (iterable && Symbol.iterator in Object(iterable))
+            for (let value of iterable) {
+                if (typeof replacer === 'function')
+                    value = replacer.call(iterable, value, value);
+                set.items.push(Pair.createPair(value, null, ctx));
+            }
+        return set;
+    }
+}
+YAMLSet.tag = 'tag:yaml.org,2002:set';
+const set = {
+    collection: 'map',
+    identify: value => value instanceof Set,
+    nodeClass: YAMLSet,
+    default: false,
+    tag: 'tag:yaml.org,2002:set',
+    createNode: (schema, iterable, ctx) => YAMLSet.from(schema, iterable, ctx),
+    resolve(map, onError) {
+        if (identity.isMap(map)) {
+            if (map.hasAllNullValues(true))
+                return Object.assign(new YAMLSet(), map);
+            else
+                onError('Set items must all have null values');
+        }
+        else
+            onError('Expected a mapping for this tag');
+        return map;
+    }
+};
+
+exports.YAMLSet = YAMLSet;
+exports.set = set;
+
+
+/***/ }),
+
+/***/ 4371:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var stringifyNumber = __nccwpck_require__(8689);
+
+/** Internal types handle bigint as number, because TS can't figure it out. */
+function parseSexagesimal(str, asBigInt) {
+    const sign = str[0];
+    const parts = sign === '-' || sign === '+' ? str.substring(1) : str;
+    const num = (n) => asBigInt ? BigInt(n) : Number(n);
+    const res = parts
+        .replace(/_/g, '')
+        .split(':')
+        .reduce((res, p) => res * num(60) + num(p), num(0));
+    return (sign === '-' ? num(-1) * res : res);
+}
+/**
+ * hhhh:mm:ss.sss
+ *
+ * Internal types handle bigint as number, because TS can't figure it out.
+ */
+function stringifySexagesimal(node) {
+    let { value } = node;
+    let num = (n) => n;
+    if (typeof value === 'bigint')
+        num = n => BigInt(n);
+    else if (isNaN(value) || !isFinite(value))
+        return stringifyNumber.stringifyNumber(node);
+    let sign = '';
+    if (value < 0) {
+        sign = '-';
+        value *= num(-1);
+    }
+    const _60 = num(60);
+    const parts = [value % _60]; // seconds, including ms
+    if (value < 60) {
+        parts.unshift(0); // at least one : is required
+    }
+    else {
+        value = (value - parts[0]) / _60;
+        parts.unshift(value % _60); // minutes
+        if (value >= 60) {
+            value = (value - parts[0]) / _60;
+            parts.unshift(value); // hours
+        }
+    }
+    return (sign +
+        parts
+            .map(n => String(n).padStart(2, '0'))
+            .join(':')
+            .replace(/000000\d*$/, '') // % 60 may introduce error
+    );
+}
+const intTime = {
+    identify: value => typeof value === 'bigint' || Number.isInteger(value),
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: 'TIME',
+    test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
+    resolve: (str, _onError, { intAsBigInt }) => parseSexagesimal(str, intAsBigInt),
+    stringify: stringifySexagesimal
+};
+const floatTime = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    format: 'TIME',
+    test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
+    resolve: str => parseSexagesimal(str, false),
+    stringify: stringifySexagesimal
+};
+const timestamp = {
+    identify: value => value instanceof Date,
+    default: true,
+    tag: 'tag:yaml.org,2002:timestamp',
+    // If the time zone is omitted, the timestamp is assumed to be specified in UTC. The time part
+    // may be omitted altogether, resulting in a date format. In such a case, the time part is
+    // assumed to be 00:00:00Z (start of day, UTC).
+    test: RegExp('^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})' + // YYYY-Mm-Dd
+        '(?:' + // time is optional
+        '(?:t|T|[ \\t]+)' + // t | T | whitespace
+        '([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)' + // Hh:Mm:Ss(.ss)?
+        '(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?' + // Z | +5 | -03:30
+        ')?$'),
+    resolve(str) {
+        const match = str.match(timestamp.test);
+        if (!match)
+            throw new Error('!!timestamp expects a date, starting with yyyy-mm-dd');
+        const [, year, month, day, hour, minute, second] = match.map(Number);
+        const millisec = match[7] ? Number((match[7] + '00').substr(1, 3)) : 0;
+        let date = Date.UTC(year, month - 1, day, hour || 0, minute || 0, second || 0, millisec);
+        const tz = match[8];
+        if (tz && tz !== 'Z') {
+            let d = parseSexagesimal(tz, false);
+            if (Math.abs(d) < 30)
+                d *= 60;
+            date -= 60000 * d;
+        }
+        return new Date(date);
+    },
+    stringify: ({ value }) => value?.toISOString().replace(/(T00:00:00)?\.000Z$/, '') ?? ''
+};
+
+exports.floatTime = floatTime;
+exports.intTime = intTime;
+exports.timestamp = timestamp;
+
+
+/***/ }),
+
+/***/ 4475:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+const FOLD_FLOW = 'flow';
+const FOLD_BLOCK = 'block';
+const FOLD_QUOTED = 'quoted';
+/**
+ * Tries to keep input at up to `lineWidth` characters, splitting only on spaces
+ * not followed by newlines or spaces unless `mode` is `'quoted'`. Lines are
+ * terminated with `\n` and started with `indent`.
+ */
+function foldFlowLines(text, indent, mode = 'flow', { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    if (!lineWidth || lineWidth < 0)
+        return text;
+    if (lineWidth < minContentWidth)
+        minContentWidth = 0;
+    const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
+    if (text.length <= endStep)
+        return text;
+    const folds = [];
+    const escapedFolds = {};
+    let end = lineWidth - indent.length;
+    if (typeof indentAtStart === 'number') {
+        if (indentAtStart > lineWidth - Math.max(2, minContentWidth))
+            folds.push(0);
+        else
+            end = lineWidth - indentAtStart;
+    }
+    let split = undefined;
+    let prev = undefined;
+    let overflow = false;
+    let i = -1;
+    let escStart = -1;
+    let escEnd = -1;
+    if (mode === FOLD_BLOCK) {
+        i = consumeMoreIndentedLines(text, i, indent.length);
+        if (i !== -1)
+            end = i + endStep;
+    }
+    for (let ch; (ch = text[(i += 1)]);) {
+        if (mode === FOLD_QUOTED && ch === '\\') {
+            escStart = i;
+            switch (text[i + 1]) {
+                case 'x':
+                    i += 3;
+                    break;
+                case 'u':
+                    i += 5;
+                    break;
+                case 'U':
+                    i += 9;
+                    break;
+                default:
+                    i += 1;
+            }
+            escEnd = i;
+        }
+        if (ch === '\n') {
+            if (mode === FOLD_BLOCK)
+                i = consumeMoreIndentedLines(text, i, indent.length);
+            end = i + indent.length + endStep;
+            split = undefined;
+        }
+        else {
+            if (ch === ' ' &&
+                prev &&
+                prev !== ' ' &&
+                prev !== '\n' &&
+                prev !== '\t') {
+                // space surrounded by non-space can be replaced with newline + indent
+                const next = text[i + 1];
+                if (next && next !== ' ' && next !== '\n' && next !== '\t')
+                    split = i;
+            }
+            if (i >= end) {
+                if (split) {
+                    folds.push(split);
+                    end = split + endStep;
+                    split = undefined;
+                }
+                else if (mode === FOLD_QUOTED) {
+                    // white-space collected at end may stretch past lineWidth
+                    while (prev === ' ' || prev === '\t') {
+                        prev = ch;
+                        ch = text[(i += 1)];
+                        overflow = true;
+                    }
+                    // Account for newline escape, but don't break preceding escape
+                    const j = i > escEnd + 1 ? i - 2 : escStart - 1;
+                    // Bail out if lineWidth & minContentWidth are shorter than an escape string
+                    if (escapedFolds[j])
+                        return text;
+                    folds.push(j);
+                    escapedFolds[j] = true;
+                    end = j + endStep;
+                    split = undefined;
+                }
+                else {
+                    overflow = true;
+                }
+            }
+        }
+        prev = ch;
+    }
+    if (overflow && onOverflow)
+        onOverflow();
+    if (folds.length === 0)
+        return text;
+    if (onFold)
+        onFold();
+    let res = text.slice(0, folds[0]);
+    for (let i = 0; i < folds.length; ++i) {
+        const fold = folds[i];
+        const end = folds[i + 1] || text.length;
+        if (fold === 0)
+            res = `\n${indent}${text.slice(0, end)}`;
+        else {
+            if (mode === FOLD_QUOTED && escapedFolds[fold])
+                res += `${text[fold]}\\`;
+            res += `\n${indent}${text.slice(fold + 1, end)}`;
+        }
+    }
+    return res;
+}
+/**
+ * Presumes `i + 1` is at the start of a line
+ * @returns index of last newline in more-indented block
+ */
+function consumeMoreIndentedLines(text, i, indent) {
+    let end = i;
+    let start = i + 1;
+    let ch = text[start];
+    while (ch === ' ' || ch === '\t') {
+        if (i < start + indent) {
+            ch = text[++i];
+        }
+        else {
+            do {
+                ch = text[++i];
+            } while (ch && ch !== '\n');
+            end = i;
+            start = i + 1;
+            ch = text[start];
+        }
+    }
+    return end;
+}
+
+exports.FOLD_BLOCK = FOLD_BLOCK;
+exports.FOLD_FLOW = FOLD_FLOW;
+exports.FOLD_QUOTED = FOLD_QUOTED;
+exports.foldFlowLines = foldFlowLines;
+
+
+/***/ }),
+
+/***/ 2148:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var anchors = __nccwpck_require__(1596);
+var identity = __nccwpck_require__(1127);
+var stringifyComment = __nccwpck_require__(9799);
+var stringifyString = __nccwpck_require__(3069);
+
+function createStringifyContext(doc, options) {
+    const opt = Object.assign({
+        blockQuote: true,
+        commentString: stringifyComment.stringifyComment,
+        defaultKeyType: null,
+        defaultStringType: 'PLAIN',
+        directives: null,
+        doubleQuotedAsJSON: false,
+        doubleQuotedMinMultiLineLength: 40,
+        falseStr: 'false',
+        flowCollectionPadding: true,
+        indentSeq: true,
+        lineWidth: 80,
+        minContentWidth: 20,
+        nullStr: 'null',
+        simpleKeys: false,
+        singleQuote: null,
+        trailingComma: false,
+        trueStr: 'true',
+        verifyAliasOrder: true
+    }, doc.schema.toStringOptions, options);
+    let inFlow;
+    switch (opt.collectionStyle) {
+        case 'block':
+            inFlow = false;
+            break;
+        case 'flow':
+            inFlow = true;
+            break;
+        default:
+            inFlow = null;
+    }
+    return {
+        anchors: new Set(),
+        doc,
+        flowCollectionPadding: opt.flowCollectionPadding ? ' ' : '',
+        indent: '',
+        indentStep: typeof opt.indent === 'number' ? ' '.repeat(opt.indent) : '  ',
+        inFlow,
+        options: opt
+    };
+}
+function getTagObject(tags, item) {
+    if (item.tag) {
+        const match = tags.filter(t => t.tag === item.tag);
+        if (match.length > 0)
+            return match.find(t => t.format === item.format) ?? match[0];
+    }
+    let tagObj = undefined;
+    let obj;
+    if (identity.isScalar(item)) {
+        obj = item.value;
+        let match = tags.filter(t => t.identify?.(obj));
+        if (match.length > 1) {
+            const testMatch = match.filter(t => t.test);
+            if (testMatch.length > 0)
+                match = testMatch;
+        }
+        tagObj =
+            match.find(t => t.format === item.format) ?? match.find(t => !t.format);
+    }
+    else {
+        obj = item;
+        tagObj = tags.find(t => t.nodeClass && obj instanceof t.nodeClass);
+    }
+    if (!tagObj) {
+        const name = obj?.constructor?.name ?? (obj === null ? 'null' : typeof obj);
+        throw new Error(`Tag not resolved for ${name} value`);
+    }
+    return tagObj;
+}
+// needs to be called before value stringifier to allow for circular anchor refs
+function stringifyProps(node, tagObj, { anchors: anchors$1, doc }) {
+    if (!doc.directives)
+        return '';
+    const props = [];
+    const anchor = (identity.isScalar(node) || identity.isCollection(node)) && node.anchor;
+    if (anchor && anchors.anchorIsValid(anchor)) {
+        anchors$1.add(anchor);
+        props.push(`&${anchor}`);
+    }
+    const tag = node.tag ?? (tagObj.default ? null : tagObj.tag);
+    if (tag)
+        props.push(doc.directives.tagString(tag));
+    return props.join(' ');
+}
+function stringify(item, ctx, onComment, onChompKeep) {
+    if (identity.isPair(item))
+        return item.toString(ctx, onComment, onChompKeep);
+    if (identity.isAlias(item)) {
+        if (ctx.doc.directives)
+            return item.toString(ctx);
+        if (ctx.resolvedAliases?.has(item)) {
+            throw new TypeError(`Cannot stringify circular structure without alias nodes`);
+        }
+        else {
+            if (ctx.resolvedAliases)
+                ctx.resolvedAliases.add(item);
+            else
+                ctx.resolvedAliases = new Set([item]);
+            item = item.resolve(ctx.doc);
+        }
+    }
+    let tagObj = undefined;
+    const node = identity.isNode(item)
+        ? item
+        : ctx.doc.createNode(item, { onTagObj: o => (tagObj = o) });
+    tagObj ?? (tagObj = getTagObject(ctx.doc.schema.tags, node));
+    const props = stringifyProps(node, tagObj, ctx);
+    if (props.length > 0)
+        ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
+    const str = typeof tagObj.stringify === 'function'
+        ? tagObj.stringify(node, ctx, onComment, onChompKeep)
+        : identity.isScalar(node)
+            ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep)
+            : node.toString(ctx, onComment, onChompKeep);
+    if (!props)
+        return str;
+    return identity.isScalar(node) || str[0] === '{' || str[0] === '['
+        ? `${props} ${str}`
+        : `${props}\n${ctx.indent}${str}`;
+}
+
+exports.createStringifyContext = createStringifyContext;
+exports.stringify = stringify;
+
+
+/***/ }),
+
+/***/ 1212:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
+
+function stringifyCollection(collection, ctx, options) {
+    const flow = ctx.inFlow ?? collection.flow;
+    const stringify = flow ? stringifyFlowCollection : stringifyBlockCollection;
+    return stringify(collection, ctx, options);
+}
+function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
+    const { indent, options: { commentString } } = ctx;
+    const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
+    let chompKeep = false; // flag for the preceding node's status
+    const lines = [];
+    for (let i = 0; i < items.length; ++i) {
+        const item = items[i];
+        let comment = null;
+        if (identity.isNode(item)) {
+            if (!chompKeep && item.spaceBefore)
+                lines.push('');
+            addCommentBefore(ctx, lines, item.commentBefore, chompKeep);
+            if (item.comment)
+                comment = item.comment;
+        }
+        else if (identity.isPair(item)) {
+            const ik = identity.isNode(item.key) ? item.key : null;
+            if (ik) {
+                if (!chompKeep && ik.spaceBefore)
+                    lines.push('');
+                addCommentBefore(ctx, lines, ik.commentBefore, chompKeep);
+            }
+        }
+        chompKeep = false;
+        let str = stringify.stringify(item, itemCtx, () => (comment = null), () => (chompKeep = true));
+        if (comment)
+            str += stringifyComment.lineComment(str, itemIndent, commentString(comment));
+        if (chompKeep && comment)
+            chompKeep = false;
+        lines.push(blockItemPrefix + str);
+    }
+    let str;
+    if (lines.length === 0) {
+        str = flowChars.start + flowChars.end;
+    }
+    else {
+        str = lines[0];
+        for (let i = 1; i < lines.length; ++i) {
+            const line = lines[i];
+            str += line ? `\n${indent}${line}` : '\n';
+        }
+    }
+    if (comment) {
+        str += '\n' + stringifyComment.indentComment(commentString(comment), indent);
+        if (onComment)
+            onComment();
+    }
+    else if (chompKeep && onChompKeep)
+        onChompKeep();
+    return str;
+}
+function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
+    const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
+    itemIndent += indentStep;
+    const itemCtx = Object.assign({}, ctx, {
+        indent: itemIndent,
+        inFlow: true,
+        type: null
+    });
+    let reqNewline = false;
+    let linesAtValue = 0;
+    const lines = [];
+    for (let i = 0; i < items.length; ++i) {
+        const item = items[i];
+        let comment = null;
+        if (identity.isNode(item)) {
+            if (item.spaceBefore)
+                lines.push('');
+            addCommentBefore(ctx, lines, item.commentBefore, false);
+            if (item.comment)
+                comment = item.comment;
+        }
+        else if (identity.isPair(item)) {
+            const ik = identity.isNode(item.key) ? item.key : null;
+            if (ik) {
+                if (ik.spaceBefore)
+                    lines.push('');
+                addCommentBefore(ctx, lines, ik.commentBefore, false);
+                if (ik.comment)
+                    reqNewline = true;
+            }
+            const iv = identity.isNode(item.value) ? item.value : null;
+            if (iv) {
+                if (iv.comment)
+                    comment = iv.comment;
+                if (iv.commentBefore)
+                    reqNewline = true;
+            }
+            else if (item.value == null && ik?.comment) {
+                comment = ik.comment;
+            }
+        }
+        if (comment)
+            reqNewline = true;
+        let str = stringify.stringify(item, itemCtx, () => (comment = null));
+        reqNewline || (reqNewline = lines.length > linesAtValue || str.includes('\n'));
+        if (i < items.length - 1) {
+            str += ',';
+        }
+        else if (ctx.options.trailingComma) {
+            if (ctx.options.lineWidth > 0) {
+                reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) +
+                    (str.length + 2) >
+                    ctx.options.lineWidth);
+            }
+            if (reqNewline) {
+                str += ',';
+            }
+        }
+        if (comment)
+            str += stringifyComment.lineComment(str, itemIndent, commentString(comment));
+        lines.push(str);
+        linesAtValue = lines.length;
+    }
+    const { start, end } = flowChars;
+    if (lines.length === 0) {
+        return start + end;
+    }
+    else {
+        if (!reqNewline) {
+            const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
+            reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
+        }
+        if (reqNewline) {
+            let str = start;
+            for (const line of lines)
+                str += line ? `\n${indentStep}${indent}${line}` : '\n';
+            return `${str}\n${indent}${end}`;
+        }
+        else {
+            return `${start}${fcPadding}${lines.join(' ')}${fcPadding}${end}`;
+        }
+    }
+}
+function addCommentBefore({ indent, options: { commentString } }, lines, comment, chompKeep) {
+    if (comment && chompKeep)
+        comment = comment.replace(/^\n+/, '');
+    if (comment) {
+        const ic = stringifyComment.indentComment(commentString(comment), indent);
+        lines.push(ic.trimStart()); // Avoid double indent on first line
+    }
+}
+
+exports.stringifyCollection = stringifyCollection;
+
+
+/***/ }),
+
+/***/ 9799:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+/**
+ * Stringifies a comment.
+ *
+ * Empty comment lines are left empty,
+ * lines consisting of a single space are replaced by `#`,
+ * and all other lines are prefixed with a `#`.
+ */
+const stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, '#');
+function indentComment(comment, indent) {
+    if (/^\n+$/.test(comment))
+        return comment.substring(1);
+    return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
+}
+const lineComment = (str, indent, comment) => str.endsWith('\n')
+    ? indentComment(comment, indent)
+    : comment.includes('\n')
+        ? '\n' + indentComment(comment, indent)
+        : (str.endsWith(' ') ? '' : ' ') + comment;
+
+exports.indentComment = indentComment;
+exports.lineComment = lineComment;
+exports.stringifyComment = stringifyComment;
+
+
+/***/ }),
+
+/***/ 6829:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
+
+function stringifyDocument(doc, options) {
+    const lines = [];
+    let hasDirectives = options.directives === true;
+    if (options.directives !== false && doc.directives) {
+        const dir = doc.directives.toString(doc);
+        if (dir) {
+            lines.push(dir);
+            hasDirectives = true;
+        }
+        else if (doc.directives.docStart)
+            hasDirectives = true;
+    }
+    if (hasDirectives)
+        lines.push('---');
+    const ctx = stringify.createStringifyContext(doc, options);
+    const { commentString } = ctx.options;
+    if (doc.commentBefore) {
+        if (lines.length !== 1)
+            lines.unshift('');
+        const cs = commentString(doc.commentBefore);
+        lines.unshift(stringifyComment.indentComment(cs, ''));
+    }
+    let chompKeep = false;
+    let contentComment = null;
+    if (doc.contents) {
+        if (identity.isNode(doc.contents)) {
+            if (doc.contents.spaceBefore && hasDirectives)
+                lines.push('');
+            if (doc.contents.commentBefore) {
+                const cs = commentString(doc.contents.commentBefore);
+                lines.push(stringifyComment.indentComment(cs, ''));
+            }
+            // top-level block scalars need to be indented if followed by a comment
+            ctx.forceBlockIndent = !!doc.comment;
+            contentComment = doc.contents.comment;
+        }
+        const onChompKeep = contentComment ? undefined : () => (chompKeep = true);
+        let body = stringify.stringify(doc.contents, ctx, () => (contentComment = null), onChompKeep);
+        if (contentComment)
+            body += stringifyComment.lineComment(body, '', commentString(contentComment));
+        if ((body[0] === '|' || body[0] === '>') &&
+            lines[lines.length - 1] === '---') {
+            // Top-level block scalars with a preceding doc marker ought to use the
+            // same line for their header.
+            lines[lines.length - 1] = `--- ${body}`;
+        }
+        else
+            lines.push(body);
+    }
+    else {
+        lines.push(stringify.stringify(doc.contents, ctx));
+    }
+    if (doc.directives?.docEnd) {
+        if (doc.comment) {
+            const cs = commentString(doc.comment);
+            if (cs.includes('\n')) {
+                lines.push('...');
+                lines.push(stringifyComment.indentComment(cs, ''));
+            }
+            else {
+                lines.push(`... ${cs}`);
+            }
+        }
+        else {
+            lines.push('...');
+        }
+    }
+    else {
+        let dc = doc.comment;
+        if (dc && chompKeep)
+            dc = dc.replace(/^\n+/, '');
+        if (dc) {
+            if ((!chompKeep || contentComment) && lines[lines.length - 1] !== '')
+                lines.push('');
+            lines.push(stringifyComment.indentComment(commentString(dc), ''));
+        }
+    }
+    return lines.join('\n') + '\n';
+}
+
+exports.stringifyDocument = stringifyDocument;
+
+
+/***/ }),
+
+/***/ 8689:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+function stringifyNumber({ format, minFractionDigits, tag, value }) {
+    if (typeof value === 'bigint')
+        return String(value);
+    const num = typeof value === 'number' ? value : Number(value);
+    if (!isFinite(num))
+        return isNaN(num) ? '.nan' : num < 0 ? '-.inf' : '.inf';
+    let n = Object.is(value, -0) ? '-0' : JSON.stringify(value);
+    if (!format &&
+        minFractionDigits &&
+        (!tag || tag === 'tag:yaml.org,2002:float') &&
+        /^-?\d/.test(n) &&
+        !n.includes('e')) {
+        let i = n.indexOf('.');
+        if (i < 0) {
+            i = n.length;
+            n += '.';
+        }
+        let d = minFractionDigits - (n.length - i - 1);
+        while (d-- > 0)
+            n += '0';
+    }
+    return n;
+}
+
+exports.stringifyNumber = stringifyNumber;
+
+
+/***/ }),
+
+/***/ 9748:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
+
+function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
+    const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
+    let keyComment = (identity.isNode(key) && key.comment) || null;
+    if (simpleKeys) {
+        if (keyComment) {
+            throw new Error('With simple keys, key nodes cannot have comments');
+        }
+        if (identity.isCollection(key) || (!identity.isNode(key) && typeof key === 'object')) {
+            const msg = 'With simple keys, collection cannot be used as a key value';
+            throw new Error(msg);
+        }
+    }
+    let explicitKey = !simpleKeys &&
+        (!key ||
+            (keyComment && value == null && !ctx.inFlow) ||
+            identity.isCollection(key) ||
+            (identity.isScalar(key)
+                ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL
+                : typeof key === 'object'));
+    ctx = Object.assign({}, ctx, {
+        allNullValues: false,
+        implicitKey: !explicitKey && (simpleKeys || !allNullValues),
+        indent: indent + indentStep
+    });
+    let keyCommentDone = false;
+    let chompKeep = false;
+    let str = stringify.stringify(key, ctx, () => (keyCommentDone = true), () => (chompKeep = true));
+    if (!explicitKey && !ctx.inFlow && str.length > 1024) {
+        if (simpleKeys)
+            throw new Error('With simple keys, single line scalar must not span more than 1024 characters');
+        explicitKey = true;
+    }
+    if (ctx.inFlow) {
+        if (allNullValues || value == null) {
+            if (keyCommentDone && onComment)
+                onComment();
+            return str === '' ? '?' : explicitKey ? `? ${str}` : str;
+        }
+    }
+    else if ((allNullValues && !simpleKeys) || (value == null && explicitKey)) {
+        str = `? ${str}`;
+        if (keyComment && !keyCommentDone) {
+            str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+        }
+        else if (chompKeep && onChompKeep)
+            onChompKeep();
+        return str;
+    }
+    if (keyCommentDone)
+        keyComment = null;
+    if (explicitKey) {
+        if (keyComment)
+            str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+        str = `? ${str}\n${indent}:`;
+    }
+    else {
+        str = `${str}:`;
+        if (keyComment)
+            str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+    }
+    let vsb, vcb, valueComment;
+    if (identity.isNode(value)) {
+        vsb = !!value.spaceBefore;
+        vcb = value.commentBefore;
+        valueComment = value.comment;
+    }
+    else {
+        vsb = false;
+        vcb = null;
+        valueComment = null;
+        if (value && typeof value === 'object')
+            value = doc.createNode(value);
+    }
+    ctx.implicitKey = false;
+    if (!explicitKey && !keyComment && identity.isScalar(value))
+        ctx.indentAtStart = str.length + 1;
+    chompKeep = false;
+    if (!indentSeq &&
+        indentStep.length >= 2 &&
+        !ctx.inFlow &&
+        !explicitKey &&
+        identity.isSeq(value) &&
+        !value.flow &&
+        !value.tag &&
+        !value.anchor) {
+        // If indentSeq === false, consider '- ' as part of indentation where possible
+        ctx.indent = ctx.indent.substring(2);
+    }
+    let valueCommentDone = false;
+    const valueStr = stringify.stringify(value, ctx, () => (valueCommentDone = true), () => (chompKeep = true));
+    let ws = ' ';
+    if (keyComment || vsb || vcb) {
+        ws = vsb ? '\n' : '';
+        if (vcb) {
+            const cs = commentString(vcb);
+            ws += `\n${stringifyComment.indentComment(cs, ctx.indent)}`;
+        }
+        if (valueStr === '' && !ctx.inFlow) {
+            if (ws === '\n' && valueComment)
+                ws = '\n\n';
+        }
+        else {
+            ws += `\n${ctx.indent}`;
+        }
+    }
+    else if (!explicitKey && identity.isCollection(value)) {
+        const vs0 = valueStr[0];
+        const nl0 = valueStr.indexOf('\n');
+        const hasNewline = nl0 !== -1;
+        const flow = ctx.inFlow ?? value.flow ?? value.items.length === 0;
+        if (hasNewline || !flow) {
+            let hasPropsLine = false;
+            if (hasNewline && (vs0 === '&' || vs0 === '!')) {
+                let sp0 = valueStr.indexOf(' ');
+                if (vs0 === '&' &&
+                    sp0 !== -1 &&
+                    sp0 < nl0 &&
+                    valueStr[sp0 + 1] === '!') {
+                    sp0 = valueStr.indexOf(' ', sp0 + 1);
+                }
+                if (sp0 === -1 || nl0 < sp0)
+                    hasPropsLine = true;
+            }
+            if (!hasPropsLine)
+                ws = `\n${ctx.indent}`;
+        }
+    }
+    else if (valueStr === '' || valueStr[0] === '\n') {
+        ws = '';
+    }
+    str += ws + valueStr;
+    if (ctx.inFlow) {
+        if (valueCommentDone && onComment)
+            onComment();
+    }
+    else if (valueComment && !valueCommentDone) {
+        str += stringifyComment.lineComment(str, ctx.indent, commentString(valueComment));
+    }
+    else if (chompKeep && onChompKeep) {
+        onChompKeep();
+    }
+    return str;
+}
+
+exports.stringifyPair = stringifyPair;
+
+
+/***/ }),
+
+/***/ 3069:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+var foldFlowLines = __nccwpck_require__(4475);
+
+const getFoldOptions = (ctx, isBlock) => ({
+    indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
+    lineWidth: ctx.options.lineWidth,
+    minContentWidth: ctx.options.minContentWidth
+});
+// Also checks for lines starting with %, as parsing the output as YAML 1.1 will
+// presume that's starting a new document.
+const containsDocumentMarker = (str) => /^(%|---|\.\.\.)/m.test(str);
+function lineLengthOverLimit(str, lineWidth, indentLength) {
+    if (!lineWidth || lineWidth < 0)
+        return false;
+    const limit = lineWidth - indentLength;
+    const strLen = str.length;
+    if (strLen <= limit)
+        return false;
+    for (let i = 0, start = 0; i < strLen; ++i) {
+        if (str[i] === '\n') {
+            if (i - start > limit)
+                return true;
+            start = i + 1;
+            if (strLen - start <= limit)
+                return false;
+        }
+    }
+    return true;
+}
+function doubleQuotedString(value, ctx) {
+    const json = JSON.stringify(value);
+    if (ctx.options.doubleQuotedAsJSON)
+        return json;
+    const { implicitKey } = ctx;
+    const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
+    const indent = ctx.indent || (containsDocumentMarker(value) ? '  ' : '');
+    let str = '';
+    let start = 0;
+    for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
+        if (ch === ' ' && json[i + 1] === '\\' && json[i + 2] === 'n') {
+            // space before newline needs to be escaped to not be folded
+            str += json.slice(start, i) + '\\ ';
+            i += 1;
+            start = i;
+            ch = '\\';
+        }
+        if (ch === '\\')
+            switch (json[i + 1]) {
+                case 'u':
+                    {
+                        str += json.slice(start, i);
+                        const code = json.substr(i + 2, 4);
+                        switch (code) {
+                            case '0000':
+                                str += '\\0';
+                                break;
+                            case '0007':
+                                str += '\\a';
+                                break;
+                            case '000b':
+                                str += '\\v';
+                                break;
+                            case '001b':
+                                str += '\\e';
+                                break;
+                            case '0085':
+                                str += '\\N';
+                                break;
+                            case '00a0':
+                                str += '\\_';
+                                break;
+                            case '2028':
+                                str += '\\L';
+                                break;
+                            case '2029':
+                                str += '\\P';
+                                break;
+                            default:
+                                if (code.substr(0, 2) === '00')
+                                    str += '\\x' + code.substr(2);
+                                else
+                                    str += json.substr(i, 6);
+                        }
+                        i += 5;
+                        start = i + 1;
+                    }
+                    break;
+                case 'n':
+                    if (implicitKey ||
+                        json[i + 2] === '"' ||
+                        json.length < minMultiLineLength) {
+                        i += 1;
+                    }
+                    else {
+                        // folding will eat first newline
+                        str += json.slice(start, i) + '\n\n';
+                        while (json[i + 2] === '\\' &&
+                            json[i + 3] === 'n' &&
+                            json[i + 4] !== '"') {
+                            str += '\n';
+                            i += 2;
+                        }
+                        str += indent;
+                        // space after newline needs to be escaped to not be folded
+                        if (json[i + 2] === ' ')
+                            str += '\\';
+                        i += 1;
+                        start = i + 1;
+                    }
+                    break;
+                default:
+                    i += 1;
+            }
+    }
+    str = start ? str + json.slice(start) : json;
+    return implicitKey
+        ? str
+        : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+}
+function singleQuotedString(value, ctx) {
+    if (ctx.options.singleQuote === false ||
+        (ctx.implicitKey && value.includes('\n')) ||
+        /[ \t]\n|\n[ \t]/.test(value) // single quoted string can't have leading or trailing whitespace around newline
+    )
+        return doubleQuotedString(value, ctx);
+    const indent = ctx.indent || (containsDocumentMarker(value) ? '  ' : '');
+    const res = "'" + value.replace(/'/g, "''").replace(/\n+/g, `$&\n${indent}`) + "'";
+    return ctx.implicitKey
+        ? res
+        : foldFlowLines.foldFlowLines(res, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+}
+function quotedString(value, ctx) {
+    const { singleQuote } = ctx.options;
+    let qs;
+    if (singleQuote === false)
+        qs = doubleQuotedString;
+    else {
+        const hasDouble = value.includes('"');
+        const hasSingle = value.includes("'");
+        if (hasDouble && !hasSingle)
+            qs = singleQuotedString;
+        else if (hasSingle && !hasDouble)
+            qs = doubleQuotedString;
+        else
+            qs = singleQuote ? singleQuotedString : doubleQuotedString;
+    }
+    return qs(value, ctx);
+}
+// The negative lookbehind avoids a polynomial search,
+// but isn't supported yet on Safari: https://caniuse.com/js-regexp-lookbehind
+let blockEndNewlines;
+try {
+    blockEndNewlines = new RegExp('(^|(?<!\n))\n+(?!\n|$)', 'g');
+}
+catch {
+    blockEndNewlines = /\n+(?!\n|$)/g;
+}
+function blockString({ comment, type, value }, ctx, onComment, onChompKeep) {
+    const { blockQuote, commentString, lineWidth } = ctx.options;
+    // 1. Block can't end in whitespace unless the last line is non-empty.
+    // 2. Strings consisting of only whitespace are best rendered explicitly.
+    if (!blockQuote || /\n[\t ]+$/.test(value)) {
+        return quotedString(value, ctx);
+    }
+    const indent = ctx.indent ||
+        (ctx.forceBlockIndent || containsDocumentMarker(value) ? '  ' : '');
+    const literal = blockQuote === 'literal'
+        ? true
+        : blockQuote === 'folded' || type === Scalar.Scalar.BLOCK_FOLDED
+            ? false
+            : type === Scalar.Scalar.BLOCK_LITERAL
+                ? true
+                : !lineLengthOverLimit(value, lineWidth, indent.length);
+    if (!value)
+        return literal ? '|\n' : '>\n';
+    // determine chomping from whitespace at value end
+    let chomp;
+    let endStart;
+    for (endStart = value.length; endStart > 0; --endStart) {
+        const ch = value[endStart - 1];
+        if (ch !== '\n' && ch !== '\t' && ch !== ' ')
+            break;
+    }
+    let end = value.substring(endStart);
+    const endNlPos = end.indexOf('\n');
+    if (endNlPos === -1) {
+        chomp = '-'; // strip
+    }
+    else if (value === end || endNlPos !== end.length - 1) {
+        chomp = '+'; // keep
+        if (onChompKeep)
+            onChompKeep();
+    }
+    else {
+        chomp = ''; // clip
+    }
+    if (end) {
+        value = value.slice(0, -end.length);
+        if (end[end.length - 1] === '\n')
+            end = end.slice(0, -1);
+        end = end.replace(blockEndNewlines, `$&${indent}`);
+    }
+    // determine indent indicator from whitespace at value start
+    let startWithSpace = false;
+    let startEnd;
+    let startNlPos = -1;
+    for (startEnd = 0; startEnd < value.length; ++startEnd) {
+        const ch = value[startEnd];
+        if (ch === ' ')
+            startWithSpace = true;
+        else if (ch === '\n')
+            startNlPos = startEnd;
+        else
+            break;
+    }
+    let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
+    if (start) {
+        value = value.substring(start.length);
+        start = start.replace(/\n+/g, `$&${indent}`);
+    }
+    const indentSize = indent ? '2' : '1'; // root is at -1
+    // Leading | or > is added later
+    let header = (startWithSpace ? indentSize : '') + chomp;
+    if (comment) {
+        header += ' ' + commentString(comment.replace(/ ?[\r\n]+/g, ' '));
+        if (onComment)
+            onComment();
+    }
+    if (!literal) {
+        const foldedValue = value
+            .replace(/\n+/g, '\n$&')
+            .replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, '$1$2') // more-indented lines aren't folded
+            //                ^ more-ind. ^ empty     ^ capture next empty lines only at end of indent
+            .replace(/\n+/g, `$&${indent}`);
+        let literalFallback = false;
+        const foldOptions = getFoldOptions(ctx, true);
+        if (blockQuote !== 'folded' && type !== Scalar.Scalar.BLOCK_FOLDED) {
+            foldOptions.onOverflow = () => {
+                literalFallback = true;
+            };
+        }
+        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
+        if (!literalFallback)
+            return `>${header}\n${indent}${body}`;
+    }
+    value = value.replace(/\n+/g, `$&${indent}`);
+    return `|${header}\n${indent}${start}${value}${end}`;
+}
+function plainString(item, ctx, onComment, onChompKeep) {
+    const { type, value } = item;
+    const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
+    if ((implicitKey && value.includes('\n')) ||
+        (inFlow && /[[\]{},]/.test(value))) {
+        return quotedString(value, ctx);
+    }
+    if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
+        // not allowed:
+        // - '-' or '?'
+        // - start with an indicator character (except [?:-]) or /[?-] /
+        // - '\n ', ': ' or ' \n' anywhere
+        // - '#' not preceded by a non-space char
+        // - end with ' ' or ':'
+        return implicitKey || inFlow || !value.includes('\n')
+            ? quotedString(value, ctx)
+            : blockString(item, ctx, onComment, onChompKeep);
+    }
+    if (!implicitKey &&
+        !inFlow &&
+        type !== Scalar.Scalar.PLAIN &&
+        value.includes('\n')) {
+        // Where allowed & type not set explicitly, prefer block style for multiline strings
+        return blockString(item, ctx, onComment, onChompKeep);
+    }
+    if (containsDocumentMarker(value)) {
+        if (indent === '') {
+            ctx.forceBlockIndent = true;
+            return blockString(item, ctx, onComment, onChompKeep);
+        }
+        else if (implicitKey && indent === indentStep) {
+            return quotedString(value, ctx);
+        }
+    }
+    const str = value.replace(/\n+/g, `$&\n${indent}`);
+    // Verify that output will be parsed as a string, as e.g. plain numbers and
+    // booleans get parsed with those types in v1.2 (e.g. '42', 'true' & '0.9e-3'),
+    // and others in v1.1.
+    if (actualString) {
+        const test = (tag) => tag.default && tag.tag !== 'tag:yaml.org,2002:str' && tag.test?.test(str);
+        const { compat, tags } = ctx.doc.schema;
+        if (tags.some(test) || compat?.some(test))
+            return quotedString(value, ctx);
+    }
+    return implicitKey
+        ? str
+        : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+}
+function stringifyString(item, ctx, onComment, onChompKeep) {
+    const { implicitKey, inFlow } = ctx;
+    const ss = typeof item.value === 'string'
+        ? item
+        : Object.assign({}, item, { value: String(item.value) });
+    let { type } = item;
+    if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
+        // force double quotes on control characters & unpaired surrogates
+        if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
+            type = Scalar.Scalar.QUOTE_DOUBLE;
+    }
+    const _stringify = (_type) => {
+        switch (_type) {
+            case Scalar.Scalar.BLOCK_FOLDED:
+            case Scalar.Scalar.BLOCK_LITERAL:
+                return implicitKey || inFlow
+                    ? quotedString(ss.value, ctx) // blocks are not valid inside flow containers
+                    : blockString(ss, ctx, onComment, onChompKeep);
+            case Scalar.Scalar.QUOTE_DOUBLE:
+                return doubleQuotedString(ss.value, ctx);
+            case Scalar.Scalar.QUOTE_SINGLE:
+                return singleQuotedString(ss.value, ctx);
+            case Scalar.Scalar.PLAIN:
+                return plainString(ss, ctx, onComment, onChompKeep);
+            default:
+                return null;
+        }
+    };
+    let res = _stringify(type);
+    if (res === null) {
+        const { defaultKeyType, defaultStringType } = ctx.options;
+        const t = (implicitKey && defaultKeyType) || defaultStringType;
+        res = _stringify(t);
+        if (res === null)
+            throw new Error(`Unsupported default string type ${t}`);
+    }
+    return res;
+}
+
+exports.stringifyString = stringifyString;
+
+
+/***/ }),
+
+/***/ 204:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+
+const BREAK = Symbol('break visit');
+const SKIP = Symbol('skip children');
+const REMOVE = Symbol('remove node');
+/**
+ * Apply a visitor to an AST node or document.
+ *
+ * Walks through the tree (depth-first) starting from `node`, calling a
+ * `visitor` function with three arguments:
+ *   - `key`: For sequence values and map `Pair`, the node's index in the
+ *     collection. Within a `Pair`, `'key'` or `'value'`, correspondingly.
+ *     `null` for the root node.
+ *   - `node`: The current node.
+ *   - `path`: The ancestry of the current node.
+ *
+ * The return value of the visitor may be used to control the traversal:
+ *   - `undefined` (default): Do nothing and continue
+ *   - `visit.SKIP`: Do not visit the children of this node, continue with next
+ *     sibling
+ *   - `visit.BREAK`: Terminate traversal completely
+ *   - `visit.REMOVE`: Remove the current node, then continue with the next one
+ *   - `Node`: Replace the current node, then continue by visiting it
+ *   - `number`: While iterating the items of a sequence or map, set the index
+ *     of the next step. This is useful especially if the index of the current
+ *     node has changed.
+ *
+ * If `visitor` is a single function, it will be called with all values
+ * encountered in the tree, including e.g. `null` values. Alternatively,
+ * separate visitor functions may be defined for each `Map`, `Pair`, `Seq`,
+ * `Alias` and `Scalar` node. To define the same visitor function for more than
+ * one node type, use the `Collection` (map and seq), `Value` (map, seq & scalar)
+ * and `Node` (alias, map, seq & scalar) targets. Of all these, only the most
+ * specific defined one will be used for each node.
+ */
+function visit(node, visitor) {
+    const visitor_ = initVisitor(visitor);
+    if (identity.isDocument(node)) {
+        const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
+        if (cd === REMOVE)
+            node.contents = null;
+    }
+    else
+        visit_(null, node, visitor_, Object.freeze([]));
+}
+// Without the `as symbol` casts, TS declares these in the `visit`
+// namespace using `var`, but then complains about that because
+// `unique symbol` must be `const`.
+/** Terminate visit traversal completely */
+visit.BREAK = BREAK;
+/** Do not visit the children of the current node */
+visit.SKIP = SKIP;
+/** Remove the current node */
+visit.REMOVE = REMOVE;
+function visit_(key, node, visitor, path) {
+    const ctrl = callVisitor(key, node, visitor, path);
+    if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
+        replaceNode(key, path, ctrl);
+        return visit_(key, ctrl, visitor, path);
+    }
+    if (typeof ctrl !== 'symbol') {
+        if (identity.isCollection(node)) {
+            path = Object.freeze(path.concat(node));
+            for (let i = 0; i < node.items.length; ++i) {
+                const ci = visit_(i, node.items[i], visitor, path);
+                if (typeof ci === 'number')
+                    i = ci - 1;
+                else if (ci === BREAK)
+                    return BREAK;
+                else if (ci === REMOVE) {
+                    node.items.splice(i, 1);
+                    i -= 1;
+                }
+            }
+        }
+        else if (identity.isPair(node)) {
+            path = Object.freeze(path.concat(node));
+            const ck = visit_('key', node.key, visitor, path);
+            if (ck === BREAK)
+                return BREAK;
+            else if (ck === REMOVE)
+                node.key = null;
+            const cv = visit_('value', node.value, visitor, path);
+            if (cv === BREAK)
+                return BREAK;
+            else if (cv === REMOVE)
+                node.value = null;
+        }
+    }
+    return ctrl;
+}
+/**
+ * Apply an async visitor to an AST node or document.
+ *
+ * Walks through the tree (depth-first) starting from `node`, calling a
+ * `visitor` function with three arguments:
+ *   - `key`: For sequence values and map `Pair`, the node's index in the
+ *     collection. Within a `Pair`, `'key'` or `'value'`, correspondingly.
+ *     `null` for the root node.
+ *   - `node`: The current node.
+ *   - `path`: The ancestry of the current node.
+ *
+ * The return value of the visitor may be used to control the traversal:
+ *   - `Promise`: Must resolve to one of the following values
+ *   - `undefined` (default): Do nothing and continue
+ *   - `visit.SKIP`: Do not visit the children of this node, continue with next
+ *     sibling
+ *   - `visit.BREAK`: Terminate traversal completely
+ *   - `visit.REMOVE`: Remove the current node, then continue with the next one
+ *   - `Node`: Replace the current node, then continue by visiting it
+ *   - `number`: While iterating the items of a sequence or map, set the index
+ *     of the next step. This is useful especially if the index of the current
+ *     node has changed.
+ *
+ * If `visitor` is a single function, it will be called with all values
+ * encountered in the tree, including e.g. `null` values. Alternatively,
+ * separate visitor functions may be defined for each `Map`, `Pair`, `Seq`,
+ * `Alias` and `Scalar` node. To define the same visitor function for more than
+ * one node type, use the `Collection` (map and seq), `Value` (map, seq & scalar)
+ * and `Node` (alias, map, seq & scalar) targets. Of all these, only the most
+ * specific defined one will be used for each node.
+ */
+async function visitAsync(node, visitor) {
+    const visitor_ = initVisitor(visitor);
+    if (identity.isDocument(node)) {
+        const cd = await visitAsync_(null, node.contents, visitor_, Object.freeze([node]));
+        if (cd === REMOVE)
+            node.contents = null;
+    }
+    else
+        await visitAsync_(null, node, visitor_, Object.freeze([]));
+}
+// Without the `as symbol` casts, TS declares these in the `visit`
+// namespace using `var`, but then complains about that because
+// `unique symbol` must be `const`.
+/** Terminate visit traversal completely */
+visitAsync.BREAK = BREAK;
+/** Do not visit the children of the current node */
+visitAsync.SKIP = SKIP;
+/** Remove the current node */
+visitAsync.REMOVE = REMOVE;
+async function visitAsync_(key, node, visitor, path) {
+    const ctrl = await callVisitor(key, node, visitor, path);
+    if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
+        replaceNode(key, path, ctrl);
+        return visitAsync_(key, ctrl, visitor, path);
+    }
+    if (typeof ctrl !== 'symbol') {
+        if (identity.isCollection(node)) {
+            path = Object.freeze(path.concat(node));
+            for (let i = 0; i < node.items.length; ++i) {
+                const ci = await visitAsync_(i, node.items[i], visitor, path);
+                if (typeof ci === 'number')
+                    i = ci - 1;
+                else if (ci === BREAK)
+                    return BREAK;
+                else if (ci === REMOVE) {
+                    node.items.splice(i, 1);
+                    i -= 1;
+                }
+            }
+        }
+        else if (identity.isPair(node)) {
+            path = Object.freeze(path.concat(node));
+            const ck = await visitAsync_('key', node.key, visitor, path);
+            if (ck === BREAK)
+                return BREAK;
+            else if (ck === REMOVE)
+                node.key = null;
+            const cv = await visitAsync_('value', node.value, visitor, path);
+            if (cv === BREAK)
+                return BREAK;
+            else if (cv === REMOVE)
+                node.value = null;
+        }
+    }
+    return ctrl;
+}
+function initVisitor(visitor) {
+    if (typeof visitor === 'object' &&
+        (visitor.Collection || visitor.Node || visitor.Value)) {
+        return Object.assign({
+            Alias: visitor.Node,
+            Map: visitor.Node,
+            Scalar: visitor.Node,
+            Seq: visitor.Node
+        }, visitor.Value && {
+            Map: visitor.Value,
+            Scalar: visitor.Value,
+            Seq: visitor.Value
+        }, visitor.Collection && {
+            Map: visitor.Collection,
+            Seq: visitor.Collection
+        }, visitor);
+    }
+    return visitor;
+}
+function callVisitor(key, node, visitor, path) {
+    if (typeof visitor === 'function')
+        return visitor(key, node, path);
+    if (identity.isMap(node))
+        return visitor.Map?.(key, node, path);
+    if (identity.isSeq(node))
+        return visitor.Seq?.(key, node, path);
+    if (identity.isPair(node))
+        return visitor.Pair?.(key, node, path);
+    if (identity.isScalar(node))
+        return visitor.Scalar?.(key, node, path);
+    if (identity.isAlias(node))
+        return visitor.Alias?.(key, node, path);
+    return undefined;
+}
+function replaceNode(key, path, node) {
+    const parent = path[path.length - 1];
+    if (identity.isCollection(parent)) {
+        parent.items[key] = node;
+    }
+    else if (identity.isPair(parent)) {
+        if (key === 'key')
+            parent.key = node;
+        else
+            parent.value = node;
+    }
+    else if (identity.isDocument(parent)) {
+        parent.contents = node;
+    }
+    else {
+        const pt = identity.isAlias(parent) ? 'alias' : 'scalar';
+        throw new Error(`Cannot replace node with ${pt} parent`);
+    }
+}
+
+exports.visit = visit;
+exports.visitAsync = visitAsync;
+
 
 /***/ }),
 
