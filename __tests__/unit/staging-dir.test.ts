@@ -65,6 +65,18 @@ describe('claimStagingDir', () => {
     after.release()
   })
 
+  it('stages in the work dir when the parent folder is not only its own', () => {
+    const parent = path.join(dir, 'tmp', PARENT)
+    fs.mkdirSync(parent, { mode: 0o777 })
+    fs.chmodSync(parent, 0o777) // as another user could leave it in a shared temp dir
+    expect(claim(sources(), workDir('run-1'))).toMatchObject({ stable: false })
+    fs.rmSync(parent, { recursive: true })
+    fs.mkdirSync(path.join(dir, 'elsewhere'))
+    fs.symlinkSync(path.join(dir, 'elsewhere'), parent)
+    expect(claim(sources(), workDir('run-2'))).toMatchObject({ stable: false })
+    expect(fs.readdirSync(path.join(dir, 'elsewhere'))).toEqual([])
+  })
+
   it('takes over the lock of a run that was killed', () => {
     const first = claim(sources(), workDir('run-1'))
     first.release()
@@ -87,7 +99,7 @@ describe('claimStagingDir', () => {
 
   it('keeps at most MAX_KEPT folders, the least recently used going first, never one in use', () => {
     const parent = path.join(dir, 'tmp', PARENT)
-    fs.mkdirSync(parent, { recursive: true })
+    fs.mkdirSync(parent, { recursive: true, mode: 0o700 })
     const old = (name: string, ageS: number) => {
       fs.mkdirSync(path.join(parent, name))
       fs.writeFileSync(path.join(parent, `${name}.digests.json`), '{}')

@@ -65,6 +65,17 @@ function stagingParent(workspace: string, system: string): string {
   return path.join(onWorkspaceDevice ? system : tempRoot(), FOLDER)
 }
 
+/**
+ * Makes the parent (only the owner may enter it) and checks that it is ours: in a shared temp
+ * dir another user could have made it first, to read or change what is staged before it is built.
+ */
+function ownParent(parent: string): boolean {
+  fs.mkdirSync(parent, { recursive: true, mode: 0o700 })
+  const stat = fs.lstatSync(parent)
+  const uid = process.getuid?.()
+  return stat.isDirectory() && (uid === undefined || stat.uid === uid) && (stat.mode & 0o077) === 0
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
@@ -138,8 +149,7 @@ export function claimStagingDir(
   const lock = `${root}${LOCK}`
   const token = `${process.pid} ${randomBytes(8).toString('hex')}`
   try {
-    fs.mkdirSync(parent, { recursive: true })
-    if (!tryLock(lock, token)) return own
+    if (!ownParent(parent) || !tryLock(lock, token)) return own
   } catch {
     return own // a temp dir that refuses it: stage per run, as before
   }
