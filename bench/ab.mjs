@@ -5,7 +5,7 @@
 // and the medians, new against old.
 //
 //   node bench/ab.mjs --old DIR --new DIR [--pairs N (5)] [--from N (1)] [--out DIR (/tmp/ab)]
-//                     [--report]
+//                     [--builder legacy|buildkit (legacy)] [--report]
 //
 // Each run writes OUT/<old|new>-<pair>.json and .log; --from resumes at that pair, --report only
 // reads the JSONs in OUT. A failed run is run once more: on a shared engine another process may
@@ -25,9 +25,12 @@ const { values: args } = parseArgs({
     pairs: { type: 'string', default: '5' },
     from: { type: 'string', default: '1' },
     out: { type: 'string', default: '/tmp/ab' },
+    builder: { type: 'string', default: 'legacy' },
     report: { type: 'boolean', default: false },
   },
 })
+// One builder per A/B (legacy or buildkit): scenarios 2 and 3 are run with it.
+const BUILDER = args.builder
 const out = path.resolve(args.out)
 const pairs = Number(args.pairs)
 if (!Number.isInteger(pairs) || pairs < 1) throw new Error('--pairs wants a positive integer')
@@ -50,7 +53,15 @@ function runOnce(pair, side, attempt) {
   const name = path.join(out, `${side}-${pair}`)
   const log = fs.openSync(`${name}.log`, 'w')
   const started = Date.now()
-  const bench = ['bench/benchmark.mjs', '--only', '2,3,7', '--repetitions', '1']
+  const bench = [
+    'bench/benchmark.mjs',
+    '--only',
+    '2,3,7',
+    '--repetitions',
+    '1',
+    '--builders',
+    BUILDER,
+  ]
   const result = spawnSync(process.execPath, [...bench, '--json', `${name}.json`], {
     cwd: ROOT,
     env: { ...process.env, BENCH_ACTION_DIST: path.resolve(args[side]) },
@@ -68,13 +79,15 @@ function runOnce(pair, side, attempt) {
 // post step); for 7 the main step with build: false (median of its 10) and that minus a bare node.
 const own = (run) => OWN.reduce((sum, segment) => sum + run.segments[segment], 0)
 const OWN = ['node start-up', 'prepare (docker checks, input digest, staging)', 'post step']
+// The builder's figures (results.builders.<builder>, since the benchmark runs both).
+const of = (r) => ({ summary: r.summary[BUILDER], scenarios: r.builders[BUILDER].scenarios })
 const FIGURES = [
-  ['2 nothing changed: action ms', (r) => r.summary.unchanged.actionMs],
-  ['2 action/baseline', (r) => r.summary.unchanged.ratio],
-  ['2 start-up+prepare+post ms', (r) => own(r.scenarios.unchanged.action[0])],
-  ['3 code change: action ms', (r) => r.summary.code.actionMs],
-  ['3 action/baseline', (r) => r.summary.code.ratio],
-  ['3 start-up+prepare+post ms', (r) => own(r.scenarios.code.action[0])],
+  ['2 nothing changed: action ms', (r) => of(r).summary.unchanged.actionMs],
+  ['2 action/baseline', (r) => of(r).summary.unchanged.ratio],
+  ['2 start-up+prepare+post ms', (r) => own(of(r).scenarios.unchanged.action[0])],
+  ['3 code change: action ms', (r) => of(r).summary.code.actionMs],
+  ['3 action/baseline', (r) => of(r).summary.code.ratio],
+  ['3 start-up+prepare+post ms', (r) => own(of(r).scenarios.code.action[0])],
   ['7 build: false main ms', (r) => r.summary.overhead.actionMainMs],
   ['7 minus node -e 0, ms', (r) => r.summary.overhead.overheadMs],
 ]

@@ -2,7 +2,9 @@
 # prebuilt Azure ML inference image, in the recipe's own order (code, then model). The benchmark
 # copies it into the project folder as `Dockerfile`. Same apt packages and the same apt/pip flags
 # as the action's generated Dockerfile, so both sides do the same package work.
-FROM azureml-standin/minimal-inference:latest
+# BASE: the benchmark's fat base (scenarios 1f and 5f) stands in for a multi-GB Azure ML base.
+ARG BASE=azureml-standin/minimal-inference:latest
+FROM ${BASE}
 
 USER root
 RUN apt-get update && apt-get install -y --no-install-recommends libgomp1 libopenblas0-pthread \

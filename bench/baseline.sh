@@ -3,12 +3,12 @@
 # `docker build .` of the whole project folder, `docker run -d` on a loopback port, a curl loop
 # with `sleep 1` until GET / answers 200, one POST /score, `docker rm -f`.
 #
-#   baseline.sh <project dir> <image tag> <container name> <host port> <pip index url>
+#   baseline.sh <project dir> <image tag> <container name> <host port> <pip index url> [<base image>]
 #
 # The "BASELINE <phase>" lines are the benchmark's markers (it stamps them as they arrive);
 # they do no work.
 set -euo pipefail
-project=$1 tag=$2 name=$3 port=$4 index_url=$5
+project=$1 tag=$2 name=$3 port=$4 index_url=$5 base=${6:-}
 
 removed=
 # Ctrl-C or SIGTERM from the benchmark: do not leave the container running.
@@ -17,7 +17,7 @@ trap 'exit 130' INT TERM
 
 cd "$project"
 echo "BASELINE build"
-docker build --network host \
+docker build --network host ${base:+--build-arg "BASE=$base"} \
   --build-arg PIP_INDEX_URL="$index_url" --build-arg PIP_TRUSTED_HOST=127.0.0.1 \
   -t "$tag" .
 

@@ -20,7 +20,9 @@ import type { Inputs } from './inputs/inputs.js'
 import { STANDALONE_SOURCES } from './plan/build-context.js'
 import { hasDependencies, renderDockerfile, type DockerfilePlan } from './plan/dockerfile.js'
 import { baseUserOrDefault, makePlan } from './plan/plan.js'
+import { DigestCache } from './plan/digest-cache.js'
 import { prepare } from './plan/prepare.js'
+import { claimStagingDir } from './plan/staging-dir.js'
 import { pushTags } from './push/push.js'
 import { decideReach } from './smoke-test/reach.js'
 import { smokeTest } from './smoke-test/smoke-test.js'
@@ -44,13 +46,37 @@ export async function runPipeline(
   if (inputs.acr) return runAcrPipeline({ ...inputs, acr: inputs.acr }, docker, leftovers)
   const workDir = fs.mkdtempSync(path.join(tempRoot(), 'extend-azureml-image-'))
   leftovers.addDirectory(workDir)
-  const prepared = await prepare(inputs, docker, workDir)
+  // A build stages at a stable path (BuildKit then sends only what changed since the last run);
+  // `build: false` leaves the contexts with the Dockerfile in the work dir, for later steps.
+  const staging = inputs.build ? claimStagingDir(inputs, workDir) : undefined
+  try {
+    return await runStages(inputs, docker, leftovers, imageCache, {
+      workDir,
+      stagingRoot: staging?.root ?? workDir,
+      digests: staging?.digests === undefined ? undefined : new DigestCache(staging.digests),
+    })
+  } finally {
+    staging?.release()
+  }
+}
+
+async function runStages(
+  inputs: Inputs,
+  docker: DockerClient,
+  leftovers: Leftovers,
+  imageCache: ImageCache | undefined,
+  staging: { workDir: string; stagingRoot: string; digests?: DigestCache },
+): Promise<PipelineResult> {
+  const { workDir, stagingRoot, digests } = staging
+  const prepared = await prepare(inputs, docker, stagingRoot, digests?.digest)
+  digests?.save()
   const { builder, tags, engine } = prepared
   if (engine) leftovers.useEngine(engine)
   const base = builder && (await localBase(docker, inputs.baseImage, prepared.baseInDaemon))
   const user = base ? baseUserOrDefault(base.user) : await standaloneUser(docker, inputs)
   const plan = makePlan(inputs, { user, pipConfig: prepared.pipConfig, labels: prepared.labels })
   const result = initialResult(inputs, workDir, prepared.tags, builder, user)
+  result.context = stagingRoot
   if (!builder || !base) {
     writeStandalone(result.dockerfile, plan)
     leftovers.keepDirectory(workDir)

@@ -212,3 +212,99 @@ it('a reused image that fails its smoke test loses its tag, like a new one', asy
   expect(await imageExists(passing.outputs.image)).toBe(false)
   expectNothingLeftInTemp(failing)
 }, 600_000)
+
+// The contexts of a build are staged in a stable folder per workspace and sources (staging-dir.ts),
+// so that BuildKit sends only what changed; the input digests are remembered next to it.
+describe('the stable staging folder', () => {
+  let systemTmp: string
+  let stagingWorkspace: string
+  const weights = () => path.join(stagingWorkspace, 'model', 'weights.bin')
+  const stagingEnv = (builder: keyof typeof builders = 'legacy') => ({
+    ...envFor(builder),
+    // The action's os.tmpdir(): its stable folders go there, and with this test's files.
+    TMPDIR: systemTmp,
+  })
+  const stagingRun = (builder: keyof typeof builders = 'legacy') =>
+    runAction({
+      inputs: (() => {
+        const inputs = exampleInputs(index.url, '', {})
+        delete inputs.tags
+        return inputs
+      })(),
+      workspace: stagingWorkspace,
+      env: stagingEnv(builder),
+    }).then((result) => {
+      if (result.outputs.image) images.add(result.outputs.image)
+      return result
+    })
+  const parent = () => path.join(systemTmp, 'extend-azureml-image-staging')
+
+  beforeAll(() => {
+    systemTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eai-staging-tmp-'))
+    stagingWorkspace = fs.mkdtempSync(path.join(os.tmpdir(), 'eai-staging-ws-'))
+    fs.cpSync(EXAMPLE, stagingWorkspace, { recursive: true })
+    // 8 MiB that a code change must not send again.
+    fs.writeFileSync(weights(), Buffer.alloc(8 * 1024 * 1024, 1))
+    const old = Date.now() / 1000 - 60
+    fs.utimesSync(weights(), old, old) // old enough for its digest to be remembered
+  })
+  afterAll(() => {
+    for (const dir of [systemTmp, stagingWorkspace])
+      if (dir) fs.rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('is the same folder run after run, given back (no lock) when the run ends', async () => {
+    const first = await stagingRun()
+    const second = await stagingRun()
+    expect(first.main.exitCode).toBe(0)
+    expect(second.main.exitCode).toBe(0)
+    expect(path.dirname(first.outputs.context)).toBe(parent())
+    expect(second.outputs.context).toBe(first.outputs.context)
+    expect(fs.readdirSync(parent()).filter((name) => name.endsWith('.lock'))).toEqual([])
+    // Hard links of the workspace's files: the deliberate cache costs no data.
+    const staged = fs.statSync(path.join(first.outputs.context, 'application/model/weights.bin'))
+    expect(staged.ino).toBe(fs.statSync(weights()).ino)
+    expectNothingLeftInTemp(second)
+  }, 600_000)
+
+  it('with BuildKit, a code change sends the code, not the model again', async () => {
+    const transferred = (result: ActionRun): number[] =>
+      [...result.main.stdout.matchAll(/transferring context: ([\d.]+)([kMG]?B)/g)].map(
+        ([, value, unit]) => Number(value) * ({ B: 1, kB: 1e3, MB: 1e6, GB: 1e9 }[unit] ?? 1),
+      )
+    const first = await stagingRun('buildkit')
+    fs.appendFileSync(path.join(stagingWorkspace, 'code', 'score.py'), '\n# changed\n')
+    const second = await stagingRun('buildkit')
+    expect(first.main.exitCode).toBe(0)
+    expect(second.main.exitCode).toBe(0)
+    expect(second.main.stdout).toMatch(/^Built sha256:/m)
+    // The first run sent the model (unless an earlier run of this file had); the second not.
+    expect(Math.max(...transferred(first), ...transferred(second))).toBeGreaterThan(8e6)
+    expect(Math.max(...transferred(second))).toBeLessThan(1e6)
+  }, 600_000)
+
+  it('a model-only change keeps its size: still a new tag, built', async () => {
+    const before = await stagingRun()
+    expect(before.main.exitCode).toBe(0)
+    // Same size, same inode, new content (and a new mtime, as any write gives it).
+    const fd = fs.openSync(weights(), 'r+')
+    fs.writeSync(fd, Buffer.alloc(1024, 2), 0, 1024, 0)
+    fs.closeSync(fd)
+    const after = await stagingRun()
+    expect(after.main.exitCode).toBe(0)
+    expect(after.outputs.image).not.toBe(before.outputs.image)
+    expect(after.main.stdout).toMatch(/^Built sha256:/m)
+    expect(after.main.stdout).not.toMatch(REUSED)
+  }, 600_000)
+
+  it('two runs at the same time on the same workspace do not share it', async () => {
+    const [one, two] = await Promise.all([stagingRun(), stagingRun()])
+    expect(one.main.exitCode).toBe(0)
+    expect(two.main.exitCode).toBe(0)
+    expect(one.outputs.context).not.toBe(two.outputs.context)
+    // One of them had the stable folder; the other staged in its own work dir.
+    const stable = [one, two].filter((result) => path.dirname(result.outputs.context) === parent())
+    expect(stable).toHaveLength(1)
+    for (const result of [one, two]) expectNothingLeftInTemp(result)
+  }, 600_000)
+})

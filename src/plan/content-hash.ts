@@ -4,12 +4,7 @@ import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { TreeSnapshot } from '../inputs/code-snapshot.js'
-
-async function fileDigest(file: string): Promise<string> {
-  const hash = createHash('sha256')
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer)
-  return hash.digest('hex')
-}
+import { sha256OfFile, type FileDigest } from './digest-cache.js'
 
 /**
  * Digest of a directory tree as COPY puts it in the image: sorted relative paths of directories
@@ -19,7 +14,10 @@ async function fileDigest(file: string): Promise<string> {
  * whatever changes the copied tree must change this digest.
  * @internal (exported for its unit tests)
  */
-export async function treeDigest(snapshot: TreeSnapshot): Promise<string> {
+export async function treeDigest(
+  snapshot: TreeSnapshot,
+  fileDigest: FileDigest = sha256OfFile,
+): Promise<string> {
   const entries = [...snapshot.entries].sort((a, b) =>
     a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
   )
@@ -41,18 +39,22 @@ export interface HashedInputs {
   [name: string]: unknown
 }
 
-/** Hashes a JSON-able description, files given as paths and trees as snapshots to digest. */
+/**
+ * Hashes a JSON-able description, files given as paths and trees as snapshots to digest;
+ * `fileDigest` may remember the digests of files that did not change (digest-cache.ts).
+ */
 export async function contentHash(
   description: HashedInputs,
   files: Record<string, string | undefined>,
   trees: Record<string, TreeSnapshot | undefined>,
+  fileDigest: FileDigest = sha256OfFile,
 ): Promise<string> {
   const digests: Record<string, string | null> = {}
   for (const [name, file] of Object.entries(files)) {
     digests[name] = file ? await fileDigest(file) : null
   }
   for (const [name, snapshot] of Object.entries(trees)) {
-    digests[name] = snapshot ? await treeDigest(snapshot) : null
+    digests[name] = snapshot ? await treeDigest(snapshot, fileDigest) : null
   }
   return createHash('sha256')
     .update(JSON.stringify({ scheme: 2, description, digests }))

@@ -7,6 +7,7 @@ import type { Inputs } from '../inputs/inputs.js'
 import type { KeyValue } from '../inputs/parse.js'
 import { Input } from '../step/constants.js'
 import { contentHash } from './content-hash.js'
+import type { FileDigest } from './digest-cache.js'
 import { publicIndexes } from './pip-config.js'
 
 const FALLBACK_NAME = 'extend-azureml-image'
@@ -38,6 +39,7 @@ export async function imageTags(
   inputs: Inputs,
   labels: KeyValue[],
   requirements: StagedRequirements | undefined,
+  fileDigest?: FileDigest,
 ): Promise<string[]> {
   if (inputs.tags.length > 0) return inputs.tags
   // Checked before the digest reads every file: a name docker refuses fails here, not later.
@@ -58,6 +60,7 @@ export async function imageTags(
       code: inputs.codeSnapshot,
       model: inputs.modelSnapshot,
     },
+    fileDigest,
   )
   return [defaultTag(hash)]
 }

@@ -11,6 +11,7 @@ import type { KeyValue } from '../inputs/parse.js'
 import { printInert } from '../step/inert-log.js'
 import { stageContexts, stagedRequirements, type StagedContexts } from './build-context.js'
 import { imageTags } from './default-tag.js'
+import type { FileDigest } from './digest-cache.js'
 import type { PipConfigMode } from './dockerfile.js'
 import { pipBuildArgs, pipConfigMode, pipIndexesOf } from './pip-config.js'
 import { imageLabels } from './plan.js'
@@ -31,12 +32,13 @@ export interface Prepared {
 export async function prepare(
   inputs: Inputs,
   docker: DockerClient,
-  workDir: string,
+  stagingRoot: string,
+  fileDigest?: FileDigest,
 ): Promise<Prepared> {
   return core.group('Prepare', async () => {
     const labels = imageLabels(inputs)
     // Staged first: the digests cover the staged requirements (every file their lines name).
-    const contexts = stageContexts(workDir, inputs)
+    const contexts = stageContexts(stagingRoot, inputs)
     const requirements = stagedRequirements(inputs, contexts)
     // The docker checks, the base image lookup and the input digest do not wait on each other.
     const [version, engine, builder, baseInDaemon, tags] = await Promise.all([
@@ -44,7 +46,7 @@ export async function prepare(
       inputs.build ? docker.engine() : undefined,
       inputs.build ? docker.builder() : undefined,
       inputs.build ? docker.localImage(inputs.baseImage) : undefined,
-      imageTags(inputs, labels, requirements),
+      imageTags(inputs, labels, requirements, fileDigest),
     ])
     if (version !== undefined && engine !== undefined && builder !== undefined) {
       printInert(`Docker engine ${version} at ${describeEngine(engine)}`)

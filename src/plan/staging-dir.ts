@@ -1,0 +1,173 @@
+// Where the build contexts are staged when the image is built. BuildKit keeps what it received of
+// a local context under a key made from the context's path (the docker CLI's build shared key):
+// staged at the same path as the last run, a rebuild sends only the files whose size or mtime
+// changed, so a code change moves the code, not the model. A new folder per run would make it
+// send and checksum everything again. So the contexts go to a stable folder per workspace and
+// sources, claimed with a lock file: a second run at the same time stages in its own work dir.
+//
+// It is a deliberate cache: `<tmp>/extend-azureml-image-staging/<key>/`, where <tmp> is the
+// system's temp dir when it is on the workspace's file system (files are hard-linked, so it costs
+// no data) and the step's temp root otherwise (RUNNER_TEMP: removed with the job). Each run
+// empties it before staging, so it holds one snapshot; at most MAX_KEPT folders are kept, the
+// least recently used removed first, and none unused for more than MAX_AGE_MS.
+import { createHash, randomBytes } from 'node:crypto'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import type { Inputs } from '../inputs/inputs.js'
+import { tempRoot } from '../step/temp-root.js'
+
+const FOLDER = 'extend-azureml-image-staging'
+const LOCK = '.lock'
+const DIGESTS = '.digests.json'
+/** @internal (exported for its unit tests) */
+export const MAX_KEPT = 4
+const MAX_AGE_MS = 7 * 24 * 3600 * 1000
+
+export interface StagingDir {
+  root: string
+  /** Where the input digests are remembered (digest-cache.ts), next to the stable folder. */
+  digests?: string
+  /** The stable folder (a cache across runs); false: the run's own work dir. */
+  stable: boolean
+  /** Gives the stable folder back (its lock); the folder itself stays, as the cache. */
+  release(): void
+}
+
+type StagingSources = Pick<
+  Inputs,
+  'workspace' | 'codeSnapshot' | 'modelSnapshot' | 'requirementFiles'
+>
+
+/** Which folder: the same workspace and sources give the same key, whatever their content. */
+function stagingKey(inputs: StagingSources): string {
+  const sources = {
+    workspace: inputs.workspace,
+    code: inputs.codeSnapshot?.root ?? null,
+    model: inputs.modelSnapshot?.root ?? null,
+    requirements: inputs.requirementFiles?.top ?? null,
+  }
+  return createHash('sha256').update(JSON.stringify(sources)).digest('hex').slice(0, 16)
+}
+
+function deviceOf(dir: string): number | undefined {
+  try {
+    return fs.statSync(dir).dev
+  } catch {
+    return undefined
+  }
+}
+
+/** The parent folder: where hard links of the workspace's files can be made. */
+function stagingParent(workspace: string, system: string): string {
+  const onWorkspaceDevice =
+    deviceOf(system) !== undefined && deviceOf(system) === deviceOf(workspace)
+  return path.join(onWorkspaceDevice ? system : tempRoot(), FOLDER)
+}
+
+/**
+ * Makes the parent (only the owner may enter it) and checks that it is ours: in a shared temp
+ * dir another user could have made it first, to read or change what is staged before it is built.
+ */
+function ownParent(parent: string): boolean {
+  fs.mkdirSync(parent, { recursive: true, mode: 0o700 })
+  const stat = fs.lstatSync(parent)
+  const uid = process.getuid?.()
+  return stat.isDirectory() && (uid === undefined || stat.uid === uid) && (stat.mode & 0o077) === 0
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** The lock's owner, if it is a process that still runs. */
+function liveOwner(lock: string): number | undefined {
+  let text: string
+  try {
+    text = fs.readFileSync(lock, 'utf8')
+  } catch {
+    return undefined
+  }
+  const pid = Number(text.split(' ')[0])
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined
+}
+
+/** Takes the lock; a lock whose process has ended (a killed run) is taken over. */
+function tryLock(lock: string, token: string): boolean {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lock, token, { flag: 'wx' })
+      return true
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      if (liveOwner(lock) !== undefined) return false
+      fs.rmSync(lock, { force: true })
+    }
+  }
+  return false
+}
+
+/** Removes folders beyond MAX_KEPT (least recently used first) or unused for too long. */
+function prune(parent: string, keep: string): void {
+  const folders = fs
+    .readdirSync(parent, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && entry.name !== keep)
+    .map((entry) => {
+      const dir = path.join(parent, entry.name)
+      return { dir, lock: `${dir}${LOCK}`, usedMs: fs.statSync(dir).mtimeMs }
+    })
+    .sort((a, b) => b.usedMs - a.usedMs)
+  const now = Date.now()
+  folders.forEach(({ dir, lock, usedMs }, index) => {
+    if (index < MAX_KEPT - 1 && now - usedMs < MAX_AGE_MS) return
+    const token = `${process.pid} ${randomBytes(8).toString('hex')}`
+    if (!tryLock(lock, token)) return // in use by a run that still goes on
+    fs.rmSync(dir, { recursive: true, force: true })
+    fs.rmSync(`${dir}${DIGESTS}`, { force: true })
+    fs.rmSync(lock, { force: true })
+  })
+}
+
+/**
+ * The folder to stage the contexts in: the stable one for these sources, emptied, when no other
+ * run holds it; the run's own `workDir` otherwise. `systemTmp`: the system's temp dir.
+ */
+export function claimStagingDir(
+  inputs: StagingSources,
+  workDir: string,
+  systemTmp = os.tmpdir(),
+): StagingDir {
+  const own: StagingDir = { root: workDir, stable: false, release: () => undefined }
+  const parent = stagingParent(inputs.workspace, systemTmp)
+  const key = stagingKey(inputs)
+  const root = path.join(parent, key)
+  const lock = `${root}${LOCK}`
+  const token = `${process.pid} ${randomBytes(8).toString('hex')}`
+  try {
+    if (!ownParent(parent) || !tryLock(lock, token)) return own
+  } catch {
+    return own // a temp dir that refuses it: stage per run, as before
+  }
+  const release = (): void => {
+    try {
+      if (fs.readFileSync(lock, 'utf8') === token) fs.rmSync(lock, { force: true })
+    } catch {
+      // already gone
+    }
+  }
+  try {
+    // Emptied, so that it holds this run's snapshot only (links of files since deleted go).
+    fs.rmSync(root, { recursive: true, force: true })
+    fs.mkdirSync(root)
+    prune(parent, key)
+  } catch {
+    release()
+    return own
+  }
+  return { root, stable: true, release, digests: `${root}${DIGESTS}` }
+}
