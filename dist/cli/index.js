@@ -33348,7 +33348,7 @@ async function discardCandidate(az, candidate) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2211);
+/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1765);
 // Entry point of the command line (`npx extend-azureml-image`, `node dist/cli.js`): the action's
 // pipeline run on this machine. See src/cli/ and the README's "Run it locally (CLI)".
 
@@ -33365,7 +33365,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2211:
+/***/ 1765:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37260,18 +37260,83 @@ function stagedRequirements(inputs, contexts) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/plan/digest-cache.ts
+// The SHA-256 of each input file, remembered between runs next to the stable staging folder
+// (staging-dir.ts), so that the default tag of a 5 GB model does not cost a 5 GB read when the
+// model did not change. A file is known by its path, device, inode, size and mtime (in
+// nanoseconds): the test make, rsync and BuildKit's own context transfer apply. A file whose
+// mtime is within RACY_MS of the moment it was hashed is not remembered: it may still be
+// written to within the same mtime tick ("racily clean", as git calls it).
+
+
+const RACY_MS = 2000;
+const digest_cache_VERSION = 1;
+// Read in 1 MiB chunks: a quarter faster than the default 64 KiB on a large model here.
+const CHUNK_BYTES = 1024 * 1024;
+async function sha256OfFile(file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of external_node_fs_.createReadStream(file, { highWaterMark: CHUNK_BYTES }))
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+function identity(file) {
+    const stat = external_node_fs_.statSync(file, { bigint: true });
+    return {
+        key: `${file}\0${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}`,
+        mtimeMs: Number(stat.mtimeMs),
+    };
+}
+class DigestCache {
+    file;
+    known;
+    used = new Map();
+    /** `file`: where the digests are kept; unreadable or from another version: none known. */
+    constructor(file) {
+        this.file = file;
+        this.known = new Map();
+        try {
+            const saved = JSON.parse(external_node_fs_.readFileSync(file, 'utf8'));
+            if (saved.version === digest_cache_VERSION && saved.digests)
+                for (const [key, digest] of Object.entries(saved.digests))
+                    this.known.set(key, digest);
+        }
+        catch {
+            // none yet
+        }
+    }
+    digest = async (file) => {
+        const before = identity(file);
+        const known = this.known.get(before.key);
+        if (known !== undefined) {
+            this.used.set(before.key, known);
+            return known;
+        }
+        const startedMs = Date.now();
+        const digest = await sha256OfFile(file);
+        // Changed while it was read, or too recent to trust its mtime: not remembered.
+        if (identity(file).key === before.key && startedMs - before.mtimeMs > RACY_MS)
+            this.used.set(before.key, digest);
+        return digest;
+    };
+    /** Keeps the digests of this run's files only: the file stays as small as the inputs. */
+    save() {
+        const digests = Object.fromEntries(this.used);
+        try {
+            external_node_fs_.writeFileSync(this.file, JSON.stringify({ version: digest_cache_VERSION, digests }));
+        }
+        catch {
+            // a speed-up only
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/plan/content-hash.ts
 // A digest of every build input, for the default tag: the same inputs give the same tag, and
 // legs of a matrix with different base images never collide.
 
 
 
-async function fileDigest(file) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of external_node_fs_.createReadStream(file))
-        hash.update(chunk);
-    return hash.digest('hex');
-}
+
 /**
  * Digest of a directory tree as COPY puts it in the image: sorted relative paths of directories
  * (empty ones are copied too) and files, each file's permission bits and content. Only what the
@@ -37280,7 +37345,7 @@ async function fileDigest(file) {
  * whatever changes the copied tree must change this digest.
  * @internal (exported for its unit tests)
  */
-async function treeDigest(snapshot) {
+async function treeDigest(snapshot, fileDigest = sha256OfFile) {
     const entries = [...snapshot.entries].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
     const hash = (0,external_node_crypto_.createHash)('sha256');
     for (const entry of entries) {
@@ -37296,14 +37361,17 @@ async function treeDigest(snapshot) {
     }
     return hash.digest('hex');
 }
-/** Hashes a JSON-able description, files given as paths and trees as snapshots to digest. */
-async function contentHash(description, files, trees) {
+/**
+ * Hashes a JSON-able description, files given as paths and trees as snapshots to digest;
+ * `fileDigest` may remember the digests of files that did not change (digest-cache.ts).
+ */
+async function contentHash(description, files, trees, fileDigest = sha256OfFile) {
     const digests = {};
     for (const [name, file] of Object.entries(files)) {
         digests[name] = file ? await fileDigest(file) : null;
     }
     for (const [name, snapshot] of Object.entries(trees)) {
-        digests[name] = snapshot ? await treeDigest(snapshot) : null;
+        digests[name] = snapshot ? await treeDigest(snapshot, fileDigest) : null;
     }
     return (0,external_node_crypto_.createHash)('sha256')
         .update(JSON.stringify({ scheme: 2, description, digests }))
@@ -37409,7 +37477,7 @@ function defaultTag(hash, repository = process.env.GITHUB_REPOSITORY) {
     return `${defaultTagName(repository)}:${hash.slice(0, 16)}`;
 }
 /** The tags to build: the user's, or the default tag, a digest of every build input. */
-async function imageTags(inputs, labels, requirements) {
+async function imageTags(inputs, labels, requirements, fileDigest) {
     if (inputs.tags.length > 0)
         return inputs.tags;
     // Checked before the digest reads every file: a name docker refuses fails here, not later.
@@ -37426,7 +37494,7 @@ async function imageTags(inputs, labels, requirements) {
         requirements: requirements?.snapshot,
         code: inputs.codeSnapshot,
         model: inputs.modelSnapshot,
-    });
+    }, fileDigest);
     return [defaultTag(hash)];
 }
 
@@ -39716,11 +39784,11 @@ var engine_traffic = __nccwpck_require__(6696);
 
 
 
-async function prepare(inputs, docker, workDir) {
+async function prepare(inputs, docker, stagingRoot, fileDigest) {
     return core.group('Prepare', async () => {
         const labels = imageLabels(inputs);
         // Staged first: the digests cover the staged requirements (every file their lines name).
-        const contexts = stageContexts(workDir, inputs);
+        const contexts = stageContexts(stagingRoot, inputs);
         const requirements = stagedRequirements(inputs, contexts);
         // The docker checks, the base image lookup and the input digest do not wait on each other.
         const [version, engine, builder, baseInDaemon, tags] = await Promise.all([
@@ -39728,7 +39796,7 @@ async function prepare(inputs, docker, workDir) {
             inputs.build ? docker.engine() : undefined,
             inputs.build ? docker.builder() : undefined,
             inputs.build ? docker.localImage(inputs.baseImage) : undefined,
-            imageTags(inputs, labels, requirements),
+            imageTags(inputs, labels, requirements, fileDigest),
         ]);
         if (version !== undefined && engine !== undefined && builder !== undefined) {
             (0,inert_log/* printInert */.C6)(`Docker engine ${version} at ${(0,engine_endpoint/* describeEngine */.sk)(engine)}`);
@@ -39743,6 +39811,162 @@ async function prepare(inputs, docker, workDir) {
             core.info(line);
         return { builder, engine, baseInDaemon, tags, labels, pipConfig, contexts, requirements };
     });
+}
+
+;// CONCATENATED MODULE: ./src/plan/staging-dir.ts
+// Where the build contexts are staged when the image is built. BuildKit keeps what it received of
+// a local context under a key made from the context's path (the docker CLI's build shared key):
+// staged at the same path as the last run, a rebuild sends only the files whose size or mtime
+// changed, so a code change moves the code, not the model. A new folder per run would make it
+// send and checksum everything again. So the contexts go to a stable folder per workspace and
+// sources, claimed with a lock file: a second run at the same time stages in its own work dir.
+//
+// It is a deliberate cache: `<tmp>/extend-azureml-image-staging/<key>/`, where <tmp> is the
+// system's temp dir when it is on the workspace's file system (files are hard-linked, so it costs
+// no data) and the step's temp root otherwise (RUNNER_TEMP: removed with the job). Each run
+// empties it before staging, so it holds one snapshot; at most MAX_KEPT folders are kept, the
+// least recently used removed first, and none unused for more than MAX_AGE_MS.
+
+
+
+
+
+const FOLDER = 'extend-azureml-image-staging';
+const LOCK = '.lock';
+const DIGESTS = '.digests.json';
+/** @internal (exported for its unit tests) */
+const MAX_KEPT = 4;
+const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+/** Which folder: the same workspace and sources give the same key, whatever their content. */
+function stagingKey(inputs) {
+    const sources = {
+        workspace: inputs.workspace,
+        code: inputs.codeSnapshot?.root ?? null,
+        model: inputs.modelSnapshot?.root ?? null,
+        requirements: inputs.requirementFiles?.top ?? null,
+    };
+    return (0,external_node_crypto_.createHash)('sha256').update(JSON.stringify(sources)).digest('hex').slice(0, 16);
+}
+function deviceOf(dir) {
+    try {
+        return external_node_fs_.statSync(dir).dev;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The parent folder: where hard links of the workspace's files can be made. */
+function stagingParent(workspace, system) {
+    const onWorkspaceDevice = deviceOf(system) !== undefined && deviceOf(system) === deviceOf(workspace);
+    return external_node_path_.join(onWorkspaceDevice ? system : tempRoot(), FOLDER);
+}
+/**
+ * Makes the parent (only the owner may enter it) and checks that it is ours: in a shared temp
+ * dir another user could have made it first, to read or change what is staged before it is built.
+ */
+function ownParent(parent) {
+    external_node_fs_.mkdirSync(parent, { recursive: true, mode: 0o700 });
+    const stat = external_node_fs_.lstatSync(parent);
+    const uid = process.getuid?.();
+    return stat.isDirectory() && (uid === undefined || stat.uid === uid) && (stat.mode & 0o077) === 0;
+}
+function isAlive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code === 'EPERM';
+    }
+}
+/** The lock's owner, if it is a process that still runs. */
+function liveOwner(lock) {
+    let text;
+    try {
+        text = external_node_fs_.readFileSync(lock, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+    const pid = Number(text.split(' ')[0]);
+    return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
+}
+/** Takes the lock; a lock whose process has ended (a killed run) is taken over. */
+function tryLock(lock, token) {
+    for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+            external_node_fs_.writeFileSync(lock, token, { flag: 'wx' });
+            return true;
+        }
+        catch (error) {
+            if (error.code !== 'EEXIST')
+                throw error;
+            if (liveOwner(lock) !== undefined)
+                return false;
+            external_node_fs_.rmSync(lock, { force: true });
+        }
+    }
+    return false;
+}
+/** Removes folders beyond MAX_KEPT (least recently used first) or unused for too long. */
+function prune(parent, keep) {
+    const folders = external_node_fs_.readdirSync(parent, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory() && entry.name !== keep)
+        .map((entry) => {
+        const dir = external_node_path_.join(parent, entry.name);
+        return { dir, lock: `${dir}${LOCK}`, usedMs: external_node_fs_.statSync(dir).mtimeMs };
+    })
+        .sort((a, b) => b.usedMs - a.usedMs);
+    const now = Date.now();
+    folders.forEach(({ dir, lock, usedMs }, index) => {
+        if (index < MAX_KEPT - 1 && now - usedMs < MAX_AGE_MS)
+            return;
+        const token = `${process.pid} ${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`;
+        if (!tryLock(lock, token))
+            return; // in use by a run that still goes on
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+        external_node_fs_.rmSync(`${dir}${DIGESTS}`, { force: true });
+        external_node_fs_.rmSync(lock, { force: true });
+    });
+}
+/**
+ * The folder to stage the contexts in: the stable one for these sources, emptied, when no other
+ * run holds it; the run's own `workDir` otherwise. `systemTmp`: the system's temp dir.
+ */
+function claimStagingDir(inputs, workDir, systemTmp = external_node_os_.tmpdir()) {
+    const own = { root: workDir, stable: false, release: () => undefined };
+    const parent = stagingParent(inputs.workspace, systemTmp);
+    const key = stagingKey(inputs);
+    const root = external_node_path_.join(parent, key);
+    const lock = `${root}${LOCK}`;
+    const token = `${process.pid} ${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`;
+    try {
+        if (!ownParent(parent) || !tryLock(lock, token))
+            return own;
+    }
+    catch {
+        return own; // a temp dir that refuses it: stage per run, as before
+    }
+    const release = () => {
+        try {
+            if (external_node_fs_.readFileSync(lock, 'utf8') === token)
+                external_node_fs_.rmSync(lock, { force: true });
+        }
+        catch {
+            // already gone
+        }
+    };
+    try {
+        // Emptied, so that it holds this run's snapshot only (links of files since deleted go).
+        external_node_fs_.rmSync(root, { recursive: true, force: true });
+        external_node_fs_.mkdirSync(root);
+        prune(parent, key);
+    }
+    catch {
+        release();
+        return own;
+    }
+    return { root, stable: true, release, digests: `${root}${DIGESTS}` };
 }
 
 // EXTERNAL MODULE: ./src/docker/retry.ts
@@ -39917,12 +40141,31 @@ function gpuImageHint(baseImage, env) {
 
 
 
+
+
 async function runPipeline(inputs, docker, leftovers, imageCache) {
     if (inputs.acr)
         return runAcrPipeline({ ...inputs, acr: inputs.acr }, docker, leftovers);
     const workDir = external_node_fs_.mkdtempSync(external_node_path_.join(tempRoot(), 'extend-azureml-image-'));
     leftovers.addDirectory(workDir);
-    const prepared = await prepare(inputs, docker, workDir);
+    // A build stages at a stable path (BuildKit then sends only what changed since the last run);
+    // `build: false` leaves the contexts with the Dockerfile in the work dir, for later steps.
+    const staging = inputs.build ? claimStagingDir(inputs, workDir) : undefined;
+    try {
+        return await runStages(inputs, docker, leftovers, imageCache, {
+            workDir,
+            stagingRoot: staging?.root ?? workDir,
+            digests: staging?.digests === undefined ? undefined : new DigestCache(staging.digests),
+        });
+    }
+    finally {
+        staging?.release();
+    }
+}
+async function runStages(inputs, docker, leftovers, imageCache, staging) {
+    const { workDir, stagingRoot, digests } = staging;
+    const prepared = await prepare(inputs, docker, stagingRoot, digests?.digest);
+    digests?.save();
     const { builder, tags, engine } = prepared;
     if (engine)
         leftovers.useEngine(engine);
@@ -39930,6 +40173,7 @@ async function runPipeline(inputs, docker, leftovers, imageCache) {
     const user = base ? baseUserOrDefault(base.user) : await standaloneUser(docker, inputs);
     const plan = makePlan(inputs, { user, pipConfig: prepared.pipConfig, labels: prepared.labels });
     const result = pipeline_initialResult(inputs, workDir, prepared.tags, builder, user);
+    result.context = stagingRoot;
     if (!builder || !base) {
         writeStandalone(result.dockerfile, plan);
         leftovers.keepDirectory(workDir);
