@@ -103,6 +103,8 @@ describe('code-dir: . with .git, the model and an .amlignore inside', () => {
       '/var/azureml-app',
       '/var/azureml-app/.amlignore',
       '/var/azureml-app/.gitignore',
+      // The example's deployment file is part of its folder: a code-dir of . takes it.
+      '/var/azureml-app/deployment.yml',
       '/var/azureml-app/gitignored.txt',
       '/var/azureml-app/requirements.txt',
       '/var/azureml-app/sample-request.json',
@@ -123,10 +125,10 @@ describe('code-dir: . with .git, the model and an .amlignore inside', () => {
     const modelBytes = fs.statSync(path.join(workspace, 'model/model.json')).size
     const leftOutBytes = 21 + 4000 + 31 + modelBytes + 100 + 900
     const line = `left out 6 files, ${(leftOutBytes / 1000).toFixed(1)} kB: .git 3 files, 4.1 kB; model-dir 1 file, ${modelBytes} B; .amlignore 2 files, 1.0 kB`
-    expect(run.main.stdout).toContain(`Code copy (code-dir): 7 files,`)
+    expect(run.main.stdout).toContain(`Code copy (code-dir): 8 files,`)
     expect(run.main.stdout).toContain(line)
     expect(run.summary).toMatch(
-      new RegExp(`Code \\(code-dir\\)</th><td>7 files, [^<]* copied; ${line}`),
+      new RegExp(`Code \\(code-dir\\)</th><td>8 files, [^<]* copied; ${line}`),
     )
     const copies = JSON.parse(run.outputs.metadata).copies
     expect(copies.code.leftOut).toEqual({
