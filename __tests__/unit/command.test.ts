@@ -23,7 +23,7 @@ describe('no shell, anywhere in the action', () => {
         /import\s*\{([^}]*)\}\s*from\s*'node:child_process'/g,
       )) {
         for (const name of names.split(',').map((n) => n.replace(/\btype\b/, '').trim())) {
-          if (!['spawn', 'execFile', 'ChildProcess', ''].includes(name))
+          if (!['spawn', 'execFile', 'ChildProcess', 'ChildProcessByStdio', ''].includes(name))
             found.push(`${file}: ${name}`)
         }
       }

@@ -1,9 +1,9 @@
 // Runs a program from an argv array (never through a shell), collects its output and hands each
 // line to a listener. Commands still running can be stopped together: on cancellation a
 // `docker build` must not outlive the step, or it would finish and tag an image afterwards.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process'
 import { constants } from 'node:os'
-import type { Readable } from 'node:stream'
+import type { Readable, Writable } from 'node:stream'
 
 export interface CommandResult {
   exitCode: number
@@ -71,8 +71,26 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 export class CommandRunner {
   private readonly running = new Set<ChildProcess>()
 
-  run(command: string, args: string[], onLine?: LineListener): Promise<CommandResult> {
-    return this.start(command, args, { onLine })
+  run(
+    command: string,
+    args: string[],
+    onLine?: LineListener,
+    signal?: AbortSignal,
+  ): Promise<CommandResult> {
+    return this.start(command, args, { onLine, signal })
+  }
+
+  /**
+   * Runs a program with `input` as its standard input (`docker run -i`: what the container reads
+   * travels through the engine, so a remote engine works too). `signal` stops it early.
+   */
+  runWithInput(
+    command: string,
+    args: string[],
+    input: string,
+    signal?: AbortSignal,
+  ): Promise<CommandResult> {
+    return this.start(command, args, { input, signal })
   }
 
   /**
@@ -116,18 +134,31 @@ export class CommandRunner {
     how: {
       onLine?: LineListener
       consume?: (stdout: Readable, child: ChildProcess) => Promise<void>
+      input?: string
+      signal?: AbortSignal
     },
   ): Promise<CommandResult> {
-    const { onLine, consume } = how
+    const { onLine, consume, input, signal } = how
     return new Promise((resolve, reject) => {
       // A group of its own, so that stopping it reaches whatever it started (on Windows,
       // detached would mean a console of its own instead).
       const child = spawn(command, args, {
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
         shell: false,
         detached: processGroups(),
-      })
+      }) as ChildProcessByStdio<Writable | null, Readable, Readable>
       this.running.add(child)
+      if (input !== undefined && child.stdin) {
+        // A program that exits without reading all of it breaks the pipe: its exit code tells.
+        child.stdin.on('error', () => undefined)
+        child.stdin.end(input)
+      }
+      if (signal) {
+        const stop = (): void => signalGroup(child, 'SIGTERM')
+        if (signal.aborted) stop()
+        signal.addEventListener('abort', stop, { once: true })
+        child.once('exit', () => signal.removeEventListener('abort', stop))
+      }
       let stdout = ''
       let stderr = ''
       const out = lineSplitter(onLine)

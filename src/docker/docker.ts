@@ -4,9 +4,11 @@ import type { Readable } from 'node:stream'
 import {
   buildArgs,
   runArgs,
+  throwawayRunArgs,
   type BuildRequest,
   type Builder,
   type RunRequest,
+  type ThrowawayRunRequest,
 } from './docker-args.js'
 import { CommandNotStarted, CommandRunner, type CommandResult } from './command.js'
 import { classifyPullFailure, pullFailureMessage } from './docker-errors.js'
@@ -43,8 +45,15 @@ export interface DockerClient {
     signal?: AbortSignal,
   ): Promise<T>
   load(file: string): Promise<void>
-  build(request: BuildRequest, onLine: LineSink): Promise<CommandResult>
+  /** `signal` stops this build alone (the others keep going). */
+  build(request: BuildRequest, onLine: LineSink, signal?: AbortSignal): Promise<CommandResult>
   run(request: RunRequest): Promise<string>
+  /** A throwaway container in the foreground, `input` on its stdin; `signal` stops it. */
+  runWithInput(
+    request: ThrowawayRunRequest,
+    input: string,
+    signal?: AbortSignal,
+  ): Promise<CommandResult>
   /** Resolves with the exit code when the container stops. */
   wait(container: string): Promise<number>
   logs(container: string): Promise<string>
@@ -65,8 +74,12 @@ export class DockerCli implements DockerClient {
 
   constructor(private readonly command = 'docker') {}
 
-  private runDocker(args: string[], onLine?: LineSink): Promise<CommandResult> {
-    return this.explainingMissingCli(() => this.commands.run(this.command, args, onLine))
+  private runDocker(
+    args: string[],
+    onLine?: LineSink,
+    signal?: AbortSignal,
+  ): Promise<CommandResult> {
+    return this.explainingMissingCli(() => this.commands.run(this.command, args, onLine, signal))
   }
 
   private async explainingMissingCli<T>(command: () => Promise<T>): Promise<T> {
@@ -191,12 +204,22 @@ export class DockerCli implements DockerClient {
     )
   }
 
-  build(request: BuildRequest, onLine: LineSink): Promise<CommandResult> {
-    return this.runDocker(buildArgs(request), onLine)
+  build(request: BuildRequest, onLine: LineSink, signal?: AbortSignal): Promise<CommandResult> {
+    return this.runDocker(buildArgs(request), onLine, signal)
   }
 
   async run(request: RunRequest): Promise<string> {
     return this.stdoutOrThrow(runArgs(request), 'Starting the container')
+  }
+
+  runWithInput(
+    request: ThrowawayRunRequest,
+    input: string,
+    signal?: AbortSignal,
+  ): Promise<CommandResult> {
+    return this.explainingMissingCli(() =>
+      this.commands.runWithInput(this.command, throwawayRunArgs(request), input, signal),
+    )
   }
 
   async wait(container: string): Promise<number> {
