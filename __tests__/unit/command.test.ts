@@ -54,6 +54,23 @@ describe('CommandRunner', () => {
     expect(lines.sort()).toEqual(['a', 'b', 'e', 'tail'])
   })
 
+  it('hands its input to the program on stdin (runWithInput)', async () => {
+    const input = `${'x'.repeat(200_000)}\nend`
+    const result = await new CommandRunner().runWithInput('wc', ['-c'], input)
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout.trim()).toBe(String(input.length))
+  })
+
+  it('stops only the program whose signal is aborted', async () => {
+    const runner = new CommandRunner()
+    const controller = new AbortController()
+    const stopped = runner.run('sleep', ['30'], undefined, controller.signal)
+    const other = runner.run('sleep', ['0.5'])
+    setTimeout(() => controller.abort(), 100)
+    expect((await stopped).signal).toBe('SIGTERM')
+    expect(await other).toEqual(expect.objectContaining({ exitCode: 0 }))
+  })
+
   it('reports a program that is not there as not started', async () => {
     const error = await new CommandRunner()
       .run('no-such-program-eai', [])

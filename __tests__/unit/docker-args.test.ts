@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import { buildArgs, runArgs, type BuildRequest } from '../../src/docker/docker-args.js'
+import {
+  buildArgs,
+  runArgs,
+  throwawayRunArgs,
+  type BuildRequest,
+} from '../../src/docker/docker-args.js'
 
 const request: BuildRequest = {
   builder: 'legacy',
@@ -98,6 +103,44 @@ describe('runArgs', () => {
       '--publish',
       '127.0.0.1:40123:5001',
       'sha256:1',
+    ])
+  })
+})
+
+describe('throwawayRunArgs', () => {
+  it('runs in the foreground with stdin, removed, offline, capped, as the image user, no mounts', () => {
+    expect(
+      throwawayRunArgs({
+        image: 'sha256:base',
+        name: 'extend-azureml-image-local-check-1',
+        labels: [
+          { key: 'io.extend-azureml-image.run', value: 'extend-azureml-image-local-check-1' },
+        ],
+        entrypoint: 'python',
+        args: ['-I', '-S', '-c', 'print(1)'],
+        memory: '512m',
+      }),
+    ).toEqual([
+      'run',
+      '--rm',
+      '--interactive',
+      '--network',
+      'none',
+      '--name',
+      'extend-azureml-image-local-check-1',
+      '--label',
+      'io.extend-azureml-image.run=extend-azureml-image-local-check-1',
+      '--memory',
+      '512m',
+      '--pids-limit',
+      '64',
+      '--entrypoint',
+      'python',
+      'sha256:base',
+      '-I',
+      '-S',
+      '-c',
+      'print(1)',
     ])
   })
 })

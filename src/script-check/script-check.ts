@@ -154,7 +154,7 @@ function describeProblem(problem: ScriptProblem, codeDirLabel: string): string {
   return `  ${where}: ${problem.message}${text}`
 }
 
-/** The failure for a verdict with problems; undefined when it passed. @internal (exported for its unit tests) */
+/** The failure for a verdict with problems; undefined when it passed. */
 export function failureOf(
   verdict: ScriptVerdict,
   codeDirLabel: string,
