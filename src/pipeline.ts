@@ -31,6 +31,7 @@ import { gpuImageHint } from './smoke-test/gpu-hint.js'
 import { Contract } from './step/constants.js'
 import { printInert } from './step/inert-log.js'
 import type { Leftovers } from './step/leftovers.js'
+import { startScriptCheck } from './script-check/alongside.js'
 import { tempRoot } from './step/temp-root.js'
 
 import type { PipelineResult } from './pipeline-result.js'
@@ -86,9 +87,12 @@ async function runStages(
   // already. Looked up while the dependencies are found.
   const underTag = inputs.tags.length === 0 ? lookUp(docker, tags[0]) : undefined
   const stage = { ...prepared, inputs, plan, base, builder, workDir }
+  // Checked in the base image's Python while apt and pip run; a failure stops their build.
+  const scriptCheck = startScriptCheck(docker, leftovers, inputs, base)
   const dependencies = hasDependencies(plan)
-    ? await getDependencies(docker, imageCache, stage)
+    ? await scriptCheck.alongside((signal) => getDependencies(docker, imageCache, stage, signal))
     : undefined
+  await scriptCheck.passed() // before the application is built on them
   if (dependencies) {
     result.dependencies = { source: dependencies.source, image: dependencies.from.reference }
     result.timings.dependenciesMs = dependencies.ms

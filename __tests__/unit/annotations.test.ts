@@ -11,6 +11,7 @@ import {
   workflowAnnotation,
 } from '../../src/report/annotations.js'
 import { Input } from '../../src/step/constants.js'
+import { ScriptCheckFailure } from '../../src/script-check/script-check.js'
 
 let workspace: string
 let sources: { workspace: string; codeDir: string; modelDir: string; requirements: string }
@@ -176,5 +177,32 @@ describe('annotationFor', () => {
     expect(annotationFor(new Error('x'), sources)).toBeUndefined()
     expect(annotationFor(new BuildFailure('x'), sources)).toBeUndefined()
     expect(annotationFor(new Error('x'), undefined)).toBeUndefined()
+  })
+})
+
+describe('a scoring script check failure', () => {
+  it('points at the first problem, on its workspace path, line and column', () => {
+    const failure = new ScriptCheckFailure('x', [
+      { file: 'lib/util.py', line: 3, column: 7, kind: 'syntax', message: 'SyntaxError: x' },
+      { file: 'score.py', kind: 'missing', message: 'no run' },
+    ])
+    expect(annotationFor(failure, sources)).toEqual({
+      title: 'util.py does not compile',
+      file: 'app/src/lib/util.py',
+      startLine: 3,
+      startColumn: 7,
+    })
+  })
+
+  it('a missing function is on the file, with no line', () => {
+    const failure = new ScriptCheckFailure('x', [
+      { file: 'score.py', kind: 'missing', message: 'no run' },
+    ])
+    expect(annotationFor(failure, sources)).toEqual({
+      title: 'The entry script lacks a function the server calls',
+      file: 'app/src/score.py',
+      startLine: undefined,
+      startColumn: undefined,
+    })
   })
 })

@@ -23,7 +23,7 @@ describe('no shell, anywhere in the action', () => {
         /import\s*\{([^}]*)\}\s*from\s*'node:child_process'/g,
       )) {
         for (const name of names.split(',').map((n) => n.replace(/\btype\b/, '').trim())) {
-          if (!['spawn', 'execFile', 'ChildProcess', ''].includes(name))
+          if (!['spawn', 'execFile', 'ChildProcess', 'ChildProcessByStdio', ''].includes(name))
             found.push(`${file}: ${name}`)
         }
       }
@@ -52,6 +52,23 @@ describe('CommandRunner', () => {
     )
     expect(result.exitCode).toBe(3)
     expect(lines.sort()).toEqual(['a', 'b', 'e', 'tail'])
+  })
+
+  it('hands its input to the program on stdin (runWithInput)', async () => {
+    const input = `${'x'.repeat(200_000)}\nend`
+    const result = await new CommandRunner().runWithInput('wc', ['-c'], input)
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout.trim()).toBe(String(input.length))
+  })
+
+  it('stops only the program whose signal is aborted', async () => {
+    const runner = new CommandRunner()
+    const controller = new AbortController()
+    const stopped = runner.run('sleep', ['30'], undefined, { signal: controller.signal })
+    const other = runner.run('sleep', ['0.5'])
+    setTimeout(() => controller.abort(), 100)
+    expect((await stopped).signal).toBe('SIGTERM')
+    expect(await other).toEqual(expect.objectContaining({ exitCode: 0 }))
   })
 
   it('reports a program that is not there as not started', async () => {

@@ -5,6 +5,7 @@ import {
   createArgs,
   oomEventsArgs,
   runArgs,
+  throwawayRunArgs,
   type BuildRequest,
   type RunRequest,
 } from '../../src/docker/docker-args.js'
@@ -219,6 +220,44 @@ describe('a container run as a deployment runs it', () => {
       'cp',
       '/w/code/.',
       'c1:/var/azureml-app/code',
+    ])
+  })
+})
+
+describe('throwawayRunArgs', () => {
+  it('runs in the foreground with stdin, removed, offline, capped, as the image user, no mounts', () => {
+    expect(
+      throwawayRunArgs({
+        image: 'sha256:base',
+        name: 'extend-azureml-image-local-check-1',
+        labels: [
+          { key: 'io.extend-azureml-image.run', value: 'extend-azureml-image-local-check-1' },
+        ],
+        entrypoint: 'python',
+        args: ['-I', '-S', '-c', 'print(1)'],
+        memory: '512m',
+      }),
+    ).toEqual([
+      'run',
+      '--rm',
+      '--interactive',
+      '--network',
+      'none',
+      '--name',
+      'extend-azureml-image-local-check-1',
+      '--label',
+      'io.extend-azureml-image.run=extend-azureml-image-local-check-1',
+      '--memory',
+      '512m',
+      '--pids-limit',
+      '64',
+      '--entrypoint',
+      'python',
+      'sha256:base',
+      '-I',
+      '-S',
+      '-c',
+      'print(1)',
     ])
   })
 })

@@ -9,27 +9,43 @@ import { buildFailure } from '../docker/docker-errors.js'
 import { startRelay } from '../step/inert-log.js'
 
 const BUILD_LOG_LINES_IN_MESSAGE = 30
+// The legacy builder names the container of each RUN step in its log.
+const LEGACY_STEP_CONTAINER = /^\s*---> Running in ([0-9a-f]{12,64})\s*$/
 
 export async function buildImage(
   docker: DockerClient,
   title: string,
   request: Omit<BuildRequest, 'iidFile'>,
   workDir: string,
+  signal?: AbortSignal,
 ): Promise<string> {
   const iidFile = path.join(workDir, `${path.basename(request.dockerfile)}.iid`)
   const recent: string[] = []
+  const stepContainers: string[] = []
   const build = await core.group(title, async () => {
     const relay = startRelay()
     try {
-      return await docker.build({ ...request, iidFile }, (line) => {
-        relay.line(line)
-        recent.push(line)
-        if (recent.length > BUILD_LOG_LINES_IN_MESSAGE) recent.shift()
-      })
+      return await docker.build(
+        { ...request, iidFile },
+        (line) => {
+          relay.line(line)
+          const container = LEGACY_STEP_CONTAINER.exec(line)?.[1]
+          if (container) stepContainers.push(container)
+          recent.push(line)
+          if (recent.length > BUILD_LOG_LINES_IN_MESSAGE) recent.shift()
+        },
+        signal,
+      )
     } finally {
       relay.end()
     }
   })
+  if (signal?.aborted) {
+    // The daemon stops the step's container once the client is gone, and removes it a moment
+    // later: removed here, the step ends with nothing of the build left.
+    for (const container of stepContainers) await docker.remove(container).catch(() => undefined)
+    signal.throwIfAborted() // stopped on purpose: the reason is the caller's, not the log's
+  }
   if (build.exitCode !== 0) throw buildFailure(title, build, recent)
   return fs.readFileSync(iidFile, 'utf8').trim()
 }

@@ -46,6 +46,7 @@ export async function getDependencies(
   docker: DockerClient,
   imageCache: ImageCache | undefined,
   request: DependenciesRequest,
+  signal?: AbortSignal,
 ): Promise<Dependencies> {
   const { inputs, plan, base } = request
   const started = Date.now()
@@ -67,7 +68,8 @@ export async function getDependencies(
       ms: Date.now() - started,
     }
   }
-  const id = await buildDependencies(docker, request, key)
+  signal?.throwIfAborted() // nothing is started once the run has failed
+  const id = await buildDependencies(docker, request, key, signal)
   return { from: { reference, id }, source: 'built', builtKey: key, ms: Date.now() - started }
 }
 
@@ -75,6 +77,7 @@ async function buildDependencies(
   docker: DockerClient,
   request: DependenciesRequest,
   key: string,
+  signal?: AbortSignal,
 ): Promise<string> {
   const { inputs, plan, workDir } = request
   const dockerfile = path.join(workDir, 'dependencies.Dockerfile')
@@ -101,6 +104,7 @@ async function buildDependencies(
         buildArgs: plan.pipConfig === 'build-args' ? pipBuildArgs(pipIndexesOf(inputs)) : [],
       },
       workDir,
+      signal,
     )
   } finally {
     fs.rmSync(secretsDir, { recursive: true, force: true })

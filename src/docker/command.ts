@@ -1,9 +1,9 @@
 // Runs a program from an argv array (never through a shell), collects its output and hands each
 // line to a listener. Commands still running can be stopped together: on cancellation a
 // `docker build` must not outlive the step, or it would finish and tag an image afterwards.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process'
 import { constants } from 'node:os'
-import type { Readable } from 'node:stream'
+import type { Readable, Writable } from 'node:stream'
 
 export interface CommandResult {
   exitCode: number
@@ -85,6 +85,19 @@ export class CommandRunner {
   }
 
   /**
+   * Runs a program with `input` as its standard input (`docker run -i`: what the container reads
+   * travels through the engine, so a remote engine works too). `signal` stops it early.
+   */
+  runWithInput(
+    command: string,
+    args: string[],
+    input: string,
+    signal?: AbortSignal,
+  ): Promise<CommandResult> {
+    return this.start(command, args, { input, signal })
+  }
+
+  /**
    * Runs a program whose standard output is data (`docker save`): `consume` reads it as a
    * stream, nothing of it is kept in memory here. If `consume` fails, the program is stopped;
    * its failure is returned with the program's result, for the caller to tell which came first
@@ -122,21 +135,27 @@ export class CommandRunner {
     how: {
       onLine?: LineListener
       consume?: (stdout: Readable, child: ChildProcess) => Promise<void>
+      input?: string
       signal?: AbortSignal
       env?: NodeJS.ProcessEnv
     },
   ): Promise<CommandResult> {
-    const { onLine, consume, signal, env } = how
+    const { onLine, consume, input, signal, env } = how
     return new Promise((resolve, reject) => {
       // A group of its own, so that stopping it reaches whatever it started (on Windows,
       // detached would mean a console of its own instead).
       const child = spawn(command, args, {
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
         shell: false,
         detached: processGroups(),
         env: env ?? process.env,
-      })
+      }) as ChildProcessByStdio<Writable | null, Readable, Readable>
       this.running.add(child)
+      if (input !== undefined && child.stdin) {
+        // A program that exits without reading all of it breaks the pipe: its exit code tells.
+        child.stdin.on('error', () => undefined)
+        child.stdin.end(input)
+      }
       if (signal) {
         const stop = (): void => signalGroup(child, 'SIGTERM')
         if (signal.aborted) stop()

@@ -126,3 +126,26 @@ export function oomEventsArgs(container: string, sinceSeconds: number): string[]
     '{{.Action}} {{.Time}}',
   ]
 }
+
+export interface ThrowawayRunRequest {
+  image: string
+  name: string
+  labels: KeyValue[]
+  /** The program, found on the image's PATH, and its arguments. */
+  entrypoint: string
+  args: string[]
+  /** A cap for `--memory` (e.g. `512m`). */
+  memory: string
+}
+
+/**
+ * In the foreground with stdin attached, removed when it ends, as the image's own user: no
+ * network, capped memory and processes, nothing of the runner's files mounted.
+ */
+export function throwawayRunArgs(request: ThrowawayRunRequest): string[] {
+  const args = ['run', '--rm', '--interactive', '--network', 'none', '--name', request.name]
+  for (const { key, value } of request.labels) args.push('--label', `${key}=${value}`)
+  args.push('--memory', request.memory, '--pids-limit', '64')
+  args.push('--entrypoint', request.entrypoint, request.image, ...request.args)
+  return args
+}

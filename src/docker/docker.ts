@@ -8,9 +8,11 @@ import {
   createArgs,
   oomEventsArgs,
   runArgs,
+  throwawayRunArgs,
   type BuildRequest,
   type Builder,
   type RunRequest,
+  type ThrowawayRunRequest,
 } from './docker-args.js'
 import { CommandNotStarted, CommandRunner, type CommandResult } from './command.js'
 import {
@@ -74,11 +76,18 @@ export interface DockerClient {
     signal?: AbortSignal,
   ): Promise<T>
   load(file: string): Promise<void>
-  build(request: BuildRequest, onLine: LineSink): Promise<CommandResult>
+  /** `signal` stops this build alone (the others keep going). */
+  build(request: BuildRequest, onLine: LineSink, signal?: AbortSignal): Promise<CommandResult>
   /** Starts the container; with `files`, creates it, copies them in, then starts it. */
   run(request: RunRequest): Promise<string>
   /** Undefined when the engine has no such container. */
   inspectContainer(container: string): Promise<ContainerInfo | undefined>
+  /** A throwaway container in the foreground, `input` on its stdin; `signal` stops it. */
+  runWithInput(
+    request: ThrowawayRunRequest,
+    input: string,
+    signal?: AbortSignal,
+  ): Promise<CommandResult>
   /** Resolves with the exit code when the container stops. */
   wait(container: string): Promise<number>
   logs(container: string): Promise<string>
@@ -272,10 +281,10 @@ export class DockerCli implements DockerClient {
     )
   }
 
-  build(request: BuildRequest, onLine: LineSink): Promise<CommandResult> {
+  build(request: BuildRequest, onLine: LineSink, signal?: AbortSignal): Promise<CommandResult> {
     this.tally.buildContextBytes += directoryBytes(request.context)
     this.tally.builds++
-    return this.runDocker(buildArgs(request), onLine)
+    return this.runDocker(buildArgs(request), onLine, signal)
   }
 
   traffic(): EngineTraffic {
@@ -306,6 +315,21 @@ export class DockerCli implements DockerClient {
     ])
     if (result.exitCode !== 0) return undefined
     return containerInfo(result.stdout)
+  }
+
+  runWithInput(
+    request: ThrowawayRunRequest,
+    input: string,
+    signal?: AbortSignal,
+  ): Promise<CommandResult> {
+    return this.explainingMissingCli(() =>
+      this.commands.runWithInput(
+        this.command,
+        [...this.globalArgs, ...throwawayRunArgs(request)],
+        input,
+        signal,
+      ),
+    )
   }
 
   async wait(container: string): Promise<number> {

@@ -10,6 +10,7 @@ import type { Inputs } from '../inputs/inputs.js'
 import type { PythonFailure } from '../smoke-test/traceback.js'
 import { isInside } from '../inputs/workspace-paths.js'
 import { BuildFailure } from '../docker/docker-errors.js'
+import { ScriptCheckFailure, type ScriptProblem } from '../script-check/script-check.js'
 
 export type SourcePaths = Pick<Inputs, 'workspace' | 'codeDir' | 'modelDir' | 'requirements'>
 
@@ -50,6 +51,31 @@ export function pythonAnnotation(
   const file = local && workspaceRelative(sources.workspace, local)
   if (!file) return undefined
   return { title: pythonTitle(failure), file, startLine: failure.line }
+}
+
+const SCRIPT_TITLES: Record<ScriptProblem['kind'], (problem: ScriptProblem) => string> = {
+  syntax: (problem) => `${path.posix.basename(problem.file)} does not compile`,
+  missing: () => 'The entry script lacks a function the server calls',
+  signature: () => "The server refuses run()'s parameters",
+  decorators: () => "The server refuses run()'s decorators",
+}
+
+/** The first problem the scoring script check found, on its file in code-dir. @internal (exported for its unit tests) */
+export function scriptAnnotation(
+  failure: ScriptCheckFailure,
+  sources: SourcePaths,
+): AnnotationProperties | undefined {
+  const problem = failure.problems[0]
+  if (!problem || !sources.codeDir) return undefined
+  const file = workspaceRelative(sources.workspace, path.join(sources.codeDir, problem.file))
+  if (!file) return undefined
+  return {
+    title: SCRIPT_TITLES[problem.kind](problem),
+    file,
+    startLine: problem.line,
+    // Python counts columns from 1, as annotations do.
+    startColumn: problem.line === undefined ? undefined : problem.column,
+  }
 }
 
 /** PEP 503 normalisation: pip treats `Tiny_Linear` and `tiny-linear` as one project. @internal (exported for its unit tests) */
@@ -125,6 +151,7 @@ export function annotationFor(
   if (!sources) return undefined
   try {
     if (python) return pythonAnnotation(python, sources)
+    if (error instanceof ScriptCheckFailure) return scriptAnnotation(error, sources)
     if (!(error instanceof BuildFailure) || !error.culprit) return undefined
     const { input, value } = error.culprit
     if (input === Input.Requirements) return requirementsAnnotation(sources, value)

@@ -1,0 +1,68 @@
+// The scoring script check, run alongside the slow stages: started once the base image is in the
+// engine, it races the dependencies build, and a failure stops that build at once (its own
+// docker command only, by its signal) rather than after apt and pip are done.
+import * as core from '@actions/core'
+import * as path from 'node:path'
+import type { DockerClient, LocalImage } from '../docker/docker.js'
+import type { Inputs } from '../inputs/inputs.js'
+import type { Leftovers } from '../step/leftovers.js'
+import { failureOf, runChecker, type ScriptCheckFailure } from './script-check.js'
+
+export interface ScriptCheck {
+  /**
+   * What `work` gives, unless the check fails first: then `work`'s signal is aborted, `work`
+   * is waited for (so nothing it started is left running), and the check's failure is thrown.
+   */
+  alongside<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T>
+  /** Resolves once the check passed (or could not run); rejects with its failure. */
+  passed(): Promise<void>
+}
+
+const NOTHING_TO_CHECK: ScriptCheck = {
+  alongside: (work) => work(new AbortController().signal),
+  passed: async () => undefined,
+}
+
+export function startScriptCheck(
+  docker: DockerClient,
+  leftovers: Leftovers,
+  inputs: Pick<Inputs, 'workspace' | 'codeDir' | 'codeSnapshot' | 'entryScript'>,
+  base: LocalImage,
+): ScriptCheck {
+  const { codeSnapshot: code, entryScript, codeDir } = inputs
+  if (!code || !entryScript || !codeDir) return NOTHING_TO_CHECK
+  const codeDirLabel = path.relative(inputs.workspace, codeDir).split(path.sep).join('/') || '.'
+  const started = Date.now()
+  const failure: Promise<ScriptCheckFailure | undefined> = runChecker(docker, leftovers, {
+    image: base.id,
+    code,
+    entryScript,
+    codeDirLabel,
+  }).then((verdict) => {
+    if (!verdict) return undefined
+    const failed = failureOf(verdict, codeDirLabel)
+    if (!failed) {
+      core.info(
+        `Scoring script checked with the base image's Python ${verdict.python} in ${Date.now() - started} ms: every .py file compiles, init and run are there`,
+      )
+    }
+    return failed
+  })
+  return {
+    async alongside(work) {
+      const controller = new AbortController()
+      const running = work(controller.signal)
+      // Never settles when the check passes: then only `running` can end the race.
+      const failed = failure.then((found) => (found ? found : new Promise<never>(() => undefined)))
+      const first = await Promise.race([running.then(() => undefined), failed])
+      if (first === undefined) return running
+      controller.abort(first)
+      await running.catch(() => undefined)
+      throw first
+    },
+    async passed() {
+      const found = await failure
+      if (found) throw found
+    },
+  }
+}
