@@ -80,6 +80,13 @@ class CommandRunner {
         return this.start(command, args, { onLine, ...options });
     }
     /**
+     * Runs a program with `input` as its standard input (`docker run -i`: what the container reads
+     * travels through the engine, so a remote engine works too). `signal` stops it early.
+     */
+    runWithInput(command, args, input, signal) {
+        return this.start(command, args, { input, signal });
+    }
+    /**
      * Runs a program whose standard output is data (`docker save`): `consume` reads it as a
      * stream, nothing of it is kept in memory here. If `consume` fails, the program is stopped;
      * its failure is returned with the program's result, for the caller to tell which came first
@@ -107,17 +114,22 @@ class CommandRunner {
         return failure ? { result, failure: failure.error } : { result, value };
     }
     start(command, args, how) {
-        const { onLine, consume, signal, env } = how;
+        const { onLine, consume, input, signal, env } = how;
         return new Promise((resolve, reject) => {
             // A group of its own, so that stopping it reaches whatever it started (on Windows,
             // detached would mean a console of its own instead).
             const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(command, args, {
-                stdio: ['ignore', 'pipe', 'pipe'],
+                stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
                 shell: false,
                 detached: processGroups(),
                 env: env ?? process.env,
             });
             this.running.add(child);
+            if (input !== undefined && child.stdin) {
+                // A program that exits without reading all of it breaks the pipe: its exit code tells.
+                child.stdin.on('error', () => undefined);
+                child.stdin.end(input);
+            }
             if (signal) {
                 const stop = () => signalGroup(child, 'SIGTERM');
                 if (signal.aborted)
@@ -412,6 +424,18 @@ function oomEventsArgs(container, sinceSeconds) {
         '{{.Action}} {{.Time}}',
     ];
 }
+/**
+ * In the foreground with stdin attached, removed when it ends, as the image's own user: no
+ * network, capped memory and processes, nothing of the runner's files mounted.
+ */
+function throwawayRunArgs(request) {
+    const args = ['run', '--rm', '--interactive', '--network', 'none', '--name', request.name];
+    for (const { key, value } of request.labels)
+        args.push('--label', `${key}=${value}`);
+    args.push('--memory', request.memory, '--pids-limit', '64');
+    args.push('--entrypoint', request.entrypoint, request.image, ...request.args);
+    return args;
+}
 
 // EXTERNAL MODULE: ./src/docker/command.ts
 var docker_command = __webpack_require__(1721);
@@ -564,10 +588,10 @@ class DockerCli {
         this.tally.loadedBytes += external_node_fs_.statSync(file).size;
         await this.stdoutOrThrow(['image', 'load', '--quiet', '--input', file], 'Loading the cached image');
     }
-    build(request, onLine) {
+    build(request, onLine, signal) {
         this.tally.buildContextBytes += (0,engine_traffic/* directoryBytes */.pF)(request.context);
         this.tally.builds++;
-        return this.runDocker(buildArgs(request), onLine);
+        return this.runDocker(buildArgs(request), onLine, signal);
     }
     traffic() {
         return { ...this.tally };
@@ -593,6 +617,9 @@ class DockerCli {
         if (result.exitCode !== 0)
             return undefined;
         return containerInfo(result.stdout);
+    }
+    runWithInput(request, input, signal) {
+        return this.explainingMissingCli(() => this.commands.runWithInput(this.command, [...this.globalArgs, ...throwawayRunArgs(request)], input, signal));
     }
     async wait(container) {
         const result = await this.runDocker(['wait', container]);

@@ -287,6 +287,13 @@ class CommandRunner {
         return this.start(command, args, { onLine, ...options });
     }
     /**
+     * Runs a program with `input` as its standard input (`docker run -i`: what the container reads
+     * travels through the engine, so a remote engine works too). `signal` stops it early.
+     */
+    runWithInput(command, args, input, signal) {
+        return this.start(command, args, { input, signal });
+    }
+    /**
      * Runs a program whose standard output is data (`docker save`): `consume` reads it as a
      * stream, nothing of it is kept in memory here. If `consume` fails, the program is stopped;
      * its failure is returned with the program's result, for the caller to tell which came first
@@ -314,17 +321,22 @@ class CommandRunner {
         return failure ? { result, failure: failure.error } : { result, value };
     }
     start(command, args, how) {
-        const { onLine, consume, signal, env } = how;
+        const { onLine, consume, input, signal, env } = how;
         return new Promise((resolve, reject) => {
             // A group of its own, so that stopping it reaches whatever it started (on Windows,
             // detached would mean a console of its own instead).
             const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(command, args, {
-                stdio: ['ignore', 'pipe', 'pipe'],
+                stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
                 shell: false,
                 detached: processGroups(),
                 env: env ?? process.env,
             });
             this.running.add(child);
+            if (input !== undefined && child.stdin) {
+                // A program that exits without reading all of it breaks the pipe: its exit code tells.
+                child.stdin.on('error', () => undefined);
+                child.stdin.end(input);
+            }
             if (signal) {
                 const stop = () => signalGroup(child, 'SIGTERM');
                 if (signal.aborted)

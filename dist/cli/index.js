@@ -33348,7 +33348,7 @@ async function discardCandidate(az, candidate) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1765);
+/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5710);
 // Entry point of the command line (`npx extend-azureml-image`, `node dist/cli.js`): the action's
 // pipeline run on this machine. See src/cli/ and the README's "Run it locally (CLI)".
 
@@ -33365,7 +33365,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1765:
+/***/ 5710:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33484,7 +33484,324 @@ function checkDirectory(workspace, inputName, dir, files = filesIn(inputName, di
 
 // EXTERNAL MODULE: ./src/docker/docker-errors.ts
 var docker_errors = __nccwpck_require__(4236);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./src/step/text.ts
+var step_text = __nccwpck_require__(2687);
+;// CONCATENATED MODULE: ./src/script-check/checker-source.ts
+// The checker, as Python source: run by the base image's own interpreter (`python -c`), it
+// reads the code files as JSON on stdin and prints its verdicts as JSON. It parses, never imports:
+// init() may need the model and packages that are not installed yet. It fails only what the
+// server (azureml-inference-server-http, server/user_script.py) would certainly refuse at start:
+// a file that does not compile, no binding of init or run at all, and a plain `def run` whose
+// parameters inspect.signature would show as positional-only, *args or **kwargs, or with no
+// parameter for the data. Written for Python 3.6 and later (older images run older Pythons).
+// Kept free of backticks and "${" so that it stays a plain String.raw.
+const CHECKER_SOURCE = String.raw `
+import ast, base64, json, sys, warnings
+
+warnings.simplefilter("ignore")  # SyntaxWarnings of the user's code are not verdicts
+
+# Reading any of these may bind a module attribute the parser cannot see.
+DYNAMIC_NAMES = {"globals", "vars", "locals", "exec", "eval", "setattr", "__import__"}
+DYNAMIC_ATTRIBUTES = {"__dict__", "modules"}
+# Decorators that hand back a function with the same signature (rawhttp returns it as it is;
+# inference-schema's wrappers carry __wrapped__, which inspect.signature follows).
+TRANSPARENT = {
+    ("inference_schema.schema_decorators", "input_schema"),
+    ("inference_schema.schema_decorators", "output_schema"),
+    ("azureml_inference_server_http.api.aml_request", "rawhttp"),
+    ("azureml.contrib.services.aml_request", "rawhttp"),
+}
+
+
+class Scope(object):
+    def __init__(self):
+        self.bound = {}  # name -> nodes that bind it at module level
+        self.globals_declared = set()
+        self.imported_from = {}  # local name -> (module, name), "from m import n [as a]"
+        self.star_import = False
+        self.dynamic = False
+
+    def bind(self, name, node):
+        self.bound.setdefault(name, []).append(node)
+
+
+def visit(node, scope, in_module):
+    kind = type(node).__name__
+    if kind in ("FunctionDef", "AsyncFunctionDef", "ClassDef"):
+        if in_module:
+            scope.bind(node.name, node)
+        outer = list(node.decorator_list)
+        if kind == "ClassDef":
+            outer += list(node.bases) + [k.value for k in node.keywords]
+        else:
+            outer += [d for d in node.args.defaults + node.args.kw_defaults if d is not None]
+        for child in outer:
+            visit(child, scope, in_module)
+        for child in node.body:
+            visit(child, scope, False)
+        return
+    if kind == "Lambda":
+        visit(node.body, scope, False)
+        return
+    if kind == "Name":
+        if in_module and not isinstance(node.ctx, ast.Load):
+            scope.bind(node.id, node)
+        if node.id in DYNAMIC_NAMES:
+            scope.dynamic = True
+    elif kind == "Attribute" and node.attr in DYNAMIC_ATTRIBUTES:
+        scope.dynamic = True
+    elif kind in ("Import", "ImportFrom"):
+        for alias in node.names:
+            if alias.name == "*":
+                scope.star_import = True
+                continue
+            local = alias.asname or alias.name.split(".")[0]
+            if in_module:
+                scope.bind(local, node)
+                if kind == "ImportFrom" and node.level == 0:
+                    scope.imported_from[local] = (node.module, alias.name)
+    elif kind == "Global":
+        scope.globals_declared.update(node.names)
+    elif kind == "ExceptHandler" and node.name and in_module:
+        scope.bind(node.name, node)
+    elif kind in ("MatchAs", "MatchStar") and node.name and in_module:
+        scope.bind(node.name, node)
+    elif kind == "MatchMapping" and node.rest and in_module:
+        scope.bind(node.rest, node)
+    for child in ast.iter_child_nodes(node):
+        visit(child, scope, in_module)
+
+
+def module_scope(tree):
+    scope = Scope()
+    for statement in tree.body:
+        visit(statement, scope, True)
+    return scope
+
+
+def may_be_bound(scope, name):
+    # hasattr(module, name) is what the server asks; a module __getattr__ answers anything.
+    return (
+        name in scope.bound
+        or name in scope.globals_declared
+        or scope.star_import
+        or scope.dynamic
+        or "__getattr__" in scope.bound
+        or "__getattr__" in scope.globals_declared
+    )
+
+
+def decorator_name(scope, decorator):
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    if isinstance(target, ast.Name) and len(scope.bound.get(target.id, [])) == 1:
+        return scope.imported_from.get(target.id)
+    return None
+
+
+def signature_problems(entry, scope, tree):
+    """What the server refuses in run()'s parameters, when run is certainly this one def."""
+    nodes = scope.bound.get("run", [])
+    if len(nodes) != 1 or "run" in scope.globals_declared or scope.star_import or scope.dynamic:
+        return []
+    run = nodes[0]
+    if type(run).__name__ not in ("FunctionDef", "AsyncFunctionDef") or run not in tree.body:
+        return []
+    decorators = [decorator_name(scope, d) for d in run.decorator_list]
+    if any(d not in TRANSPARENT for d in decorators):
+        return []
+    names = set(name for _module, name in decorators)
+    if "rawhttp" in names and "input_schema" in names:
+        return [problem(entry, run.lineno, "decorators",
+                        "run() cannot be decorated with both @rawhttp and @input_schema")]
+    args = run.args
+    positional_only = list(getattr(args, "posonlyargs", []))
+    if positional_only:
+        return [problem(entry, positional_only[0].lineno, "signature",
+                        "run() cannot take positional-only parameters (before /): the server passes the data by name")]
+    if args.vararg is not None:
+        return [problem(entry, args.vararg.lineno, "signature",
+                        "run() cannot take *" + args.vararg.arg + ": the server calls it with named arguments")]
+    if args.kwarg is not None:
+        return [problem(entry, args.kwarg.lineno, "signature",
+                        "run() cannot take **" + args.kwarg.arg + ": the server calls it with named arguments")]
+    data = [a for a in args.args + args.kwonlyargs if a.arg != "request_headers"]
+    if not data:
+        return [problem(entry, run.lineno, "signature",
+                        "run() needs a parameter for the input data (besides an optional request_headers)")]
+    return []
+
+
+def problem(file, line, kind, message, column=None):
+    return {"file": file, "line": line, "column": column, "kind": kind, "message": message}
+
+
+def compile_problem(name, source):
+    try:
+        compile(source, name, "exec", dont_inherit=True)
+    except SyntaxError as error:
+        text = (error.text or "").rstrip("\r\n")
+        found = problem(name, error.lineno, "syntax",
+                        type(error).__name__ + ": " + str(error.msg), error.offset)
+        found["text"] = text
+        return found
+    except ValueError as error:  # null bytes, before Python 3.12
+        return problem(name, None, "syntax", "ValueError: " + str(error))
+    return None
+
+
+def check(request):
+    entry = request["entry"]
+    problems = []
+    entry_source = None
+    for name in sorted(request["files"]):
+        source = base64.b64decode(request["files"][name])
+        found = compile_problem(name, source)
+        if found is not None:
+            problems.append(found)
+        elif name == entry:
+            entry_source = source
+    if entry_source is not None:
+        tree = ast.parse(entry_source, entry)
+        scope = module_scope(tree)
+        for name in ("init", "run"):
+            if not may_be_bound(scope, name):
+                problems.append(problem(entry, None, "missing",
+                                        "the entry script defines no " + name + "() at its top level"))
+        if may_be_bound(scope, "run"):
+            problems.extend(signature_problems(entry, scope, tree))
+    version = ".".join(str(part) for part in sys.version_info[:3])
+    return {"python": version, "executable": sys.executable, "problems": problems}
+
+
+json.dump(check(json.loads(sys.stdin.buffer.read().decode("utf-8"))), sys.stdout)
+`;
+
+;// CONCATENATED MODULE: ./src/script-check/script-check.ts
+// The scoring script, checked in the base image's own Python as soon as the base image is in the
+// engine: every .py file the code copy takes must compile there, and the entry script must give
+// the server an init and a run it accepts (see checker-source.ts). The checker and the files go
+// through the engine (stdin of a throwaway container), never a mount of the runner's files, so a
+// remote engine works too. A check that cannot run (no Python on the image's PATH, an engine
+// error) only warns: it fails the step only on what is certain.
+
+
+
+
+
+
+
+/** The scoring script would not load in the server: every problem, the first one annotated. */
+class ScriptCheckFailure extends Error {
+    problems;
+    constructor(message, problems) {
+        super(message);
+        this.problems = problems;
+        this.name = 'ScriptCheckFailure';
+    }
+}
+const PYTHONS = ['python', 'python3'];
+const MEMORY = '512m';
+const TIMEOUT_MS = 60_000;
+function containerName() {
+    return `extend-azureml-image-${process.env.GITHUB_RUN_ID ?? 'local'}-check-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
+}
+/** The checker's input: every .py file the code copy takes, by its path in code-dir. @internal (exported for its unit tests) */
+function checkerInput(code, entryScript) {
+    const files = {};
+    for (const entry of code.entries) {
+        if (entry.kind !== 'file' || !entry.path.endsWith('.py'))
+            continue;
+        files[entry.path] = external_node_fs_.readFileSync(external_node_path_.join(code.root, entry.path)).toString('base64');
+    }
+    return JSON.stringify({ entry: entryScript, files });
+}
+/** docker's answer when the entrypoint is not on the image's PATH. */
+function notFound(result) {
+    return (result.exitCode === 127 &&
+        /executable file not found|no such file or directory/i.test(result.stderr));
+}
+/**
+ * Runs the checker in the image: `python` first (the conda env's, first on PATH in the real
+ * images), else `python3`. Undefined (and a warning) when it could not run.
+ */
+async function runChecker(docker, leftovers, request) {
+    const input = checkerInput(request.code, request.entryScript);
+    const timeout = AbortSignal.timeout(TIMEOUT_MS);
+    try {
+        for (const python of PYTHONS) {
+            const name = containerName();
+            leftovers.addContainer(name);
+            const result = await docker
+                .runWithInput({
+                image: request.image,
+                name,
+                labels: [{ key: constants/* CONTAINER_LABEL */.Fu, value: name }],
+                entrypoint: python,
+                args: ['-I', '-S', '-c', CHECKER_SOURCE],
+                memory: MEMORY,
+            }, input, timeout)
+                .finally(() => leftovers.removeContainer(name).catch(() => undefined));
+            if (timeout.aborted)
+                throw new Error(`it took over ${TIMEOUT_MS / 1000} s`);
+            if (notFound(result))
+                continue;
+            if (result.exitCode !== 0) {
+                throw new Error(`${python} exited ${result.exitCode}:\n${(0,step_text/* lastLines */.w$)(result.stderr, 10)}`);
+            }
+            return parseVerdict(result.stdout);
+        }
+        throw new Error(`neither ${PYTHONS.join(' nor ')} is on the image's PATH`);
+    }
+    catch (error) {
+        core.warning(`The scoring script was not checked before the build: ${(0,step_text/* errorMessage */.gJ)(error)}`);
+        return undefined;
+    }
+}
+const KINDS = ['syntax', 'missing', 'signature', 'decorators'];
+function optionalNumber(value) {
+    return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+/** The checker's JSON, its nulls as absent fields; anything else is refused. @internal (exported for its unit tests) */
+function parseVerdict(stdout) {
+    const raw = JSON.parse(stdout);
+    if (typeof raw.python !== 'string' || !Array.isArray(raw.problems)) {
+        throw new Error(`the checker answered something else than a verdict: ${stdout.slice(0, 200)}`);
+    }
+    const problems = raw.problems.map((item) => {
+        const kind = item.kind;
+        if (typeof item.file !== 'string' || typeof item.message !== 'string' || !KINDS.includes(kind))
+            throw new Error(`the checker answered a problem it should not: ${JSON.stringify(item)}`);
+        const problem = { file: item.file, kind, message: item.message };
+        const line = optionalNumber(item.line);
+        const column = optionalNumber(item.column);
+        if (line !== undefined)
+            problem.line = line;
+        if (column !== undefined)
+            problem.column = column;
+        if (typeof item.text === 'string' && item.text !== '')
+            problem.text = item.text;
+        return problem;
+    });
+    return { python: raw.python, problems };
+}
+function describeProblem(problem, codeDirLabel) {
+    const file = external_node_path_.posix.join(codeDirLabel, problem.file);
+    const where = problem.line === undefined ? file : `${file} line ${problem.line}`;
+    const text = problem.text?.trim() ? `\n      ${problem.text.trim()}` : '';
+    return `  ${where}: ${problem.message}${text}`;
+}
+/** The failure for a verdict with problems; undefined when it passed. */
+function failureOf(verdict, codeDirLabel) {
+    if (verdict.problems.length === 0)
+        return undefined;
+    const lines = verdict.problems.map((problem) => describeProblem(problem, codeDirLabel));
+    return new ScriptCheckFailure(`The scoring script would not load in the server (checked with the base image's Python ${verdict.python}, before the build finished):\n${lines.join('\n')}`, verdict.problems);
+}
+
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
+
 
 
 
@@ -33526,6 +33843,28 @@ function pythonAnnotation(failure, sources) {
     if (!file)
         return undefined;
     return { title: pythonTitle(failure), file, startLine: failure.line };
+}
+const SCRIPT_TITLES = {
+    syntax: (problem) => `${external_node_path_.posix.basename(problem.file)} does not compile`,
+    missing: () => 'The entry script lacks a function the server calls',
+    signature: () => "The server refuses run()'s parameters",
+    decorators: () => "The server refuses run()'s decorators",
+};
+/** The first problem the scoring script check found, on its file in code-dir. @internal (exported for its unit tests) */
+function scriptAnnotation(failure, sources) {
+    const problem = failure.problems[0];
+    if (!problem || !sources.codeDir)
+        return undefined;
+    const file = workspaceRelative(sources.workspace, external_node_path_.join(sources.codeDir, problem.file));
+    if (!file)
+        return undefined;
+    return {
+        title: SCRIPT_TITLES[problem.kind](problem),
+        file,
+        startLine: problem.line,
+        // Python counts columns from 1, as annotations do.
+        startColumn: problem.line === undefined ? undefined : problem.column,
+    };
 }
 /** PEP 503 normalisation: pip treats `Tiny_Linear` and `tiny-linear` as one project. @internal (exported for its unit tests) */
 function normalizeProjectName(name) {
@@ -33588,6 +33927,8 @@ function annotationFor(error, sources, python) {
     try {
         if (python)
             return pythonAnnotation(python, sources);
+        if (error instanceof ScriptCheckFailure)
+            return scriptAnnotation(error, sources);
         if (!(error instanceof docker_errors/* BuildFailure */.$w) || !error.culprit)
             return undefined;
         const { input, value } = error.culprit;
@@ -33602,8 +33943,6 @@ function annotationFor(error, sources, python) {
 
 // EXTERNAL MODULE: ./src/step/inert-log.ts
 var inert_log = __nccwpck_require__(3933);
-// EXTERNAL MODULE: ./src/step/text.ts
-var step_text = __nccwpck_require__(2687);
 ;// CONCATENATED MODULE: ./src/step/leftovers.ts
 // What the main step has created and must not leave behind: containers, image tags and its work
 // directory. Saved to the step state as it grows (for the post step if this process is killed),
@@ -35715,7 +36054,7 @@ function unique(items) {
 // memory (`2g`, `512m`), cpus (`1.5`), gpus (`all`, `2`, `"device=0,1"`). Each rule is checked
 // here, before anything is built, rather than by `docker run` after the whole build.
 
-const MEMORY = /^(\d+(?:\.\d+)?) ?([bkmgt])?(i?b)?$/i;
+const resources_MEMORY = /^(\d+(?:\.\d+)?) ?([bkmgt])?(i?b)?$/i;
 const UNIT_POWER = { b: 0, k: 1, m: 2, g: 3, t: 4 };
 /** docker refuses a smaller limit ("Minimum memory limit allowed is 6MB"). */
 const MIN_MEMORY_BYTES = 6 * 1024 ** 2;
@@ -35725,7 +36064,7 @@ function parseMemory(raw) {
     const text = raw.trim();
     if (text === '')
         return undefined;
-    const match = MEMORY.exec(text);
+    const match = resources_MEMORY.exec(text);
     const bytes = match
         ? Math.floor(Number(match[1]) * 1024 ** UNIT_POWER[(match[2] ?? 'b').toLowerCase()])
         : NaN;
@@ -37258,8 +37597,6 @@ function stagedRequirements(inputs, contexts) {
     return { folder, snapshot: wholeTreeSnapshot(folder), file: inputs.requirementFiles.top };
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/plan/digest-cache.ts
 // The SHA-256 of each input file, remembered between runs next to the stable staging folder
 // (staging-dir.ts), so that the default tag of a 5 GB model does not cost a 5 GB read when the
@@ -38480,11 +38817,11 @@ const LOG_LINES_IN_MESSAGE = 15;
 /** The title of the container log's group, then the container's name in parentheses. */
 const CONTAINER_LOG_GROUP = 'Container log';
 const WAIT_PROGRESS_EVERY_MS = 5000;
-function containerName() {
+function smoke_test_containerName() {
     return `extend-azureml-image-${process.env.GITHUB_RUN_ID ?? 'local'}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
 }
 async function smokeTest(docker, leftovers, request) {
-    const name = containerName();
+    const name = smoke_test_containerName();
     leftovers.addContainer(name);
     let log;
     core.startGroup('Smoke test');
@@ -39120,23 +39457,36 @@ function isSameBuild(image, recipeDigest, from) {
 
 
 const BUILD_LOG_LINES_IN_MESSAGE = 30;
-async function buildImage(docker, title, request, workDir) {
+// The legacy builder names the container of each RUN step in its log.
+const LEGACY_STEP_CONTAINER = /^\s*---> Running in ([0-9a-f]{12,64})\s*$/;
+async function buildImage(docker, title, request, workDir, signal) {
     const iidFile = external_node_path_.join(workDir, `${external_node_path_.basename(request.dockerfile)}.iid`);
     const recent = [];
+    const stepContainers = [];
     const build = await core.group(title, async () => {
         const relay = (0,inert_log/* startRelay */.sd)();
         try {
             return await docker.build({ ...request, iidFile }, (line) => {
                 relay.line(line);
+                const container = LEGACY_STEP_CONTAINER.exec(line)?.[1];
+                if (container)
+                    stepContainers.push(container);
                 recent.push(line);
                 if (recent.length > BUILD_LOG_LINES_IN_MESSAGE)
                     recent.shift();
-            });
+            }, signal);
         }
         finally {
             relay.end();
         }
     });
+    if (signal?.aborted) {
+        // The daemon stops the step's container once the client is gone, and removes it a moment
+        // later: removed here, the step ends with nothing of the build left.
+        for (const container of stepContainers)
+            await docker.remove(container).catch(() => undefined);
+        signal.throwIfAborted(); // stopped on purpose: the reason is the caller's, not the log's
+    }
     if (build.exitCode !== 0)
         throw (0,docker_errors/* buildFailure */.He)(title, build, recent);
     return external_node_fs_.readFileSync(iidFile, 'utf8').trim();
@@ -39721,7 +40071,7 @@ async function startCacheSave(docker, imageCache, key, base) {
 
 
 
-async function getDependencies(docker, imageCache, request) {
+async function getDependencies(docker, imageCache, request, signal) {
     const { inputs, plan, base } = request;
     const started = Date.now();
     const key = await dependenciesKey(base, {
@@ -39740,10 +40090,11 @@ async function getDependencies(docker, imageCache, request) {
             ms: Date.now() - started,
         };
     }
-    const id = await buildDependencies(docker, request, key);
+    signal?.throwIfAborted(); // nothing is started once the run has failed
+    const id = await buildDependencies(docker, request, key, signal);
     return { from: { reference, id }, source: 'built', builtKey: key, ms: Date.now() - started };
 }
-async function buildDependencies(docker, request, key) {
+async function buildDependencies(docker, request, key, signal) {
     const { inputs, plan, workDir } = request;
     const dockerfile = external_node_path_.join(workDir, 'dependencies.Dockerfile');
     external_node_fs_.writeFileSync(dockerfile, renderDependenciesDockerfile(plan));
@@ -39764,7 +40115,7 @@ async function buildDependencies(docker, request, key) {
             network: inputs.network,
             secrets,
             buildArgs: plan.pipConfig === 'build-args' ? pipBuildArgs(pipIndexesOf(inputs)) : [],
-        }, workDir);
+        }, workDir, signal);
     }
     finally {
         external_node_fs_.rmSync(secretsDir, { recursive: true, force: true });
@@ -40113,11 +40464,64 @@ function gpuImageHint(baseImage, env) {
     return `The base image looks like a GPU image (${why}), and the smoke test ran without a GPU: on a GPU runner, set '${constants/* Input */.pd.Gpus}: all' to give the container its GPUs`;
 }
 
+;// CONCATENATED MODULE: ./src/script-check/alongside.ts
+// The scoring script check, run alongside the slow stages: started once the base image is in the
+// engine, it races the dependencies build, and a failure stops that build at once (its own
+// docker command only, by its signal) rather than after apt and pip are done.
+
+
+
+const NOTHING_TO_CHECK = {
+    alongside: (work) => work(new AbortController().signal),
+    passed: async () => undefined,
+};
+function startScriptCheck(docker, leftovers, inputs, base) {
+    const { codeSnapshot: code, entryScript, codeDir } = inputs;
+    if (!code || !entryScript || !codeDir)
+        return NOTHING_TO_CHECK;
+    const codeDirLabel = external_node_path_.relative(inputs.workspace, codeDir).split(external_node_path_.sep).join('/') || '.';
+    const started = Date.now();
+    const failure = runChecker(docker, leftovers, {
+        image: base.id,
+        code,
+        entryScript,
+        codeDirLabel,
+    }).then((verdict) => {
+        if (!verdict)
+            return undefined;
+        const failed = failureOf(verdict, codeDirLabel);
+        if (!failed) {
+            core.info(`Scoring script checked with the base image's Python ${verdict.python} in ${Date.now() - started} ms: every .py file compiles, init and run are there`);
+        }
+        return failed;
+    });
+    return {
+        async alongside(work) {
+            const controller = new AbortController();
+            const running = work(controller.signal);
+            // Never settles when the check passes: then only `running` can end the race.
+            const failed = failure.then((found) => (found ? found : new Promise(() => undefined)));
+            const first = await Promise.race([running.then(() => undefined), failed]);
+            if (first === undefined)
+                return running;
+            controller.abort(first);
+            await running.catch(() => undefined);
+            throw first;
+        },
+        async passed() {
+            const found = await failure;
+            if (found)
+                throw found;
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline.ts
 // The whole job of the main step, one call per stage as the log shows them: Prepare, Build the
 // dependencies, Build, Smoke test, Push, Save the dependencies. It returns what later steps may
 // use, and on any failure leaves nothing behind: no container, no tag of an image that did not
 // pass, no temp dir.
+
 
 
 
@@ -40183,9 +40587,12 @@ async function runStages(inputs, docker, leftovers, imageCache, staging) {
     // already. Looked up while the dependencies are found.
     const underTag = inputs.tags.length === 0 ? lookUp(docker, tags[0]) : undefined;
     const stage = { ...prepared, inputs, plan, base, builder, workDir };
+    // Checked in the base image's Python while apt and pip run; a failure stops their build.
+    const scriptCheck = startScriptCheck(docker, leftovers, inputs, base);
     const dependencies = hasDependencies(plan)
-        ? await getDependencies(docker, imageCache, stage)
+        ? await scriptCheck.alongside((signal) => getDependencies(docker, imageCache, stage, signal))
         : undefined;
+    await scriptCheck.passed(); // before the application is built on them
     if (dependencies) {
         result.dependencies = { source: dependencies.source, image: dependencies.from.reference };
         result.timings.dependenciesMs = dependencies.ms;
@@ -41543,6 +41950,13 @@ class CommandRunner {
         return this.start(command, args, { onLine, ...options });
     }
     /**
+     * Runs a program with `input` as its standard input (`docker run -i`: what the container reads
+     * travels through the engine, so a remote engine works too). `signal` stops it early.
+     */
+    runWithInput(command, args, input, signal) {
+        return this.start(command, args, { input, signal });
+    }
+    /**
      * Runs a program whose standard output is data (`docker save`): `consume` reads it as a
      * stream, nothing of it is kept in memory here. If `consume` fails, the program is stopped;
      * its failure is returned with the program's result, for the caller to tell which came first
@@ -41570,17 +41984,22 @@ class CommandRunner {
         return failure ? { result, failure: failure.error } : { result, value };
     }
     start(command, args, how) {
-        const { onLine, consume, signal, env } = how;
+        const { onLine, consume, input, signal, env } = how;
         return new Promise((resolve, reject) => {
             // A group of its own, so that stopping it reaches whatever it started (on Windows,
             // detached would mean a console of its own instead).
             const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
-                stdio: ['ignore', 'pipe', 'pipe'],
+                stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
                 shell: false,
                 detached: processGroups(),
                 env: env ?? process.env,
             });
             this.running.add(child);
+            if (input !== undefined && child.stdin) {
+                // A program that exits without reading all of it breaks the pipe: its exit code tells.
+                child.stdin.on('error', () => undefined);
+                child.stdin.end(input);
+            }
             if (signal) {
                 const stop = () => signalGroup(child, 'SIGTERM');
                 if (signal.aborted)
@@ -41875,6 +42294,18 @@ function oomEventsArgs(container, sinceSeconds) {
         '{{.Action}} {{.Time}}',
     ];
 }
+/**
+ * In the foreground with stdin attached, removed when it ends, as the image's own user: no
+ * network, capped memory and processes, nothing of the runner's files mounted.
+ */
+function throwawayRunArgs(request) {
+    const args = ['run', '--rm', '--interactive', '--network', 'none', '--name', request.name];
+    for (const { key, value } of request.labels)
+        args.push('--label', `${key}=${value}`);
+    args.push('--memory', request.memory, '--pids-limit', '64');
+    args.push('--entrypoint', request.entrypoint, request.image, ...request.args);
+    return args;
+}
 
 // EXTERNAL MODULE: ./src/docker/command.ts + 1 modules
 var docker_command = __nccwpck_require__(9131);
@@ -42027,10 +42458,10 @@ class DockerCli {
         this.tally.loadedBytes += external_node_fs_.statSync(file).size;
         await this.stdoutOrThrow(['image', 'load', '--quiet', '--input', file], 'Loading the cached image');
     }
-    build(request, onLine) {
+    build(request, onLine, signal) {
         this.tally.buildContextBytes += (0,engine_traffic/* directoryBytes */.pF)(request.context);
         this.tally.builds++;
-        return this.runDocker(buildArgs(request), onLine);
+        return this.runDocker(buildArgs(request), onLine, signal);
     }
     traffic() {
         return { ...this.tally };
@@ -42056,6 +42487,9 @@ class DockerCli {
         if (result.exitCode !== 0)
             return undefined;
         return containerInfo(result.stdout);
+    }
+    runWithInput(request, input, signal) {
+        return this.explainingMissingCli(() => this.commands.runWithInput(this.command, [...this.globalArgs, ...throwawayRunArgs(request)], input, signal));
     }
     async wait(container) {
         const result = await this.runDocker(['wait', container]);
