@@ -5834,11 +5834,12 @@ async function prepare(inputs, docker, stagingRoot, fileDigest) {
 // sources, claimed with a lock file: a second run at the same time stages in its own work dir.
 //
 // It is a deliberate cache: `<tmp>/extend-azureml-image-staging/<key>/`, where <tmp> is the
-// system's temp dir when it is on the workspace's file system (files are hard-linked, so it costs
-// no data) and the step's temp root otherwise (RUNNER_TEMP: removed with the job). Each run
+// system's temp dir, used only when it is on the workspace's file system (files are hard-linked,
+// so it costs no data). Elsewhere a run stages in its own work dir, as before: a copy of the
+// model per run would cost more than BuildKit's transfer saves, and RUNNER_TEMP is emptied with
+// the job, so a stable folder there would never be found again. Each run
 // empties it before staging, so it holds one snapshot; at most MAX_KEPT folders are kept, the
 // least recently used removed first, and none unused for more than MAX_AGE_MS.
-
 
 
 
@@ -5867,10 +5868,10 @@ function deviceOf(dir) {
         return undefined;
     }
 }
-/** The parent folder: where hard links of the workspace's files can be made. */
+/** The parent folder, where hard links of the workspace's files can be made; else none. */
 function stagingParent(workspace, system) {
     const onWorkspaceDevice = deviceOf(system) !== undefined && deviceOf(system) === deviceOf(workspace);
-    return external_node_path_.join(onWorkspaceDevice ? system : tempRoot(), FOLDER);
+    return onWorkspaceDevice ? external_node_path_.join(system, FOLDER) : undefined;
 }
 /**
  * Makes the parent (only the owner may enter it) and checks that it is ours: in a shared temp
@@ -5948,6 +5949,8 @@ function prune(parent, keep) {
 function claimStagingDir(inputs, workDir, systemTmp = external_node_os_.tmpdir()) {
     const own = { root: workDir, stable: false, release: () => undefined };
     const parent = stagingParent(inputs.workspace, systemTmp);
+    if (parent === undefined)
+        return own;
     const key = stagingKey(inputs);
     const root = external_node_path_.join(parent, key);
     const lock = `${root}${LOCK}`;

@@ -120,7 +120,6 @@ describe('a server that cannot start', () => {
       'missing-module',
       /importing the entry script raised ModuleNotFoundError: No module named 'sklearn' \(score\.py line 1\)/,
     ],
-    ['syntax-error', /the entry script does not compile: SyntaxError: .*\(score\.py line 5\)/],
   ])("%s: fails at once with the reason in the user's terms", async (app, message) => {
     const started = Date.now()
     const run = await runApp(app, { 'sample-request': '{"data": 1}' })
@@ -128,6 +127,24 @@ describe('a server that cannot start', () => {
     expect(line).toContain('Last lines of the container log')
     // Noticed from the container's exit, not from the 60 s start-up timeout.
     expect(Date.now() - started).toBeLessThan(45_000)
+  })
+
+  // A syntax error no longer reaches the container: the base image's Python finds it first, and
+  // the smoke test never runs (no smoke-test output, as for a failed build).
+  it('syntax-error: found by the script check, before any container starts', async () => {
+    const run = await runApp('syntax-error', { 'sample-request': '{"data": 1}' })
+    expect(run.main.exitCode).toBe(1)
+    const errors = obeyedCommands(run.main.stdout).filter((command) => command.name === 'error')
+    expect(errors).toHaveLength(1)
+    expect(errors[0].line).toMatch(
+      /The scoring script would not load in the server \(checked with the base image's Python [\d.]+, before the build finished\):%0A {2}apps\/syntax-error\/score\.py line 5: SyntaxError/,
+    )
+    expect(run.main.stdout).not.toContain('::group::Smoke test')
+    expect(run.outputs.image).toBeUndefined()
+    expect(run.outputs['smoke-test']).toBeUndefined()
+    expect(await imageExists('eai-test/app:syntax-error')).toBe(false)
+    expectNothingLeftInTemp(run)
+    expect(run.post?.exitCode).toBe(0)
   })
 
   it('slow init beyond startup-timeout: not live after N s', async () => {

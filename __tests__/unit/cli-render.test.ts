@@ -97,6 +97,17 @@ describe('relayed logs between stop-commands and the token', () => {
     expect(err).toBe('warning: a real warning\n')
   })
 
+  it("without colour, show what a terminal would: no colour codes, a progress line's last state", () => {
+    const log = '\u001b[91mdebconf: delaying\u001b[0m\nReading ... 5%\rReading ... 100%\n'
+    expect(render(`::stop-commands::t\n${log}::t::\n`).out).toBe(
+      'debconf: delaying\nReading ... 100%\n',
+    )
+    // With colour (a terminal), the line goes as it is: the terminal draws it.
+    expect(
+      render(`::stop-commands::t\n${log}::t::\n`, { color: { out: true, err: true } }).out,
+    ).toBe(log)
+  })
+
   it('end only at their own token, whatever the log prints', () => {
     const { out } = render('::stop-commands::t1\n::t2::\n::endgroup::\n::t1::\n::group::G\n')
     expect(out).toBe('::t2::\n::endgroup::\n==> G\n--- G: 0.0 s\n')

@@ -164,7 +164,9 @@ export class Renderer {
 
   private relayed(line: string): void {
     if (!this.following()) {
-      this.emit('out', line)
+      // Without colour (a pipe, a file, a CI log) what a terminal would show of the line: apt's
+      // colour codes and progress carriage returns would otherwise reach the file as they are.
+      this.emit('out', this.options.color.out ? line : plainLine(line))
       return
     }
     // Masked as shown: what the terminal would display of the line.

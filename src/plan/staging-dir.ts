@@ -6,8 +6,10 @@
 // sources, claimed with a lock file: a second run at the same time stages in its own work dir.
 //
 // It is a deliberate cache: `<tmp>/extend-azureml-image-staging/<key>/`, where <tmp> is the
-// system's temp dir when it is on the workspace's file system (files are hard-linked, so it costs
-// no data) and the step's temp root otherwise (RUNNER_TEMP: removed with the job). Each run
+// system's temp dir, used only when it is on the workspace's file system (files are hard-linked,
+// so it costs no data). Elsewhere a run stages in its own work dir, as before: a copy of the
+// model per run would cost more than BuildKit's transfer saves, and RUNNER_TEMP is emptied with
+// the job, so a stable folder there would never be found again. Each run
 // empties it before staging, so it holds one snapshot; at most MAX_KEPT folders are kept, the
 // least recently used removed first, and none unused for more than MAX_AGE_MS.
 import { createHash, randomBytes } from 'node:crypto'
@@ -15,7 +17,6 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import type { Inputs } from '../inputs/inputs.js'
-import { tempRoot } from '../step/temp-root.js'
 
 const FOLDER = 'extend-azureml-image-staging'
 const LOCK = '.lock'
@@ -58,11 +59,11 @@ function deviceOf(dir: string): number | undefined {
   }
 }
 
-/** The parent folder: where hard links of the workspace's files can be made. */
-function stagingParent(workspace: string, system: string): string {
+/** The parent folder, where hard links of the workspace's files can be made; else none. */
+function stagingParent(workspace: string, system: string): string | undefined {
   const onWorkspaceDevice =
     deviceOf(system) !== undefined && deviceOf(system) === deviceOf(workspace)
-  return path.join(onWorkspaceDevice ? system : tempRoot(), FOLDER)
+  return onWorkspaceDevice ? path.join(system, FOLDER) : undefined
 }
 
 /**
@@ -144,6 +145,7 @@ export function claimStagingDir(
 ): StagingDir {
   const own: StagingDir = { root: workDir, stable: false, release: () => undefined }
   const parent = stagingParent(inputs.workspace, systemTmp)
+  if (parent === undefined) return own
   const key = stagingKey(inputs)
   const root = path.join(parent, key)
   const lock = `${root}${LOCK}`
