@@ -1,8 +1,10 @@
 // What the pipeline hands to the report (outputs, summary) and to later steps, whichever
 // builder made the image.
+import * as path from 'node:path'
 import type { DependenciesSource } from './dependencies/dependencies.js'
 import type { Builder } from './docker/docker-args.js'
-import type { SnapshotReport } from './inputs/code-snapshot.js'
+import { snapshotReport, type SnapshotReport } from './inputs/code-snapshot.js'
+import type { Inputs } from './inputs/inputs.js'
 import type { SmokeTestResult } from './smoke-test/results.js'
 
 export interface PipelineResult {
@@ -32,4 +34,28 @@ export interface PipelineResult {
   copies?: { code?: SnapshotReport; model?: SnapshotReport }
   /** The base image looks like a GPU image and the smoke test had no GPUs: why, for the summary. */
   gpuHint?: string
+}
+
+/** What a run has before it builds anything: paths, tags, what is copied; no image yet. */
+export function initialResult(
+  inputs: Inputs,
+  workDir: string,
+  tags: string[],
+  builder: PipelineResult['builder'],
+  baseUser: string,
+): PipelineResult {
+  return {
+    dockerfile: path.join(workDir, 'Dockerfile'),
+    context: workDir,
+    hasImage: false,
+    tags,
+    builder,
+    baseUser,
+    timings: {},
+    smokeTest: 'skipped',
+    copies: {
+      code: inputs.codeSnapshot && snapshotReport(inputs.codeSnapshot),
+      model: inputs.modelSnapshot && snapshotReport(inputs.modelSnapshot),
+    },
+  }
 }

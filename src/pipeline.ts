@@ -11,11 +11,9 @@ import { startCacheSave } from './dependencies/cache-save.js'
 import { localBase } from './dependencies/dependencies.js'
 import { getDependencies } from './dependencies/get-dependencies.js'
 import type { ImageCache } from './dependencies/image-cache.js'
-import type { Builder } from './docker/docker-args.js'
 import type { DockerClient, LocalImage } from './docker/docker.js'
 import { describeEngine, type Engine } from './docker/engine-endpoint.js'
 import { describeTraffic } from './docker/engine-traffic.js'
-import { snapshotReport } from './inputs/code-snapshot.js'
 import type { Inputs } from './inputs/inputs.js'
 import { STANDALONE_SOURCES } from './plan/build-context.js'
 import { hasDependencies, renderDockerfile, type DockerfilePlan } from './plan/dockerfile.js'
@@ -34,7 +32,7 @@ import type { Leftovers } from './step/leftovers.js'
 import { startScriptCheck } from './script-check/alongside.js'
 import { tempRoot } from './step/temp-root.js'
 
-import type { PipelineResult } from './pipeline-result.js'
+import { initialResult, type PipelineResult } from './pipeline-result.js'
 
 export type { PipelineResult }
 
@@ -149,29 +147,6 @@ async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
   const started = Date.now()
   const value = await run()
   return [value, Date.now() - started]
-}
-
-function initialResult(
-  inputs: Inputs,
-  workDir: string,
-  tags: string[],
-  builder: Builder | undefined,
-  baseUser: string,
-): PipelineResult {
-  return {
-    dockerfile: path.join(workDir, 'Dockerfile'),
-    context: workDir,
-    hasImage: false,
-    tags,
-    builder,
-    baseUser,
-    timings: {},
-    smokeTest: 'skipped',
-    copies: {
-      code: inputs.codeSnapshot && snapshotReport(inputs.codeSnapshot),
-      model: inputs.modelSnapshot && snapshotReport(inputs.modelSnapshot),
-    },
-  }
 }
 
 /** With `build: false` nothing needs the base image but its user: a failure only warns. */

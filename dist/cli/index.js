@@ -33348,7 +33348,7 @@ async function discardCandidate(az, candidate) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5710);
+/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(280);
 // Entry point of the command line (`npx extend-azureml-image`, `node dist/cli.js`): the action's
 // pipeline run on this machine. See src/cli/ and the README's "Run it locally (CLI)".
 
@@ -33365,7 +33365,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5710:
+/***/ 280:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37311,6 +37311,29 @@ function setSmokeTestFailureOutputs(failure) {
     setScoreOutputs(failure.result.cases);
 }
 
+;// CONCATENATED MODULE: ./src/pipeline-result.ts
+// What the pipeline hands to the report (outputs, summary) and to later steps, whichever
+// builder made the image.
+
+
+/** What a run has before it builds anything: paths, tags, what is copied; no image yet. */
+function initialResult(inputs, workDir, tags, builder, baseUser) {
+    return {
+        dockerfile: external_node_path_.join(workDir, 'Dockerfile'),
+        context: workDir,
+        hasImage: false,
+        tags,
+        builder,
+        baseUser,
+        timings: {},
+        smokeTest: 'skipped',
+        copies: {
+            code: inputs.codeSnapshot && snapshotReport(inputs.codeSnapshot),
+            model: inputs.modelSnapshot && snapshotReport(inputs.modelSnapshot),
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/plan/dockerfile.ts
 // Renders the Dockerfile that extends the prebuilt image. Pure: the same plan gives the same
 // text. User text reaches it only as validated apt entries (and the architectures they name),
@@ -39297,12 +39320,13 @@ var acr_candidate = __nccwpck_require__(7248);
 
 
 
+
 async function runAcrPipeline(inputs, docker, leftovers, az = new acr_az.AzCli(inputs.acr)) {
     const workDir = external_node_fs_.mkdtempSync(external_node_path_.join(tempRoot(), 'extend-azureml-image-'));
     leftovers.addDirectory(workDir);
     const { plan, tags, engine } = await prepareAcr(inputs, docker, workDir);
     const dockerfile = external_node_path_.join(workDir, 'Dockerfile');
-    const result = initialResult(inputs, workDir, tags, plan.user);
+    const result = initialResult(inputs, workDir, tags, 'acr', plan.user);
     external_node_fs_.writeFileSync(dockerfile, renderMultiStageDockerfile({ ...plan, sources: STANDALONE_SOURCES }));
     // One file, two stages (dependencies, application): what ACR builds, and the dockerfile output.
     await (0,inert_log/* showFolded */.Kp)('Dockerfile', external_node_fs_.readFileSync(dockerfile, 'utf8'));
@@ -39401,22 +39425,6 @@ async function baseUser(docker, baseImage) {
 function noEngineUser() {
     core.warning(`No Docker engine here to read the base image's user: the Dockerfile switches back to ${constants/* Contract */.NZ.defaultUser}, the user of Azure ML's prebuilt images`);
     return constants/* Contract */.NZ.defaultUser;
-}
-function initialResult(inputs, workDir, tags, baseUser) {
-    return {
-        dockerfile: external_node_path_.join(workDir, 'Dockerfile'),
-        context: workDir,
-        hasImage: false,
-        tags,
-        builder: 'acr',
-        baseUser,
-        timings: {},
-        smokeTest: 'skipped',
-        copies: {
-            code: inputs.codeSnapshot && snapshotReport(inputs.codeSnapshot),
-            model: inputs.modelSnapshot && snapshotReport(inputs.modelSnapshot),
-        },
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/plan/same-build.ts
@@ -40579,7 +40587,7 @@ async function runStages(inputs, docker, leftovers, imageCache, staging) {
     const base = builder && (await localBase(docker, inputs.baseImage, prepared.baseInDaemon));
     const user = base ? baseUserOrDefault(base.user) : await standaloneUser(docker, inputs);
     const plan = makePlan(inputs, { user, pipConfig: prepared.pipConfig, labels: prepared.labels });
-    const result = pipeline_initialResult(inputs, workDir, prepared.tags, builder, user);
+    const result = initialResult(inputs, workDir, prepared.tags, builder, user);
     result.context = stagingRoot;
     if (!builder || !base) {
         writeStandalone(result.dockerfile, plan);
@@ -40658,22 +40666,6 @@ async function timed(run) {
     const started = Date.now();
     const value = await run();
     return [value, Date.now() - started];
-}
-function pipeline_initialResult(inputs, workDir, tags, builder, baseUser) {
-    return {
-        dockerfile: external_node_path_.join(workDir, 'Dockerfile'),
-        context: workDir,
-        hasImage: false,
-        tags,
-        builder,
-        baseUser,
-        timings: {},
-        smokeTest: 'skipped',
-        copies: {
-            code: inputs.codeSnapshot && snapshotReport(inputs.codeSnapshot),
-            model: inputs.modelSnapshot && snapshotReport(inputs.modelSnapshot),
-        },
-    };
 }
 /** With `build: false` nothing needs the base image but its user: a failure only warns. */
 async function standaloneUser(docker, inputs) {

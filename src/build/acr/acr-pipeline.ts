@@ -6,10 +6,10 @@ import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { DockerClient } from '../../docker/docker.js'
-import { snapshotLog, snapshotReport } from '../../inputs/code-snapshot.js'
+import { snapshotLog } from '../../inputs/code-snapshot.js'
 import type { Inputs } from '../../inputs/inputs.js'
 import type { AcrTarget } from '../../inputs/acr-inputs.js'
-import type { PipelineResult } from '../../pipeline-result.js'
+import { initialResult, type PipelineResult } from '../../pipeline-result.js'
 import { stageContexts, stagedRequirements, STANDALONE_SOURCES } from '../../plan/build-context.js'
 import { imageTags } from '../../plan/default-tag.js'
 import { renderMultiStageDockerfile, type DockerfilePlan } from '../../plan/dockerfile.js'
@@ -44,7 +44,7 @@ export async function runAcrPipeline(
   leftovers.addDirectory(workDir)
   const { plan, tags, engine } = await prepareAcr(inputs, docker, workDir)
   const dockerfile = path.join(workDir, 'Dockerfile')
-  const result = initialResult(inputs, workDir, tags, plan.user)
+  const result = initialResult(inputs, workDir, tags, 'acr', plan.user)
   fs.writeFileSync(dockerfile, renderMultiStageDockerfile({ ...plan, sources: STANDALONE_SOURCES }))
   // One file, two stages (dependencies, application): what ACR builds, and the dockerfile output.
   await showFolded('Dockerfile', fs.readFileSync(dockerfile, 'utf8'))
@@ -171,26 +171,4 @@ function noEngineUser(): string {
     `No Docker engine here to read the base image's user: the Dockerfile switches back to ${Contract.defaultUser}, the user of Azure ML's prebuilt images`,
   )
   return Contract.defaultUser
-}
-
-function initialResult(
-  inputs: Inputs,
-  workDir: string,
-  tags: string[],
-  baseUser: string,
-): PipelineResult {
-  return {
-    dockerfile: path.join(workDir, 'Dockerfile'),
-    context: workDir,
-    hasImage: false,
-    tags,
-    builder: 'acr',
-    baseUser,
-    timings: {},
-    smokeTest: 'skipped',
-    copies: {
-      code: inputs.codeSnapshot && snapshotReport(inputs.codeSnapshot),
-      model: inputs.modelSnapshot && snapshotReport(inputs.modelSnapshot),
-    },
-  }
 }
