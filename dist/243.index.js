@@ -912,6 +912,7 @@ class Leftovers {
     containers = new Set();
     directories = new Set();
     tags = new Set();
+    locks = new Set();
     cleaning;
     constructor(docker) {
         this.docker = docker;
@@ -922,6 +923,19 @@ class Leftovers {
      */
     useEngine(engine) {
         core.saveState(constants/* State */.Uw.Engine, JSON.stringify({ host: engine.host, context: engine.context }));
+    }
+    /**
+     * A lock this run holds (the stable staging folder's): given back by `release` on any end,
+     * a signal included, so that the next run does not have to wait for this pid to be gone.
+     * Returns the release, to call when done; calling it twice is harmless.
+     */
+    holdLock(release) {
+        const once = () => {
+            if (this.locks.delete(once))
+                release();
+        };
+        this.locks.add(once);
+        return once;
     }
     addContainer(name) {
         this.containers.add(name);
@@ -1009,6 +1023,8 @@ class Leftovers {
         for (const dir of this.directories)
             external_node_fs_.rmSync(dir, { recursive: true, force: true });
         this.directories.clear();
+        for (const release of [...this.locks])
+            release();
     }
 }
 /**
@@ -6227,6 +6243,8 @@ async function runPipeline(inputs, docker, leftovers, imageCache) {
     // A build stages at a stable path (BuildKit then sends only what changed since the last run);
     // `build: false` leaves the contexts with the Dockerfile in the work dir, for later steps.
     const staging = inputs.build ? claimStagingDir(inputs, workDir) : undefined;
+    // Given back at the end, or by the cleanup of a signal (which ends the process first).
+    const release = staging && leftovers.holdLock(staging.release);
     try {
         return await runStages(inputs, docker, leftovers, imageCache, {
             workDir,
@@ -6235,7 +6253,7 @@ async function runPipeline(inputs, docker, leftovers, imageCache) {
         });
     }
     finally {
-        staging?.release();
+        release?.();
     }
 }
 async function runStages(inputs, docker, leftovers, imageCache, staging) {

@@ -48,6 +48,8 @@ export async function runPipeline(
   // A build stages at a stable path (BuildKit then sends only what changed since the last run);
   // `build: false` leaves the contexts with the Dockerfile in the work dir, for later steps.
   const staging = inputs.build ? claimStagingDir(inputs, workDir) : undefined
+  // Given back at the end, or by the cleanup of a signal (which ends the process first).
+  const release = staging && leftovers.holdLock(staging.release)
   try {
     return await runStages(inputs, docker, leftovers, imageCache, {
       workDir,
@@ -55,7 +57,7 @@ export async function runPipeline(
       digests: staging?.digests === undefined ? undefined : new DigestCache(staging.digests),
     })
   } finally {
-    staging?.release()
+    release?.()
   }
 }
 

@@ -24,6 +24,18 @@ describe('Leftovers', () => {
     expect(fs.existsSync(dir)).toBe(false)
   })
 
+  it('gives back a lock it holds on cleanup (a signal), once, and not after it was released', async () => {
+    const registry = new Leftovers(fakeDocker())
+    const released: string[] = []
+    registry.holdLock(() => released.push('staging'))
+    const done = registry.holdLock(() => released.push('other'))
+    done()
+    done()
+    await registry.cleanup()
+    await registry.cleanup()
+    expect(released).toEqual(['other', 'staging'])
+  })
+
   it('keeps what a successful step hands on', async () => {
     const docker = fakeDocker()
     const registry = new Leftovers(docker)

@@ -30,6 +30,7 @@ export class Leftovers {
   private readonly containers = new Set<string>()
   private readonly directories = new Set<string>()
   private readonly tags = new Set<string>()
+  private readonly locks = new Set<() => void>()
   private cleaning: Promise<void> | undefined
 
   constructor(private readonly docker: DockerClient) {}
@@ -40,6 +41,19 @@ export class Leftovers {
    */
   useEngine(engine: Engine): void {
     core.saveState(State.Engine, JSON.stringify({ host: engine.host, context: engine.context }))
+  }
+
+  /**
+   * A lock this run holds (the stable staging folder's): given back by `release` on any end,
+   * a signal included, so that the next run does not have to wait for this pid to be gone.
+   * Returns the release, to call when done; calling it twice is harmless.
+   */
+  holdLock(release: () => void): () => void {
+    const once = (): void => {
+      if (this.locks.delete(once)) release()
+    }
+    this.locks.add(once)
+    return once
   }
 
   addContainer(name: string): void {
@@ -137,6 +151,7 @@ export class Leftovers {
     }
     for (const dir of this.directories) fs.rmSync(dir, { recursive: true, force: true })
     this.directories.clear()
+    for (const release of [...this.locks]) release()
   }
 }
 
