@@ -36,17 +36,21 @@ export interface PipelineResult {
   gpuHint?: string
 }
 
-/** What a run has before it builds anything: paths, tags, what is copied; no image yet. */
+/**
+ * What a run has before it builds anything: paths, tags, what is copied; no image yet. The
+ * contexts are staged in `context` (the stable staging folder when building, else the work dir).
+ */
 export function initialResult(
   inputs: Inputs,
   workDir: string,
   tags: string[],
   builder: PipelineResult['builder'],
   baseUser: string,
+  context = workDir,
 ): PipelineResult {
   return {
     dockerfile: path.join(workDir, 'Dockerfile'),
-    context: workDir,
+    context,
     hasImage: false,
     tags,
     builder,

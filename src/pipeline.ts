@@ -31,7 +31,6 @@ import { printInert } from './step/inert-log.js'
 import type { Leftovers } from './step/leftovers.js'
 import { startScriptCheck } from './script-check/alongside.js'
 import { tempRoot } from './step/temp-root.js'
-
 import { initialResult, type PipelineResult } from './pipeline-result.js'
 
 export type { PipelineResult }
@@ -76,8 +75,7 @@ async function runStages(
   const base = builder && (await localBase(docker, inputs.baseImage, prepared.baseInDaemon))
   const user = base ? baseUserOrDefault(base.user) : await standaloneUser(docker, inputs)
   const plan = makePlan(inputs, { user, pipConfig: prepared.pipConfig, labels: prepared.labels })
-  const result = initialResult(inputs, workDir, prepared.tags, builder, user)
-  result.context = stagingRoot
+  const result = initialResult(inputs, workDir, prepared.tags, builder, user, stagingRoot)
   if (!builder || !base) {
     writeStandalone(result.dockerfile, plan)
     leftovers.keepDirectory(workDir)

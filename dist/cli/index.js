@@ -37332,11 +37332,14 @@ function setSmokeTestFailureOutputs(failure) {
 // builder made the image.
 
 
-/** What a run has before it builds anything: paths, tags, what is copied; no image yet. */
-function initialResult(inputs, workDir, tags, builder, baseUser) {
+/**
+ * What a run has before it builds anything: paths, tags, what is copied; no image yet. The
+ * contexts are staged in `context` (the stable staging folder when building, else the work dir).
+ */
+function initialResult(inputs, workDir, tags, builder, baseUser, context = workDir) {
     return {
         dockerfile: external_node_path_.join(workDir, 'Dockerfile'),
-        context: workDir,
+        context,
         hasImage: false,
         tags,
         builder,
@@ -40605,8 +40608,7 @@ async function runStages(inputs, docker, leftovers, imageCache, staging) {
     const base = builder && (await localBase(docker, inputs.baseImage, prepared.baseInDaemon));
     const user = base ? baseUserOrDefault(base.user) : await standaloneUser(docker, inputs);
     const plan = makePlan(inputs, { user, pipConfig: prepared.pipConfig, labels: prepared.labels });
-    const result = initialResult(inputs, workDir, prepared.tags, builder, user);
-    result.context = stagingRoot;
+    const result = initialResult(inputs, workDir, prepared.tags, builder, user, stagingRoot);
     if (!builder || !base) {
         writeStandalone(result.dockerfile, plan);
         leftovers.keepDirectory(workDir);
