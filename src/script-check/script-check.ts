@@ -5,14 +5,13 @@
 // remote engine works too. A check that cannot run (no Python on the image's PATH, an engine
 // error) only warns: it fails the step only on what is certain.
 import * as core from '@actions/core'
-import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { DockerClient } from '../docker/docker.js'
+import { runImagePython } from '../docker/image-python.js'
 import type { TreeSnapshot } from '../inputs/code-snapshot.js'
-import { CONTAINER_LABEL } from '../step/constants.js'
 import type { Leftovers } from '../step/leftovers.js'
-import { errorMessage, lastLines } from '../step/text.js'
+import { errorMessage } from '../step/text.js'
 import { CHECKER_SOURCE } from './checker-source.js'
 
 export interface ScriptProblem {
@@ -51,14 +50,6 @@ export class ScriptCheckFailure extends Error {
   }
 }
 
-const PYTHONS = ['python', 'python3'] as const
-const MEMORY = '512m'
-const TIMEOUT_MS = 60_000
-
-function containerName(): string {
-  return `extend-azureml-image-${process.env.GITHUB_RUN_ID ?? 'local'}-check-${randomBytes(4).toString('hex')}`
-}
-
 /** The checker's input: every .py file the code copy takes, by its path in code-dir. @internal (exported for its unit tests) */
 export function checkerInput(code: TreeSnapshot, entryScript: string): string {
   const files: Record<string, string> = {}
@@ -69,51 +60,21 @@ export function checkerInput(code: TreeSnapshot, entryScript: string): string {
   return JSON.stringify({ entry: entryScript, files })
 }
 
-/** docker's answer when the entrypoint is not on the image's PATH. */
-function notFound(result: { exitCode: number; stderr: string }): boolean {
-  return (
-    result.exitCode === 127 &&
-    /executable file not found|no such file or directory/i.test(result.stderr)
-  )
-}
-
-/**
- * Runs the checker in the image: `python` first (the conda env's, first on PATH in the real
- * images), else `python3`. Undefined (and a warning) when it could not run.
- */
+/** Runs the checker in the image; undefined (and a warning) when it could not run. */
 export async function runChecker(
   docker: DockerClient,
   leftovers: Leftovers,
   request: ScriptCheckRequest,
 ): Promise<ScriptVerdict | undefined> {
-  const input = checkerInput(request.code, request.entryScript)
-  const timeout = AbortSignal.timeout(TIMEOUT_MS)
   try {
-    for (const python of PYTHONS) {
-      const name = containerName()
-      leftovers.addContainer(name)
-      const result = await docker
-        .runWithInput(
-          {
-            image: request.image,
-            name,
-            labels: [{ key: CONTAINER_LABEL, value: name }],
-            entrypoint: python,
-            args: ['-I', '-S', '-c', CHECKER_SOURCE],
-            memory: MEMORY,
-          },
-          input,
-          timeout,
-        )
-        .finally(() => leftovers.removeContainer(name).catch(() => undefined))
-      if (timeout.aborted) throw new Error(`it took over ${TIMEOUT_MS / 1000} s`)
-      if (notFound(result)) continue
-      if (result.exitCode !== 0) {
-        throw new Error(`${python} exited ${result.exitCode}:\n${lastLines(result.stderr, 10)}`)
-      }
-      return parseVerdict(result.stdout)
-    }
-    throw new Error(`neither ${PYTHONS.join(' nor ')} is on the image's PATH`)
+    const stdout = await runImagePython(docker, leftovers, {
+      image: request.image,
+      source: CHECKER_SOURCE,
+      flags: ['-I', '-S'],
+      input: checkerInput(request.code, request.entryScript),
+      role: 'check',
+    })
+    return parseVerdict(stdout)
   } catch (error) {
     core.warning(`The scoring script was not checked before the build: ${errorMessage(error)}`)
     return undefined
