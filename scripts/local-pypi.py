@@ -6,6 +6,9 @@ the importable package(s); no build tools are needed) and serves them as a PEP 5
 index at http://127.0.0.1:<port>/simple/. Prints that URL on its first line, then serves until
 SIGTERM or --max-seconds, so a forgotten index stops by itself. With --write-wheels it only
 writes the wheels (for `pip install <file>` or `--find-links`).
+
+A file named REQUIRES at the top of a folder is not packaged: each of its non-blank lines is a
+requirement of the wheel (a `Requires-Dist:` line of its METADATA, e.g. `pydantic>=2`).
 """
 import argparse
 import base64
@@ -36,14 +39,21 @@ def build_wheel(folder):
     wheel_dist = re.sub(r"[-.]+", "_", dist)
     info = f"{wheel_dist}-{version}.dist-info"
     files = {}
+    requires = []
     for root, _dirs, names in os.walk(folder):
         for name in sorted(names):
             if name.endswith(".pyc"):
                 continue
+            if root == folder and name == "REQUIRES":
+                with open(os.path.join(root, name), encoding="utf-8") as handle:
+                    requires = [line.strip() for line in handle if line.strip()]
+                continue
             full = os.path.join(root, name)
             with open(full, "rb") as handle:
                 files[os.path.relpath(full, folder).replace(os.sep, "/")] = handle.read()
-    files[f"{info}/METADATA"] = f"Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n".encode()
+    metadata = f"Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n"
+    metadata += "".join(f"Requires-Dist: {line}\n" for line in requires)
+    files[f"{info}/METADATA"] = metadata.encode()
     files[f"{info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: local-pypi\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
     record = [record_line(path, data) for path, data in files.items()] + [f"{info}/RECORD,,"]
     files[f"{info}/RECORD"] = ("\n".join(record) + "\n").encode()

@@ -18,6 +18,8 @@ export async function buildImage(
   request: Omit<BuildRequest, 'iidFile'>,
   workDir: string,
   signal?: AbortSignal,
+  /** Sees every line of the build's log too (e.g. for pip's resolver warnings). */
+  observe?: (line: string) => void,
 ): Promise<string> {
   const iidFile = path.join(workDir, `${path.basename(request.dockerfile)}.iid`)
   const recent: string[] = []
@@ -29,6 +31,7 @@ export async function buildImage(
         { ...request, iidFile },
         (line) => {
           relay.line(line)
+          observe?.(line)
           const container = LEGACY_STEP_CONTAINER.exec(line)?.[1]
           if (container) stepContainers.push(container)
           recent.push(line)

@@ -23,6 +23,7 @@ import {
   type StagedRequirements,
 } from './dependencies.js'
 import type { ImageCache } from './image-cache.js'
+import { watchResolverWarnings, type PipConflict } from './pip-conflicts.js'
 
 export interface DependenciesRequest {
   inputs: Inputs
@@ -39,6 +40,8 @@ export interface Dependencies {
   source: DependenciesSource
   /** The key, when built now: the archive for the cache is made from this image. */
   builtKey?: string
+  /** What pip's resolver warned of while building them now. */
+  resolverConflicts?: PipConflict[]
   ms: number
 }
 
@@ -69,15 +72,23 @@ export async function getDependencies(
     }
   }
   signal?.throwIfAborted() // nothing is started once the run has failed
-  const id = await buildDependencies(docker, request, key, signal)
-  return { from: { reference, id }, source: 'built', builtKey: key, ms: Date.now() - started }
+  const resolver = watchResolverWarnings()
+  const id = await buildDependencies(docker, request, key, signal, resolver.observe)
+  return {
+    from: { reference, id },
+    source: 'built',
+    builtKey: key,
+    resolverConflicts: resolver.conflicts(),
+    ms: Date.now() - started,
+  }
 }
 
 async function buildDependencies(
   docker: DockerClient,
   request: DependenciesRequest,
   key: string,
-  signal?: AbortSignal,
+  signal: AbortSignal | undefined,
+  observe: (line: string) => void,
 ): Promise<string> {
   const { inputs, plan, workDir } = request
   const dockerfile = path.join(workDir, 'dependencies.Dockerfile')
@@ -105,6 +116,7 @@ async function buildDependencies(
       },
       workDir,
       signal,
+      observe,
     )
   } finally {
     fs.rmSync(secretsDir, { recursive: true, force: true })

@@ -10,6 +10,7 @@ import { INVENTORY_SOURCE } from './inventory-source.js'
 /** The distribution of the real images' HTTP server. */
 export const SERVER_DISTRIBUTION = 'azureml-inference-server-http'
 
+/** @internal (exported for the inventory's readers: what the image adds, and unit tests) */
 export interface Requirement {
   /** Normalised as PEP 503 does (lower case, runs of `-_.` as one `-`). */
   name: string
@@ -17,6 +18,7 @@ export interface Requirement {
   specifier: string
 }
 
+/** @internal (exported for the inventory's readers: what the image adds, and unit tests) */
 export interface Distribution {
   /** As its metadata spells it. */
   name: string
@@ -25,6 +27,7 @@ export interface Distribution {
   requires: Requirement[]
 }
 
+/** @internal (exported for the inventory's readers: what the image adds, and unit tests) */
 export interface DebianPackage {
   /** With the architecture for a foreign one, as dpkg names it (`libc6:i386`). */
   name: string

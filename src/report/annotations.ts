@@ -11,6 +11,7 @@ import type { PythonFailure } from '../smoke-test/traceback.js'
 import { isInside } from '../inputs/workspace-paths.js'
 import { BuildFailure } from '../docker/docker-errors.js'
 import { ScriptCheckFailure, type ScriptProblem } from '../script-check/script-check.js'
+import { ServerConflictFailure } from '../dependencies/conflict-failure.js'
 
 export type SourcePaths = Pick<Inputs, 'workspace' | 'codeDir' | 'modelDir' | 'requirements'>
 
@@ -108,6 +109,17 @@ export function requirementsAnnotation(
   }
 }
 
+/** A line of the top requirements file (the file alone when `line` is undefined). */
+export function requirementsLineAnnotation(
+  sources: SourcePaths,
+  title: string,
+  line: number | undefined,
+): AnnotationProperties | undefined {
+  const file = sources.requirements && workspaceRelative(sources.workspace, sources.requirements)
+  if (!file) return undefined
+  return { title, file, startLine: line }
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
@@ -152,6 +164,8 @@ export function annotationFor(
   try {
     if (python) return pythonAnnotation(python, sources)
     if (error instanceof ScriptCheckFailure) return scriptAnnotation(error, sources)
+    if (error instanceof ServerConflictFailure)
+      return requirementsLineAnnotation(sources, error.title, error.line)
     if (!(error instanceof BuildFailure) || !error.culprit) return undefined
     const { input, value } = error.culprit
     if (input === Input.Requirements) return requirementsAnnotation(sources, value)

@@ -1,0 +1,130 @@
+// The requirements checked against the inference server's own dependencies, once the
+// dependencies image is there (built now, from the daemon or from the cache: a reused image is
+// checked again, so one found to conflict is never reused silently) and before the application
+// is built on it. The base image's inventory is read while the dependencies build, so a cold
+// build waits only for the dependencies image's read (one container).
+import * as core from '@actions/core'
+import * as path from 'node:path'
+import type { DockerClient } from '../docker/docker.js'
+import type { Inputs } from '../inputs/inputs.js'
+import { requirementsLineAnnotation } from '../report/annotations.js'
+import type { Leftovers } from '../step/leftovers.js'
+import { errorMessage } from '../step/text.js'
+import { ServerConflictFailure } from './conflict-failure.js'
+import type { Dependencies } from './get-dependencies.js'
+import {
+  SERVER_DISTRIBUTION,
+  normaliseName,
+  readInventory,
+  type Inventory,
+} from './python-inventory.js'
+import { readRequirementLines } from './requirement-lines.js'
+import {
+  describeBroken,
+  describeConflict,
+  judgeConflicts,
+  serverConflictMessage,
+  type ConflictVerdict,
+} from './server-conflicts.js'
+
+/** An image's inventory, or why it could not be read. */
+export interface InventoryRead {
+  inventory?: Inventory
+  error?: string
+}
+
+/** Starts reading an image's inventory; never rejects. */
+export function startInventoryRead(
+  docker: DockerClient,
+  leftovers: Leftovers,
+  image: string,
+): Promise<InventoryRead> {
+  return readInventory(docker, leftovers, image).then(
+    (inventory) => ({ inventory }),
+    (error: unknown) => ({ error: errorMessage(error) }),
+  )
+}
+
+export interface ConflictCheckRequest {
+  inputs: Pick<Inputs, 'workspace' | 'requirements'>
+  dependencies: Dependencies
+  baseInventory: Promise<InventoryRead>
+}
+
+const CANNOT_CHECK = "Could not check the requirements against the inference server's dependencies"
+
+/**
+ * Throws a ServerConflictFailure when the requirements broke what the server needs; warns of
+ * other new conflicts, notes the base's own. The dependencies image's inventory, when read.
+ */
+export async function checkServerConflicts(
+  docker: DockerClient,
+  leftovers: Leftovers,
+  request: ConflictCheckRequest,
+): Promise<Inventory | undefined> {
+  const started = Date.now()
+  const after = await startInventoryRead(docker, leftovers, request.dependencies.from.id)
+  const before = await request.baseInventory
+  if (!after.inventory || !before.inventory) {
+    const which = after.inventory ? 'base image' : 'dependencies image'
+    core.warning(`${CANNOT_CHECK}: reading the ${which} failed: ${after.error ?? before.error}`)
+    return after.inventory
+  }
+  if (after.inventory.pipCheck === undefined || before.inventory.pipCheck === undefined) {
+    core.warning(`${CANNOT_CHECK}: pip check could not run in the image`)
+    return after.inventory
+  }
+  const verdict = judgeConflicts(
+    before.inventory,
+    after.inventory,
+    request.dependencies.resolverConflicts ?? [],
+    readRequirementLines(request.inputs.requirements),
+  )
+  report(verdict, after.inventory, request)
+  if (verdict.server.length === 0) {
+    const server = after.inventory.distributions.get(normaliseName(SERVER_DISTRIBUTION))
+    core.info(
+      server
+        ? `Requirements checked against ${SERVER_DISTRIBUTION} ${server.version} and its dependencies in ${Date.now() - started} ms: nothing it needs is broken`
+        : `No ${SERVER_DISTRIBUTION} distribution in the image: the requirements' conflicts only warn`,
+    )
+  }
+  return after.inventory
+}
+
+function requirementsLabel(inputs: ConflictCheckRequest['inputs']): string | undefined {
+  if (!inputs.requirements) return undefined
+  return path.relative(inputs.workspace, inputs.requirements).split(path.sep).join('/')
+}
+
+/** Every message is built here: what pip and package metadata say is data in them, never a command. */
+function report(verdict: ConflictVerdict, after: Inventory, request: ConflictCheckRequest): void {
+  const label = requirementsLabel(request.inputs)
+  if (verdict.inBase.length > 0) {
+    const lines = verdict.inBase.map((conflict) => describeBroken(conflict, after))
+    core.notice(
+      `The base image already has ${verdict.inBase.length} broken requirement(s) (pip check); they come from the base image, not from ${label ?? 'the dependencies'}:\n${lines.join('\n')}`,
+    )
+  }
+  for (const conflict of verdict.other) {
+    core.warning(
+      `${describeConflict(conflict, after, label)}: pip check reports it broken`,
+      requirementsLineAnnotation(
+        request.inputs,
+        `${conflict.dependent} has a requirement that is not met`,
+        conflict.blame?.line,
+      ),
+    )
+  }
+  if (verdict.unparsed.length > 0) {
+    core.warning(`pip check in the dependencies image also says:\n${verdict.unparsed.join('\n')}`)
+  }
+  const [first] = verdict.server
+  if (first) {
+    throw new ServerConflictFailure(
+      serverConflictMessage(verdict.server, after, label),
+      first.blame?.line,
+      `${first.required} breaks ${SERVER_DISTRIBUTION}`,
+    )
+  }
+}
