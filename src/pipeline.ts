@@ -8,7 +8,7 @@ import * as path from 'node:path'
 import { runAcrPipeline } from './build/acr/acr-pipeline.js'
 import { buildApplication } from './build/build-application.js'
 import { startCacheSave } from './dependencies/cache-save.js'
-import { checkServerConflicts, startInventoryRead } from './dependencies/conflict-check.js'
+import { checkServerConflicts, inventoryReader } from './dependencies/conflict-check.js'
 import { localBase } from './dependencies/dependencies.js'
 import { getDependencies } from './dependencies/get-dependencies.js'
 import type { ImageCache } from './dependencies/image-cache.js'
@@ -88,15 +88,18 @@ async function runStages(
   const stage = { ...prepared, inputs, plan, base, builder, workDir }
   // Checked in the base image's Python while apt and pip run; a failure stops their build.
   const scriptCheck = startScriptCheck(docker, leftovers, inputs, base)
-  // Read alongside the dependencies build: what the requirements broke is told from it.
-  const baseInventory = hasDependencies(plan) && startInventoryRead(docker, leftovers, base.id)
-  const dependencies = baseInventory
-    ? await scriptCheck.alongside((signal) => getDependencies(docker, imageCache, stage, signal))
+  // The base's inventory (read once, on first call): started when the dependencies are built, it
+  // is read alongside them; what the requirements broke is told from it.
+  const baseInventory = inventoryReader(docker, leftovers, base.id)
+  const dependencies = hasDependencies(plan)
+    ? await scriptCheck.alongside((signal) =>
+        getDependencies(docker, imageCache, { ...stage, onBuild: baseInventory }, signal),
+      )
     : undefined
   await scriptCheck.passed() // before the application is built on them
-  // Also before it: a conflicting dependencies image is neither built on nor saved to the cache.
-  // (It gives the dependencies image's inventory, and baseInventory the base's, when read.)
-  if (dependencies && baseInventory)
+  // Also before it: a conflicting dependencies image is neither built on, nor kept, nor cached.
+  // (It gives the dependencies image's inventory when it read it.)
+  if (dependencies)
     await checkServerConflicts(docker, leftovers, { inputs, dependencies, baseInventory })
   if (dependencies) {
     result.dependencies = { source: dependencies.source, image: dependencies.from.reference }

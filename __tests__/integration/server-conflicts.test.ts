@@ -175,18 +175,23 @@ describe('a requirement pinning a server dependency out of its range', () => {
   })
 
   it('saves nothing to the cache', () => {
-    expect(first.main.stdout).toContain('Build the dependencies')
+    expect(first.main.stdout).toContain('Build the dependencies (apt, pip)')
     expect(service.entries()).toEqual([])
     expect(first.main.stdout).not.toContain('archive of the dependencies')
   })
 
-  it('fails again on the next run, the dependencies image reused from the daemon checked again', async () => {
+  it('leaves no dependencies image behind: the next run builds them again and fails the same way', async () => {
+    const dependencies = /extend-azureml-image\/dependencies:[0-9a-f]{32}/.exec(
+      first.main.stdout,
+    )?.[0]
+    expect(dependencies).toBeDefined()
+    expect(await imageExists(dependencies!)).toBe(false)
     const again = await run('incompatible', file)
     expect(again.main.exitCode).toBe(1)
-    expect(again.main.stdout).toMatch(/Dependencies: \S+, already in the daemon/)
-    expect(errorAnnotations(again.main.stdout).map((error) => error.message)).toEqual(
-      errorAnnotations(first.main.stdout).map((error) => error.message),
-    )
+    expect(again.main.stdout).not.toContain('already in the daemon')
+    expect(again.main.stdout).toContain('Build the dependencies (apt, pip)')
+    expect(errorAnnotations(again.main.stdout)).toEqual(errorAnnotations(first.main.stdout))
+    expect(await imageExists(dependencies!)).toBe(false)
     expect(await imageExists(TAG('incompatible'))).toBe(false)
     expectNothingLeftInTemp(again)
   }, 600_000)
@@ -199,6 +204,9 @@ describe('the same pin within the range', () => {
     expect(passed.main.exitCode).toBe(0)
     expect(passed.outputs['smoke-test']).toBe('passed')
     expect(commands(passed.main.stdout, 'warning')).toEqual([])
+    // Kept for the next run: it passed.
+    const metadata = JSON.parse(passed.outputs.metadata) as { dependencies: { image: string } }
+    expect(await imageExists(metadata.dependencies.image)).toBe(true)
     expect(passed.main.stdout).toContain(
       `Requirements checked against azureml-inference-server-http ${serverVersion} and its dependencies`,
     )

@@ -160,9 +160,11 @@ describe('real pip check output, base against dependencies', () => {
     distInfo(site, 'eai-needs-werkzeug2', '1.0', ['eai-werkzeug<2.1'])
     fs.rmSync(path.join(site, 'eai_colorama-0.4.6.dist-info'), { recursive: true })
     distInfo(site, 'eai-colorama', '0.5.0')
+    // Outside the closure, needing what the server needs too: its conflict is its own.
+    distInfo(site, 'eai-plugin', '1.0', ['eai-werkzeug>=2.1'])
   })
   const lines = parseRequirementLines(
-    'eai-pydantic==2.5.0\neai-needs-werkzeug2\neai-colorama==0.5.0\n',
+    'eai-pydantic==2.5.0\neai-needs-werkzeug2\neai-colorama==0.5.0\neai-plugin\n',
   )
   const verdict = judgeConflicts(base, dependencies, [], lines)
 
@@ -181,6 +183,7 @@ describe('real pip check output, base against dependencies', () => {
     expect(
       verdict.other.map((conflict) => describeConflict(conflict, dependencies, 'requirements.txt')),
     ).toEqual([
+      'requirements.txt line 2: eai-needs-werkzeug2 pulls in eai-werkzeug 2.0.0, but eai-plugin 1.0 requires eai-werkzeug>=2.1',
       'requirements.txt line 3: eai-colorama==0.5.0 installs eai-colorama 0.5.0, but eai-base-tool 1.0 requires eai-colorama<0.5',
     ])
   })

@@ -17,8 +17,11 @@ import { errorMessage } from '../step/text.js'
 
 const DEPENDENCIES_REPOSITORY = 'extend-azureml-image/dependencies'
 // v2: the key covers every staged requirements file (includes, local packages), not the top one.
+// v3: kept (tagged, cached) only once checked against the server's dependencies
+// (conflict-check.ts), so an image made before that check is not found, in the daemon or cache.
 /** @internal (exported for its unit tests) */
-export const CACHE_KEY_PREFIX = 'extend-azureml-image-deps-v2-'
+export const CACHE_KEY_PREFIX = 'extend-azureml-image-deps-v3-'
+const KEY_VERSION = 3
 
 export interface StagedRequirements {
   folder: string
@@ -61,6 +64,7 @@ export async function localBase(
 export async function dependenciesKey(base: LocalImage, inputs: DependencyInputs): Promise<string> {
   const hash = await contentHash(
     {
+      keyVersion: KEY_VERSION,
       baseId: base.id,
       aptPackages: inputs.aptPackages,
       pipIndexes: inputs.pipIndexes,

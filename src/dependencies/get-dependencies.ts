@@ -33,6 +33,8 @@ export interface DependenciesRequest {
   contexts: StagedContexts
   requirements?: StagedRequirements
   workDir: string
+  /** Called once they are to be built now (not found): what must run alongside starts then. */
+  onBuild?: () => void
 }
 
 export interface Dependencies {
@@ -72,6 +74,7 @@ export async function getDependencies(
     }
   }
   signal?.throwIfAborted() // nothing is started once the run has failed
+  request.onBuild?.()
   const resolver = watchResolverWarnings()
   const id = await buildDependencies(docker, request, key, signal, resolver.observe)
   return {

@@ -1,0 +1,160 @@
+// The check after the dependencies build, with a fake engine: a conflicting image is untagged
+// before the failure is thrown, a reused image is not read again (it passed when built), and a
+// check that cannot run only warns.
+import { afterEach, describe, expect, it, jest } from '@jest/globals'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import type { CommandResult } from '../../src/docker/command.js'
+import { checkServerConflicts, inventoryReader } from '../../src/dependencies/conflict-check.js'
+import { ServerConflictFailure } from '../../src/dependencies/conflict-failure.js'
+import type { Dependencies } from '../../src/dependencies/get-dependencies.js'
+import { Leftovers } from '../../src/step/leftovers.js'
+import { fakeDocker } from '../helpers/fake-docker.js'
+
+const SERVER = 'azureml-inference-server-http'
+const REFERENCE = 'extend-azureml-image/dependencies:0123'
+
+function answer(pipCheck: string[] | null, pydantic: string): CommandResult {
+  const distributions = [
+    { name: SERVER, version: '0.8.4', requires: [{ name: 'pydantic', specifier: '<1.11,>=1.9' }] },
+    { name: 'pydantic', version: pydantic, requires: [] },
+  ]
+  return {
+    exitCode: 0,
+    stdout: JSON.stringify({ python: '3.11.2', distributions, pipCheck, apt: null }),
+    stderr: '',
+  }
+}
+
+const BROKEN = `${SERVER} 0.8.4 has requirement pydantic<1.11,>=1.9, but you have pydantic 2.5.0.`
+
+function dependencies(source: Dependencies['source']): Dependencies {
+  return { from: { reference: REFERENCE, id: 'sha256:deps' }, source, ms: 1 }
+}
+
+function setUp(answers: Record<string, CommandResult>) {
+  const read: string[] = []
+  const docker = fakeDocker({
+    runWithInput: async (request) => {
+      read.push(request.image)
+      return answers[request.image] ?? { exitCode: 1, stdout: '', stderr: 'no such image' }
+    },
+  })
+  const leftovers = new Leftovers(docker)
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'eai-conflict-check-'))
+  const requirements = path.join(workspace, 'requirements.txt')
+  fs.writeFileSync(requirements, 'pydantic==2.5.0\n')
+  const check = (source: Dependencies['source']) =>
+    checkServerConflicts(docker, leftovers, {
+      inputs: { workspace, requirements },
+      dependencies: dependencies(source),
+      baseInventory: inventoryReader(docker, leftovers, 'sha256:base'),
+    })
+  return {
+    docker,
+    read,
+    check,
+    cleanUp: () => fs.rmSync(workspace, { recursive: true, force: true }),
+  }
+}
+
+let printed = ''
+function captureStdout(): void {
+  printed = ''
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    printed += String(chunk)
+    return true
+  })
+}
+
+afterEach(() => {
+  jest.restoreAllMocks()
+})
+
+describe('checkServerConflicts', () => {
+  it('untags a dependencies image that breaks the server, then fails', async () => {
+    const { docker, check, cleanUp } = setUp({
+      'sha256:base': answer([], '1.10.4'),
+      'sha256:deps': answer([BROKEN], '2.5.0'),
+    })
+    captureStdout()
+    try {
+      const failure = await check('built').catch((error: unknown) => error)
+      expect(failure).toBeInstanceOf(ServerConflictFailure)
+      expect((failure as ServerConflictFailure).line).toBe(1)
+      expect(docker.calls).toContain(`untag ${REFERENCE}`)
+    } finally {
+      cleanUp()
+    }
+  })
+
+  it('keeps and returns the inventory of one that passes', async () => {
+    const { docker, check, cleanUp } = setUp({
+      'sha256:base': answer([], '1.10.4'),
+      'sha256:deps': answer([], '1.10.9'),
+    })
+    captureStdout()
+    try {
+      const inventory = await check('built')
+      expect(inventory?.distributions.get('pydantic')?.version).toBe('1.10.9')
+      expect(docker.calls.filter((call) => call.startsWith('untag'))).toEqual([])
+    } finally {
+      cleanUp()
+    }
+  })
+
+  it.each(['daemon', 'cache'] as const)(
+    'reads nothing for dependencies from the %s',
+    async (source) => {
+      const { read, check, cleanUp } = setUp({})
+      captureStdout()
+      try {
+        expect(await check(source)).toBeUndefined()
+        expect(read).toEqual([])
+        expect(printed).toContain('checked against azureml-inference-server-http')
+      } finally {
+        cleanUp()
+      }
+    },
+  )
+
+  it.each([
+    [
+      'the dependencies image cannot be read',
+      { 'sha256:base': answer([], '1.10.4') },
+      /reading the dependencies image failed: python exited 1/,
+    ],
+    [
+      'pip check cannot run',
+      { 'sha256:base': answer([], '1.10.4'), 'sha256:deps': answer(null, '2.5.0') },
+      /pip check could not run/,
+    ],
+    [
+      'the base cannot be read',
+      { 'sha256:deps': answer([BROKEN], '2.5.0') },
+      /reading the base image failed/,
+    ],
+  ])('warns and goes on when %s', async (_case, answers, warning) => {
+    const { docker, check, cleanUp } = setUp(answers)
+    captureStdout()
+    try {
+      await check('built')
+      const warnings = printed.split('\n').filter((line) => line.startsWith('::warning::'))
+      expect(warnings).toEqual([expect.stringMatching(warning)])
+      expect(docker.calls.filter((call) => call.startsWith('untag'))).toEqual([])
+    } finally {
+      cleanUp()
+    }
+  })
+})
+
+describe('inventoryReader', () => {
+  it('reads the image once, however often asked', async () => {
+    const { docker, read } = setUp({ 'sha256:base': answer([], '1.10.4') })
+    const readBase = inventoryReader(docker, new Leftovers(docker), 'sha256:base')
+    const [first, second] = await Promise.all([readBase(), readBase()])
+    expect(first).toBe(second)
+    expect(read).toEqual(['sha256:base'])
+  })
+})
