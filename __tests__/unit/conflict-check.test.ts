@@ -11,13 +11,14 @@ import { ServerConflictFailure } from '../../src/dependencies/conflict-failure.j
 import type { Dependencies } from '../../src/dependencies/get-dependencies.js'
 import { Leftovers } from '../../src/step/leftovers.js'
 import { fakeDocker } from '../helpers/fake-docker.js'
+import { obeyedCommands } from '../helpers/workflow-commands.js'
 
 const SERVER = 'azureml-inference-server-http'
 const REFERENCE = 'extend-azureml-image/dependencies:0123'
 
-function answer(pipCheck: string[] | null, pydantic: string): CommandResult {
+function answer(pipCheck: string[] | null, pydantic: string, server = '0.8.4'): CommandResult {
   const distributions = [
-    { name: SERVER, version: '0.8.4', requires: [{ name: 'pydantic', specifier: '<1.11,>=1.9' }] },
+    { name: SERVER, version: server, requires: [{ name: 'pydantic', specifier: '<1.11,>=1.9' }] },
     { name: 'pydantic', version: pydantic, requires: [] },
   ]
   return {
@@ -99,6 +100,21 @@ describe('checkServerConflicts', () => {
       const inventory = await check('built')
       expect(inventory?.distributions.get('pydantic')?.version).toBe('1.10.9')
       expect(docker.calls.filter((call) => call.startsWith('untag'))).toEqual([])
+    } finally {
+      cleanUp()
+    }
+  })
+
+  it('prints what package metadata says inert: a version cannot be a workflow command', async () => {
+    const { check, cleanUp } = setUp({
+      'sha256:base': answer([], '1.10.4', '0.8.4##[error]obeyed'),
+      'sha256:deps': answer([], '1.10.9', '0.8.4##[error]obeyed'),
+    })
+    captureStdout()
+    try {
+      await check('built')
+      expect(printed).toContain('0.8.4##[error]obeyed')
+      expect(obeyedCommands(printed).filter((command) => command.name === 'error')).toEqual([])
     } finally {
       cleanUp()
     }

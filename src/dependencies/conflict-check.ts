@@ -12,6 +12,7 @@ import type { DockerClient } from '../docker/docker.js'
 import type { Inputs } from '../inputs/inputs.js'
 import { requirementsLineAnnotation } from '../report/annotations.js'
 import type { Leftovers } from '../step/leftovers.js'
+import { printInert } from '../step/inert-log.js'
 import { errorMessage } from '../step/text.js'
 import { ServerConflictFailure } from './conflict-failure.js'
 import type { Dependencies } from './get-dependencies.js'
@@ -105,7 +106,8 @@ export async function checkServerConflicts(
   }
   if (verdict.server.length === 0) {
     const server = after.inventory.distributions.get(normaliseName(SERVER_DISTRIBUTION))
-    core.info(
+    // The version is the distribution's metadata: printed inert.
+    printInert(
       server
         ? `Requirements checked against ${SERVER_DISTRIBUTION} ${server.version} and its dependencies in ${Date.now() - started} ms: nothing it needs is broken`
         : `No ${SERVER_DISTRIBUTION} distribution in the image: the requirements' conflicts only warn`,
