@@ -23,7 +23,8 @@ const WHEEL_MOUNTS = [
   `${ROOT}/__tests__/fixtures/pypi:/pypi:ro`,
 ]
 const WRITE_WHEELS = ['python', '/scripts/local-pypi.py', '--packages', '/pypi', '--write-wheels']
-const IMAGE = 'azureml-standin/minimal-inference:latest'
+// STANDIN_TAG (as for standin/build.sh) tests a change under another tag than the shared one.
+const IMAGE = `azureml-standin/minimal-inference:${process.env.STANDIN_TAG ?? 'latest'}`
 const DOCKER = process.env.DOCKER ?? 'docker'
 const TEST_LABEL = 'io.extend-azureml-image.test=standin'
 const RUN_LABEL = `io.extend-azureml-image.test-run=${randomUUID()}`
@@ -430,6 +431,49 @@ describe('standin image', () => {
         '/azureml-envs/minimal/lib/python3.11/site-packages/inference_schema/schema_decorators.py',
       ])
     })
+    // What the issue's conflict check reads: the server as pip sees it, with the ranges of a real
+    // release that Debian's flask, gunicorn and pydantic meet (standin/README.md says which).
+    it('has the server as the distribution azureml-inference-server-http, with its ranges', async () => {
+      const script = [
+        'import importlib.metadata as m, importlib.util, json',
+        'd = m.distribution("azureml-inference-server-http")',
+        'server = importlib.util.find_spec("azureml_inference_server_http.standin_server").origin',
+        'owned = [str(f) for f in d.files if str(f).endswith(".py")]',
+        'print(json.dumps({"name": d.metadata["Name"], "version": d.version,',
+        '  "requires": d.requires, "server": server, "owned": owned}))',
+      ].join('\n')
+      const out = JSON.parse(await docker([...ONE_OFF, IMAGE, 'python', '-c', script]))
+      expect(out).toEqual({
+        name: 'azureml-inference-server-http',
+        version: '0.8.4.2+standin',
+        requires: [
+          'flask<2.3.0',
+          'flask-cors~=3.0.1',
+          'gunicorn==20.1.0; platform_system != "Windows"',
+          'inference-schema~=1.8.0',
+          'psutil<6.0.0; platform_system == "Windows"',
+          'pydantic<1.11,>=1.9',
+          'waitress==2.1.2; platform_system == "Windows"',
+        ],
+        server:
+          '/azureml-envs/minimal/lib/python3.11/site-packages/azureml_inference_server_http/standin_server.py',
+        owned: [
+          'azureml_inference_server_http/__init__.py',
+          'azureml_inference_server_http/gunicorn_conf.py',
+          'azureml_inference_server_http/standin_server.py',
+        ],
+      })
+    })
+
+    it('pip check finds nothing broken, as root and as dockeruser', async () => {
+      const check = (user: string) =>
+        exec(DOCKER, [...ONE_OFF, '--user', user, IMAGE, 'pip', 'check'])
+      const [asRoot, asUser] = await Promise.all([check('root'), check('dockeruser')])
+      for (const r of [asRoot, asUser]) {
+        expect(r.stdout.trim()).toBe('No broken requirements found.')
+        expect(r.code).toBe(0)
+      }
+    })
   })
 
   describe('serving (model-dir fixture, SCORING_TIMEOUT_MS=1500)', () => {
@@ -437,6 +481,28 @@ describe('standin image', () => {
       const ms = await waitLive(serving)
       expect(ms).toBeLessThan(30_000)
     }, 90_000)
+
+    // As the real runit script: banner, image information, pip freeze, then the server.
+    it('the start script prints its banner and pip freeze before gunicorn starts', async () => {
+      const log = await logs(serving.id)
+      const at = (text: string | RegExp) => {
+        const index = typeof text === 'string' ? log.indexOf(text) : log.search(text)
+        if (index < 0) throw new Error(`${String(text)} not in the log:\n${log}`)
+        return index
+      }
+      const order = [
+        at(/^\S+ \| gunicorn\/run \| AzureML Container Runtime Information$/m),
+        at(/^\S+ \| gunicorn\/run \| AzureML image information: .*Materialization Build:\d{8}/m),
+        at(`| gunicorn/run | PATH environment variable: ${ENV_BIN}:`),
+        at('| gunicorn/run | Pip Dependencies (before dynamic installation)'),
+        at(/^azureml-inference-server-http==0\.8\.4\.2\+standin$/m),
+        at(/^Flask==2\.2\.2$/m),
+        at('| gunicorn/run | Dynamic Python package installation is disabled.'),
+        at('| gunicorn/run | AzureML Inference Server'),
+        at('[INFO] Starting gunicorn 20.1.0'),
+      ]
+      expect(order).toEqual([...order].sort((a, b) => a - b))
+    })
 
     it('GET / answers 200 Healthy with a generated x-request-id', async () => {
       const r = await request(serving.port, 'GET', '/')
