@@ -465,6 +465,26 @@ describe('standin image', () => {
       })
     })
 
+    // What a requirement outside the server's range does: pip installs it, pip check names the
+    // server and the range. The wheel is made on the spot: Flask 2.3.0, metadata only.
+    it("a flask outside the server's range: pip check names the server and its range", async () => {
+      const info = 'flask-2.3.0.dist-info'
+      const script = [
+        `mkdir -p /tmp/w/${info} && cd /tmp/w`,
+        `printf 'Metadata-Version: 2.1\\nName: Flask\\nVersion: 2.3.0\\n' > ${info}/METADATA`,
+        `printf 'Wheel-Version: 1.0\\nGenerator: test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n' > ${info}/WHEEL`,
+        `printf '${info}/METADATA,,\\n${info}/WHEEL,,\\n${info}/RECORD,,\\n' > ${info}/RECORD`,
+        `python -m zipfile -c /tmp/flask-2.3.0-py3-none-any.whl ${info}`,
+        'pip install -q --no-index --no-deps --disable-pip-version-check /tmp/flask-2.3.0-py3-none-any.whl',
+        'pip check',
+      ].join(' && ')
+      const r = await exec(DOCKER, [...ONE_OFF, '--user', 'root', IMAGE, 'bash', '-c', script])
+      expect(r.stdout.trim()).toBe(
+        'azureml-inference-server-http 0.8.4.2+standin has requirement flask<2.3.0, but you have flask 2.3.0.',
+      )
+      expect(r.code).toBe(1)
+    })
+
     it('pip check finds nothing broken, as root and as dockeruser', async () => {
       const check = (user: string) =>
         exec(DOCKER, [...ONE_OFF, '--user', user, IMAGE, 'pip', 'check'])
