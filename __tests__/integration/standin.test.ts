@@ -485,6 +485,39 @@ describe('standin image', () => {
       expect(r.code).toBe(1)
     })
 
+    // The banner lists the packages with a script of its own (pip's start-up is the cost of
+    // pip freeze): it must print what pip freeze prints, wherever pip put the packages.
+    it("the banner's package list is pip freeze's, for a wheel from a file or in the user site", async () => {
+      const compare = [
+        'python /var/runit/gunicorn/pip-freeze.py > /tmp/banner.txt',
+        'pip freeze --disable-pip-version-check > /tmp/pip.txt',
+        'diff /tmp/pip.txt /tmp/banner.txt && cat /tmp/banner.txt',
+      ].join(' && ')
+      const install = (flags: string) =>
+        `${WRITE_WHEELS.join(' ')} /tmp >/dev/null && pip install -q --no-index --disable-pip-version-check ${flags} /tmp/standin_probe-1.0-py3-none-any.whl`
+      const run = (user: string, flags: string) =>
+        exec(DOCKER, [
+          ...ONE_OFF,
+          '--user',
+          user,
+          ...WHEEL_MOUNTS,
+          IMAGE,
+          'bash',
+          '-c',
+          `${install(flags)} && ${compare}`,
+        ])
+      const [asRoot, inUserSite] = await Promise.all([run('root', ''), run('dockeruser', '--user')])
+      for (const r of [asRoot, inUserSite]) {
+        expect(r.stderr).toBe('')
+        expect(r.code).toBe(0)
+        expect(r.stdout).toMatch(/^azureml-inference-server-http==0\.8\.4\.2\+standin$/m)
+      }
+      expect(asRoot.stdout).toMatch(
+        /^standin-probe @ file:\/\/\/tmp\/standin_probe-1\.0-py3-none-any\.whl$/m,
+      )
+      expect(inUserSite.stdout).toMatch(/^standin-probe @ file:/m)
+    })
+
     it('pip check finds nothing broken, as root and as dockeruser', async () => {
       const check = (user: string) =>
         exec(DOCKER, [...ONE_OFF, '--user', user, IMAGE, 'pip', 'check'])
@@ -522,6 +555,11 @@ describe('standin image', () => {
         at('[INFO] Starting gunicorn 20.1.0'),
       ]
       expect(order).toEqual([...order].sort((a, b) => a - b))
+      // What it lists is what pip freeze says in that container (nginx lines may interleave).
+      const section = log.slice(order[3], order[6])
+      const listed = section.split('\n').filter((line) => /^\S+(==| @ )\S/.test(line))
+      const freeze = await docker(['exec', serving.id, 'pip', 'freeze'])
+      expect(listed).toEqual(freeze.split('\n'))
     })
 
     it('GET / answers 200 Healthy with a generated x-request-id', async () => {
