@@ -152,6 +152,10 @@ describe.each(Object.keys(builders) as (keyof typeof builders)[])('%s builder', 
     expect(summary).toMatch(
       /<tr><td><code>RUN apt-get update [^<]*libgomp1[^<]*<\/code><\/td><td>[\d.]+ [kM]?B<\/td><\/tr>/,
     )
+    // Gathered before the smoke test started, not during it.
+    const line = first.main.stdout.indexOf('What the image adds:')
+    expect(line).toBeGreaterThan(first.main.stdout.indexOf('Built sha256:'))
+    expect(line).toBeLessThan(first.main.stdout.indexOf('::group::Smoke test'))
     const apt = addsOf(first).apt?.length
     expect(first.main.stdout).toMatch(
       new RegExp(
