@@ -175,3 +175,48 @@ describe.each(Object.keys(builders) as (keyof typeof builders)[])('%s builder', 
     expect(created.length).toBeGreaterThan(0) // the events were read
   })
 })
+
+describe('a base image without dpkg', () => {
+  const base = `${REPOSITORY}/no-dpkg:${process.pid}`
+  const tag = `${REPOSITORY}/no-dpkg-app:${process.pid}`
+  let result: ActionRun
+  let dir: string
+
+  beforeAll(async () => {
+    // The stand-in with dpkg-query taken away, ending as its own user (whatever that is).
+    const user = (await inspectImage(STANDIN_IMAGE)).Config.User
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eai-no-dpkg-'))
+    const dockerfile = [`FROM ${STANDIN_IMAGE}`, 'USER root', 'RUN rm /usr/bin/dpkg-query']
+    if (user) dockerfile.push(`USER ${user}`)
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), `${dockerfile.join('\n')}\n`)
+    await docker(['build', '--quiet', '--tag', base, dir])
+    images.add(base)
+    // Requirements only: apt needs dpkg. Without libgomp1 the model answers without OpenMP.
+    const inputs = exampleInputs(index.url, tag, {
+      'base-image': base,
+      'apt-packages': '',
+      'expected-response': '{"predictions": [4.75, 0.25]}',
+    })
+    result = await runAction({ inputs, workspace, env: builders.legacy })
+    images.add(tag)
+  }, 300_000)
+
+  afterAll(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('passes, lists the pip packages and layers, and leaves the apt ones out with a note', () => {
+    expect(result.main.exitCode).toBe(0)
+    const adds = addsOf(result)
+    expect(adds.apt).toBeUndefined()
+    expect(adds.notes).toEqual(['apt packages left out: no dpkg in the image'])
+    expect(adds.pip).toEqual([{ name: 'tinylinear', version: '1.0.0', server: false }])
+    expect(adds.layers?.map((layer) => layer.step)).toContainEqual(
+      expect.stringMatching(/pip install/),
+    )
+    expect(result.summary).toContain('<p>apt packages left out: no dpkg in the image</p>')
+    expect(result.main.stdout).toMatch(
+      /^What the image adds: pip distributions: 1 added, .* \(apt packages left out: no dpkg in the image\)$/m,
+    )
+  })
+})
