@@ -6,11 +6,12 @@ import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { runAcrPipeline } from './build/acr/acr-pipeline.js'
-import { buildApplication } from './build/build-application.js'
+import { buildApplication, type FromImage } from './build/build-application.js'
 import { startCacheSave } from './dependencies/cache-save.js'
 import { localBase } from './dependencies/dependencies.js'
 import { getDependencies } from './dependencies/get-dependencies.js'
 import type { ImageCache } from './dependencies/image-cache.js'
+import { InventoryMemo } from './dependencies/inventory-memo.js'
 import type { DockerClient, LocalImage } from './docker/docker.js'
 import { describeEngine, type Engine } from './docker/engine-endpoint.js'
 import { describeTraffic } from './docker/engine-traffic.js'
@@ -22,6 +23,11 @@ import { DigestCache } from './plan/digest-cache.js'
 import { prepare } from './plan/prepare.js'
 import { claimStagingDir } from './plan/staging-dir.js'
 import { pushTags } from './push/push.js'
+import {
+  gatherAdditions,
+  readInventories,
+  type AdditionsGathering,
+} from './report/gather-additions.js'
 import { decideReach } from './smoke-test/reach.js'
 import { smokeTest } from './smoke-test/smoke-test.js'
 import { smokeTestRequest } from './smoke-test/smoke-test-request.js'
@@ -54,6 +60,7 @@ export async function runPipeline(
       workDir,
       stagingRoot: staging?.root ?? workDir,
       digests: staging?.digests === undefined ? undefined : new DigestCache(staging.digests),
+      inventories: staging?.inventories,
     })
   } finally {
     release?.()
@@ -65,7 +72,7 @@ async function runStages(
   docker: DockerClient,
   leftovers: Leftovers,
   imageCache: ImageCache | undefined,
-  staging: { workDir: string; stagingRoot: string; digests?: DigestCache },
+  staging: { workDir: string; stagingRoot: string; digests?: DigestCache; inventories?: string },
 ): Promise<PipelineResult> {
   const { workDir, stagingRoot, digests } = staging
   const prepared = await prepare(inputs, docker, stagingRoot, digests?.digest)
@@ -98,6 +105,8 @@ async function runStages(
   printInert(`Base image user: ${plan.user}`)
   writeStandalone(result.dockerfile, plan)
   const from = dependencies?.from ?? { reference: inputs.baseImage, id: base.id, found: base }
+  // Read while the application builds; awaited before the smoke test, never during it.
+  const additions = startAdditions(docker, leftovers, base, dependencies?.from, staging.inventories)
   const cacheSave = await startCacheSave(docker, imageCache, dependencies?.builtKey, base)
   try {
     const previous = await underTag
@@ -106,6 +115,7 @@ async function runStages(
     Object.assign(result, { hasImage: true, imageId: application.imageId })
     if (application.reused) result.reused = true
     if (application.buildMs !== undefined) result.timings.buildMs = application.buildMs
+    result.adds = await additions.finish(application.imageId)
     if (inputs.smokeTest) {
       const reach = engine && (await decideReach(docker, engine))
       const request = { ...smokeTestRequest(inputs, application.imageId, workDir), reach }
@@ -170,6 +180,19 @@ function writeStandalone(file: string, plan: DockerfilePlan): void {
   core.startGroup('Dockerfile')
   printInert(text)
   core.endGroup()
+}
+
+/** What the image adds to the base: its packages (from the inventories) and its layers. */
+function startAdditions(
+  docker: DockerClient,
+  leftovers: Leftovers,
+  base: LocalImage,
+  dependencies: FromImage | undefined,
+  memoFile: string | undefined,
+): AdditionsGathering {
+  const memo = new InventoryMemo(memoFile)
+  const inventories = readInventories(docker, leftovers, memo, { base: base.id, dependencies })
+  return gatherAdditions(docker, { baseId: base.id, ...inventories })
 }
 
 function lookUp(docker: DockerClient, reference: string): Promise<LocalImage | undefined> {

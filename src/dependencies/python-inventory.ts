@@ -10,6 +10,7 @@ import { INVENTORY_SOURCE } from './inventory-source.js'
 /** The distribution of the real images' HTTP server. */
 export const SERVER_DISTRIBUTION = 'azureml-inference-server-http'
 
+/** Part of a Distribution's shape, for whoever reads what it requires. @public */
 export interface Requirement {
   /** Normalised as PEP 503 does (lower case, runs of `-_.` as one `-`). */
   name: string
@@ -86,7 +87,7 @@ function parsePackage(value: unknown): DebianPackage {
   return { name: item.name, version: item.version }
 }
 
-/** The program's JSON; anything else is refused. @internal (exported for its unit tests) */
+/** The program's JSON (as read, or as remembered: inventory-memo.ts); anything else is refused. */
 export function parseInventory(stdout: string): Inventory {
   const raw = JSON.parse(stdout) as Record<string, unknown>
   if (!isString(raw.python) || !Array.isArray(raw.distributions))
