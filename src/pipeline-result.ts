@@ -5,6 +5,7 @@ import type { DependenciesSource } from './dependencies/dependencies.js'
 import type { Builder } from './docker/docker-args.js'
 import { snapshotReport, type SnapshotReport } from './inputs/code-snapshot.js'
 import type { Inputs } from './inputs/inputs.js'
+import type { ImageAdditions } from './report/image-additions.js'
 import type { SmokeTestResult } from './smoke-test/results.js'
 
 export interface PipelineResult {
@@ -23,6 +24,8 @@ export interface PipelineResult {
   dependencies?: { source: DependenciesSource; image: string; cacheSavedBytes?: number }
   /** Sizes as the daemon reports them, for the summary: what the image adds to its base. */
   sizes?: { imageBytes: number; baseBytes: number; layersAdded: number }
+  /** The packages added or changed against the base, and the layers over it (gather-additions.ts). */
+  adds?: ImageAdditions
   timings: { dependenciesMs?: number; buildMs?: number; smokeTestMs?: number; pushMs?: number }
   smokeTest: 'passed' | 'skipped'
   smokeTestResult?: SmokeTestResult

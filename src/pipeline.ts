@@ -6,12 +6,13 @@ import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { runAcrPipeline } from './build/acr/acr-pipeline.js'
-import { buildApplication } from './build/build-application.js'
+import { buildApplication, type FromImage } from './build/build-application.js'
 import { startCacheSave } from './dependencies/cache-save.js'
 import { checkServerConflicts, inventoryReader } from './dependencies/conflict-check.js'
 import { localBase } from './dependencies/dependencies.js'
 import { getDependencies } from './dependencies/get-dependencies.js'
 import type { ImageCache } from './dependencies/image-cache.js'
+import { InventoryMemo } from './dependencies/inventory-memo.js'
 import type { DockerClient, LocalImage } from './docker/docker.js'
 import { describeEngine, type Engine } from './docker/engine-endpoint.js'
 import { describeTraffic } from './docker/engine-traffic.js'
@@ -23,6 +24,11 @@ import { DigestCache } from './plan/digest-cache.js'
 import { prepare } from './plan/prepare.js'
 import { claimStagingDir } from './plan/staging-dir.js'
 import { pushTags } from './push/push.js'
+import {
+  gatherAdditions,
+  readInventories,
+  type AdditionsGathering,
+} from './report/gather-additions.js'
 import { decideReach } from './smoke-test/reach.js'
 import { smokeTest } from './smoke-test/smoke-test.js'
 import { smokeTestRequest } from './smoke-test/smoke-test-request.js'
@@ -55,6 +61,7 @@ export async function runPipeline(
       workDir,
       stagingRoot: staging?.root ?? workDir,
       digests: staging?.digests === undefined ? undefined : new DigestCache(staging.digests),
+      inventories: staging?.inventories,
     })
   } finally {
     release?.()
@@ -66,7 +73,7 @@ async function runStages(
   docker: DockerClient,
   leftovers: Leftovers,
   imageCache: ImageCache | undefined,
-  staging: { workDir: string; stagingRoot: string; digests?: DigestCache },
+  staging: { workDir: string; stagingRoot: string; digests?: DigestCache; inventories?: string },
 ): Promise<PipelineResult> {
   const { workDir, stagingRoot, digests } = staging
   const prepared = await prepare(inputs, docker, stagingRoot, digests?.digest)
@@ -90,7 +97,9 @@ async function runStages(
   const scriptCheck = startScriptCheck(docker, leftovers, inputs, base)
   // The base's inventory (read once, on first call): started when the dependencies are built, it
   // is read alongside them; what the requirements broke is told from it.
-  const baseInventory = inventoryReader(docker, leftovers, base.id)
+  // Kept in one memo with what the image adds, which then reads neither image again.
+  const memo = new InventoryMemo(staging.inventories)
+  const baseInventory = inventoryReader(docker, leftovers, base.id, memo)
   const dependencies = hasDependencies(plan)
     ? await scriptCheck.alongside((signal) =>
         getDependencies(docker, imageCache, { ...stage, onBuild: baseInventory }, signal),
@@ -100,7 +109,7 @@ async function runStages(
   // Also before it: a conflicting dependencies image is neither built on, nor kept, nor cached.
   // (It gives the dependencies image's inventory when it read it.)
   if (dependencies)
-    await checkServerConflicts(docker, leftovers, { inputs, dependencies, baseInventory })
+    await checkServerConflicts(docker, leftovers, { inputs, dependencies, baseInventory, memo })
   if (dependencies) {
     result.dependencies = { source: dependencies.source, image: dependencies.from.reference }
     result.timings.dependenciesMs = dependencies.ms
@@ -108,6 +117,8 @@ async function runStages(
   printInert(`Base image user: ${plan.user}`)
   writeStandalone(result.dockerfile, plan)
   const from = dependencies?.from ?? { reference: inputs.baseImage, id: base.id, found: base }
+  // Read while the application builds; awaited before the smoke test, never during it.
+  const additions = startAdditions(docker, leftovers, base, dependencies?.from, memo)
   const cacheSave = await startCacheSave(docker, imageCache, dependencies?.builtKey, base)
   try {
     const previous = await underTag
@@ -116,6 +127,7 @@ async function runStages(
     Object.assign(result, { hasImage: true, imageId: application.imageId })
     if (application.reused) result.reused = true
     if (application.buildMs !== undefined) result.timings.buildMs = application.buildMs
+    result.adds = await additions.finish(application.imageId)
     if (inputs.smokeTest) {
       const reach = engine && (await decideReach(docker, engine))
       const request = { ...smokeTestRequest(inputs, application.imageId, workDir), reach }
@@ -180,6 +192,18 @@ function writeStandalone(file: string, plan: DockerfilePlan): void {
   core.startGroup('Dockerfile')
   printInert(text)
   core.endGroup()
+}
+
+/** What the image adds to the base: its packages (from the inventories) and its layers. */
+function startAdditions(
+  docker: DockerClient,
+  leftovers: Leftovers,
+  base: LocalImage,
+  dependencies: FromImage | undefined,
+  memo: InventoryMemo,
+): AdditionsGathering {
+  const inventories = readInventories(docker, leftovers, memo, { base: base.id, dependencies })
+  return gatherAdditions(docker, { baseId: base.id, ...inventories })
 }
 
 function lookUp(docker: DockerClient, reference: string): Promise<LocalImage | undefined> {

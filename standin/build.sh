@@ -7,7 +7,8 @@
 # Stage 2 is skipped when the image's hash label matches standin/ + the rootfs image id.
 #
 # Env: DOCKER (client, default: docker on PATH), DEBIAN_MIRROR, STANDIN_VERBOSE=1 (stream logs),
-#      STANDIN_FORCE=1 (rebuild stage 2 even when up to date).
+#      STANDIN_FORCE=1 (rebuild stage 2 even when up to date), STANDIN_TAG (tag of stage 2,
+#      default latest: another tag tries a change without replacing the image every test uses).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -15,7 +16,7 @@ DOCKER="${DOCKER:-docker}"
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 SUITE=bookworm
 ROOTFS_IMAGE="azureml-standin/rootfs:${SUITE}"
-IMAGE="azureml-standin/minimal-inference:latest"
+IMAGE="azureml-standin/minimal-inference:${STANDIN_TAG:-latest}"
 HASH_LABEL="io.extend-azureml-image.standin.hash"
 # Bump when stage 1 changes: a rootfs image with another recipe label is rebuilt.
 ROOTFS_RECIPE=2

@@ -272,12 +272,19 @@ describe('inputs that reach the image', () => {
 
   it('build: false writes the Dockerfile and the context only', async () => {
     const run = await runAction({
-      inputs: exampleInputs('eai-test/example:never', { build: 'false' }),
+      // A dynamic install at start is warned about before anything is written.
+      inputs: exampleInputs('eai-test/example:never', {
+        build: 'false',
+        env: 'AZUREML_EXTRA_REQUIREMENTS_TXT=requirements.txt',
+      }),
       workspace: EXAMPLE,
       post: false,
     })
     try {
       expect(run.main.exitCode).toBe(0)
+      expect(run.main.stdout).toMatch(
+        /^::warning::Input 'env' sets AZUREML_EXTRA_REQUIREMENTS_TXT: .* List the packages in the 'requirements' input instead/m,
+      )
       expect(run.outputs.image).toBeUndefined()
       expect(run.outputs['smoke-test']).toBe('skipped')
       expect(run.outputs.dockerfile.startsWith(run.runnerTemp)).toBe(true)

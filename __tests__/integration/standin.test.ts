@@ -23,7 +23,8 @@ const WHEEL_MOUNTS = [
   `${ROOT}/__tests__/fixtures/pypi:/pypi:ro`,
 ]
 const WRITE_WHEELS = ['python', '/scripts/local-pypi.py', '--packages', '/pypi', '--write-wheels']
-const IMAGE = 'azureml-standin/minimal-inference:latest'
+// STANDIN_TAG (as for standin/build.sh) tests a change under another tag than the shared one.
+const IMAGE = `azureml-standin/minimal-inference:${process.env.STANDIN_TAG ?? 'latest'}`
 const DOCKER = process.env.DOCKER ?? 'docker'
 const TEST_LABEL = 'io.extend-azureml-image.test=standin'
 const RUN_LABEL = `io.extend-azureml-image.test-run=${randomUUID()}`
@@ -259,6 +260,7 @@ describe('standin image', () => {
   let outOfMemory: Container
   let pastGunicornTimeout: Container
   const failed = {} as Record<FailureCase, Container>
+  let servingLiveMs = 0
   let wheelDir = ''
 
   beforeAll(
@@ -347,6 +349,8 @@ describe('standin image', () => {
         ),
       ]
       await Promise.all(starts)
+      // Timed here: the image tests below run for seconds before the serving tests look.
+      servingLiveMs = await waitLive(serving)
     },
     15 * 60 * 1000,
   )
@@ -433,10 +437,36 @@ describe('standin image', () => {
   })
 
   describe('serving (model-dir fixture, SCORING_TIMEOUT_MS=1500)', () => {
-    beforeAll(async () => {
-      const ms = await waitLive(serving)
-      expect(ms).toBeLessThan(30_000)
-    }, 90_000)
+    beforeAll(() => {
+      expect(servingLiveMs).toBeLessThan(30_000)
+    })
+
+    // As the real runit script: banner, image information, pip freeze, then the server.
+    it('the start script prints its banner and pip freeze before gunicorn starts', async () => {
+      const log = await logs(serving.id)
+      const at = (text: string | RegExp) => {
+        const index = typeof text === 'string' ? log.indexOf(text) : log.search(text)
+        if (index < 0) throw new Error(`${String(text)} not in the log:\n${log}`)
+        return index
+      }
+      const order = [
+        at(/^\S+ \| gunicorn\/run \| AzureML Container Runtime Information$/m),
+        at(/^\S+ \| gunicorn\/run \| AzureML image information: .*Materialization Build:\d{8}/m),
+        at(`| gunicorn/run | PATH environment variable: ${ENV_BIN}:`),
+        at('| gunicorn/run | Pip Dependencies (before dynamic installation)'),
+        at(/^azureml-inference-server-http==0\.8\.4\.2\+standin$/m),
+        at(/^Flask==2\.2\.2$/m),
+        at('| gunicorn/run | Dynamic Python package installation is disabled.'),
+        at('| gunicorn/run | AzureML Inference Server'),
+        at('[INFO] Starting gunicorn 20.1.0'),
+      ]
+      expect(order).toEqual([...order].sort((a, b) => a - b))
+      // What it lists is what pip freeze says in that container (nginx lines may interleave).
+      const section = log.slice(order[3], order[6])
+      const listed = section.split('\n').filter((line) => /^\S+(==| @ )\S/.test(line))
+      const freeze = await docker(['exec', serving.id, 'pip', 'freeze'])
+      expect(listed).toEqual(freeze.split('\n'))
+    })
 
     it('GET / answers 200 Healthy with a generated x-request-id', async () => {
       const r = await request(serving.port, 'GET', '/')
@@ -706,6 +736,107 @@ describe('standin image', () => {
       expect(r.status).toBe(200)
       expect(JSON.parse(r.body)).toEqual({ probe: 42 })
       expect(await logs(extraRequirements.id)).toContain('Successfully installed standin-probe-1.0')
+    })
+  })
+
+  // After the serving tests: these start one-off containers with pip, and the serving tests
+  // time the containers started in beforeAll.
+  describe('the server distribution, as pip sees it', () => {
+    // What the issue's conflict check reads: the server as pip sees it, with the ranges of a real
+    // release that Debian's flask, gunicorn and pydantic meet (standin/README.md says which).
+    it('has the server as the distribution azureml-inference-server-http, with its ranges', async () => {
+      const script = [
+        'import importlib.metadata as m, importlib.util, json',
+        'd = m.distribution("azureml-inference-server-http")',
+        'server = importlib.util.find_spec("azureml_inference_server_http.standin_server").origin',
+        'owned = [str(f) for f in d.files if str(f).endswith(".py")]',
+        'print(json.dumps({"name": d.metadata["Name"], "version": d.version,',
+        '  "requires": d.requires, "server": server, "owned": owned}))',
+      ].join('\n')
+      const out = JSON.parse(await docker([...ONE_OFF, IMAGE, 'python', '-c', script]))
+      expect(out).toEqual({
+        name: 'azureml-inference-server-http',
+        version: '0.8.4.2+standin',
+        requires: [
+          'flask<2.3.0',
+          'flask-cors~=3.0.1',
+          'gunicorn==20.1.0; platform_system != "Windows"',
+          'inference-schema~=1.8.0',
+          'psutil<6.0.0; platform_system == "Windows"',
+          'pydantic<1.11,>=1.9',
+          'waitress==2.1.2; platform_system == "Windows"',
+        ],
+        server:
+          '/azureml-envs/minimal/lib/python3.11/site-packages/azureml_inference_server_http/standin_server.py',
+        owned: [
+          'azureml_inference_server_http/__init__.py',
+          'azureml_inference_server_http/gunicorn_conf.py',
+          'azureml_inference_server_http/standin_server.py',
+        ],
+      })
+    })
+
+    // What a requirement outside the server's range does: pip installs it, pip check names the
+    // server and the range. The wheel is made on the spot: Flask 2.3.0, metadata only.
+    it("a flask outside the server's range: pip check names the server and its range", async () => {
+      const info = 'flask-2.3.0.dist-info'
+      const script = [
+        `mkdir -p /tmp/w/${info} && cd /tmp/w`,
+        `printf 'Metadata-Version: 2.1\\nName: Flask\\nVersion: 2.3.0\\n' > ${info}/METADATA`,
+        `printf 'Wheel-Version: 1.0\\nGenerator: test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n' > ${info}/WHEEL`,
+        `printf '${info}/METADATA,,\\n${info}/WHEEL,,\\n${info}/RECORD,,\\n' > ${info}/RECORD`,
+        `python -m zipfile -c /tmp/flask-2.3.0-py3-none-any.whl ${info}`,
+        'pip install -q --no-index --no-deps --disable-pip-version-check /tmp/flask-2.3.0-py3-none-any.whl',
+        'pip check',
+      ].join(' && ')
+      const r = await exec(DOCKER, [...ONE_OFF, '--user', 'root', IMAGE, 'bash', '-c', script])
+      expect(r.stdout.trim()).toBe(
+        'azureml-inference-server-http 0.8.4.2+standin has requirement flask<2.3.0, but you have flask 2.3.0.',
+      )
+      expect(r.code).toBe(1)
+    })
+
+    // The banner lists the packages with a script of its own (pip's start-up is the cost of
+    // pip freeze): it must print what pip freeze prints, wherever pip put the packages.
+    it("the banner's package list is pip freeze's, for a wheel from a file or in the user site", async () => {
+      const compare = [
+        'python /var/runit/gunicorn/pip-freeze.py > /tmp/banner.txt',
+        'pip freeze --disable-pip-version-check > /tmp/pip.txt',
+        'diff /tmp/pip.txt /tmp/banner.txt && cat /tmp/banner.txt',
+      ].join(' && ')
+      const install = (flags: string) =>
+        `${WRITE_WHEELS.join(' ')} /tmp >/dev/null && pip install -q --no-index --disable-pip-version-check ${flags} /tmp/standin_probe-1.0-py3-none-any.whl`
+      const run = (user: string, flags: string) =>
+        exec(DOCKER, [
+          ...ONE_OFF,
+          '--user',
+          user,
+          ...WHEEL_MOUNTS,
+          IMAGE,
+          'bash',
+          '-c',
+          `${install(flags)} && ${compare}`,
+        ])
+      const [asRoot, inUserSite] = await Promise.all([run('root', ''), run('dockeruser', '--user')])
+      for (const r of [asRoot, inUserSite]) {
+        expect(r.stderr).toBe('')
+        expect(r.code).toBe(0)
+        expect(r.stdout).toMatch(/^azureml-inference-server-http==0\.8\.4\.2\+standin$/m)
+      }
+      expect(asRoot.stdout).toMatch(
+        /^standin-probe @ file:\/\/\/tmp\/standin_probe-1\.0-py3-none-any\.whl$/m,
+      )
+      expect(inUserSite.stdout).toMatch(/^standin-probe @ file:/m)
+    })
+
+    it('pip check finds nothing broken, as root and as dockeruser', async () => {
+      const check = (user: string) =>
+        exec(DOCKER, [...ONE_OFF, '--user', user, IMAGE, 'pip', 'check'])
+      const [asRoot, asUser] = await Promise.all([check('root'), check('dockeruser')])
+      for (const r of [asRoot, asUser]) {
+        expect(r.stdout.trim()).toBe('No broken requirements found.')
+        expect(r.code).toBe(0)
+      }
     })
   })
 

@@ -3,6 +3,7 @@ import {
   buildArgs,
   copyArgs,
   createArgs,
+  historyArgs,
   oomEventsArgs,
   runArgs,
   throwawayRunArgs,
@@ -258,6 +259,19 @@ describe('throwawayRunArgs', () => {
       '-S',
       '-c',
       'print(1)',
+    ])
+  })
+})
+
+describe('historyArgs', () => {
+  it('lists every step whole, one JSON object a line, sizes in bytes', () => {
+    expect(historyArgs('sha256:abc')).toEqual([
+      'history',
+      '--no-trunc',
+      '--human=false',
+      '--format',
+      '{{json .}}',
+      'sha256:abc',
     ])
   })
 })

@@ -73,6 +73,14 @@ describe('the inventory program', () => {
     expect(ours).toHaveLength(2)
   })
 
+  it("names this Debian machine's packages as apt-get takes them: the native architecture left out", () => {
+    const native = execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim()
+    const names = (inventory.apt ?? []).map((item) => item.name)
+    // libc6 is Multi-Arch "same": dpkg's binary:Package would say libc6:<native>.
+    expect(names).toContain('libc6')
+    expect(names.filter((name) => name.endsWith(`:${native}`))).toEqual([])
+  })
+
   it("gives the server's closure among what is installed", () => {
     expect(serverClosure(inventory).sort()).toEqual(
       ['azureml-inference-server-http', 'eai-test-schema', 'eai-test-werk', 'flask'].sort(),

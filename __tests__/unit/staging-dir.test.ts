@@ -37,6 +37,7 @@ describe('claimStagingDir', () => {
     const second = claim(sources(), workDir('run-2'))
     expect(second.root).toBe(first.root)
     expect(second.digests).toBe(`${first.root}.digests.json`)
+    expect(second.inventories).toBe(`${first.root}.inventories.json`)
     second.release()
     fs.mkdirSync(path.join(dir, 'ws2', 'code'), { recursive: true })
     const other = claim(sources(path.join(dir, 'ws2')), workDir('run-3'))
@@ -103,6 +104,7 @@ describe('claimStagingDir', () => {
     const old = (name: string, ageS: number) => {
       fs.mkdirSync(path.join(parent, name))
       fs.writeFileSync(path.join(parent, `${name}.digests.json`), '{}')
+      fs.writeFileSync(path.join(parent, `${name}.inventories.json`), '{}')
       const at = Date.now() / 1000 - ageS
       fs.utimesSync(path.join(parent, name), at, at)
     }
@@ -117,5 +119,7 @@ describe('claimStagingDir', () => {
       ['in-use', 'old-0', 'old-1', 'old-2', path.basename(claimed.root)].sort(),
     )
     expect(fs.existsSync(path.join(parent, 'old-5.digests.json'))).toBe(false)
+    expect(fs.existsSync(path.join(parent, 'old-5.inventories.json'))).toBe(false)
+    expect(fs.existsSync(path.join(parent, 'old-2.inventories.json'))).toBe(true)
   })
 })

@@ -77,3 +77,87 @@ describe('the job summary', () => {
     expect(html).toContain(`<pre>Smoke test failed: ${ESCAPED}`)
   })
 })
+
+describe('what the image adds, in the summary', () => {
+  const passed: PipelineResult = {
+    dockerfile: '',
+    context: '',
+    hasImage: true,
+    tags: ['me/img:1'],
+    imageId: 'sha256:abc',
+    baseUser: 'dockeruser',
+    timings: {},
+    smokeTest: 'passed',
+  }
+
+  async function summaryOf(adds: PipelineResult['adds']): Promise<string> {
+    await writeSummary({ ...passed, adds }, 'me/base:1')
+    return fs.readFileSync(summaryFile, 'utf8')
+  }
+
+  it('lists each package with its versions and the server mark, and each layer with its size', async () => {
+    const html = await summaryOf({
+      apt: [{ name: 'libgomp1', version: '12.2.0-14' }],
+      pip: [
+        { name: 'flask', base: '2.2.2', version: '3.1.0', server: true },
+        { name: 'tinylinear', version: '1.0.0', server: false },
+        { name: 'old-thing', base: '1.0', server: false },
+      ],
+      layers: [{ step: 'RUN pip install -r requirements.txt', bytes: 1_500_000 }],
+      notes: [],
+    })
+    expect(html).toContain('<h4>What the image adds</h4>')
+    expect(html).toContain(
+      '<tr><td><code>flask</code></td><td>pip</td><td><code>2.2.2</code></td><td><code>3.1.0</code></td><td>⚠️</td></tr>',
+    )
+    expect(html).toContain(
+      '<tr><td><code>tinylinear</code></td><td>pip</td><td>– (added)</td><td><code>1.0.0</code></td><td>–</td></tr>',
+    )
+    expect(html).toContain('<td><code>1.0</code></td><td>– (removed)</td>')
+    expect(html).toContain(
+      '<tr><td><code>libgomp1</code></td><td>apt</td><td>– (added)</td><td><code>12.2.0-14</code></td><td>–</td></tr>',
+    )
+    expect(html).toContain(
+      '⚠️: the server (azureml-inference-server-http) or a distribution it depends on',
+    )
+    expect(html).toContain(
+      '<tr><td><code>RUN pip install -r requirements.txt</code></td><td>1.5 MB</td></tr>',
+    )
+  })
+
+  it("shows the image's names, versions, steps and notes as text, not markup", async () => {
+    const html = await summaryOf({
+      apt: [{ name: MARKUP, version: MARKUP }],
+      pip: [{ name: `case<b>1</b>`, base: MARKUP, version: '1', server: false }],
+      layers: [{ step: `RUN ${MARKUP}`, bytes: 1 }],
+      notes: [`the base image's inventory could not be read: ${MARKUP}`],
+    })
+    expectOnlyText(html)
+    expect(html).toContain(`<p>the base image&#39;s inventory could not be read: ${ESCAPED}`)
+  })
+
+  it('shows at most 25 rows of each, then how many more', async () => {
+    const pip = Array.from({ length: 30 }, (_, i) => ({
+      name: `pkg${String(i).padStart(2, '0')}`,
+      version: '1',
+      server: false,
+    }))
+    const layers = Array.from({ length: 27 }, (_, i) => ({ step: `RUN step${i}`, bytes: 10 }))
+    const html = await summaryOf({ apt: [], pip, layers, notes: [] })
+    expect(html).toContain('<code>pkg24</code>')
+    expect(html).not.toContain('<code>pkg25</code>')
+    expect(html).toContain('<p>and 5 more (all in the metadata output)</p>')
+    expect(html).toContain('<code>RUN step24</code>')
+    expect(html).not.toContain('<code>RUN step25</code>')
+    expect(html).toContain('<p>and 2 more (all in the metadata output)</p>')
+  })
+
+  it('says so when nothing was added, and shows no section without a gathering', async () => {
+    expect(await summaryOf({ apt: [], pip: [], layers: [], notes: [] })).toContain(
+      '<p>No package added or changed against the base.</p>',
+    )
+    fs.writeFileSync(summaryFile, '')
+    core.summary.emptyBuffer()
+    expect(await summaryOf(undefined)).not.toContain('What the image adds')
+  })
+})

@@ -15,6 +15,7 @@ import type { Leftovers } from '../step/leftovers.js'
 import { printInert } from '../step/inert-log.js'
 import { errorMessage } from '../step/text.js'
 import { ServerConflictFailure } from './conflict-failure.js'
+import type { InventoryMemo } from './inventory-memo.js'
 import type { Dependencies } from './get-dependencies.js'
 import {
   SERVER_DISTRIBUTION,
@@ -42,10 +43,13 @@ export function inventoryReader(
   docker: DockerClient,
   leftovers: Leftovers,
   image: string,
+  memo?: InventoryMemo,
 ): () => Promise<InventoryRead> {
   let read: Promise<InventoryRead> | undefined
+  const readIn = (): Promise<Inventory> =>
+    memo ? memo.read(docker, leftovers, image) : readInventory(docker, leftovers, image)
   return () => {
-    read ??= readInventory(docker, leftovers, image).then(
+    read ??= readIn().then(
       (inventory) => ({ inventory }),
       (error: unknown) => ({ error: errorMessage(error) }),
     )
@@ -57,6 +61,8 @@ export interface ConflictCheckRequest {
   inputs: Pick<Inputs, 'workspace' | 'requirements'>
   dependencies: Dependencies
   baseInventory: () => Promise<InventoryRead>
+  /** Where the dependencies image's inventory is kept for what the image adds. */
+  memo?: InventoryMemo
 }
 
 const CANNOT_CHECK = "Could not check the requirements against the inference server's dependencies"
@@ -78,7 +84,7 @@ export async function checkServerConflicts(
     return undefined
   }
   const started = Date.now()
-  const after = await inventoryReader(docker, leftovers, dependencies.from.id)()
+  const after = await inventoryReader(docker, leftovers, dependencies.from.id, request.memo)()
   const before = await request.baseInventory()
   if (!after.inventory || !before.inventory) {
     const which = after.inventory ? 'base image' : 'dependencies image'

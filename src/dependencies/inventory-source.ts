@@ -71,21 +71,35 @@ def pip_check():
     return [line for line in done.stdout.splitlines() if line.strip() and done.returncode == 1]
 
 
+def native_architecture():
+    try:
+        return subprocess.run(
+            ["dpkg", "--print-architecture"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, universal_newlines=True, timeout=10,
+        ).stdout.strip()
+    except Exception:
+        return ""
+
+
 def apt():
     if shutil.which("dpkg-query") is None:
         return None
+    # Not binary:Package: it names a Multi-Arch "same" package with the native architecture
+    # too (libgomp1:amd64); only a foreign one gets it here, as apt-get install takes them.
+    fields = ["db:Status-Abbrev", "Package", "Architecture", "Version"]
     try:
         done = subprocess.run(
-            ["dpkg-query", "-W", "-f", "$" + "{db:Status-Abbrev}\t$" + "{binary:Package}\t$" + "{Version}\n"],
+            ["dpkg-query", "-W", "-f", "\t".join("$" + "{" + f + "}" for f in fields) + "\n"],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, universal_newlines=True, timeout=20,
         )
     except Exception:
         return None
-    packages = []
+    native, packages = native_architecture(), []
     for line in done.stdout.splitlines():
         parts = line.split("\t")
-        if len(parts) == 3 and parts[0].startswith("ii"):
-            packages.append({"name": parts[1], "version": parts[2]})
+        if len(parts) == 4 and parts[0].startswith("ii"):
+            name = parts[1] if parts[2] in (native, "all", "") else parts[1] + ":" + parts[2]
+            packages.append({"name": name, "version": parts[3]})
     return packages if done.returncode == 0 else None
 
 

@@ -10,7 +10,7 @@ import { INVENTORY_SOURCE } from './inventory-source.js'
 /** The distribution of the real images' HTTP server. */
 export const SERVER_DISTRIBUTION = 'azureml-inference-server-http'
 
-/** @internal (exported for the inventory's readers: what the image adds, and unit tests) */
+/** Part of a Distribution's shape, for whoever reads what it requires. @public */
 export interface Requirement {
   /** Normalised as PEP 503 does (lower case, runs of `-_.` as one `-`). */
   name: string
@@ -18,7 +18,6 @@ export interface Requirement {
   specifier: string
 }
 
-/** @internal (exported for the inventory's readers: what the image adds, and unit tests) */
 export interface Distribution {
   /** As its metadata spells it. */
   name: string
@@ -27,7 +26,6 @@ export interface Distribution {
   requires: Requirement[]
 }
 
-/** @internal (exported for the inventory's readers: what the image adds, and unit tests) */
 export interface DebianPackage {
   /** With the architecture for a foreign one, as dpkg names it (`libc6:i386`). */
   name: string
@@ -89,7 +87,7 @@ function parsePackage(value: unknown): DebianPackage {
   return { name: item.name, version: item.version }
 }
 
-/** The program's JSON; anything else is refused. @internal (exported for its unit tests) */
+/** The program's JSON (as read, or as remembered: inventory-memo.ts); anything else is refused. */
 export function parseInventory(stdout: string): Inventory {
   const raw = JSON.parse(stdout) as Record<string, unknown>
   if (!isString(raw.python) || !Array.isArray(raw.distributions))

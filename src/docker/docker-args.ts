@@ -127,6 +127,14 @@ export function oomEventsArgs(container: string, sinceSeconds: number): string[]
   ]
 }
 
+/**
+ * An image's history, newest step first, one JSON object a line, sizes in bytes and steps whole
+ * (parsed by image-history.ts).
+ */
+export function historyArgs(reference: string): string[] {
+  return ['history', '--no-trunc', '--human=false', '--format', '{{json .}}', reference]
+}
+
 export interface ThrowawayRunRequest {
   image: string
   name: string

@@ -6,6 +6,7 @@ import {
   buildArgs,
   copyArgs,
   createArgs,
+  historyArgs,
   oomEventsArgs,
   runArgs,
   throwawayRunArgs,
@@ -23,6 +24,7 @@ import {
 } from './engine-endpoint.js'
 import { counting, directoryBytes, noTraffic, type EngineTraffic } from './engine-traffic.js'
 import { classifyPullFailure, pullFailureMessage } from './docker-errors.js'
+import { parseHistory, type HistoryEntry } from './image-history.js'
 import { retryRegistryCommand } from './retry.js'
 import { errorMessage, lastLines } from '../step/text.js'
 
@@ -69,6 +71,8 @@ export interface DockerClient {
   pullIfMissingAndReadUser(reference: string): Promise<string>
   /** Id, user and labels of a local image; undefined when the daemon does not have it. */
   localImage(reference: string): Promise<LocalImage | undefined>
+  /** The image's steps, newest first, with the bytes each one's layer holds. */
+  history(reference: string): Promise<HistoryEntry[]>
   /** `docker image save`, its archive handed to `consume` as it streams out; `signal` stops it. */
   save<T>(
     reference: string,
@@ -244,6 +248,10 @@ export class DockerCli implements DockerClient {
       sizeBytes: image.Size ?? 0,
       env: image.Config?.Env ?? [],
     }
+  }
+
+  async history(reference: string): Promise<HistoryEntry[]> {
+    return parseHistory(await this.stdoutOrThrow(historyArgs(reference), 'Reading the history'))
   }
 
   async save<T>(

@@ -22,6 +22,7 @@ import { parseExpected, type ExpectedResponse } from '../smoke-test/expected-res
 import { startupBudget } from '../smoke-test/probe-budget.js'
 import { readDeployment, type DeploymentSettings } from './deployment-file.js'
 import { deploymentResources, deploymentWarnings } from './deployment-warnings.js'
+import { dynamicInstallWarnings } from './dynamic-installs.js'
 import { parseKeyValueLines, splitList, type KeyValue } from './parse.js'
 import { parseReference, REFERENCE_RULE } from '../docker/reference.js'
 import { parseCpus, parseGpus, parseMemory } from './resources.js'
@@ -356,6 +357,7 @@ export function getInputs(): Inputs {
     codeDir,
     modelDir,
   })
+  for (const warning of dynamicInstallWarnings(env, deployment.deployment)) core.warning(warning)
 
   return {
     workspace,

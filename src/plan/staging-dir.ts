@@ -21,6 +21,7 @@ import type { Inputs } from '../inputs/inputs.js'
 const FOLDER = 'extend-azureml-image-staging'
 const LOCK = '.lock'
 const DIGESTS = '.digests.json'
+const INVENTORIES = '.inventories.json'
 /** @internal (exported for its unit tests) */
 export const MAX_KEPT = 4
 const MAX_AGE_MS = 7 * 24 * 3600 * 1000
@@ -29,6 +30,8 @@ export interface StagingDir {
   root: string
   /** Where the input digests are remembered (digest-cache.ts), next to the stable folder. */
   digests?: string
+  /** Where the images' inventories are remembered (inventory-memo.ts), next to it too. */
+  inventories?: string
   /** The stable folder (a cache across runs); false: the run's own work dir. */
   stable: boolean
   /** Gives the stable folder back (its lock); the folder itself stays, as the cache. */
@@ -130,6 +133,7 @@ function prune(parent: string, keep: string): void {
     if (!tryLock(lock, token)) return // in use by a run that still goes on
     fs.rmSync(dir, { recursive: true, force: true })
     fs.rmSync(`${dir}${DIGESTS}`, { force: true })
+    fs.rmSync(`${dir}${INVENTORIES}`, { force: true })
     fs.rmSync(lock, { force: true })
   })
 }
@@ -171,5 +175,6 @@ export function claimStagingDir(
     release()
     return own
   }
-  return { root, stable: true, release, digests: `${root}${DIGESTS}` }
+  const files = { digests: `${root}${DIGESTS}`, inventories: `${root}${INVENTORIES}` }
+  return { root, stable: true, release, ...files }
 }

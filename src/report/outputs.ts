@@ -87,6 +87,7 @@ export function metadata(result: PipelineResult, baseImage: string): Record<stri
       checked: result.smokeTestResult.swagger.checked,
     },
     dependencies: result.dependencies,
+    adds: result.adds,
     copies: result.copies,
     pushed: result.pushed,
     timings: {

@@ -14,13 +14,18 @@ import {
 import { describeSwagger } from '../smoke-test/swagger-check.js'
 import { describeCpus, formatBytes } from '../smoke-test/container-resources.js'
 import { describeMemory } from '../smoke-test/memory-usage.js'
-import { truncate } from '../step/text.js'
+import { humanBytes, truncate } from '../step/text.js'
+import { SERVER_DISTRIBUTION } from '../dependencies/python-inventory.js'
+import type { ImageAdditions, PackageChange } from './image-additions.js'
 
 type Table = Parameters<typeof core.summary.addTable>[0]
 type Row = Table[number]
 
 /** Bodies shown in the summary are cut shorter than in outputs: it is read, not parsed. */
 const SUMMARY_TEXT_LIMIT = 1000
+/** Rows of each table of what the image adds; `metadata.adds` has them all. */
+const ADDS_ROWS = 25
+const STEP_TEXT_LIMIT = 200
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
@@ -158,6 +163,58 @@ function addCases(cases: CaseResult[] | undefined): void {
   for (const item of ordered) core.summary.addDetails(...caseDetails(item))
 }
 
+const header = (names: string[]): Row => names.map((data) => ({ data, header: true }))
+
+/** The rows past `limit` as one line, so that a big install does not bury the rest. */
+function capped<T>(items: T[], limit: number, add: (shown: T[]) => void): void {
+  add(items.slice(0, limit))
+  if (items.length > limit)
+    core.summary.addRaw(
+      `<p>and ${items.length - limit} more (all in the metadata output)</p>`,
+      true,
+    )
+}
+
+function packageRow(kind: string, item: PackageChange & { server?: boolean }): Row {
+  return [
+    code(item.name),
+    kind,
+    item.base === undefined ? '– (added)' : code(item.base),
+    item.version === undefined ? '– (removed)' : code(item.version),
+    // Never an empty cell: core.summary leaves its tag unclosed.
+    item.server ? '⚠️' : '–',
+  ]
+}
+
+/** What the image adds: each package added or changed, each layer; every name escaped. */
+function addAdditions(adds: ImageAdditions | undefined): void {
+  if (!adds) return
+  core.summary.addHeading('What the image adds', 4)
+  const rows = [
+    ...(adds.pip ?? []).map((item) => packageRow('pip', item)),
+    ...(adds.apt ?? []).map((item) => packageRow('apt', item)),
+  ]
+  if (adds.pip && adds.apt && rows.length === 0)
+    core.summary.addRaw('<p>No package added or changed against the base.</p>', true)
+  capped(rows, ADDS_ROWS, (shown) => {
+    if (shown.length === 0) return
+    core.summary.addTable([header(['Package', 'Kind', 'Base', 'Image', 'Server']), ...shown])
+  })
+  if (adds.pip?.some((item) => item.server))
+    core.summary.addRaw(
+      `<p>⚠️: the server (${SERVER_DISTRIBUTION}) or a distribution it depends on: a change there can stop it starting.</p>`,
+      true,
+    )
+  capped(adds.layers ?? [], ADDS_ROWS, (shown) => {
+    const layerRows = shown.map((layer): Row => [
+      code(truncate(layer.step, STEP_TEXT_LIMIT)),
+      humanBytes(layer.bytes),
+    ])
+    if (layerRows.length > 0) core.summary.addTable([header(['Layer', 'Size']), ...layerRows])
+  })
+  for (const note of adds.notes) core.summary.addRaw(`<p>${escapeHtml(note)}</p>`, true)
+}
+
 export async function writeSummary(result: PipelineResult, baseImage: string): Promise<void> {
   const title = result.hasImage ? result.tags[0] : 'Dockerfile only'
   const rows: Row[] = [
@@ -195,6 +252,7 @@ export async function writeSummary(result: PipelineResult, baseImage: string): P
   }
   core.summary.addHeading(`✅ ${escapeHtml(title)} on ${escapeHtml(baseImage)}`, 3).addTable(rows)
   addCases(result.smokeTestResult?.cases)
+  addAdditions(result.adds)
   await core.summary.write()
 }
 

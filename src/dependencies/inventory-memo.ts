@@ -1,0 +1,71 @@
+// Inventories remembered by image id between runs, in a file next to the stable staging folder
+// (staging-dir.ts): an image id is the digest of the image's config, its layers included, so
+// what is installed in it never changes. A run that builds nothing ("nothing changed") then
+// starts no container to tell what its image adds; reading one costs a container start (1 to
+// 2 s on two cores), the floor of such a run a few seconds. Without a file (no stable staging
+// folder) every read goes to the image.
+import * as fs from 'node:fs'
+import type { DockerClient } from '../docker/docker.js'
+import type { Leftovers } from '../step/leftovers.js'
+import { parseInventory, readInventory, type Inventory } from './python-inventory.js'
+
+const VERSION = 1
+/** The base, the dependencies image, and the same pair of the previous set of dependencies. */
+const MAX_KEPT = 4
+
+interface Saved {
+  version: number
+  /** Image id -> the inventory program's JSON, most recently used last. */
+  inventories: Record<string, unknown>
+}
+
+function serialise(inventory: Inventory): unknown {
+  return { ...inventory, distributions: [...inventory.distributions.values()] }
+}
+
+export class InventoryMemo {
+  private readonly known = new Map<string, unknown>()
+
+  /** `file`: where they are kept; unreadable or of another version: none known. */
+  constructor(private readonly file?: string) {
+    if (file === undefined) return
+    try {
+      const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as Saved
+      if (saved.version === VERSION)
+        for (const [id, inventory] of Object.entries(saved.inventories))
+          this.known.set(id, inventory)
+    } catch {
+      // none yet
+    }
+  }
+
+  /** The image's inventory, remembered or read in the image (rejects as readInventory does). */
+  async read(docker: DockerClient, leftovers: Leftovers, imageId: string): Promise<Inventory> {
+    const known = this.known.get(imageId)
+    if (known !== undefined) {
+      try {
+        const inventory = parseInventory(JSON.stringify(known))
+        this.remember(imageId, known)
+        return inventory
+      } catch {
+        this.known.delete(imageId) // written by something else: read again
+      }
+    }
+    const inventory = await readInventory(docker, leftovers, imageId)
+    this.remember(imageId, serialise(inventory))
+    return inventory
+  }
+
+  private remember(imageId: string, inventory: unknown): void {
+    this.known.delete(imageId)
+    this.known.set(imageId, inventory)
+    while (this.known.size > MAX_KEPT) this.known.delete(this.known.keys().next().value as string)
+    if (this.file === undefined) return
+    const saved: Saved = { version: VERSION, inventories: Object.fromEntries(this.known) }
+    try {
+      fs.writeFileSync(this.file, JSON.stringify(saved), { mode: 0o600 })
+    } catch {
+      // a cache: a run that cannot write it reads the images next time
+    }
+  }
+}
