@@ -90,7 +90,6 @@ async function runStages(
   const dependencies = hasDependencies(plan)
     ? await scriptCheck.alongside((signal) => getDependencies(docker, imageCache, stage, signal))
     : undefined
-  await scriptCheck.passed() // before the application is built on them
   if (dependencies) {
     result.dependencies = { source: dependencies.source, image: dependencies.from.reference }
     result.timings.dependenciesMs = dependencies.ms
@@ -99,10 +98,14 @@ async function runStages(
   writeStandalone(result.dockerfile, plan)
   const from = dependencies?.from ?? { reference: inputs.baseImage, id: base.id, found: base }
   const cacheSave = await startCacheSave(docker, imageCache, dependencies?.builtKey, base)
+  let checkStopped: Promise<void> | undefined
   try {
     const previous = await underTag
     leftovers.addPendingTags(tags) // pending until the smoke test passes, whether built now or found
-    const application = await buildApplication(docker, { ...stage, from, previous })
+    // Passed before anything is built; a reused image was checked when built: not waited for.
+    const beforeBuild = () => scriptCheck.passed()
+    const application = await buildApplication(docker, { ...stage, from, previous, beforeBuild })
+    if (application.reused) checkStopped = scriptCheck.stop()
     Object.assign(result, { hasImage: true, imageId: application.imageId })
     if (application.reused) result.reused = true
     if (application.buildMs !== undefined) result.timings.buildMs = application.buildMs
@@ -128,6 +131,7 @@ async function runStages(
     if (saved !== undefined && result.dependencies) result.dependencies.cacheSavedBytes = saved
   } finally {
     await cacheSave?.discard()
+    await checkStopped
   }
   leftovers.commitPendingTags()
   leftovers.keepDirectory(workDir)

@@ -85,9 +85,11 @@ export async function runChecker(
   docker: DockerClient,
   leftovers: Leftovers,
   request: ScriptCheckRequest,
+  stop?: AbortSignal,
 ): Promise<ScriptVerdict | undefined> {
   const input = checkerInput(request.code, request.entryScript)
   const timeout = AbortSignal.timeout(TIMEOUT_MS)
+  const signal = stop ? AbortSignal.any([timeout, stop]) : timeout
   try {
     for (const python of PYTHONS) {
       const name = containerName()
@@ -103,9 +105,10 @@ export async function runChecker(
             memory: MEMORY,
           },
           input,
-          timeout,
+          signal,
         )
         .finally(() => leftovers.removeContainer(name).catch(() => undefined))
+      if (stop?.aborted) return undefined // not needed any more: no verdict
       if (timeout.aborted) throw new Error(`it took over ${TIMEOUT_MS / 1000} s`)
       if (notFound(result)) continue
       if (result.exitCode !== 0) {
@@ -115,6 +118,7 @@ export async function runChecker(
     }
     throw new Error(`neither ${PYTHONS.join(' nor ')} is on the image's PATH`)
   } catch (error) {
+    if (stop?.aborted) return undefined
     core.warning(`The scoring script was not checked before the build: ${errorMessage(error)}`)
     return undefined
   }
