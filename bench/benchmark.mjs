@@ -67,6 +67,8 @@ const BUILDERS = ['legacy', 'buildkit']
 const BUILDKIT_CLI = '/usr/bin/docker'
 const TARGET_LIVE_MS = 100
 const TARGET_OVERHEAD_MS = 150
+// Issue 15: a typo in the scoring script reported within 2 s of the base image being present.
+const TARGET_FAILURE_MS = 2000
 
 // ---- options and logging -----------------------------------------------------------------------
 
@@ -87,7 +89,7 @@ const { values: args } = parseArgs({
 if (args.help) {
   console.log(
     'node bench/benchmark.mjs [--repetitions N (3)] [--model-mib N (1024)] [--code-model-mib N (300)]\n' +
-      '  [--fat-mib N (2048)] [--builders legacy,buildkit] [--quick] [--json FILE] [--only 1,1f,2,...,5,5f,7] [--logs DIR]',
+      '  [--fat-mib N (2048)] [--builders legacy,buildkit] [--quick] [--json FILE] [--only 1,1f,2,...,5,5f,7,8] [--logs DIR]',
   )
   process.exit(0)
 }
@@ -346,6 +348,40 @@ class ActionSide {
     }
   }
 
+  /**
+   * A run that must fail on the scoring script's typo (scenario 8): the time the annotation on
+   * score.py reached the benchmark, and the main step's end (the build stopped, cleaned up).
+   */
+  async runFailing({ cacheEnv, label, line }) {
+    const result = await runAction({
+      entry: ACTION_ENTRY,
+      inputs: this.inputs(),
+      workspace: this.context.project.dir,
+      runnerTemp: this.context.runnerTemp,
+      env: this.env({ cacheEnv }),
+    })
+    saveLog(label && `${label}-action`, result.startedAt, result.lines, result.postLines)
+    const annotation = new RegExp(`^::error .*file=code/score\\.py,line=${line}\\b`)
+    const reported = firstAt(result.lines, annotation)
+    if (result.code !== 1 || reported === undefined)
+      throw new Error(
+        `the run with a typo in score.py did not fail on score.py line ${line} (exit ${result.code}):\n${tailOf(result)}`,
+      )
+    const prepareAt = result.lines.findIndex((entry) => entry.text === '::group::Prepare')
+    const prepared = firstAt(result.lines, /^::endgroup::$/, Math.max(prepareAt, 0))
+    return {
+      // The base image is in the engine before the step starts: from the start bounds it.
+      reportedMs: reported - result.startedAt,
+      preparedMs: prepared === undefined ? undefined : prepared - result.startedAt,
+      mainMs: result.mainMs,
+      ms: result.ms,
+      // What the stopped dependencies build would have tagged: it must not exist.
+      dependenciesTags: [
+        ...new Set(result.lines.map((entry) => DEPS_TAG.exec(entry.text)?.[0]).filter(Boolean)),
+      ],
+    }
+  }
+
   /** Keeps the daemon to the current image: the one a changed input replaced is removed. */
   async track(imageId) {
     this.images.add(imageId)
@@ -589,6 +625,7 @@ function describe(result) {
  */
 const LEFTOVER_MARKER = 'libopenblas0-pthread'
 async function removeLeftoverSteps() {
+  let removed = 0
   const ids = await dockerQuiet(['image', 'ls', '--all', '--quiet', '--filter', 'dangling=true'])
   for (const id of new Set(ids ? ids.split('\n') : [])) {
     const history = await dockerQuiet([
@@ -599,8 +636,13 @@ async function removeLeftoverSteps() {
       '{{.CreatedBy}}',
       id,
     ])
-    if (history?.includes(LEFTOVER_MARKER)) await dockerQuiet(['image', 'rm', id])
+    if (
+      history?.includes(LEFTOVER_MARKER) &&
+      (await dockerQuiet(['image', 'rm', id])) !== undefined
+    )
+      removed++
   }
+  return removed
 }
 
 /** Removes every image either side built (and the build cache), keeping the base image. */
@@ -655,6 +697,101 @@ async function scenarioCold(context, results, key = 'cold', number = '1') {
     }
   }
   results.scenarios[key] = runs
+}
+
+/**
+ * 8: time to failure. A typo in score.py on a cold daemon (apt and pip have all their work
+ * ahead), against a full cold build of the same inputs with the typo fixed (timeToFailureCold).
+ * Each failing run gets a new, empty cache service, as scenario 1's runs do: nothing may be saved.
+ */
+async function scenarioTimeToFailure(context, results) {
+  const { project } = context
+  const runs = { failed: [] }
+  const line = project.typoLine()
+  project.breakCode()
+  try {
+    for (let repetition = 0; repetition < options.repetitions; repetition++) {
+      await emptyDaemonCache(context)
+      const service = await newCacheService(context)
+      try {
+        log(`8 time to failure, ${repetition + 1}/${options.repetitions}: action...`)
+        const result = await context.action.runFailing({
+          cacheEnv: service?.env,
+          label: `${context.builder}-8-failure-${repetition + 1}`,
+          line,
+        })
+        await checkNothingLeft(context, result, service, '8 time to failure')
+        log(
+          `8 time to failure, ${repetition + 1}/${options.repetitions}: reported after ${seconds(result.reportedMs)}, step ended after ${seconds(result.mainMs)}`,
+        )
+        runs.failed.push(result)
+      } finally {
+        await service?.stop()
+      }
+    }
+  } finally {
+    project.fixCode()
+  }
+  results.scenarios.timeToFailure = runs
+}
+
+/** 8's cold build: scenario 1's action runs (run after 8), or cold runs of its own without 1. */
+async function timeToFailureCold(context, results) {
+  const runs = results.scenarios.timeToFailure
+  if (results.scenarios.cold) {
+    log("8 time to failure: its cold build is scenario 1's (the same inputs)")
+    runs.cold = results.scenarios.cold.action
+    runs.coldFrom = 'scenario 1'
+    return
+  }
+  const cold = { action: [], baseline: [] }
+  await scenarioColdAction(context, cold)
+  runs.cold = cold.action
+  runs.coldFrom = 'its own'
+}
+
+/** Cold action runs only (scenario 8 without scenario 1): the same set-up as scenario 1's. */
+async function scenarioColdAction(context, runs) {
+  for (let repetition = 0; repetition < options.repetitions; repetition++) {
+    await emptyDaemonCache(context)
+    const service = await newCacheService(context)
+    try {
+      log(`8 cold (typo fixed), ${repetition + 1}/${options.repetitions}: action...`)
+      const result = await context.action.run({
+        cacheEnv: service?.env,
+        label: `${context.builder}-8-cold-${repetition + 1}`,
+      })
+      if (result.dependencies !== 'built')
+        throw new Error(`8 cold action run: dependencies were ${result.dependencies}, not built`)
+      log(`8 cold, ${repetition + 1}/${options.repetitions}: action ${describe(result)}`)
+      runs.action.push(result)
+    } finally {
+      await service?.stop()
+    }
+  }
+}
+
+/** After a failed run: no container of the action, no dependencies image, nothing cached. */
+async function checkNothingLeft(context, result, service, label) {
+  const containers = await dockerQuiet([
+    'ps',
+    '--all',
+    '--quiet',
+    '--filter',
+    `name=extend-azureml-image-${ACTION_RUN_ID}-`,
+  ])
+  if (containers) throw new Error(`${label}: the failed run left containers: ${containers}`)
+  for (const tag of result.dependenciesTags) {
+    if (await dockerQuiet(['image', 'inspect', '--format', '{{.Id}}', tag]))
+      throw new Error(`${label}: the stopped dependencies build left ${tag}`)
+  }
+  if (service && service.entries().length > 0)
+    throw new Error(`${label}: the failed run saved to the cache`)
+  const steps = await removeLeftoverSteps()
+  if (steps > 0)
+    context.warnings.push(
+      `${context.builder} ${label}: the stopped build left ${steps} untagged step image(s) (removed)`,
+    )
 }
 
 /** Brings both sides up to date with the project, unmeasured. */
@@ -1150,6 +1287,30 @@ function summarize(s, builder) {
       '',
     ])
   }
+  if (s.timeToFailure?.cold) {
+    const reported = median(s.timeToFailure.failed.map((r) => r.reportedMs))
+    const cold = median(s.timeToFailure.cold.map((r) => r.ms))
+    const measured = divide(reported, cold)
+    const pass = reported <= TARGET_FAILURE_MS
+    summary.timeToFailure = {
+      reportedMs: reported,
+      stepMs: median(s.timeToFailure.failed.map((r) => r.mainMs)),
+      coldMs: cold,
+      coldFrom: s.timeToFailure.coldFrom,
+      ratio: measured,
+      targetMs: TARGET_FAILURE_MS,
+      pass,
+    }
+    rows.push([
+      '8 time to failure (typo) (g)',
+      seconds(reported),
+      `${seconds(cold)} cold`,
+      `${ratio(measured)} of cold`,
+      '',
+      `≤ ${seconds(TARGET_FAILURE_MS)}`,
+      verdict(pass),
+    ])
+  }
   return { summary, text: `${builder}:\n${table(rows)}` }
 }
 
@@ -1187,6 +1348,8 @@ const NOTES = [
   "    one POST /score, docker rm -f) on the recipe's image, alone and with `node -e 0` before and after it",
   "    (a JavaScript action's main and post steps each start node).",
   "(f) the fat base restored on a fresh daemon from 1f's cache, against 1f's cold runs on the main daemon.",
+  "(g) a typo in score.py on a cold daemon: from the step's start (the base image is in the engine before it) to",
+  "    the annotation on score.py, against the action's full cold build of the same inputs, typo fixed (scenario 1's runs; without 1, its own).",
 ]
 
 function breakdown(s, builder) {
@@ -1336,7 +1499,10 @@ async function main() {
     Object.assign(context, { builder, builderEnv: builderEnv(builder), baseImage: BASE_IMAGE })
     const perBuilder = { scenarios: {} }
     results.builders[builder] = perBuilder
+    // 8's failing runs first: they leave the daemon empty, which scenario 1 wants anyway.
+    if (wanted(8)) await scenarioTimeToFailure(context, perBuilder)
     if (wanted(1)) await scenarioCold(context, perBuilder)
+    if (wanted(8)) await timeToFailureCold(context, perBuilder)
     if (wanted(2) || wanted(3) || wanted(6)) {
       await warmUp(context, 'after the cold runs', 'rebuild')
       if (wanted(2) || wanted(6))

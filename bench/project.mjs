@@ -52,7 +52,7 @@ export function writePackages(dir) {
 // init() prints the wall-clock time (ms) just before it returns and run() answers it too, so the
 // benchmark can tell when the server was ready (scenario 6) without reading the container's log,
 // and REVISION proves that a rebuilt image really has the changed code.
-function scoreScript(revision) {
+function scoreScript(revision, typo = false) {
   return `"""Scoring script of the benchmark: the example's linear model."""
 import json
 import os
@@ -75,7 +75,7 @@ def init():
     print(f"EAI_BENCH_INIT_DONE_MS={init_done_ms}", flush=True)
 
 
-def run(raw_data):
+def run(raw_data)${typo ? '' : ':'}
     rows = json.loads(raw_data)["data"]
     return {"predictions": model.predict(rows), "revision": REVISION, "init_done_ms": init_done_ms}
 `
@@ -107,8 +107,27 @@ export class Project {
     this.writeCode()
   }
 
-  writeCode() {
-    fs.writeFileSync(path.join(this.dir, 'code', 'score.py'), scoreScript(this.revision))
+  writeCode(typo = false) {
+    fs.writeFileSync(path.join(this.dir, 'code', 'score.py'), scoreScript(this.revision, typo))
+  }
+
+  /** score.py with a typo (the colon after `def run(raw_data)` left out): a SyntaxError. */
+  breakCode() {
+    this.writeCode(true)
+  }
+
+  /** The line of score.py where Python reports breakCode()'s typo. */
+  typoLine() {
+    return (
+      scoreScript(this.revision, true)
+        .split('\n')
+        .findIndex((line) => line.startsWith('def run(')) + 1
+    )
+  }
+
+  /** The typo fixed: score.py as it was before breakCode(). */
+  fixCode() {
+    this.writeCode()
   }
 
   /** A code-only change: score.py's content changes (REVISION). */

@@ -105,7 +105,6 @@ async function runStages(
         getDependencies(docker, imageCache, { ...stage, onBuild: baseInventory }, signal),
       )
     : undefined
-  await scriptCheck.passed() // before the application is built on them
   // Also before it: a conflicting dependencies image is neither built on, nor kept, nor cached.
   // (It gives the dependencies image's inventory when it read it.)
   if (dependencies)
@@ -120,10 +119,14 @@ async function runStages(
   // Read while the application builds; awaited before the smoke test, never during it.
   const additions = startAdditions(docker, leftovers, base, dependencies?.from, memo)
   const cacheSave = await startCacheSave(docker, imageCache, dependencies?.builtKey, base)
+  let checkStopped: Promise<void> | undefined
   try {
     const previous = await underTag
     leftovers.addPendingTags(tags) // pending until the smoke test passes, whether built now or found
-    const application = await buildApplication(docker, { ...stage, from, previous })
+    // Passed before anything is built; a reused image was checked when built: not waited for.
+    const beforeBuild = () => scriptCheck.passed()
+    const application = await buildApplication(docker, { ...stage, from, previous, beforeBuild })
+    if (application.reused) checkStopped = scriptCheck.stop()
     Object.assign(result, { hasImage: true, imageId: application.imageId })
     if (application.reused) result.reused = true
     if (application.buildMs !== undefined) result.timings.buildMs = application.buildMs
@@ -150,6 +153,7 @@ async function runStages(
     if (saved !== undefined && result.dependencies) result.dependencies.cacheSavedBytes = saved
   } finally {
     await cacheSave?.discard()
+    await checkStopped
   }
   leftovers.commitPendingTags()
   leftovers.keepDirectory(workDir)

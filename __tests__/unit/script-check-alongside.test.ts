@@ -50,12 +50,14 @@ function verdict(problems: unknown[]): CommandResult {
 
 const SYNTAX = { file: 'score.py', line: 1, column: 10, kind: 'syntax', message: 'SyntaxError: x' }
 
-function setUp(answer: (request: ThrowawayRunRequest) => Promise<CommandResult>) {
+function setUp(
+  answer: (request: ThrowawayRunRequest, signal?: AbortSignal) => Promise<CommandResult>,
+) {
   const asked: ThrowawayRunRequest[] = []
   const docker = fakeDocker({
-    runWithInput: async (request) => {
+    runWithInput: async (request, _input, signal) => {
       asked.push(request)
-      return answer(request)
+      return answer(request, signal)
     },
   })
   const inputs = {
@@ -154,5 +156,29 @@ describe('a check that cannot run', () => {
     const broken = setUp(async () => ({ exitCode: 1, stdout: '', stderr: 'MemoryError' }))
     await expect(broken.check.passed()).resolves.toBeUndefined()
     expect(printed).toContain('python exited 1:%0AMemoryError')
+  })
+})
+
+describe('a check not needed any more (the image under the tag is reused)', () => {
+  it('stop() ends its container run by its signal, without a warning or a verdict', async () => {
+    captureStdout()
+    let signalled = false
+    const { check, asked } = setUp(
+      (_request, signal) =>
+        new Promise((resolve) => {
+          // The docker CLI killed: it exits non-zero; a finished check would print its verdict.
+          signal?.addEventListener('abort', () => {
+            signalled = true
+            resolve({ exitCode: 137, stdout: '', stderr: 'killed' })
+          })
+        }),
+    )
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    await check.stop()
+    expect(asked).toHaveLength(1)
+    expect(signalled).toBe(true)
+    await expect(check.passed()).resolves.toBeUndefined()
+    expect(printed).not.toContain('::warning')
+    expect(printed).not.toContain('Scoring script checked')
   })
 })

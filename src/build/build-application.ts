@@ -24,6 +24,8 @@ export interface ApplicationRequest {
   tags: string[]
   /** What the default tag held before this run, if anything. */
   previous?: LocalImage
+  /** Awaited before anything is built (not when the image under the tag is reused). */
+  beforeBuild?: () => Promise<void>
   builder: Builder
   contexts: StagedContexts
   workDir: string
@@ -49,6 +51,7 @@ export async function buildApplication(
     )
     return { imageId: previous.id, reused: true, inspected: Promise.resolve(previous) }
   }
+  await request.beforeBuild?.()
   const dockerfile = path.join(request.workDir, 'application.Dockerfile')
   fs.writeFileSync(dockerfile, application.text)
   const started = Date.now()

@@ -16,11 +16,17 @@ export interface ScriptCheck {
   alongside<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T>
   /** Resolves once the check passed (or could not run); rejects with its failure. */
   passed(): Promise<void>
+  /**
+   * Stops the check if it still runs (nothing will be built: its verdict is not needed) and
+   * resolves once its container is gone. Nothing is printed for a check stopped while running.
+   */
+  stop(): Promise<void>
 }
 
 const NOTHING_TO_CHECK: ScriptCheck = {
   alongside: (work) => work(new AbortController().signal),
   passed: async () => undefined,
+  stop: async () => undefined,
 }
 
 export function startScriptCheck(
@@ -33,13 +39,15 @@ export function startScriptCheck(
   if (!code || !entryScript || !codeDir) return NOTHING_TO_CHECK
   const codeDirLabel = path.relative(inputs.workspace, codeDir).split(path.sep).join('/') || '.'
   const started = Date.now()
-  const failure: Promise<ScriptCheckFailure | undefined> = runChecker(docker, leftovers, {
-    image: base.id,
-    code,
-    entryScript,
-    codeDirLabel,
-  }).then((verdict) => {
-    if (!verdict) return undefined
+  const stopper = new AbortController()
+  const request = { image: base.id, code, entryScript, codeDirLabel }
+  const failure: Promise<ScriptCheckFailure | undefined> = runChecker(
+    docker,
+    leftovers,
+    request,
+    stopper.signal,
+  ).then((verdict) => {
+    if (!verdict || stopper.signal.aborted) return undefined
     const failed = failureOf(verdict, codeDirLabel)
     if (!failed) {
       core.info(
@@ -63,6 +71,10 @@ export function startScriptCheck(
     async passed() {
       const found = await failure
       if (found) throw found
+    },
+    async stop() {
+      stopper.abort()
+      await failure
     },
   }
 }

@@ -65,6 +65,7 @@ export async function runChecker(
   docker: DockerClient,
   leftovers: Leftovers,
   request: ScriptCheckRequest,
+  stop?: AbortSignal,
 ): Promise<ScriptVerdict | undefined> {
   try {
     const stdout = await runImagePython(docker, leftovers, {
@@ -73,9 +74,11 @@ export async function runChecker(
       flags: ['-I', '-S'],
       input: checkerInput(request.code, request.entryScript),
       role: 'check',
+      stop,
     })
     return parseVerdict(stdout)
   } catch (error) {
+    if (stop?.aborted) return undefined
     core.warning(`The scoring script was not checked before the build: ${errorMessage(error)}`)
     return undefined
   }
