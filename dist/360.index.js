@@ -425,6 +425,13 @@ function oomEventsArgs(container, sinceSeconds) {
     ];
 }
 /**
+ * An image's history, newest step first, one JSON object a line, sizes in bytes and steps whole
+ * (parsed by image-history.ts).
+ */
+function historyArgs(reference) {
+    return ['history', '--no-trunc', '--human=false', '--format', '{{json .}}', reference];
+}
+/**
  * In the foreground with stdin attached, removed when it ends, as the image's own user: no
  * network, capped memory and processes, nothing of the runner's files mounted.
  */
@@ -445,6 +452,8 @@ var engine_endpoint = __webpack_require__(9056);
 var engine_traffic = __webpack_require__(6696);
 // EXTERNAL MODULE: ./src/docker/docker-errors.ts
 var docker_errors = __webpack_require__(4236);
+// EXTERNAL MODULE: ./src/docker/image-history.ts
+var image_history = __webpack_require__(2304);
 // EXTERNAL MODULE: ./src/docker/retry.ts
 var retry = __webpack_require__(6298);
 // EXTERNAL MODULE: ./src/step/text.ts
@@ -452,6 +461,7 @@ var step_text = __webpack_require__(2687);
 ;// CONCATENATED MODULE: ./src/docker/docker.ts
 // The Docker CLI behind a small interface, so that the pipeline can be driven by the real engine
 // in integration tests and by a plain object in unit tests.
+
 
 
 
@@ -566,6 +576,9 @@ class DockerCli {
             sizeBytes: image.Size ?? 0,
             env: image.Config?.Env ?? [],
         };
+    }
+    async history(reference) {
+        return (0,image_history/* parseHistory */.i6)(await this.stdoutOrThrow(historyArgs(reference), 'Reading the history'));
     }
     async save(reference, consume, signal) {
         const args = ['image', 'save', reference];
@@ -839,6 +852,75 @@ function describeTraffic(traffic) {
     if (traffic.savedBytes > 0)
         parts.push(`received the dependencies image for the cache (${(0,_step_text_js__WEBPACK_IMPORTED_MODULE_3__/* .humanBytes */ .p6)(traffic.savedBytes)})`);
     return parts.length > 0 ? parts.join('; ') : undefined;
+}
+
+
+/***/ }),
+
+/***/ 2304:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Pz: () => (/* binding */ layersOver),
+/* harmony export */   i6: () => (/* binding */ parseHistory)
+/* harmony export */ });
+/* unused harmony export describeStep */
+// An image's history as `docker history` lists it (historyArgs): one entry per Dockerfile step,
+// newest first, with the bytes its layer holds. The two builders word a step differently (the
+// legacy builder as the shell line it ran, `/bin/sh -c #(nop) COPY ...`; BuildKit as the
+// instruction, `COPY ... # buildkit`); both are shown as the instruction. Build args, which a
+// RUN's line starts with (`|2 PIP_INDEX_URL=... /bin/sh -c ...`), are left out: they may hold
+// an index URL.
+/** One JSON object a line (`--format '{{json .}}'`, sizes in bytes with `--human=false`). */
+function parseHistory(stdout) {
+    return stdout
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => {
+        const entry = JSON.parse(line);
+        const bytes = Number(entry.Size);
+        if (typeof entry.CreatedBy !== 'string' || !Number.isFinite(bytes))
+            throw new Error(`docker history answered something else: ${line.slice(0, 200)}`);
+        return { createdBy: entry.CreatedBy, bytes };
+    });
+}
+const SHELL = ' /bin/sh -c ';
+/** A RUN's command without the build args docker puts first (`|2 A=1 B=2 /bin/sh -c cmd`). */
+function runCommand(line) {
+    let rest = line.replace(/^(--mount=\S+\s+)*/, '');
+    if (/^\|\d+ /.test(rest)) {
+        const shell = rest.indexOf(SHELL);
+        if (shell < 0)
+            return `(${rest.split(' ')[0].slice(1)} build args left out)`;
+        rest = rest.slice(shell + SHELL.length);
+    }
+    else if (rest.startsWith(SHELL.trimStart()))
+        rest = rest.slice(SHELL.length - 1);
+    return rest;
+}
+/** The step as its Dockerfile instruction, whichever builder recorded it. @internal (exported for its unit tests) */
+function describeStep(createdBy) {
+    let step = createdBy.trim().replace(/\s+# buildkit$/, '');
+    const nop = /^\/bin\/sh -c #\(nop\)\s+/;
+    if (nop.test(step))
+        step = step.replace(nop, '');
+    else if (step.startsWith('RUN '))
+        step = `RUN ${runCommand(step.slice(4))}`;
+    else if (step.startsWith('|') || step.startsWith('/bin/sh -c '))
+        step = `RUN ${runCommand(step)}`;
+    return step.replace(/\s+/g, ' ').trim();
+}
+const LAYER_STEPS = /^(RUN|COPY|ADD) /;
+/**
+ * The layers `image` adds over `base` (both newest first, as listed), in the order they were
+ * built: the entries above the base's own, those that made a layer (a RUN, COPY or ADD, or any
+ * step with bytes); ENV, LABEL, USER and the like change the config only.
+ */
+function layersOver(image, base) {
+    const own = image.slice(0, Math.max(0, image.length - base.length)).reverse();
+    return own
+        .map((entry) => ({ step: describeStep(entry.createdBy), bytes: entry.bytes }))
+        .filter((layer) => layer.bytes > 0 || LAYER_STEPS.test(layer.step));
 }
 
 

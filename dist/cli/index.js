@@ -33348,7 +33348,7 @@ async function discardCandidate(az, candidate) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(280);
+/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9165);
 // Entry point of the command line (`npx extend-azureml-image`, `node dist/cli.js`): the action's
 // pipeline run on this machine. See src/cli/ and the README's "Run it locally (CLI)".
 
@@ -33365,7 +33365,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 280:
+/***/ 9165:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33488,6 +33488,59 @@ var docker_errors = __nccwpck_require__(4236);
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./src/step/text.ts
 var step_text = __nccwpck_require__(2687);
+;// CONCATENATED MODULE: ./src/docker/image-python.ts
+// A Python program run by an image's own interpreter, through the engine: the source as `-c`,
+// its input on stdin of a throwaway container (no network, capped memory, nothing of the
+// runner's files mounted), so a remote engine works too. `python` is tried first (the conda
+// env's, first on PATH in the real images), then `python3`: never a path of one image.
+
+
+
+const PYTHONS = ['python', 'python3'];
+const MEMORY = '512m';
+const TIMEOUT_MS = 60_000;
+function containerName(role) {
+    return `extend-azureml-image-${process.env.GITHUB_RUN_ID ?? 'local'}-${role}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
+}
+/** docker's answer when the entrypoint is not on the image's PATH. */
+function notFound(result) {
+    return (result.exitCode === 127 &&
+        /executable file not found|no such file or directory/i.test(result.stderr));
+}
+/**
+ * The program's stdout. Rejects when no Python is on the image's PATH, when it exits non-zero
+ * (with the end of its stderr), after a minute, or with the reason of `stop`; the container is
+ * removed in every case.
+ */
+async function runImagePython(docker, leftovers, request) {
+    const timeout = AbortSignal.timeout(TIMEOUT_MS);
+    const signal = request.stop ? AbortSignal.any([timeout, request.stop]) : timeout;
+    for (const python of PYTHONS) {
+        const name = containerName(request.role);
+        leftovers.addContainer(name);
+        const result = await docker
+            .runWithInput({
+            image: request.image,
+            name,
+            labels: [{ key: constants/* CONTAINER_LABEL */.Fu, value: name }],
+            entrypoint: python,
+            args: [...(request.flags ?? []), '-c', request.source],
+            memory: MEMORY,
+        }, request.input, signal)
+            .finally(() => leftovers.removeContainer(name).catch(() => undefined));
+        request.stop?.throwIfAborted();
+        if (timeout.aborted)
+            throw new Error(`it took over ${TIMEOUT_MS / 1000} s`);
+        if (notFound(result))
+            continue;
+        if (result.exitCode !== 0) {
+            throw new Error(`${python} exited ${result.exitCode}:\n${(0,step_text/* lastLines */.w$)(result.stderr, 10)}`);
+        }
+        return result.stdout;
+    }
+    throw new Error(`neither ${PYTHONS.join(' nor ')} is on the image's PATH`);
+}
+
 ;// CONCATENATED MODULE: ./src/script-check/checker-source.ts
 // The checker, as Python source: run by the base image's own interpreter (`python -c`), it
 // reads the code files as JSON on stdin and prints its verdicts as JSON. It parses, never imports:
@@ -33691,7 +33744,6 @@ json.dump(check(json.loads(sys.stdin.buffer.read().decode("utf-8"))), sys.stdout
 
 
 
-
 /** The scoring script would not load in the server: every problem, the first one annotated. */
 class ScriptCheckFailure extends Error {
     problems;
@@ -33700,12 +33752,6 @@ class ScriptCheckFailure extends Error {
         this.problems = problems;
         this.name = 'ScriptCheckFailure';
     }
-}
-const PYTHONS = ['python', 'python3'];
-const MEMORY = '512m';
-const TIMEOUT_MS = 60_000;
-function containerName() {
-    return `extend-azureml-image-${process.env.GITHUB_RUN_ID ?? 'local'}-check-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
 }
 /** The checker's input: every .py file the code copy takes, by its path in code-dir. @internal (exported for its unit tests) */
 function checkerInput(code, entryScript) {
@@ -33717,44 +33763,22 @@ function checkerInput(code, entryScript) {
     }
     return JSON.stringify({ entry: entryScript, files });
 }
-/** docker's answer when the entrypoint is not on the image's PATH. */
-function notFound(result) {
-    return (result.exitCode === 127 &&
-        /executable file not found|no such file or directory/i.test(result.stderr));
-}
-/**
- * Runs the checker in the image: `python` first (the conda env's, first on PATH in the real
- * images), else `python3`. Undefined (and a warning) when it could not run.
- */
-async function runChecker(docker, leftovers, request) {
-    const input = checkerInput(request.code, request.entryScript);
-    const timeout = AbortSignal.timeout(TIMEOUT_MS);
+/** Runs the checker in the image; undefined (and a warning) when it could not run. */
+async function runChecker(docker, leftovers, request, stop) {
     try {
-        for (const python of PYTHONS) {
-            const name = containerName();
-            leftovers.addContainer(name);
-            const result = await docker
-                .runWithInput({
-                image: request.image,
-                name,
-                labels: [{ key: constants/* CONTAINER_LABEL */.Fu, value: name }],
-                entrypoint: python,
-                args: ['-I', '-S', '-c', CHECKER_SOURCE],
-                memory: MEMORY,
-            }, input, timeout)
-                .finally(() => leftovers.removeContainer(name).catch(() => undefined));
-            if (timeout.aborted)
-                throw new Error(`it took over ${TIMEOUT_MS / 1000} s`);
-            if (notFound(result))
-                continue;
-            if (result.exitCode !== 0) {
-                throw new Error(`${python} exited ${result.exitCode}:\n${(0,step_text/* lastLines */.w$)(result.stderr, 10)}`);
-            }
-            return parseVerdict(result.stdout);
-        }
-        throw new Error(`neither ${PYTHONS.join(' nor ')} is on the image's PATH`);
+        const stdout = await runImagePython(docker, leftovers, {
+            image: request.image,
+            source: CHECKER_SOURCE,
+            flags: ['-I', '-S'],
+            input: checkerInput(request.code, request.entryScript),
+            role: 'check',
+            stop,
+        });
+        return parseVerdict(stdout);
     }
     catch (error) {
+        if (stop?.aborted)
+            return undefined;
         core.warning(`The scoring script was not checked before the build: ${(0,step_text/* errorMessage */.gJ)(error)}`);
         return undefined;
     }
@@ -33800,7 +33824,24 @@ function failureOf(verdict, codeDirLabel) {
     return new ScriptCheckFailure(`The scoring script would not load in the server (checked with the base image's Python ${verdict.python}, before the build finished):\n${lines.join('\n')}`, verdict.problems);
 }
 
+;// CONCATENATED MODULE: ./src/dependencies/conflict-failure.ts
+// The step's failure when the requirements break the inference server's dependencies: the
+// message names every conflict; the annotation goes on the first one's requirements line.
+class ServerConflictFailure extends Error {
+    line;
+    title;
+    constructor(message, 
+    /** The first conflict's line in the top requirements file, when one was found. */
+    line, title) {
+        super(message);
+        this.line = line;
+        this.title = title;
+        this.name = 'ServerConflictFailure';
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
+
 
 
 
@@ -33892,6 +33933,13 @@ function requirementsAnnotation(sources, requirement) {
         startLine: index >= 0 ? index + 1 : undefined,
     };
 }
+/** A line of the top requirements file (the file alone when `line` is undefined). */
+function requirementsLineAnnotation(sources, title, line) {
+    const file = sources.requirements && workspaceRelative(sources.workspace, sources.requirements);
+    if (!file)
+        return undefined;
+    return { title, file, startLine: line };
+}
 function escapeRegExp(text) {
     return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -33929,6 +33977,8 @@ function annotationFor(error, sources, python) {
             return pythonAnnotation(python, sources);
         if (error instanceof ScriptCheckFailure)
             return scriptAnnotation(error, sources);
+        if (error instanceof ServerConflictFailure)
+            return requirementsLineAnnotation(sources, error.title, error.line);
         if (!(error instanceof docker_errors/* BuildFailure */.$w) || !error.culprit)
             return undefined;
         const { input, value } = error.culprit;
@@ -36026,6 +36076,26 @@ function deploymentWarnings(deployment, baked) {
     return warnings;
 }
 
+;// CONCATENATED MODULE: ./src/inputs/dynamic-installs.ts
+
+/** @internal (exported for its unit tests) */
+const DYNAMIC_INSTALL_ENV = 'AZUREML_EXTRA_REQUIREMENTS_TXT';
+const CONSEQUENCE = `the image's start script then pip-installs that file at every container start, before the server starts: start-up waits for pip, and fails where no package index is reachable. List the packages in the '${constants/* Input */.pd.Requirements}' input instead: they are installed once, into the image`;
+// The start script skips the install for an empty value, so only a value counts.
+function setsIt(pairs) {
+    return pairs.some(({ key, value }) => key === DYNAMIC_INSTALL_ENV && value !== '');
+}
+/** One warning per place that sets it; the value (a file name from a PR, maybe) is not in them. */
+function dynamicInstallWarnings(env, deployment) {
+    const warnings = [];
+    if (setsIt(env))
+        warnings.push(`Input '${constants/* Input */.pd.Env}' sets ${DYNAMIC_INSTALL_ENV}: ${CONSEQUENCE}`);
+    if (deployment && setsIt(deployment.environmentVariables)) {
+        warnings.push(`${deployment.file}: environment_variables sets ${DYNAMIC_INSTALL_ENV}: ${CONSEQUENCE}`);
+    }
+    return warnings;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/parse.ts
 // Pure parsers for the text of multi-value inputs. Whitespace, CRLF line ends, blank lines and
 // exact duplicates are normalised here; every rule a value must follow is checked in inputs.ts.
@@ -36926,6 +36996,7 @@ function scoringCases(workspace, raw, defaults) {
 
 
 
+
 const inputs_ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const LABEL_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const NETWORK = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -37163,6 +37234,8 @@ function getInputs() {
         codeDir,
         modelDir,
     });
+    for (const warning of dynamicInstallWarnings(env, deployment.deployment))
+        core.warning(warning);
     return {
         workspace,
         baseImage,
@@ -37292,6 +37365,7 @@ function metadata(result, baseImage) {
             checked: result.smokeTestResult.swagger.checked,
         },
         dependencies: result.dependencies,
+        adds: result.adds,
         copies: result.copies,
         pushed: result.pushed,
         timings: {
@@ -39486,7 +39560,9 @@ function isSameBuild(image, recipeDigest, from) {
 const BUILD_LOG_LINES_IN_MESSAGE = 30;
 // The legacy builder names the container of each RUN step in its log.
 const LEGACY_STEP_CONTAINER = /^\s*---> Running in ([0-9a-f]{12,64})\s*$/;
-async function buildImage(docker, title, request, workDir, signal) {
+async function buildImage(docker, title, request, workDir, signal, 
+/** Sees every line of the build's log too (e.g. for pip's resolver warnings). */
+observe) {
     const iidFile = external_node_path_.join(workDir, `${external_node_path_.basename(request.dockerfile)}.iid`);
     const recent = [];
     const stepContainers = [];
@@ -39495,6 +39571,7 @@ async function buildImage(docker, title, request, workDir, signal) {
         try {
             return await docker.build({ ...request, iidFile }, (line) => {
                 relay.line(line);
+                observe?.(line);
                 const container = LEGACY_STEP_CONTAINER.exec(line)?.[1];
                 if (container)
                     stepContainers.push(container);
@@ -39534,6 +39611,7 @@ async function buildApplication(docker, request) {
         (0,inert_log/* printInert */.C6)(`${tags[0]} already holds this build (${previous.id}): the same inputs and recipe, on ${from.reference}. Nothing to build.`);
         return { imageId: previous.id, reused: true, inspected: Promise.resolve(previous) };
     }
+    await request.beforeBuild?.();
     const dockerfile = external_node_path_.join(request.workDir, 'application.Dockerfile');
     external_node_fs_.writeFileSync(dockerfile, application.text);
     const started = Date.now();
@@ -39927,8 +40005,11 @@ async function writeArchiveWithoutBase(saved, baseLayers, destination) {
 
 const DEPENDENCIES_REPOSITORY = 'extend-azureml-image/dependencies';
 // v2: the key covers every staged requirements file (includes, local packages), not the top one.
+// v3: kept (tagged, cached) only once checked against the server's dependencies
+// (conflict-check.ts), so an image made before that check is not found, in the daemon or cache.
 /** @internal (exported for its unit tests) */
-const CACHE_KEY_PREFIX = 'extend-azureml-image-deps-v2-';
+const CACHE_KEY_PREFIX = 'extend-azureml-image-deps-v3-';
+const KEY_VERSION = 3;
 /**
  * The base image as the daemon has it (pulled first when absent): what `docker build` starts
  * from, so the key follows the base image the build really uses. `inDaemon` is a lookup the
@@ -39946,6 +40027,7 @@ async function localBase(docker, reference, inDaemon) {
 }
 async function dependenciesKey(base, inputs) {
     const hash = await contentHash({
+        keyVersion: KEY_VERSION,
         baseId: base.id,
         aptPackages: inputs.aptPackages,
         pipIndexes: inputs.pipIndexes,
@@ -40088,9 +40170,564 @@ async function startCacheSave(docker, imageCache, key, base) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/dependencies/inventory-source.ts
+// The inventory program, as Python source: run by an image's own interpreter (no flags, so it
+// sees the packages the server would: the env's, the system site, the user site), it prints as
+// JSON what is installed there: every Python distribution with the requirements it declares
+// (markers evaluated for this interpreter, extras left out), what `pip check` says, and the
+// Debian packages when the image has dpkg. The requirements are parsed with pip's vendored
+// `packaging` (or `packaging` itself); without either only the names are kept. Written for
+// Python 3.6 and later; kept free of backticks and "${" so that it stays a plain String.raw.
+const INVENTORY_SOURCE = String.raw `
+import json, re, shutil, subprocess, sys
+
+try:
+    from importlib import metadata
+except ImportError:
+    metadata = None
+
+try:
+    from pip._vendor.packaging.requirements import Requirement
+except Exception:
+    try:
+        from packaging.requirements import Requirement
+    except Exception:
+        Requirement = None
+
+NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def normalise(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def requirement(text):
+    if Requirement is None:
+        match = NAME.match(text)
+        if match is None or ";" in text:
+            return None
+        return {"name": normalise(match.group(1)), "specifier": ""}
+    try:
+        parsed = Requirement(text)
+    except Exception:
+        return None
+    if parsed.marker is not None and not parsed.marker.evaluate({"extra": ""}):
+        return None
+    return {"name": normalise(parsed.name), "specifier": str(parsed.specifier)}
+
+
+def distributions():
+    found, seen = [], set()
+    if metadata is None:
+        return found
+    for dist in metadata.distributions():
+        name = dist.metadata["Name"]
+        if not name or normalise(name) in seen:
+            continue  # the first on sys.path is the one imported
+        seen.add(normalise(name))
+        requires = [r for r in (requirement(t) for t in (dist.requires or [])) if r]
+        found.append({"name": name, "version": dist.version, "requires": requires})
+    return found
+
+
+def pip_check():
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "pip", "check", "--disable-pip-version-check"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=40,
+        )
+    except Exception:
+        return None
+    if done.returncode not in (0, 1) or "No module named pip" in done.stderr:
+        return None
+    return [line for line in done.stdout.splitlines() if line.strip() and done.returncode == 1]
+
+
+def native_architecture():
+    try:
+        return subprocess.run(
+            ["dpkg", "--print-architecture"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, universal_newlines=True, timeout=10,
+        ).stdout.strip()
+    except Exception:
+        return ""
+
+
+def apt():
+    if shutil.which("dpkg-query") is None:
+        return None
+    # Not binary:Package: it names a Multi-Arch "same" package with the native architecture
+    # too (libgomp1:amd64); only a foreign one gets it here, as apt-get install takes them.
+    fields = ["db:Status-Abbrev", "Package", "Architecture", "Version"]
+    try:
+        done = subprocess.run(
+            ["dpkg-query", "-W", "-f", "\t".join("$" + "{" + f + "}" for f in fields) + "\n"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, universal_newlines=True, timeout=20,
+        )
+    except Exception:
+        return None
+    native, packages = native_architecture(), []
+    for line in done.stdout.splitlines():
+        parts = line.split("\t")
+        if len(parts) == 4 and parts[0].startswith("ii"):
+            name = parts[1] if parts[2] in (native, "all", "") else parts[1] + ":" + parts[2]
+            packages.append({"name": name, "version": parts[3]})
+    return packages if done.returncode == 0 else None
+
+
+version = "%d.%d.%d" % sys.version_info[:3]
+json.dump({"python": version, "distributions": distributions(), "pipCheck": pip_check(), "apt": apt()}, sys.stdout)
+`;
+
+;// CONCATENATED MODULE: ./src/dependencies/python-inventory.ts
+
+
+/** The distribution of the real images' HTTP server. */
+const SERVER_DISTRIBUTION = 'azureml-inference-server-http';
+/** PEP 503's normal form of a distribution name. */
+function normaliseName(name) {
+    return name.replace(/[-_.]+/g, '-').toLowerCase();
+}
+/** Reads the inventory in the image; rejects when it cannot run (see runImagePython). */
+async function readInventory(docker, leftovers, image) {
+    const stdout = await runImagePython(docker, leftovers, {
+        image,
+        source: INVENTORY_SOURCE,
+        input: '',
+        role: 'inventory',
+    });
+    return parseInventory(stdout);
+}
+function isString(value) {
+    return typeof value === 'string';
+}
+function parseRequirement(value) {
+    const item = value;
+    if (!item || !isString(item.name) || !isString(item.specifier))
+        throw new Error(`a requirement the inventory should not list: ${JSON.stringify(value)}`);
+    return { name: item.name, specifier: item.specifier };
+}
+function parseDistribution(value) {
+    const item = value;
+    if (!item || !isString(item.name) || !isString(item.version) || !Array.isArray(item.requires))
+        throw new Error(`a distribution the inventory should not list: ${JSON.stringify(value)}`);
+    return { name: item.name, version: item.version, requires: item.requires.map(parseRequirement) };
+}
+function parsePackage(value) {
+    const item = value;
+    if (!item || !isString(item.name) || !isString(item.version))
+        throw new Error(`a package the inventory should not list: ${JSON.stringify(value)}`);
+    return { name: item.name, version: item.version };
+}
+/** The program's JSON (as read, or as remembered: inventory-memo.ts); anything else is refused. */
+function parseInventory(stdout) {
+    const raw = JSON.parse(stdout);
+    if (!isString(raw.python) || !Array.isArray(raw.distributions))
+        throw new Error(`the inventory answered something else: ${stdout.slice(0, 200)}`);
+    const distributions = new Map();
+    for (const item of raw.distributions.map(parseDistribution))
+        distributions.set(normaliseName(item.name), item);
+    const inventory = { python: raw.python, distributions };
+    if (Array.isArray(raw.pipCheck))
+        inventory.pipCheck = raw.pipCheck.filter(isString);
+    if (Array.isArray(raw.apt))
+        inventory.apt = raw.apt.map(parsePackage);
+    return inventory;
+}
+/**
+ * The server's distribution and everything it requires, transitively, among what is installed
+ * (normalised names, the server first); empty when the image has no server distribution.
+ */
+function serverClosure(inventory) {
+    const start = normaliseName(SERVER_DISTRIBUTION);
+    if (!inventory.distributions.has(start))
+        return [];
+    const seen = new Set([start]);
+    const queue = [start];
+    for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+        for (const requirement of inventory.distributions.get(name)?.requires ?? []) {
+            if (seen.has(requirement.name))
+                continue;
+            seen.add(requirement.name);
+            if (inventory.distributions.has(requirement.name))
+                queue.push(requirement.name);
+        }
+    }
+    return [...seen];
+}
+
+;// CONCATENATED MODULE: ./src/dependencies/requirement-lines.ts
+// The projects the requirements file asks for itself, with their lines: where a conflict is
+// blamed. Read as pip reads a line (comments dropped, `\` continuations joined); options and
+// includes (`-r`, `-c`, `-e`, `--index-url`...) name no project of this file and are skipped, and
+// a wheel or a URL with `#egg=` counts under its project's name.
+
+
+
+const PROJECT = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@(]|$)/;
+const WHEEL = /^([A-Za-z0-9][A-Za-z0-9._]*)-[^-/]+(?:-[^-/]+){2,3}\.whl$/;
+const EGG = /#egg=([A-Za-z0-9][A-Za-z0-9._-]*)/;
+function projectOf(text) {
+    if (text.startsWith('-'))
+        return undefined;
+    const egg = EGG.exec(text)?.[1];
+    if (egg)
+        return egg;
+    const wheel = WHEEL.exec(external_node_path_.posix.basename(text.replace(/\\/g, '/')))?.[1];
+    if (wheel)
+        return wheel;
+    if (/^[a-z+]+:\/\/|^[./~]/i.test(text))
+        return undefined; // a path or URL without a name
+    return PROJECT.exec(text)?.[1];
+}
+/** @internal (exported for its unit tests) */
+function parseRequirementLines(content) {
+    const found = [];
+    const lines = content.split(/\r?\n/);
+    for (let index = 0; index < lines.length; index++) {
+        const first = index + 1;
+        let logical = lines[index];
+        while (logical.endsWith('\\') && index + 1 < lines.length) {
+            logical = logical.slice(0, -1) + lines[++index];
+        }
+        const text = logical.replace(/(^|\s)#.*$/, '').trim();
+        const name = text && projectOf(text);
+        if (name)
+            found.push({ name: normaliseName(name), line: first, text });
+    }
+    return found;
+}
+/** The top requirements file's projects; none when it cannot be read. */
+function readRequirementLines(file) {
+    if (!file)
+        return [];
+    try {
+        return parseRequirementLines(external_node_fs_.readFileSync(file, 'utf8'));
+    }
+    catch {
+        return [];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/dependencies/pip-conflicts.ts
+// What pip says is broken, as data: the lines of `pip check` and the resolver's warnings at the
+// end of `pip install`. Both name the distribution whose requirement is not met, the
+// requirement, and what is installed instead (or that nothing is). Forms read (pip 20 to 24):
+//   pip check:  `X 1.0 has requirement Y<2, but you have Y 3.0.`
+//               `X 1.0 requires Y, which is not installed.`
+//   resolver:   `X 1.0 requires Y<2, but you have Y 3.0 which is incompatible.`
+//               `X 1.0 requires Y<2, which is not installed.`
+//   legacy:     `ERROR: X 1.0 has requirement Y<2, but you'll have Y 3.0 which is incompatible.`
+
+const pip_conflicts_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*/;
+const CONFLICTING = /^(\S+) (\S+) (?:has requirement|requires) (.+?), but you(?:'ll)? have (\S+) (\S+?)(?: which is incompatible)?\.$/;
+const MISSING = /^(\S+) (\S+) requires (.+?), which is not installed\.$/;
+// BuildKit's plain progress puts the step and its seconds before each line: `#12 34.56 `.
+const BUILDKIT_PREFIX = /^#\d+ \d+(?:\.\d+)? /;
+const LEGACY_PREFIX = /^ERROR: /;
+const RESOLVER_HEADER = "pip's dependency resolver does not currently take into account";
+function requiredName(requirement) {
+    const name = pip_conflicts_NAME.exec(requirement.trim())?.[0];
+    return name === undefined ? undefined : normaliseName(name);
+}
+/** One line of `pip check` or of the resolver's warning; undefined for any other line. @internal (exported for its unit tests) */
+function parseConflictLine(raw) {
+    const line = raw.trim().replace(LEGACY_PREFIX, '');
+    const conflicting = CONFLICTING.exec(line);
+    if (conflicting) {
+        const [, dependent, dependentVersion, requirement, , installed] = conflicting;
+        const required = requiredName(requirement);
+        if (!required)
+            return undefined;
+        return {
+            dependent: normaliseName(dependent),
+            dependentVersion,
+            requirement,
+            required,
+            installed,
+        };
+    }
+    const missing = MISSING.exec(line);
+    if (!missing)
+        return undefined;
+    const [, dependent, dependentVersion, requirement] = missing;
+    const required = requiredName(requirement);
+    if (!required)
+        return undefined;
+    return { dependent: normaliseName(dependent), dependentVersion, requirement, required };
+}
+/** The same broken requirement whichever tool printed it (pip check names less than the resolver). */
+function conflictKey(conflict) {
+    return [
+        conflict.dependent,
+        conflict.dependentVersion,
+        conflict.required,
+        conflict.installed ?? '',
+    ]
+        .map((part) => JSON.stringify(part))
+        .join(' ');
+}
+/** Each broken requirement once, in the order first seen. */
+function uniqueConflicts(conflicts) {
+    const seen = new Map();
+    for (const conflict of conflicts) {
+        const key = conflictKey(conflict);
+        if (!seen.has(key))
+            seen.set(key, conflict);
+    }
+    return [...seen.values()];
+}
+/** `pip check`'s lines as conflicts; lines of other forms are returned apart, as printed. */
+function parsePipCheck(lines) {
+    const conflicts = [];
+    const other = [];
+    for (const line of lines) {
+        const conflict = parseConflictLine(line);
+        if (conflict)
+            conflicts.push(conflict);
+        else if (line.trim() !== '')
+            other.push(line.trim());
+    }
+    return { conflicts, other };
+}
+/**
+ * Collects the resolver's warning from a build log: the lines after its header, until one of
+ * another form (the legacy resolver's lines carry `ERROR: ` each, without a header).
+ */
+function watchResolverWarnings() {
+    const found = [];
+    let inWarning = false;
+    return {
+        observe(raw) {
+            const line = raw.replace(BUILDKIT_PREFIX, '').trimEnd();
+            if (line.includes(RESOLVER_HEADER)) {
+                inWarning = true;
+                return;
+            }
+            const conflict = parseConflictLine(line);
+            if (conflict && (inWarning || LEGACY_PREFIX.test(line)))
+                found.push(conflict);
+            else
+                inWarning = false;
+        },
+        conflicts: () => [...found],
+    };
+}
+
+;// CONCATENATED MODULE: ./src/dependencies/server-conflicts.ts
+// What the requirements broke, told apart from what the base image had broken already, and
+// whether it touches the inference server: a requirement of the server's distribution, or of
+// anything in its closure, that is no longer met means the server would not start (the step
+// fails); other new conflicts only warn. Each is blamed on the line of the requirements file
+// that asked for the package, or that pulled it in: the dependencies image's own graph is walked
+// from each top-level requirement (it is there on every run, built now or reused, where a pip
+// `--report` would only exist for a build made now).
+
+
+/** Everything `top` installs, itself first, among what the image has (normalised names). */
+function installedBy(inventory, top) {
+    const seen = new Set();
+    const queue = [top];
+    for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+        if (seen.has(name) || !inventory.distributions.has(name))
+            continue;
+        seen.add(name);
+        for (const requirement of inventory.distributions.get(name)?.requires ?? []) {
+            queue.push(requirement.name);
+        }
+    }
+    return seen;
+}
+/**
+ * The line to blame for `required`: the one naming it, else the first whose graph reaches a
+ * distribution outside the server's closure that requires it (what the server itself requires
+ * is not what pulled in a version it refuses: `flask` on a line is not blamed for werkzeug). @internal (exported for its unit tests)
+ */
+function blameLine(required, lines, inventory, closure) {
+    const direct = lines.find((line) => line.name === required);
+    if (direct)
+        return { line: direct, transitive: false };
+    for (const line of lines) {
+        for (const name of installedBy(inventory, line.name)) {
+            if (closure.has(name))
+                continue;
+            const requires = inventory.distributions.get(name)?.requires ?? [];
+            if (requires.some((requirement) => requirement.name === required)) {
+                return { line, transitive: true };
+            }
+        }
+    }
+    return undefined;
+}
+/** What pip reports broken in the dependencies image (pip check, the resolver), against the base. */
+function judgeConflicts(base, dependencies, resolver, lines) {
+    const before = parsePipCheck(base.pipCheck ?? []);
+    const after = parsePipCheck(dependencies.pipCheck ?? []);
+    const baseKeys = new Set(before.conflicts.map(conflictKey));
+    const all = uniqueConflicts([...after.conflicts, ...resolver]);
+    const closure = new Set([...serverClosure(base), ...serverClosure(dependencies)]);
+    const verdict = {
+        server: [],
+        other: [],
+        inBase: all.filter((conflict) => baseKeys.has(conflictKey(conflict))),
+        unparsed: after.other.filter((line) => !before.other.includes(line)),
+    };
+    for (const conflict of all) {
+        if (baseKeys.has(conflictKey(conflict)))
+            continue;
+        const found = blameLine(conflict.required, lines, dependencies, closure);
+        const breaksServer = closure.has(conflict.dependent);
+        const transitive = found?.transitive ?? false;
+        verdict[breaksServer ? 'server' : 'other'].push({
+            ...conflict,
+            blame: found?.line,
+            transitive,
+            breaksServer,
+        });
+    }
+    // In the file's order (the first is annotated); what no line asked for comes last.
+    const order = (conflict) => conflict.blame?.line ?? Number.MAX_SAFE_INTEGER;
+    verdict.server.sort((a, b) => order(a) - order(b));
+    verdict.other.sort((a, b) => order(a) - order(b));
+    return verdict;
+}
+function spelled(inventory, name) {
+    return inventory.distributions.get(name)?.name ?? name;
+}
+/**
+ * One conflict in words, e.g. `requirements.txt line 2: pydantic==2.5.0 installs pydantic 2.5.0,
+ * but azureml-inference-server-http 0.8.4 requires pydantic>=1.9,<1.11`.
+ */
+function describeConflict(conflict, dependencies, requirementsLabel) {
+    const required = spelled(dependencies, conflict.required);
+    const dependent = `${spelled(dependencies, conflict.dependent)} ${conflict.dependentVersion}`;
+    const server = dependencies.distributions.get(normaliseName(SERVER_DISTRIBUTION));
+    const through = server && conflict.breaksServer && conflict.dependent !== normaliseName(SERVER_DISTRIBUTION)
+        ? ` (which ${server.name} ${server.version} needs)`
+        : '';
+    const what = conflict.installed === undefined
+        ? `leaves ${required} uninstalled`
+        : `${conflict.transitive ? 'pulls in' : 'installs'} ${required} ${conflict.installed}`;
+    let where = `The dependencies (apt, pip) ${what}`;
+    if (conflict.blame && requirementsLabel) {
+        where = `${requirementsLabel} line ${conflict.blame.line}: ${conflict.blame.text} ${what}`;
+    }
+    else if (requirementsLabel)
+        where = `The requirements (${requirementsLabel}) ${what}`;
+    return `${where}, but ${dependent}${through} requires ${conflict.requirement}`;
+}
+/** A conflict as pip would say it, blaming no one (the base image's own). */
+function describeBroken(conflict, inventory) {
+    const required = spelled(inventory, conflict.required);
+    const installed = conflict.installed === undefined ? 'is not installed' : `${conflict.installed} is installed`;
+    return `${spelled(inventory, conflict.dependent)} ${conflict.dependentVersion} requires ${conflict.requirement}, but ${required} ${installed}`;
+}
+/** The step's failure message: every server conflict, one a line. */
+function serverConflictMessage(conflicts, dependencies, requirementsLabel) {
+    const lines = conflicts.map((conflict) => `${describeConflict(conflict, dependencies, requirementsLabel)}: the server would not start`);
+    if (lines.length === 1)
+        return lines[0];
+    return `The requirements break the inference server's own dependencies (${lines.length} conflicts):\n${lines.join('\n')}`;
+}
+
+;// CONCATENATED MODULE: ./src/dependencies/conflict-check.ts
+// The requirements checked against the inference server's own dependencies, once the
+// dependencies image is built and before the application is built on it. An image that fails
+// is untagged at once, and the cache save starts only after a pass, so an image found in the
+// daemon or the cache under a (v3) key has passed: it is not checked again. Measured on the
+// stand-in, the check costs 1.5 to 4.5 s of pip in a container, while "nothing changed" runs in
+// 1.1 to 2 s against a floor of 1.0 to 1.6 s; checking every reuse would double that. The
+// base's inventory is read while the dependencies build, so a cold build waits only for the
+// dependencies image's read.
+
+
+
+
+
+
+
+
+
+/** An image's inventory, read once, on the first call; the promise never rejects. */
+function inventoryReader(docker, leftovers, image, memo) {
+    let read;
+    const readIn = () => memo ? memo.read(docker, leftovers, image) : readInventory(docker, leftovers, image);
+    return () => {
+        read ??= readIn().then((inventory) => ({ inventory }), (error) => ({ error: (0,step_text/* errorMessage */.gJ)(error) }));
+        return read;
+    };
+}
+const CANNOT_CHECK = "Could not check the requirements against the inference server's dependencies";
+/**
+ * Throws a ServerConflictFailure when the requirements broke what the server needs; warns of
+ * other new conflicts, notes the base's own. The dependencies image's inventory, when read.
+ */
+async function checkServerConflicts(docker, leftovers, request) {
+    const { dependencies } = request;
+    if (dependencies.source !== 'built') {
+        core.info(`Dependencies ${dependencies.source === 'daemon' ? 'found in the daemon' : 'restored from the cache'}: checked against ${SERVER_DISTRIBUTION}'s dependencies when they were built`);
+        return undefined;
+    }
+    const started = Date.now();
+    const after = await inventoryReader(docker, leftovers, dependencies.from.id, request.memo)();
+    const before = await request.baseInventory();
+    if (!after.inventory || !before.inventory) {
+        const which = after.inventory ? 'base image' : 'dependencies image';
+        core.warning(`${CANNOT_CHECK}: reading the ${which} failed: ${after.error ?? before.error}`);
+        return after.inventory;
+    }
+    if (after.inventory.pipCheck === undefined || before.inventory.pipCheck === undefined) {
+        core.warning(`${CANNOT_CHECK}: pip check could not run in the image`);
+        return after.inventory;
+    }
+    const verdict = judgeConflicts(before.inventory, after.inventory, dependencies.resolverConflicts ?? [], readRequirementLines(request.inputs.requirements));
+    try {
+        report(verdict, after.inventory, request);
+    }
+    catch (error) {
+        // Not to be found by the next run: it would build on it without a word.
+        await docker.untag([dependencies.from.reference]).catch((untag) => {
+            core.warning(`Could not remove ${dependencies.from.reference}: ${(0,step_text/* errorMessage */.gJ)(untag)}`);
+        });
+        throw error;
+    }
+    if (verdict.server.length === 0) {
+        const server = after.inventory.distributions.get(normaliseName(SERVER_DISTRIBUTION));
+        // The version is the distribution's metadata: printed inert.
+        (0,inert_log/* printInert */.C6)(server
+            ? `Requirements checked against ${SERVER_DISTRIBUTION} ${server.version} and its dependencies in ${Date.now() - started} ms: nothing it needs is broken`
+            : `No ${SERVER_DISTRIBUTION} distribution in the image: the requirements' conflicts only warn`);
+    }
+    return after.inventory;
+}
+function requirementsLabel(inputs) {
+    if (!inputs.requirements)
+        return undefined;
+    return external_node_path_.relative(inputs.workspace, inputs.requirements).split(external_node_path_.sep).join('/');
+}
+/** Every message is built here: what pip and package metadata say is data in them, never a command. */
+function report(verdict, after, request) {
+    const label = requirementsLabel(request.inputs);
+    if (verdict.inBase.length > 0) {
+        const lines = verdict.inBase.map((conflict) => describeBroken(conflict, after));
+        core.notice(`The base image already has ${verdict.inBase.length} broken requirement(s) (pip check); they come from the base image, not from ${label ?? 'the dependencies'}:\n${lines.join('\n')}`);
+    }
+    for (const conflict of verdict.other) {
+        core.warning(`${describeConflict(conflict, after, label)}: pip check reports it broken`, requirementsLineAnnotation(request.inputs, `${conflict.dependent} has a requirement that is not met`, conflict.blame?.line));
+    }
+    if (verdict.unparsed.length > 0) {
+        core.warning(`pip check in the dependencies image also says:\n${verdict.unparsed.join('\n')}`);
+    }
+    const [first] = verdict.server;
+    if (first) {
+        throw new ServerConflictFailure(serverConflictMessage(verdict.server, after, label), first.blame?.line, `${first.required} breaks ${SERVER_DISTRIBUTION}`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/dependencies/get-dependencies.ts
 // The "Build the dependencies" stage: the dependencies image from the daemon, from the cache, or
 // built now. Pip indexes reach the build as a secret or build args, never ENV.
+
 
 
 
@@ -40118,10 +40755,18 @@ async function getDependencies(docker, imageCache, request, signal) {
         };
     }
     signal?.throwIfAborted(); // nothing is started once the run has failed
-    const id = await buildDependencies(docker, request, key, signal);
-    return { from: { reference, id }, source: 'built', builtKey: key, ms: Date.now() - started };
+    request.onBuild?.();
+    const resolver = watchResolverWarnings();
+    const id = await buildDependencies(docker, request, key, signal, resolver.observe);
+    return {
+        from: { reference, id },
+        source: 'built',
+        builtKey: key,
+        resolverConflicts: resolver.conflicts(),
+        ms: Date.now() - started,
+    };
 }
-async function buildDependencies(docker, request, key, signal) {
+async function buildDependencies(docker, request, key, signal, observe) {
     const { inputs, plan, workDir } = request;
     const dockerfile = external_node_path_.join(workDir, 'dependencies.Dockerfile');
     external_node_fs_.writeFileSync(dockerfile, renderDependenciesDockerfile(plan));
@@ -40142,10 +40787,77 @@ async function buildDependencies(docker, request, key, signal) {
             network: inputs.network,
             secrets,
             buildArgs: plan.pipConfig === 'build-args' ? pipBuildArgs(pipIndexesOf(inputs)) : [],
-        }, workDir, signal);
+        }, workDir, signal, observe);
     }
     finally {
         external_node_fs_.rmSync(secretsDir, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/dependencies/inventory-memo.ts
+// Inventories remembered by image id between runs, in a file next to the stable staging folder
+// (staging-dir.ts): an image id is the digest of the image's config, its layers included, so
+// what is installed in it never changes. A run that builds nothing ("nothing changed") then
+// starts no container to tell what its image adds; reading one costs a container start (1 to
+// 2 s on two cores), the floor of such a run a few seconds. Without a file (no stable staging
+// folder) every read goes to the image.
+
+
+const inventory_memo_VERSION = 1;
+/** The base, the dependencies image, and the same pair of the previous set of dependencies. */
+const MAX_KEPT = 4;
+function serialise(inventory) {
+    return { ...inventory, distributions: [...inventory.distributions.values()] };
+}
+class InventoryMemo {
+    file;
+    known = new Map();
+    /** `file`: where they are kept; unreadable or of another version: none known. */
+    constructor(file) {
+        this.file = file;
+        if (file === undefined)
+            return;
+        try {
+            const saved = JSON.parse(external_node_fs_.readFileSync(file, 'utf8'));
+            if (saved.version === inventory_memo_VERSION)
+                for (const [id, inventory] of Object.entries(saved.inventories))
+                    this.known.set(id, inventory);
+        }
+        catch {
+            // none yet
+        }
+    }
+    /** The image's inventory, remembered or read in the image (rejects as readInventory does). */
+    async read(docker, leftovers, imageId) {
+        const known = this.known.get(imageId);
+        if (known !== undefined) {
+            try {
+                const inventory = parseInventory(JSON.stringify(known));
+                this.remember(imageId, known);
+                return inventory;
+            }
+            catch {
+                this.known.delete(imageId); // written by something else: read again
+            }
+        }
+        const inventory = await readInventory(docker, leftovers, imageId);
+        this.remember(imageId, serialise(inventory));
+        return inventory;
+    }
+    remember(imageId, inventory) {
+        this.known.delete(imageId);
+        this.known.set(imageId, inventory);
+        while (this.known.size > MAX_KEPT)
+            this.known.delete(this.known.keys().next().value);
+        if (this.file === undefined)
+            return;
+        const saved = { version: inventory_memo_VERSION, inventories: Object.fromEntries(this.known) };
+        try {
+            external_node_fs_.writeFileSync(this.file, JSON.stringify(saved), { mode: 0o600 });
+        }
+        catch {
+            // a cache: a run that cannot write it reads the images next time
+        }
     }
 }
 
@@ -40213,8 +40925,9 @@ async function prepare(inputs, docker, stagingRoot, fileDigest) {
 const FOLDER = 'extend-azureml-image-staging';
 const LOCK = '.lock';
 const DIGESTS = '.digests.json';
+const INVENTORIES = '.inventories.json';
 /** @internal (exported for its unit tests) */
-const MAX_KEPT = 4;
+const staging_dir_MAX_KEPT = 4;
 const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
 /** Which folder: the same workspace and sources give the same key, whatever their content. */
 function stagingKey(inputs) {
@@ -40298,13 +41011,14 @@ function prune(parent, keep) {
         .sort((a, b) => b.usedMs - a.usedMs);
     const now = Date.now();
     folders.forEach(({ dir, lock, usedMs }, index) => {
-        if (index < MAX_KEPT - 1 && now - usedMs < MAX_AGE_MS)
+        if (index < staging_dir_MAX_KEPT - 1 && now - usedMs < MAX_AGE_MS)
             return;
         const token = `${process.pid} ${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`;
         if (!tryLock(lock, token))
             return; // in use by a run that still goes on
         external_node_fs_.rmSync(dir, { recursive: true, force: true });
         external_node_fs_.rmSync(`${dir}${DIGESTS}`, { force: true });
+        external_node_fs_.rmSync(`${dir}${INVENTORIES}`, { force: true });
         external_node_fs_.rmSync(lock, { force: true });
     });
 }
@@ -40347,7 +41061,8 @@ function claimStagingDir(inputs, workDir, systemTmp = external_node_os_.tmpdir()
         release();
         return own;
     }
-    return { root, stable: true, release, digests: `${root}${DIGESTS}` };
+    const files = { digests: `${root}${DIGESTS}`, inventories: `${root}${INVENTORIES}` };
+    return { root, stable: true, release, ...files };
 }
 
 // EXTERNAL MODULE: ./src/docker/retry.ts
@@ -40478,6 +41193,140 @@ async function pushTags(docker, tags, options = {}) {
     return pushed;
 }
 
+// EXTERNAL MODULE: ./src/docker/image-history.ts
+var image_history = __nccwpck_require__(2304);
+;// CONCATENATED MODULE: ./src/report/image-additions.ts
+// What the image adds to its base, as a reviewer reads it: the Debian packages and Python
+// distributions added, changed or removed between the base's inventory and the dependencies
+// image's (the application layers copy code and a model, never packages), and the size of
+// each layer over the base. A change to a distribution the server runs on is flagged: that is
+// what breaks a container at start.
+
+
+/** Sorted by name; what did not change is left out. */
+function diff(before, after, describe) {
+    const changes = [];
+    for (const key of new Set([...before.keys(), ...after.keys()])) {
+        const old = before.get(key);
+        const now = after.get(key);
+        const oldVersion = old && describe(old).version;
+        const newVersion = now && describe(now).version;
+        if (oldVersion === newVersion)
+            continue;
+        const name = describe((now ?? old)).name;
+        changes.push({ name, base: oldVersion, version: newVersion });
+    }
+    return changes.sort((a, b) => a.name.localeCompare(b.name));
+}
+function byName(packages) {
+    return new Map(packages.map((item) => [item.name, item]));
+}
+function diffApt(base, image) {
+    if (!base.apt || !image.apt)
+        return undefined;
+    return diff(byName(base.apt), byName(image.apt), (item) => item);
+}
+/** The server's dependencies first (what a reviewer must look at), then by name. */
+function diffPip(base, image) {
+    const server = new Set([...serverClosure(base), ...serverClosure(image)]);
+    const changes = diff(base.distributions, image.distributions, (item) => item);
+    return changes
+        .map((change) => ({ ...change, server: server.has(normaliseName(change.name)) }))
+        .sort((a, b) => Number(b.server) - Number(a.server));
+}
+function count(changes, what) {
+    const added = changes.filter((item) => item.base === undefined).length;
+    const removed = changes.filter((item) => item.version === undefined).length;
+    const changed = changes.length - added - removed;
+    const parts = [`${added} added`, `${changed} changed`, `${removed} removed`];
+    return `${what} ${parts.join(', ')}`;
+}
+/** One line for the log: the counts, never a name (names are the image's text). */
+function describeAdditions(adds) {
+    const parts = [];
+    if (adds.apt)
+        parts.push(count(adds.apt, 'apt packages:'));
+    if (adds.pip) {
+        const server = adds.pip.filter((item) => item.server).length;
+        parts.push(`${count(adds.pip, 'pip distributions:')} (${server} the server depends on)`);
+    }
+    if (adds.layers) {
+        const bytes = adds.layers.reduce((sum, layer) => sum + layer.bytes, 0);
+        const layers = adds.layers.length === 1 ? '1 layer' : `${adds.layers.length} layers`;
+        parts.push(`${layers} over the base, ${(0,step_text/* humanBytes */.p6)(bytes)}`);
+    }
+    const told = parts.length > 0 ? parts.join('; ') : 'nothing could be read';
+    return `What the image adds: ${told}${adds.notes.length > 0 ? ` (${adds.notes.join('; ')})` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/gather-additions.ts
+
+
+
+
+/** Handled at once, so that a read that fails before it is awaited is no unhandled rejection. */
+function settle(promise) {
+    return promise.then((value) => ({ value }), (error) => ({ reason: (0,step_text/* errorMessage */.gJ)(error).split('\n')[0] }));
+}
+function inventoryOrNote(settled, which, notes) {
+    if ('reason' in settled)
+        notes.push(`${which} inventory could not be read: ${settled.reason}`);
+    else if (!settled.value)
+        notes.push(`${which} inventory could not be read`);
+    return 'value' in settled ? settled.value : undefined;
+}
+async function gather_additions_packages(request, base, notes) {
+    // The application layers copy code and a model: only the dependencies image installs.
+    if (!request.dependenciesInventory)
+        return { apt: [], pip: [] };
+    const [before, after] = await Promise.all([base, settle(request.dependenciesInventory)]);
+    const baseInventory = inventoryOrNote(before, "the base image's", notes);
+    const imageInventory = inventoryOrNote(after, "the dependencies image's", notes);
+    if (!baseInventory || !imageInventory)
+        return {};
+    const apt = diffApt(baseInventory, imageInventory);
+    if (!apt)
+        notes.push('apt packages left out: no dpkg in the image');
+    return { apt, pip: diffPip(baseInventory, imageInventory) };
+}
+function gatherAdditions(docker, request) {
+    const base = settle(request.baseInventory);
+    if (request.dependenciesInventory)
+        void settle(request.dependenciesInventory);
+    const baseHistory = settle(docker.history(request.baseId));
+    return {
+        async finish(imageId) {
+            const notes = [];
+            const history = settle(docker.history(imageId));
+            const found = await gather_additions_packages(request, base, notes);
+            const [image, below] = await Promise.all([history, baseHistory]);
+            const adds = { ...found, notes };
+            if ('reason' in image)
+                notes.push(`layers left out: ${image.reason}`);
+            else if ('reason' in below)
+                notes.push(`layers left out: ${below.reason}`);
+            else
+                adds.layers = (0,image_history/* layersOver */.Pz)(image.value, below.value);
+            (0,inert_log/* printInert */.C6)(describeAdditions(adds));
+            return adds;
+        },
+    };
+}
+/**
+ * Reads the base's and the dependencies image's inventories (through `memo`, so that a run
+ * that built nothing starts no container), each a promise that may reject.
+ */
+function readInventories(docker, leftovers, memo, images) {
+    const { dependencies } = images;
+    // Without dependencies nothing is installed on the base: neither needs reading.
+    if (!dependencies)
+        return { baseInventory: Promise.resolve(undefined) };
+    return {
+        baseInventory: memo.read(docker, leftovers, images.base),
+        dependenciesInventory: memo.read(docker, leftovers, dependencies.id),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/smoke-test/gpu-hint.ts
 // A GPU image smoke-tested without a GPU: what it proves is limited, and on a GPU runner the
 // gpus input gives the container the GPUs. The base image tells by its name or its environment.
@@ -40504,6 +41353,7 @@ function gpuImageHint(baseImage, env) {
 const NOTHING_TO_CHECK = {
     alongside: (work) => work(new AbortController().signal),
     passed: async () => undefined,
+    stop: async () => undefined,
 };
 function startScriptCheck(docker, leftovers, inputs, base) {
     const { codeSnapshot: code, entryScript, codeDir } = inputs;
@@ -40511,13 +41361,10 @@ function startScriptCheck(docker, leftovers, inputs, base) {
         return NOTHING_TO_CHECK;
     const codeDirLabel = external_node_path_.relative(inputs.workspace, codeDir).split(external_node_path_.sep).join('/') || '.';
     const started = Date.now();
-    const failure = runChecker(docker, leftovers, {
-        image: base.id,
-        code,
-        entryScript,
-        codeDirLabel,
-    }).then((verdict) => {
-        if (!verdict)
+    const stopper = new AbortController();
+    const request = { image: base.id, code, entryScript, codeDirLabel };
+    const failure = runChecker(docker, leftovers, request, stopper.signal).then((verdict) => {
+        if (!verdict || stopper.signal.aborted)
             return undefined;
         const failed = failureOf(verdict, codeDirLabel);
         if (!failed) {
@@ -40543,6 +41390,10 @@ function startScriptCheck(docker, leftovers, inputs, base) {
             if (found)
                 throw found;
         },
+        async stop() {
+            stopper.abort();
+            await failure;
+        },
     };
 }
 
@@ -40551,6 +41402,9 @@ function startScriptCheck(docker, leftovers, inputs, base) {
 // dependencies, Build, Smoke test, Push, Save the dependencies. It returns what later steps may
 // use, and on any failure leaves nothing behind: no container, no tag of an image that did not
 // pass, no temp dir.
+
+
+
 
 
 
@@ -40592,6 +41446,7 @@ async function runPipeline(inputs, docker, leftovers, imageCache) {
             workDir,
             stagingRoot: staging?.root ?? workDir,
             digests: staging?.digests === undefined ? undefined : new DigestCache(staging.digests),
+            inventories: staging?.inventories,
         });
     }
     finally {
@@ -40620,10 +41475,18 @@ async function runStages(inputs, docker, leftovers, imageCache, staging) {
     const stage = { ...prepared, inputs, plan, base, builder, workDir };
     // Checked in the base image's Python while apt and pip run; a failure stops their build.
     const scriptCheck = startScriptCheck(docker, leftovers, inputs, base);
+    // The base's inventory (read once, on first call): started when the dependencies are built, it
+    // is read alongside them; what the requirements broke is told from it.
+    // Kept in one memo with what the image adds, which then reads neither image again.
+    const memo = new InventoryMemo(staging.inventories);
+    const baseInventory = inventoryReader(docker, leftovers, base.id, memo);
     const dependencies = hasDependencies(plan)
-        ? await scriptCheck.alongside((signal) => getDependencies(docker, imageCache, stage, signal))
+        ? await scriptCheck.alongside((signal) => getDependencies(docker, imageCache, { ...stage, onBuild: baseInventory }, signal))
         : undefined;
-    await scriptCheck.passed(); // before the application is built on them
+    // Also before it: a conflicting dependencies image is neither built on, nor kept, nor cached.
+    // (It gives the dependencies image's inventory when it read it.)
+    if (dependencies)
+        await checkServerConflicts(docker, leftovers, { inputs, dependencies, baseInventory, memo });
     if (dependencies) {
         result.dependencies = { source: dependencies.source, image: dependencies.from.reference };
         result.timings.dependenciesMs = dependencies.ms;
@@ -40631,16 +41494,24 @@ async function runStages(inputs, docker, leftovers, imageCache, staging) {
     (0,inert_log/* printInert */.C6)(`Base image user: ${plan.user}`);
     writeStandalone(result.dockerfile, plan);
     const from = dependencies?.from ?? { reference: inputs.baseImage, id: base.id, found: base };
+    // Read while the application builds; awaited before the smoke test, never during it.
+    const additions = startAdditions(docker, leftovers, base, dependencies?.from, memo);
     const cacheSave = await startCacheSave(docker, imageCache, dependencies?.builtKey, base);
+    let checkStopped;
     try {
         const previous = await underTag;
         leftovers.addPendingTags(tags); // pending until the smoke test passes, whether built now or found
-        const application = await buildApplication(docker, { ...stage, from, previous });
+        // Passed before anything is built; a reused image was checked when built: not waited for.
+        const beforeBuild = () => scriptCheck.passed();
+        const application = await buildApplication(docker, { ...stage, from, previous, beforeBuild });
+        if (application.reused)
+            checkStopped = scriptCheck.stop();
         Object.assign(result, { hasImage: true, imageId: application.imageId });
         if (application.reused)
             result.reused = true;
         if (application.buildMs !== undefined)
             result.timings.buildMs = application.buildMs;
+        result.adds = await additions.finish(application.imageId);
         if (inputs.smokeTest) {
             const reach = engine && (await decideReach(docker, engine));
             const request = { ...smokeTestRequest(inputs, application.imageId, workDir), reach };
@@ -40667,6 +41538,7 @@ async function runStages(inputs, docker, leftovers, imageCache, staging) {
     }
     finally {
         await cacheSave?.discard();
+        await checkStopped;
     }
     leftovers.commitPendingTags();
     leftovers.keepDirectory(workDir);
@@ -40706,6 +41578,11 @@ function writeStandalone(file, plan) {
     (0,inert_log/* printInert */.C6)(text);
     core.endGroup();
 }
+/** What the image adds to the base: its packages (from the inventories) and its layers. */
+function startAdditions(docker, leftovers, base, dependencies, memo) {
+    const inventories = readInventories(docker, leftovers, memo, { base: base.id, dependencies });
+    return gatherAdditions(docker, { baseId: base.id, ...inventories });
+}
 function lookUp(docker, reference) {
     return docker.localImage(reference).catch(() => undefined);
 }
@@ -40730,8 +41607,12 @@ function sizesAgainst(image, base) {
 
 
 
+
 /** Bodies shown in the summary are cut shorter than in outputs: it is read, not parsed. */
 const SUMMARY_TEXT_LIMIT = 1000;
+/** Rows of each table of what the image adds; `metadata.adds` has them all. */
+const ADDS_ROWS = 25;
+const STEP_TEXT_LIMIT = 200;
 function escapeHtml(text) {
     return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -40861,6 +41742,52 @@ function addCases(cases) {
     for (const item of ordered)
         core.summary.addDetails(...caseDetails(item));
 }
+const header = (names) => names.map((data) => ({ data, header: true }));
+/** The rows past `limit` as one line, so that a big install does not bury the rest. */
+function capped(items, limit, add) {
+    add(items.slice(0, limit));
+    if (items.length > limit)
+        core.summary.addRaw(`<p>and ${items.length - limit} more (all in the metadata output)</p>`, true);
+}
+function packageRow(kind, item) {
+    return [
+        code(item.name),
+        kind,
+        item.base === undefined ? '– (added)' : code(item.base),
+        item.version === undefined ? '– (removed)' : code(item.version),
+        // Never an empty cell: core.summary leaves its tag unclosed.
+        item.server ? '⚠️' : '–',
+    ];
+}
+/** What the image adds: each package added or changed, each layer; every name escaped. */
+function addAdditions(adds) {
+    if (!adds)
+        return;
+    core.summary.addHeading('What the image adds', 4);
+    const rows = [
+        ...(adds.pip ?? []).map((item) => packageRow('pip', item)),
+        ...(adds.apt ?? []).map((item) => packageRow('apt', item)),
+    ];
+    if (adds.pip && adds.apt && rows.length === 0)
+        core.summary.addRaw('<p>No package added or changed against the base.</p>', true);
+    capped(rows, ADDS_ROWS, (shown) => {
+        if (shown.length === 0)
+            return;
+        core.summary.addTable([header(['Package', 'Kind', 'Base', 'Image', 'Server']), ...shown]);
+    });
+    if (adds.pip?.some((item) => item.server))
+        core.summary.addRaw(`<p>⚠️: the server (${SERVER_DISTRIBUTION}) or a distribution it depends on: a change there can stop it starting.</p>`, true);
+    capped(adds.layers ?? [], ADDS_ROWS, (shown) => {
+        const layerRows = shown.map((layer) => [
+            code((0,step_text/* truncate */.xv)(layer.step, STEP_TEXT_LIMIT)),
+            (0,step_text/* humanBytes */.p6)(layer.bytes),
+        ]);
+        if (layerRows.length > 0)
+            core.summary.addTable([header(['Layer', 'Size']), ...layerRows]);
+    });
+    for (const note of adds.notes)
+        core.summary.addRaw(`<p>${escapeHtml(note)}</p>`, true);
+}
 async function writeSummary(result, baseImage) {
     const title = result.hasImage ? result.tags[0] : 'Dockerfile only';
     const rows = [
@@ -40892,6 +41819,7 @@ async function writeSummary(result, baseImage) {
     }
     core.summary.addHeading(`✅ ${escapeHtml(title)} on ${escapeHtml(baseImage)}`, 3).addTable(rows);
     addCases(result.smokeTestResult?.cases);
+    addAdditions(result.adds);
     await core.summary.write();
 }
 async function writeFailureSummary(message, baseImage, failure) {
@@ -42312,6 +43240,13 @@ function oomEventsArgs(container, sinceSeconds) {
     ];
 }
 /**
+ * An image's history, newest step first, one JSON object a line, sizes in bytes and steps whole
+ * (parsed by image-history.ts).
+ */
+function historyArgs(reference) {
+    return ['history', '--no-trunc', '--human=false', '--format', '{{json .}}', reference];
+}
+/**
  * In the foreground with stdin attached, removed when it ends, as the image's own user: no
  * network, capped memory and processes, nothing of the runner's files mounted.
  */
@@ -42332,6 +43267,8 @@ var engine_endpoint = __nccwpck_require__(9056);
 var engine_traffic = __nccwpck_require__(6696);
 // EXTERNAL MODULE: ./src/docker/docker-errors.ts
 var docker_errors = __nccwpck_require__(4236);
+// EXTERNAL MODULE: ./src/docker/image-history.ts
+var image_history = __nccwpck_require__(2304);
 // EXTERNAL MODULE: ./src/docker/retry.ts
 var retry = __nccwpck_require__(6298);
 // EXTERNAL MODULE: ./src/step/text.ts
@@ -42339,6 +43276,7 @@ var step_text = __nccwpck_require__(2687);
 ;// CONCATENATED MODULE: ./src/docker/docker.ts
 // The Docker CLI behind a small interface, so that the pipeline can be driven by the real engine
 // in integration tests and by a plain object in unit tests.
+
 
 
 
@@ -42453,6 +43391,9 @@ class DockerCli {
             sizeBytes: image.Size ?? 0,
             env: image.Config?.Env ?? [],
         };
+    }
+    async history(reference) {
+        return (0,image_history/* parseHistory */.i6)(await this.stdoutOrThrow(historyArgs(reference), 'Reading the history'));
     }
     async save(reference, consume, signal) {
         const args = ['image', 'save', reference];
@@ -42726,6 +43667,75 @@ function describeTraffic(traffic) {
     if (traffic.savedBytes > 0)
         parts.push(`received the dependencies image for the cache (${(0,_step_text_js__WEBPACK_IMPORTED_MODULE_3__/* .humanBytes */ .p6)(traffic.savedBytes)})`);
     return parts.length > 0 ? parts.join('; ') : undefined;
+}
+
+
+/***/ }),
+
+/***/ 2304:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Pz: () => (/* binding */ layersOver),
+/* harmony export */   i6: () => (/* binding */ parseHistory)
+/* harmony export */ });
+/* unused harmony export describeStep */
+// An image's history as `docker history` lists it (historyArgs): one entry per Dockerfile step,
+// newest first, with the bytes its layer holds. The two builders word a step differently (the
+// legacy builder as the shell line it ran, `/bin/sh -c #(nop) COPY ...`; BuildKit as the
+// instruction, `COPY ... # buildkit`); both are shown as the instruction. Build args, which a
+// RUN's line starts with (`|2 PIP_INDEX_URL=... /bin/sh -c ...`), are left out: they may hold
+// an index URL.
+/** One JSON object a line (`--format '{{json .}}'`, sizes in bytes with `--human=false`). */
+function parseHistory(stdout) {
+    return stdout
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => {
+        const entry = JSON.parse(line);
+        const bytes = Number(entry.Size);
+        if (typeof entry.CreatedBy !== 'string' || !Number.isFinite(bytes))
+            throw new Error(`docker history answered something else: ${line.slice(0, 200)}`);
+        return { createdBy: entry.CreatedBy, bytes };
+    });
+}
+const SHELL = ' /bin/sh -c ';
+/** A RUN's command without the build args docker puts first (`|2 A=1 B=2 /bin/sh -c cmd`). */
+function runCommand(line) {
+    let rest = line.replace(/^(--mount=\S+\s+)*/, '');
+    if (/^\|\d+ /.test(rest)) {
+        const shell = rest.indexOf(SHELL);
+        if (shell < 0)
+            return `(${rest.split(' ')[0].slice(1)} build args left out)`;
+        rest = rest.slice(shell + SHELL.length);
+    }
+    else if (rest.startsWith(SHELL.trimStart()))
+        rest = rest.slice(SHELL.length - 1);
+    return rest;
+}
+/** The step as its Dockerfile instruction, whichever builder recorded it. @internal (exported for its unit tests) */
+function describeStep(createdBy) {
+    let step = createdBy.trim().replace(/\s+# buildkit$/, '');
+    const nop = /^\/bin\/sh -c #\(nop\)\s+/;
+    if (nop.test(step))
+        step = step.replace(nop, '');
+    else if (step.startsWith('RUN '))
+        step = `RUN ${runCommand(step.slice(4))}`;
+    else if (step.startsWith('|') || step.startsWith('/bin/sh -c '))
+        step = `RUN ${runCommand(step)}`;
+    return step.replace(/\s+/g, ' ').trim();
+}
+const LAYER_STEPS = /^(RUN|COPY|ADD) /;
+/**
+ * The layers `image` adds over `base` (both newest first, as listed), in the order they were
+ * built: the entries above the base's own, those that made a layer (a RUN, COPY or ADD, or any
+ * step with bytes); ENV, LABEL, USER and the like change the config only.
+ */
+function layersOver(image, base) {
+    const own = image.slice(0, Math.max(0, image.length - base.length)).reverse();
+    return own
+        .map((entry) => ({ step: describeStep(entry.createdBy), bytes: entry.bytes }))
+        .filter((layer) => layer.bytes > 0 || LAYER_STEPS.test(layer.step));
 }
 
 
