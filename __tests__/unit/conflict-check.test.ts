@@ -1,6 +1,6 @@
 // The check after the dependencies build, with a fake engine: a conflicting image is untagged
-// before the failure is thrown, a reused image is not read again (it passed when built), and a
-// check that cannot run only warns.
+// before the failure is thrown, a reused image is judged again (from remembered inventories
+// when there are, without a container), and a check that cannot run only warns.
 import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
@@ -8,6 +8,7 @@ import * as path from 'node:path'
 import type { CommandResult } from '../../src/docker/command.js'
 import { checkServerConflicts, inventoryReader } from '../../src/dependencies/conflict-check.js'
 import { ServerConflictFailure } from '../../src/dependencies/conflict-failure.js'
+import { InventoryMemo } from '../../src/dependencies/inventory-memo.js'
 import type { Dependencies } from '../../src/dependencies/get-dependencies.js'
 import { Leftovers } from '../../src/step/leftovers.js'
 import { fakeDocker } from '../helpers/fake-docker.js'
@@ -46,16 +47,18 @@ function setUp(answers: Record<string, CommandResult>) {
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'eai-conflict-check-'))
   const requirements = path.join(workspace, 'requirements.txt')
   fs.writeFileSync(requirements, 'pydantic==2.5.0\n')
-  const check = (source: Dependencies['source']) =>
+  const check = (source: Dependencies['source'], memo?: InventoryMemo) =>
     checkServerConflicts(docker, leftovers, {
       inputs: { workspace, requirements },
       dependencies: dependencies(source),
-      baseInventory: inventoryReader(docker, leftovers, 'sha256:base'),
+      baseInventory: inventoryReader(docker, leftovers, 'sha256:base', memo),
+      memo,
     })
   return {
     docker,
     read,
     check,
+    workspace,
     cleanUp: () => fs.rmSync(workspace, { recursive: true, force: true }),
   }
 }
@@ -121,19 +124,42 @@ describe('checkServerConflicts', () => {
   })
 
   it.each(['daemon', 'cache'] as const)(
-    'reads nothing for dependencies from the %s',
+    'judges dependencies from the %s again: their warnings are not dropped',
     async (source) => {
-      const { read, check, cleanUp } = setUp({})
+      const unrelated = 'eai-other 1.0 requires eai-missing, which is not installed.'
+      const { read, check, cleanUp } = setUp({
+        'sha256:base': answer([], '1.10.4'),
+        'sha256:deps': answer([unrelated], '1.10.9'),
+      })
       captureStdout()
       try {
-        expect(await check(source)).toBeUndefined()
-        expect(read).toEqual([])
-        expect(printed).toContain('checked against azureml-inference-server-http')
+        expect(await check(source)).toBeDefined()
+        expect(read.sort()).toEqual(['sha256:base', 'sha256:deps'])
+        const warnings = printed.split('\n').filter((line) => line.startsWith('::warning'))
+        expect(warnings).toEqual([expect.stringContaining('eai-other')])
+        expect(printed).toContain('Reused dependencies checked against')
       } finally {
         cleanUp()
       }
     },
   )
+
+  it('judges reused dependencies from remembered inventories without a container', async () => {
+    const answers = { 'sha256:base': answer([], '1.10.4'), 'sha256:deps': answer([], '1.10.9') }
+    const { read, check, workspace, cleanUp } = setUp(answers)
+    const file = path.join(workspace, 'inventories.json')
+    try {
+      await check('built', new InventoryMemo(file))
+      expect(read.sort()).toEqual(['sha256:base', 'sha256:deps'])
+      read.length = 0
+      captureStdout()
+      await check('daemon', new InventoryMemo(file))
+      expect(read).toEqual([])
+      expect(printed).toContain('Reused dependencies checked against')
+    } finally {
+      cleanUp()
+    }
+  })
 
   it.each([
     [

@@ -1,11 +1,11 @@
 // The requirements checked against the inference server's own dependencies, once the
-// dependencies image is built and before the application is built on it. An image that fails
-// is untagged at once, and the cache save starts only after a pass, so an image found in the
-// daemon or the cache under a (v3) key has passed: it is not checked again. Measured on the
-// stand-in, the check costs 1.5 to 4.5 s of pip in a container, while "nothing changed" runs in
-// 1.1 to 2 s against a floor of 1.0 to 1.6 s; checking every reuse would double that. The
-// base's inventory is read while the dependencies build, so a cold build waits only for the
-// dependencies image's read.
+// dependencies image is there and before the application is built on it. An image that breaks
+// the server is untagged at once, and the cache save starts only after a pass, so an image found
+// in the daemon or the cache under a (v3) key never broke it. A reused one is judged again all
+// the same, for its warnings: from the inventories remembered next to the staging folder
+// (inventory-memo.ts), without a container, else read again (1.5 to 4.5 s of pip here; the
+// "nothing changed" floor is a few seconds, so the memo matters). The base's inventory is read
+// while the dependencies build, so a cold build waits only for the dependencies image's read.
 import * as core from '@actions/core'
 import * as path from 'node:path'
 import type { DockerClient } from '../docker/docker.js'
@@ -77,12 +77,6 @@ export async function checkServerConflicts(
   request: ConflictCheckRequest,
 ): Promise<Inventory | undefined> {
   const { dependencies } = request
-  if (dependencies.source !== 'built') {
-    core.info(
-      `Dependencies ${dependencies.source === 'daemon' ? 'found in the daemon' : 'restored from the cache'}: checked against ${SERVER_DISTRIBUTION}'s dependencies when they were built`,
-    )
-    return undefined
-  }
   const started = Date.now()
   const after = await inventoryReader(docker, leftovers, dependencies.from.id, request.memo)()
   const before = await request.baseInventory()
@@ -112,10 +106,11 @@ export async function checkServerConflicts(
   }
   if (verdict.server.length === 0) {
     const server = after.inventory.distributions.get(normaliseName(SERVER_DISTRIBUTION))
+    const which = dependencies.source === 'built' ? 'Requirements' : 'Reused dependencies'
     // The version is the distribution's metadata: printed inert.
     printInert(
       server
-        ? `Requirements checked against ${SERVER_DISTRIBUTION} ${server.version} and its dependencies in ${Date.now() - started} ms: nothing it needs is broken`
+        ? `${which} checked against ${SERVER_DISTRIBUTION} ${server.version} and its dependencies in ${Date.now() - started} ms: nothing it needs is broken`
         : `No ${SERVER_DISTRIBUTION} distribution in the image: the requirements' conflicts only warn`,
     )
   }
