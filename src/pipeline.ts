@@ -126,7 +126,7 @@ async function runStages(
     // Passed before anything is built; a reused image was checked when built: not waited for.
     const beforeBuild = () => scriptCheck.passed()
     const application = await buildApplication(docker, { ...stage, from, previous, beforeBuild })
-    if (application.reused) checkStopped = scriptCheck.stop()
+    if (application.reused) checkStopped = scriptCheck.forget()
     Object.assign(result, { hasImage: true, imageId: application.imageId })
     if (application.reused) result.reused = true
     if (application.buildMs !== undefined) result.timings.buildMs = application.buildMs

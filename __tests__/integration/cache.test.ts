@@ -118,7 +118,7 @@ describe('the dependencies cache across runners', () => {
     expect(dependencies.cacheSavedBytes).toBeLessThan(20 * 1024 * 1024)
     const entries = service.entries()
     expect(entries).toHaveLength(1)
-    expect(entries[0].key).toBe(`extend-azureml-image-deps-v2-${dependencies.image.split(':')[1]}`)
+    expect(entries[0].key).toBe(`extend-azureml-image-deps-v3-${dependencies.image.split(':')[1]}`)
   })
 
   it('a fresh daemon restores them: no apt, no pip, and the image serves', async () => {

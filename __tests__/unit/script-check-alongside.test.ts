@@ -160,23 +160,26 @@ describe('a check that cannot run', () => {
 })
 
 describe('a check not needed any more (the image under the tag is reused)', () => {
-  it('stop() ends its container run by its signal, without a warning or a verdict', async () => {
+  it('forget() lets its container run end, then prints neither a warning nor a verdict', async () => {
     captureStdout()
     let signalled = false
+    let finish: (result: { exitCode: number; stdout: string; stderr: string }) => void = () => {}
     const { check, asked } = setUp(
       (_request, signal) =>
         new Promise((resolve) => {
-          // The docker CLI killed: it exits non-zero; a finished check would print its verdict.
-          signal?.addEventListener('abort', () => {
-            signalled = true
-            resolve({ exitCode: 137, stdout: '', stderr: 'killed' })
-          })
+          signal?.addEventListener('abort', () => (signalled = true))
+          finish = resolve
         }),
     )
     await new Promise((resolve) => setTimeout(resolve, 10))
-    await check.stop()
+    let forgotten = false
+    const forgetting = check.forget().then(() => (forgotten = true))
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(forgotten).toBe(false) // waits for the container run, does not kill it
+    finish({ exitCode: 1, stdout: '', stderr: 'MemoryError' })
+    await forgetting
     expect(asked).toHaveLength(1)
-    expect(signalled).toBe(true)
+    expect(signalled).toBe(false)
     await expect(check.passed()).resolves.toBeUndefined()
     expect(printed).not.toContain('::warning')
     expect(printed).not.toContain('Scoring script checked')

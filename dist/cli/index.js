@@ -33509,12 +33509,10 @@ function notFound(result) {
 }
 /**
  * The program's stdout. Rejects when no Python is on the image's PATH, when it exits non-zero
- * (with the end of its stderr), after a minute, or with the reason of `stop`; the container is
- * removed in every case.
+ * (with the end of its stderr), or after a minute; the container is removed in every case.
  */
 async function runImagePython(docker, leftovers, request) {
     const timeout = AbortSignal.timeout(TIMEOUT_MS);
-    const signal = request.stop ? AbortSignal.any([timeout, request.stop]) : timeout;
     for (const python of PYTHONS) {
         const name = containerName(request.role);
         leftovers.addContainer(name);
@@ -33526,9 +33524,8 @@ async function runImagePython(docker, leftovers, request) {
             entrypoint: python,
             args: [...(request.flags ?? []), '-c', request.source],
             memory: MEMORY,
-        }, request.input, signal)
+        }, request.input, timeout)
             .finally(() => leftovers.removeContainer(name).catch(() => undefined));
-        request.stop?.throwIfAborted();
         if (timeout.aborted)
             throw new Error(`it took over ${TIMEOUT_MS / 1000} s`);
         if (notFound(result))
@@ -33764,7 +33761,9 @@ function checkerInput(code, entryScript) {
     return JSON.stringify({ entry: entryScript, files });
 }
 /** Runs the checker in the image; undefined (and a warning) when it could not run. */
-async function runChecker(docker, leftovers, request, stop) {
+async function runChecker(docker, leftovers, request, 
+/** True once the verdict is not needed: a failure to run is then not warned of. */
+forgotten = () => false) {
     try {
         const stdout = await runImagePython(docker, leftovers, {
             image: request.image,
@@ -33772,12 +33771,11 @@ async function runChecker(docker, leftovers, request, stop) {
             flags: ['-I', '-S'],
             input: checkerInput(request.code, request.entryScript),
             role: 'check',
-            stop,
         });
         return parseVerdict(stdout);
     }
     catch (error) {
-        if (stop?.aborted)
+        if (forgotten())
             return undefined;
         core.warning(`The scoring script was not checked before the build: ${(0,step_text/* errorMessage */.gJ)(error)}`);
         return undefined;
@@ -40632,13 +40630,13 @@ function serverConflictMessage(conflicts, dependencies, requirementsLabel) {
 
 ;// CONCATENATED MODULE: ./src/dependencies/conflict-check.ts
 // The requirements checked against the inference server's own dependencies, once the
-// dependencies image is built and before the application is built on it. An image that fails
-// is untagged at once, and the cache save starts only after a pass, so an image found in the
-// daemon or the cache under a (v3) key has passed: it is not checked again. Measured on the
-// stand-in, the check costs 1.5 to 4.5 s of pip in a container, while "nothing changed" runs in
-// 1.1 to 2 s against a floor of 1.0 to 1.6 s; checking every reuse would double that. The
-// base's inventory is read while the dependencies build, so a cold build waits only for the
-// dependencies image's read.
+// dependencies image is there and before the application is built on it. An image that breaks
+// the server is untagged at once, and the cache save starts only after a pass, so an image found
+// in the daemon or the cache under a (v3) key never broke it. A reused one is judged again all
+// the same, for its warnings: from the inventories remembered next to the staging folder
+// (inventory-memo.ts), without a container, else read again (1.5 to 4.5 s of pip here; the
+// "nothing changed" floor is a few seconds, so the memo matters). The base's inventory is read
+// while the dependencies build, so a cold build waits only for the dependencies image's read.
 
 
 
@@ -40664,10 +40662,6 @@ const CANNOT_CHECK = "Could not check the requirements against the inference ser
  */
 async function checkServerConflicts(docker, leftovers, request) {
     const { dependencies } = request;
-    if (dependencies.source !== 'built') {
-        core.info(`Dependencies ${dependencies.source === 'daemon' ? 'found in the daemon' : 'restored from the cache'}: checked against ${SERVER_DISTRIBUTION}'s dependencies when they were built`);
-        return undefined;
-    }
     const started = Date.now();
     const after = await inventoryReader(docker, leftovers, dependencies.from.id, request.memo)();
     const before = await request.baseInventory();
@@ -40693,9 +40687,10 @@ async function checkServerConflicts(docker, leftovers, request) {
     }
     if (verdict.server.length === 0) {
         const server = after.inventory.distributions.get(normaliseName(SERVER_DISTRIBUTION));
+        const which = dependencies.source === 'built' ? 'Requirements' : 'Reused dependencies';
         // The version is the distribution's metadata: printed inert.
         (0,inert_log/* printInert */.C6)(server
-            ? `Requirements checked against ${SERVER_DISTRIBUTION} ${server.version} and its dependencies in ${Date.now() - started} ms: nothing it needs is broken`
+            ? `${which} checked against ${SERVER_DISTRIBUTION} ${server.version} and its dependencies in ${Date.now() - started} ms: nothing it needs is broken`
             : `No ${SERVER_DISTRIBUTION} distribution in the image: the requirements' conflicts only warn`);
     }
     return after.inventory;
@@ -41353,7 +41348,7 @@ function gpuImageHint(baseImage, env) {
 const NOTHING_TO_CHECK = {
     alongside: (work) => work(new AbortController().signal),
     passed: async () => undefined,
-    stop: async () => undefined,
+    forget: async () => undefined,
 };
 function startScriptCheck(docker, leftovers, inputs, base) {
     const { codeSnapshot: code, entryScript, codeDir } = inputs;
@@ -41361,10 +41356,10 @@ function startScriptCheck(docker, leftovers, inputs, base) {
         return NOTHING_TO_CHECK;
     const codeDirLabel = external_node_path_.relative(inputs.workspace, codeDir).split(external_node_path_.sep).join('/') || '.';
     const started = Date.now();
-    const stopper = new AbortController();
+    let forgotten = false;
     const request = { image: base.id, code, entryScript, codeDirLabel };
-    const failure = runChecker(docker, leftovers, request, stopper.signal).then((verdict) => {
-        if (!verdict || stopper.signal.aborted)
+    const failure = runChecker(docker, leftovers, request, () => forgotten).then((verdict) => {
+        if (!verdict || forgotten)
             return undefined;
         const failed = failureOf(verdict, codeDirLabel);
         if (!failed) {
@@ -41390,8 +41385,8 @@ function startScriptCheck(docker, leftovers, inputs, base) {
             if (found)
                 throw found;
         },
-        async stop() {
-            stopper.abort();
+        async forget() {
+            forgotten = true;
             await failure;
         },
     };
@@ -41505,7 +41500,7 @@ async function runStages(inputs, docker, leftovers, imageCache, staging) {
         const beforeBuild = () => scriptCheck.passed();
         const application = await buildApplication(docker, { ...stage, from, previous, beforeBuild });
         if (application.reused)
-            checkStopped = scriptCheck.stop();
+            checkStopped = scriptCheck.forget();
         Object.assign(result, { hasImage: true, imageId: application.imageId });
         if (application.reused)
             result.reused = true;

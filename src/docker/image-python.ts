@@ -22,8 +22,6 @@ export interface ImagePythonRequest {
   input: string
   /** In the container's name, for whoever reads `docker ps`. */
   role: string
-  /** Aborted when the answer is not needed any more: the container is stopped and removed. */
-  stop?: AbortSignal
 }
 
 function containerName(role: string): string {
@@ -40,8 +38,7 @@ function notFound(result: { exitCode: number; stderr: string }): boolean {
 
 /**
  * The program's stdout. Rejects when no Python is on the image's PATH, when it exits non-zero
- * (with the end of its stderr), after a minute, or with the reason of `stop`; the container is
- * removed in every case.
+ * (with the end of its stderr), or after a minute; the container is removed in every case.
  */
 export async function runImagePython(
   docker: DockerClient,
@@ -49,7 +46,6 @@ export async function runImagePython(
   request: ImagePythonRequest,
 ): Promise<string> {
   const timeout = AbortSignal.timeout(TIMEOUT_MS)
-  const signal = request.stop ? AbortSignal.any([timeout, request.stop]) : timeout
   for (const python of PYTHONS) {
     const name = containerName(request.role)
     leftovers.addContainer(name)
@@ -64,10 +60,9 @@ export async function runImagePython(
           memory: MEMORY,
         },
         request.input,
-        signal,
+        timeout,
       )
       .finally(() => leftovers.removeContainer(name).catch(() => undefined))
-    request.stop?.throwIfAborted()
     if (timeout.aborted) throw new Error(`it took over ${TIMEOUT_MS / 1000} s`)
     if (notFound(result)) continue
     if (result.exitCode !== 0) {

@@ -17,16 +17,18 @@ export interface ScriptCheck {
   /** Resolves once the check passed (or could not run); rejects with its failure. */
   passed(): Promise<void>
   /**
-   * Stops the check if it still runs (nothing will be built: its verdict is not needed) and
-   * resolves once its container is gone. Nothing is printed for a check stopped while running.
+   * Nothing will be built (the image under the tag is reused): its verdict is not needed and
+   * nothing is printed for it. Resolves once its container is gone. The check is let run to its
+   * end, not killed: a `docker run` killed while the engine creates its container leaves that
+   * container behind, created and never started (seen in CI).
    */
-  stop(): Promise<void>
+  forget(): Promise<void>
 }
 
 const NOTHING_TO_CHECK: ScriptCheck = {
   alongside: (work) => work(new AbortController().signal),
   passed: async () => undefined,
-  stop: async () => undefined,
+  forget: async () => undefined,
 }
 
 export function startScriptCheck(
@@ -39,15 +41,15 @@ export function startScriptCheck(
   if (!code || !entryScript || !codeDir) return NOTHING_TO_CHECK
   const codeDirLabel = path.relative(inputs.workspace, codeDir).split(path.sep).join('/') || '.'
   const started = Date.now()
-  const stopper = new AbortController()
+  let forgotten = false
   const request = { image: base.id, code, entryScript, codeDirLabel }
   const failure: Promise<ScriptCheckFailure | undefined> = runChecker(
     docker,
     leftovers,
     request,
-    stopper.signal,
+    () => forgotten,
   ).then((verdict) => {
-    if (!verdict || stopper.signal.aborted) return undefined
+    if (!verdict || forgotten) return undefined
     const failed = failureOf(verdict, codeDirLabel)
     if (!failed) {
       core.info(
@@ -72,8 +74,8 @@ export function startScriptCheck(
       const found = await failure
       if (found) throw found
     },
-    async stop() {
-      stopper.abort()
+    async forget() {
+      forgotten = true
       await failure
     },
   }
