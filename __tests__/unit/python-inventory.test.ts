@@ -6,29 +6,12 @@ import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { INVENTORY_SOURCE } from '../../src/dependencies/inventory-source.js'
 import {
   normaliseName,
   parseInventory,
   serverClosure,
 } from '../../src/dependencies/python-inventory.js'
-
-function distInfo(site: string, name: string, version: string, requires: string[] = []): void {
-  const folder = path.join(site, `${name.replace(/-/g, '_')}-${version}.dist-info`)
-  fs.mkdirSync(folder, { recursive: true })
-  const lines = ['Metadata-Version: 2.1', `Name: ${name}`, `Version: ${version}`]
-  for (const requirement of requires) lines.push(`Requires-Dist: ${requirement}`)
-  fs.writeFileSync(path.join(folder, 'METADATA'), lines.join('\n') + '\n')
-  fs.writeFileSync(path.join(folder, 'RECORD'), '')
-}
-
-function inventoryOf(site: string): ReturnType<typeof parseInventory> {
-  const stdout = execFileSync('python3', ['-c', INVENTORY_SOURCE], {
-    env: { ...process.env, PYTHONPATH: site },
-    encoding: 'utf8',
-  })
-  return parseInventory(stdout)
-}
+import { distInfo, inventoryOfSite } from '../helpers/made-up-site.js'
 
 describe('the inventory program', () => {
   const site = fs.mkdtempSync(path.join(os.tmpdir(), 'eai-inventory-'))
@@ -42,7 +25,7 @@ describe('the inventory program', () => {
   distInfo(site, 'eai_test.werk', '3.0.0')
   distInfo(site, 'eai-test-schema', '1.8.0+standin')
   distInfo(site, 'eai-test-unrelated', '1.0', ['eai-test-missing>=1'])
-  const inventory = inventoryOf(site)
+  const inventory = inventoryOfSite(site)
 
   it('lists each distribution once, by normalised name, with what it requires here', () => {
     const server = inventory.distributions.get('azureml-inference-server-http')

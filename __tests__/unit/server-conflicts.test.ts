@@ -3,22 +3,16 @@
 // distributions, and the resolver's as pip 20 to 24 print them), what is new against the base,
 // which line to blame (directly or through what it pulled in), and the words of the failure.
 import { describe, expect, it } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { ServerConflictFailure } from '../../src/dependencies/conflict-failure.js'
-import { INVENTORY_SOURCE } from '../../src/dependencies/inventory-source.js'
 import {
   parseConflictLine,
   parsePipCheck,
   watchResolverWarnings,
 } from '../../src/dependencies/pip-conflicts.js'
-import {
-  parseInventory,
-  type Distribution,
-  type Inventory,
-} from '../../src/dependencies/python-inventory.js'
+import { type Distribution, type Inventory } from '../../src/dependencies/python-inventory.js'
 import { parseRequirementLines } from '../../src/dependencies/requirement-lines.js'
 import {
   blameLine,
@@ -27,6 +21,7 @@ import {
   serverConflictMessage,
 } from '../../src/dependencies/server-conflicts.js'
 import { annotationFor } from '../../src/report/annotations.js'
+import { distInfo, inventoryOfSite } from '../helpers/made-up-site.js'
 
 const SERVER = 'azureml-inference-server-http'
 
@@ -112,25 +107,12 @@ describe('parseConflictLine', () => {
   })
 })
 
-function distInfo(site: string, name: string, version: string, requires: string[] = []): void {
-  const folder = path.join(site, `${name.replace(/-/g, '_')}-${version}.dist-info`)
-  fs.mkdirSync(folder, { recursive: true })
-  const lines = ['Metadata-Version: 2.1', `Name: ${name}`, `Version: ${version}`]
-  for (const requirement of requires) lines.push(`Requires-Dist: ${requirement}`)
-  fs.writeFileSync(path.join(folder, 'METADATA'), lines.join('\n') + '\n')
-  fs.writeFileSync(path.join(folder, 'RECORD'), '')
-}
-
 /** The inventory of a made-up site, read by the inventory program under this machine's pip. */
 function inventoryOf(build: (site: string) => void): Inventory {
   const site = fs.mkdtempSync(path.join(os.tmpdir(), 'eai-conflicts-'))
   try {
     build(site)
-    const stdout = execFileSync('python3', ['-c', INVENTORY_SOURCE], {
-      env: { ...process.env, PYTHONPATH: site },
-      encoding: 'utf8',
-    })
-    const inventory = parseInventory(stdout)
+    const inventory = inventoryOfSite(site)
     // Only the made-up distributions: this machine's own may have conflicts of their own.
     const ours = (name: string): boolean => /^(eai|azureml)/i.test(name)
     inventory.distributions = new Map([...inventory.distributions].filter(([name]) => ours(name)))
