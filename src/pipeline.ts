@@ -7,6 +7,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { runAcrPipeline } from './build/acr/acr-pipeline.js'
 import { buildApplication, type FromImage } from './build/build-application.js'
+import type { ModelImageSource } from './build/model-image.js'
 import { startCacheSave } from './dependencies/cache-save.js'
 import { checkServerConflicts, inventoryReader } from './dependencies/conflict-check.js'
 import { localBase } from './dependencies/dependencies.js'
@@ -62,9 +63,29 @@ export async function runPipeline(
       stagingRoot: staging?.root ?? workDir,
       digests: staging?.digests === undefined ? undefined : new DigestCache(staging.digests),
       inventories: staging?.inventories,
+      modelImage: staging?.modelImage,
     })
   } finally {
     release?.()
+  }
+}
+
+/** Where the run stages its contexts, and the files remembered next to a stable staging folder. */
+interface StagingFiles {
+  workDir: string
+  stagingRoot: string
+  digests?: DigestCache
+  inventories?: string
+  modelImage?: string
+}
+
+/** The legacy builder's model image is remembered next to the stable staging folder only. */
+function modelSource(inputs: Inputs, staging: StagingFiles): ModelImageSource | undefined {
+  if (!staging.modelImage || !inputs.modelSnapshot) return undefined
+  return {
+    memoFile: staging.modelImage,
+    snapshot: inputs.modelSnapshot,
+    fileDigest: staging.digests?.digest,
   }
 }
 
@@ -73,7 +94,7 @@ async function runStages(
   docker: DockerClient,
   leftovers: Leftovers,
   imageCache: ImageCache | undefined,
-  staging: { workDir: string; stagingRoot: string; digests?: DigestCache; inventories?: string },
+  staging: StagingFiles,
 ): Promise<PipelineResult> {
   const { workDir, stagingRoot, digests } = staging
   const prepared = await prepare(inputs, docker, stagingRoot, digests?.digest)
@@ -89,15 +110,15 @@ async function runStages(
     leftovers.keepDirectory(workDir)
     return result
   }
-  // A default tag is a digest of every input: the daemon may hold this very build under it
-  // already. Looked up while the dependencies are found.
+  // A default tag digests every input: the daemon may hold this very build under it already.
   const underTag = inputs.tags.length === 0 ? lookUp(docker, tags[0]) : undefined
-  const stage = { ...prepared, inputs, plan, base, builder, workDir }
+  const model = { source: modelSource(inputs, staging), leftovers } // legacy: built apart
+  const stage = { ...prepared, inputs, plan, base, builder, workDir, model }
   // Checked in the base image's Python while apt and pip run; a failure stops their build.
   const scriptCheck = startScriptCheck(docker, leftovers, inputs, base)
   // The base's inventory (read once, on first call): started when the dependencies are built, it
-  // is read alongside them; what the requirements broke is told from it.
-  // Kept in one memo with what the image adds, which then reads neither image again.
+  // is read alongside them; what the requirements broke is told from it. Kept in one memo with
+  // what the image adds, which then reads neither image again.
   const memo = new InventoryMemo(staging.inventories)
   const baseInventory = inventoryReader(docker, leftovers, base.id, memo)
   const dependencies = hasDependencies(plan)
@@ -107,9 +128,8 @@ async function runStages(
     : undefined
   // Also before it: a conflicting dependencies image is neither built on, nor kept, nor cached.
   // (It gives the dependencies image's inventory when it read it.)
-  if (dependencies)
-    await checkServerConflicts(docker, leftovers, { inputs, dependencies, baseInventory, memo })
   if (dependencies) {
+    await checkServerConflicts(docker, leftovers, { inputs, dependencies, baseInventory, memo })
     result.dependencies = { source: dependencies.source, image: dependencies.from.reference }
     result.timings.dependenciesMs = dependencies.ms
   }

@@ -37,6 +37,21 @@ describe('DigestCache', () => {
     expect(await new DigestCache(store).digest(file)).toBe(sha('aaaa'))
   })
 
+  it('reads a file too recent to remember once per run, and again in the next run', async () => {
+    const at = write('aaaa', 0.5)
+    const run = new DigestCache(store)
+    expect(await run.digest(file)).toBe(sha('aaaa'))
+    const fd = fs.openSync(file, 'r+')
+    fs.writeSync(fd, 'bbbb', 0)
+    fs.closeSync(fd)
+    fs.utimesSync(file, at, at)
+    // The same run (the model image's key after the default tag): not read again.
+    expect(await run.digest(file)).toBe(sha('aaaa'))
+    run.save()
+    // The next run does not trust it: read again.
+    expect(await new DigestCache(store).digest(file)).toBe(sha('bbbb'))
+  })
+
   it('reads a file again when its mtime changed', async () => {
     write('aaaa')
     const first = new DigestCache(store)

@@ -5,6 +5,8 @@ import { split as shellSplit } from 'shlex'
 import {
   quoteValue,
   renderApplicationDockerfile,
+  renderApplicationOnModelDockerfile,
+  renderModelDockerfile,
   renderDependenciesDockerfile,
   renderDockerfile,
   type DockerfilePlan,
@@ -195,6 +197,34 @@ LABEL "org.opencontainers.image.source"="https://github.com/o/r" \\
     ])
     expect([...dependencies, ...application.slice(1)]).toEqual(instructions(renderDockerfile(plan)))
     expect(renderDependenciesDockerfile(plan)).not.toMatch(/model|code|ENV|LABEL/)
+  })
+
+  it('splits the application into the model image and the rest on it (legacy builder)', () => {
+    /** The instructions with each COPY's source dropped: the contexts differ, the steps not. */
+    const steps = (text: string) =>
+      instructions(text).map(([keyword, args]) =>
+        keyword === 'COPY' ? [keyword, args.split(' ').at(-1)] : [keyword, args],
+      )
+    const model = steps(renderModelDockerfile(plan, 'deps:key'))
+    const rest = steps(renderApplicationOnModelDockerfile(plan, 'sha256:model'))
+    expect(model).toEqual([
+      ['FROM', 'deps:key'],
+      ['COPY', '/var/azureml-app/azureml-models/'],
+    ])
+    expect(rest[0]).toEqual(['FROM', 'sha256:model'])
+    expect([...model, ...rest.slice(1)]).toEqual(
+      steps(renderApplicationDockerfile(plan, 'deps:key')),
+    )
+    // Each build's context is the one folder it copies.
+    expect(renderModelDockerfile(plan, 'deps:key')).toContain(
+      'COPY ./ /var/azureml-app/azureml-models/',
+    )
+    expect(renderApplicationOnModelDockerfile(plan, 'sha256:model')).toContain(
+      'COPY ./ /var/azureml-app/\n',
+    )
+    // On the base image itself, the model image restores the user first, as the application does.
+    const bare = { ...plan, aptPackages: [], requirements: false }
+    expect(steps(renderModelDockerfile(bare, bare.baseImage))[1]).toEqual(['USER', 'dockeruser'])
   })
 
   it('restores the user in the application build only when it starts from the base image', () => {

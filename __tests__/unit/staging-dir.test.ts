@@ -38,6 +38,7 @@ describe('claimStagingDir', () => {
     expect(second.root).toBe(first.root)
     expect(second.digests).toBe(`${first.root}.digests.json`)
     expect(second.inventories).toBe(`${first.root}.inventories.json`)
+    expect(second.modelImage).toBe(`${first.root}.model-image.json`)
     second.release()
     fs.mkdirSync(path.join(dir, 'ws2', 'code'), { recursive: true })
     const other = claim(sources(path.join(dir, 'ws2')), workDir('run-3'))
@@ -105,6 +106,7 @@ describe('claimStagingDir', () => {
       fs.mkdirSync(path.join(parent, name))
       fs.writeFileSync(path.join(parent, `${name}.digests.json`), '{}')
       fs.writeFileSync(path.join(parent, `${name}.inventories.json`), '{}')
+      fs.writeFileSync(path.join(parent, `${name}.model-image.json`), '{}')
       const at = Date.now() / 1000 - ageS
       fs.utimesSync(path.join(parent, name), at, at)
     }
@@ -121,5 +123,7 @@ describe('claimStagingDir', () => {
     expect(fs.existsSync(path.join(parent, 'old-5.digests.json'))).toBe(false)
     expect(fs.existsSync(path.join(parent, 'old-5.inventories.json'))).toBe(false)
     expect(fs.existsSync(path.join(parent, 'old-2.inventories.json'))).toBe(true)
+    expect(fs.existsSync(path.join(parent, 'old-5.model-image.json'))).toBe(false)
+    expect(fs.existsSync(path.join(parent, 'old-2.model-image.json'))).toBe(true)
   })
 })

@@ -33348,7 +33348,7 @@ async function discardCandidate(az, candidate) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9165);
+/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1909);
 // Entry point of the command line (`npx extend-azureml-image`, `node dist/cli.js`): the action's
 // pipeline run on this machine. See src/cli/ and the README's "Run it locally (CLI)".
 
@@ -33365,7 +33365,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9165:
+/***/ 1909:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34045,6 +34045,15 @@ class Leftovers {
         for (const tag of tags)
             this.tags.add(tag);
         core.saveState(constants/* State */.Uw.PendingTags, JSON.stringify([...this.tags]));
+    }
+    /**
+     * An untagged image built now for this run's image to sit on (the legacy builder's model
+     * image): removed with the pending tags unless the step succeeds. `docker image rm` takes an
+     * id as it takes a tag; once the application image is built on it, removing that image's
+     * tags removes it too, as an untagged parent.
+     */
+    addPendingImage(id) {
+        this.addPendingTags([id]);
     }
     /** The image passed (or is pushed): its tags stay, whatever happens next. */
     commitPendingTags() {
@@ -37560,10 +37569,10 @@ function labelBlock(plan) {
  * and the label step; an env change never copies the model again. Labels come last: the commit
  * label changes with every commit, and placed earlier it would rebuild the code layer each time.
  */
-function applicationBlocks(plan) {
+function applicationBlocks(plan, modelCopied = false) {
     const blocks = [];
-    if (plan.model)
-        blocks.push([`COPY ${sourcesOf(plan).model}/ ${constants/* Contract */.NZ.modelDir}/`]);
+    if (plan.model && !modelCopied)
+        blocks.push(modelCopy(plan));
     const env = envBlock(plan);
     if (env.length > 0)
         blocks.push(env);
@@ -37573,6 +37582,9 @@ function applicationBlocks(plan) {
     if (labels.length > 0)
         blocks.push(labels);
     return blocks;
+}
+function modelCopy(plan) {
+    return [`COPY ${sourcesOf(plan).model}/ ${constants/* Contract */.NZ.modelDir}/`];
 }
 /** The whole recipe as one file: what the action shows and outputs. */
 function renderDockerfile(plan) {
@@ -37600,6 +37612,26 @@ function renderApplicationDockerfile(plan, from) {
     const user = hasDependencies(plan) ? [] : [userBlock(plan)];
     return render([[HEADER, `FROM ${from}`], ...user, ...applicationBlocks(plan)]);
 }
+/**
+ * The application's first step alone, for the legacy builder (build/model-image.ts): the model
+ * on the dependencies (or the base, then after its USER step), the model folder as the context.
+ */
+function renderModelDockerfile(plan, from) {
+    const user = hasDependencies(plan) ? [] : [userBlock(plan)];
+    return render([[HEADER, `FROM ${from}`], ...user, modelCopy({ ...plan, sources: ONE_FOLDER })]);
+}
+/**
+ * The rest of the application on that model image, the code folder as the context: the same
+ * steps as renderApplicationDockerfile after its model.
+ */
+function renderApplicationOnModelDockerfile(plan, model) {
+    return render([
+        [HEADER, `FROM ${model}`],
+        ...applicationBlocks({ ...plan, sources: ONE_FOLDER }, true),
+    ]);
+}
+/** COPY sources when the context is the one folder the step copies. */
+const ONE_FOLDER = { requirements: '.', model: '.', code: '.' };
 /** The name the application stage builds FROM in the multi-stage file. */
 const DEPENDENCIES_STAGE = 'dependencies';
 /**
@@ -37741,6 +37773,8 @@ class DigestCache {
     file;
     known;
     used = new Map();
+    /** Every digest read in this run, the racy ones too: a file is read once per run at most. */
+    thisRun = new Map();
     /** `file`: where the digests are kept; unreadable or from another version: none known. */
     constructor(file) {
         this.file = file;
@@ -37757,6 +37791,9 @@ class DigestCache {
     }
     digest = async (file) => {
         const before = identity(file);
+        const read = this.thisRun.get(before.key);
+        if (read !== undefined)
+            return read;
         const known = this.known.get(before.key);
         if (known !== undefined) {
             this.used.set(before.key, known);
@@ -37764,8 +37801,12 @@ class DigestCache {
         }
         const startedMs = Date.now();
         const digest = await sha256OfFile(file);
-        // Changed while it was read, or too recent to trust its mtime: not remembered.
-        if (identity(file).key === before.key && startedMs - before.mtimeMs > RACY_MS)
+        // Changed while it was read: not kept at all. Too recent to trust its mtime: kept for this
+        // run only (the model image's key reads it again), not remembered for the next.
+        if (identity(file).key !== before.key)
+            return digest;
+        this.thisRun.set(before.key, digest);
+        if (startedMs - before.mtimeMs > RACY_MS)
             this.used.set(before.key, digest);
         return digest;
     };
@@ -37793,8 +37834,8 @@ class DigestCache {
  * (empty ones are copied too) and files, each file's permission bits and content. Only what the
  * snapshot takes counts (code-snapshot.ts): a file left out changes neither the image nor this.
  * The default tag names an image the action may reuse without building (same-build.ts), so
- * whatever changes the copied tree must change this digest.
- * @internal (exported for its unit tests)
+ * whatever changes the copied tree must change this digest. The legacy builder's model image
+ * is known by it too (build/model-image.ts).
  */
 async function treeDigest(snapshot, fileDigest = sha256OfFile) {
     const entries = [...snapshot.entries].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
@@ -39537,7 +39578,7 @@ function applicationRecipe(plan, from, fromId) {
         .update(JSON.stringify({ dockerfile: renderApplicationDockerfile(plan, from), fromId }))
         .digest('hex');
     const labels = [...plan.labels, { key: constants/* RECIPE_LABEL */.uP, value: digest }];
-    return { text: renderApplicationDockerfile({ ...plan, labels }, from), digest };
+    return { text: renderApplicationDockerfile({ ...plan, labels }, from), digest, labels };
 }
 /** Built from the same recipe, on exactly the layers of the image it starts from. */
 function isSameBuild(image, recipeDigest, from) {
@@ -39594,6 +39635,80 @@ observe) {
     return external_node_fs_.readFileSync(iidFile, 'utf8').trim();
 }
 
+;// CONCATENATED MODULE: ./src/build/model-image.ts
+// The model in an image of its own, for the legacy builder. That builder sends its whole context
+// to the engine on every build, before it looks at its cache: with the model in the application's
+// context, a code change sends the whole model again (2 s for 300 MiB here). Built apart, the
+// model is sent once per change of the model, and a code change sends the code alone. BuildKit
+// sends only what changed since the last run (plan/staging-dir.ts): it builds in one step.
+//
+// The model image is untagged: it lives as the parent of the application images built on it,
+// and goes with the last of them. Its id is remembered next to the stable staging folder, under
+// a key of the recipe, the image it is built on and the model's content.
+
+
+
+
+
+
+
+const model_image_VERSION = 1;
+/** Whether this run builds its model apart: the legacy builder, a model, somewhere to remember it. */
+function buildsModelApart(builder, plan, source) {
+    return builder === 'legacy' && plan.model && source !== undefined;
+}
+function readMemo(file) {
+    try {
+        const memo = JSON.parse(external_node_fs_.readFileSync(file, 'utf8'));
+        if (memo.version !== model_image_VERSION || typeof memo.key !== 'string')
+            return undefined;
+        return typeof memo.image === 'string' ? memo : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function writeMemo(file, key, image) {
+    try {
+        external_node_fs_.writeFileSync(file, JSON.stringify({ version: model_image_VERSION, key, image }));
+    }
+    catch {
+        // a speed-up only: the next run builds the model image again
+    }
+}
+/**
+ * The model image's id: the one remembered when it still exists and has the same key, else one
+ * built now (removed at the end unless the step succeeds).
+ */
+async function modelImage(docker, leftovers, request) {
+    const { plan, from, source } = request;
+    const text = renderModelDockerfile(plan, from.reference);
+    const model = await treeDigest(source.snapshot, source.fileDigest);
+    const key = (0,external_node_crypto_.createHash)('sha256')
+        .update(JSON.stringify({ dockerfile: text, fromId: from.id, model }))
+        .digest('hex');
+    const memo = readMemo(source.memoFile);
+    // An image id is a digest of its content and parents: if it is still there, it is that build.
+    if (memo?.key === key && (await docker.localImage(memo.image))) {
+        (0,inert_log/* printInert */.C6)(`Model image ${memo.image}: the model did not change, it is not sent again`);
+        return memo.image;
+    }
+    const dockerfile = external_node_path_.join(request.workDir, 'model.Dockerfile');
+    external_node_fs_.writeFileSync(dockerfile, text);
+    const image = await buildImage(docker, 'Build the model image', {
+        builder: 'legacy',
+        dockerfile,
+        context: request.context,
+        tags: [],
+        secrets: [],
+        buildArgs: [],
+    }, request.workDir);
+    leftovers.addPendingImage(image);
+    writeMemo(source.memoFile, key, image);
+    (0,inert_log/* printInert */.C6)(`Built the model image ${image} (untagged: the application is built on it)`);
+    return image;
+}
+
 ;// CONCATENATED MODULE: ./src/build/build-application.ts
 // The Build stage: the application image on the dependencies (or the base) image, or nothing at
 // all when the default tag already holds this very build (plan/same-build.ts).
@@ -39602,6 +39717,29 @@ observe) {
 
 
 
+
+
+/**
+ * The application's Dockerfile and context: in one step, or (legacy builder) on the model image,
+ * with the code folder alone as the context. Both carry the one-step recipe's digest.
+ */
+async function applicationStep(docker, request, application) {
+    const { plan, from, model } = request;
+    const whole = { text: application.text, context: request.contexts.application };
+    if (!model || !buildsModelApart(request.builder, plan, model.source))
+        return whole;
+    const image = await modelImage(docker, model.leftovers, {
+        plan,
+        from,
+        context: external_node_path_.join(request.contexts.application, ContextPath.model),
+        workDir: request.workDir,
+        source: model.source,
+    });
+    const code = external_node_path_.join(request.contexts.application, ContextPath.code);
+    external_node_fs_.mkdirSync(code, { recursive: true }); // no code input: an empty context
+    const labelled = { ...plan, labels: application.labels };
+    return { text: renderApplicationOnModelDockerfile(labelled, image), context: code };
+}
 async function buildApplication(docker, request) {
     const { plan, from, tags, previous } = request;
     const application = applicationRecipe(plan, from.reference, from.id);
@@ -39610,17 +39748,11 @@ async function buildApplication(docker, request) {
         return { imageId: previous.id, reused: true, inspected: Promise.resolve(previous) };
     }
     await request.beforeBuild?.();
-    const dockerfile = external_node_path_.join(request.workDir, 'application.Dockerfile');
-    external_node_fs_.writeFileSync(dockerfile, application.text);
     const started = Date.now();
-    const imageId = await buildImage(docker, `Build ${tags[0]}`, {
-        builder: request.builder,
-        dockerfile,
-        context: request.contexts.application,
-        tags,
-        secrets: [],
-        buildArgs: [],
-    }, request.workDir);
+    const { text, context } = await applicationStep(docker, request, application);
+    const dockerfile = external_node_path_.join(request.workDir, 'application.Dockerfile');
+    external_node_fs_.writeFileSync(dockerfile, text);
+    const imageId = await buildImage(docker, `Build ${tags[0]}`, { builder: request.builder, dockerfile, context, tags, secrets: [], buildArgs: [] }, request.workDir);
     const buildMs = Date.now() - started;
     (0,inert_log/* printInert */.C6)(`Built ${imageId} as ${tags.join(', ')}`);
     // Only for the summary's sizes: asked while the smoke test runs.
@@ -40921,6 +41053,7 @@ const FOLDER = 'extend-azureml-image-staging';
 const LOCK = '.lock';
 const DIGESTS = '.digests.json';
 const INVENTORIES = '.inventories.json';
+const MODEL_IMAGE = '.model-image.json';
 /** @internal (exported for its unit tests) */
 const staging_dir_MAX_KEPT = 4;
 const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
@@ -41014,6 +41147,7 @@ function prune(parent, keep) {
         external_node_fs_.rmSync(dir, { recursive: true, force: true });
         external_node_fs_.rmSync(`${dir}${DIGESTS}`, { force: true });
         external_node_fs_.rmSync(`${dir}${INVENTORIES}`, { force: true });
+        external_node_fs_.rmSync(`${dir}${MODEL_IMAGE}`, { force: true });
         external_node_fs_.rmSync(lock, { force: true });
     });
 }
@@ -41056,7 +41190,11 @@ function claimStagingDir(inputs, workDir, systemTmp = external_node_os_.tmpdir()
         release();
         return own;
     }
-    const files = { digests: `${root}${DIGESTS}`, inventories: `${root}${INVENTORIES}` };
+    const files = {
+        digests: `${root}${DIGESTS}`,
+        inventories: `${root}${INVENTORIES}`,
+        modelImage: `${root}${MODEL_IMAGE}`,
+    };
     return { root, stable: true, release, ...files };
 }
 
@@ -41442,11 +41580,22 @@ async function runPipeline(inputs, docker, leftovers, imageCache) {
             stagingRoot: staging?.root ?? workDir,
             digests: staging?.digests === undefined ? undefined : new DigestCache(staging.digests),
             inventories: staging?.inventories,
+            modelImage: staging?.modelImage,
         });
     }
     finally {
         release?.();
     }
+}
+/** The legacy builder's model image is remembered next to the stable staging folder only. */
+function modelSource(inputs, staging) {
+    if (!staging.modelImage || !inputs.modelSnapshot)
+        return undefined;
+    return {
+        memoFile: staging.modelImage,
+        snapshot: inputs.modelSnapshot,
+        fileDigest: staging.digests?.digest,
+    };
 }
 async function runStages(inputs, docker, leftovers, imageCache, staging) {
     const { workDir, stagingRoot, digests } = staging;
@@ -41464,15 +41613,15 @@ async function runStages(inputs, docker, leftovers, imageCache, staging) {
         leftovers.keepDirectory(workDir);
         return result;
     }
-    // A default tag is a digest of every input: the daemon may hold this very build under it
-    // already. Looked up while the dependencies are found.
+    // A default tag digests every input: the daemon may hold this very build under it already.
     const underTag = inputs.tags.length === 0 ? lookUp(docker, tags[0]) : undefined;
-    const stage = { ...prepared, inputs, plan, base, builder, workDir };
+    const model = { source: modelSource(inputs, staging), leftovers }; // legacy: built apart
+    const stage = { ...prepared, inputs, plan, base, builder, workDir, model };
     // Checked in the base image's Python while apt and pip run; a failure stops their build.
     const scriptCheck = startScriptCheck(docker, leftovers, inputs, base);
     // The base's inventory (read once, on first call): started when the dependencies are built, it
-    // is read alongside them; what the requirements broke is told from it.
-    // Kept in one memo with what the image adds, which then reads neither image again.
+    // is read alongside them; what the requirements broke is told from it. Kept in one memo with
+    // what the image adds, which then reads neither image again.
     const memo = new InventoryMemo(staging.inventories);
     const baseInventory = inventoryReader(docker, leftovers, base.id, memo);
     const dependencies = hasDependencies(plan)
@@ -41480,9 +41629,8 @@ async function runStages(inputs, docker, leftovers, imageCache, staging) {
         : undefined;
     // Also before it: a conflicting dependencies image is neither built on, nor kept, nor cached.
     // (It gives the dependencies image's inventory when it read it.)
-    if (dependencies)
-        await checkServerConflicts(docker, leftovers, { inputs, dependencies, baseInventory, memo });
     if (dependencies) {
+        await checkServerConflicts(docker, leftovers, { inputs, dependencies, baseInventory, memo });
         result.dependencies = { source: dependencies.source, image: dependencies.from.reference };
         result.timings.dependenciesMs = dependencies.ms;
     }

@@ -5,10 +5,16 @@ import * as path from 'node:path'
 import type { Builder } from '../docker/docker-args.js'
 import type { DockerClient, LocalImage } from '../docker/docker.js'
 import type { StagedContexts } from '../plan/build-context.js'
-import type { DockerfilePlan } from '../plan/dockerfile.js'
-import { applicationRecipe, isSameBuild } from '../plan/same-build.js'
+import {
+  ContextPath,
+  renderApplicationOnModelDockerfile,
+  type DockerfilePlan,
+} from '../plan/dockerfile.js'
+import { applicationRecipe, isSameBuild, type ApplicationRecipe } from '../plan/same-build.js'
+import type { Leftovers } from '../step/leftovers.js'
 import { printInert } from '../step/inert-log.js'
 import { buildImage } from './build-image.js'
+import { buildsModelApart, modelImage, type ModelImageSource } from './model-image.js'
 
 /** The image the application is built FROM. */
 export interface FromImage {
@@ -24,11 +30,38 @@ export interface ApplicationRequest {
   tags: string[]
   /** What the default tag held before this run, if anything. */
   previous?: LocalImage
+  /** Set to build the model apart with the legacy builder (model-image.ts). */
+  model?: { source: ModelImageSource | undefined; leftovers: Leftovers }
   /** Awaited before anything is built (not when the image under the tag is reused). */
   beforeBuild?: () => Promise<void>
   builder: Builder
   contexts: StagedContexts
   workDir: string
+}
+
+/**
+ * The application's Dockerfile and context: in one step, or (legacy builder) on the model image,
+ * with the code folder alone as the context. Both carry the one-step recipe's digest.
+ */
+async function applicationStep(
+  docker: DockerClient,
+  request: ApplicationRequest,
+  application: ApplicationRecipe,
+): Promise<{ text: string; context: string }> {
+  const { plan, from, model } = request
+  const whole = { text: application.text, context: request.contexts.application }
+  if (!model || !buildsModelApart(request.builder, plan, model.source)) return whole
+  const image = await modelImage(docker, model.leftovers, {
+    plan,
+    from,
+    context: path.join(request.contexts.application, ContextPath.model),
+    workDir: request.workDir,
+    source: model.source,
+  })
+  const code = path.join(request.contexts.application, ContextPath.code)
+  fs.mkdirSync(code, { recursive: true }) // no code input: an empty context
+  const labelled = { ...plan, labels: application.labels }
+  return { text: renderApplicationOnModelDockerfile(labelled, image), context: code }
 }
 
 export interface Application {
@@ -52,20 +85,14 @@ export async function buildApplication(
     return { imageId: previous.id, reused: true, inspected: Promise.resolve(previous) }
   }
   await request.beforeBuild?.()
-  const dockerfile = path.join(request.workDir, 'application.Dockerfile')
-  fs.writeFileSync(dockerfile, application.text)
   const started = Date.now()
+  const { text, context } = await applicationStep(docker, request, application)
+  const dockerfile = path.join(request.workDir, 'application.Dockerfile')
+  fs.writeFileSync(dockerfile, text)
   const imageId = await buildImage(
     docker,
     `Build ${tags[0]}`,
-    {
-      builder: request.builder,
-      dockerfile,
-      context: request.contexts.application,
-      tags,
-      secrets: [],
-      buildArgs: [],
-    },
+    { builder: request.builder, dockerfile, context, tags, secrets: [], buildArgs: [] },
     request.workDir,
   )
   const buildMs = Date.now() - started

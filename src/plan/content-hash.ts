@@ -11,8 +11,8 @@ import { sha256OfFile, type FileDigest } from './digest-cache.js'
  * (empty ones are copied too) and files, each file's permission bits and content. Only what the
  * snapshot takes counts (code-snapshot.ts): a file left out changes neither the image nor this.
  * The default tag names an image the action may reuse without building (same-build.ts), so
- * whatever changes the copied tree must change this digest.
- * @internal (exported for its unit tests)
+ * whatever changes the copied tree must change this digest. The legacy builder's model image
+ * is known by it too (build/model-image.ts).
  */
 export async function treeDigest(
   snapshot: TreeSnapshot,

@@ -34,6 +34,8 @@ function identity(file: string): { key: string; mtimeMs: number } {
 export class DigestCache {
   private readonly known: Map<string, string>
   private readonly used = new Map<string, string>()
+  /** Every digest read in this run, the racy ones too: a file is read once per run at most. */
+  private readonly thisRun = new Map<string, string>()
 
   /** `file`: where the digests are kept; unreadable or from another version: none known. */
   constructor(private readonly file: string) {
@@ -52,6 +54,8 @@ export class DigestCache {
 
   readonly digest: FileDigest = async (file) => {
     const before = identity(file)
+    const read = this.thisRun.get(before.key)
+    if (read !== undefined) return read
     const known = this.known.get(before.key)
     if (known !== undefined) {
       this.used.set(before.key, known)
@@ -59,9 +63,11 @@ export class DigestCache {
     }
     const startedMs = Date.now()
     const digest = await sha256OfFile(file)
-    // Changed while it was read, or too recent to trust its mtime: not remembered.
-    if (identity(file).key === before.key && startedMs - before.mtimeMs > RACY_MS)
-      this.used.set(before.key, digest)
+    // Changed while it was read: not kept at all. Too recent to trust its mtime: kept for this
+    // run only (the model image's key reads it again), not remembered for the next.
+    if (identity(file).key !== before.key) return digest
+    this.thisRun.set(before.key, digest)
+    if (startedMs - before.mtimeMs > RACY_MS) this.used.set(before.key, digest)
     return digest
   }
 

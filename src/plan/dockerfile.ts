@@ -176,15 +176,19 @@ function labelBlock(plan: DockerfilePlan): string[] {
  * and the label step; an env change never copies the model again. Labels come last: the commit
  * label changes with every commit, and placed earlier it would rebuild the code layer each time.
  */
-function applicationBlocks(plan: DockerfilePlan): string[][] {
+function applicationBlocks(plan: DockerfilePlan, modelCopied = false): string[][] {
   const blocks: string[][] = []
-  if (plan.model) blocks.push([`COPY ${sourcesOf(plan).model}/ ${Contract.modelDir}/`])
+  if (plan.model && !modelCopied) blocks.push(modelCopy(plan))
   const env = envBlock(plan)
   if (env.length > 0) blocks.push(env)
   if (plan.code) blocks.push([`COPY ${sourcesOf(plan).code}/ ${Contract.appRoot}/`])
   const labels = labelBlock(plan)
   if (labels.length > 0) blocks.push(labels)
   return blocks
+}
+
+function modelCopy(plan: DockerfilePlan): string[] {
+  return [`COPY ${sourcesOf(plan).model}/ ${Contract.modelDir}/`]
 }
 
 /** The whole recipe as one file: what the action shows and outputs. */
@@ -215,6 +219,29 @@ export function renderApplicationDockerfile(plan: DockerfilePlan, from: string):
   const user = hasDependencies(plan) ? [] : [userBlock(plan)]
   return render([[HEADER, `FROM ${from}`], ...user, ...applicationBlocks(plan)])
 }
+
+/**
+ * The application's first step alone, for the legacy builder (build/model-image.ts): the model
+ * on the dependencies (or the base, then after its USER step), the model folder as the context.
+ */
+export function renderModelDockerfile(plan: DockerfilePlan, from: string): string {
+  const user = hasDependencies(plan) ? [] : [userBlock(plan)]
+  return render([[HEADER, `FROM ${from}`], ...user, modelCopy({ ...plan, sources: ONE_FOLDER })])
+}
+
+/**
+ * The rest of the application on that model image, the code folder as the context: the same
+ * steps as renderApplicationDockerfile after its model.
+ */
+export function renderApplicationOnModelDockerfile(plan: DockerfilePlan, model: string): string {
+  return render([
+    [HEADER, `FROM ${model}`],
+    ...applicationBlocks({ ...plan, sources: ONE_FOLDER }, true),
+  ])
+}
+
+/** COPY sources when the context is the one folder the step copies. */
+const ONE_FOLDER: CopySources = { requirements: '.', model: '.', code: '.' }
 
 /** The name the application stage builds FROM in the multi-stage file. */
 const DEPENDENCIES_STAGE = 'dependencies'

@@ -6,12 +6,15 @@
 import { createHash } from 'node:crypto'
 import { RECIPE_LABEL } from '../step/constants.js'
 import type { LocalImage } from '../docker/docker.js'
+import type { KeyValue } from '../inputs/parse.js'
 import { renderApplicationDockerfile, type DockerfilePlan } from './dockerfile.js'
 
 export interface ApplicationRecipe {
   /** The application Dockerfile, its own digest included as a label. */
   text: string
   digest: string
+  /** The plan's labels with that digest, for the same recipe built in two steps. */
+  labels: KeyValue[]
 }
 
 /**
@@ -28,7 +31,7 @@ export function applicationRecipe(
     .update(JSON.stringify({ dockerfile: renderApplicationDockerfile(plan, from), fromId }))
     .digest('hex')
   const labels = [...plan.labels, { key: RECIPE_LABEL, value: digest }]
-  return { text: renderApplicationDockerfile({ ...plan, labels }, from), digest }
+  return { text: renderApplicationDockerfile({ ...plan, labels }, from), digest, labels }
 }
 
 /** Built from the same recipe, on exactly the layers of the image it starts from. */

@@ -22,6 +22,7 @@ const FOLDER = 'extend-azureml-image-staging'
 const LOCK = '.lock'
 const DIGESTS = '.digests.json'
 const INVENTORIES = '.inventories.json'
+const MODEL_IMAGE = '.model-image.json'
 /** @internal (exported for its unit tests) */
 export const MAX_KEPT = 4
 const MAX_AGE_MS = 7 * 24 * 3600 * 1000
@@ -32,6 +33,8 @@ export interface StagingDir {
   digests?: string
   /** Where the images' inventories are remembered (inventory-memo.ts), next to it too. */
   inventories?: string
+  /** Where the legacy builder's model image is remembered (build/model-image.ts), next to it too. */
+  modelImage?: string
   /** The stable folder (a cache across runs); false: the run's own work dir. */
   stable: boolean
   /** Gives the stable folder back (its lock); the folder itself stays, as the cache. */
@@ -134,6 +137,7 @@ function prune(parent: string, keep: string): void {
     fs.rmSync(dir, { recursive: true, force: true })
     fs.rmSync(`${dir}${DIGESTS}`, { force: true })
     fs.rmSync(`${dir}${INVENTORIES}`, { force: true })
+    fs.rmSync(`${dir}${MODEL_IMAGE}`, { force: true })
     fs.rmSync(lock, { force: true })
   })
 }
@@ -175,6 +179,10 @@ export function claimStagingDir(
     release()
     return own
   }
-  const files = { digests: `${root}${DIGESTS}`, inventories: `${root}${INVENTORIES}` }
+  const files = {
+    digests: `${root}${DIGESTS}`,
+    inventories: `${root}${INVENTORIES}`,
+    modelImage: `${root}${MODEL_IMAGE}`,
+  }
   return { root, stable: true, release, ...files }
 }

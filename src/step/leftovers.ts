@@ -72,6 +72,16 @@ export class Leftovers {
     core.saveState(State.PendingTags, JSON.stringify([...this.tags]))
   }
 
+  /**
+   * An untagged image built now for this run's image to sit on (the legacy builder's model
+   * image): removed with the pending tags unless the step succeeds. `docker image rm` takes an
+   * id as it takes a tag; once the application image is built on it, removing that image's
+   * tags removes it too, as an untagged parent.
+   */
+  addPendingImage(id: string): void {
+    this.addPendingTags([id])
+  }
+
   /** The image passed (or is pushed): its tags stay, whatever happens next. */
   commitPendingTags(): void {
     this.tags.clear()
