@@ -1,4 +1,5 @@
-// The container's memory as its cgroup counts it, read through the engine (`docker exec cat`),
+// The container's memory as its cgroup counts it, read through the engine (`docker exec cat`,
+// or the loop of memory-reader.ts that cats the same files),
 // so that it holds for a remote engine too. One exec reads the files of both cgroup versions:
 // cat prints the ones that exist, in order, and names each missing one on stderr.
 //   v2 (GitHub's runners): memory.peak (Linux 5.19 and later), memory.current, memory.events
