@@ -10,7 +10,7 @@ import * as path from 'node:path'
 import { execFileSync } from 'node:child_process'
 import { runAction } from '../../scripts/run-action.mjs'
 import { DockerCli, type InteractiveCommand } from '../../src/docker/docker.js'
-import { MemoryReader } from '../../src/smoke-test/memory-reader.js'
+import { END, MemoryReader } from '../../src/smoke-test/memory-reader.js'
 import { readMemoryUsage } from '../../src/smoke-test/memory-usage.js'
 import {
   actionContainers,
@@ -44,8 +44,8 @@ class CountingCli extends DockerCli {
 /** The pids of the reader's loop in the container (its script names the end marker; this one's too). */
 async function loopPids(): Promise<string[]> {
   const find =
-    'for p in /proc/[0-9]*; do [ "${p#/proc/}" != $$ ] && grep -q end-of-memory-files "$p/cmdline" 2>/dev/null && echo "${p#/proc/}"; done; true'
-  const out = await docker(['exec', CONTAINER, 'sh', '-c', find])
+    'for p in /proc/[0-9]*; do [ "${p#/proc/}" != $$ ] && grep -q -- "$1" "$p/cmdline" 2>/dev/null && echo "${p#/proc/}"; done; true'
+  const out = await docker(['exec', CONTAINER, 'sh', '-c', find, 'sh', END])
   return out.split('\n').filter(Boolean)
 }
 

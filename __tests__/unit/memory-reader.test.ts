@@ -100,7 +100,9 @@ describe('MemoryReader', () => {
     const reader = new MemoryReader(docker, 'c1')
     reader.start()
     await started.at(-1)?.ended
+    const began = Date.now()
     expect(await reader.read()).toEqual(parseMemoryUsage(ONE_SHOT.stdout, ONE_SHOT.stderr))
+    expect(Date.now() - began).toBeLessThan(1500)
     expect(await reader.read()).toEqual({
       cgroup: 'v1',
       peakBytes: 9,
@@ -117,7 +119,9 @@ describe('MemoryReader', () => {
     reader.start()
     expect(await reader.read()).toEqual(parseMemoryUsage(...fixture('v1')))
     const fallback = parseMemoryUsage(ONE_SHOT.stdout, ONE_SHOT.stderr)
+    const began = Date.now()
     expect(await reader.read()).toEqual(fallback)
+    expect(Date.now() - began).toBeLessThan(1500) // its end is noticed: no wait for the 3 s timeout
     expect(await reader.read()).toEqual(fallback)
     expect(oneShots).toHaveLength(2)
     await reader.close()

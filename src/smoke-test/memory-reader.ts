@@ -14,7 +14,8 @@ import {
   type MemoryUsage,
 } from './memory-usage.js'
 
-const END = '--end-of-memory-files--'
+/** @internal (exported for its tests) */
+export const END = '--end-of-memory-files--'
 /**
  * A constant: the files are its arguments ("$@"), never shell text. cat's errors, which name
  * the missing files, are merged into stdout so that they arrive before the marker; the parser
