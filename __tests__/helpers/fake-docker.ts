@@ -1,6 +1,6 @@
 // A plain-object DockerClient that records what it was asked to do.
 import type { RunRequest } from '../../src/docker/docker-args.js'
-import type { DockerClient } from '../../src/docker/docker.js'
+import type { DockerClient, InteractiveCommand } from '../../src/docker/docker.js'
 import { noTraffic } from '../../src/docker/engine-traffic.js'
 
 /** The host port a run request publishes on (it must publish one). */
@@ -8,6 +8,16 @@ export function publishedPort(run: RunRequest): number {
   if (run.reach.kind !== 'publish' || run.reach.hostPort === undefined)
     throw new Error(`the container was not published on a port: ${JSON.stringify(run.reach)}`)
   return run.reach.hostPort
+}
+
+/** An interactive exec that has already ended: it never answers. */
+export function endedExec(): InteractiveCommand {
+  return {
+    write: () => undefined,
+    onOutput: () => undefined,
+    ended: Promise.resolve(),
+    stop: async () => undefined,
+  }
 }
 
 export function fakeDocker(
@@ -41,6 +51,9 @@ export function fakeDocker(
     wait: record('wait', 0),
     logs: record('logs', ''),
     exec: record('exec', { exitCode: 1, stdout: '', stderr: 'fake: no cgroup files' }),
+    // Not recorded (tests pin the calls of the stages): an exec that ends at once, as one in an
+    // image without sh would, so that reads fall back to `exec`.
+    execInteractive: () => endedExec(),
     engineResources: record('engineResources', { cpus: 2, memoryBytes: 8 * 1024 ** 3 }),
     // No event ever: the watch ends when it is stopped.
     watchOomEvents: (_container, _onOom, signal) =>

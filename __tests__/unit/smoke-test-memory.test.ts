@@ -8,6 +8,8 @@ import type { RunRequest } from '../../src/docker/docker-args.js'
 import { smokeTest, type SmokeTestRequest } from '../../src/smoke-test/smoke-test.js'
 import { SmokeTestFailure } from '../../src/smoke-test/results.js'
 import { MEMORY_FILES } from '../../src/smoke-test/memory-usage.js'
+import { END } from '../../src/smoke-test/memory-reader.js'
+import type { InteractiveCommand } from '../../src/docker/docker.js'
 import { fakeDocker, publishedPort } from '../helpers/fake-docker.js'
 
 const MiB = 1024 * 1024
@@ -140,4 +142,73 @@ describe('a worker killed for memory', () => {
       server?.close()
     }
   })
+})
+
+describe("the memory reader's exec", () => {
+  it.each([
+    ['passes', 200],
+    ['fails', 502],
+  ])(
+    'is read, then ended before the container is removed, when the smoke test %s',
+    async (_, status) => {
+      let server: http.Server | undefined
+      const events: string[] = []
+      const docker = fakeDocker({
+        run: async (run) => {
+          server = await listen(publishedPort(run), (req, res) => {
+            res.statusCode = req.url === '/score' ? status : 200
+            res.end('{}')
+          })
+          return 'id'
+        },
+        wait: () => new Promise(() => undefined),
+        exec: async () => {
+          events.push('one-shot exec')
+          return cgroupV1(100 * MiB, 0)
+        },
+        execInteractive: (): InteractiveCommand => {
+          const listeners: ((text: string) => void)[] = []
+          let end: () => void = () => undefined
+          const { stdout, stderr } = cgroupV1(200 * MiB, 0)
+          return {
+            write: () => {
+              events.push('read')
+              setImmediate(() => listeners.forEach((l) => l(`${stderr}\n${stdout}\n${END}\n`)))
+            },
+            onOutput: (listener) => void listeners.push(listener),
+            ended: new Promise((resolve) => (end = resolve)),
+            stop: async () => {
+              events.push('stop')
+              end()
+            },
+          }
+        },
+        remove: async () => void events.push('remove'),
+      })
+      try {
+        const outcome = await smokeTest(
+          docker,
+          new Leftovers(docker),
+          request({
+            limits: undefined,
+            cases: [{ name: 'sample-request', body: '{}', expectedStatus: 200 }],
+          }),
+        ).catch((error: Error) => error)
+        if (status === 200) {
+          expect(outcome).not.toBeInstanceOf(Error)
+          expect((outcome as { memory?: unknown }).memory).toEqual({
+            atLive: { cgroup: 'v1', peakBytes: 200 * MiB, currentBytes: 200 * MiB, oomKills: 0 },
+            overall: { cgroup: 'v1', peakBytes: 200 * MiB, currentBytes: 200 * MiB, oomKills: 0 },
+          })
+        } else {
+          expect(outcome).toBeInstanceOf(SmokeTestFailure)
+        }
+      } finally {
+        server?.close()
+      }
+      // Read when live, then at the end (a pass) or for the kill count (a failed case); never
+      // one-shot; and ended before the removal.
+      expect(events).toEqual(['read', 'read', 'stop', 'remove'])
+    },
+  )
 })

@@ -3,6 +3,7 @@
 // `docker build` must not outlive the step, or it would finish and tag an image afterwards.
 import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process'
 import { constants } from 'node:os'
+import type { Socket } from 'node:net'
 import type { Readable, Writable } from 'node:stream'
 
 export interface CommandResult {
@@ -14,6 +15,21 @@ export interface CommandResult {
 }
 
 export type LineListener = (line: string) => void
+
+/** A program left running to be talked to: lines to its stdin, answers on its stdout. */
+export interface InteractiveCommand {
+  /** Writes to its stdin (nothing happens once it has ended). */
+  write(text: string): void
+  /** Hands each piece of its stdout, as it comes, to `listener`. */
+  onOutput(listener: (text: string) => void): void
+  /** Settles when it has ended, whatever the reason (never started included); never rejects. */
+  readonly ended: Promise<void>
+  /**
+   * Closes its stdin (a program reading it ends by itself), then SIGTERM and SIGKILL a grace
+   * period apart for one that does not: resolves once it has ended or was sent SIGKILL.
+   */
+  stop(graceMs?: number): Promise<void>
+}
 
 /** The program could not be started at all (not installed, not on PATH, not executable). */
 export class CommandNotStarted extends Error {
@@ -98,6 +114,56 @@ export class CommandRunner {
   }
 
   /**
+   * Starts a program that keeps running and is talked to through its stdin (`docker exec -i`).
+   * It holds no reference on the event loop: a caller that forgets to stop it does not keep
+   * this process alive (and stopAll still ends it).
+   */
+  interactive(command: string, args: string[], graceMs = 500): InteractiveCommand {
+    const listeners: ((text: string) => void)[] = []
+    let child: ChildProcess | undefined
+    const result = this.start(command, args, {
+      keepInput: true,
+      consume: (stdout, spawned) => {
+        child = spawned
+        spawned.unref()
+        for (const stream of [spawned.stdin, stdout, spawned.stderr])
+          (stream as Partial<Socket> | null)?.unref?.()
+        stdout.setEncoding('utf8').on('data', (text: string) => {
+          for (const listener of listeners) listener(text)
+        })
+        return new Promise((resolve) => stdout.once('close', resolve))
+      },
+    })
+    const ended = result.then(
+      () => undefined,
+      () => undefined,
+    )
+    const exited = (ms: number): Promise<boolean> =>
+      new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(false), ms)
+        void ended.then(() => {
+          clearTimeout(timer)
+          resolve(true)
+        })
+      })
+    return {
+      write: (text) => {
+        if (child?.stdin?.writable) child.stdin.write(text)
+      },
+      onOutput: (listener) => void listeners.push(listener),
+      ended,
+      stop: async (grace = graceMs) => {
+        if (!child) return
+        child.stdin?.end()
+        if (await exited(grace)) return
+        signalGroup(child, 'SIGTERM')
+        if (await exited(grace)) return
+        signalGroup(child, 'SIGKILL')
+      },
+    }
+  }
+
+  /**
    * Runs a program whose standard output is data (`docker save`): `consume` reads it as a
    * stream, nothing of it is kept in memory here. If `consume` fails, the program is stopped;
    * its failure is returned with the program's result, for the caller to tell which came first
@@ -136,26 +202,26 @@ export class CommandRunner {
       onLine?: LineListener
       consume?: (stdout: Readable, child: ChildProcess) => Promise<void>
       input?: string
+      /** Leave its stdin open for the caller (see interactive). */
+      keepInput?: boolean
       signal?: AbortSignal
       env?: NodeJS.ProcessEnv
     },
   ): Promise<CommandResult> {
-    const { onLine, consume, input, signal, env } = how
+    const { onLine, consume, input, keepInput, signal, env } = how
     return new Promise((resolve, reject) => {
       // A group of its own, so that stopping it reaches whatever it started (on Windows,
       // detached would mean a console of its own instead).
       const child = spawn(command, args, {
-        stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+        stdio: [input === undefined && !keepInput ? 'ignore' : 'pipe', 'pipe', 'pipe'],
         shell: false,
         detached: processGroups(),
         env: env ?? process.env,
       }) as ChildProcessByStdio<Writable | null, Readable, Readable>
       this.running.add(child)
-      if (input !== undefined && child.stdin) {
-        // A program that exits without reading all of it breaks the pipe: its exit code tells.
-        child.stdin.on('error', () => undefined)
-        child.stdin.end(input)
-      }
+      // A program that exits without reading all of it breaks the pipe: its exit code tells.
+      child.stdin?.on('error', () => undefined)
+      if (input !== undefined) child.stdin?.end(input)
       if (signal) {
         const stop = (): void => signalGroup(child, 'SIGTERM')
         if (signal.aborted) stop()

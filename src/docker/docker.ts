@@ -15,7 +15,12 @@ import {
   type RunRequest,
   type ThrowawayRunRequest,
 } from './docker-args.js'
-import { CommandNotStarted, CommandRunner, type CommandResult } from './command.js'
+import {
+  CommandNotStarted,
+  CommandRunner,
+  type CommandResult,
+  type InteractiveCommand,
+} from './command.js'
 import {
   engineArgs,
   engineFromContextInspect,
@@ -28,7 +33,7 @@ import { parseHistory, type HistoryEntry } from './image-history.js'
 import { retryRegistryCommand } from './retry.js'
 import { errorMessage, lastLines } from '../step/text.js'
 
-export type { CommandResult } from './command.js'
+export type { CommandResult, InteractiveCommand } from './command.js'
 
 export interface LocalImage {
   id: string
@@ -97,6 +102,12 @@ export interface DockerClient {
   logs(container: string): Promise<string>
   /** `docker exec` of an argv in a running container, as the image's user. */
   exec(container: string, argv: string[]): Promise<CommandResult>
+  /**
+   * `docker exec -i` of an argv left running, as the image's user, talked to through its stdin
+   * and stdout (its stderr is not read: the program merges into stdout what it wants seen).
+   * Its end, even when it cannot start, shows in `ended`, never as a rejection.
+   */
+  execInteractive(container: string, argv: string[]): InteractiveCommand
   /** The engine host's CPU count and memory. */
   engineResources(): Promise<EngineResources>
   /**
@@ -353,6 +364,16 @@ export class DockerCli implements DockerClient {
 
   exec(container: string, argv: string[]): Promise<CommandResult> {
     return this.runDocker(['exec', container, ...argv])
+  }
+
+  execInteractive(container: string, argv: string[]): InteractiveCommand {
+    return this.commands.interactive(this.command, [
+      ...this.globalArgs,
+      'exec',
+      '--interactive',
+      container,
+      ...argv,
+    ])
   }
 
   async engineResources(): Promise<EngineResources> {

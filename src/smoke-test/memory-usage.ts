@@ -1,6 +1,7 @@
-// The container's memory as its cgroup counts it, read through the engine (`docker exec cat`),
-// so that it holds for a remote engine too. One exec reads the files of both cgroup versions:
-// cat prints the ones that exist, in order, and names each missing one on stderr.
+// The container's memory as its cgroup counts it, read through the engine (`docker exec cat`,
+// or memory-reader.ts's loop that cats the same files), so that it holds for a remote engine
+// too. One cat reads the files of both cgroup versions: it prints the ones that exist, in
+// order, and names each missing one on stderr.
 //   v2 (GitHub's runners): memory.peak (Linux 5.19 and later), memory.current, memory.events
 //   v1 (older hosts):      memory.max_usage_in_bytes, memory.usage_in_bytes, memory.oom_control
 // Both count the page cache with the processes' memory, as the kernel does for the limit.
@@ -33,13 +34,13 @@ export interface MemoryUsage {
   oomKills?: number
 }
 
-/** @internal (exported for its unit tests) */
+/** Every candidate file, in the order the parser expects them. */
 export const MEMORY_FILES = FILES.map((file) => file.path)
 
 /**
  * What `cat MEMORY_FILES` printed; undefined when neither version's files were there. A file
- * is missing when stderr names it (GNU and busybox cat both do).
- * @internal (exported for its unit tests)
+ * is missing when stderr names it (GNU and busybox cat both do); stderr may be merged into
+ * stdout, as value lines name no path.
  */
 export function parseMemoryUsage(stdout: string, stderr: string): MemoryUsage | undefined {
   const present = FILES.filter((file) => !stderr.includes(file.path))

@@ -6,7 +6,8 @@
 // counter, read when something failed and at the end, catches a kill whose event is late.
 import type { DockerClient } from '../docker/docker.js'
 import { describeMemoryLimit, type ContainerResources } from './container-resources.js'
-import { readMemoryUsage, type MemoryUsage } from './memory-usage.js'
+import type { MemoryUsage } from './memory-usage.js'
+import { MemoryReader } from './memory-reader.js'
 
 /** What the liveness wait gets instead of an exit code when a process was killed for memory. */
 const KILLED_FOR_MEMORY = -137
@@ -19,11 +20,10 @@ export class OomWatch {
   private startedAt = Date.now()
   /** Settles at the first kill seen in docker's events. */
   private readonly firstEvent: Promise<void>
+  private readonly memory: MemoryReader
 
-  constructor(
-    private readonly docker: DockerClient,
-    private readonly container: string,
-  ) {
+  constructor(docker: DockerClient, container: string) {
+    this.memory = new MemoryReader(docker, container)
     let seen: () => void = () => undefined
     this.firstEvent = new Promise((resolve) => (seen = resolve))
     const onOom = (): void => {
@@ -36,9 +36,13 @@ export class OomWatch {
       .catch(() => undefined)
   }
 
-  /** Marks the start of the container: the time a failure gives is counted from here. */
+  /**
+   * Marks the start of the container: the time a failure gives is counted from here, and the
+   * memory reader's exec starts (in the background: liveness does not wait for it).
+   */
   started(): void {
     this.startedAt = Date.now()
+    this.memory.start()
   }
 
   get kills(): number {
@@ -52,7 +56,7 @@ export class OomWatch {
 
   /** Reads the container's memory now, counting the kills its cgroup has seen. */
   async recount(): Promise<MemoryUsage | undefined> {
-    const usage = await readMemoryUsage(this.docker, this.container)
+    const usage = await this.memory.read()
     if (usage?.oomKills !== undefined) this.counted = Math.max(this.counted, usage.oomKills)
     return usage
   }
@@ -79,8 +83,9 @@ export class OomWatch {
     ].join(' ')
   }
 
+  /** Ends the event watch and the memory reader's exec: before the container is removed. */
   async stop(): Promise<void> {
     this.stopping.abort()
-    await this.watching
+    await Promise.all([this.watching, this.memory.close()])
   }
 }
