@@ -87,6 +87,56 @@ class CommandRunner {
         return this.start(command, args, { input, signal });
     }
     /**
+     * Starts a program that keeps running and is talked to through its stdin (`docker exec -i`).
+     * It holds no reference on the event loop: a caller that forgets to stop it does not keep
+     * this process alive (and stopAll still ends it).
+     */
+    interactive(command, args, graceMs = 500) {
+        const listeners = [];
+        let child;
+        const result = this.start(command, args, {
+            keepInput: true,
+            consume: (stdout, spawned) => {
+                child = spawned;
+                spawned.unref();
+                for (const stream of [spawned.stdin, stdout, spawned.stderr])
+                    stream?.unref?.();
+                stdout.setEncoding('utf8').on('data', (text) => {
+                    for (const listener of listeners)
+                        listener(text);
+                });
+                return new Promise((resolve) => stdout.once('close', resolve));
+            },
+        });
+        const ended = result.then(() => undefined, () => undefined);
+        const exited = (ms) => new Promise((resolve) => {
+            const timer = setTimeout(() => resolve(false), ms);
+            void ended.then(() => {
+                clearTimeout(timer);
+                resolve(true);
+            });
+        });
+        return {
+            write: (text) => {
+                if (child?.stdin?.writable)
+                    child.stdin.write(text);
+            },
+            onOutput: (listener) => void listeners.push(listener),
+            ended,
+            stop: async (grace = graceMs) => {
+                if (!child)
+                    return;
+                child.stdin?.end();
+                if (await exited(grace))
+                    return;
+                signalGroup(child, 'SIGTERM');
+                if (await exited(grace))
+                    return;
+                signalGroup(child, 'SIGKILL');
+            },
+        };
+    }
+    /**
      * Runs a program whose standard output is data (`docker save`): `consume` reads it as a
      * stream, nothing of it is kept in memory here. If `consume` fails, the program is stopped;
      * its failure is returned with the program's result, for the caller to tell which came first
@@ -114,22 +164,21 @@ class CommandRunner {
         return failure ? { result, failure: failure.error } : { result, value };
     }
     start(command, args, how) {
-        const { onLine, consume, input, signal, env } = how;
+        const { onLine, consume, input, keepInput, signal, env } = how;
         return new Promise((resolve, reject) => {
             // A group of its own, so that stopping it reaches whatever it started (on Windows,
             // detached would mean a console of its own instead).
             const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(command, args, {
-                stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+                stdio: [input === undefined && !keepInput ? 'ignore' : 'pipe', 'pipe', 'pipe'],
                 shell: false,
                 detached: processGroups(),
                 env: env ?? process.env,
             });
             this.running.add(child);
-            if (input !== undefined && child.stdin) {
-                // A program that exits without reading all of it breaks the pipe: its exit code tells.
-                child.stdin.on('error', () => undefined);
-                child.stdin.end(input);
-            }
+            // A program that exits without reading all of it breaks the pipe: its exit code tells.
+            child.stdin?.on('error', () => undefined);
+            if (input !== undefined)
+                child.stdin?.end(input);
             if (signal) {
                 const stop = () => signalGroup(child, 'SIGTERM');
                 if (signal.aborted)
@@ -645,6 +694,15 @@ class DockerCli {
     }
     exec(container, argv) {
         return this.runDocker(['exec', container, ...argv]);
+    }
+    execInteractive(container, argv) {
+        return this.commands.interactive(this.command, [
+            ...this.globalArgs,
+            'exec',
+            '--interactive',
+            container,
+            ...argv,
+        ]);
     }
     async engineResources() {
         const text = await this.stdoutOrThrow(['info', '--format', '{{.NCPU}} {{.MemTotal}}'], "Reading the engine's CPUs and memory");

@@ -33348,7 +33348,7 @@ async function discardCandidate(az, candidate) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1909);
+/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1966);
 // Entry point of the command line (`npx extend-azureml-image`, `node dist/cli.js`): the action's
 // pipeline run on this machine. See src/cli/ and the README's "Run it locally (CLI)".
 
@@ -33365,7 +33365,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1909:
+/***/ 1966:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38756,12 +38756,12 @@ const FILES = [
     { path: '/sys/fs/cgroup/memory/memory.usage_in_bytes', version: 'v1', holds: 'currentBytes' },
     { path: '/sys/fs/cgroup/memory/memory.oom_control', version: 'v1', holds: 'counters' },
 ];
-/** @internal (exported for its unit tests) */
+/** Every candidate file, in the order the parser expects them. */
 const MEMORY_FILES = FILES.map((file) => file.path);
 /**
  * What `cat MEMORY_FILES` printed; undefined when neither version's files were there. A file
- * is missing when stderr names it (GNU and busybox cat both do).
- * @internal (exported for its unit tests)
+ * is missing when stderr names it (GNU and busybox cat both do); stderr may be merged into
+ * stdout, as value lines name no path.
  */
 function parseMemoryUsage(stdout, stderr) {
     const present = FILES.filter((file) => !stderr.includes(file.path));
@@ -38820,14 +38820,108 @@ function describeMemory(report) {
     return `${peak ? 'peak ' : 'in use '}${parts.join(', ')} (cgroup ${usage.cgroup}, page cache included${peak ? '' : `; ${NO_PEAK}`})`;
 }
 
+;// CONCATENATED MODULE: ./src/smoke-test/memory-reader.ts
+
+/** @internal (exported for its tests) */
+const END = '--end-of-memory-files--';
+/**
+ * A constant: the files are its arguments ("$@"), never shell text. cat's errors, which name
+ * the missing files, are merged into stdout so that they arrive before the marker; the parser
+ * tells them apart, as value lines name no path. The `echo` ends a file that lacks a newline.
+ */
+const LOOP = `while read -r _; do cat "$@" 2>&1; echo; echo ${END}; done`;
+const READ_TIMEOUT_MS = 3000;
+class MemoryReader {
+    docker;
+    container;
+    timeoutMs;
+    exec;
+    output = '';
+    waiting;
+    queue = Promise.resolve();
+    constructor(docker, container, timeoutMs = READ_TIMEOUT_MS) {
+        this.docker = docker;
+        this.container = container;
+        this.timeoutMs = timeoutMs;
+    }
+    /** Starts the loop, in the background: the first read waits for it if it is not up yet. */
+    start() {
+        if (this.exec)
+            return;
+        const exec = this.docker.execInteractive(this.container, [
+            'sh',
+            '-c',
+            LOOP,
+            'sh',
+            ...MEMORY_FILES,
+        ]);
+        this.exec = exec;
+        exec.onOutput((text) => {
+            this.output += text;
+            this.answer();
+        });
+        void exec.ended.then(() => {
+            if (this.exec !== exec)
+                return;
+            this.exec = undefined;
+            this.waiting?.(undefined);
+        });
+    }
+    /** The container's memory now; undefined when it cannot be read (the container is gone). */
+    read() {
+        const next = this.queue.then(() => this.readOnce());
+        this.queue = next.catch(() => undefined);
+        return next;
+    }
+    /** Ends the loop's docker client; call it before the container is removed. */
+    async close() {
+        const exec = this.exec;
+        this.exec = undefined;
+        this.waiting?.(undefined);
+        await exec?.stop();
+    }
+    async readOnce() {
+        const text = this.exec ? await this.ask(this.exec) : undefined;
+        if (text === undefined)
+            return readMemoryUsage(this.docker, this.container);
+        return parseMemoryUsage(text, text);
+    }
+    ask(exec) {
+        return new Promise((resolve) => {
+            const finish = (text) => {
+                clearTimeout(timer);
+                this.waiting = undefined;
+                resolve(text);
+            };
+            const timer = setTimeout(() => {
+                // Its answer, should it come late, would be taken for the next read's: it goes.
+                if (this.exec === exec)
+                    this.exec = undefined;
+                void exec.stop();
+                finish(undefined);
+            }, this.timeoutMs);
+            this.waiting = finish;
+            exec.write('\n');
+            this.answer();
+        });
+    }
+    answer() {
+        const marker = `\n${END}\n`;
+        const at = this.output.indexOf(marker);
+        if (at < 0 || !this.waiting)
+            return;
+        const text = this.output.slice(0, at);
+        this.output = this.output.slice(at + marker.length);
+        this.waiting(text);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/smoke-test/oom-watch.ts
 
 
 /** What the liveness wait gets instead of an exit code when a process was killed for memory. */
 const KILLED_FOR_MEMORY = -137;
 class OomWatch {
-    docker;
-    container;
     events = 0;
     counted = 0;
     stopping = new AbortController();
@@ -38835,9 +38929,9 @@ class OomWatch {
     startedAt = Date.now();
     /** Settles at the first kill seen in docker's events. */
     firstEvent;
+    memory;
     constructor(docker, container) {
-        this.docker = docker;
-        this.container = container;
+        this.memory = new MemoryReader(docker, container);
         let seen = () => undefined;
         this.firstEvent = new Promise((resolve) => (seen = resolve));
         const onOom = () => {
@@ -38849,9 +38943,13 @@ class OomWatch {
             .watchOomEvents(container, onOom, this.stopping.signal)
             .catch(() => undefined);
     }
-    /** Marks the start of the container: the time a failure gives is counted from here. */
+    /**
+     * Marks the start of the container: the time a failure gives is counted from here, and the
+     * memory reader's exec starts (in the background: liveness does not wait for it).
+     */
     started() {
         this.startedAt = Date.now();
+        this.memory.start();
     }
     get kills() {
         return Math.max(this.events, this.counted);
@@ -38862,7 +38960,7 @@ class OomWatch {
     }
     /** Reads the container's memory now, counting the kills its cgroup has seen. */
     async recount() {
-        const usage = await readMemoryUsage(this.docker, this.container);
+        const usage = await this.memory.read();
         if (usage?.oomKills !== undefined)
             this.counted = Math.max(this.counted, usage.oomKills);
         return usage;
@@ -38885,9 +38983,10 @@ class OomWatch {
             `Give the container more memory (the memory input, or a larger instance_type) or make ${phase} use less.`,
         ].join(' ');
     }
+    /** Ends the event watch and the memory reader's exec: before the container is removed. */
     async stop() {
         this.stopping.abort();
-        await this.watching;
+        await Promise.all([this.watching, this.memory.close()]);
     }
 }
 
@@ -43045,6 +43144,56 @@ class CommandRunner {
         return this.start(command, args, { input, signal });
     }
     /**
+     * Starts a program that keeps running and is talked to through its stdin (`docker exec -i`).
+     * It holds no reference on the event loop: a caller that forgets to stop it does not keep
+     * this process alive (and stopAll still ends it).
+     */
+    interactive(command, args, graceMs = 500) {
+        const listeners = [];
+        let child;
+        const result = this.start(command, args, {
+            keepInput: true,
+            consume: (stdout, spawned) => {
+                child = spawned;
+                spawned.unref();
+                for (const stream of [spawned.stdin, stdout, spawned.stderr])
+                    stream?.unref?.();
+                stdout.setEncoding('utf8').on('data', (text) => {
+                    for (const listener of listeners)
+                        listener(text);
+                });
+                return new Promise((resolve) => stdout.once('close', resolve));
+            },
+        });
+        const ended = result.then(() => undefined, () => undefined);
+        const exited = (ms) => new Promise((resolve) => {
+            const timer = setTimeout(() => resolve(false), ms);
+            void ended.then(() => {
+                clearTimeout(timer);
+                resolve(true);
+            });
+        });
+        return {
+            write: (text) => {
+                if (child?.stdin?.writable)
+                    child.stdin.write(text);
+            },
+            onOutput: (listener) => void listeners.push(listener),
+            ended,
+            stop: async (grace = graceMs) => {
+                if (!child)
+                    return;
+                child.stdin?.end();
+                if (await exited(grace))
+                    return;
+                signalGroup(child, 'SIGTERM');
+                if (await exited(grace))
+                    return;
+                signalGroup(child, 'SIGKILL');
+            },
+        };
+    }
+    /**
      * Runs a program whose standard output is data (`docker save`): `consume` reads it as a
      * stream, nothing of it is kept in memory here. If `consume` fails, the program is stopped;
      * its failure is returned with the program's result, for the caller to tell which came first
@@ -43072,22 +43221,21 @@ class CommandRunner {
         return failure ? { result, failure: failure.error } : { result, value };
     }
     start(command, args, how) {
-        const { onLine, consume, input, signal, env } = how;
+        const { onLine, consume, input, keepInput, signal, env } = how;
         return new Promise((resolve, reject) => {
             // A group of its own, so that stopping it reaches whatever it started (on Windows,
             // detached would mean a console of its own instead).
             const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
-                stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+                stdio: [input === undefined && !keepInput ? 'ignore' : 'pipe', 'pipe', 'pipe'],
                 shell: false,
                 detached: processGroups(),
                 env: env ?? process.env,
             });
             this.running.add(child);
-            if (input !== undefined && child.stdin) {
-                // A program that exits without reading all of it breaks the pipe: its exit code tells.
-                child.stdin.on('error', () => undefined);
-                child.stdin.end(input);
-            }
+            // A program that exits without reading all of it breaks the pipe: its exit code tells.
+            child.stdin?.on('error', () => undefined);
+            if (input !== undefined)
+                child.stdin?.end(input);
             if (signal) {
                 const stop = () => signalGroup(child, 'SIGTERM');
                 if (signal.aborted)
@@ -43603,6 +43751,15 @@ class DockerCli {
     }
     exec(container, argv) {
         return this.runDocker(['exec', container, ...argv]);
+    }
+    execInteractive(container, argv) {
+        return this.commands.interactive(this.command, [
+            ...this.globalArgs,
+            'exec',
+            '--interactive',
+            container,
+            ...argv,
+        ]);
     }
     async engineResources() {
         const text = await this.stdoutOrThrow(['info', '--format', '{{.NCPU}} {{.MemTotal}}'], "Reading the engine's CPUs and memory");
