@@ -111,19 +111,20 @@ async function runStages(
     return result
   }
   // A default tag digests every input: the daemon may hold this very build under it already.
-  const underTag = inputs.tags.length === 0 ? lookUp(docker, tags[0]) : undefined
+  const previous = inputs.tags.length === 0 ? await lookUp(docker, tags[0]) : undefined
   const model = { source: modelSource(inputs, staging), leftovers } // legacy: built apart
   const stage = { ...prepared, inputs, plan, base, builder, workDir, model }
-  // Checked in the base image's Python while apt and pip run; a failure stops their build.
-  const scriptCheck = startScriptCheck(docker, leftovers, inputs, base)
+  // Checked beside apt and pip (a failure stops them); not before a build if the tag may be reused.
+  const scriptCheck = startScriptCheck(docker, leftovers, inputs, base, previous !== undefined)
   // The base's inventory (read once, on first call): started when the dependencies are built, it
   // is read alongside them; what the requirements broke is told from it. Kept in one memo with
   // what the image adds, which then reads neither image again.
   const memo = new InventoryMemo(staging.inventories)
   const baseInventory = inventoryReader(docker, leftovers, base.id, memo)
+  const onBuild = (): void => void (baseInventory(), scriptCheck.start())
   const dependencies = hasDependencies(plan)
     ? await scriptCheck.alongside((signal) =>
-        getDependencies(docker, imageCache, { ...stage, onBuild: baseInventory }, signal),
+        getDependencies(docker, imageCache, { ...stage, onBuild }, signal),
       )
     : undefined
   // Also before it: a conflicting dependencies image is neither built on, nor kept, nor cached.
@@ -141,7 +142,6 @@ async function runStages(
   const cacheSave = await startCacheSave(docker, imageCache, dependencies?.builtKey, base)
   let checkStopped: Promise<void> | undefined
   try {
-    const previous = await underTag
     leftovers.addPendingTags(tags) // pending until the smoke test passes, whether built now or found
     // Passed before anything is built; a reused image was checked when built: not waited for.
     const beforeBuild = () => scriptCheck.passed()

@@ -3,6 +3,7 @@
 // reused, what is not (changed code, a tag pointing at another image, explicit tags), and that a
 // reused image that fails its smoke test loses its tag like a new one.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -109,6 +110,32 @@ describe.each(Object.keys(builders) as (keyof typeof builders)[])(
       const image = await inspectImage(first.outputs.image)
       expect(image.Config.Labels?.[RECIPE_LABEL]).toMatch(/^[0-9a-f]{64}$/)
     })
+
+    it('a third, reused, starts no container but the smoke test (no scoring script check)', async () => {
+      const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'docker-calls-'))
+      const calls = path.join(bin, 'calls')
+      // Wraps whichever docker the builder's PATH finds first.
+      const real = execFileSync('sh', ['-c', 'command -v docker'], {
+        encoding: 'utf8',
+        env: { ...process.env, PATH: envFor(builder).PATH ?? process.env.PATH },
+      }).trim()
+      const wrapper = `#!/bin/sh\nprintf '%s\\n' "$*" >> '${calls}'\nexec '${real}' "$@"\n`
+      fs.writeFileSync(path.join(bin, 'docker'), wrapper, { mode: 0o755 })
+      try {
+        const base = envFor(builder)
+        const third = await run({}, { ...base, PATH: `${bin}:${base.PATH ?? process.env.PATH}` })
+        expect(third.main.stdout).toMatch(REUSED)
+        const started = fs
+          .readFileSync(calls, 'utf8')
+          .split('\n')
+          .filter((line) => /^(run|create) /.test(line))
+        expect(started).toEqual([
+          expect.stringMatching(/^run --detach --name extend-azureml-image-/),
+        ])
+      } finally {
+        fs.rmSync(bin, { recursive: true, force: true })
+      }
+    }, 300_000)
 
     it('the second builds nothing, and smoke-tests the same image', () => {
       expect(second.main.exitCode).toBe(0)

@@ -52,6 +52,7 @@ const SYNTAX = { file: 'score.py', line: 1, column: 10, kind: 'syntax', message:
 
 function setUp(
   answer: (request: ThrowawayRunRequest, signal?: AbortSignal) => Promise<CommandResult>,
+  deferred = false,
 ) {
   const asked: ThrowawayRunRequest[] = []
   const docker = fakeDocker({
@@ -66,7 +67,8 @@ function setUp(
     codeSnapshot: wholeTreeSnapshot(path.join(workspace, 'src')),
     entryScript: 'score.py',
   }
-  return { asked, docker, check: startScriptCheck(docker, new Leftovers(docker), inputs, BASE) }
+  const check = startScriptCheck(docker, new Leftovers(docker), inputs, BASE, deferred)
+  return { asked, docker, check }
 }
 
 /** A stand-in for the dependencies build: ends when its signal is aborted, or after `ms`. */
@@ -183,5 +185,41 @@ describe('a check not needed any more (the image under the tag is reused)', () =
     await expect(check.passed()).resolves.toBeUndefined()
     expect(printed).not.toContain('::warning')
     expect(printed).not.toContain('Scoring script checked')
+  })
+})
+
+describe('a deferred check (an image is under the default tag: likely reused)', () => {
+  it('starts no container when the image is reused', async () => {
+    captureStdout()
+    const { check, asked } = setUp(async () => verdict([SYNTAX]), true)
+    await expect(check.alongside(async () => 'found')).resolves.toBe('found')
+    await check.forget()
+    expect(asked).toHaveLength(0)
+    expect(printed).not.toContain('Scoring script checked')
+  })
+
+  it('starts when the dependencies are built after all, and stops that build on a failure', async () => {
+    captureStdout()
+    const { check, asked } = setUp(async () => verdict([SYNTAX]), true)
+    const seen: { aborted?: boolean } = {}
+    const build = slowBuild(30_000, seen)
+    const outcome = await check
+      .alongside((signal) => {
+        check.start() // what the dependencies stage's onBuild does
+        return build(signal)
+      })
+      .catch((error: unknown) => error)
+    expect(outcome).toBeInstanceOf(ScriptCheckFailure)
+    expect(seen.aborted).toBe(true)
+    expect(asked).toHaveLength(1)
+  })
+
+  it('starts when the application is about to be built (passed)', async () => {
+    captureStdout()
+    const { check, asked } = setUp(async () => verdict([SYNTAX]), true)
+    await expect(check.alongside(async () => 'found')).resolves.toBe('found')
+    expect(asked).toHaveLength(0)
+    await expect(check.passed()).rejects.toBeInstanceOf(ScriptCheckFailure)
+    expect(asked).toHaveLength(1)
   })
 })

@@ -23,47 +23,63 @@ export interface ScriptCheck {
    * container behind, created and never started (seen in CI).
    */
   forget(): Promise<void>
+  /** Starts a deferred check (the dependencies are being built after all); else nothing. */
+  start(): void
 }
 
 const NOTHING_TO_CHECK: ScriptCheck = {
+  start: () => undefined,
   alongside: (work) => work(new AbortController().signal),
   passed: async () => undefined,
   forget: async () => undefined,
 }
 
+/**
+ * `deferred`: the image under the default tag is likely this very build (it exists), so the
+ * check waits until something is built (`start`, or `passed`): a reused image starts no check
+ * container, which would compete with the smoke test's for the engine (0.4-0.5 s here).
+ */
 export function startScriptCheck(
   docker: DockerClient,
   leftovers: Leftovers,
   inputs: Pick<Inputs, 'workspace' | 'codeDir' | 'codeSnapshot' | 'entryScript'>,
   base: LocalImage,
+  deferred = false,
 ): ScriptCheck {
   const { codeSnapshot: code, entryScript, codeDir } = inputs
   if (!code || !entryScript || !codeDir) return NOTHING_TO_CHECK
   const codeDirLabel = path.relative(inputs.workspace, codeDir).split(path.sep).join('/') || '.'
-  const started = Date.now()
   let forgotten = false
   const request = { image: base.id, code, entryScript, codeDirLabel }
-  const failure: Promise<ScriptCheckFailure | undefined> = runChecker(
-    docker,
-    leftovers,
-    request,
-    () => forgotten,
-  ).then((verdict) => {
-    if (!verdict || forgotten) return undefined
-    const failed = failureOf(verdict, codeDirLabel)
-    if (!failed) {
-      core.info(
-        `Scoring script checked with the base image's Python ${verdict.python} in ${Date.now() - started} ms: every .py file compiles, init and run are there`,
-      )
-    }
-    return failed
-  })
+  let failure: Promise<ScriptCheckFailure | undefined> | undefined
+  let begun: () => void = () => undefined
+  const started = new Promise<void>((resolve) => (begun = resolve))
+  const start = (): Promise<ScriptCheckFailure | undefined> => {
+    if (failure) return failure
+    const startedAt = Date.now()
+    failure = runChecker(docker, leftovers, request, () => forgotten).then((verdict) => {
+      if (!verdict || forgotten) return undefined
+      const failed = failureOf(verdict, codeDirLabel)
+      if (!failed) {
+        core.info(
+          `Scoring script checked with the base image's Python ${verdict.python} in ${Date.now() - startedAt} ms: every .py file compiles, init and run are there`,
+        )
+      }
+      return failed
+    })
+    begun()
+    return failure
+  }
+  if (!deferred) void start()
   return {
+    start: () => void start(),
     async alongside(work) {
       const controller = new AbortController()
       const running = work(controller.signal)
-      // Never settles when the check passes: then only `running` can end the race.
-      const failed = failure.then((found) => (found ? found : new Promise<never>(() => undefined)))
+      // Never settles when the check passes (or never starts): then only `running` ends the race.
+      const failed = started
+        .then(start)
+        .then((found) => (found ? found : new Promise<never>(() => undefined)))
       const first = await Promise.race([running.then(() => undefined), failed])
       if (first === undefined) return running
       controller.abort(first)
@@ -71,7 +87,7 @@ export function startScriptCheck(
       throw first
     },
     async passed() {
-      const found = await failure
+      const found = await start()
       if (found) throw found
     },
     async forget() {
