@@ -260,11 +260,11 @@ class ActionSide {
     }
   }
 
-  env({ host, cacheEnv } = {}) {
+  env({ host, cacheEnv, tmp } = {}) {
     return {
       ...this.context.builderEnv,
       // The action's stable staging folder (os.tmpdir()) goes with the benchmark's temp dir.
-      TMPDIR: this.context.actionTmp,
+      TMPDIR: tmp ?? this.context.actionTmp,
       GITHUB_REPOSITORY: `eai/${ACTION_REPOSITORY}`,
       GITHUB_RUN_ID: ACTION_RUN_ID,
       ...(cacheEnv ?? {}),
@@ -275,12 +275,15 @@ class ActionSide {
   /** One measured run; `host` set: a fresh daemon whose images go with it. */
   async run({ host, cacheEnv, inspectContext = false, label } = {}) {
     const { project } = this.context
+    // A fresh daemon stands for a new runner: an empty temp dir too, so nothing the action
+    // remembers next to its staging folder (digests, inventories, the model image) is found.
+    const tmp = host ? fs.mkdtempSync(path.join(this.context.actionTmp, 'new-runner-')) : undefined
     const result = await runAction({
       entry: ACTION_ENTRY,
       inputs: this.inputs(),
       workspace: project.dir,
       runnerTemp: this.context.runnerTemp,
-      env: this.env({ host, cacheEnv }),
+      env: this.env({ host, cacheEnv, tmp }),
       inspect: inspectContext
         ? (outputs) => {
             const application = path.join(outputs.context, 'application')
@@ -294,6 +297,7 @@ class ActionSide {
           }
         : undefined,
     })
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true }) // (else gone with actionTmp)
     saveLog(label && `${label}-action`, result.startedAt, result.lines, result.postLines)
     for (const line of result.lines) {
       const tag = DEPS_TAG.exec(line.text)?.[0]

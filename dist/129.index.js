@@ -5549,6 +5549,8 @@ const REPOSITORIES = 'repositories';
 const OCI_INDEX = 'index.json';
 const CONTAINERD_NAME = 'io.containerd.image.name';
 const OCI_REF_NAME = 'org.opencontainers.image.ref.name';
+/** The action's own file in the archive: the images' inventories (cache-inventories.ts). */
+const INVENTORIES_ENTRY = 'extend-azureml-image-inventories.json';
 /** The archive is not one to load; the message says which rule it breaks. */
 class UnfitArchiveError extends Error {
     constructor(message) {
@@ -5679,9 +5681,12 @@ function checkLayers(configName, data, baseLayers) {
         throw new UnfitArchiveError(`its layers do not start with the base image's ${baseLayers.length} layers (layer ${differs + 1} differs)`);
     }
 }
-/** Throws UnfitArchiveError unless `file` is a dependencies archive that is safe to load. */
+/**
+ * Throws UnfitArchiveError unless `file` is a dependencies archive that is safe to load. Gives
+ * the action's own inventories file when the archive has one (untrusted: the caller checks it).
+ */
 async function checkDependenciesArchive(file, expected) {
-    const metadata = await readEntries(file, new Set([MANIFEST, REPOSITORIES, OCI_INDEX]));
+    const metadata = await readEntries(file, new Set([MANIFEST, REPOSITORIES, OCI_INDEX, INVENTORIES_ENTRY]));
     const manifestData = metadata.get(MANIFEST);
     if (manifestData === undefined)
         throw new UnfitArchiveError(`it has no ${MANIFEST}`);
@@ -5700,6 +5705,8 @@ async function checkDependenciesArchive(file, expected) {
     if (config === undefined)
         throw new UnfitArchiveError(`the image config is not in the archive`);
     checkLayers(configName, config, expected.baseLayers);
+    const inventories = metadata.get(INVENTORIES_ENTRY);
+    return inventories === undefined ? {} : { inventories };
 }
 
 // EXTERNAL MODULE: external "node:zlib"
@@ -5791,9 +5798,9 @@ async function addEntry(pack, header, chunks) {
 }
 /**
  * Reads a `docker save` stream and writes `destination`: the same archive without the layers
- * whose diff id is in `baseLayers`. Returns how many layers it dropped.
+ * whose diff id is in `baseLayers`, and `extra` at its end. Returns how many layers it dropped.
  */
-async function writeArchiveWithoutBase(saved, baseLayers, destination) {
+async function writeArchiveWithoutBase(saved, baseLayers, destination, extra) {
     const isBase = (diffId) => baseLayers.includes(diffId);
     const spool = `${destination}.layer`;
     const folders = new Map();
@@ -5864,6 +5871,15 @@ async function writeArchiveWithoutBase(saved, baseLayers, destination) {
         for (const folder of folders.values())
             if (folder.keep === undefined)
                 await decide(folder, true);
+        if (extra) {
+            const header = {
+                name: extra.name,
+                size: extra.data.length,
+                mode: 0o644,
+                type: 'file',
+            };
+            await addEntry(pack, header, extra.data);
+        }
         pack.finalize();
         await writing;
         if (writeFailure !== undefined)
@@ -5957,7 +5973,10 @@ async function findDependencies(docker, imageCache, key, base) {
     try {
         if (!(await imageCache.restore(archive, cacheKey)))
             return undefined;
-        await checkDependenciesArchive(archive, { tag, baseLayers: base.layers });
+        const { inventories } = await checkDependenciesArchive(archive, {
+            tag,
+            baseLayers: base.layers,
+        });
         // The base image is present (localBase made sure of it): a refusal now most likely means a
         // corrupt entry.
         await docker.load(archive).catch((error) => {
@@ -5965,7 +5984,7 @@ async function findDependencies(docker, imageCache, key, base) {
         });
         const restored = await docker.localImage(tag);
         if (restored)
-            return { source: 'cache', image: restored };
+            return { source: 'cache', image: restored, ...(inventories && { inventories }) };
         core.warning(`The cached archive (cache key ${cacheKey}) did not hold ${tag}; building the dependencies. ${deleteHint(cacheKey)}`);
         return undefined;
     }
@@ -5990,11 +6009,13 @@ function discardArchive(key) {
  * Writes the archive of what apt and pip added. Started as soon as the dependencies are built,
  * it runs alongside the application build and the smoke test instead of after them.
  */
-async function archiveDependencies(docker, key, base, signal) {
+async function archiveDependencies(docker, key, base, signal, 
+/** The inventories of the base and the dependencies, added to the archive as they are. */
+inventories) {
     const archive = archivePath(key);
     try {
         external_node_fs_.mkdirSync(external_node_path_.dirname(archive), { recursive: true });
-        const dropped = await docker.save(dependenciesTag(key), (saved) => writeArchiveWithoutBase(saved, base.layers, archive), signal);
+        const dropped = await docker.save(dependenciesTag(key), (saved) => writeArchiveWithoutBase(saved, base.layers, archive, inventories && { name: INVENTORIES_ENTRY, data: inventories }), signal);
         // The dependencies image is built on the base: none of its layers found means another base.
         if (dropped === 0 && base.layers.length > 0) {
             throw new Error("none of the base image's layers was recognised in the saved image (by diff id; a layer compressed other than with gzip is not recognised)");
@@ -6034,11 +6055,13 @@ async function uploadDependencies(imageCache, key, archive) {
  * Starts the archive of the dependencies built now under `key`. Without a cache service (a
  * local run, a runner without one) there is nothing to save to: no `docker save` either.
  */
-async function startCacheSave(docker, imageCache, key, base) {
+async function startCacheSave(docker, imageCache, key, base, 
+/** The inventories of the base and the dependencies, when they were read (the check's). */
+inventories) {
     if (!key || !imageCache || !(await imageCache.available()))
         return undefined;
     const stop = new AbortController();
-    const archiving = archiveDependencies(docker, key, base, stop.signal);
+    const archiving = archiveDependencies(docker, key, base, stop.signal, inventories);
     return {
         async save() {
             core.info('Waiting for the archive of the dependencies (docker save) to end');
@@ -6634,6 +6657,9 @@ async function getDependencies(docker, imageCache, request, signal) {
     const reference = dependenciesTag(key);
     const found = await findDependencies(docker, imageCache, key, base);
     if (found) {
+        // An entry's inventories are taken for these two images only, and only as valid ones.
+        if (found.inventories)
+            request.memo?.seed(found.inventories, [base.id, found.image.id]);
         core.info(`Dependencies: ${reference}, ${found.source === 'daemon' ? 'already in the daemon' : 'restored from the cache'}`);
         return {
             from: { reference, id: found.image.id, found: found.image },
@@ -6730,6 +6756,50 @@ class InventoryMemo {
         const inventory = await readInventory(docker, leftovers, imageId);
         this.remember(imageId, serialise(inventory));
         return inventory;
+    }
+    /**
+     * The inventories of these images that are known now, as one JSON document, for the cache
+     * entry of the dependencies (undefined when none is).
+     */
+    exported(imageIds) {
+        const known = imageIds.filter((id) => this.known.has(id));
+        if (known.length === 0)
+            return undefined;
+        const saved = {
+            version: inventory_memo_VERSION,
+            inventories: Object.fromEntries(known.map((id) => [id, this.known.get(id)])),
+        };
+        return Buffer.from(JSON.stringify(saved));
+    }
+    /**
+     * Takes the inventories of these images from a document `exported` wrote (a restored cache
+     * entry), each only if it parses as one; anything else in it is ignored. Returns how many.
+     */
+    seed(document, imageIds) {
+        let saved;
+        try {
+            saved = JSON.parse(document.toString('utf8'));
+        }
+        catch {
+            return 0;
+        }
+        if (saved?.version !== inventory_memo_VERSION || typeof saved.inventories !== 'object')
+            return 0;
+        let taken = 0;
+        for (const id of imageIds) {
+            const inventory = Object.hasOwn(saved.inventories, id) ? saved.inventories[id] : undefined;
+            if (inventory === undefined || this.known.has(id))
+                continue;
+            try {
+                parseInventory(JSON.stringify(inventory));
+            }
+            catch {
+                continue;
+            }
+            this.remember(id, inventory);
+            taken++;
+        }
+        return taken;
     }
     remember(imageId, inventory) {
         this.known.delete(imageId);
@@ -7406,7 +7476,7 @@ async function runStages(inputs, docker, leftovers, imageCache, staging) {
     const baseInventory = inventoryReader(docker, leftovers, base.id, memo);
     const onBuild = () => void (baseInventory(), scriptCheck.start());
     const dependencies = hasDependencies(plan)
-        ? await scriptCheck.alongside((signal) => getDependencies(docker, imageCache, { ...stage, onBuild }, signal))
+        ? await scriptCheck.alongside((signal) => getDependencies(docker, imageCache, { ...stage, onBuild, memo }, signal))
         : undefined;
     // Also before it: a conflicting dependencies image is neither built on, nor kept, nor cached.
     // (It gives the dependencies image's inventory when it read it.)
@@ -7420,7 +7490,7 @@ async function runStages(inputs, docker, leftovers, imageCache, staging) {
     const from = dependencies?.from ?? { reference: inputs.baseImage, id: base.id, found: base };
     // Read while the application builds; awaited before the smoke test, never during it.
     const additions = startAdditions(docker, leftovers, base, dependencies?.from, memo);
-    const cacheSave = await startCacheSave(docker, imageCache, dependencies?.builtKey, base);
+    const cacheSave = await startSave(docker, imageCache, { base, dependencies, memo });
     let checkStopped;
     try {
         leftovers.addPendingTags(tags); // pending until the smoke test passes, whether built now or found
@@ -7500,6 +7570,15 @@ function writeStandalone(file, plan) {
     core.startGroup('Dockerfile');
     (0,inert_log/* printInert */.C6)(text);
     core.endGroup();
+}
+/**
+ * The cache save of dependencies built now, with the inventories the check read: a runner that
+ * restores them reads neither image again.
+ */
+function startSave(docker, imageCache, run) {
+    const { base, dependencies, memo } = run;
+    const inventories = dependencies && memo.exported([base.id, dependencies.from.id]);
+    return startCacheSave(docker, imageCache, dependencies?.builtKey, base, inventories);
 }
 /** What the image adds to the base: its packages (from the inventories) and its layers. */
 function startAdditions(docker, leftovers, base, dependencies, memo) {

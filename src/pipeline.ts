@@ -8,10 +8,10 @@ import * as path from 'node:path'
 import { runAcrPipeline } from './build/acr/acr-pipeline.js'
 import { buildApplication, type FromImage } from './build/build-application.js'
 import type { ModelImageSource } from './build/model-image.js'
-import { startCacheSave } from './dependencies/cache-save.js'
+import { startCacheSave, type CacheSave } from './dependencies/cache-save.js'
 import { checkServerConflicts, inventoryReader } from './dependencies/conflict-check.js'
 import { localBase } from './dependencies/dependencies.js'
-import { getDependencies } from './dependencies/get-dependencies.js'
+import { getDependencies, type Dependencies } from './dependencies/get-dependencies.js'
 import type { ImageCache } from './dependencies/image-cache.js'
 import { InventoryMemo } from './dependencies/inventory-memo.js'
 import type { DockerClient, LocalImage } from './docker/docker.js'
@@ -124,7 +124,7 @@ async function runStages(
   const onBuild = (): void => void (baseInventory(), scriptCheck.start())
   const dependencies = hasDependencies(plan)
     ? await scriptCheck.alongside((signal) =>
-        getDependencies(docker, imageCache, { ...stage, onBuild }, signal),
+        getDependencies(docker, imageCache, { ...stage, onBuild, memo }, signal),
       )
     : undefined
   // Also before it: a conflicting dependencies image is neither built on, nor kept, nor cached.
@@ -139,7 +139,7 @@ async function runStages(
   const from = dependencies?.from ?? { reference: inputs.baseImage, id: base.id, found: base }
   // Read while the application builds; awaited before the smoke test, never during it.
   const additions = startAdditions(docker, leftovers, base, dependencies?.from, memo)
-  const cacheSave = await startCacheSave(docker, imageCache, dependencies?.builtKey, base)
+  const cacheSave = await startSave(docker, imageCache, { base, dependencies, memo })
   let checkStopped: Promise<void> | undefined
   try {
     leftovers.addPendingTags(tags) // pending until the smoke test passes, whether built now or found
@@ -216,6 +216,20 @@ function writeStandalone(file: string, plan: DockerfilePlan): void {
   core.startGroup('Dockerfile')
   printInert(text)
   core.endGroup()
+}
+
+/**
+ * The cache save of dependencies built now, with the inventories the check read: a runner that
+ * restores them reads neither image again.
+ */
+function startSave(
+  docker: DockerClient,
+  imageCache: ImageCache | undefined,
+  run: { base: LocalImage; dependencies?: Dependencies; memo: InventoryMemo },
+): Promise<CacheSave | undefined> {
+  const { base, dependencies, memo } = run
+  const inventories = dependencies && memo.exported([base.id, dependencies.from.id])
+  return startCacheSave(docker, imageCache, dependencies?.builtKey, base, inventories)
 }
 
 /** What the image adds to the base: its packages (from the inventories) and its layers. */

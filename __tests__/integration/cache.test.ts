@@ -3,6 +3,7 @@
 // cache service); a run on a fresh daemon (new data-root) restores them and does not run apt or
 // pip again; a cache that can't be reached only warns.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -33,6 +34,8 @@ let service: CacheService
 let fresh: SecondDaemon
 let first: ActionRun
 let second: ActionRun
+let newRunnerTmp: string | undefined
+let secondCalls: string[] = []
 
 function inputs(tag: string): Record<string, string> {
   return exampleInputs(index.url, tag)
@@ -57,12 +60,27 @@ beforeAll(async () => {
   })
   fresh = await startSecondDaemon({ bridge: 'eai-cachetest0', cidr: '192.168.233.1/24' })
   await fresh.copyImage(STANDIN_IMAGE) // the base image, as a pull would bring it
+  // A new runner: an empty temp dir too (nothing remembered next to a staging folder), and
+  // every docker command it runs written down.
+  newRunnerTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eai-cache-new-runner-'))
+  const bin = path.join(newRunnerTmp, 'bin')
+  fs.mkdirSync(bin)
+  const real = execFileSync('sh', ['-c', 'command -v docker'], { encoding: 'utf8' }).trim()
+  const wrapper = `#!/bin/sh\nprintf '%s\\n' "$*" >> '${path.join(newRunnerTmp, 'calls')}'\nexec '${real}' "$@"\n`
+  fs.writeFileSync(path.join(bin, 'docker'), wrapper, { mode: 0o755 })
   second = await runAction({
     inputs: inputs('eai-test/cache:second'),
     workspace: EXAMPLE,
     runnerTemp: RUNNER_TEMP,
-    env: { ...service.env, ...fresh.env, DOCKER_BUILDKIT: '0' },
+    env: {
+      ...service.env,
+      ...fresh.env,
+      DOCKER_BUILDKIT: '0',
+      TMPDIR: newRunnerTmp,
+      PATH: `${bin}:${process.env.PATH}`,
+    },
   })
+  secondCalls = fs.readFileSync(path.join(newRunnerTmp, 'calls'), 'utf8').split('\n')
 }, 900_000)
 
 afterAll(async () => {
@@ -72,6 +90,7 @@ afterAll(async () => {
     (result) => result.status === 'rejected',
   )
   fs.rmSync(RUNNER_TEMP, { recursive: true, force: true })
+  if (newRunnerTmp) fs.rmSync(newRunnerTmp, { recursive: true, force: true })
   const image = first?.outputs.metadata ? metadata(first).dependencies.image : undefined
   await dockerStatus(['image', 'rm', 'eai-test/cache:first', ...(image ? [image] : [])])
   expect(failures).toEqual([])
@@ -141,6 +160,18 @@ describe('the dependencies cache across runners', () => {
         metadata(first).dependencies.image,
       ]),
     ).toMatch(/^sha256:/)
+  })
+
+  it("the restored entry carries the images' inventories: a new runner reads neither image", () => {
+    expect(second.main.stdout).toMatch(
+      /^Reused dependencies checked against azureml-inference-server-http /m,
+    )
+    const started = secondCalls.filter((line) => /^(run|create) /.test(line))
+    expect(started).toContainEqual(expect.stringMatching(/^run --detach --name /)) // the smoke test
+    expect(started.filter((line) => / --name \S+-inventory-/.test(line))).toEqual([])
+    // What the image adds still knows its packages, from the entry's inventories.
+    expect(second.summary).toContain('tinylinear')
+    expect(second.summary).toContain('libgomp1')
   })
 
   it('saves nothing twice, and leaves nothing in the runner temp dir', () => {

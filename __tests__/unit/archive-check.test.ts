@@ -9,6 +9,7 @@ import * as path from 'node:path'
 import tarStream from 'tar-stream'
 import {
   checkDependenciesArchive,
+  INVENTORIES_ENTRY,
   UnfitArchiveError,
 } from '../../src/dependencies/archive-check.js'
 import {
@@ -121,7 +122,22 @@ const index = (manifests: object[]): Member => ({
 describe('checkDependenciesArchive', () => {
   it('accepts the archive a dependencies image is saved as', async () => {
     const file = await tar(path.join(dir, 'a.tar'), goodArchive())
-    await expect(checkDependenciesArchive(file, EXPECTED)).resolves.toBeUndefined()
+    await expect(checkDependenciesArchive(file, EXPECTED)).resolves.toEqual({})
+  })
+
+  it("gives the action's own inventories file back, and refuses it as a link", async () => {
+    const document = '{"version": 1, "inventories": {}}'
+    const file = await tar(
+      path.join(dir, 'a.tar'),
+      variant({}, [{ name: INVENTORIES_ENTRY, data: document }]),
+    )
+    const found = await checkDependenciesArchive(file, EXPECTED)
+    expect(found.inventories?.toString('utf8')).toBe(document)
+    const linked = await tar(
+      path.join(dir, 'b.tar'),
+      variant({}, [{ name: INVENTORIES_ENTRY, type: 'symlink', linkname: '/etc/passwd' }]),
+    )
+    await expect(checkDependenciesArchive(linked, EXPECTED)).rejects.toThrow(/not a regular file/)
   })
 
   it('accepts an OCI layout whose index names only the dependencies tag', async () => {
@@ -136,7 +152,7 @@ describe('checkDependenciesArchive', () => {
         ]),
       ]),
     )
-    await expect(checkDependenciesArchive(file, EXPECTED)).resolves.toBeUndefined()
+    await expect(checkDependenciesArchive(file, EXPECTED)).resolves.toEqual({})
   })
 
   const REF = 'org.opencontainers.image.ref.name'

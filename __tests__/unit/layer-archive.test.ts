@@ -78,6 +78,15 @@ describe('writeArchiveWithoutBase, the older layout (<id>/layer.tar)', () => {
     expect(fs.readdirSync(path.dirname(output))).toEqual(['archive.tar']) // no spool file left
   })
 
+  it('adds the extra entry at the end, as a regular file', async () => {
+    const stream = saved([1, 2, 3].map(folderName).concat('manifest.json'))
+    const extra = { name: 'extend-azureml-image-inventories.json', data: Buffer.from('{"a":1}') }
+    await writeArchiveWithoutBase(stream, layers.slice(0, 2).map(diffId), output, extra)
+    const order = execFileSync('tar', ['-tvf', output], { encoding: 'utf8' }).trim().split('\n')
+    expect(order.at(-1)).toMatch(/^-rw-r--r-- .* extend-azureml-image-inventories\.json$/)
+    expect(member(extra.name)).toBe('{"a":1}')
+  })
+
   it('keeps everything when no layer belongs to the base', async () => {
     const stream = saved([1, 2, 3].map(folderName).concat('manifest.json'))
     expect(await writeArchiveWithoutBase(stream, [diffId('another base')], output)).toBe(0)

@@ -19,6 +19,9 @@ const OCI_INDEX = 'index.json'
 const CONTAINERD_NAME = 'io.containerd.image.name'
 const OCI_REF_NAME = 'org.opencontainers.image.ref.name'
 
+/** The action's own file in the archive: the images' inventories (cache-inventories.ts). */
+export const INVENTORIES_ENTRY = 'extend-azureml-image-inventories.json'
+
 export interface ArchiveExpectation {
   /** The dependencies tag of the cache key: the only tag the archive may carry. */
   tag: string
@@ -169,12 +172,18 @@ function checkLayers(configName: string, data: Buffer, baseLayers: readonly stri
   }
 }
 
-/** Throws UnfitArchiveError unless `file` is a dependencies archive that is safe to load. */
+/**
+ * Throws UnfitArchiveError unless `file` is a dependencies archive that is safe to load. Gives
+ * the action's own inventories file when the archive has one (untrusted: the caller checks it).
+ */
 export async function checkDependenciesArchive(
   file: string,
   expected: ArchiveExpectation,
-): Promise<void> {
-  const metadata = await readEntries(file, new Set([MANIFEST, REPOSITORIES, OCI_INDEX]))
+): Promise<{ inventories?: Buffer }> {
+  const metadata = await readEntries(
+    file,
+    new Set([MANIFEST, REPOSITORIES, OCI_INDEX, INVENTORIES_ENTRY]),
+  )
   const manifestData = metadata.get(MANIFEST)
   if (manifestData === undefined) throw new UnfitArchiveError(`it has no ${MANIFEST}`)
   const manifest = parsed(MANIFEST, manifestData)
@@ -193,4 +202,6 @@ export async function checkDependenciesArchive(
   const config = (await readEntries(file, new Set([configName]))).get(configName)
   if (config === undefined) throw new UnfitArchiveError(`the image config is not in the archive`)
   checkLayers(configName, config, expected.baseLayers)
+  const inventories = metadata.get(INVENTORIES_ENTRY)
+  return inventories === undefined ? {} : { inventories }
 }

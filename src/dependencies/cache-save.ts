@@ -22,10 +22,12 @@ export async function startCacheSave(
   imageCache: ImageCache | undefined,
   key: string | undefined,
   base: LocalImage,
+  /** The inventories of the base and the dependencies, when they were read (the check's). */
+  inventories?: Buffer,
 ): Promise<CacheSave | undefined> {
   if (!key || !imageCache || !(await imageCache.available())) return undefined
   const stop = new AbortController()
-  const archiving = archiveDependencies(docker, key, base, stop.signal)
+  const archiving = archiveDependencies(docker, key, base, stop.signal, inventories)
   return {
     async save() {
       core.info('Waiting for the archive of the dependencies (docker save) to end')

@@ -5,7 +5,7 @@
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { checkDependenciesArchive, UnfitArchiveError } from './archive-check.js'
+import { checkDependenciesArchive, INVENTORIES_ENTRY, UnfitArchiveError } from './archive-check.js'
 import { contentHash } from '../plan/content-hash.js'
 import type { DockerClient, LocalImage } from '../docker/docker.js'
 import type { PipConfigMode } from '../plan/dockerfile.js'
@@ -89,6 +89,8 @@ export function archivePath(key: string): string {
 export interface FoundDependencies {
   source: Exclude<DependenciesSource, 'built'>
   image: LocalImage
+  /** What a restored entry says the images hold (inventory-memo.ts's document; unchecked). */
+  inventories?: Buffer
 }
 
 /**
@@ -118,14 +120,17 @@ export async function findDependencies(
   const cacheKey = `${CACHE_KEY_PREFIX}${key}`
   try {
     if (!(await imageCache.restore(archive, cacheKey))) return undefined
-    await checkDependenciesArchive(archive, { tag, baseLayers: base.layers })
+    const { inventories } = await checkDependenciesArchive(archive, {
+      tag,
+      baseLayers: base.layers,
+    })
     // The base image is present (localBase made sure of it): a refusal now most likely means a
     // corrupt entry.
     await docker.load(archive).catch((error: unknown) => {
       throw new UnfitArchiveError(`docker load refused it (${errorMessage(error)})`)
     })
     const restored = await docker.localImage(tag)
-    if (restored) return { source: 'cache', image: restored }
+    if (restored) return { source: 'cache', image: restored, ...(inventories && { inventories }) }
     core.warning(
       `The cached archive (cache key ${cacheKey}) did not hold ${tag}; building the dependencies. ${deleteHint(cacheKey)}`,
     )
@@ -158,13 +163,21 @@ export async function archiveDependencies(
   key: string,
   base: LocalImage,
   signal?: AbortSignal,
+  /** The inventories of the base and the dependencies, added to the archive as they are. */
+  inventories?: Buffer,
 ): Promise<string | undefined> {
   const archive = archivePath(key)
   try {
     fs.mkdirSync(path.dirname(archive), { recursive: true })
     const dropped = await docker.save(
       dependenciesTag(key),
-      (saved) => writeArchiveWithoutBase(saved, base.layers, archive),
+      (saved) =>
+        writeArchiveWithoutBase(
+          saved,
+          base.layers,
+          archive,
+          inventories && { name: INVENTORIES_ENTRY, data: inventories },
+        ),
       signal,
     )
     // The dependencies image is built on the base: none of its layers found means another base.

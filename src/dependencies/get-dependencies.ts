@@ -23,6 +23,7 @@ import {
   type StagedRequirements,
 } from './dependencies.js'
 import type { ImageCache } from './image-cache.js'
+import type { InventoryMemo } from './inventory-memo.js'
 import { watchResolverWarnings, type PipConflict } from './pip-conflicts.js'
 
 export interface DependenciesRequest {
@@ -35,6 +36,8 @@ export interface DependenciesRequest {
   workDir: string
   /** Called once they are to be built now (not found): what must run alongside starts then. */
   onBuild?: () => void
+  /** Takes the inventories a restored cache entry carries (no container to read them again). */
+  memo?: InventoryMemo
 }
 
 export interface Dependencies {
@@ -64,6 +67,8 @@ export async function getDependencies(
   const reference = dependenciesTag(key)
   const found = await findDependencies(docker, imageCache, key, base)
   if (found) {
+    // An entry's inventories are taken for these two images only, and only as valid ones.
+    if (found.inventories) request.memo?.seed(found.inventories, [base.id, found.image.id])
     core.info(
       `Dependencies: ${reference}, ${found.source === 'daemon' ? 'already in the daemon' : 'restored from the cache'}`,
     )

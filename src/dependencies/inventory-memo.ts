@@ -56,6 +56,47 @@ export class InventoryMemo {
     return inventory
   }
 
+  /**
+   * The inventories of these images that are known now, as one JSON document, for the cache
+   * entry of the dependencies (undefined when none is).
+   */
+  exported(imageIds: string[]): Buffer | undefined {
+    const known = imageIds.filter((id) => this.known.has(id))
+    if (known.length === 0) return undefined
+    const saved: Saved = {
+      version: VERSION,
+      inventories: Object.fromEntries(known.map((id) => [id, this.known.get(id)])),
+    }
+    return Buffer.from(JSON.stringify(saved))
+  }
+
+  /**
+   * Takes the inventories of these images from a document `exported` wrote (a restored cache
+   * entry), each only if it parses as one; anything else in it is ignored. Returns how many.
+   */
+  seed(document: Buffer, imageIds: string[]): number {
+    let saved: Saved
+    try {
+      saved = JSON.parse(document.toString('utf8')) as Saved
+    } catch {
+      return 0
+    }
+    if (saved?.version !== VERSION || typeof saved.inventories !== 'object') return 0
+    let taken = 0
+    for (const id of imageIds) {
+      const inventory = Object.hasOwn(saved.inventories, id) ? saved.inventories[id] : undefined
+      if (inventory === undefined || this.known.has(id)) continue
+      try {
+        parseInventory(JSON.stringify(inventory))
+      } catch {
+        continue
+      }
+      this.remember(id, inventory)
+      taken++
+    }
+    return taken
+  }
+
   private remember(imageId: string, inventory: unknown): void {
     this.known.delete(imageId)
     this.known.set(imageId, inventory)

@@ -67,7 +67,11 @@ async function gunzippedDigest(file: string): Promise<string> {
 }
 
 /** Adds one entry to the archive, its data streamed (a layer may be gigabytes). */
-async function addEntry(pack: Pack, header: Header, chunks: Chunks | Buffer): Promise<void> {
+async function addEntry(
+  pack: Pack,
+  header: Partial<Header> & Pick<Header, 'name'>,
+  chunks: Chunks | Buffer,
+): Promise<void> {
   let failure: Error | undefined
   const done = new Promise<void>((resolve, reject) => {
     const sink = pack.entry(header, (error) => (error ? reject(error) : resolve()))
@@ -92,14 +96,21 @@ async function addEntry(pack: Pack, header: Header, chunks: Chunks | Buffer): Pr
   })
 }
 
+/** A file of the action's own, added at the end of the archive (docker load ignores it). */
+export interface ExtraEntry {
+  name: string
+  data: Buffer
+}
+
 /**
  * Reads a `docker save` stream and writes `destination`: the same archive without the layers
- * whose diff id is in `baseLayers`. Returns how many layers it dropped.
+ * whose diff id is in `baseLayers`, and `extra` at its end. Returns how many layers it dropped.
  */
 export async function writeArchiveWithoutBase(
   saved: Readable,
   baseLayers: readonly string[],
   destination: string,
+  extra?: ExtraEntry,
 ): Promise<number> {
   const isBase = (diffId: string): boolean => baseLayers.includes(diffId)
   const spool = `${destination}.layer`
@@ -160,6 +171,15 @@ export async function writeArchiveWithoutBase(
     await reading
     // A folder without a layer.tar is not a layer: it is written as it came.
     for (const folder of folders.values()) if (folder.keep === undefined) await decide(folder, true)
+    if (extra) {
+      const header = {
+        name: extra.name,
+        size: extra.data.length,
+        mode: 0o644,
+        type: 'file' as const,
+      }
+      await addEntry(pack, header, extra.data)
+    }
     pack.finalize()
     await writing
     if (writeFailure !== undefined) throw writeFailure
