@@ -39883,6 +39883,8 @@ var tar_stream = __nccwpck_require__(6118);
 
 /** Metadata is kilobytes; anything larger is not what docker save writes. */
 const METADATA_LIMIT = 8 * 1024 * 1024;
+/** The largest inventories file an archive gets: a larger one would make the archive refused. */
+const INVENTORIES_MAX_BYTES = METADATA_LIMIT;
 const MANIFEST = 'manifest.json';
 const REPOSITORIES = 'repositories';
 const OCI_INDEX = 'index.json';
@@ -40354,7 +40356,11 @@ inventories) {
     const archive = archivePath(key);
     try {
         external_node_fs_.mkdirSync(external_node_path_.dirname(archive), { recursive: true });
-        const dropped = await docker.save(dependenciesTag(key), (saved) => writeArchiveWithoutBase(saved, base.layers, archive, inventories && { name: INVENTORIES_ENTRY, data: inventories }), signal);
+        const dropped = await docker.save(dependenciesTag(key), (saved) => writeArchiveWithoutBase(saved, base.layers, archive, 
+        // Too large (thousands of packages), it would make the whole entry refused: left out.
+        inventories && inventories.length <= INVENTORIES_MAX_BYTES
+            ? { name: INVENTORIES_ENTRY, data: inventories }
+            : undefined), signal);
         // The dependencies image is built on the base: none of its layers found means another base.
         if (dropped === 0 && base.layers.length > 0) {
             throw new Error("none of the base image's layers was recognised in the saved image (by diff id; a layer compressed other than with gzip is not recognised)");

@@ -12,6 +12,8 @@ import tarStream from 'tar-stream'
 
 /** Metadata is kilobytes; anything larger is not what docker save writes. */
 const METADATA_LIMIT = 8 * 1024 * 1024
+/** The largest inventories file an archive gets: a larger one would make the archive refused. */
+export const INVENTORIES_MAX_BYTES = METADATA_LIMIT
 
 const MANIFEST = 'manifest.json'
 const REPOSITORIES = 'repositories'

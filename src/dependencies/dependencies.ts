@@ -5,7 +5,12 @@
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { checkDependenciesArchive, INVENTORIES_ENTRY, UnfitArchiveError } from './archive-check.js'
+import {
+  checkDependenciesArchive,
+  INVENTORIES_ENTRY,
+  INVENTORIES_MAX_BYTES,
+  UnfitArchiveError,
+} from './archive-check.js'
 import { contentHash } from '../plan/content-hash.js'
 import type { DockerClient, LocalImage } from '../docker/docker.js'
 import type { PipConfigMode } from '../plan/dockerfile.js'
@@ -176,7 +181,10 @@ export async function archiveDependencies(
           saved,
           base.layers,
           archive,
-          inventories && { name: INVENTORIES_ENTRY, data: inventories },
+          // Too large (thousands of packages), it would make the whole entry refused: left out.
+          inventories && inventories.length <= INVENTORIES_MAX_BYTES
+            ? { name: INVENTORIES_ENTRY, data: inventories }
+            : undefined,
         ),
       signal,
     )
