@@ -3474,11 +3474,14 @@ class DigestCache {
     /** Keeps the digests of this run's files only: the file stays as small as the inputs. */
     save() {
         const digests = Object.fromEntries(this.used);
+        // Whole or not at all (a rename): a run that does not hold the folder's lock may share it.
+        const written = `${this.file}.${process.pid}.tmp`;
         try {
-            external_node_fs_.writeFileSync(this.file, JSON.stringify({ version: digest_cache_VERSION, digests }));
+            external_node_fs_.writeFileSync(written, JSON.stringify({ version: digest_cache_VERSION, digests }));
+            external_node_fs_.renameSync(written, this.file);
         }
         catch {
-            // a speed-up only
+            external_node_fs_.rmSync(written, { force: true }); // a speed-up only
         }
     }
 }
@@ -6988,6 +6991,22 @@ function prune(parent, keep) {
     });
 }
 /**
+ * Where the input digests of these sources are remembered, for a run that stages in its own work
+ * dir (`build: false`: its contexts are for later steps): the stable folder's file, without
+ * claiming the folder. Written whole by a rename (digest-cache.ts), it may be shared.
+ */
+function stableDigestsFile(inputs, systemTmp = external_node_os_.tmpdir()) {
+    const parent = stagingParent(inputs.workspace, systemTmp);
+    try {
+        if (parent === undefined || !ownParent(parent))
+            return undefined;
+    }
+    catch {
+        return undefined;
+    }
+    return `${external_node_path_.join(parent, stagingKey(inputs))}${DIGESTS}`;
+}
+/**
  * The folder to stage the contexts in: the stable one for these sources, emptied, when no other
  * run holds it; the run's own `workDir` otherwise. `systemTmp`: the system's temp dir.
  */
@@ -7434,7 +7453,7 @@ async function runPipeline(inputs, docker, leftovers, imageCache) {
         return await runStages(inputs, docker, leftovers, imageCache, {
             workDir,
             stagingRoot: staging?.root ?? workDir,
-            digests: staging?.digests === undefined ? undefined : new DigestCache(staging.digests),
+            digests: digestCache(inputs, staging?.digests),
             inventories: staging?.inventories,
             modelImage: staging?.modelImage,
         });
@@ -7442,6 +7461,14 @@ async function runPipeline(inputs, docker, leftovers, imageCache) {
     finally {
         release?.();
     }
+}
+/**
+ * The input digests remembered next to the stable staging folder; `build: false` stages in its
+ * work dir and still uses that folder's file, so that a large model is not read every run.
+ */
+function digestCache(inputs, stagingDigests) {
+    const file = inputs.build ? stagingDigests : stableDigestsFile(inputs);
+    return file === undefined ? undefined : new DigestCache(file);
 }
 /** The legacy builder's model image is remembered next to the stable staging folder only. */
 function modelSource(inputs, staging) {

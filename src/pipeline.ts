@@ -23,7 +23,7 @@ import { hasDependencies, renderDockerfile, type DockerfilePlan } from './plan/d
 import { baseUserOrDefault, makePlan } from './plan/plan.js'
 import { DigestCache } from './plan/digest-cache.js'
 import { prepare } from './plan/prepare.js'
-import { claimStagingDir } from './plan/staging-dir.js'
+import { claimStagingDir, stableDigestsFile } from './plan/staging-dir.js'
 import { pushTags } from './push/push.js'
 import {
   gatherAdditions,
@@ -61,7 +61,7 @@ export async function runPipeline(
     return await runStages(inputs, docker, leftovers, imageCache, {
       workDir,
       stagingRoot: staging?.root ?? workDir,
-      digests: staging?.digests === undefined ? undefined : new DigestCache(staging.digests),
+      digests: digestCache(inputs, staging?.digests),
       inventories: staging?.inventories,
       modelImage: staging?.modelImage,
     })
@@ -77,6 +77,15 @@ interface StagingFiles {
   digests?: DigestCache
   inventories?: string
   modelImage?: string
+}
+
+/**
+ * The input digests remembered next to the stable staging folder; `build: false` stages in its
+ * work dir and still uses that folder's file, so that a large model is not read every run.
+ */
+function digestCache(inputs: Inputs, stagingDigests: string | undefined): DigestCache | undefined {
+  const file = inputs.build ? stagingDigests : stableDigestsFile(inputs)
+  return file === undefined ? undefined : new DigestCache(file)
 }
 
 /** The legacy builder's model image is remembered next to the stable staging folder only. */

@@ -295,6 +295,31 @@ describe('inputs that reach the image', () => {
     }
   })
 
+  it("build: false remembers the input digests in the stable folder's file, without claiming it", async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eai-build-false-tmp-'))
+    const workspace = path.join(tmp, 'workspace')
+    fs.cpSync(EXAMPLE, workspace, { recursive: true })
+    // Old enough to be remembered (a file hashed within 2 s of its mtime is not).
+    const weights = path.join(workspace, 'model', 'weights.bin')
+    fs.writeFileSync(weights, 'w'.repeat(1024 * 1024))
+    fs.utimesSync(weights, Date.now() / 1000 - 60, Date.now() / 1000 - 60)
+    const inputs = exampleInputs('', { build: 'false' })
+    delete inputs.tags
+    try {
+      const run = await runAction({ inputs, workspace, env: { TMPDIR: tmp }, post: false })
+      fs.rmSync(run.runnerTemp, { recursive: true, force: true })
+      expect(run.main.exitCode).toBe(0)
+      const parent = path.join(tmp, 'extend-azureml-image-staging')
+      const files = fs.readdirSync(parent)
+      // Only the digests: no staged folder, no lock.
+      expect(files).toEqual([expect.stringMatching(/^[0-9a-f]{16}\.digests\.json$/)])
+      const saved = fs.readFileSync(path.join(parent, files[0]), 'utf8')
+      expect(saved).toContain(JSON.stringify(weights).slice(1, -1))
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true })
+    }
+  })
+
   it('a default tag is derived from the inputs: same inputs, same tag', async () => {
     const inputs = {
       'base-image': STANDIN_IMAGE,

@@ -52,6 +52,15 @@ describe('DigestCache', () => {
     expect(await new DigestCache(store).digest(file)).toBe(sha('bbbb'))
   })
 
+  it('writes its file whole, by a rename, leaving no temp file', async () => {
+    write('aaaa')
+    const run = new DigestCache(store)
+    await run.digest(file)
+    run.save()
+    expect(fs.readdirSync(dir).sort()).toEqual(['digests.json', 'weights.bin'])
+    expect(Object.values(JSON.parse(fs.readFileSync(store, 'utf8')).digests)).toEqual([sha('aaaa')])
+  })
+
   it('reads a file again when its mtime changed', async () => {
     write('aaaa')
     const first = new DigestCache(store)

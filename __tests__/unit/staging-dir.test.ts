@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { claimStagingDir, MAX_KEPT } from '../../src/plan/staging-dir.js'
+import { claimStagingDir, MAX_KEPT, stableDigestsFile } from '../../src/plan/staging-dir.js'
 
 let dir: string
 const PARENT = 'extend-azureml-image-staging'
@@ -77,6 +77,18 @@ describe('claimStagingDir', () => {
     fs.symlinkSync(path.join(dir, 'elsewhere'), parent)
     expect(claim(sources(), workDir('run-2'))).toMatchObject({ stable: false })
     expect(fs.readdirSync(path.join(dir, 'elsewhere'))).toEqual([])
+  })
+
+  it("gives build: false the stable folder's digests file, without claiming the folder", () => {
+    const holder = claim(sources(), workDir('run-1'))
+    // Even while another run holds the folder: the file is written whole, by a rename.
+    expect(stableDigestsFile(sources(), path.join(dir, 'tmp'))).toBe(holder.digests)
+    holder.release()
+    expect(fs.existsSync(`${holder.root}.lock`)).toBe(false)
+    // A parent that is not only its own: none.
+    const parent = path.join(dir, 'tmp', PARENT)
+    fs.chmodSync(parent, 0o777)
+    expect(stableDigestsFile(sources(), path.join(dir, 'tmp'))).toBeUndefined()
   })
 
   it('takes over the lock of a run that was killed', () => {

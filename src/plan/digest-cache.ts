@@ -74,10 +74,13 @@ export class DigestCache {
   /** Keeps the digests of this run's files only: the file stays as small as the inputs. */
   save(): void {
     const digests = Object.fromEntries(this.used)
+    // Whole or not at all (a rename): a run that does not hold the folder's lock may share it.
+    const written = `${this.file}.${process.pid}.tmp`
     try {
-      fs.writeFileSync(this.file, JSON.stringify({ version: VERSION, digests }))
+      fs.writeFileSync(written, JSON.stringify({ version: VERSION, digests }))
+      fs.renameSync(written, this.file)
     } catch {
-      // a speed-up only
+      fs.rmSync(written, { force: true }) // a speed-up only
     }
   }
 }

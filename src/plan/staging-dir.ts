@@ -143,6 +143,24 @@ function prune(parent: string, keep: string): void {
 }
 
 /**
+ * Where the input digests of these sources are remembered, for a run that stages in its own work
+ * dir (`build: false`: its contexts are for later steps): the stable folder's file, without
+ * claiming the folder. Written whole by a rename (digest-cache.ts), it may be shared.
+ */
+export function stableDigestsFile(
+  inputs: StagingSources,
+  systemTmp = os.tmpdir(),
+): string | undefined {
+  const parent = stagingParent(inputs.workspace, systemTmp)
+  try {
+    if (parent === undefined || !ownParent(parent)) return undefined
+  } catch {
+    return undefined
+  }
+  return `${path.join(parent, stagingKey(inputs))}${DIGESTS}`
+}
+
+/**
  * The folder to stage the contexts in: the stable one for these sources, emptied, when no other
  * run holds it; the run's own `workDir` otherwise. `systemTmp`: the system's temp dir.
  */
