@@ -26,6 +26,23 @@ export async function dockerStatus(
   }
 }
 
+/**
+ * Removes the tags of images whose repository starts with `prefix`: what a test file's own
+ * runs tagged, left by an earlier run that was stopped half-way.
+ */
+export async function removeImagesNamed(prefix: string): Promise<void> {
+  const left = await docker([
+    'image',
+    'ls',
+    '--format',
+    '{{.Repository}}:{{.Tag}}',
+    '--filter',
+    `reference=${prefix}*`,
+  ])
+  const tags = left.split('\n').filter((line) => line !== '')
+  if (tags.length > 0) await dockerStatus(['image', 'rm', ...tags])
+}
+
 export interface ImageConfig {
   Id: string
   Size: number

@@ -16,6 +16,7 @@ import {
   envOf,
   imageExists,
   inspectImage,
+  removeImagesNamed,
   requireEngineAndStandin,
 } from '../helpers/docker.js'
 import { EXAMPLE, exampleInputs } from '../helpers/example.js'
@@ -36,15 +37,9 @@ let index: LocalIndex
 let workspace: string
 const images = new Set<string>()
 
-async function removeOwnImages(): Promise<void> {
-  const left = await docker(['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'])
-  const tags = left.split('\n').filter((line) => line.startsWith(`${REPOSITORY}-`))
-  if (tags.length > 0) await dockerStatus(['image', 'rm', ...tags])
-}
-
 beforeAll(async () => {
   await requireEngineAndStandin()
-  await removeOwnImages()
+  await removeImagesNamed(`${REPOSITORY}-`)
   index = await startLocalIndex()
   workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'eai-model-image-'))
   fs.cpSync(EXAMPLE, workspace, { recursive: true })
@@ -56,7 +51,7 @@ afterAll(async () => {
   disposeBuilders()
   if (workspace) fs.rmSync(workspace, { recursive: true, force: true })
   if (images.size > 0) await dockerStatus(['image', 'rm', ...images])
-  await removeOwnImages()
+  await removeImagesNamed(`${REPOSITORY}-`)
 })
 
 afterEach(async () => {

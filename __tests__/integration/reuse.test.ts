@@ -16,6 +16,7 @@ import {
   dockerStatus,
   imageExists,
   inspectImage,
+  removeImagesNamed,
   requireEngineAndStandin,
   STANDIN_IMAGE,
 } from '../helpers/docker.js'
@@ -41,23 +42,9 @@ let index: LocalIndex
 let workspace: string
 const images = new Set<string>()
 
-/** Images of this file's repository names, left by an earlier run that was stopped half-way. */
-async function removeOwnImages(): Promise<void> {
-  const left = await docker([
-    'image',
-    'ls',
-    '--format',
-    '{{.Repository}}:{{.Tag}}',
-    '--filter',
-    `reference=${REPOSITORY}-*`,
-  ])
-  const tags = left.split('\n').filter((line) => line !== '')
-  if (tags.length > 0) await dockerStatus(['image', 'rm', ...tags])
-}
-
 beforeAll(async () => {
   await requireEngineAndStandin()
-  await removeOwnImages()
+  await removeImagesNamed(`${REPOSITORY}-`)
   index = await startLocalIndex()
   workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'eai-reuse-'))
   fs.cpSync(EXAMPLE, workspace, { recursive: true })
@@ -68,7 +55,7 @@ afterAll(async () => {
   disposeBuilders()
   if (workspace) fs.rmSync(workspace, { recursive: true, force: true })
   if (images.size > 0) await dockerStatus(['image', 'rm', ...images])
-  await removeOwnImages()
+  await removeImagesNamed(`${REPOSITORY}-`)
 })
 
 afterEach(async () => {
