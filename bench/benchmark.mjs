@@ -24,7 +24,7 @@ import { parseArgs } from 'node:util'
 import { runAction } from './action-runner.mjs'
 import { loadCacheService } from './cache-service.mjs'
 import { startDiskSampler } from './disk.mjs'
-import { startSecondDaemon } from '../scripts/second-daemon.mjs'
+import { freshDaemons } from './fresh-daemon.mjs'
 import {
   APT_PACKAGES,
   BASE_IMAGE,
@@ -911,105 +911,47 @@ async function scenarioModel(context, results) {
   unregister()
 }
 
-async function scenarioFreshDaemon(context, results) {
-  if (!context.startCacheService) {
-    context.warnings.push('scenario 5 skipped: __tests__/helpers/cache-service.ts is not there')
-    log('5: skipped (no cache service helper)')
-    return
-  }
-  if (process.getuid?.() !== 0) {
-    context.warnings.push('scenario 5 skipped: a second dockerd needs root')
-    log('5: skipped (not root)')
-    return
-  }
-  const runs = { cold: [], restored: [] }
-  for (let repetition = 0; repetition < options.repetitions; repetition++) {
-    const service = await newCacheService(context)
-    try {
-      for (const kind of ['cold', 'restored']) {
-        log(
-          `5 fresh daemon, ${repetition + 1}/${options.repetitions}: starting a daemon for the ${kind} run`,
-        )
-        // No iptables rules there: the builds use the host network, and published ports on
-        // loopback go through docker-proxy. Detached: a Ctrl-C reaches only the benchmark, whose
-        // cleanup list stops the daemon.
-        const daemon = await startSecondDaemon({
-          bridge: 'eai-bench0',
-          cidr: '192.168.231.1/24',
-          dir: path.join(context.tmp, `d${repetition}${kind[0]}`),
-          detached: true,
-          registerCleanup: onCleanup,
-        })
-        try {
-          await daemon.copyImage(BASE_IMAGE) // the runner's pull of the base image
-          const result = await context.action.run({
-            host: daemon.host,
-            cacheEnv: service.env,
-            label: `${context.builder}-fresh-${kind}-${repetition + 1}`,
-          })
-          const expected = kind === 'cold' ? 'built' : 'cache'
-          if (result.dependencies !== expected) {
-            throw new Error(
-              `scenario 5 ${kind}: dependencies were ${result.dependencies}, not ${expected}`,
-            )
-          }
-          if (kind === 'cold' && result.cacheSavedBytes === undefined) {
-            throw new Error('scenario 5: the cold run did not save the dependencies to the cache')
-          }
-          log(
-            `5 fresh daemon, ${repetition + 1}/${options.repetitions}: ${kind} ${describe(result)}`,
-          )
-          runs[kind].push(result)
-        } finally {
-          await daemon.stop()
-        }
-      }
-    } finally {
-      await service.stop()
-    }
-  }
-  results.scenarios.freshDaemon = runs
-}
-
 /**
- * The fat base restored on a fresh daemon (5f): the cache of scenario 1f's last cold action run,
- * against 1f's cold runs (on the main daemon: faster than a fresh daemon's, so a stricter ratio).
- * The fat base is copied into each daemon once (the runner's pull), unmeasured.
+ * Restored on a fresh daemon (5, and 5f with the fat base): a new runner's first job after
+ * another job saved the dependencies. Its cache is the one of the last cold action run before
+ * it (scenario 1's, or 1f's), and its ratio is against those cold runs, on the main daemon:
+ * with an empty build cache and the base only, as a new runner's, and not slower than a fresh
+ * daemon's (so the ratio is no easier for it). Each daemon holds the base already, as after
+ * the runner's pull (not measured: fresh-daemon.mjs).
  */
-async function scenarioFreshDaemonFat(context, results) {
+async function scenarioRestored(context, results, { number, key, image }) {
   const service = context.cacheService
   if (!service || process.getuid?.() !== 0) {
-    context.warnings.push('scenario 5f skipped: it needs root and scenario 1f before it')
+    const before = number === '5f' ? '1f' : '1'
+    context.warnings.push(
+      `scenario ${number} skipped: it needs root and scenario ${before} before it`,
+    )
+    log(`${number}: skipped`)
     return
   }
   const runs = { restored: [] }
   for (let repetition = 0; repetition < options.repetitions; repetition++) {
-    log(`5f fresh daemon, fat base, ${repetition + 1}/${options.repetitions}: starting a daemon`)
-    const daemon = await startSecondDaemon({
-      bridge: 'eai-bench0',
-      cidr: '192.168.231.1/24',
-      dir: path.join(context.tmp, `f${repetition}`),
-      detached: true,
-      registerCleanup: onCleanup,
-    })
+    const step = `${number} restored on a fresh daemon, ${repetition + 1}/${options.repetitions}`
+    log(`${step}: starting a daemon`)
+    const daemon = await context.freshDaemons.start(
+      image,
+      path.join(context.tmp, `${key[0]}${repetition}`),
+    )
     try {
-      await daemon.copyImage(context.baseImage)
       const result = await context.action.run({
         host: daemon.host,
         cacheEnv: service.env,
-        label: `${context.builder}-fresh-fat-${repetition + 1}`,
+        label: `${context.builder}-${number}-restored-${repetition + 1}`,
       })
       if (result.dependencies !== 'cache')
-        throw new Error(`scenario 5f: dependencies were ${result.dependencies}, not cache`)
-      log(
-        `5f fresh daemon, fat base, ${repetition + 1}/${options.repetitions}: ${describe(result)}`,
-      )
+        throw new Error(`scenario ${number}: dependencies were ${result.dependencies}, not cache`)
+      log(`${step}: ${describe(result)}`)
       runs.restored.push(result)
     } finally {
       await daemon.stop()
     }
   }
-  results.scenarios.freshDaemonFat = runs
+  results.scenarios[key] = runs
 }
 
 /** The stand-in with `mib` MiB more in two layers of random bytes (nothing compresses). */
@@ -1208,15 +1150,12 @@ function summarize(s, builder) {
       verdict(pass),
     ])
   }
-  if (s.freshDaemon) {
+  if (s.freshDaemon && s.cold) {
     restoredRow(
-      '5 fresh daemon: restored / cold (a)',
+      '5 fresh daemon: restored / 1 cold (a)',
       s.freshDaemon.restored,
-      s.freshDaemon.cold,
+      s.cold.action,
       'freshDaemon',
-    )
-    summary.freshDaemon.ratioPerRepetition = s.freshDaemon.restored.map((r, index) =>
-      Number((r.ms / s.freshDaemon.cold[index].ms).toFixed(3)),
     )
   }
   coldRows('coldFat', `1f cold, fat base (+${options.fatMib} MiB)`)
@@ -1254,11 +1193,7 @@ function summarize(s, builder) {
       .flatMap((key) => s[key]?.[side] ?? [])
       .concat(
         side === 'action'
-          ? [
-              ...(s.freshDaemon?.cold ?? []),
-              ...(s.freshDaemon?.restored ?? []),
-              ...(s.freshDaemonFat?.restored ?? []),
-            ]
+          ? [...(s.freshDaemon?.restored ?? []), ...(s.freshDaemonFat?.restored ?? [])]
           : [],
       )
       .map((r) => r.liveDetectMs)
@@ -1341,8 +1276,8 @@ function summarizeOverhead(overhead) {
 const NOTES = [
   'Medians of the repetitions; "vs recipe" is action / recipe (bench/baseline.*) unless noted; "above floor" is the',
   "action's time minus the floor + node twice (e): its own share above what any tool needs for the smoke test.",
-  '(a) action restored from the Actions cache on a fresh daemon / action cold on a fresh daemon',
-  '    (empty cache, so that run also saves to it); the recipe has no cache to restore from.',
+  '(a) action restored from the Actions cache on a fresh daemon (the base image in it, as after a pull), from the',
+  "    cache of scenario 1's last cold run, against 1's cold runs; the recipe has no cache to restore from.",
   '(b) from init() returning (timestamp it printed) to the line saying it is live reaching the',
   '    benchmark: the action\'s "Live after N ms", the recipe\'s curl loop; over all runs above.',
   '(c) wall time of `node dist/index.js` (main step) with build: false, minus a bare `node -e 0`.',
@@ -1367,8 +1302,7 @@ function breakdown(s, builder) {
   const sections = []
   for (const side of ['action', 'baseline']) {
     const cols = [...columns]
-    if (side === 'action' && s.freshDaemon)
-      cols.push(['freshDaemon.cold', 'fresh cold'], ['freshDaemon.restored', 'restored'])
+    if (side === 'action' && s.freshDaemon) cols.push(['freshDaemon.restored', 'restored'])
     if (side === 'action' && s.freshDaemonFat)
       cols.push(['freshDaemonFat.restored', 'fat restored'])
     const runsOf = (key) => {
@@ -1455,6 +1389,14 @@ async function main() {
     warnings: [],
   }
   if (!fs.existsSync(context.dockerRoot)) context.dockerRoot = '/'
+  // No iptables rules there: the builds use the host network, and published ports on loopback
+  // go through docker-proxy.
+  context.freshDaemons = freshDaemons({
+    tmp,
+    bridge: 'eai-bench0',
+    cidr: '192.168.231.1/24',
+    onCleanup,
+  })
   context.action = new ActionSide(context)
   context.baseline = new BaselineSide(context)
   // Everything the run created in the main daemon, whatever state it stopped in.
@@ -1505,7 +1447,8 @@ async function main() {
     results.builders[builder] = perBuilder
     // 8's failing runs first: they leave the daemon empty, which scenario 1 wants anyway.
     if (wanted(8)) await scenarioTimeToFailure(context, perBuilder)
-    if (wanted(1)) await scenarioCold(context, perBuilder)
+    // 5 restores from the cache of 1's last cold run, and is measured against 1's cold runs.
+    if (wanted(1) || wanted(5)) await scenarioCold(context, perBuilder)
     if (wanted(8)) await timeToFailureCold(context, perBuilder)
     if (wanted(2) || wanted(3) || wanted(6)) {
       await warmUp(context, 'after the cold runs', 'rebuild')
@@ -1518,18 +1461,31 @@ async function main() {
       }
     }
     if (wanted(4)) await scenarioModel(context, perBuilder)
-    if (wanted(5)) await scenarioFreshDaemon(context, perBuilder)
+    if (wanted(5)) {
+      await scenarioRestored(context, perBuilder, {
+        number: '5',
+        key: 'freshDaemon',
+        image: BASE_IMAGE,
+      })
+    }
     if (wanted('1f') || wanted('5f')) {
       context.fatBase ??= await buildFatBase(context)
       context.baseImage = context.fatBase
       await scenarioCold(context, perBuilder, 'coldFat', '1f')
-      if (wanted('5f')) await scenarioFreshDaemonFat(context, perBuilder)
+      if (wanted('5f')) {
+        await scenarioRestored(context, perBuilder, {
+          number: '5f',
+          key: 'freshDaemonFat',
+          image: context.fatBase,
+        })
+      }
       await emptyDaemonCache(context)
     }
     await context.cacheService?.stop()
     context.cacheService = undefined
   }
 
+  await context.freshDaemons.removeTemplates()
   context.finished = true
   results.machine.loadAverageAtEnd = os.loadavg().map((value) => Number(value.toFixed(2)))
   results.warnings = context.warnings
@@ -1552,13 +1508,7 @@ async function main() {
   )
   results.summary.pass = per.filter((entry) => entry.pass).length
   results.summary.miss = per.filter((entry) => !entry.pass).length
-  const perRepetition = Object.entries(results.summary)
-    .filter(([, summary]) => summary?.freshDaemon?.ratioPerRepetition)
-    .map(
-      ([builder, summary]) =>
-        `(a) ${builder} per repetition: ${summary.freshDaemon.ratioPerRepetition.map((v) => `${v.toFixed(2)}x`).join(', ')}`,
-    )
-  const text = [...texts, [...NOTES, ...perRepetition].join('\n')].join('\n\n')
+  const text = [...texts, NOTES.join('\n')].join('\n\n')
   const detail = details.filter(Boolean).join('\n\n')
   results.durationS = Math.round((performance.now() - clock) / 1000)
   await writeJson(options.json, results)
