@@ -35,7 +35,10 @@ if [ ! -x /usr/sbin/sshd ]; then
 fi
 
 results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+# The unit tests' own temp dir (TMPDIR, so os.tmpdir()), empty again after them: what a test
+# leaves in it is a leak, which would pile up in the system's temp dir run after run.
+unit_tmp=$(mktemp -d)
+trap 'rm -rf "$results" "$unit_tmp"' EXIT
 step() { echo; echo "=== $1"; }
 
 step lint && npm run --silent lint
@@ -44,7 +47,14 @@ step typecheck && npm run --silent typecheck
 step workflows && npm run --silent validate-workflows
 step 'import cycles' && npm run --silent check-cycles
 step 'unused code' && npm run --silent check-unused
-step unit && NODE_OPTIONS=--experimental-vm-modules npx jest --config jest.config.js --json --outputFile "$results/unit.json"
+# Jest's cache (by default in os.tmpdir()) goes to node_modules/.cache: it is meant to stay.
+step unit && TMPDIR="$unit_tmp" NODE_OPTIONS=--experimental-vm-modules npx jest --config jest.config.js \
+  --cacheDirectory node_modules/.cache/jest --json --outputFile "$results/unit.json"
+if [ -n "$(ls -A "$unit_tmp")" ]; then
+  echo "The unit tests left these in their temp dir (each test must remove what it makes):" >&2
+  ls -A "$unit_tmp" | head -50 >&2
+  exit 1
+fi
 step dist && bash scripts/check-dist.sh
 step integration && NODE_OPTIONS=--experimental-vm-modules npx jest --config jest.integration.config.js --json --outputFile "$results/integration.json"
 # Jest stays on this node; the action and the CLI are started on Node 24 (runtime.test.ts checks it).

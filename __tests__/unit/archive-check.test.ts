@@ -2,7 +2,10 @@
 // shaped like what docker save writes (and then layer-archive filters): each rule refuses its
 // own kind of poisoned or corrupt entry, and findDependencies treats a refused one as a cache
 // miss with a warning that names the key and says how to delete it, without loading it.
+// And the save side: archiveDependencies leaves out an inventories document this check would
+// refuse (the whole archive with it), and keeps one it takes.
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -10,9 +13,11 @@ import tarStream from 'tar-stream'
 import {
   checkDependenciesArchive,
   INVENTORIES_ENTRY,
+  INVENTORIES_MAX_BYTES,
   UnfitArchiveError,
 } from '../../src/dependencies/archive-check.js'
 import {
+  archiveDependencies,
   archivePath,
   CACHE_KEY_PREFIX,
   dependenciesTag,
@@ -359,5 +364,55 @@ describe('findDependencies with a restored archive', () => {
     expect(warnings[0]).toContain(`gh cache delete ${CACHE_KEY_PREFIX}${KEY}`)
     expect(warnings[0]).toContain('Actions > Caches')
     expect(fs.existsSync(path.dirname(archivePath(KEY)))).toBe(false) // the archive is removed
+  })
+})
+
+describe('archiveDependencies and the inventories document', () => {
+  // What docker save writes for the dependencies image: a base layer (dropped by its content's
+  // hash) and the good archive's own layer, the config listing both.
+  const BASE_CONTENT = 'base layer'
+  const base: LocalImage = {
+    id: 'sha256:base',
+    layers: [`sha256:${createHash('sha256').update(BASE_CONTENT).digest('hex')}`],
+    sizeBytes: 1,
+    user: '',
+    labels: {},
+  }
+  const expected = { tag: TAG, baseLayers: base.layers }
+
+  /** Saves the archive with `inventories` as the step does; returns it and what was printed. */
+  async function saving(inventories: Buffer) {
+    process.env.RUNNER_TEMP = dir
+    const saved = await tar(path.join(dir, 'saved.tar'), [
+      { name: `${'a'.repeat(64)}/`, type: 'directory' },
+      { name: `${'a'.repeat(64)}/layer.tar`, data: BASE_CONTENT },
+      ...variant({ [CONFIG]: config([...base.layers, OWN_LAYER]) }),
+    ])
+    const docker = fakeDocker({
+      save: async (_reference, consume) => consume(fs.createReadStream(saved)),
+    })
+    let printed = ''
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      printed += String(chunk)
+      return true
+    })
+    const archive = await archiveDependencies(docker, KEY, base, undefined, inventories)
+    jest.restoreAllMocks()
+    return { archive, printed }
+  }
+
+  it('keeps a document at the limit: the restore check takes the archive and gives it back', async () => {
+    const { archive, printed } = await saving(Buffer.alloc(INVENTORIES_MAX_BYTES, 'i'))
+    expect(printed).not.toContain('::warning')
+    expect(archive).toBe(archivePath(KEY))
+    const { inventories } = await checkDependenciesArchive(archivePath(KEY), expected)
+    expect(inventories?.length).toBe(INVENTORIES_MAX_BYTES)
+  })
+
+  it('leaves out a larger one, which would make the restore check refuse the whole archive', async () => {
+    const { archive, printed } = await saving(Buffer.alloc(INVENTORIES_MAX_BYTES + 1, 'i'))
+    expect(printed).not.toContain('::warning')
+    expect(archive).toBe(archivePath(KEY))
+    expect(await checkDependenciesArchive(archivePath(KEY), expected)).toEqual({})
   })
 })

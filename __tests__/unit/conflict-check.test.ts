@@ -35,6 +35,9 @@ function dependencies(source: Dependencies['source']): Dependencies {
   return { from: { reference: REFERENCE, id: 'sha256:deps' }, source, ms: 1 }
 }
 
+// Every workspace setUp makes, removed after each test (a test cannot forget its own).
+const workspaces: string[] = []
+
 function setUp(answers: Record<string, CommandResult>) {
   const read: string[] = []
   const docker = fakeDocker({
@@ -45,6 +48,7 @@ function setUp(answers: Record<string, CommandResult>) {
   })
   const leftovers = new Leftovers(docker)
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'eai-conflict-check-'))
+  workspaces.push(workspace)
   const requirements = path.join(workspace, 'requirements.txt')
   fs.writeFileSync(requirements, 'pydantic==2.5.0\n')
   const check = (source: Dependencies['source'], memo?: InventoryMemo) =>
@@ -59,7 +63,6 @@ function setUp(answers: Record<string, CommandResult>) {
     read,
     check,
     workspace,
-    cleanUp: () => fs.rmSync(workspace, { recursive: true, force: true }),
   }
 }
 
@@ -74,91 +77,73 @@ function captureStdout(): void {
 
 afterEach(() => {
   jest.restoreAllMocks()
+  for (const workspace of workspaces.splice(0))
+    fs.rmSync(workspace, { recursive: true, force: true })
 })
 
 describe('checkServerConflicts', () => {
   it('untags a dependencies image that breaks the server, then fails', async () => {
-    const { docker, check, cleanUp } = setUp({
+    const { docker, check } = setUp({
       'sha256:base': answer([], '1.10.4'),
       'sha256:deps': answer([BROKEN], '2.5.0'),
     })
     captureStdout()
-    try {
-      const failure = await check('built').catch((error: unknown) => error)
-      expect(failure).toBeInstanceOf(ServerConflictFailure)
-      expect((failure as ServerConflictFailure).line).toBe(1)
-      expect(docker.calls).toContain(`untag ${REFERENCE}`)
-    } finally {
-      cleanUp()
-    }
+    const failure = await check('built').catch((error: unknown) => error)
+    expect(failure).toBeInstanceOf(ServerConflictFailure)
+    expect((failure as ServerConflictFailure).line).toBe(1)
+    expect(docker.calls).toContain(`untag ${REFERENCE}`)
   })
 
   it('keeps and returns the inventory of one that passes', async () => {
-    const { docker, check, cleanUp } = setUp({
+    const { docker, check } = setUp({
       'sha256:base': answer([], '1.10.4'),
       'sha256:deps': answer([], '1.10.9'),
     })
     captureStdout()
-    try {
-      const inventory = await check('built')
-      expect(inventory?.distributions.get('pydantic')?.version).toBe('1.10.9')
-      expect(docker.calls.filter((call) => call.startsWith('untag'))).toEqual([])
-    } finally {
-      cleanUp()
-    }
+    const inventory = await check('built')
+    expect(inventory?.distributions.get('pydantic')?.version).toBe('1.10.9')
+    expect(docker.calls.filter((call) => call.startsWith('untag'))).toEqual([])
   })
 
   it('prints what package metadata says inert: a version cannot be a workflow command', async () => {
-    const { check, cleanUp } = setUp({
+    const { check } = setUp({
       'sha256:base': answer([], '1.10.4', '0.8.4##[error]obeyed'),
       'sha256:deps': answer([], '1.10.9', '0.8.4##[error]obeyed'),
     })
     captureStdout()
-    try {
-      await check('built')
-      expect(printed).toContain('0.8.4##[error]obeyed')
-      expect(obeyedCommands(printed).filter((command) => command.name === 'error')).toEqual([])
-    } finally {
-      cleanUp()
-    }
+    await check('built')
+    expect(printed).toContain('0.8.4##[error]obeyed')
+    expect(obeyedCommands(printed).filter((command) => command.name === 'error')).toEqual([])
   })
 
   it.each(['daemon', 'cache'] as const)(
     'judges dependencies from the %s again: their warnings are not dropped',
     async (source) => {
       const unrelated = 'eai-other 1.0 requires eai-missing, which is not installed.'
-      const { read, check, cleanUp } = setUp({
+      const { read, check } = setUp({
         'sha256:base': answer([], '1.10.4'),
         'sha256:deps': answer([unrelated], '1.10.9'),
       })
       captureStdout()
-      try {
-        expect(await check(source)).toBeDefined()
-        expect(read.sort()).toEqual(['sha256:base', 'sha256:deps'])
-        const warnings = printed.split('\n').filter((line) => line.startsWith('::warning'))
-        expect(warnings).toEqual([expect.stringContaining('eai-other')])
-        expect(printed).toContain('Reused dependencies checked against')
-      } finally {
-        cleanUp()
-      }
+      expect(await check(source)).toBeDefined()
+      expect(read.sort()).toEqual(['sha256:base', 'sha256:deps'])
+      const warnings = printed.split('\n').filter((line) => line.startsWith('::warning'))
+      expect(warnings).toEqual([expect.stringContaining('eai-other')])
+      expect(printed).toContain('Reused dependencies checked against')
     },
   )
 
   it('judges reused dependencies from remembered inventories without a container', async () => {
     const answers = { 'sha256:base': answer([], '1.10.4'), 'sha256:deps': answer([], '1.10.9') }
-    const { read, check, workspace, cleanUp } = setUp(answers)
+    const { read, check, workspace } = setUp(answers)
     const file = path.join(workspace, 'inventories.json')
-    try {
-      await check('built', new InventoryMemo(file))
-      expect(read.sort()).toEqual(['sha256:base', 'sha256:deps'])
-      read.length = 0
-      captureStdout()
-      await check('daemon', new InventoryMemo(file))
-      expect(read).toEqual([])
-      expect(printed).toContain('Reused dependencies checked against')
-    } finally {
-      cleanUp()
-    }
+    await check('built', new InventoryMemo(file))
+    expect(read.sort()).toEqual(['sha256:base', 'sha256:deps'])
+    read.length = 0
+    captureStdout()
+    await check('daemon', new InventoryMemo(file))
+    expect(read).toEqual([])
+    expect(printed).toContain('Reused dependencies checked against')
   })
 
   it.each([
@@ -178,16 +163,12 @@ describe('checkServerConflicts', () => {
       /reading the base image failed/,
     ],
   ])('warns and goes on when %s', async (_case, answers, warning) => {
-    const { docker, check, cleanUp } = setUp(answers)
+    const { docker, check } = setUp(answers)
     captureStdout()
-    try {
-      await check('built')
-      const warnings = printed.split('\n').filter((line) => line.startsWith('::warning::'))
-      expect(warnings).toEqual([expect.stringMatching(warning)])
-      expect(docker.calls.filter((call) => call.startsWith('untag'))).toEqual([])
-    } finally {
-      cleanUp()
-    }
+    await check('built')
+    const warnings = printed.split('\n').filter((line) => line.startsWith('::warning::'))
+    expect(warnings).toEqual([expect.stringMatching(warning)])
+    expect(docker.calls.filter((call) => call.startsWith('untag'))).toEqual([])
   })
 })
 

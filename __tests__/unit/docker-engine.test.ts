@@ -5,11 +5,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jes
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { DockerCli } from '../../src/docker/docker.js'
-import { run } from '../../src/main.js'
 import { clearInputs, setInputs } from '../helpers/inputs-env.js'
 
 let dir: string
+
+// A build claims its stable staging folder under os.tmpdir(), a cache meant to outlive the run
+// (staging-dir.ts): the step's os.tmpdir() is this file's dir, removed with it. (Setting TMPDIR
+// here would not do: the os module reads the real process's env, not the test's copy.)
+jest.unstable_mockModule('node:os', () => ({ ...os, default: os, tmpdir: () => dir }))
+const { DockerCli } = await import('../../src/docker/docker.js')
+const { run } = await import('../../src/main.js')
 const realPlatform = process.platform
 
 /** A docker program answering `docker version` with `answer` and exit `code`; logs its argv. */

@@ -1,6 +1,6 @@
 // The memory reader's loop, run by a real sh through the real CommandRunner (no docker): `cat`
 // is a script first on PATH that prints a fixture's stdout and stderr, or misbehaves as asked.
-import { afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -41,6 +41,9 @@ const runner = new CommandRunner()
 const started: InteractiveCommand[] = []
 afterEach(async () => {
   await runner.stopAll(200)
+})
+afterAll(() => {
+  fs.rmSync(bin, { recursive: true, force: true })
 })
 
 /** A DockerClient whose interactive exec runs the argv here, with the fake cat first on PATH. */

@@ -14,18 +14,25 @@ import {
 import { distInfo, inventoryOfSite } from '../helpers/made-up-site.js'
 
 describe('the inventory program', () => {
-  const site = fs.mkdtempSync(path.join(os.tmpdir(), 'eai-inventory-'))
-  distInfo(site, 'azureml-inference-server-http', '0.8.4', [
-    'flask<2.3.0',
-    'eai-test-schema~=1.5',
-    'eai-test-windows; sys_platform == "win32"',
-    'eai-test-extra; extra == "dev"',
-  ])
-  distInfo(site, 'Flask', '2.3.3', ['Eai_Test.Werk>=2.3'])
-  distInfo(site, 'eai_test.werk', '3.0.0')
-  distInfo(site, 'eai-test-schema', '1.8.0+standin')
-  distInfo(site, 'eai-test-unrelated', '1.0', ['eai-test-missing>=1'])
-  const inventory = inventoryOfSite(site)
+  // The made-up site is read once, here, and removed as soon as it is read.
+  const inventory = ((): ReturnType<typeof inventoryOfSite> => {
+    const site = fs.mkdtempSync(path.join(os.tmpdir(), 'eai-inventory-'))
+    try {
+      distInfo(site, 'azureml-inference-server-http', '0.8.4', [
+        'flask<2.3.0',
+        'eai-test-schema~=1.5',
+        'eai-test-windows; sys_platform == "win32"',
+        'eai-test-extra; extra == "dev"',
+      ])
+      distInfo(site, 'Flask', '2.3.3', ['Eai_Test.Werk>=2.3'])
+      distInfo(site, 'eai_test.werk', '3.0.0')
+      distInfo(site, 'eai-test-schema', '1.8.0+standin')
+      distInfo(site, 'eai-test-unrelated', '1.0', ['eai-test-missing>=1'])
+      return inventoryOfSite(site)
+    } finally {
+      fs.rmSync(site, { recursive: true, force: true })
+    }
+  })()
 
   it('lists each distribution once, by normalised name, with what it requires here', () => {
     const server = inventory.distributions.get('azureml-inference-server-http')
