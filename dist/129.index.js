@@ -6882,8 +6882,9 @@ async function prepare(inputs, docker, stagingRoot, fileDigest) {
 // so it costs no data). Elsewhere a run stages in its own work dir, as before: a copy of the
 // model per run would cost more than BuildKit's transfer saves, and RUNNER_TEMP is emptied with
 // the job, so a stable folder there would never be found again. Each run
-// empties it before staging, so it holds one snapshot; at most MAX_KEPT folders are kept, the
-// least recently used removed first, and none unused for more than MAX_AGE_MS.
+// empties it before staging, so it holds one snapshot; at most MAX_KEPT folders (with the files
+// next to them) are kept, the least recently used removed first, and none unused for more than
+// MAX_AGE_MS.
 
 
 
@@ -6967,26 +6968,50 @@ function tryLock(lock, token) {
     }
     return false;
 }
-/** Removes folders beyond MAX_KEPT (least recently used first) or unused for too long. */
+/**
+ * What the parent holds, by key: every entry is `<key>` (the folder) or `<key>.<what>` (its lock,
+ * the memos, a memo's temp file); a key is last used when its folder was staged, or without a
+ * folder (`build: false` writes only the digests) when one of its files was written.
+ */
+function keysIn(parent) {
+    const keys = new Map();
+    for (const entry of external_node_fs_.readdirSync(parent, { withFileTypes: true })) {
+        const key = entry.name.split('.')[0] ?? entry.name;
+        const mtimeMs = external_node_fs_.statSync(external_node_path_.join(parent, entry.name), { throwIfNoEntry: false })?.mtimeMs;
+        if (mtimeMs === undefined)
+            continue; // removed meanwhile by another run's prune
+        const found = keys.get(key) ?? { names: [], usedMs: 0, staged: false };
+        found.names.push(entry.name);
+        const folder = entry.name === key && entry.isDirectory();
+        if (folder)
+            found.usedMs = mtimeMs;
+        else if (!found.staged)
+            found.usedMs = Math.max(found.usedMs, mtimeMs);
+        found.staged ||= folder;
+        keys.set(key, found);
+    }
+    return keys;
+}
+/**
+ * Removes the keys beyond MAX_KEPT (least recently used first) or unused for too long: the
+ * folder and the files next to it, a digests file whose folder is gone included.
+ */
 function prune(parent, keep) {
-    const folders = external_node_fs_.readdirSync(parent, { withFileTypes: true })
-        .filter((entry) => entry.isDirectory() && entry.name !== keep)
-        .map((entry) => {
-        const dir = external_node_path_.join(parent, entry.name);
-        return { dir, lock: `${dir}${LOCK}`, usedMs: external_node_fs_.statSync(dir).mtimeMs };
-    })
-        .sort((a, b) => b.usedMs - a.usedMs);
+    const keys = [...keysIn(parent)]
+        .filter(([key]) => key !== keep)
+        .sort(([, a], [, b]) => b.usedMs - a.usedMs);
     const now = Date.now();
-    folders.forEach(({ dir, lock, usedMs }, index) => {
+    keys.forEach(([key, { names, usedMs }], index) => {
         if (index < staging_dir_MAX_KEPT - 1 && now - usedMs < MAX_AGE_MS)
             return;
+        const lock = external_node_path_.join(parent, `${key}${LOCK}`);
         const token = `${process.pid} ${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`;
         if (!tryLock(lock, token))
             return; // in use by a run that still goes on
-        external_node_fs_.rmSync(dir, { recursive: true, force: true });
-        external_node_fs_.rmSync(`${dir}${DIGESTS}`, { force: true });
-        external_node_fs_.rmSync(`${dir}${INVENTORIES}`, { force: true });
-        external_node_fs_.rmSync(`${dir}${MODEL_IMAGE}`, { force: true });
+        for (const name of names) {
+            if (name !== `${key}${LOCK}`)
+                external_node_fs_.rmSync(external_node_path_.join(parent, name), { recursive: true, force: true });
+        }
         external_node_fs_.rmSync(lock, { force: true });
     });
 }

@@ -138,4 +138,26 @@ describe('claimStagingDir', () => {
     expect(fs.existsSync(path.join(parent, 'old-5.model-image.json'))).toBe(false)
     expect(fs.existsSync(path.join(parent, 'old-2.model-image.json'))).toBe(true)
   })
+
+  it('removes the files of a key whose folder is gone, by their own age, like a folder', () => {
+    const parent = path.join(dir, 'tmp', PARENT)
+    fs.mkdirSync(parent, { recursive: true, mode: 0o700 })
+    const file = (name: string, ageS: number) => {
+      fs.writeFileSync(path.join(parent, name), '{}')
+      const at = Date.now() / 1000 - ageS
+      fs.utimesSync(path.join(parent, name), at, at)
+    }
+    // build: false remembers digests with no folder; a killed save leaves its temp file.
+    file('0123456789abcdef.digests.json', 10)
+    file('fedcba9876543210.digests.json', 8 * 24 * 3600)
+    file('fedcba9876543210.digests.json.4242.tmp', 8 * 24 * 3600)
+    for (let index = 0; index < MAX_KEPT + 1; index++)
+      file(`old-${index}.digests.json`, 100 + index)
+    claim(sources(), workDir('run-1')).release()
+    const left = fs.readdirSync(parent).filter((name) => name.endsWith('.json'))
+    expect(left.sort()).toEqual(
+      ['0123456789abcdef.digests.json', 'old-0.digests.json', 'old-1.digests.json'].sort(),
+    )
+    expect(fs.readdirSync(parent).filter((name) => name.endsWith('.tmp'))).toEqual([])
+  })
 })

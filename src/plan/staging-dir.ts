@@ -10,8 +10,9 @@
 // so it costs no data). Elsewhere a run stages in its own work dir, as before: a copy of the
 // model per run would cost more than BuildKit's transfer saves, and RUNNER_TEMP is emptied with
 // the job, so a stable folder there would never be found again. Each run
-// empties it before staging, so it holds one snapshot; at most MAX_KEPT folders are kept, the
-// least recently used removed first, and none unused for more than MAX_AGE_MS.
+// empties it before staging, so it holds one snapshot; at most MAX_KEPT folders (with the files
+// next to them) are kept, the least recently used removed first, and none unused for more than
+// MAX_AGE_MS.
 import { createHash, randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
@@ -119,25 +120,46 @@ function tryLock(lock: string, token: string): boolean {
   return false
 }
 
-/** Removes folders beyond MAX_KEPT (least recently used first) or unused for too long. */
+/**
+ * What the parent holds, by key: every entry is `<key>` (the folder) or `<key>.<what>` (its lock,
+ * the memos, a memo's temp file); a key is last used when its folder was staged, or without a
+ * folder (`build: false` writes only the digests) when one of its files was written.
+ */
+function keysIn(parent: string): Map<string, { names: string[]; usedMs: number; staged: boolean }> {
+  const keys = new Map<string, { names: string[]; usedMs: number; staged: boolean }>()
+  for (const entry of fs.readdirSync(parent, { withFileTypes: true })) {
+    const key = entry.name.split('.')[0] ?? entry.name
+    const mtimeMs = fs.statSync(path.join(parent, entry.name), { throwIfNoEntry: false })?.mtimeMs
+    if (mtimeMs === undefined) continue // removed meanwhile by another run's prune
+    const found = keys.get(key) ?? { names: [], usedMs: 0, staged: false }
+    found.names.push(entry.name)
+    const folder = entry.name === key && entry.isDirectory()
+    if (folder) found.usedMs = mtimeMs
+    else if (!found.staged) found.usedMs = Math.max(found.usedMs, mtimeMs)
+    found.staged ||= folder
+    keys.set(key, found)
+  }
+  return keys
+}
+
+/**
+ * Removes the keys beyond MAX_KEPT (least recently used first) or unused for too long: the
+ * folder and the files next to it, a digests file whose folder is gone included.
+ */
 function prune(parent: string, keep: string): void {
-  const folders = fs
-    .readdirSync(parent, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && entry.name !== keep)
-    .map((entry) => {
-      const dir = path.join(parent, entry.name)
-      return { dir, lock: `${dir}${LOCK}`, usedMs: fs.statSync(dir).mtimeMs }
-    })
-    .sort((a, b) => b.usedMs - a.usedMs)
+  const keys = [...keysIn(parent)]
+    .filter(([key]) => key !== keep)
+    .sort(([, a], [, b]) => b.usedMs - a.usedMs)
   const now = Date.now()
-  folders.forEach(({ dir, lock, usedMs }, index) => {
+  keys.forEach(([key, { names, usedMs }], index) => {
     if (index < MAX_KEPT - 1 && now - usedMs < MAX_AGE_MS) return
+    const lock = path.join(parent, `${key}${LOCK}`)
     const token = `${process.pid} ${randomBytes(8).toString('hex')}`
     if (!tryLock(lock, token)) return // in use by a run that still goes on
-    fs.rmSync(dir, { recursive: true, force: true })
-    fs.rmSync(`${dir}${DIGESTS}`, { force: true })
-    fs.rmSync(`${dir}${INVENTORIES}`, { force: true })
-    fs.rmSync(`${dir}${MODEL_IMAGE}`, { force: true })
+    for (const name of names) {
+      if (name !== `${key}${LOCK}`)
+        fs.rmSync(path.join(parent, name), { recursive: true, force: true })
+    }
     fs.rmSync(lock, { force: true })
   })
 }
