@@ -38,7 +38,13 @@ results=$(mktemp -d)
 # The unit tests' own temp dir (TMPDIR, so os.tmpdir()), empty again after them: what a test
 # leaves in it is a leak, which would pile up in the system's temp dir run after run.
 unit_tmp=$(mktemp -d)
-trap 'rm -rf "$results" "$unit_tmp"' EXIT
+# The integration tests' too: the actions they start leave their stable staging folder there
+# (a cache by design, staging-dir.ts), which is the run's, not the machine's.
+integration_tmp=$(mktemp -d)
+trap 'rm -rf "$results" "$unit_tmp" "$integration_tmp"' EXIT
+# Jest's cache (by default in os.tmpdir()) goes to node_modules/.cache: it is meant to stay, and
+# the integration runs reuse what the unit run compiled.
+jest_cache=node_modules/.cache/jest
 step() { echo; echo "=== $1"; }
 
 step lint && npm run --silent lint
@@ -47,20 +53,20 @@ step typecheck && npm run --silent typecheck
 step workflows && npm run --silent validate-workflows
 step 'import cycles' && npm run --silent check-cycles
 step 'unused code' && npm run --silent check-unused
-# Jest's cache (by default in os.tmpdir()) goes to node_modules/.cache: it is meant to stay.
 step unit && TMPDIR="$unit_tmp" NODE_OPTIONS=--experimental-vm-modules npx jest --config jest.config.js \
-  --cacheDirectory node_modules/.cache/jest --json --outputFile "$results/unit.json"
+  --cacheDirectory "$jest_cache" --json --outputFile "$results/unit.json"
 if [ -n "$(ls -A "$unit_tmp")" ]; then
   echo "The unit tests left these in their temp dir (each test must remove what it makes):" >&2
   ls -A "$unit_tmp" | head -50 >&2
   exit 1
 fi
 step dist && bash scripts/check-dist.sh
-step integration && NODE_OPTIONS=--experimental-vm-modules npx jest --config jest.integration.config.js --json --outputFile "$results/integration.json"
+step integration && TMPDIR="$integration_tmp" NODE_OPTIONS=--experimental-vm-modules npx jest \
+  --config jest.integration.config.js --cacheDirectory "$jest_cache" --json --outputFile "$results/integration.json"
 # Jest stays on this node; the action and the CLI are started on Node 24 (runtime.test.ts checks it).
 step "integration on Node 24 ($("$node24" --version))" && ACTION_NODE="$node24" ACTION_NODE_MAJOR=24 \
-  NODE_OPTIONS=--experimental-vm-modules npx jest --config jest.integration.config.js \
-  --json --outputFile "$results/node24.json" \
+  TMPDIR="$integration_tmp" NODE_OPTIONS=--experimental-vm-modules npx jest --config jest.integration.config.js \
+  --cacheDirectory "$jest_cache" --json --outputFile "$results/node24.json" \
   __tests__/integration/runtime.test.ts __tests__/integration/action.test.ts \
   __tests__/integration/post-step.test.ts __tests__/integration/cli.test.ts
 
