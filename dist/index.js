@@ -18,7 +18,7 @@ if ((0,_step_step_state_js__WEBPACK_IMPORTED_MODULE_1__/* .readState */ .un)(_st
     await cleanup();
 }
 else {
-    const [core, { run }] = await Promise.all([__nccwpck_require__.e(/* import() */ 838).then(__nccwpck_require__.bind(__nccwpck_require__, 3838)), Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(737), __nccwpck_require__.e(360), __nccwpck_require__.e(129)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8129))]);
+    const [core, { run }] = await Promise.all([__nccwpck_require__.e(/* import() */ 838).then(__nccwpck_require__.bind(__nccwpck_require__, 3838)), Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(737), __nccwpck_require__.e(360), __nccwpck_require__.e(554)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9554))]);
     core.saveState(_step_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.IsPost, 'true');
     await run();
 }

@@ -33348,7 +33348,7 @@ async function discardCandidate(az, candidate) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1966);
+/* harmony import */ var _cli_run_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8017);
 // Entry point of the command line (`npx extend-azureml-image`, `node dist/cli.js`): the action's
 // pipeline run on this machine. See src/cli/ and the README's "Run it locally (CLI)".
 
@@ -33365,7 +33365,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1966:
+/***/ 8017:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37743,6 +37743,40 @@ function stagedRequirements(inputs, contexts) {
     return { folder, snapshot: wholeTreeSnapshot(folder), file: inputs.requirementFiles.top };
 }
 
+;// CONCATENATED MODULE: ./src/plan/memo-file.ts
+// The small JSON files a run remembers next to the stable staging folder (staging-dir.ts): the
+// input digests, the images' inventories, the legacy builder's model image. Each is a cache: a
+// file that is missing, unreadable or of another version is nothing remembered, and one that
+// cannot be written costs the next run a read or a build, never a failure. Written whole, to a
+// temp file and then a rename: `build: false` shares the digests file without the folder's lock,
+// and a reader must never see half a file.
+
+/** The file's fields (its `version` among them) when it is of this version; else undefined. */
+function readMemoFile(file, version) {
+    try {
+        const saved = JSON.parse(external_node_fs_.readFileSync(file, 'utf8'));
+        if (typeof saved !== 'object' || saved === null)
+            return undefined;
+        const fields = saved;
+        return fields.version === version ? fields : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Replaces the file with these fields and the version; a file that cannot be written is left. */
+function writeMemoFile(file, version, fields) {
+    // The temp file's name starts as the memo's does: the staging folder's prune takes it too.
+    const written = `${file}.${process.pid}.tmp`;
+    try {
+        external_node_fs_.writeFileSync(written, JSON.stringify({ ...fields, version }), { mode: 0o600 });
+        external_node_fs_.renameSync(written, file);
+    }
+    catch {
+        external_node_fs_.rmSync(written, { force: true });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/plan/digest-cache.ts
 // The SHA-256 of each input file, remembered between runs next to the stable staging folder
 // (staging-dir.ts), so that the default tag of a 5 GB model does not cost a 5 GB read when the
@@ -37750,6 +37784,7 @@ function stagedRequirements(inputs, contexts) {
 // nanoseconds): the test make, rsync and BuildKit's own context transfer apply. A file whose
 // mtime is within RACY_MS of the moment it was hashed is not remembered: it may still be
 // written to within the same mtime tick ("racily clean", as git calls it).
+
 
 
 const RACY_MS = 2000;
@@ -37779,15 +37814,12 @@ class DigestCache {
     constructor(file) {
         this.file = file;
         this.known = new Map();
-        try {
-            const saved = JSON.parse(external_node_fs_.readFileSync(file, 'utf8'));
-            if (saved.version === digest_cache_VERSION && saved.digests)
-                for (const [key, digest] of Object.entries(saved.digests))
-                    this.known.set(key, digest);
-        }
-        catch {
-            // none yet
-        }
+        const digests = readMemoFile(file, digest_cache_VERSION)?.digests;
+        if (typeof digests !== 'object' || digests === null)
+            return;
+        for (const [key, digest] of Object.entries(digests))
+            if (typeof digest === 'string')
+                this.known.set(key, digest);
     }
     digest = async (file) => {
         const before = identity(file);
@@ -37812,16 +37844,7 @@ class DigestCache {
     };
     /** Keeps the digests of this run's files only: the file stays as small as the inputs. */
     save() {
-        const digests = Object.fromEntries(this.used);
-        // Whole or not at all (a rename): a run that does not hold the folder's lock may share it.
-        const written = `${this.file}.${process.pid}.tmp`;
-        try {
-            external_node_fs_.writeFileSync(written, JSON.stringify({ version: digest_cache_VERSION, digests }));
-            external_node_fs_.renameSync(written, this.file);
-        }
-        catch {
-            external_node_fs_.rmSync(written, { force: true }); // a speed-up only
-        }
+        writeMemoFile(this.file, digest_cache_VERSION, { digests: Object.fromEntries(this.used) });
     }
 }
 
@@ -39754,29 +39777,20 @@ observe) {
 
 
 
+
 const model_image_VERSION = 1;
 /** Whether this run builds its model apart: the legacy builder, a model, somewhere to remember it. */
 function buildsModelApart(builder, plan, source) {
     return builder === 'legacy' && plan.model && source !== undefined;
 }
 function readMemo(file) {
-    try {
-        const memo = JSON.parse(external_node_fs_.readFileSync(file, 'utf8'));
-        if (memo.version !== model_image_VERSION || typeof memo.key !== 'string')
-            return undefined;
-        return typeof memo.image === 'string' ? memo : undefined;
-    }
-    catch {
-        return undefined;
-    }
+    const memo = readMemoFile(file, model_image_VERSION);
+    const { key, image } = memo ?? {};
+    return typeof key === 'string' && typeof image === 'string' ? { key, image } : undefined;
 }
+/** Unwritten, the next run builds the model image again. */
 function writeMemo(file, key, image) {
-    try {
-        external_node_fs_.writeFileSync(file, JSON.stringify({ version: model_image_VERSION, key, image }));
-    }
-    catch {
-        // a speed-up only: the next run builds the model image again
-    }
+    writeMemoFile(file, model_image_VERSION, { key, image });
 }
 /**
  * The model image's id: the one remembered when it still exists and has the same key, else one
@@ -41056,12 +41070,6 @@ async function buildDependencies(docker, request, key, signal, observe) {
 }
 
 ;// CONCATENATED MODULE: ./src/dependencies/inventory-memo.ts
-// Inventories remembered by image id between runs, in a file next to the stable staging folder
-// (staging-dir.ts): an image id is the digest of the image's config, its layers included, so
-// what is installed in it never changes. A run that builds nothing ("nothing changed") then
-// starts no container to tell what its image adds; reading one costs a container start (1 to
-// 2 s on two cores), the floor of such a run a few seconds. Without a file (no stable staging
-// folder) every read goes to the image.
 
 
 const inventory_memo_VERSION = 1;
@@ -41078,15 +41086,11 @@ class InventoryMemo {
         this.file = file;
         if (file === undefined)
             return;
-        try {
-            const saved = JSON.parse(external_node_fs_.readFileSync(file, 'utf8'));
-            if (saved.version === inventory_memo_VERSION)
-                for (const [id, inventory] of Object.entries(saved.inventories))
-                    this.known.set(id, inventory);
-        }
-        catch {
-            // none yet
-        }
+        const inventories = readMemoFile(file, inventory_memo_VERSION)?.inventories;
+        if (typeof inventories !== 'object' || inventories === null)
+            return;
+        for (const [id, inventory] of Object.entries(inventories))
+            this.known.set(id, inventory);
     }
     /** The image's inventory, remembered or read in the image (rejects as readInventory does). */
     async read(docker, leftovers, imageId) {
@@ -41154,15 +41158,9 @@ class InventoryMemo {
         this.known.set(imageId, inventory);
         while (this.known.size > MAX_KEPT)
             this.known.delete(this.known.keys().next().value);
-        if (this.file === undefined)
-            return;
-        const saved = { version: inventory_memo_VERSION, inventories: Object.fromEntries(this.known) };
-        try {
-            external_node_fs_.writeFileSync(this.file, JSON.stringify(saved), { mode: 0o600 });
-        }
-        catch {
-            // a cache: a run that cannot write it reads the images next time
-        }
+        // Unwritten, the next run reads the images again.
+        if (this.file !== undefined)
+            writeMemoFile(this.file, inventory_memo_VERSION, { inventories: Object.fromEntries(this.known) });
     }
 }
 

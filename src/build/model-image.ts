@@ -16,6 +16,7 @@ import type { TreeSnapshot } from '../inputs/code-snapshot.js'
 import { treeDigest } from '../plan/content-hash.js'
 import type { FileDigest } from '../plan/digest-cache.js'
 import { renderModelDockerfile, type DockerfilePlan } from '../plan/dockerfile.js'
+import { readMemoFile, writeMemoFile } from '../plan/memo-file.js'
 import { printInert } from '../step/inert-log.js'
 import type { Leftovers } from '../step/leftovers.js'
 import { buildImage } from './build-image.js'
@@ -50,27 +51,19 @@ export function buildsModelApart(
 }
 
 interface Memo {
-  version: number
   key: string
   image: string
 }
 
 function readMemo(file: string): Memo | undefined {
-  try {
-    const memo = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Memo>
-    if (memo.version !== VERSION || typeof memo.key !== 'string') return undefined
-    return typeof memo.image === 'string' ? (memo as Memo) : undefined
-  } catch {
-    return undefined
-  }
+  const memo = readMemoFile(file, VERSION)
+  const { key, image } = memo ?? {}
+  return typeof key === 'string' && typeof image === 'string' ? { key, image } : undefined
 }
 
+/** Unwritten, the next run builds the model image again. */
 function writeMemo(file: string, key: string, image: string): void {
-  try {
-    fs.writeFileSync(file, JSON.stringify({ version: VERSION, key, image } satisfies Memo))
-  } catch {
-    // a speed-up only: the next run builds the model image again
-  }
+  writeMemoFile(file, VERSION, { key, image } satisfies Memo)
 }
 
 /**

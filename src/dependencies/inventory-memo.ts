@@ -4,8 +4,8 @@
 // starts no container to tell what its image adds; reading one costs a container start (1 to
 // 2 s on two cores), the floor of such a run a few seconds. Without a file (no stable staging
 // folder) every read goes to the image.
-import * as fs from 'node:fs'
 import type { DockerClient } from '../docker/docker.js'
+import { readMemoFile, writeMemoFile } from '../plan/memo-file.js'
 import type { Leftovers } from '../step/leftovers.js'
 import { parseInventory, readInventory, type Inventory } from './python-inventory.js'
 
@@ -29,14 +29,9 @@ export class InventoryMemo {
   /** `file`: where they are kept; unreadable or of another version: none known. */
   constructor(private readonly file?: string) {
     if (file === undefined) return
-    try {
-      const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as Saved
-      if (saved.version === VERSION)
-        for (const [id, inventory] of Object.entries(saved.inventories))
-          this.known.set(id, inventory)
-    } catch {
-      // none yet
-    }
+    const inventories = readMemoFile(file, VERSION)?.inventories
+    if (typeof inventories !== 'object' || inventories === null) return
+    for (const [id, inventory] of Object.entries(inventories)) this.known.set(id, inventory)
   }
 
   /** The image's inventory, remembered or read in the image (rejects as readInventory does). */
@@ -101,12 +96,8 @@ export class InventoryMemo {
     this.known.delete(imageId)
     this.known.set(imageId, inventory)
     while (this.known.size > MAX_KEPT) this.known.delete(this.known.keys().next().value as string)
-    if (this.file === undefined) return
-    const saved: Saved = { version: VERSION, inventories: Object.fromEntries(this.known) }
-    try {
-      fs.writeFileSync(this.file, JSON.stringify(saved), { mode: 0o600 })
-    } catch {
-      // a cache: a run that cannot write it reads the images next time
-    }
+    // Unwritten, the next run reads the images again.
+    if (this.file !== undefined)
+      writeMemoFile(this.file, VERSION, { inventories: Object.fromEntries(this.known) })
   }
 }

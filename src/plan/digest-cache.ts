@@ -6,6 +6,7 @@
 // written to within the same mtime tick ("racily clean", as git calls it).
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
+import { readMemoFile, writeMemoFile } from './memo-file.js'
 
 const RACY_MS = 2000
 const VERSION = 1
@@ -40,16 +41,10 @@ export class DigestCache {
   /** `file`: where the digests are kept; unreadable or from another version: none known. */
   constructor(private readonly file: string) {
     this.known = new Map()
-    try {
-      const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as {
-        version?: number
-        digests?: Record<string, string>
-      }
-      if (saved.version === VERSION && saved.digests)
-        for (const [key, digest] of Object.entries(saved.digests)) this.known.set(key, digest)
-    } catch {
-      // none yet
-    }
+    const digests = readMemoFile(file, VERSION)?.digests
+    if (typeof digests !== 'object' || digests === null) return
+    for (const [key, digest] of Object.entries(digests))
+      if (typeof digest === 'string') this.known.set(key, digest)
   }
 
   readonly digest: FileDigest = async (file) => {
@@ -73,14 +68,6 @@ export class DigestCache {
 
   /** Keeps the digests of this run's files only: the file stays as small as the inputs. */
   save(): void {
-    const digests = Object.fromEntries(this.used)
-    // Whole or not at all (a rename): a run that does not hold the folder's lock may share it.
-    const written = `${this.file}.${process.pid}.tmp`
-    try {
-      fs.writeFileSync(written, JSON.stringify({ version: VERSION, digests }))
-      fs.renameSync(written, this.file)
-    } catch {
-      fs.rmSync(written, { force: true }) // a speed-up only
-    }
+    writeMemoFile(this.file, VERSION, { digests: Object.fromEntries(this.used) })
   }
 }
